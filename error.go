@@ -1,0 +1,65 @@
+package huifang
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Error codes: each maps to an HTTP status and a CLI exit.
+const (
+	ECONFLICT     = "conflict"
+	EINTERNAL     = "internal"
+	EINVALID      = "invalid"
+	ENOTFOUND     = "not_found"
+	EUNAUTHORIZED = "unauthorized"
+	EFORBIDDEN    = "forbidden"
+)
+
+// Error is an application error whose Message is safe to show to a user.
+// Anything that is not an *Error is shown as "internal error" and logged.
+type Error struct {
+	Code    string
+	Message string
+	Fields  []FieldError // per-field problems, for forms and JSON
+}
+
+// FieldError names what is wrong with one field.
+type FieldError struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Code, e.Message) }
+
+// Errorf makes an application error.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of an application error, EINTERNAL otherwise.
+func ErrorCode(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the safe message of an application error, or "internal error".
+func ErrorMessage(err error) string {
+	var e *Error
+	if err == nil {
+		return ""
+	} else if errors.As(err, &e) {
+		return e.Message
+	}
+	return "internal error"
+}
+
+// Sentinels for storage, mapped at the store boundary.
+var (
+	ErrNotFound = &Error{Code: ENOTFOUND, Message: "not found"}
+	ErrConflict = &Error{Code: ECONFLICT, Message: "already exists"}
+)

@@ -1,0 +1,36 @@
+package huifang
+
+// Permission is something a role may do.
+type Permission string
+
+// Permissions.
+const (
+	PermManageOrgs     Permission = "orgs.manage"      // create organisations
+	PermManageUsers    Permission = "users.manage"     // create users and tokens in one's organisation
+	PermImport         Permission = "data.import"      // import reference data and policies
+	PermViewCallbacks  Permission = "callbacks.view"   // list callbacks and problem cases
+	PermWorkCallbacks  Permission = "callbacks.work"   // take and finish callbacks
+	PermExport         Permission = "callbacks.export" // export the callback list
+	PermViewPII        Permission = "pii.view"         // see unmasked phone and ID numbers
+	PermHandleProblems Permission = "problems.handle"  // work problem cases
+	PermSupervise      Permission = "supervise"        // regulator's view over its companies
+)
+
+var rolePerms = map[Role][]Permission{
+	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport},
+	RoleSupervisor:   {PermSupervise, PermViewCallbacks},
+	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport},
+	RoleManager:      {PermViewCallbacks, PermExport, PermHandleProblems},
+	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII},
+	RoleHandler:      {PermViewCallbacks, PermHandleProblems, PermViewPII},
+}
+
+// RoleCan reports whether role r has permission p.
+func RoleCan(r Role, p Permission) bool {
+	for _, x := range rolePerms[r] {
+		if x == p {
+			return true
+		}
+	}
+	return false
+}
