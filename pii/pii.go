@@ -1,0 +1,152 @@
+// Package pii protects personal information (DOMAIN.md §10): phone and ID
+// numbers are encrypted at rest with AES-256-GCM, a keyed hash (HMAC-SHA256)
+// stands beside them for equality look-ups, and they are shown masked.
+package pii
+
+import (
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// KeySize is the length of a master key in bytes.
+const KeySize = 32
+
+// prefix marks the key generation, so keys can be rotated later.
+const prefix = "v1:"
+
+// Box encrypts, decrypts and hashes personal data with one master key.
+type Box struct {
+	aead    cipher.AEAD
+	hashKey []byte
+}
+
+// New derives the encryption and hashing keys from a 32-byte master key.
+func New(master []byte) (*Box, error) {
+	if len(master) != KeySize {
+		return nil, fmt.Errorf("pii key must be %d bytes, got %d", KeySize, len(master))
+	}
+	encKey := derive(master, "huifang pii encryption v1")
+	block, err := aes.NewCipher(encKey)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	return &Box{aead: aead, hashKey: derive(master, "huifang pii lookup hash v1")}, nil
+}
+
+func derive(master []byte, label string) []byte {
+	m := hmac.New(sha256.New, master)
+	m.Write([]byte(label))
+	return m.Sum(nil)
+}
+
+// NewKey returns a fresh random master key, base64-encoded as key files hold it.
+func NewKey() string {
+	b := make([]byte, KeySize)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// ParseKey decodes a base64 master key (surrounding white space ignored).
+func ParseKey(s string) ([]byte, error) {
+	b, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
+	if err != nil {
+		return nil, errors.New("pii key is not valid base64")
+	}
+	if len(b) != KeySize {
+		return nil, fmt.Errorf("pii key must decode to %d bytes, got %d", KeySize, len(b))
+	}
+	return b, nil
+}
+
+// LoadKey reads a base64 key from a file.
+func LoadKey(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read pii key: %w", err)
+	}
+	return ParseKey(string(b))
+}
+
+// Seal encrypts s; the empty string stays empty.
+func (b *Box) Seal(s string) string {
+	if s == "" {
+		return ""
+	}
+	nonce := make([]byte, b.aead.NonceSize(), b.aead.NonceSize()+len(s)+b.aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		panic(err)
+	}
+	out := b.aead.Seal(nonce, nonce, []byte(s), nil)
+	return prefix + base64.RawStdEncoding.EncodeToString(out)
+}
+
+// Open decrypts what Seal produced.
+func (b *Box) Open(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	if !strings.HasPrefix(s, prefix) {
+		return "", errors.New("pii: unknown ciphertext version")
+	}
+	raw, err := base64.RawStdEncoding.DecodeString(s[len(prefix):])
+	if err != nil || len(raw) < b.aead.NonceSize() {
+		return "", errors.New("pii: malformed ciphertext")
+	}
+	n := b.aead.NonceSize()
+	plain, err := b.aead.Open(nil, raw[:n], raw[n:], nil)
+	if err != nil {
+		return "", errors.New("pii: cannot decrypt (wrong key?)")
+	}
+	return string(plain), nil
+}
+
+// Hash is the keyed hash used for equality look-ups; the empty string hashes to "".
+func (b *Box) Hash(s string) string {
+	if s == "" {
+		return ""
+	}
+	m := hmac.New(sha256.New, b.hashKey)
+	m.Write([]byte(s))
+	return base64.RawStdEncoding.EncodeToString(m.Sum(nil)[:16])
+}
+
+// MaskPhone shows a mobile number as 138****5678.
+func MaskPhone(s string) string {
+	r := []rune(s)
+	if len(r) < 7 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + strings.Repeat("*", len(r)-7) + string(r[len(r)-4:])
+}
+
+// MaskID shows an ID number as 1101**********1234.
+func MaskID(s string) string {
+	r := []rune(s)
+	if len(r) < 8 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:4]) + strings.Repeat("*", len(r)-8) + string(r[len(r)-4:])
+}
+
+// MaskName keeps the family name: 张** .
+func MaskName(s string) string {
+	r := []rune(s)
+	if len(r) <= 1 {
+		return s
+	}
+	return string(r[:1]) + strings.Repeat("*", len(r)-1)
+}
