@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/huifang/huifang"
+)
+
+const callbackCols = `id, org_id, policy_no, kind, channel, branch_code, due_on, status, result, reason, late,
+	next_at, lease_user_id, lease_until, attempts, finished_at, finished_by, answers, created_at, updated_at`
+
+func scanCallback(s scanner) (*huifang.Callback, error) {
+	var c huifang.Callback
+	var next, lease, finished, created, updated int64
+	var answers string
+	err := s.Scan(&c.ID, &c.OrgID, &c.PolicyNo, &c.Kind, &c.Channel, &c.BranchCode, &c.DueOn, &c.Status, &c.Result, &c.Reason, &c.Late,
+		&next, &c.LeaseUserID, &lease, &c.Attempts, &finished, &c.FinishedBy, &answers, &created, &updated)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	c.NextAt, c.LeaseUntil, c.FinishedAt, c.CreatedAt, c.UpdatedAt = fromMS(next), fromMS(lease), fromMS(finished), fromMS(created), fromMS(updated)
+	if answers != "" {
+		if err := json.Unmarshal([]byte(answers), &c.Answers); err != nil {
+			return nil, fmt.Errorf("callback %d answers: %w", c.ID, err)
+		}
+	}
+	return &c, nil
+}
+
+// FindCallback finds one callback of an insurer.
+func (db *DB) FindCallback(ctx context.Context, orgID, id int64) (*huifang.Callback, error) {
+	return scanCallback(db.read.QueryRowContext(ctx, db.q(`SELECT `+callbackCols+` FROM callbacks WHERE org_id = ? AND id = ?`), orgID, id))
+}
+
+// HeldCallback returns the open callback the user holds a live lease on, if any.
+func (db *DB) HeldCallback(ctx context.Context, orgID, userID int64, now time.Time) (*huifang.Callback, error) {
+	return scanCallback(db.read.QueryRowContext(ctx, db.q(`SELECT `+callbackCols+` FROM callbacks
+		WHERE org_id = ? AND lease_user_id = ? AND lease_until >= ? AND status <> 'done' ORDER BY id LIMIT 1`), orgID, userID, ms64(now)))
+}
+
+// ClaimCallback leases the most urgent callback that may be called now to the
+// user: first a scheduled callback whose time has come, then the open callback
+// with the earliest deadline that is neither leased nor waiting for its next
+// try. It returns huifang.ErrNotFound when there is none. Two callers never
+// receive the same callback: PostgreSQL skips rows locked by another claim,
+// SQLite has one writer.
+func (db *DB) ClaimCallback(ctx context.Context, orgID, userID int64, now time.Time, lease time.Duration) (*huifang.Callback, error) {
+	lock := ""
+	if db.engine == Postgres {
+		lock = " FOR UPDATE SKIP LOCKED"
+	}
+	nowMS, until := ms64(now), ms64(now.Add(lease))
+	pick := []string{
+		`SELECT id FROM callbacks WHERE org_id = ? AND status = 'scheduled' AND next_at <= ? AND lease_until < ? ORDER BY next_at, id LIMIT 1` + lock,
+		`SELECT id FROM callbacks WHERE org_id = ? AND status = 'open' AND next_at <= ? AND lease_until < ? ORDER BY due_on, id LIMIT 1` + lock,
+	}
+	for _, sub := range pick {
+		c, err := scanCallback(db.write.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
+			WHERE id = (`+sub+`) RETURNING `+callbackCols), userID, until, nowMS, orgID, nowMS, nowMS))
+		if err == nil {
+			return c, nil
+		} else if err != huifang.ErrNotFound {
+			return nil, fmt.Errorf("claim callback: %w", err)
+		}
+	}
+	return nil, huifang.ErrNotFound
+}
+
+// ReleaseCallback gives a leased callback back to the pool.
+func (db *DB) ReleaseCallback(ctx context.Context, orgID, userID, id int64, now time.Time) error {
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = 0, lease_until = 0, updated_at = ?
+		WHERE org_id = ? AND id = ? AND lease_user_id = ?`), ms64(now), orgID, id, userID)
+	return err
+}
+
+// CallbackChange is one step of work on a leased callback, applied atomically:
+// the callback row, the attempt, the problem cases and the audit entry.
+type CallbackChange struct {
+	OrgID, ID, UserID int64
+	Now               time.Time
+	Attempt           *huifang.Attempt // recorded when set
+	Status            huifang.CallbackStatus
+	Result            huifang.CallbackResult
+	Reason            string
+	Late              bool
+	NextAt            time.Time
+	Answers           map[string]huifang.Answer // stored when not nil
+	KeepLease         bool                      // otherwise the callback goes back to the pool
+	Problems          []huifang.ProblemCase
+	Audit             huifang.AuditEntry
+}
+
+// ChangeCallback applies a change to a callback the user holds the lease on.
+// It fails with a conflict when the lease was lost or the callback is done.
+func (db *DB) ChangeCallback(ctx context.Context, ch CallbackChange) (*huifang.Callback, error) {
+	var out *huifang.Callback
+	err := db.tx(ctx, func(tx txn) error {
+		leaseUser, leaseUntil := int64(0), int64(0)
+		if ch.KeepLease {
+			leaseUser, leaseUntil = ch.UserID, ms64(ch.Now.Add(10*time.Minute))
+		}
+		var finishedAt, finishedBy int64
+		if ch.Status == huifang.StatusDone {
+			finishedAt, finishedBy = ms64(ch.Now), ch.UserID
+		}
+		attempts := 0
+		if ch.Attempt != nil {
+			attempts = 1
+		}
+		answers := ""
+		if ch.Answers != nil {
+			answers = jsonString(ch.Answers)
+		}
+		c, err := scanCallback(tx.QueryRowContext(ctx, db.q(`UPDATE callbacks SET status = ?, result = ?, reason = ?, late = ?, next_at = ?,
+			lease_user_id = ?, lease_until = ?, attempts = attempts + ?, finished_at = ?, finished_by = ?,
+			answers = CASE WHEN ? = '' THEN answers ELSE ? END, updated_at = ?
+			WHERE org_id = ? AND id = ? AND status <> 'done' AND lease_user_id = ? AND lease_until >= ? RETURNING `+callbackCols),
+			ch.Status, ch.Result, ch.Reason, ch.Late, ms64(ch.NextAt), leaseUser, leaseUntil, attempts, finishedAt, finishedBy,
+			answers, answers, ms64(ch.Now), ch.OrgID, ch.ID, ch.UserID, ms64(ch.Now)))
+		if err == huifang.ErrNotFound {
+			return huifang.Errorf(huifang.ECONFLICT, "此回访已不在您名下（租约已过期或已被完成），请重新领取")
+		} else if err != nil {
+			return err
+		}
+		out = c
+		if a := ch.Attempt; a != nil {
+			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO attempts (org_id, callback_id, user_id, at, outcome, note, schedule_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+				ch.OrgID, ch.ID, ch.UserID, ms64(a.At), a.Outcome, a.Note, ms64(a.ScheduleAt)); err != nil {
+				return fmt.Errorf("insert attempt: %w", err)
+			}
+		}
+		for _, p := range ch.Problems {
+			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO problem_cases (org_id, callback_id, policy_no, type, status, detail, branch_code, channel, opened_at, opened_by)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), ch.OrgID, ch.ID, c.PolicyNo, p.Type, huifang.ProblemOpen, p.Detail, c.BranchCode, c.Channel, ms64(ch.Now), ch.UserID); err != nil {
+				return fmt.Errorf("open problem case: %w", err)
+			}
+		}
+		e := ch.Audit
+		e.OrgID, e.At, e.UserID, e.Entity, e.Key = ch.OrgID, ch.Now, ch.UserID, "callback", fmt.Sprint(ch.ID)
+		return db.appendAudit(ctx, tx, e)
+	})
+	return out, err
+}
+
+// ListAttempts lists the attempts of a callback, oldest first.
+func (db *DB) ListAttempts(ctx context.Context, orgID, callbackID int64) ([]huifang.Attempt, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, org_id, callback_id, user_id, at, outcome, note, schedule_at FROM attempts
+		WHERE org_id = ? AND callback_id = ? ORDER BY at, id`), orgID, callbackID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []huifang.Attempt
+	for rows.Next() {
+		var a huifang.Attempt
+		var at, sched int64
+		if err := rows.Scan(&a.ID, &a.OrgID, &a.CallbackID, &a.UserID, &at, &a.Outcome, &a.Note, &sched); err != nil {
+			return nil, err
+		}
+		a.At, a.ScheduleAt = fromMS(at), fromMS(sched)
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// CallbackFilter selects callbacks for lists and exports.
+type CallbackFilter struct {
+	Status   huifang.CallbackStatus
+	Result   huifang.CallbackResult
+	Channel  huifang.Channel
+	PolicyNo string
+	DueFrom  huifang.Date
+	DueTo    huifang.Date
+	Late     bool
+	Limit    int // 0: no limit (exports)
+	Offset   int
+}
+
+func (f CallbackFilter) where(orgID int64) where {
+	w := where{}
+	w.add("c.org_id = ?", orgID)
+	w.addIf(f.Status != "", "c.status = ?", f.Status)
+	w.addIf(f.Result != "", "c.result = ?", f.Result)
+	w.addIf(f.Channel != "", "c.channel = ?", f.Channel)
+	w.addIf(f.PolicyNo != "", "c.policy_no = ?", f.PolicyNo)
+	w.addIf(!f.DueFrom.IsZero(), "c.due_on >= ?", f.DueFrom)
+	w.addIf(!f.DueTo.IsZero(), "c.due_on <= ?", f.DueTo)
+	w.addIf(f.Late, "c.late = TRUE")
+	return w
+}
+
+// CallbackRow is a callback with what a list shows of its policy.
+type CallbackRow struct {
+	huifang.Callback
+	HolderName  string
+	ProductCode string
+	ReceiptOn   huifang.Date
+}
+
+// ForEachCallback streams an insurer's callbacks, earliest deadline first.
+func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f CallbackFilter, fn func(*CallbackRow) error) error {
+	w := f.where(orgID)
+	q := `SELECT c.id, c.org_id, c.policy_no, c.kind, c.channel, c.branch_code, c.due_on, c.status, c.result, c.reason, c.late,
+		c.next_at, c.lease_user_id, c.lease_until, c.attempts, c.finished_at, c.finished_by, c.answers, c.created_at, c.updated_at,
+		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on
+		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no` + w.sql() + ` ORDER BY c.due_on, c.id`
+	if f.Limit > 0 {
+		q += ` LIMIT ` + itoa(f.Limit) + ` OFFSET ` + itoa(f.Offset)
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(q), w.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r CallbackRow
+		c, err := scanCallback(multiScan{rows, []any{&r.HolderName, &r.ProductCode, &r.ReceiptOn}})
+		if err != nil {
+			return err
+		}
+		r.Callback = *c
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// CountCallbacks counts an insurer's callbacks matching the filter.
+func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f CallbackFilter) (int, error) {
+	w := f.where(orgID)
+	var n int
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM callbacks c`+w.sql()), w.args...).Scan(&n)
+	return n, err
+}
+
+// CallbackTally counts an insurer's callbacks by status and result.
+type CallbackTally struct {
+	Open, Scheduled, Successful, Problems, NotCompleted, Late, Overdue int
+}
+
+// TallyCallbacks counts callbacks for the overview: overdue means still open
+// after its deadline (today is in Asia/Shanghai).
+func (db *DB) TallyCallbacks(ctx context.Context, orgID int64, today huifang.Date) (CallbackTally, error) {
+	var t CallbackTally
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT status, result, late, CASE WHEN status <> 'done' AND due_on < ? THEN 1 ELSE 0 END, COUNT(*)
+		FROM callbacks WHERE org_id = ? GROUP BY 1, 2, 3, 4`), today, orgID)
+	if err != nil {
+		return t, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st huifang.CallbackStatus
+		var res huifang.CallbackResult
+		var late bool
+		var overdue, n int
+		if err := rows.Scan(&st, &res, &late, &overdue, &n); err != nil {
+			return t, err
+		}
+		switch {
+		case st == huifang.StatusOpen:
+			t.Open += n
+		case st == huifang.StatusScheduled:
+			t.Scheduled += n
+		case res == huifang.ResultSuccessful:
+			t.Successful += n
+		case res == huifang.ResultProblems:
+			t.Problems += n
+		default:
+			t.NotCompleted += n
+		}
+		if late {
+			t.Late += n
+		}
+		if overdue == 1 {
+			t.Overdue += n
+		}
+	}
+	return t, rows.Err()
+}
+
+// multiScan scans a row's leading columns with one scanner and the rest into extra.
+type multiScan struct {
+	s     scanner
+	extra []any
+}
+
+func (m multiScan) Scan(dest ...any) error { return m.s.Scan(append(dest, m.extra...)...) }

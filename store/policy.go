@@ -1,0 +1,298 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+)
+
+// PolicyRecord is a policy as stored: phone and ID numbers encrypted with their
+// keyed hashes beside them, a hash of the whole row to tell a changed row from
+// an unchanged one, and the callbacks the rules planned for it.
+type PolicyRecord struct {
+	huifang.Policy  // HolderID and HolderPhone are not stored from here
+	HolderIDEnc     string
+	HolderIDHash    string
+	HolderPhoneEnc  string
+	HolderPhoneHash string
+	RowHash         string
+	Plans           []Plan
+}
+
+// Plan is a callback the rules say a policy needs.
+type Plan struct {
+	Kind  huifang.CallbackKind
+	DueOn huifang.Date
+}
+
+// PolicyImport says what a policy import did.
+type PolicyImport struct {
+	Counts
+	// Callbacks counts callbacks created, or whose deadline moved because the
+	// receipt date changed.
+	Callbacks int `json:"callbacks"`
+}
+
+// policyCols are the stored columns of a policy after org_id, in staging order.
+var policyCols = []string{"policy_no", "product_code", "channel", "branch_code", "agent_code", "outlet_code",
+	"holder_name", "holder_id_enc", "holder_id_hash", "holder_birth", "holder_phone_enc", "holder_phone_hash",
+	"insured_name", "applied_on", "issued_on", "receipt_on", "premium_fen", "pay_mode", "pay_years",
+	"term_years", "whole_life", "row_hash"}
+
+// planCols hold the due date of each planned callback kind in the staging table.
+var planCols = map[huifang.CallbackKind]string{
+	huifang.KindNewBusiness:     "due_new_business",
+	huifang.KindPreUnderwriting: "due_pre_underwriting",
+}
+
+var planKinds = []huifang.CallbackKind{huifang.KindNewBusiness, huifang.KindPreUnderwriting}
+
+// piiCols are never copied into the audit trail.
+var piiCols = map[string]bool{"holder_id_enc": true, "holder_id_hash": true, "holder_phone_enc": true, "holder_phone_hash": true, "row_hash": true}
+
+func (r *PolicyRecord) values() []any {
+	p := &r.Policy
+	v := []any{p.No, p.ProductCode, string(p.Channel), p.BranchCode, p.AgentCode, p.OutletCode,
+		p.HolderName, r.HolderIDEnc, r.HolderIDHash, p.HolderBirth, r.HolderPhoneEnc, r.HolderPhoneHash,
+		p.InsuredName, p.AppliedOn, p.IssuedOn, p.ReceiptOn, p.PremiumFen, string(p.PayMode), p.PayYears,
+		p.Term.Years, p.Term.WholeLife, r.RowHash}
+	for _, k := range planKinds {
+		var due huifang.Date
+		for _, pl := range r.Plans {
+			if pl.Kind == k {
+				due = pl.DueOn
+			}
+		}
+		v = append(v, due)
+	}
+	return v
+}
+
+// stageDDL creates the staging table for one import.
+func (db *DB) stageDDL() string {
+	date, boolean := "TEXT", "INTEGER"
+	if db.engine == Postgres {
+		date, boolean = "DATE", "BOOLEAN"
+	}
+	types := map[string]string{"holder_birth": date, "applied_on": date, "issued_on": date, "receipt_on": date,
+		"premium_fen": "BIGINT", "pay_years": "BIGINT", "term_years": "BIGINT", "whole_life": boolean}
+	var cols []string
+	for _, c := range policyCols {
+		t := types[c]
+		if t == "" {
+			t = "TEXT"
+		}
+		cols = append(cols, c+" "+t)
+	}
+	for _, k := range planKinds {
+		cols = append(cols, planCols[k]+" "+date)
+	}
+	return `CREATE TEMP TABLE policy_stage (` + strings.Join(cols, ", ") + `)`
+}
+
+// ErrStop may be returned by an import's row source to abandon the import.
+var ErrStop = errors.New("import stopped")
+
+// ImportPolicies streams policies into the database in one transaction: rows
+// go to a staging table (COPY on PostgreSQL, prepared inserts on SQLite), then
+// set-based statements create new policies, update changed ones (auditing the
+// old values), leave unchanged ones alone, and create the planned callbacks.
+// next returns io.EOF after the last row; any other error rolls everything back.
+func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*PolicyRecord, error)) (PolicyImport, error) {
+	var res PolicyImport
+	run := func(ex execer) error {
+		if _, err := ex.exec(ctx, `DROP TABLE IF EXISTS policy_stage`); err != nil {
+			return err
+		}
+		if _, err := ex.exec(ctx, db.stageDDL()); err != nil {
+			return fmt.Errorf("create staging table: %w", err)
+		}
+		n, err := ex.load(ctx, next)
+		if err != nil {
+			return err
+		}
+		if res, err = db.mergePolicies(ctx, ex, orgID, a, now, n); err != nil {
+			return err
+		}
+		if err := db.appendAuditEx(ctx, ex, huifang.AuditEntry{OrgID: orgID, At: now, UserID: a.UserID, Actor: a.Name,
+			Entity: "import", Key: source, Action: "policies", Detail: jsonString(res)}); err != nil {
+			return err
+		}
+		_, err = ex.exec(ctx, `DROP TABLE policy_stage`)
+		return err
+	}
+	var err error
+	if db.engine == Postgres {
+		err = db.withPgxTx(ctx, run)
+	} else {
+		err = db.tx(ctx, func(tx txn) error { return run(&sqliteExec{db: db, tx: tx}) })
+	}
+	if err != nil {
+		return PolicyImport{}, err
+	}
+	return res, nil
+}
+
+// execer is what the shared merge needs from a transaction on either engine.
+type execer interface {
+	exec(ctx context.Context, query string, args ...any) (int64, error)
+	// load fills policy_stage from next and returns the number of rows.
+	load(ctx context.Context, next func() (*PolicyRecord, error)) (int, error)
+}
+
+type sqliteExec struct {
+	db *DB
+	tx *sql.Tx
+}
+
+func (e *sqliteExec) exec(ctx context.Context, query string, args ...any) (int64, error) {
+	res, err := e.tx.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (e *sqliteExec) load(ctx context.Context, next func() (*PolicyRecord, error)) (int, error) {
+	n := len(policyCols) + len(planKinds)
+	stmt, err := e.tx.PrepareContext(ctx, `INSERT INTO policy_stage VALUES (?`+strings.Repeat(", ?", n-1)+`)`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	count := 0
+	for {
+		r, err := next()
+		if err == io.EOF {
+			return count, nil
+		} else if err != nil {
+			return count, err
+		}
+		if _, err := stmt.ExecContext(ctx, r.values()...); err != nil {
+			return count, fmt.Errorf("stage policy %s: %w", r.No, err)
+		}
+		count++
+	}
+}
+
+func (db *DB) appendAuditEx(ctx context.Context, ex execer, e huifang.AuditEntry) error {
+	_, err := ex.exec(ctx, db.q(`INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		e.OrgID, ms64(e.At), e.UserID, e.Actor, e.Entity, e.Key, e.Action, e.Detail)
+	return err
+}
+
+// mergePolicies moves policy_stage into policies and callbacks. The rules were
+// applied in Go before staging; these statements only move data.
+func (db *DB) mergePolicies(ctx context.Context, ex execer, orgID int64, a huifang.Actor, now time.Time, staged int) (PolicyImport, error) {
+	var res PolicyImport
+	jsonObject := "json_object"
+	if db.engine == Postgres {
+		jsonObject = "json_build_object"
+	}
+	var changed, old []string
+	for _, c := range policyCols[1:] {
+		if piiCols[c] {
+			if !strings.HasSuffix(c, "_hash") || c == "row_hash" {
+				continue
+			}
+			name := strings.TrimSuffix(c, "_hash")
+			changed = append(changed, `CASE WHEN p.`+c+` IS DISTINCT FROM s.`+c+` THEN '`+name+` ' ELSE '' END`)
+			continue
+		}
+		changed = append(changed, `CASE WHEN p.`+c+` IS DISTINCT FROM s.`+c+` THEN '`+c+` ' ELSE '' END`)
+		old = append(old, `'`+c+`', p.`+c)
+	}
+	join := ` FROM policy_stage s JOIN policies p ON p.org_id = ? AND p.policy_no = s.policy_no WHERE p.row_hash <> s.row_hash`
+	// 1. The old values of every changed policy go to the audit trail.
+	n, err := ex.exec(ctx, db.q(`INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail)
+		SELECT ?, ?, ?, ?, 'policy', s.policy_no, 'update', `+jsonObject+`('changed', TRIM(`+strings.Join(changed, ` || `)+`), 'old', `+jsonObject+`(`+strings.Join(old, ", ")+`))`+join),
+		orgID, ms64(now), a.UserID, a.Name, orgID)
+	if err != nil {
+		return res, fmt.Errorf("audit changed policies: %w", err)
+	}
+	res.Updated = int(n)
+	// 2. Changed policies take the new values.
+	var sets []string
+	for _, c := range policyCols[1:] {
+		sets = append(sets, c+` = s.`+c)
+	}
+	if _, err := ex.exec(ctx, db.q(`UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?
+		FROM policy_stage s WHERE policies.org_id = ? AND policies.policy_no = s.policy_no AND policies.row_hash <> s.row_hash`), ms64(now), orgID); err != nil {
+		return res, fmt.Errorf("update changed policies: %w", err)
+	}
+	// 3. New policies.
+	cols := strings.Join(policyCols, ", ")
+	n, err = ex.exec(ctx, db.q(`INSERT INTO policies (org_id, `+cols+`, created_at, updated_at)
+		SELECT ?, s.`+strings.Join(policyCols, ", s.")+`, ?, ? FROM policy_stage s
+		WHERE NOT EXISTS (SELECT 1 FROM policies p WHERE p.org_id = ? AND p.policy_no = s.policy_no)`), orgID, ms64(now), ms64(now), orgID)
+	if err != nil {
+		return res, fmt.Errorf("insert new policies: %w", mapErr(err))
+	}
+	res.Created = int(n)
+	res.Unchanged = staged - res.Created - res.Updated
+	// 4. Planned callbacks: created, or their deadline follows a corrected
+	// receipt date while they are still open.
+	for _, k := range planKinds {
+		col := planCols[k]
+		n, err := ex.exec(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, created_at, updated_at)
+			SELECT ?, s.policy_no, ?, s.channel, s.branch_code, s.`+col+`, 'open', ?, ? FROM policy_stage s WHERE s.`+col+` IS NOT NULL
+			ON CONFLICT (org_id, policy_no, kind) DO UPDATE SET due_on = excluded.due_on, channel = excluded.channel,
+				branch_code = excluded.branch_code, updated_at = excluded.updated_at
+			WHERE callbacks.status <> 'done' AND (callbacks.due_on <> excluded.due_on OR callbacks.channel <> excluded.channel OR callbacks.branch_code <> excluded.branch_code)`),
+			orgID, string(k), ms64(now), ms64(now))
+		if err != nil {
+			return res, fmt.Errorf("plan %s callbacks: %w", k, err)
+		}
+		res.Callbacks += int(n)
+	}
+	return res, nil
+}
+
+const policySelect = `SELECT org_id, ` + `policy_no, product_code, channel, branch_code, agent_code, outlet_code,
+	holder_name, holder_id_enc, holder_id_hash, holder_birth, holder_phone_enc, holder_phone_hash,
+	insured_name, applied_on, issued_on, receipt_on, premium_fen, pay_mode, pay_years,
+	term_years, whole_life, row_hash, updated_at FROM policies`
+
+func scanPolicy(s scanner) (*PolicyRecord, error) {
+	var r PolicyRecord
+	p := &r.Policy
+	var updated int64
+	err := s.Scan(&p.OrgID, &p.No, &p.ProductCode, &p.Channel, &p.BranchCode, &p.AgentCode, &p.OutletCode,
+		&p.HolderName, &r.HolderIDEnc, &r.HolderIDHash, &p.HolderBirth, &r.HolderPhoneEnc, &r.HolderPhoneHash,
+		&p.InsuredName, &p.AppliedOn, &p.IssuedOn, &p.ReceiptOn, &p.PremiumFen, &p.PayMode, &p.PayYears,
+		&p.Term.Years, &p.Term.WholeLife, &r.RowHash, &updated)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	p.UpdatedAt = fromMS(updated)
+	return &r, nil
+}
+
+// FindPolicy finds one policy of an insurer.
+func (db *DB) FindPolicy(ctx context.Context, orgID int64, no string) (*PolicyRecord, error) {
+	return scanPolicy(db.read.QueryRowContext(ctx, db.q(policySelect+` WHERE org_id = ? AND policy_no = ?`), orgID, no))
+}
+
+// CountPolicies counts an insurer's policies.
+func (db *DB) CountPolicies(ctx context.Context, orgID int64) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM policies WHERE org_id = ?`), orgID).Scan(&n)
+	return n, err
+}
+
+// CountPhoneHolders counts the distinct policyholders (by ID hash) of an
+// insurer's policies that carry this phone hash, and the agents who use it:
+// the signs of a false phone number (DOMAIN.md §6).
+func (db *DB) CountPhoneHolders(ctx context.Context, orgID int64, phoneHash string) (holders, agents int, err error) {
+	if err = db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(DISTINCT holder_id_hash) FROM policies WHERE org_id = ? AND holder_phone_hash = ?`), orgID, phoneHash).Scan(&holders); err != nil {
+		return
+	}
+	err = db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM agents WHERE org_id = ? AND phone_hash = ?`), orgID, phoneHash).Scan(&agents)
+	return
+}
