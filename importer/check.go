@@ -1,0 +1,92 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/sheet"
+)
+
+// Check streams a file through a Checker: its first row is the header, the
+// others are data. It calls fn, when not nil, with each good item (branches
+// come after the last row, parents first), and stops at fn's first error.
+//
+// The error is for the file as a whole — a bad header, an unreadable file,
+// or fn's error; problems with rows are in the report. Call Check with a nil
+// fn to validate, then again to write (see Import): fn may have been given
+// a row that a later duplicate made bad.
+func Check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(item any) error) (Report, error) {
+	header, err := rows.Next()
+	if errors.Is(err, io.EOF) {
+		return Report{Kind: kind}, huifang.Errorf(huifang.EINVALID, "文件为空：没有表头。%s", expected(kind))
+	} else if err != nil {
+		return Report{Kind: kind}, err
+	}
+	c, err := NewChecker(kind, header, refs, today)
+	if err != nil {
+		return Report{Kind: kind}, err
+	}
+	for {
+		rec, err := rows.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return c.Report(), err
+		}
+		item, ok := c.Row(rows.Line(), rec)
+		if ok && item != nil && fn != nil {
+			if err := fn(item); err != nil {
+				return c.Report(), err
+			}
+		}
+	}
+	for _, item := range c.End() {
+		if fn != nil {
+			if err := fn(item); err != nil {
+				return c.Report(), err
+			}
+		}
+	}
+	rep := c.Report()
+	if rep.Rows == 0 {
+		rep.Warnings = append(rep.Warnings, "文件只有表头，没有数据")
+	}
+	return rep, nil
+}
+
+// Import checks a file and, only when every row is good, reads it again
+// and calls write with each item. open is called once per reading (open the
+// file from disk each time). Nothing is written when any row is bad: the
+// report then says why.
+//
+// Run Import inside a transaction and roll back on an error, which can come
+// late: from write, from the file, or when the second reading finds what the
+// first did not (the file or the database changed in between).
+func Import(kind Kind, open func() (sheet.Rows, error), refs Refs, today huifang.Date, write func(item any) error) (Report, error) {
+	rep, err := readOnce(kind, open, refs, today, nil)
+	if err != nil || !rep.OK() {
+		return rep, err
+	}
+	second, err := readOnce(kind, open, refs, today, write)
+	if err != nil {
+		return second, err
+	}
+	if !second.OK() || second.Rows != rep.Rows {
+		return second, huifang.Errorf(huifang.ECONFLICT, "文件或系统中的数据在检查之后发生了变化，没有导入：请重新导入")
+	}
+	return second, nil
+}
+
+func readOnce(kind Kind, open func() (sheet.Rows, error), refs Refs, today huifang.Date, fn func(any) error) (Report, error) {
+	rows, err := open()
+	if err != nil {
+		return Report{Kind: kind}, err
+	}
+	rep, err := Check(kind, rows, refs, today, fn)
+	if cerr := rows.Close(); err == nil && cerr != nil {
+		err = fmt.Errorf("close file: %w", cerr)
+	}
+	return rep, err
+}
