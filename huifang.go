@@ -487,3 +487,26 @@ type Actor struct {
 	UserID int64
 	Name   string
 }
+
+var statusZH = map[CallbackStatus]string{StatusOpen: "待回访", StatusScheduled: "已预约", StatusDone: "已完成"}
+
+// ZH is the Chinese name.
+func (s CallbackStatus) ZH() string { return statusZH[s] }
+
+var resultZH = map[CallbackResult]string{ResultSuccessful: "回访成功", ResultProblems: "完成但有问题", ResultNotCompleted: "未完成"}
+
+// ZH is the Chinese name ("" for no result yet).
+func (r CallbackResult) ZH() string { return resultZH[r] }
+
+var outcomeZH = map[AttemptOutcome]string{
+	AttemptAnswered: "接通（本人）", AttemptNoAnswer: "无人接听", AttemptBusy: "占线", AttemptSwitchedOff: "关机",
+	AttemptInvalid: "空号或号码错误", AttemptWrongPerson: "非本人接听", AttemptReschedule: "客户另约时间", AttemptRefused: "拒绝回访",
+}
+
+// ZH is the Chinese name.
+func (o AttemptOutcome) ZH() string { return outcomeZH[o] }
+
+var kindZH = map[CallbackKind]string{KindNewBusiness: "新单回访", KindPreUnderwriting: "承保前回访"}
+
+// ZH is the Chinese name.
+func (k CallbackKind) ZH() string { return kindZH[k] }
