@@ -1,0 +1,80 @@
+// Package app holds huifang's use cases: what a user can do, over the store,
+// the rules, personal-data protection and a clock. The command line, the web
+// UI and the JSON API all call it, so each rule is enforced in one place.
+package app
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/store"
+)
+
+// Rules are the settings the use cases follow. A later rule profile owned by
+// the regulator replaces these defaults (DOMAIN.md §9).
+type Rules struct {
+	Hours      callback.Hours
+	Attempts   callback.AttemptPolicy
+	Scope      callback.Scope
+	Lease      time.Duration // how long a taken callback stays with its operator
+	SessionTTL time.Duration // how long a web login lasts without activity
+	// RestDay tells rest days for calling hours; nil means only the time of
+	// day counts (the working-day calendar comes with the problem-case issue).
+	RestDay callback.RestDayFunc
+}
+
+// DefaultRules are DOMAIN.md's defaults.
+func DefaultRules() Rules {
+	return Rules{
+		Hours:      callback.Hours{Start: callback.DefaultStart, End: callback.DefaultEnd},
+		Attempts:   callback.DefaultAttempts,
+		Scope:      callback.DefaultScope,
+		Lease:      10 * time.Minute,
+		SessionTTL: 8 * time.Hour,
+	}
+}
+
+// Service is the application.
+type Service struct {
+	DB    *store.DB
+	Box   *pii.Box
+	Clock huifang.Clock
+	Rules Rules
+	Log   *slog.Logger
+}
+
+// New makes a service with the default rules and the system clock.
+func New(db *store.DB, box *pii.Box, log *slog.Logger) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{DB: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log}
+}
+
+func (s *Service) now() time.Time { return s.Clock.Now().UTC() }
+
+// today is the current date in Asia/Shanghai.
+func (s *Service) today() huifang.Date { return huifang.DateOf(s.now()) }
+
+// actor names a user for the audit trail.
+func actor(u *huifang.User) huifang.Actor { return huifang.Actor{UserID: u.ID, Name: u.Login} }
+
+// require checks a permission.
+func require(u *huifang.User, p huifang.Permission) error {
+	if u == nil {
+		return huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+	}
+	if !u.Can(p) {
+		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权执行此操作", u.Role)
+	}
+	return nil
+}
+
+// CLI is the actor for command-line work: it may do everything in any
+// organisation, because whoever runs it holds the database and the key.
+func CLI() *huifang.User {
+	return &huifang.User{Login: "cli", Role: huifang.RoleAdmin}
+}

@@ -1,0 +1,402 @@
+package app_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/store/storetest"
+)
+
+var ctx = context.Background()
+
+// clock is a settable fake clock.
+type clock struct{ t time.Time }
+
+func (c *clock) Now() time.Time { return c.t.UTC() }
+
+func at(day, hour, min int) time.Time {
+	return time.Date(2026, 3, day, hour, min, 0, 0, huifang.Shanghai)
+}
+
+type world struct {
+	svc   *app.Service
+	clk   *clock
+	dir   string
+	op    *huifang.User
+	op2   *huifang.User
+	opB   *huifang.User
+	admin *huifang.User
+}
+
+const (
+	branchesCSV = "机构代码,机构名称,上级机构代码\n86,总公司,\n8601,省分公司,86\n860101,市分公司,8601\n86010101,营业部,860101\n"
+	productsCSV = "产品代码,产品名称,设计类型,保险期间,保证续保,犹豫期天数\nL20,康宁终身寿险,传统,终身,否,15\nU01,鑫享万能,万能,终身,否,15\nH1,一年期医疗,健康,1,是,15\nA1,意外险,意外,1,否,15\n"
+	agentsCSV   = "业务员代码,姓名,手机号,机构代码,执业证号,状态\nA001,李明,13900000001,86010101,00020231001,在职\n"
+	outletsCSV  = "网点代码,网点名称,所属银行,机构代码\nB001,工商银行人民路支行,工商银行,86010101\n"
+	policyHead  = "保单号,产品代码,销售渠道,机构代码,业务员代码,银行网点代码,投保人姓名,投保人证件号码,投保人出生日期,投保人手机号,被保险人姓名,投保日期,承保日期,回执签收日期,保费,缴费方式,缴费年期,保险期间\n"
+)
+
+func policyLine(no, product, channel, receipt, phone string, seq int) string {
+	birth := huifang.NewDate(1980, 5, 6)
+	id := importer.ValidIDNumber("110101", birth, seq)
+	agent, outlet, payYears := "A001", "", "10"
+	if product == "H1" || product == "A1" {
+		payYears = "1"
+	}
+	if channel == "银保" {
+		agent, outlet = "", "B001"
+	}
+	return strings.Join([]string{no, product, channel, "86010101", agent, outlet, "张三", id, "1980-05-06", phone, "张三",
+		"2026-02-20", "2026-02-25", receipt, "10000.00", "年交", payYears, ""}, ",") + "\n"
+}
+
+func (w *world) file(t *testing.T, name, body string) string {
+	t.Helper()
+	p := filepath.Join(w.dir, name)
+	if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func (w *world) importFile(t *testing.T, org string, kind importer.Kind, body string) *app.ImportResult {
+	t.Helper()
+	res, err := w.svc.ImportFile(ctx, app.CLI(), org, kind, w.file(t, string(kind)+".csv", body), string(kind)+".csv", nil)
+	if err != nil {
+		if res != nil && res.Report != nil {
+			t.Fatalf("import %s: %v\n%s", kind, err, res.Report.String())
+		}
+		t.Fatalf("import %s: %v", kind, err)
+	}
+	return res
+}
+
+func setup(t *testing.T, db *store.DB) *world {
+	t.Helper()
+	key, _ := pii.ParseKey(pii.NewKey())
+	box, _ := pii.New(key)
+	clk := &clock{at(5, 10, 0)}
+	svc := app.New(db, box, slog.New(slog.DiscardHandler))
+	svc.Clock = clk
+	w := &world{svc: svc, clk: clk, dir: t.TempDir()}
+	cli := app.CLI()
+	mustDo(t, func() error {
+		_, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindRegulator, Code: "REG", Name: "某保监局"})
+		return err
+	})
+	for _, code := range []string{"A", "B"} {
+		mustDo(t, func() error {
+			_, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: code, Name: code + "人寿", RegulatorCode: "REG"})
+			return err
+		})
+		w.importFile(t, code, importer.KindBranches, branchesCSV)
+		w.importFile(t, code, importer.KindProducts, productsCSV)
+		w.importFile(t, code, importer.KindAgents, agentsCSV)
+		w.importFile(t, code, importer.KindOutlets, outletsCSV)
+	}
+	mk := func(org, login string, role huifang.Role) *huifang.User {
+		u, err := svc.CreateUser(ctx, cli, app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	w.op, w.op2, w.opB, w.admin = mk("A", "op1", huifang.RoleOperator), mk("A", "op2", huifang.RoleOperator), mk("B", "opb", huifang.RoleOperator), mk("A", "adm", huifang.RoleInsurerAdmin)
+	return w
+}
+
+func mustDo(t *testing.T, fn func() error) {
+	t.Helper()
+	if err := fn(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestScopeAndDeadlines(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		body := policyHead +
+			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1) + // in scope, due 03-17
+			policyLine("P2", "U01", "银保", "2026-03-01", "13800000002", 2) + // in scope, due 03-16
+			policyLine("P3", "H1", "个险", "2026-03-01", "13800000003", 3) + // 1-year guaranteed-renewal health: in scope
+			policyLine("P4", "A1", "个险", "2026-03-01", "13800000004", 4) + // 1-year accident: out
+			policyLine("P5", "L20", "团险", "2026-03-01", "13800000005", 5) + // group: out
+			policyLine("P6", "L20", "个险", "", "13800000006", 6) // no receipt yet: waits
+		res := w.importFile(t, "A", importer.KindPolicies, body)
+		if res.Counts.Created != 6 || res.Callbacks != 3 {
+			t.Fatalf("import %+v", res)
+		}
+		rows, total, err := w.svc.ListCallbacks(ctx, w.op, store.CallbackFilter{})
+		mustDo(t, func() error { return err })
+		due := map[string]string{}
+		for _, r := range rows {
+			due[r.PolicyNo] = r.DueOn.String()
+		}
+		want := map[string]string{"P1": "2026-03-17", "P2": "2026-03-16", "P3": "2026-03-16"}
+		if total != 3 || fmt.Sprint(due) != fmt.Sprint(want) {
+			t.Fatalf("callbacks %v (total %d), want %v", due, total, want)
+		}
+		// The same file again changes nothing.
+		res = w.importFile(t, "A", importer.KindPolicies, body)
+		if res.Counts.Unchanged != 6 || res.Callbacks != 0 {
+			t.Fatalf("re-import %+v", res)
+		}
+		// P6's receipt arrives: its callback appears; the change is audited.
+		res = w.importFile(t, "A", importer.KindPolicies, policyHead+policyLine("P6", "L20", "个险", "2026-03-04", "13800000006", 6))
+		if res.Counts.Updated != 1 || res.Callbacks != 1 {
+			t.Fatalf("receipt import %+v", res)
+		}
+		audit, err := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Entity: "policy", Key: "P6"})
+		mustDo(t, func() error { return err })
+		if len(audit) != 1 || !strings.Contains(audit[0].Detail, "receipt_on") {
+			t.Fatalf("audit %+v", audit)
+		}
+		// Insurer B sees none of A's callbacks.
+		if _, n, _ := w.svc.ListCallbacks(ctx, w.opB, store.CallbackFilter{}); n != 0 {
+			t.Fatalf("B sees %d callbacks", n)
+		}
+	})
+}
+
+func TestBadFileWritesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		body := policyHead +
+			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1) +
+			policyLine("P2", "NOPE", "个险", "2026-03-02", "13800000002", 2) + // unknown product
+			policyLine("P3", "L20", "个险", "2026-02-01", "13800000003", 3) // receipt before issue
+		res, err := w.svc.ImportFile(ctx, app.CLI(), "A", importer.KindPolicies, w.file(t, "bad.csv", body), "bad.csv", nil)
+		if huifang.ErrorCode(err) != huifang.EINVALID || res == nil || res.Report == nil || res.Report.Bad != 2 {
+			t.Fatalf("bad file: %v %+v", err, res)
+		}
+		rows := map[int]bool{}
+		for _, e := range res.Report.Errors {
+			rows[e.Row] = true
+		}
+		if !rows[3] || !rows[4] || rows[2] {
+			t.Fatalf("report rows %v: %s", rows, res.Report.String())
+		}
+		if n, _ := db.CountPolicies(ctx, w.op.OrgID); n != 0 {
+			t.Fatalf("%d policies written from a bad file", n)
+		}
+		// Roles: an operator may not import; another insurer's admin may not import into A.
+		if _, err := w.svc.ImportFile(ctx, w.op, "A", importer.KindPolicies, w.file(t, "x.csv", body), "x.csv", nil); huifang.ErrorCode(err) != huifang.EFORBIDDEN {
+			t.Fatalf("operator import: %v", err)
+		}
+	})
+}
+
+func (w *world) loadPolicies(t *testing.T, lines ...string) {
+	t.Helper()
+	w.importFile(t, "A", importer.KindPolicies, policyHead+strings.Join(lines, ""))
+}
+
+func allYes(items []callback.Item) map[string]huifang.Answer {
+	a := map[string]huifang.Answer{}
+	for _, it := range items {
+		a[it.Key] = it.Expect
+	}
+	return a
+}
+
+func TestWorkbench(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		w.loadPolicies(t,
+			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1),
+			policyLine("P2", "U01", "银保", "2026-03-01", "13800000002", 2))
+		// Outside calling hours nothing is handed out.
+		w.clk.t = at(5, 21, 0)
+		if _, err := w.svc.Next(ctx, w.op); err == nil || !strings.Contains(err.Error(), "回访时间") {
+			t.Fatalf("next at 21:00: %v", err)
+		}
+		w.clk.t = at(5, 10, 0)
+		work, err := w.svc.Next(ctx, w.op)
+		mustDo(t, func() error { return err })
+		if work.Callback.PolicyNo != "P2" { // earliest deadline first
+			t.Fatalf("first callback %s", work.Callback.PolicyNo)
+		}
+		if work.Policy.HolderPhone != "138****0002" || !strings.Contains(work.Policy.HolderID, "****") {
+			t.Fatalf("numbers not masked: %+v", work.Policy)
+		}
+		keys := map[string]bool{}
+		for _, it := range work.Items {
+			keys[it.Key] = true
+		}
+		if !keys[callback.KeyNotDeposit] || !keys[callback.KeyUniversal] {
+			t.Fatalf("bancassurance universal items missing: %v", keys)
+		}
+		// Two operators never hold the same callback; asking again returns the held one.
+		w2, err := w.svc.Next(ctx, w.op2)
+		mustDo(t, func() error { return err })
+		again, err := w.svc.Next(ctx, w.op)
+		mustDo(t, func() error { return err })
+		if w2.Callback.ID == work.Callback.ID || again.Callback.ID != work.Callback.ID {
+			t.Fatal("lease not respected")
+		}
+		// op2 cannot act on op1's callback.
+		if _, err := w.svc.RecordAttempt(ctx, w.op2, work.Callback.ID, app.AttemptInput{Outcome: huifang.AttemptBusy}); huifang.ErrorCode(err) != huifang.ECONFLICT {
+			t.Fatalf("attempt on another's lease: %v", err)
+		}
+		// Reveal is audited.
+		phone, err := w.svc.RevealPhone(ctx, w.op, "P2")
+		mustDo(t, func() error { return err })
+		if phone != "13800000002" {
+			t.Fatalf("phone %s", phone)
+		}
+		if a, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Action: "view-pii"}); len(a) != 1 {
+			t.Fatalf("reveal audit %+v", a)
+		}
+		// The customer thinks it was a deposit: completed with problems.
+		_, err = w.svc.RecordAttempt(ctx, w.op, work.Callback.ID, app.AttemptInput{Outcome: huifang.AttemptAnswered})
+		mustDo(t, func() error { return err })
+		ans := allYes(work.Items)
+		ans[callback.KeyNotDeposit] = huifang.AnswerNo
+		done, err := w.svc.Finish(ctx, w.op, work.Callback.ID, ans)
+		mustDo(t, func() error { return err })
+		if done.Result != huifang.ResultProblems || done.Late {
+			t.Fatalf("result %+v", done)
+		}
+		ps, _ := w.svc.ListProblemCases(ctx, w.op, store.ProblemFilter{CallbackID: done.ID})
+		if len(ps) != 1 || ps[0].Type != huifang.ProblemUnclearRights {
+			t.Fatalf("problem cases %+v", ps)
+		}
+		// op2's callback: all yes, successful; attempts: exactly one answered.
+		done2, err := w.svc.Finish(ctx, w.op2, w2.Callback.ID, allYes(w2.Items))
+		mustDo(t, func() error { return err })
+		if done2.Result != huifang.ResultSuccessful || done2.Attempts != 1 {
+			t.Fatalf("successful callback %+v", done2)
+		}
+		if _, err := w.svc.Next(ctx, w.op); !errors.Is(err, app.ErrNoWork) {
+			t.Fatalf("empty pool: %v", err)
+		}
+	})
+}
+
+func TestCannotContactAfterAttemptPolicy(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
+		tries := []time.Time{at(5, 10, 0), at(6, 15, 0), at(7, 19, 0)}
+		var c *huifang.Callback
+		for i, tm := range tries {
+			w.clk.t = tm
+			work, err := w.svc.Next(ctx, w.op)
+			if err != nil {
+				t.Fatalf("try %d: %v", i+1, err)
+			}
+			c, err = w.svc.RecordAttempt(ctx, w.op, work.Callback.ID, app.AttemptInput{Outcome: huifang.AttemptNoAnswer})
+			mustDo(t, func() error { return err })
+			if i < 2 {
+				if c.Status != huifang.StatusOpen || !c.NextAt.After(tm) {
+					t.Fatalf("try %d: %+v", i+1, c)
+				}
+				// Not offered again in the same slot.
+				if _, err := w.svc.Next(ctx, w.op); !errors.Is(err, app.ErrNoWork) {
+					t.Fatalf("offered again at once: %v", err)
+				}
+			}
+		}
+		if c.Status != huifang.StatusDone || c.Result != huifang.ResultNotCompleted || c.Reason != callback.ReasonCannotContact {
+			t.Fatalf("after three tries: %+v", c)
+		}
+		ps, _ := w.svc.ListProblemCases(ctx, w.op, store.ProblemFilter{})
+		if len(ps) != 1 || ps[0].Type != huifang.ProblemCannotContact {
+			t.Fatalf("problem cases %+v", ps)
+		}
+	})
+}
+
+func TestRescheduleAndLateAndInvalid(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		w.loadPolicies(t,
+			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1),
+			policyLine("P2", "L20", "个险", "2026-03-03", "13900000001", 2)) // the agent's own phone
+		work, err := w.svc.Next(ctx, w.op)
+		mustDo(t, func() error { return err })
+		if _, err := w.svc.RecordAttempt(ctx, w.op, work.Callback.ID, app.AttemptInput{Outcome: huifang.AttemptReschedule, ScheduleAt: at(5, 22, 0)}); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("schedule outside hours: %v", err)
+		}
+		c, err := w.svc.RecordAttempt(ctx, w.op, work.Callback.ID, app.AttemptInput{Outcome: huifang.AttemptReschedule, ScheduleAt: at(18, 15, 0)})
+		mustDo(t, func() error { return err })
+		if c.Status != huifang.StatusScheduled {
+			t.Fatalf("scheduled %+v", c)
+		}
+		// The other callback: the false-number warning shows; the number is void.
+		w2, err := w.svc.Next(ctx, w.op)
+		mustDo(t, func() error { return err })
+		if w2.Callback.PolicyNo != "P2" || len(w2.Warnings) == 0 {
+			t.Fatalf("warnings %+v", w2)
+		}
+		c2, err := w.svc.RecordAttempt(ctx, w.op, w2.Callback.ID, app.AttemptInput{Outcome: huifang.AttemptInvalid})
+		mustDo(t, func() error { return err })
+		if c2.Result != huifang.ResultNotCompleted || c2.Reason != callback.ReasonInvalidNumber {
+			t.Fatalf("invalid %+v", c2)
+		}
+		// At the scheduled time (after the deadline of 03-17) the callback comes back first and finishes late.
+		w.clk.t = at(18, 15, 1)
+		w3, err := w.svc.Next(ctx, w.op)
+		mustDo(t, func() error { return err })
+		if w3.Callback.ID != work.Callback.ID {
+			t.Fatalf("scheduled callback not offered: %+v", w3.Callback)
+		}
+		done, err := w.svc.Finish(ctx, w.op, w3.Callback.ID, allYes(w3.Items))
+		mustDo(t, func() error { return err })
+		if done.Result != huifang.ResultSuccessful || !done.Late {
+			t.Fatalf("late finish %+v", done)
+		}
+	})
+}
+
+func TestLoginAndTokens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		if _, _, err := w.svc.Login(ctx, "op1", "wrong-password"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+			t.Fatalf("wrong password: %v", err)
+		}
+		if _, _, err := w.svc.Login(ctx, "nobody", "secret-password"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+			t.Fatalf("unknown login: %v", err)
+		}
+		tok, u, err := w.svc.Login(ctx, "op1", "secret-password")
+		mustDo(t, func() error { return err })
+		if got, err := w.svc.Authenticate(ctx, tok); err != nil || got.ID != u.ID {
+			t.Fatalf("authenticate: %v", err)
+		}
+		w.clk.t = w.clk.t.Add(9 * time.Hour) // past the session's life
+		if _, err := w.svc.Authenticate(ctx, tok); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+			t.Fatalf("expired session: %v", err)
+		}
+		api, err := w.svc.CreateToken(ctx, app.CLI(), "A", "op1")
+		mustDo(t, func() error { return err })
+		if _, err := w.svc.Authenticate(ctx, api); err != nil {
+			t.Fatalf("api token: %v", err)
+		}
+		if _, err := w.svc.CreateToken(ctx, app.CLI(), "B", "op1"); huifang.ErrorCode(err) != huifang.ENOTFOUND {
+			t.Fatalf("token for a user of another org: %v", err)
+		}
+		// Roles must fit the organisation.
+		if _, err := w.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "A", Login: "sup", Role: huifang.RoleSupervisor, Password: "secret-password"}); err == nil {
+			t.Fatal("supervisor created in an insurer")
+		}
+		if _, err := w.svc.CreateUser(ctx, w.admin, app.UserInput{OrgCode: "B", Login: "x1", Role: huifang.RoleOperator, Password: "secret-password"}); huifang.ErrorCode(err) != huifang.EFORBIDDEN {
+			t.Fatalf("insurer admin creating users elsewhere: %v", err)
+		}
+		if _, err := w.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "A", Login: "x2", Role: huifang.RoleOperator, Password: "short"}); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("short password: %v", err)
+		}
+	})
+}

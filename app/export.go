@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/sheet"
+	"github.com/huifang/huifang/store"
+)
+
+// ExportHeader is the header of the callback export.
+var ExportHeader = []string{"保单号", "回访类型", "销售渠道", "机构代码", "产品代码", "投保人", "回执签收日期", "回访截止日期",
+	"回访状态", "回访结果", "未完成原因", "拨打次数", "是否逾期完成", "完成时间"}
+
+// rowWriter is what both export formats offer.
+type rowWriter interface {
+	Write(row []any) error
+	Close() error
+}
+
+// ExportCallbacks writes the organisation's callbacks as CSV or XLSX, streamed.
+// The policyholder's name is masked: the export leaves the building.
+func (s *Service) ExportCallbacks(ctx context.Context, u *huifang.User, f store.CallbackFilter, format string, w io.Writer) error {
+	if err := require(u, huifang.PermExport); err != nil {
+		return err
+	}
+	return s.exportCallbacks(ctx, u.OrgID, f, format, w)
+}
+
+// ExportCallbacksOf is the command line's export of one organisation.
+func (s *Service) ExportCallbacksOf(ctx context.Context, orgCode string, format string, w io.Writer) error {
+	org, err := s.Org(ctx, CLI(), orgCode)
+	if err != nil {
+		return err
+	}
+	return s.exportCallbacks(ctx, org.ID, store.CallbackFilter{}, format, w)
+}
+
+func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f store.CallbackFilter, format string, w io.Writer) error {
+	var out rowWriter
+	var err error
+	switch format {
+	case "", "csv":
+		out, err = sheet.NewCSVWriter(w, ExportHeader)
+	case "xlsx":
+		out, err = sheet.NewXLSXWriter(w, "回访清单", ExportHeader)
+	default:
+		return huifang.Errorf(huifang.EINVALID, "未知的导出格式 %q（可用 csv、xlsx）", format)
+	}
+	if err != nil {
+		return err
+	}
+	f.Limit, f.Offset = 0, 0
+	err = s.DB.ForEachCallback(ctx, orgID, f, func(r *store.CallbackRow) error {
+		late := ""
+		if r.Status == huifang.StatusDone {
+			late = "否"
+			if r.Late {
+				late = "是"
+			}
+		}
+		var finished any
+		if !r.FinishedAt.IsZero() {
+			finished = r.FinishedAt
+		}
+		return out.Write([]any{r.PolicyNo, r.Kind.ZH(), r.Channel.ZH(), r.BranchCode, r.ProductCode, pii.MaskName(r.HolderName),
+			r.ReceiptOn, r.DueOn, r.Status.ZH(), r.Result.ZH(), reasonZH[r.Reason], r.Attempts, late, finished})
+	})
+	if err != nil {
+		return fmt.Errorf("export callbacks: %w", err)
+	}
+	return out.Close()
+}
+
+var reasonZH = map[string]string{
+	callback.ReasonNotPolicyholder: "非投保人本人", callback.ReasonCannotContact: "无法联系",
+	callback.ReasonInvalidNumber: "号码无效", callback.ReasonRefused: "客户拒绝",
+}

@@ -1,0 +1,74 @@
+package app
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/store"
+)
+
+// ParseCallbackFilter reads a callback filter from query parameters: status,
+// result, channel, policy_no, due_from, due_to (YYYY-MM-DD), late (1/true),
+// limit and offset. Unknown values are an error, not silently ignored.
+func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
+	var f store.CallbackFilter
+	var fields []huifang.FieldError
+	bad := func(field, reason string) { fields = append(fields, huifang.FieldError{Field: field, Reason: reason}) }
+	if v := q.Get("status"); v != "" {
+		f.Status = huifang.CallbackStatus(v)
+		if f.Status.ZH() == "" {
+			bad("status", "未知的回访状态")
+		}
+	}
+	if v := q.Get("result"); v != "" {
+		f.Result = huifang.CallbackResult(v)
+		if f.Result.ZH() == "" {
+			bad("result", "未知的回访结果")
+		}
+	}
+	if v := q.Get("channel"); v != "" {
+		c, ok := huifang.ParseChannel(v)
+		if !ok {
+			bad("channel", "未知的销售渠道")
+		}
+		f.Channel = c
+	}
+	f.PolicyNo = strings.TrimSpace(q.Get("policy_no"))
+	for _, d := range []struct {
+		name string
+		dst  *huifang.Date
+	}{{"due_from", &f.DueFrom}, {"due_to", &f.DueTo}} {
+		if v := q.Get(d.name); v != "" {
+			x, err := huifang.ParseISODate(v)
+			if err != nil {
+				bad(d.name, "日期格式应为 YYYY-MM-DD")
+			}
+			*d.dst = x
+		}
+	}
+	switch q.Get("late") {
+	case "", "0", "false":
+	case "1", "true", "on":
+		f.Late = true
+	default:
+		bad("late", "应为 1 或 0")
+	}
+	for _, n := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &f.Limit}, {"offset", &f.Offset}} {
+		if v := q.Get(n.name); v != "" {
+			x, err := strconv.Atoi(v)
+			if err != nil || x < 0 {
+				bad(n.name, "应为非负整数")
+			}
+			*n.dst = x
+		}
+	}
+	if len(fields) > 0 {
+		return f, &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Field + ": " + fields[0].Reason, Fields: fields}
+	}
+	return f, nil
+}

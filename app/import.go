@@ -1,0 +1,305 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/sheet"
+	"github.com/huifang/huifang/store"
+)
+
+// Progress reports an import's advance: phase "checking" (total unknown, 0)
+// then "writing" (total known).
+type Progress func(phase string, done, total int)
+
+// ImportResult says what an import did, or why it wrote nothing.
+type ImportResult struct {
+	Kind      importer.Kind    `json:"kind"`
+	Rows      int              `json:"rows"`
+	Counts    store.Counts     `json:"counts"`
+	Callbacks int              `json:"callbacks"`
+	Report    *importer.Report `json:"report,omitempty"`
+}
+
+// Summary is the one-line summary the command line prints.
+func (r *ImportResult) Summary() string {
+	s := fmt.Sprintf("imported %d %s: %d created, %d updated, %d unchanged", r.Rows, r.Kind, r.Counts.Created, r.Counts.Updated, r.Counts.Unchanged)
+	if r.Kind == importer.KindPolicies {
+		s += fmt.Sprintf("; %d callbacks planned", r.Callbacks)
+	}
+	return s
+}
+
+// ImportFile imports a CSV or XLSX file of one kind into an insurer. The whole
+// file is checked first; if any row is bad nothing is written and the result
+// carries the per-row report beside the error. Otherwise it is read again and
+// written in one transaction. Importing the same file twice changes nothing.
+func (s *Service) ImportFile(ctx context.Context, u *huifang.User, orgCode string, kind importer.Kind, path, sourceName string, progress Progress) (*ImportResult, error) {
+	return s.importFrom(ctx, u, orgCode, kind, sourceName, func() (sheet.Rows, error) { return sheet.OpenFile(path) }, progress)
+}
+
+// ImportRecords imports rows given as maps from column header (Chinese or an
+// English alias) to value: the JSON batch of a core insurance system. It
+// follows exactly the rules of ImportFile.
+func (s *Service) ImportRecords(ctx context.Context, u *huifang.User, orgCode string, kind importer.Kind, source string, records []map[string]string) (*ImportResult, error) {
+	if len(records) == 0 {
+		return nil, huifang.Errorf(huifang.EINVALID, "没有数据行")
+	}
+	seen := map[string]bool{}
+	var header []string
+	for _, r := range records {
+		for k := range r {
+			if !seen[k] {
+				seen[k] = true
+				header = append(header, k)
+			}
+		}
+	}
+	open := func() (sheet.Rows, error) { return &mapRows{header: header, records: records}, nil }
+	return s.importFrom(ctx, u, orgCode, kind, source, open, nil)
+}
+
+// mapRows offers JSON records as the rows of a file: the header, then one row each.
+type mapRows struct {
+	header  []string
+	records []map[string]string
+	i       int
+}
+
+func (m *mapRows) Next() ([]string, error) {
+	if m.i > len(m.records) {
+		return nil, io.EOF
+	}
+	defer func() { m.i++ }()
+	if m.i == 0 {
+		return m.header, nil
+	}
+	row := make([]string, len(m.header))
+	for j, h := range m.header {
+		row[j] = strings.TrimSpace(m.records[m.i-1][h])
+	}
+	return row, nil
+}
+
+func (m *mapRows) Line() int    { return m.i }
+func (m *mapRows) Close() error { return nil }
+
+// loadRefs reads the insurer's reference data for the importer's checks.
+func (s *Service) loadRefs(ctx context.Context, orgID int64) (*importer.MemoryRefs, error) {
+	r := &importer.MemoryRefs{Branches: map[string]huifang.Branch{}, Products: map[string]huifang.Product{}, Agents: map[string]huifang.Agent{}, Outlets: map[string]huifang.Outlet{}}
+	bs, err := s.DB.ListBranches(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		r.Branches[b.Code] = b
+	}
+	ps, err := s.DB.ListProducts(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		r.Products[p.Code] = p
+	}
+	as, err := s.DB.ListAgents(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		r.Agents[a.Code] = a.Agent
+	}
+	os, err := s.DB.ListOutlets(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range os {
+		r.Outlets[o.Code] = o
+	}
+	return r, nil
+}
+
+func (s *Service) importFrom(ctx context.Context, u *huifang.User, orgCode string, kind importer.Kind, source string, open func() (sheet.Rows, error), progress Progress) (*ImportResult, error) {
+	if err := require(u, huifang.PermImport); err != nil {
+		return nil, err
+	}
+	if progress == nil {
+		progress = func(string, int, int) {}
+	}
+	org, err := s.Org(ctx, u, orgCode)
+	if err != nil {
+		return nil, err
+	}
+	if org.Kind != huifang.KindInsurer {
+		return nil, huifang.Errorf(huifang.EINVALID, "只能向保险公司导入数据，%s 是监管机构", org.Code)
+	}
+	rf, err := s.loadRefs(ctx, org.ID)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today()
+	// Pass 1: check every row; nothing is written.
+	checked := 0
+	rep, err := checkFile(kind, open, rf, today, func(any) error {
+		checked++
+		if checked%2000 == 0 {
+			progress("checking", checked, 0)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &ImportResult{Kind: kind, Rows: rep.Rows}
+	if rep.Bad > 0 {
+		res.Report = &rep
+		return res, huifang.Errorf(huifang.EINVALID, "文件中有 %d 行数据有误，未导入任何数据；请按报告修改后重新导入", rep.Bad)
+	}
+	if rep.Rows == 0 {
+		return nil, huifang.Errorf(huifang.EINVALID, "文件中只有表头，没有数据行")
+	}
+	progress("writing", 0, rep.Rows)
+	// Pass 2: read again and write in one transaction.
+	a := actor(u)
+	if kind == importer.KindPolicies {
+		r, err := s.writePolicies(ctx, org, a, rf, open, today, source, rep.Rows, progress)
+		if err != nil {
+			return nil, err
+		}
+		res.Counts, res.Callbacks = r.Counts, r.Callbacks
+	} else {
+		var items []any
+		if _, err := checkFile(kind, open, rf, today, func(it any) error { items = append(items, it); return nil }); err != nil {
+			return nil, err
+		}
+		if len(items) != rep.Rows {
+			return nil, huifang.Errorf(huifang.ECONFLICT, "文件在导入过程中被修改，请重新导入")
+		}
+		if res.Counts, err = s.saveRefs(ctx, org.ID, kind, items, a); err != nil {
+			return nil, err
+		}
+	}
+	progress("writing", rep.Rows, rep.Rows)
+	s.Log.Info("import", "org", org.Code, "kind", kind, "source", source, "rows", rep.Rows, "created", res.Counts.Created, "updated", res.Counts.Updated)
+	return res, nil
+}
+
+// checkFile streams a file through the importer's checks.
+func checkFile(kind importer.Kind, open func() (sheet.Rows, error), rf *importer.MemoryRefs, today huifang.Date, fn func(any) error) (importer.Report, error) {
+	rows, err := open()
+	if err != nil {
+		return importer.Report{}, err
+	}
+	defer rows.Close()
+	return importer.Check(kind, rows, rf, today, fn)
+}
+
+func (s *Service) saveRefs(ctx context.Context, orgID int64, kind importer.Kind, items []any, a huifang.Actor) (store.Counts, error) {
+	now := s.now()
+	switch kind {
+	case importer.KindBranches:
+		return s.DB.SaveBranches(ctx, orgID, collect[huifang.Branch](items, orgID), a, now)
+	case importer.KindProducts:
+		return s.DB.SaveProducts(ctx, orgID, collect[huifang.Product](items, orgID), a, now)
+	case importer.KindOutlets:
+		return s.DB.SaveOutlets(ctx, orgID, collect[huifang.Outlet](items, orgID), a, now)
+	case importer.KindAgents:
+		agents := collect[huifang.Agent](items, orgID)
+		recs := make([]store.AgentRecord, len(agents))
+		for i, ag := range agents {
+			recs[i] = store.AgentRecord{Agent: ag, PhoneEnc: s.Box.Seal(ag.Phone), PhoneHash: s.Box.Hash(ag.Phone)}
+			recs[i].Phone = ""
+		}
+		return s.DB.SaveAgents(ctx, orgID, recs, a, now)
+	}
+	return store.Counts{}, huifang.Errorf(huifang.EINVALID, "未知的导入类型 %q", kind)
+}
+
+func collect[T any](items []any, orgID int64) []T {
+	out := make([]T, 0, len(items))
+	for _, it := range items {
+		out = append(out, it.(T))
+	}
+	return out
+}
+
+// writePolicies runs the second pass: one goroutine reads, checks, encrypts
+// and plans each policy while the database takes the previous ones.
+func (s *Service) writePolicies(ctx context.Context, org *huifang.Org, a huifang.Actor, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, source string, total int, progress Progress) (store.PolicyImport, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan *store.PolicyRecord, 512)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		done := 0
+		rep, err := checkFile(importer.KindPolicies, open, rf, today, func(it any) error {
+			p := it.(huifang.Policy)
+			p.OrgID = org.ID
+			rec := s.PolicyRecord(p, rf.Products[p.ProductCode], org)
+			select {
+			case ch <- rec:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+			done++
+			if done%2000 == 0 {
+				progress("writing", done, total)
+			}
+			return nil
+		})
+		if err == nil && (rep.Bad > 0 || rep.Rows != total) {
+			err = huifang.Errorf(huifang.ECONFLICT, "文件在导入过程中被修改，请重新导入")
+		}
+		errc <- err
+	}()
+	next := func() (*store.PolicyRecord, error) {
+		if rec, ok := <-ch; ok {
+			return rec, nil
+		}
+		if err := <-errc; err != nil {
+			return nil, err
+		}
+		return nil, io.EOF
+	}
+	res, err := s.DB.ImportPolicies(ctx, org.ID, a, s.now(), source, next)
+	if err != nil {
+		cancel()
+		for range ch { // let the reader finish
+		}
+		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
+			return res, err
+		}
+		return res, fmt.Errorf("import policies: %w", err)
+	}
+	return res, nil
+}
+
+// PolicyRecord prepares a checked policy for storage: phone and ID numbers
+// encrypted with their lookup hashes, a keyed hash of the whole row, and the
+// callbacks the rules plan for it.
+func (s *Service) PolicyRecord(p huifang.Policy, prod huifang.Product, org *huifang.Org) *store.PolicyRecord {
+	r := &store.PolicyRecord{Policy: p,
+		HolderIDEnc: s.Box.Seal(p.HolderID), HolderIDHash: s.Box.Hash(p.HolderID),
+		HolderPhoneEnc: s.Box.Seal(p.HolderPhone), HolderPhoneHash: s.Box.Hash(p.HolderPhone),
+		RowHash: s.Box.Hash(canonical(p))}
+	for _, pl := range callback.Plan(p, prod, *org, s.Rules.Scope) {
+		r.Plans = append(r.Plans, store.Plan{Kind: pl.Kind, DueOn: pl.DueOn})
+	}
+	r.HolderID, r.HolderPhone = "", ""
+	return r
+}
+
+// canonical renders every stored field of a policy, to tell a changed row.
+func canonical(p huifang.Policy) string {
+	f := []string{p.No, p.ProductCode, string(p.Channel), p.BranchCode, p.AgentCode, p.OutletCode, p.HolderName, p.HolderID,
+		p.HolderBirth.String(), p.HolderPhone, p.InsuredName, p.AppliedOn.String(), p.IssuedOn.String(), p.ReceiptOn.String(),
+		strconv.FormatInt(p.PremiumFen, 10), string(p.PayMode), strconv.Itoa(p.PayYears), strconv.Itoa(p.Term.Years), strconv.FormatBool(p.Term.WholeLife)}
+	return strings.Join(f, "\x1f")
+}

@@ -1,0 +1,121 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+
+	"github.com/huifang/huifang"
+)
+
+var codeRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,32}$`)
+
+// OrgInput is what makes an organisation.
+type OrgInput struct {
+	Kind          huifang.OrgKind
+	Code, Name    string
+	RegulatorCode string
+}
+
+// CreateOrg adds a regulator or an insurer.
+func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) (*huifang.Org, error) {
+	if err := require(by, huifang.PermManageOrgs); err != nil {
+		return nil, err
+	}
+	var fields []huifang.FieldError
+	if in.Kind != huifang.KindRegulator && in.Kind != huifang.KindInsurer {
+		fields = append(fields, huifang.FieldError{Field: "kind", Reason: "机构类型须为 regulator 或 insurer"})
+	}
+	if !codeRE.MatchString(in.Code) {
+		fields = append(fields, huifang.FieldError{Field: "code", Reason: "机构代码须为 1–32 位字母、数字或 _ . -"})
+	}
+	if strings.TrimSpace(in.Name) == "" {
+		fields = append(fields, huifang.FieldError{Field: "name", Reason: "机构名称不能为空"})
+	}
+	if in.Kind == huifang.KindRegulator && in.RegulatorCode != "" {
+		fields = append(fields, huifang.FieldError{Field: "regulator", Reason: "监管机构不能隶属于其他监管机构"})
+	}
+	if len(fields) > 0 {
+		return nil, &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Reason, Fields: fields}
+	}
+	o := &huifang.Org{Kind: in.Kind, Code: in.Code, Name: strings.TrimSpace(in.Name), CreatedAt: s.now()}
+	if in.RegulatorCode != "" {
+		reg, err := s.DB.FindOrgByCode(ctx, in.RegulatorCode)
+		if err != nil {
+			return nil, orgNotFound(in.RegulatorCode, err)
+		}
+		if reg.Kind != huifang.KindRegulator {
+			return nil, huifang.Errorf(huifang.EINVALID, "%s 不是监管机构", in.RegulatorCode)
+		}
+		o.RegulatorID = reg.ID
+	}
+	if err := s.DB.CreateOrg(ctx, o); err != nil {
+		if errors.Is(err, huifang.ErrConflict) {
+			return nil, huifang.Errorf(huifang.ECONFLICT, "机构代码 %s 已存在", in.Code)
+		}
+		return nil, err
+	}
+	return o, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: o.CreatedAt, UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code, Action: "create", Detail: `{"kind":"` + string(o.Kind) + `"}`})
+}
+
+// UserInput is what makes a user.
+type UserInput struct {
+	OrgCode, Login, Name, Password, BranchCode string
+	Role                                       huifang.Role
+}
+
+var loginRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{2,64}$`)
+
+// CreateUser adds a user; the role must fit the organisation's kind.
+func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput) (*huifang.User, error) {
+	if err := require(by, huifang.PermManageUsers); err != nil {
+		return nil, err
+	}
+	org, err := s.DB.FindOrgByCode(ctx, in.OrgCode)
+	if err != nil {
+		return nil, orgNotFound(in.OrgCode, err)
+	}
+	if err := sameOrg(by, org.ID); err != nil {
+		return nil, err
+	}
+	if !loginRE.MatchString(in.Login) {
+		return nil, huifang.Errorf(huifang.EINVALID, "用户名须为 2–64 位字母、数字或 _ . @ -")
+	}
+	if !in.Role.Valid() {
+		return nil, huifang.Errorf(huifang.EINVALID, "未知角色 %q（可用：admin, supervisor, insurer-admin, manager, operator, handler）", in.Role)
+	}
+	if in.Role == huifang.RoleAdmin && by.Role != huifang.RoleAdmin {
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以创建系统管理员")
+	}
+	if in.Role == huifang.RoleSupervisor && org.Kind != huifang.KindRegulator {
+		return nil, huifang.Errorf(huifang.EINVALID, "监管员（supervisor）只能属于监管机构")
+	}
+	if in.Role != huifang.RoleSupervisor && in.Role != huifang.RoleAdmin && org.Kind != huifang.KindInsurer {
+		return nil, huifang.Errorf(huifang.EINVALID, "角色 %s 只能属于保险公司", in.Role)
+	}
+	hash, err := HashPassword(in.Password)
+	if err != nil {
+		return nil, err
+	}
+	u := &huifang.User{OrgID: org.ID, Login: in.Login, Name: strings.TrimSpace(in.Name), Role: in.Role, BranchCode: in.BranchCode, PasswordHash: hash, CreatedAt: s.now()}
+	if err := s.DB.CreateUser(ctx, u, actor(by)); err != nil {
+		if errors.Is(err, huifang.ErrConflict) {
+			return nil, huifang.Errorf(huifang.ECONFLICT, "用户名 %s 已存在", in.Login)
+		}
+		return nil, err
+	}
+	return u, nil
+}
+
+// Org returns an organisation the user may see.
+func (s *Service) Org(ctx context.Context, by *huifang.User, code string) (*huifang.Org, error) {
+	org, err := s.DB.FindOrgByCode(ctx, code)
+	if err != nil {
+		return nil, orgNotFound(code, err)
+	}
+	if err := sameOrg(by, org.ID); err != nil {
+		return nil, err
+	}
+	return org, nil
+}

@@ -1,0 +1,366 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/store"
+)
+
+// PolicyView is a policy as a page or the API shows it: phone and ID masked.
+type PolicyView struct {
+	No          string             `json:"policy_no"`
+	ProductCode string             `json:"product_code"`
+	ProductName string             `json:"product_name"`
+	Design      huifang.DesignType `json:"design_type"`
+	Channel     huifang.Channel    `json:"channel"`
+	BranchCode  string             `json:"branch_code"`
+	AgentCode   string             `json:"agent_code,omitempty"`
+	OutletCode  string             `json:"outlet_code,omitempty"`
+	HolderName  string             `json:"holder_name"`
+	HolderID    string             `json:"holder_id_masked"`
+	HolderPhone string             `json:"holder_phone_masked"`
+	InsuredName string             `json:"insured_name"`
+	AppliedOn   huifang.Date       `json:"applied_on"`
+	IssuedOn    huifang.Date       `json:"issued_on"`
+	ReceiptOn   huifang.Date       `json:"receipt_on"`
+	PremiumFen  int64              `json:"premium_fen"`
+	PayMode     huifang.PayMode    `json:"pay_mode"`
+	PayYears    int                `json:"pay_years"`
+	Term        string             `json:"term"`
+}
+
+// Work is a callback with everything an operator needs to make the call.
+type Work struct {
+	Callback *huifang.Callback `json:"callback"`
+	Policy   PolicyView        `json:"policy"`
+	Items    []callback.Item   `json:"items"`
+	Attempts []huifang.Attempt `json:"attempts"`
+	// Warnings are signs of a false phone number (DOMAIN.md §6).
+	Warnings []string `json:"warnings,omitempty"`
+}
+
+func (s *Service) policyView(ctx context.Context, rec *store.PolicyRecord) (PolicyView, huifang.Product, error) {
+	p := rec.Policy
+	prod, err := s.DB.FindProduct(ctx, p.OrgID, p.ProductCode)
+	if err != nil {
+		return PolicyView{}, prod, fmt.Errorf("product %s of policy %s: %w", p.ProductCode, p.No, err)
+	}
+	phone, err := s.Box.Open(rec.HolderPhoneEnc)
+	if err != nil {
+		return PolicyView{}, prod, err
+	}
+	id, err := s.Box.Open(rec.HolderIDEnc)
+	if err != nil {
+		return PolicyView{}, prod, err
+	}
+	return PolicyView{No: p.No, ProductCode: p.ProductCode, ProductName: prod.Name, Design: prod.Design, Channel: p.Channel,
+		BranchCode: p.BranchCode, AgentCode: p.AgentCode, OutletCode: p.OutletCode, HolderName: p.HolderName,
+		HolderID: pii.MaskID(id), HolderPhone: pii.MaskPhone(phone), InsuredName: p.InsuredName, AppliedOn: p.AppliedOn,
+		IssuedOn: p.IssuedOn, ReceiptOn: p.ReceiptOn, PremiumFen: p.PremiumFen, PayMode: p.PayMode, PayYears: p.PayYears,
+		Term: callback.EffectiveTerm(p, prod).String()}, prod, nil
+}
+
+// work loads a callback's policy, items and attempts.
+func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) {
+	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	if err != nil {
+		return nil, fmt.Errorf("policy of callback %d: %w", c.ID, err)
+	}
+	view, prod, err := s.policyView(ctx, rec)
+	if err != nil {
+		return nil, err
+	}
+	attempts, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	w := &Work{Callback: c, Policy: view, Items: callback.Items(rec.Policy, prod), Attempts: attempts}
+	holders, agents, err := s.DB.CountPhoneHolders(ctx, c.OrgID, rec.HolderPhoneHash)
+	if err != nil {
+		return nil, err
+	}
+	if agents > 0 {
+		w.Warnings = append(w.Warnings, "投保人电话与本公司业务员电话相同，可能为虚假电话")
+	}
+	if holders >= 3 {
+		w.Warnings = append(w.Warnings, fmt.Sprintf("该电话被 %d 位不同投保人使用，可能为虚假电话", holders))
+	}
+	return w, nil
+}
+
+// ErrNoWork means the pool has nothing that may be called now.
+var ErrNoWork = huifang.Errorf(huifang.ENOTFOUND, "目前没有可以拨打的回访")
+
+// Next hands the operator the most urgent callback that may be called now,
+// under a lease; an operator who already holds one gets it back.
+func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
+	if err := require(u, huifang.PermWorkCallbacks); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if c, err := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); err == nil {
+		return s.work(ctx, c)
+	} else if !errors.Is(err, huifang.ErrNotFound) {
+		return nil, err
+	}
+	ok, err := s.Rules.Hours.Allowed(now, s.Rules.RestDay)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, huifang.Errorf(huifang.EINVALID, "现在不在回访时间内（北京时间 %s–%s），不能拨打客户电话", clock(s.Rules.Hours.Start, callback.DefaultStart), clock(s.Rules.Hours.End, callback.DefaultEnd))
+	}
+	c, err := s.DB.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, ErrNoWork
+	} else if err != nil {
+		return nil, err
+	}
+	return s.work(ctx, c)
+}
+
+func clock(d, def time.Duration) string {
+	if d == 0 {
+		d = def
+	}
+	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// Callback shows one callback of the user's organisation.
+func (s *Service) Callback(ctx context.Context, u *huifang.User, id int64) (*Work, error) {
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return nil, err
+	}
+	c, err := s.DB.FindCallback(ctx, u.OrgID, id)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "回访 %d 不存在", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return s.work(ctx, c)
+}
+
+// AttemptInput is one phone attempt as the operator records it.
+type AttemptInput struct {
+	Outcome    huifang.AttemptOutcome `json:"outcome"`
+	Note       string                 `json:"note"`
+	ScheduleAt time.Time              `json:"schedule_at"` // for reschedule
+}
+
+// held returns the callback when the user holds its lease.
+func (s *Service) held(ctx context.Context, u *huifang.User, id int64) (*huifang.Callback, error) {
+	if err := require(u, huifang.PermWorkCallbacks); err != nil {
+		return nil, err
+	}
+	c, err := s.DB.FindCallback(ctx, u.OrgID, id)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "回访 %d 不存在", id)
+	} else if err != nil {
+		return nil, err
+	}
+	if !c.Open() {
+		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 已经完成", id)
+	}
+	if c.LeaseUserID != u.ID || c.LeaseUntil.Before(s.now()) {
+		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访已不在您名下（租约已过期或被他人领取），请重新领取")
+	}
+	return c, nil
+}
+
+// RecordAttempt records a phone attempt and decides what follows: keep working
+// (answered), schedule the asked-for time, offer the callback again later, or
+// finish it as not completed with a problem case.
+func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, in AttemptInput) (*huifang.Callback, error) {
+	if !in.Outcome.Valid() {
+		return nil, huifang.Errorf(huifang.EINVALID, "未知的拨打结果 %q", in.Outcome)
+	}
+	if len([]rune(in.Note)) > 500 {
+		return nil, huifang.Errorf(huifang.EINVALID, "备注最多 500 字")
+	}
+	c, err := s.held(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	att := &huifang.Attempt{At: now, Outcome: in.Outcome, Note: in.Note}
+	ch := store.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Attempt: att, Status: c.Status,
+		Audit: huifang.AuditEntry{Actor: u.Login, Action: "attempt", Detail: jsonDetail(map[string]any{"outcome": in.Outcome, "note": in.Note})}}
+	switch in.Outcome {
+	case huifang.AttemptAnswered:
+		ch.KeepLease = true
+	case huifang.AttemptReschedule:
+		if in.ScheduleAt.IsZero() || !in.ScheduleAt.After(now) {
+			return nil, huifang.Errorf(huifang.EINVALID, "请填写客户约定的回访时间（须晚于现在）")
+		}
+		if ok, err := s.Rules.Hours.Allowed(in.ScheduleAt, s.Rules.RestDay); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, huifang.Errorf(huifang.EINVALID, "约定时间不在回访时间内（北京时间 %s–%s）", clock(s.Rules.Hours.Start, callback.DefaultStart), clock(s.Rules.Hours.End, callback.DefaultEnd))
+		}
+		att.ScheduleAt = in.ScheduleAt
+		ch.Status, ch.NextAt = huifang.StatusScheduled, in.ScheduleAt
+	default:
+		failed, err := s.failedAttempts(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		d := callback.AfterAttempt(in.Outcome, failed, now, s.Rules.Attempts)
+		if d.Finish {
+			s.finishChange(&ch, c, d.Result, d.Reason, d.Problems)
+			break
+		}
+		next, err := s.Rules.Attempts.NextTry(now, s.Rules.Hours, s.Rules.RestDay)
+		if err != nil {
+			return nil, err
+		}
+		ch.Status, ch.NextAt = huifang.StatusOpen, next
+	}
+	return s.DB.ChangeCallback(ctx, ch)
+}
+
+func (s *Service) failedAttempts(ctx context.Context, c *huifang.Callback) ([]time.Time, error) {
+	as, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	for _, a := range as {
+		switch a.Outcome {
+		case huifang.AttemptNoAnswer, huifang.AttemptBusy, huifang.AttemptSwitchedOff, huifang.AttemptWrongPerson:
+			out = append(out, a.At)
+		}
+	}
+	return out, nil
+}
+
+func (s *Service) finishChange(ch *store.CallbackChange, c *huifang.Callback, res huifang.CallbackResult, reason string, problems []callback.Problem) {
+	ch.Status, ch.Result, ch.Reason = huifang.StatusDone, res, reason
+	ch.Late = callback.Late(c.DueOn, ch.Now)
+	ch.KeepLease = false
+	for _, p := range problems {
+		ch.Problems = append(ch.Problems, huifang.ProblemCase{Type: p.Type, Detail: p.Detail})
+	}
+	ch.Audit.Action = "finish"
+	ch.Audit.Detail = jsonDetail(map[string]any{"result": res, "reason": reason, "problems": len(problems), "late": ch.Late,
+		"attempt": ch.Attempt != nil && ch.Attempt.Outcome != huifang.AttemptAnswered})
+}
+
+// Finish records the answers to the confirmation items and finishes the
+// callback: successful, completed with problems (one problem case per type),
+// or — when the person was not the policyholder — a wrong-person attempt.
+func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, answers map[string]huifang.Answer) (*huifang.Callback, error) {
+	c, err := s.held(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	if err != nil {
+		return nil, err
+	}
+	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
+	if err != nil {
+		return nil, err
+	}
+	out, err := callback.Evaluate(callback.Items(rec.Policy, prod), answers)
+	if err != nil {
+		return nil, err
+	}
+	if out.WrongPerson() {
+		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptWrongPerson, Note: "接听人不是投保人本人"})
+	}
+	now := s.now()
+	ch := store.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Answers: answers, Audit: huifang.AuditEntry{Actor: u.Login}}
+	// The answered attempt was recorded when the operator said the call
+	// connected; record one now if the operator went straight to the answers.
+	answered := false
+	if as, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID); err == nil && len(as) > 0 && as[len(as)-1].Outcome == huifang.AttemptAnswered {
+		answered = true
+	} else if err != nil {
+		return nil, err
+	}
+	if !answered {
+		ch.Attempt = &huifang.Attempt{At: now, Outcome: huifang.AttemptAnswered}
+	}
+	s.finishChange(&ch, c, out.Result, out.Reason, out.Problems)
+	return s.DB.ChangeCallback(ctx, ch)
+}
+
+// Release gives a taken callback back to the pool.
+func (s *Service) Release(ctx context.Context, u *huifang.User, id int64) error {
+	if err := require(u, huifang.PermWorkCallbacks); err != nil {
+		return err
+	}
+	return s.DB.ReleaseCallback(ctx, u.OrgID, u.ID, id, s.now())
+}
+
+// RevealPhone shows a policyholder's full phone number to a role that needs it
+// (an operator dialling), and records the view in the audit trail.
+func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo string) (string, error) {
+	if err := require(u, huifang.PermViewPII); err != nil {
+		return "", err
+	}
+	rec, err := s.DB.FindPolicy(ctx, u.OrgID, policyNo)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return "", huifang.Errorf(huifang.ENOTFOUND, "保单 %s 不存在", policyNo)
+	} else if err != nil {
+		return "", err
+	}
+	phone, err := s.Box.Open(rec.HolderPhoneEnc)
+	if err != nil {
+		return "", err
+	}
+	return phone, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login,
+		Entity: "policy", Key: policyNo, Action: "view-pii", Detail: `{"field":"holder_phone"}`})
+}
+
+// Tally counts the user's organisation's callbacks for the overview.
+func (s *Service) Tally(ctx context.Context, u *huifang.User) (store.CallbackTally, error) {
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return store.CallbackTally{}, err
+	}
+	return s.DB.TallyCallbacks(ctx, u.OrgID, s.today())
+}
+
+// ListCallbacks lists the user's organisation's callbacks, with the total.
+func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f store.CallbackFilter) ([]store.CallbackRow, int, error) {
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return nil, 0, err
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 50
+	}
+	total, err := s.DB.CountCallbacks(ctx, u.OrgID, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	var rows []store.CallbackRow
+	err = s.DB.ForEachCallback(ctx, u.OrgID, f, func(r *store.CallbackRow) error {
+		rows = append(rows, *r)
+		return nil
+	})
+	return rows, total, err
+}
+
+// ListProblemCases lists the user's organisation's problem cases.
+func (s *Service) ListProblemCases(ctx context.Context, u *huifang.User, f store.ProblemFilter) ([]huifang.ProblemCase, error) {
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return nil, err
+	}
+	return s.DB.ListProblemCases(ctx, u.OrgID, f)
+}
+
+// ParseID reads an id from a path.
+func ParseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, huifang.Errorf(huifang.EINVALID, "无效的编号 %q", s)
+	}
+	return id, nil
+}

@@ -1,0 +1,108 @@
+// Package httpx holds what the web UI and the JSON API share over HTTP:
+// application errors mapped to status codes, JSON replies, request limits and
+// security headers.
+package httpx
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/huifang/huifang"
+)
+
+var statuses = map[string]int{
+	huifang.ECONFLICT:     http.StatusConflict,
+	huifang.EINVALID:      http.StatusBadRequest,
+	huifang.ENOTFOUND:     http.StatusNotFound,
+	huifang.EUNAUTHORIZED: http.StatusUnauthorized,
+	huifang.EFORBIDDEN:    http.StatusForbidden,
+	huifang.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Status maps an error to an HTTP status.
+func Status(err error) int {
+	if s, ok := statuses[huifang.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// LogIfInternal logs errors that are not application errors: their text is
+// never shown to the user, so the log is where it goes.
+func LogIfInternal(log *slog.Logger, r *http.Request, err error) {
+	if huifang.ErrorCode(err) == huifang.EINTERNAL {
+		log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+}
+
+// ErrorBody is the one JSON shape of an error.
+type ErrorBody struct {
+	Error  string               `json:"error"`
+	Code   string               `json:"code"`
+	Fields []huifang.FieldError `json:"fields,omitempty"`
+}
+
+// Body builds the JSON body of an error, with a safe message.
+func Body(err error) ErrorBody {
+	b := ErrorBody{Error: huifang.ErrorMessage(err), Code: huifang.ErrorCode(err)}
+	if ae, ok := err.(*huifang.Error); ok {
+		b.Fields = ae.Fields
+	}
+	return b
+}
+
+// JSON writes v as JSON with a status.
+func JSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// Error writes an error as JSON.
+func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	LogIfInternal(log, r, err)
+	JSON(w, Status(err), Body(err))
+}
+
+// DecodeJSON reads a JSON body of at most limit bytes into v, refusing unknown fields.
+func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return huifang.Errorf(huifang.EINVALID, "请求体须为 JSON（Content-Type: application/json）")
+	}
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return huifang.Errorf(huifang.EINVALID, "JSON 无法解析：%s", jsonProblem(err))
+	}
+	return nil
+}
+
+func jsonProblem(err error) string {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return "请求体过大"
+	}
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "json: ")
+	if len(msg) > 200 {
+		msg = msg[:200]
+	}
+	return msg
+}
+
+// SecurityHeaders sets headers every response carries.
+func SecurityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+		next.ServeHTTP(w, r)
+	})
+}
