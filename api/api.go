@@ -1,0 +1,239 @@
+// Package api is huifang's JSON API for call-centre systems, core insurance
+// systems and scripts. Every request carries `Authorization: Bearer TOKEN`
+// (tokens come from `huifang token add`); every call acts as the token's user,
+// inside its organisation, with its role's permissions.
+package api
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/httpx"
+)
+
+// maxBody limits JSON request bodies; a policy batch of 10,000 rows fits.
+const maxBody = 32 << 20
+
+// API serves /api/v1/.
+type API struct {
+	svc *app.Service
+	log *slog.Logger
+	mux *http.ServeMux
+}
+
+// New returns the API handler, to be mounted at /api/.
+func New(svc *app.Service, log *slog.Logger) http.Handler {
+	if log == nil {
+		log = slog.Default()
+	}
+	a := &API{svc: svc, log: log, mux: http.NewServeMux()}
+	a.route("GET /api/v1/me", a.me)
+	a.route("POST /api/v1/callbacks/next", a.next)
+	a.route("GET /api/v1/callbacks", a.listCallbacks)
+	a.route("GET /api/v1/callbacks/{id}", a.getCallback)
+	a.route("POST /api/v1/callbacks/{id}/attempts", a.attempt)
+	a.route("POST /api/v1/callbacks/{id}/finish", a.finish)
+	a.route("POST /api/v1/callbacks/{id}/release", a.release)
+	a.route("GET /api/v1/problem-cases", a.listProblems)
+	a.route("POST /api/v1/policies/{no}/reveal-phone", a.revealPhone)
+	a.route("POST /api/v1/import/{kind}", a.importBatch)
+	a.route("GET /api/v1/export/callbacks", a.export)
+	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "没有这个接口：" + r.Method + " " + r.URL.Path, Code: huifang.ENOTFOUND})
+	})
+	return a.mux
+}
+
+type handler func(w http.ResponseWriter, r *http.Request, u *huifang.User) error
+
+// route wraps a handler with authentication and error rendering.
+func (a *API) route(pattern string, h handler) {
+	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		u, err := a.authenticate(r)
+		if err == nil {
+			err = h(w, r, u)
+		}
+		if err != nil {
+			httpx.Error(w, r, a.log, err)
+		}
+	})
+}
+
+func (a *API) authenticate(r *http.Request) (*huifang.User, error) {
+	h := r.Header.Get("Authorization")
+	token, ok := strings.CutPrefix(h, "Bearer ")
+	if !ok || token == "" {
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "缺少 Authorization: Bearer TOKEN")
+	}
+	return a.svc.Authenticate(r.Context(), strings.TrimSpace(token))
+}
+
+func (a *API) me(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	org, err := a.svc.DB.FindOrgByID(r.Context(), u.OrgID)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"login": u.Login, "name": u.Name, "role": u.Role, "org": org.Code, "org_name": org.Name})
+	return nil
+}
+
+func (a *API) next(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	work, err := a.svc.Next(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, workJSON(work))
+	return nil
+}
+
+func pathID(r *http.Request) (int64, error) { return app.ParseID(r.PathValue("id")) }
+
+func (a *API) getCallback(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	work, err := a.svc.Callback(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, workJSON(work))
+	return nil
+}
+
+func (a *API) listCallbacks(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	f, err := app.ParseCallbackFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	rows, total, err := a.svc.ListCallbacks(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(rows))
+	for i, c := range rows {
+		out[i] = callbackJSON(&c.Callback)
+		out[i]["holder_name"] = c.HolderName
+		out[i]["product_code"] = c.ProductCode
+		out[i]["receipt_on"] = c.ReceiptOn
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"total": total, "callbacks": out})
+	return nil
+}
+
+type attemptBody struct {
+	Outcome    huifang.AttemptOutcome `json:"outcome"`
+	Note       string                 `json:"note"`
+	ScheduleAt *time.Time             `json:"schedule_at"` // RFC 3339
+}
+
+func (a *API) attempt(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var b attemptBody
+	if err := httpx.DecodeJSON(w, r, maxBody, &b); err != nil {
+		return err
+	}
+	in := app.AttemptInput{Outcome: b.Outcome, Note: b.Note}
+	if b.ScheduleAt != nil {
+		in.ScheduleAt = *b.ScheduleAt
+	}
+	c, err := a.svc.RecordAttempt(r.Context(), u, id, in)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, callbackJSON(c))
+	return nil
+}
+
+func (a *API) finish(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var b struct {
+		Answers map[string]huifang.Answer `json:"answers"`
+	}
+	if err := httpx.DecodeJSON(w, r, maxBody, &b); err != nil {
+		return err
+	}
+	c, err := a.svc.Finish(r.Context(), u, id, b.Answers)
+	if err != nil {
+		return err
+	}
+	out := callbackJSON(c)
+	if ps, err := a.svc.ListProblemCases(r.Context(), u, problemFilterFor(c.ID)); err == nil {
+		out["problem_cases"] = problemsJSON(ps)
+	}
+	httpx.JSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (a *API) release(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.Release(r.Context(), u, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) listProblems(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	f, err := parseProblemFilter(r)
+	if err != nil {
+		return err
+	}
+	ps, err := a.svc.ListProblemCases(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"problem_cases": problemsJSON(ps)})
+	return nil
+}
+
+func (a *API) revealPhone(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	phone, err := a.svc.RevealPhone(r.Context(), u, r.PathValue("no"))
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, map[string]string{"policy_no": r.PathValue("no"), "phone": phone})
+	return nil
+}
+
+func (a *API) export(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	f, err := app.ParseCallbackFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "csv"
+	}
+	if format != "csv" && format != "xlsx" {
+		return huifang.Errorf(huifang.EINVALID, "未知的导出格式 %q（可用 csv、xlsx）", format)
+	}
+	if !u.Can(huifang.PermExport) {
+		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权导出", u.Role)
+	}
+	ct := "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="callbacks-%s.%s"`, huifang.DateOf(a.svc.Clock.Now()), format))
+	// Once streaming has begun an error can only be logged.
+	if err := a.svc.ExportCallbacks(r.Context(), u, f, format, w); err != nil {
+		a.log.Error("export failed mid-stream", "err", err)
+	}
+	return nil
+}

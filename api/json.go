@@ -1,0 +1,67 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/store"
+)
+
+func timeOrNil(t interface{ IsZero() bool }, v any) any {
+	if t.IsZero() {
+		return nil
+	}
+	return v
+}
+
+func callbackJSON(c *huifang.Callback) map[string]any {
+	return map[string]any{
+		"id": c.ID, "policy_no": c.PolicyNo, "kind": c.Kind, "channel": c.Channel, "branch_code": c.BranchCode,
+		"due_on": c.DueOn, "status": c.Status, "result": c.Result, "reason": c.Reason, "late": c.Late,
+		"attempts": c.Attempts, "next_at": timeOrNil(c.NextAt, c.NextAt), "lease_until": timeOrNil(c.LeaseUntil, c.LeaseUntil),
+		"finished_at": timeOrNil(c.FinishedAt, c.FinishedAt), "answers": c.Answers,
+	}
+}
+
+func workJSON(w *app.Work) map[string]any {
+	items := make([]map[string]any, len(w.Items))
+	for i, it := range w.Items {
+		items[i] = map[string]any{"key": it.Key, "name": it.Name, "text_zh": it.TextZH, "text_en": it.TextEN, "expect": it.Expect, "national": it.National}
+	}
+	attempts := make([]map[string]any, len(w.Attempts))
+	for i, a := range w.Attempts {
+		attempts[i] = map[string]any{"at": a.At, "outcome": a.Outcome, "note": a.Note, "schedule_at": timeOrNil(a.ScheduleAt, a.ScheduleAt)}
+	}
+	return map[string]any{"callback": callbackJSON(w.Callback), "policy": w.Policy, "items": items, "attempts": attempts, "warnings": w.Warnings}
+}
+
+func problemsJSON(ps []huifang.ProblemCase) []map[string]any {
+	out := make([]map[string]any, len(ps))
+	for i, p := range ps {
+		out[i] = map[string]any{"id": p.ID, "callback_id": p.CallbackID, "policy_no": p.PolicyNo, "type": p.Type, "type_zh": p.Type.ZH(),
+			"status": p.Status, "detail": p.Detail, "branch_code": p.BranchCode, "channel": p.Channel, "opened_at": p.OpenedAt}
+	}
+	return out
+}
+
+func problemFilterFor(callbackID int64) store.ProblemFilter {
+	return store.ProblemFilter{CallbackID: callbackID}
+}
+
+func parseProblemFilter(r *http.Request) (store.ProblemFilter, error) {
+	q := r.URL.Query()
+	f := store.ProblemFilter{Status: huifang.ProblemStatus(q.Get("status")), Type: huifang.ProblemType(q.Get("type"))}
+	if f.Type != "" && f.Type.ZH() == "" {
+		return f, huifang.Errorf(huifang.EINVALID, "未知的问题件类型 %q", f.Type)
+	}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return f, huifang.Errorf(huifang.EINVALID, "limit 应为非负整数")
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
