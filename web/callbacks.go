@@ -1,0 +1,192 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/store"
+)
+
+// pageSize is how many callbacks a list page shows.
+const pageSize = 50
+
+// listForm is the filter form of the callback list, as typed.
+type listForm struct {
+	Status, Result, Channel, PolicyNo, DueFrom, DueTo string
+	Late                                              bool
+	Errors                                            map[string]string
+}
+
+// query renders the filter for links (pagination, export).
+func (f listForm) query() url.Values {
+	q := url.Values{}
+	for k, v := range map[string]string{"status": f.Status, "result": f.Result, "channel": f.Channel, "policy_no": f.PolicyNo, "due_from": f.DueFrom, "due_to": f.DueTo} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.Late {
+		q.Set("late", "1")
+	}
+	return q
+}
+
+var (
+	callbackStatuses = []huifang.CallbackStatus{huifang.StatusOpen, huifang.StatusScheduled, huifang.StatusDone}
+	callbackResults  = []huifang.CallbackResult{huifang.ResultSuccessful, huifang.ResultProblems, huifang.ResultNotCompleted}
+)
+
+// parseCallbackFilter reads the filter of the list and the export with the
+// app's parser (the JSON API uses the same), keeping what was typed and the
+// problems per field for the form.
+func parseCallbackFilter(q url.Values) (store.CallbackFilter, listForm, error) {
+	f := listForm{Status: q.Get("status"), Result: q.Get("result"), Channel: q.Get("channel"),
+		PolicyNo: strings.TrimSpace(q.Get("policy_no")), DueFrom: strings.TrimSpace(q.Get("due_from")), DueTo: strings.TrimSpace(q.Get("due_to")),
+		Late: q.Get("late") != "" && q.Get("late") != "0", Errors: map[string]string{}}
+	only := url.Values{}
+	for k, v := range f.query() {
+		only[k] = v
+	}
+	cf, err := app.ParseCallbackFilter(only)
+	var ae *huifang.Error
+	if errors.As(err, &ae) {
+		for _, fe := range ae.Fields {
+			f.Errors[fe.Field] = fe.Reason
+		}
+	}
+	return cf, f, err
+}
+
+type listPage struct {
+	Form      listForm
+	Rows      []store.CallbackRow
+	Total     int
+	Page      int
+	Pages     int
+	PrevURL   string
+	NextURL   string
+	ExportCSV string
+	ExportXLS string
+	CanExport bool
+	Today     huifang.Date
+	Statuses  []huifang.CallbackStatus
+	Results   []huifang.CallbackResult
+	Channels  []huifang.Channel
+}
+
+func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := r.URL.Query()
+	cf, form, ferr := parseCallbackFilter(q)
+	if ferr != nil && huifang.ErrorCode(ferr) == huifang.EINTERNAL {
+		return ferr
+	}
+	for _, k := range []string{"due_from", "due_to"} {
+		if form.Errors[k] != "" {
+			form.Errors[k] = rq.T.T("list.baddate")
+		}
+	}
+	p := listPage{Form: form, Page: 1, Pages: 1, Today: s.today(), CanExport: rq.User.Can(huifang.PermExport),
+		Statuses: callbackStatuses, Results: callbackResults, Channels: huifang.Channels}
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+		p.Page = n
+	}
+	status := http.StatusOK
+	if len(form.Errors) > 0 {
+		status = http.StatusBadRequest
+	} else {
+		cf.Limit, cf.Offset = pageSize, (p.Page-1)*pageSize
+		rows, total, err := s.svc.ListCallbacks(r.Context(), rq.User, cf)
+		if err != nil {
+			return err
+		}
+		p.Rows, p.Total = rows, total
+		p.Pages = max(1, (total+pageSize-1)/pageSize)
+	}
+	fq := form.query()
+	link := func(page int) string {
+		v := url.Values{}
+		for k, vs := range fq {
+			v[k] = vs
+		}
+		if page > 1 {
+			v.Set("page", strconv.Itoa(page))
+		}
+		if len(v) == 0 {
+			return "/callbacks"
+		}
+		return "/callbacks?" + v.Encode()
+	}
+	if p.Page > 1 {
+		p.PrevURL = link(p.Page - 1)
+	}
+	if p.Page < p.Pages {
+		p.NextURL = link(p.Page + 1)
+	}
+	exp := func(format string) string {
+		v := form.query()
+		v.Set("format", format)
+		return "/export/callbacks?" + v.Encode()
+	}
+	p.ExportCSV, p.ExportXLS = exp("csv"), exp("xlsx")
+	s.render(w, r, rq, status, "callbacks", rq.T.T("list.title"), "callbacks", p)
+	return nil
+}
+
+// exportTypes are the content types of the export formats.
+var exportTypes = map[string]string{
+	"csv":  "text/csv; charset=utf-8",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+// lazyWriter holds back the download headers until the export writes its
+// first byte, so that an error before it can still show as a page.
+type lazyWriter struct {
+	w       http.ResponseWriter
+	headers func()
+	started bool
+}
+
+func (l *lazyWriter) Write(b []byte) (int, error) {
+	if !l.started {
+		l.started = true
+		l.headers()
+	}
+	return l.w.Write(b)
+}
+
+func (s *server) exportCallbacks(w http.ResponseWriter, r *http.Request, rq *request) error {
+	q := r.URL.Query()
+	format := q.Get("format")
+	if format == "" {
+		format = "csv"
+	}
+	ctype, ok := exportTypes[format]
+	if !ok {
+		return huifang.Errorf(huifang.EINVALID, "导出格式须为 csv 或 xlsx")
+	}
+	cf, _, err := parseCallbackFilter(q)
+	if err != nil {
+		return err
+	}
+	name := "callbacks-" + s.today().String() + "." + format
+	lw := &lazyWriter{w: w, headers: func() {
+		h := w.Header()
+		h.Set("Content-Type", ctype)
+		h.Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	}}
+	err = s.svc.ExportCallbacks(r.Context(), rq.User, cf, format, lw)
+	if err != nil && lw.started {
+		// The download has begun: the client sees a cut file; the log says why.
+		s.log.Error("web: export cut short", "err", err)
+		return nil
+	}
+	if err == nil && !lw.started {
+		lw.headers() // an empty export is still a file
+	}
+	return err
+}

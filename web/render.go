@@ -1,0 +1,222 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// views holds every page's template, parsed once per language at start-up.
+type views struct {
+	pages map[lang]map[string]*template.Template
+}
+
+// parseViews parses layout.html and the shared parts (parts/*.html) with each
+// page, once per language, so that {{t "key"}} is bound to the language.
+func parseViews(st *staticFiles) (*views, error) {
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	parts, err := fs.Glob(templateFS, "templates/parts/*.html")
+	if err != nil {
+		return nil, err
+	}
+	var shared []string
+	for i, n := range pages {
+		if path.Base(n) == "layout.html" {
+			shared = append([]string{n}, parts...)
+			pages = append(pages[:i], pages[i+1:]...)
+			break
+		}
+	}
+	if shared == nil {
+		return nil, fmt.Errorf("web: no layout.html")
+	}
+	v := &views{pages: make(map[lang]map[string]*template.Template)}
+	for _, l := range langs {
+		base, err := template.New("layout.html").Funcs(funcs(l, st)).ParseFS(templateFS, shared...)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse layout: %w", err)
+		}
+		v.pages[l] = make(map[string]*template.Template)
+		for _, p := range pages {
+			t, err := template.Must(base.Clone()).ParseFS(templateFS, p)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", p, err)
+			}
+			v.pages[l][strings.TrimSuffix(path.Base(p), ".html")] = t
+		}
+	}
+	return v, nil
+}
+
+// funcs are the template functions of one language.
+func funcs(l lang, st *staticFiles) template.FuncMap {
+	t := tr(l)
+	label := func(prefix string) func(any) string {
+		return func(v any) string { return t.T(prefix + "." + fmt.Sprint(v)) }
+	}
+	return template.FuncMap{
+		"t":        t.T,
+		"static":   st.url,
+		"date":     func(d huifang.Date) string { return orDash(d.String()) },
+		"datetime": datetime,
+		"yuan":     yuan,
+		"channel":  label("channel"),
+		"status":   label("status"),
+		"result":   label("result"),
+		"outcome":  label("outcome"),
+		"problem":  label("problem"),
+		"pstatus":  label("pstatus"),
+		"design":   label("design"),
+		"pay":      label("pay"),
+		"role":     label("role"),
+		"kind":     label("kind"),
+		"phase":    label("phase"),
+		"ckind":    label("callbackkind"),
+		"reason": func(r string) string {
+			if r == "" {
+				return ""
+			}
+			return t.T("reason." + r)
+		},
+		"yesno": func(b bool) string {
+			if b {
+				return t.T("yes")
+			}
+			return t.T("no")
+		},
+		"add": func(a, b int) int { return a + b },
+		"term": func(s string) string {
+			if l != langEN {
+				return s
+			}
+			return termEN(s)
+		},
+	}
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+// datetime shows an instant in Asia/Shanghai, to the minute.
+func datetime(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(huifang.Shanghai).Format("2006-01-02 15:04")
+}
+
+// yuan shows an amount in fen as yuan with two decimals.
+func yuan(fen int64) string {
+	sign := ""
+	if fen < 0 {
+		sign, fen = "-", -fen
+	}
+	return fmt.Sprintf("%s¥%d.%02d", sign, fen/100, fen%100)
+}
+
+// termEN renders a term as huifang.Term.String gives it ("终身", "20年") in English.
+func termEN(s string) string {
+	if s == "终身" {
+		return "whole life"
+	}
+	if n, ok := strings.CutSuffix(s, "年"); ok {
+		return n + " years"
+	}
+	return s
+}
+
+// navItem is a link of the main navigation.
+type navItem struct {
+	Key, Href string
+	Active    bool
+}
+
+// page is what the layout gets; Data is the page's own data.
+type page struct {
+	Title  string
+	Lang   string
+	User   *huifang.User
+	Nav    []navItem
+	LangZH string // the current page in Chinese
+	LangEN string // the current page in English
+	IsEN   bool
+	Data   any
+}
+
+// render executes a page into a buffer first, so that a template error never
+// sends half a page.
+func (s *server) render(w http.ResponseWriter, r *http.Request, rq *request, status int, name, title, active string, data any) {
+	t := s.views.pages[rq.Lang][name]
+	if t == nil {
+		s.log.Error("web: no template", "name", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	p := page{Title: title, Lang: rq.Lang.htmlLang(), User: rq.User, IsEN: rq.Lang == langEN, Data: data,
+		LangZH: withLang(r, langZH), LangEN: withLang(r, langEN)}
+	if rq.User != nil {
+		p.Nav = navFor(rq.User, active)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
+		s.log.Error("web: render", "name", name, "err", err)
+		http.Error(w, rq.T.T("error.internal"), http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// navFor lists what the user's role may open.
+func navFor(u *huifang.User, active string) []navItem {
+	items := []navItem{{Key: "overview", Href: "/"}}
+	if u.Can(huifang.PermWorkCallbacks) {
+		items = append(items, navItem{Key: "work", Href: "/work"})
+	}
+	if u.Can(huifang.PermViewCallbacks) {
+		items = append(items, navItem{Key: "callbacks", Href: "/callbacks"}, navItem{Key: "problems", Href: "/problems"})
+	}
+	if u.Can(huifang.PermImport) {
+		items = append(items, navItem{Key: "import", Href: "/import"})
+	}
+	for i := range items {
+		items[i].Active = items[i].Key == active
+	}
+	return items
+}
+
+// withLang is the current URL with ?lang= set. A POST renders a page of its
+// own form, so its link points at the page the form belongs to: the path
+// without its last segment (/work/7/attempt → /work/7), or the path itself
+// when it has one segment (/login, /import).
+func withLang(r *http.Request, l lang) string {
+	p, q := r.URL.Path, r.URL.Query()
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		if i := strings.LastIndex(p, "/"); i > 0 {
+			p = p[:i]
+		}
+		q = url.Values{}
+	}
+	q.Set("lang", string(l))
+	return p + "?" + q.Encode()
+}

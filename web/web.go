@@ -1,0 +1,260 @@
+// Package web serves huifang's web UI: server-rendered pages over the app
+// service, in Simplified Chinese by default and in English on request. Every
+// handler has the same shape: read the form, validate, call the app, then
+// redirect or render. Templates and static files are embedded and checked at
+// start-up.
+package web
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/httpx"
+)
+
+// Options configure the web UI.
+type Options struct {
+	// Secure marks cookies Secure: set it when the site is served over HTTPS.
+	Secure bool
+	// Log receives internal errors; nil means slog.Default().
+	Log *slog.Logger
+	// MaxUpload limits an import file in bytes; 0 means 200 MiB.
+	MaxUpload int64
+}
+
+// DefaultMaxUpload is the largest import file accepted by default.
+const DefaultMaxUpload = 200 << 20
+
+const sessionCookie = "huifang_session"
+
+type server struct {
+	svc    *app.Service
+	opts   Options
+	log    *slog.Logger
+	views  *views
+	static *staticFiles
+	jobs   *jobTable
+}
+
+// New returns the web UI handler, to be mounted at "/". It panics when the
+// embedded templates or messages are broken, which is a programming error
+// that must stop the server at start-up.
+func New(svc *app.Service, opts Options) http.Handler {
+	if opts.Log == nil {
+		opts.Log = slog.Default()
+	}
+	if opts.MaxUpload <= 0 {
+		opts.MaxUpload = DefaultMaxUpload
+	}
+	if err := checkMessages(); err != nil {
+		panic(err)
+	}
+	st, err := loadStatic()
+	if err != nil {
+		panic(err)
+	}
+	s := &server{svc: svc, opts: opts, log: opts.Log, static: st, jobs: newJobTable(time.Hour)}
+	if s.views, err = parseViews(st); err != nil {
+		panic(err)
+	}
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(s.crossOriginDenied))
+	return httpx.SecurityHeaders(cop.Handler(s.routes()))
+}
+
+// routes is the one route table of the web UI.
+func (s *server) routes() *http.ServeMux {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /static/{name}", s.static)
+
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.login)
+	mux.Handle("POST /logout", s.page(s.logout))
+
+	mux.Handle("GET /{$}", s.page(s.overview))
+
+	mux.Handle("GET /work", s.page(s.workbench))
+	mux.Handle("POST /work/next", s.page(s.workNext))
+	mux.Handle("GET /work/{id}", s.page(s.workShow))
+	mux.Handle("POST /work/{id}/attempt", s.page(s.workAttempt))
+	mux.Handle("POST /work/{id}/finish", s.page(s.workFinish))
+	mux.Handle("POST /work/{id}/release", s.page(s.workRelease))
+	mux.Handle("POST /work/{id}/reveal", s.page(s.workReveal))
+
+	mux.Handle("GET /callbacks", s.page(s.callbackList))
+	mux.Handle("GET /callbacks/{id}", s.page(s.callbackShow))
+	mux.Handle("GET /export/callbacks", s.page(s.exportCallbacks))
+	mux.Handle("GET /problems", s.page(s.problemList))
+
+	mux.Handle("GET /import", s.page(s.importForm))
+	mux.Handle("POST /import", s.page(s.importUpload))
+	mux.Handle("GET /import/{id}", s.page(s.importJob))
+	mux.Handle("GET /import/jobs/{id}", s.page(s.importJobStatus))
+	mux.Handle("GET /import/jobs/{id}/report.csv", s.page(s.importReport))
+
+	mux.HandleFunc("/", s.notFound)
+	return mux
+}
+
+func healthz(w http.ResponseWriter, _ *http.Request) {
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	w.Write([]byte("ok"))
+}
+
+// request is what every signed-in handler gets besides the HTTP request.
+type request struct {
+	User  *huifang.User
+	Token string
+	Lang  lang
+	T     translator
+}
+
+// handlerFunc is a page handler; an error it returns is rendered as an
+// error page (or JSON for a JSON request).
+type handlerFunc func(w http.ResponseWriter, r *http.Request, rq *request) error
+
+// page authenticates the request and runs h. Without a valid session a page
+// redirects to the login form, which comes back here afterwards.
+func (s *server) page(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rq := s.newRequest(w, r)
+		c, err := r.Cookie(sessionCookie)
+		if err == nil && c.Value != "" {
+			rq.Token = c.Value
+			rq.User, err = s.svc.Authenticate(r.Context(), c.Value)
+		} else {
+			err = huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		}
+		if err != nil {
+			if huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+				s.renderError(w, r, rq, err)
+				return
+			}
+			s.toLogin(w, r, rq.Token != "")
+			return
+		}
+		// Pages show personal information: never keep them in a cache.
+		w.Header().Set("Cache-Control", "no-store")
+		if err := h(w, r, rq); err != nil {
+			if huifang.ErrorCode(err) == huifang.EUNAUTHORIZED {
+				s.toLogin(w, r, true)
+				return
+			}
+			s.renderError(w, r, rq, err)
+		}
+	})
+}
+
+// newRequest reads the language and remembers a ?lang= choice in a cookie.
+func (s *server) newRequest(w http.ResponseWriter, r *http.Request) *request {
+	l, fromQuery := langOf(r)
+	if fromQuery {
+		http.SetCookie(w, &http.Cookie{Name: langCookie, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	}
+	return &request{Lang: l, T: tr(l)}
+}
+
+// toLogin sends an anonymous request to the login form; JSON requests get a 401.
+func (s *server) toLogin(w http.ResponseWriter, r *http.Request, expired bool) {
+	if expired {
+		s.clearSession(w)
+	}
+	if wantsJSON(r) {
+		httpx.JSON(w, http.StatusUnauthorized, httpx.ErrorBody{Error: "请先登录", Code: huifang.EUNAUTHORIZED})
+		return
+	}
+	next := "/"
+	if r.Method == http.MethodGet {
+		next = r.URL.RequestURI()
+	}
+	q := url.Values{"next": {next}}
+	if expired {
+		q.Set("expired", "1")
+	}
+	http.Redirect(w, r, "/login?"+q.Encode(), http.StatusSeeOther)
+}
+
+func wantsJSON(r *http.Request) bool {
+	return strings.Contains(r.Header.Get("Accept"), "application/json")
+}
+
+func (s *server) setSession(w http.ResponseWriter, token string) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: token, Path: "/", HttpOnly: true,
+		Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+func (s *server) clearSession(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+}
+
+// safeNext keeps a post-login redirect on this site.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	if u, err := url.Parse(next); err != nil || u.Host != "" || u.Scheme != "" {
+		return "/"
+	}
+	return next
+}
+
+// errorPage is the data of the error page.
+type errorPage struct {
+	Message string
+}
+
+// renderError shows an application error with its message and anything else
+// as an internal error, which is logged.
+func (s *server) renderError(w http.ResponseWriter, r *http.Request, rq *request, err error) {
+	httpx.LogIfInternal(s.log, r, err)
+	if wantsJSON(r) {
+		body := httpx.Body(err)
+		if body.Code == huifang.EINTERNAL {
+			body.Error = rq.T.T("error.internal")
+		}
+		httpx.JSON(w, httpx.Status(err), body)
+		return
+	}
+	msg := rq.T.T("error.internal")
+	var ae *huifang.Error
+	if errors.As(err, &ae) && ae.Code != huifang.EINTERNAL {
+		msg = ae.Message
+	}
+	s.render(w, r, rq, httpx.Status(err), "error", rq.T.T("error.title"), "", errorPage{Message: msg})
+}
+
+func (s *server) notFound(w http.ResponseWriter, r *http.Request) {
+	rq := s.newRequest(w, r)
+	s.optionalUser(r, rq)
+	s.render(w, r, rq, http.StatusNotFound, "error", rq.T.T("error.notfound"), "", errorPage{Message: rq.T.T("error.notfound")})
+}
+
+func (s *server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
+	rq := s.newRequest(w, r)
+	s.render(w, r, rq, http.StatusForbidden, "error", rq.T.T("error.title"), "", errorPage{Message: rq.T.T("error.crossorigin")})
+}
+
+// optionalUser fills in the user when the request has a valid session, for
+// pages that show without one.
+func (s *server) optionalUser(r *http.Request, rq *request) {
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		if u, err := s.svc.Authenticate(r.Context(), c.Value); err == nil {
+			rq.User, rq.Token = u, c.Value
+		}
+	}
+}
+
+// now is the service's clock, so that pages agree with the rules.
+func (s *server) now() time.Time { return s.svc.Clock.Now() }
+
+// today is the current date in Asia/Shanghai.
+func (s *server) today() huifang.Date { return huifang.DateOf(s.now()) }

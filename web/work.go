@@ -1,0 +1,343 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/store"
+)
+
+// formLimit bounds the body of an ordinary form.
+const formLimit = 64 << 10
+
+// callbackView is a callback as the workbench and the detail page show it.
+type callbackView struct {
+	Work     *app.Work
+	C        *huifang.Callback
+	Items    []itemView
+	Problems []huifang.ProblemCase // opened by this callback
+	DueClass string                // "due-over", "due-today" or ""
+	DueText  string
+	Phone    string // the full number, right after the operator asked for it
+	Answered bool   // the last attempt connected with the policyholder
+}
+
+// itemView is a confirmation item in the page's language.
+type itemView struct {
+	N      int
+	Key    string
+	Text   string
+	Answer string // chosen answer, kept when the form comes back
+	Fine   bool   // the answer is the one expected (no problem case)
+	Error  string
+}
+
+// answers offered for every item, in the order of the number keys 1, 2, 3.
+var answerChoices = []huifang.Answer{huifang.AnswerYes, huifang.AnswerNo, huifang.AnswerUnclear}
+
+// workPage is the workbench on one callback.
+type workPage struct {
+	callbackView
+	Held        bool // the user holds the lease: the forms are live
+	LeaseLost   bool
+	Outcomes    []huifang.AttemptOutcome
+	Answers     []huifang.Answer
+	Attempt     attemptForm
+	FinishError string
+}
+
+// attemptForm is what the operator typed in the attempt form.
+type attemptForm struct {
+	Outcome    string
+	Note       string
+	ScheduleAt string
+	Error      string
+}
+
+// workbenchPage is the workbench without a callback.
+type workbenchPage struct {
+	Notice string
+	Error  string
+}
+
+// loadCallback builds the view of a callback of the user's organisation.
+func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answers map[string]huifang.Answer, fieldErrs map[string]string) (callbackView, error) {
+	w, err := s.svc.Callback(ctx, rq.User, id)
+	if err != nil {
+		return callbackView{}, err
+	}
+	c := w.Callback
+	v := callbackView{Work: w, C: c}
+	if answers == nil {
+		answers = c.Answers
+	}
+	for i, it := range w.Items {
+		text := it.TextZH
+		if rq.Lang == langEN {
+			text = it.TextEN
+		}
+		a := answers[it.Key]
+		v.Items = append(v.Items, itemView{N: i + 1, Key: it.Key, Text: text, Answer: string(a), Fine: a == it.Expect, Error: fieldErrs[it.Key]})
+	}
+	if n := len(w.Attempts); n > 0 && w.Attempts[n-1].Outcome == huifang.AttemptAnswered {
+		v.Answered = true
+	}
+	if c.Open() {
+		switch days := s.today().DaysUntil(c.DueOn); {
+		case days < 0:
+			v.DueClass, v.DueText = "due-over", rq.T.T("work.due.over", -days)
+		case days == 0:
+			v.DueClass, v.DueText = "due-today", rq.T.T("work.due.today")
+		default:
+			v.DueText = rq.T.T("work.due.left", days)
+		}
+	}
+	if !c.Open() {
+		v.Problems, err = s.svc.ListProblemCases(ctx, rq.User, store.ProblemFilter{CallbackID: c.ID})
+		if err != nil {
+			return v, err
+		}
+	}
+	return v, nil
+}
+
+// renderWork renders the workbench on a callback with the forms as given.
+func (s *server) renderWork(w http.ResponseWriter, r *http.Request, rq *request, status int, p workPage) {
+	c := p.C
+	p.Held = c.Open() && c.LeaseUserID == rq.User.ID && !c.LeaseUntil.Before(s.now())
+	p.LeaseLost = c.Open() && !p.Held
+	p.Outcomes = huifang.AttemptOutcomes
+	p.Answers = answerChoices
+	s.render(w, r, rq, status, "work", rq.T.T("work.callback", c.ID)+" · "+c.PolicyNo, "work", p)
+}
+
+func pathID(r *http.Request) (int64, error) { return app.ParseID(r.PathValue("id")) }
+
+func (s *server) workbench(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if !rq.User.Can(huifang.PermWorkCallbacks) {
+		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权执行此操作", rq.User.Role)
+	}
+	p := workbenchPage{}
+	q := r.URL.Query()
+	if q.Get("notice") == "released" {
+		p.Notice = rq.T.T("work.released")
+	}
+	if v := q.Get("requeued"); v != "" {
+		if id, err := app.ParseID(v); err == nil {
+			if wk, err := s.svc.Callback(r.Context(), rq.User, id); err == nil {
+				p.Notice = requeuedNotice(rq.T, wk)
+			}
+		}
+	}
+	s.render(w, r, rq, http.StatusOK, "workbench", rq.T.T("work.title"), "work", p)
+	return nil
+}
+
+// requeuedNotice says what became of a callback after a failed attempt.
+func requeuedNotice(t translator, wk *app.Work) string {
+	c := wk.Callback
+	if !c.Open() {
+		return t.T("work.requeued.done", c.PolicyNo, t.T("result."+string(c.Result)))
+	}
+	last := ""
+	if n := len(wk.Attempts); n > 0 {
+		last = t.T("outcome." + string(wk.Attempts[n-1].Outcome))
+	}
+	return t.T("work.requeued", last, c.PolicyNo, datetime(c.NextAt))
+}
+
+func (s *server) workNext(w http.ResponseWriter, r *http.Request, rq *request) error {
+	wk, err := s.svc.Next(r.Context(), rq.User)
+	if err != nil {
+		// No work, or outside calling hours: a notice, not a failure.
+		switch huifang.ErrorCode(err) {
+		case huifang.ENOTFOUND, huifang.EINVALID:
+			p := workbenchPage{Error: huifang.ErrorMessage(err)}
+			if errors.Is(err, app.ErrNoWork) {
+				p.Error = rq.T.T("work.nowork")
+			}
+			s.render(w, r, rq, http.StatusOK, "workbench", rq.T.T("work.title"), "work", p)
+			return nil
+		}
+		return err
+	}
+	http.Redirect(w, r, "/work/"+strconv.FormatInt(wk.Callback.ID, 10), http.StatusSeeOther)
+	return nil
+}
+
+func (s *server) workShow(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if !rq.User.Can(huifang.PermWorkCallbacks) {
+		http.Redirect(w, r, "/callbacks/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		return nil
+	}
+	v, err := s.loadCallback(r.Context(), rq, id, nil, nil)
+	if err != nil {
+		return err
+	}
+	s.renderWork(w, r, rq, http.StatusOK, workPage{callbackView: v})
+	return nil
+}
+
+// formError turns an application error into a message for a form and its
+// status; anything else is returned to be shown as an internal error.
+func formError(err error) (string, int, error) {
+	if huifang.ErrorCode(err) == huifang.EINTERNAL {
+		return "", 0, err
+	}
+	return huifang.ErrorMessage(err), httpx.Status(err), nil
+}
+
+// scheduleLayouts are what a datetime-local input sends.
+var scheduleLayouts = []string{"2006-01-02T15:04", "2006-01-02T15:04:05", "2006-01-02 15:04"}
+
+func parseLocal(s string) (time.Time, bool) {
+	for _, l := range scheduleLayouts {
+		if t, err := time.ParseInLocation(l, s, huifang.Shanghai); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+func (s *server) workAttempt(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
+	f := attemptForm{Outcome: r.PostFormValue("outcome"), Note: strings.TrimSpace(r.PostFormValue("note")), ScheduleAt: strings.TrimSpace(r.PostFormValue("schedule_at"))}
+	in := app.AttemptInput{Outcome: huifang.AttemptOutcome(f.Outcome), Note: f.Note}
+	status := http.StatusBadRequest
+	switch {
+	case f.Outcome == "":
+		f.Error = rq.T.T("work.pick")
+	case in.Outcome == huifang.AttemptReschedule && f.ScheduleAt != "":
+		t, ok := parseLocal(f.ScheduleAt)
+		if !ok {
+			f.Error = rq.T.T("work.badtime")
+		}
+		in.ScheduleAt = t
+	}
+	if f.Error == "" {
+		c, err := s.svc.RecordAttempt(r.Context(), rq.User, id, in)
+		if err == nil {
+			switch {
+			case c.Status == huifang.StatusDone:
+				http.Redirect(w, r, "/work/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+			case in.Outcome == huifang.AttemptAnswered:
+				http.Redirect(w, r, "/work/"+strconv.FormatInt(id, 10)+"#items", http.StatusSeeOther)
+			default:
+				http.Redirect(w, r, "/work?requeued="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+			}
+			return nil
+		}
+		if f.Error, status, err = formError(err); err != nil {
+			return err
+		}
+	}
+	v, err := s.loadCallback(r.Context(), rq, id, nil, nil)
+	if err != nil {
+		return err
+	}
+	s.renderWork(w, r, rq, status, workPage{callbackView: v, Attempt: f})
+	return nil
+}
+
+func (s *server) workFinish(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
+	if err := r.ParseForm(); err != nil {
+		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+	}
+	answers := make(map[string]huifang.Answer)
+	for k, vs := range r.PostForm {
+		if key, ok := strings.CutPrefix(k, "a."); ok && len(vs) > 0 && vs[0] != "" {
+			answers[key] = huifang.Answer(vs[0])
+		}
+	}
+	c, err := s.svc.Finish(r.Context(), rq.User, id, answers)
+	if err == nil {
+		if c.Status == huifang.StatusDone {
+			http.Redirect(w, r, "/work/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		} else {
+			// Someone other than the policyholder answered: recorded as an attempt.
+			http.Redirect(w, r, "/work?requeued="+strconv.FormatInt(id, 10), http.StatusSeeOther)
+		}
+		return nil
+	}
+	fieldErrs := make(map[string]string)
+	var ae *huifang.Error
+	if errors.As(err, &ae) {
+		for _, f := range ae.Fields {
+			fieldErrs[f.Field] = f.Reason
+		}
+	}
+	msg, status, err := formError(err)
+	if err != nil {
+		return err
+	}
+	v, err := s.loadCallback(r.Context(), rq, id, answers, fieldErrs)
+	if err != nil {
+		return err
+	}
+	s.renderWork(w, r, rq, status, workPage{callbackView: v, FinishError: msg})
+	return nil
+}
+
+func (s *server) workRelease(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.Release(r.Context(), rq.User, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/work?notice=released", http.StatusSeeOther)
+	return nil
+}
+
+// workReveal shows the full phone number once; the app records the view.
+// The number is rendered, never put in a URL.
+func (s *server) workReveal(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.loadCallback(r.Context(), rq, id, nil, nil)
+	if err != nil {
+		return err
+	}
+	if v.Phone, err = s.svc.RevealPhone(r.Context(), rq.User, v.C.PolicyNo); err != nil {
+		return err
+	}
+	s.renderWork(w, r, rq, http.StatusOK, workPage{callbackView: v})
+	return nil
+}
+
+// callbackShow is the read-only view of a callback.
+func (s *server) callbackShow(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.loadCallback(r.Context(), rq, id, nil, nil)
+	if err != nil {
+		return err
+	}
+	s.render(w, r, rq, http.StatusOK, "callback", rq.T.T("detail.title")+" · "+v.C.PolicyNo, "callbacks", v)
+	return nil
+}
