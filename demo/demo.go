@@ -1,0 +1,217 @@
+// Package demo fills an empty database with a believable demonstration: a
+// regulator, five fictional insurers with their branches, products, agents
+// and bank outlets, a few thousand policies loaded day by day as a core
+// system would send them, and weeks of callback work done through the real
+// use cases, so that every status, result and problem type appears.
+//
+// Everything is drawn from a seeded generator and placed relative to the
+// service's clock: the same seed on the same day gives the same data.
+package demo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/store"
+)
+
+// Options shape the demo.
+type Options struct {
+	Policies int    // how many policies; 0 means 3000
+	Password string // every demo user's password; "" means DefaultPassword
+	Seed     uint64 // 0 means 1
+}
+
+// DefaultPassword is the demo users' password unless Options say otherwise.
+const DefaultPassword = "huifang-demo"
+
+func (o Options) withDefaults() Options {
+	if o.Policies <= 0 {
+		o.Policies = 3000
+	}
+	if o.Password == "" {
+		o.Password = DefaultPassword
+	}
+	if o.Seed == 0 {
+		o.Seed = 1
+	}
+	return o
+}
+
+// Login is a demo user, for printing.
+type Login struct {
+	OrgCode  string
+	OrgName  string
+	Login    string
+	Name     string
+	Role     huifang.Role
+	Password string
+}
+
+// Logins lists the demo users, regulator first, then each insurer.
+type Logins struct {
+	Users []Login
+}
+
+// Fill writes the demo into svc's database, which must be migrated and
+// empty. It uses svc's clock for "now"; the callback work happens in the
+// weeks before it, on private copies of the service with a stepping clock,
+// one per insurer, so svc itself is left as it was.
+func Fill(ctx context.Context, svc *app.Service, opts Options) (*Logins, error) {
+	opts = opts.withDefaults()
+	// bcrypt is slow by design, and every demo user has the same printed
+	// password: one hash serves them all.
+	hash, err := app.HashPassword(opts.Password)
+	if err != nil {
+		return nil, err
+	}
+	orgs, err := svc.DB.ListOrgs(ctx, 0)
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	if len(orgs) > 0 {
+		return nil, huifang.Errorf(huifang.ECONFLICT, "the database already holds %d organisations: the demo needs an empty database", len(orgs))
+	}
+	now := svc.Clock.Now().UTC()
+	w := newWorld(opts.Seed, now, opts.Policies)
+
+	// Organisations, users and reference data exist a week before the first policy.
+	setup := *svc
+	setupAt := at(w.start.AddDays(-7), 10*time.Hour)
+	setup.Clock = fixedClock(setupAt)
+	logins, users, err := w.createOrgsAndUsers(ctx, &setup, opts.Password, hash)
+	if err != nil {
+		return nil, err
+	}
+	sims := make([]*sim, len(w.insurers))
+	for i, ins := range w.insurers {
+		s, err := newSim(ctx, svc, w, ins, users[ins.spec.code], now, opts.Seed)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.saveReferenceData(ctx, setupAt); err != nil {
+			return nil, err
+		}
+		sims[i] = s
+	}
+
+	// Insurers share nothing, so their weeks run side by side.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errs := make([]error, len(sims))
+	var wg sync.WaitGroup
+	for i, s := range sims {
+		wg.Go(func() {
+			if errs[i] = s.run(ctx, w); errs[i] != nil {
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	// One insurer's failure cancels the others: report the failure, not
+	// their cancellations.
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	return logins, nil
+}
+
+// at is a moment of day d in Asia/Shanghai, as UTC.
+func at(d huifang.Date, sinceMidnight time.Duration) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, huifang.Shanghai).Add(sinceMidnight).UTC()
+}
+
+// fixedClock always tells the same time.
+type fixedClock time.Time
+
+func (c fixedClock) Now() time.Time { return time.Time(c) }
+
+// stepClock is set by the simulation before each step; it belongs to one
+// insurer's simulation and is never shared between goroutines.
+type stepClock struct{ t time.Time }
+
+func (c *stepClock) Now() time.Time { return c.t }
+
+// demoUser is a user to create.
+type demoUser struct {
+	org    *huifang.Org
+	login  string
+	name   string
+	role   huifang.Role
+	branch string
+}
+
+// createOrgsAndUsers creates the regulator, the insurers and every user.
+func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, password, hash string) (*Logins, map[string]map[huifang.Role][]*huifang.User, error) {
+	cli := app.CLI()
+	reg, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindRegulator, Code: RegulatorCode, Name: regulatorName})
+	if err != nil {
+		return nil, nil, err
+	}
+	staff := newPeople(newRand(w.seed, 0))
+	todo := []demoUser{
+		{org: reg, login: "admin", name: "系统管理员", role: huifang.RoleAdmin},
+		{org: reg, login: "supervisor", name: staff.name(true, "周"), role: huifang.RoleSupervisor},
+	}
+	for _, ins := range w.insurers {
+		c := ins.spec
+		org, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: c.code, Name: c.name, RegulatorCode: RegulatorCode})
+		if err != nil {
+			return nil, nil, err
+		}
+		todo = append(todo,
+			demoUser{org: org, login: c.login + "-admin", name: staff.name(false, ""), role: huifang.RoleInsurerAdmin},
+			demoUser{org: org, login: c.login + "-manager", name: staff.name(true, ""), role: huifang.RoleManager},
+			demoUser{org: org, login: c.login + "-op1", name: staff.name(false, ""), role: huifang.RoleOperator},
+			demoUser{org: org, login: c.login + "-op2", name: staff.name(true, ""), role: huifang.RoleOperator},
+			demoUser{org: org, login: c.login + "-handler", name: staff.name(false, ""), role: huifang.RoleHandler, branch: ins.province + "01"},
+		)
+	}
+	logins := &Logins{}
+	users := map[string]map[huifang.Role][]*huifang.User{}
+	for _, d := range todo {
+		u := &huifang.User{OrgID: d.org.ID, Login: d.login, Name: d.name, Role: d.role, BranchCode: d.branch,
+			PasswordHash: hash, CreatedAt: svc.Clock.Now()}
+		if err := svc.DB.CreateUser(ctx, u, huifang.Actor{Name: "cli"}); err != nil {
+			return nil, nil, err
+		}
+		if users[d.org.Code] == nil {
+			users[d.org.Code] = map[huifang.Role][]*huifang.User{}
+		}
+		users[d.org.Code][d.role] = append(users[d.org.Code][d.role], u)
+		logins.Users = append(logins.Users, Login{OrgCode: d.org.Code, OrgName: d.org.Name, Login: d.login, Name: d.name, Role: d.role, Password: password})
+	}
+	return logins, users, nil
+}
+
+// saveReferenceData writes branches, products, agents and outlets the way
+// an import does, as the insurer's administrator.
+func (s *sim) saveReferenceData(ctx context.Context, when time.Time) error {
+	db, id, a := s.svc.DB, s.org.ID, s.admin
+	if _, err := db.SaveBranches(ctx, id, s.ins.branches, a, when); err != nil {
+		return err
+	}
+	if _, err := db.SaveProducts(ctx, id, s.ins.productList(), a, when); err != nil {
+		return err
+	}
+	recs := make([]store.AgentRecord, len(s.ins.agents))
+	for i, ag := range s.ins.agents {
+		recs[i] = store.AgentRecord{Agent: ag, PhoneEnc: s.svc.Box.Seal(ag.Phone), PhoneHash: s.svc.Box.Hash(ag.Phone)}
+		recs[i].Phone = ""
+	}
+	if _, err := db.SaveAgents(ctx, id, recs, a, when); err != nil {
+		return err
+	}
+	_, err := db.SaveOutlets(ctx, id, s.ins.outlets, a, when)
+	return err
+}

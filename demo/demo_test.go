@@ -1,0 +1,356 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/store/storetest"
+)
+
+// testNow is a Thursday, 11:30 in Shanghai.
+var testNow = time.Date(2026, 3, 12, 3, 30, 0, 0, time.UTC)
+
+const testPolicies = 400
+
+func newService(t *testing.T, db *store.DB) *app.Service {
+	t.Helper()
+	key, err := pii.ParseKey(pii.NewKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	box, err := pii.New(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := app.New(db, box, slog.New(slog.DiscardHandler))
+	svc.Clock = fixedClock(testNow)
+	return svc
+}
+
+func TestFill(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := newService(t, db)
+		start := time.Now()
+		logins, err := Fill(ctx, svc, Options{Policies: testPolicies})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("filled in %v", time.Since(start).Round(time.Millisecond))
+		if got := svc.Clock.Now(); !got.Equal(testNow) {
+			t.Errorf("the service's clock now says %v, want it left at %v", got, testNow)
+		}
+		w := newWorld(1, testNow, testPolicies) // what Fill generated
+
+		// Organisations and reference data.
+		orgs, err := db.ListOrgs(ctx, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var insurers []huifang.Org
+		for _, o := range orgs {
+			if o.Kind == huifang.KindInsurer {
+				insurers = append(insurers, o)
+			}
+		}
+		if len(insurers) < 5 {
+			t.Fatalf("%d insurers, want at least 5", len(insurers))
+		}
+		designs := map[huifang.DesignType]bool{}
+		for _, o := range insurers {
+			ps, err := db.ListProducts(ctx, o.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				designs[p.Design] = true
+			}
+		}
+		for _, d := range huifang.DesignTypes {
+			if !designs[d] {
+				t.Errorf("no product of design type %s", d)
+			}
+		}
+
+		// Policies: every channel, and one without a receipt and so without a callback.
+		channels := map[huifang.Channel]bool{}
+		noReceipt := 0
+		for _, ins := range w.insurers {
+			org, err := db.FindOrgByCode(ctx, ins.spec.code)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := db.CountPolicies(ctx, org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n != len(ins.policies) {
+				t.Errorf("%s: %d policies stored, want %d", org.Code, n, len(ins.policies))
+			}
+			for _, p := range ins.policies {
+				if channels[p.Channel] && (!p.ReceiptOn.IsZero() || noReceipt > 0) {
+					continue
+				}
+				rec, err := db.FindPolicy(ctx, org.ID, p.No)
+				if err != nil {
+					t.Fatalf("policy %s: %v", p.No, err)
+				}
+				channels[rec.Channel] = true
+				if rec.ReceiptOn.IsZero() {
+					c, err := db.CountCallbacks(ctx, org.ID, store.CallbackFilter{PolicyNo: p.No})
+					if err != nil {
+						t.Fatal(err)
+					}
+					if c != 0 {
+						t.Errorf("policy %s has no receipt date but %d callbacks", p.No, c)
+					}
+					noReceipt++
+				}
+			}
+		}
+		for _, c := range huifang.Channels {
+			if !channels[c] {
+				t.Errorf("no policy sold through channel %s", c)
+			}
+		}
+		if noReceipt == 0 {
+			t.Error("no policy without a receipt date")
+		}
+
+		// Callbacks in every status and with every result; problem cases of
+		// several types; late callbacks.
+		count := func(f store.CallbackFilter) int {
+			n := 0
+			for _, o := range insurers {
+				c, err := db.CountCallbacks(ctx, o.ID, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n += c
+			}
+			return n
+		}
+		for _, s := range []huifang.CallbackStatus{huifang.StatusOpen, huifang.StatusScheduled, huifang.StatusDone} {
+			n := count(store.CallbackFilter{Status: s})
+			t.Logf("status %s: %d", s, n)
+			if n == 0 {
+				t.Errorf("no callback in status %s", s)
+			}
+		}
+		for _, r := range []huifang.CallbackResult{huifang.ResultSuccessful, huifang.ResultProblems, huifang.ResultNotCompleted} {
+			n := count(store.CallbackFilter{Result: r})
+			t.Logf("result %s: %d", r, n)
+			if n == 0 {
+				t.Errorf("no callback with result %s", r)
+			}
+		}
+		late := count(store.CallbackFilter{Late: true})
+		t.Logf("late: %d", late)
+		if late == 0 {
+			t.Error("no late callback")
+		}
+		types := map[huifang.ProblemType]int{}
+		for _, o := range insurers {
+			ps, err := db.ListProblemCases(ctx, o.ID, store.ProblemFilter{Limit: 5000})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ps {
+				types[p.Type]++
+			}
+		}
+		t.Logf("problem cases: %v", types)
+		if len(types) < 3 {
+			t.Errorf("problem cases of %d types, want at least 3: %v", len(types), types)
+		}
+		overdue := 0
+		for _, o := range insurers {
+			tally, err := db.TallyCallbacks(ctx, o.ID, huifang.DateOf(testNow))
+			if err != nil {
+				t.Fatal(err)
+			}
+			overdue += tally.Overdue
+		}
+		t.Logf("overdue: %d", overdue)
+
+		// Every listed login exists with the demo password, in its organisation.
+		roles := map[huifang.Role]bool{}
+		for _, l := range logins.Users {
+			roles[l.Role] = true
+			if l.Password != DefaultPassword {
+				t.Errorf("%s: password %q, want %q", l.Login, l.Password, DefaultPassword)
+			}
+			u, err := db.FindUserByLogin(ctx, l.Login)
+			if err != nil {
+				t.Fatalf("login %s: %v", l.Login, err)
+			}
+			o, err := db.FindOrgByID(ctx, u.OrgID)
+			if err != nil || o.Code != l.OrgCode || u.Role != l.Role {
+				t.Errorf("login %s: in %v as %s, listed in %s as %s", l.Login, o, u.Role, l.OrgCode, l.Role)
+			}
+		}
+		for _, r := range huifang.Roles {
+			if !roles[r] {
+				t.Errorf("no demo user with role %s", r)
+			}
+		}
+		if _, _, err := svc.Login(ctx, "hta-op1", DefaultPassword); err != nil {
+			t.Errorf("log in as hta-op1: %v", err)
+		}
+
+		// Each insurer's users see their own callbacks only.
+		seen := map[int64]string{}
+		for _, login := range []string{"hta-op1", "gm-manager", "df-handler"} {
+			u, err := db.FindUserByLogin(ctx, login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rows, total, err := svc.ListCallbacks(ctx, u, store.CallbackFilter{Limit: 500})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if total == 0 || len(rows) == 0 {
+				t.Errorf("%s sees no callbacks", login)
+			}
+			for _, r := range rows {
+				if r.OrgID != u.OrgID {
+					t.Errorf("%s sees callback %d of organisation %d", login, r.ID, r.OrgID)
+				}
+				if other, ok := seen[r.ID]; ok {
+					t.Errorf("callback %d seen by both %s and %s", r.ID, other, login)
+				}
+				seen[r.ID] = login
+			}
+		}
+
+		// The planted false numbers show their warnings to the operator.
+		warned := 0
+		for _, ins := range w.insurers[:1] {
+			op, err := db.FindUserByLogin(ctx, ins.spec.login+"-op1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range ins.policies {
+				if p.story.note == "" {
+					continue
+				}
+				rows, _, err := svc.ListCallbacks(ctx, op, store.CallbackFilter{PolicyNo: p.No})
+				if err != nil || len(rows) != 1 {
+					t.Fatalf("callback of policy %s: %v (%d rows)", p.No, err, len(rows))
+				}
+				work, err := svc.Callback(ctx, op, rows[0].ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(work.Warnings) > 0 {
+					warned++
+				}
+			}
+		}
+		if warned < 3 {
+			t.Errorf("%d policies with false-number warnings, want at least 3", warned)
+		}
+
+		// A second fill is refused: the database is not empty.
+		if _, err := Fill(ctx, svc, Options{Policies: 10}); huifang.ErrorCode(err) != huifang.ECONFLICT {
+			t.Errorf("second Fill: %v, want a conflict", err)
+		}
+	})
+}
+
+// TestWorldDeterministic: the same seed and day make the same data.
+func TestWorldDeterministic(t *testing.T) {
+	a, b := newWorld(7, testNow, 300), newWorld(7, testNow, 300)
+	for i := range a.insurers {
+		pa, pb := a.insurers[i].policies, b.insurers[i].policies
+		if len(pa) != len(pb) {
+			t.Fatalf("insurer %d: %d and %d policies", i, len(pa), len(pb))
+		}
+		for j := range pa {
+			if !reflect.DeepEqual(pa[j], pb[j]) {
+				t.Fatalf("policy %d of insurer %d differs: %+v and %+v", j, i, pa[j], pb[j])
+			}
+		}
+		if !reflect.DeepEqual(a.insurers[i].agents, b.insurers[i].agents) {
+			t.Errorf("insurer %d: agents differ", i)
+		}
+	}
+	if c := newWorld(8, testNow, 300); reflect.DeepEqual(c.insurers[0].policies[0].Policy, a.insurers[0].policies[0].Policy) {
+		t.Error("another seed made the same first policy")
+	}
+}
+
+// TestWorldPassesImport: the generated data is what an insurer could import
+// as files: the importer finds nothing wrong with it.
+func TestWorldPassesImport(t *testing.T) {
+	w := newWorld(1, testNow, 3000)
+	for _, ins := range w.insurers {
+		refs := &importer.MemoryRefs{Branches: map[string]huifang.Branch{}, Products: ins.products,
+			Agents: map[string]huifang.Agent{}, Outlets: map[string]huifang.Outlet{}}
+		var rows [][]string
+		for _, b := range ins.branches {
+			refs.Branches[b.Code] = b
+			rows = append(rows, []string{b.Code, b.Name, b.ParentCode})
+		}
+		check(t, ins, importer.KindBranches, []string{"机构代码", "机构名称", "上级机构代码"}, rows, &importer.MemoryRefs{}, w.today)
+		rows = nil
+		for _, p := range ins.productList() {
+			rows = append(rows, []string{p.Code, p.Name, p.Design.ZH(), p.Term.String(), yesNo(p.GuaranteedRenewal), strconv.Itoa(p.CoolingOffDays)})
+		}
+		check(t, ins, importer.KindProducts, []string{"产品代码", "产品名称", "设计类型", "保险期间", "保证续保", "犹豫期天数"}, rows, refs, w.today)
+		rows = nil
+		for _, a := range ins.agents {
+			refs.Agents[a.Code] = a
+			rows = append(rows, []string{a.Code, a.Name, a.Phone, a.BranchCode, a.RegNo, a.Status.ZH()})
+		}
+		check(t, ins, importer.KindAgents, []string{"业务员代码", "姓名", "手机号", "机构代码", "执业证号", "状态"}, rows, refs, w.today)
+		rows = nil
+		for _, o := range ins.outlets {
+			refs.Outlets[o.Code] = o
+			rows = append(rows, []string{o.Code, o.Name, o.Bank, o.BranchCode})
+		}
+		check(t, ins, importer.KindOutlets, []string{"网点代码", "网点名称", "所属银行", "机构代码"}, rows, refs, w.today)
+		rows = nil
+		for _, p := range ins.policies {
+			rows = append(rows, []string{p.No, p.ProductCode, p.Channel.ZH(), p.BranchCode, p.AgentCode, p.OutletCode,
+				p.HolderName, p.HolderID, p.HolderBirth.String(), p.HolderPhone, p.InsuredName,
+				p.AppliedOn.String(), p.IssuedOn.String(), p.ReceiptOn.String(),
+				fmt.Sprintf("%d.%02d", p.PremiumFen/100, p.PremiumFen%100), p.PayMode.ZH(), strconv.Itoa(p.PayYears), p.Term.String()})
+		}
+		check(t, ins, importer.KindPolicies, []string{"保单号", "产品代码", "销售渠道", "机构代码", "业务员代码", "银行网点代码",
+			"投保人姓名", "投保人证件号码", "投保人出生日期", "投保人手机号", "被保险人姓名", "投保日期", "承保日期", "回执签收日期",
+			"保费", "缴费方式", "缴费年期", "保险期间"}, rows, refs, w.today)
+	}
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "是"
+	}
+	return "否"
+}
+
+func check(t *testing.T, ins *insurer, kind importer.Kind, header []string, rows [][]string, refs importer.Refs, today huifang.Date) {
+	t.Helper()
+	c, err := importer.NewChecker(kind, header, refs, today)
+	if err != nil {
+		t.Fatalf("%s %s: %v", ins.spec.code, kind, err)
+	}
+	for i, r := range rows {
+		c.Row(i+2, r)
+	}
+	c.End()
+	if rep := c.Report(); !rep.OK() {
+		t.Errorf("%s %s: the importer rejects the demo data:\n%s", ins.spec.code, kind, rep.String())
+	}
+}
