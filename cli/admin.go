@@ -1,0 +1,114 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+)
+
+func cmdOrg(e *env, args []string) error {
+	return sub(e, "org", args, map[string]func(*env, []string) error{"add": orgAdd})
+}
+
+func orgAdd(e *env, args []string) error {
+	var cfg config
+	var in app.OrgInput
+	var kind string
+	fs := flags(e, "org add", "org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE]", &cfg)
+	fs.StringVar(&kind, "kind", "", "regulator or insurer")
+	fs.StringVar(&in.Code, "code", "", "organisation code")
+	fs.StringVar(&in.Name, "name", "", "organisation name")
+	fs.StringVar(&in.RegulatorCode, "regulator", "", "for an insurer: the code of its regulator")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	in.Kind = huifang.OrgKind(kind)
+	db, err := cfg.open(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s := app.New(db, nil, nil)
+	o, err := s.CreateOrg(e.ctx, app.CLI(), in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created %s %s (%s)\n", o.Kind, o.Code, o.Name)
+	return nil
+}
+
+func cmdUser(e *env, args []string) error {
+	return sub(e, "user", args, map[string]func(*env, []string) error{"add": userAdd})
+}
+
+func userAdd(e *env, args []string) error {
+	var cfg config
+	var in app.UserInput
+	var role, pwFile string
+	fs := flags(e, "user add", "user add --org CODE --login LOGIN --role ROLE --password-file FILE [--name NAME] [--branch CODE]", &cfg)
+	fs.StringVar(&in.OrgCode, "org", "", "organisation code")
+	fs.StringVar(&in.Login, "login", "", "login name (unique)")
+	fs.StringVar(&in.Name, "name", "", "the person's name")
+	fs.StringVar(&role, "role", "", "admin, supervisor, insurer-admin, manager, operator or handler")
+	fs.StringVar(&pwFile, "password-file", "", "file holding the password (- for standard input)")
+	fs.StringVar(&in.BranchCode, "branch", "", "handlers: the branch they work for")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if pwFile == "" {
+		return usageError{"--password-file is required (the password never goes on the command line)"}
+	}
+	var pw []byte
+	var err error
+	if pwFile == "-" {
+		pw, err = io.ReadAll(io.LimitReader(e.stdin, 4096))
+	} else {
+		pw, err = os.ReadFile(pwFile)
+	}
+	if err != nil {
+		return fmt.Errorf("read password: %w", err)
+	}
+	in.Password = strings.TrimRight(string(pw), "\r\n")
+	in.Role = huifang.Role(role)
+	db, err := cfg.open(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	u, err := app.New(db, nil, nil).CreateUser(e.ctx, app.CLI(), in)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "created user %s (%s) in %s\n", u.Login, u.Role, in.OrgCode)
+	return nil
+}
+
+func cmdToken(e *env, args []string) error {
+	return sub(e, "token", args, map[string]func(*env, []string) error{"add": tokenAdd})
+}
+
+func tokenAdd(e *env, args []string) error {
+	var cfg config
+	var org, login string
+	fs := flags(e, "token add", "token add --org CODE --login LOGIN", &cfg)
+	fs.StringVar(&org, "org", "", "organisation code")
+	fs.StringVar(&login, "login", "", "the user the token acts as")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	db, err := cfg.open(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tok, err := app.New(db, nil, nil).CreateToken(e.ctx, app.CLI(), org, login)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(e.stdout, tok)
+	return nil
+}

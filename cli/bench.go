@@ -1,0 +1,79 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang/bench"
+	"github.com/huifang/huifang/store"
+)
+
+func cmdBench(e *env, args []string) error {
+	var engines, pg, dir, what string
+	var rows, callbacks, ops, humanOps int
+	var dur, humanDur time.Duration
+	fs := flags(e, "bench", "bench [--what import,claim,human] [--engines sqlite,postgres] [--postgres URL] [--rows N] ...", nil)
+	fs.StringVar(&what, "what", "import,claim,human", "benchmarks to run: import, claim, human")
+	fs.StringVar(&engines, "engines", "sqlite,postgres", "engines to run on")
+	fs.StringVar(&pg, "postgres", envOr("HUIFANG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL base URL (each run makes and drops its own schema)")
+	fs.StringVar(&dir, "dir", "", "scratch directory (default: a new temporary directory)")
+	fs.IntVar(&rows, "rows", 1000000, "policies to import")
+	fs.IntVar(&callbacks, "callbacks", 1000000, "open callbacks in the pool")
+	fs.IntVar(&ops, "operators", 200, "operators claiming as fast as they can")
+	fs.DurationVar(&dur, "duration", 10*time.Second, "length of each claim loop")
+	fs.IntVar(&humanOps, "human-operators", 500, "operators at a human pace")
+	fs.DurationVar(&humanDur, "human-duration", 30*time.Second, "length of the human-pace run")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if dir == "" {
+		d, err := os.MkdirTemp("", "huifang-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(d)
+		dir = d
+	}
+	bin, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "huifang %s bench on %s/%s, %d CPUs, %s\n\n", Version, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.DateOnly))
+	for _, eng := range strings.Split(engines, ",") {
+		env := bench.Env{Engine: store.Engine(eng), Postgres: pg, Dir: dir, Binary: bin, Log: e.stderr}
+		if env.Engine != store.SQLite && env.Engine != store.Postgres {
+			return usageError{"unknown engine " + eng}
+		}
+		for _, w := range strings.Split(what, ",") {
+			switch w {
+			case "import":
+				f, err := bench.Import(e.ctx, env, rows)
+				if err != nil {
+					return fmt.Errorf("%s import: %w", eng, err)
+				}
+				fmt.Fprintf(e.stdout, "import  %-8s rows=%d bare=%.1fs (%.0f rows/s) huifang=%.1fs (%.0f rows/s) ratio=%.2f peak-rss=%.0fMiB\n",
+					eng, f.Rows, f.BareSeconds, f.BareRate(), f.ImportSeconds, f.ImportRate(), f.Ratio(), f.PeakRSSMiB)
+			case "claim":
+				f, err := bench.Claims(e.ctx, env, callbacks, ops, dur)
+				if err != nil {
+					return fmt.Errorf("%s claim: %w", eng, err)
+				}
+				fmt.Fprintf(e.stdout, "claim   %-8s callbacks=%d operators=%d bare=%.0f/s huifang=%.0f/s ratio=%.2f\n",
+					eng, f.Callbacks, f.Operators, f.Bare, f.Ours, f.Ratio())
+			case "human":
+				f, err := bench.Human(e.ctx, env, callbacks, humanOps, humanDur, 2*time.Second)
+				if err != nil {
+					return fmt.Errorf("%s human: %w", eng, err)
+				}
+				fmt.Fprintf(e.stdout, "human   %-8s callbacks=%d operators=%d requests=%d p50=%s p99=%s max=%s\n",
+					eng, f.Callbacks, f.Operators, f.Requests, f.P50.Round(10*time.Microsecond), f.P99.Round(10*time.Microsecond), f.Max.Round(10*time.Microsecond))
+			default:
+				return usageError{"unknown benchmark " + w}
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/importer"
+)
+
+func cmdImport(e *env, args []string) error {
+	if len(args) == 0 {
+		return usageError{"usage: huifang import branches|products|agents|outlets|policies --org CODE FILE"}
+	}
+	kind, ok := importer.ParseKind(args[0])
+	if !ok {
+		return usageError{fmt.Sprintf("unknown import kind %q: branches, products, agents, outlets or policies", args[0])}
+	}
+	var cfg config
+	var org string
+	fs := flags(e, "import "+args[0], "import "+args[0]+" --org CODE FILE (CSV in UTF-8 or GBK, or XLSX)", &cfg)
+	fs.StringVar(&org, "org", "", "insurer code")
+	rest, err := parse(fs, args[1:], 1)
+	if err != nil {
+		return err
+	}
+	if org == "" {
+		return usageError{"--org is required"}
+	}
+	svc, err := cfg.service(e.ctx, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer svc.DB.Close()
+	res, err := svc.ImportFile(e.ctx, app.CLI(), org, kind, rest[0], filepath.Base(rest[0]), nil)
+	if err != nil {
+		if res != nil && res.Report != nil {
+			fmt.Fprint(e.stderr, res.Report.String())
+		}
+		return err
+	}
+	fmt.Fprintln(e.stdout, res.Summary())
+	return nil
+}
+
+func cmdExport(e *env, args []string) error {
+	if len(args) == 0 || args[0] != "callbacks" {
+		return usageError{"usage: huifang export callbacks --org CODE [--format csv|xlsx]"}
+	}
+	var cfg config
+	var org, format string
+	fs := flags(e, "export callbacks", "export callbacks --org CODE [--format csv|xlsx] > FILE", &cfg)
+	fs.StringVar(&org, "org", "", "insurer code")
+	fs.StringVar(&format, "format", "csv", "csv or xlsx")
+	if _, err := parse(fs, args[1:], 0); err != nil {
+		return err
+	}
+	if org == "" {
+		return usageError{"--org is required"}
+	}
+	if format != "csv" && format != "xlsx" {
+		return usageError{"--format must be csv or xlsx"}
+	}
+	svc, err := cfg.service(e.ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer svc.DB.Close()
+	return svc.ExportCallbacksOf(e.ctx, org, format, e.stdout)
+}
