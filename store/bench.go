@@ -100,13 +100,10 @@ func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDu
 // BareClaim is the baseline claim: one statement taking the open callback
 // with the earliest deadline, skipping rows locked by others on PostgreSQL.
 func (db *DB) BareClaim(ctx context.Context, orgID, userID int64, now time.Time, lease time.Duration) (int64, error) {
-	lock := ""
-	if db.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
+	lock, _, pool := db.claimHints()
 	var id int64
 	err := db.write.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ? WHERE id = (
-		SELECT id FROM callbacks WHERE org_id = ? AND status = 'open' AND lease_until < ? ORDER BY due_on, id LIMIT 1`+lock+`) RETURNING id`),
+		SELECT id FROM callbacks`+pool+` WHERE org_id = ? AND status = 'open' AND lease_until < ? ORDER BY due_on, id LIMIT 1`+lock+`) RETURNING id`),
 		userID, ms64(now.Add(lease)), orgID, ms64(now)).Scan(&id)
 	return id, mapErr(err)
 }

@@ -48,14 +48,11 @@ func (db *DB) HeldCallback(ctx context.Context, orgID, userID int64, now time.Ti
 // receive the same callback: PostgreSQL skips rows locked by another claim,
 // SQLite has one writer.
 func (db *DB) ClaimCallback(ctx context.Context, orgID, userID int64, now time.Time, lease time.Duration) (*huifang.Callback, error) {
-	lock := ""
-	if db.engine == Postgres {
-		lock = " FOR UPDATE SKIP LOCKED"
-	}
+	lock, sched, pool := db.claimHints()
 	nowMS, until := ms64(now), ms64(now.Add(lease))
 	pick := []string{
-		`SELECT id FROM callbacks WHERE org_id = ? AND status = 'scheduled' AND next_at <= ? AND lease_until < ? ORDER BY next_at, id LIMIT 1` + lock,
-		`SELECT id FROM callbacks WHERE org_id = ? AND status = 'open' AND next_at <= ? AND lease_until < ? ORDER BY due_on, id LIMIT 1` + lock,
+		`SELECT id FROM callbacks` + sched + ` WHERE org_id = ? AND status = 'scheduled' AND next_at <= ? AND lease_until < ? ORDER BY next_at, id LIMIT 1` + lock,
+		`SELECT id FROM callbacks` + pool + ` WHERE org_id = ? AND status = 'open' AND next_at <= ? AND lease_until < ? ORDER BY due_on, id LIMIT 1` + lock,
 	}
 	for _, sub := range pick {
 		c, err := scanCallback(db.write.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
@@ -67,6 +64,17 @@ func (db *DB) ClaimCallback(ctx context.Context, orgID, userID int64, now time.T
 		}
 	}
 	return nil, huifang.ErrNotFound
+}
+
+// claimHints returns what a claim adds per engine: PostgreSQL skips rows
+// another claim has locked; SQLite is told to walk the partial pool indexes,
+// because without statistics it prefers callbacks_due and would step over
+// every finished callback on the way to the first open one.
+func (db *DB) claimHints() (lock, sched, pool string) {
+	if db.engine == Postgres {
+		return " FOR UPDATE SKIP LOCKED", "", ""
+	}
+	return "", " INDEXED BY callbacks_scheduled", " INDEXED BY callbacks_pool"
 }
 
 // ReleaseCallback gives a leased callback back to the pool.

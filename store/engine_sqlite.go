@@ -40,7 +40,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	n := max(4, runtime.NumCPU()*2)
+	n := max(8, runtime.NumCPU()*4)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	return &DB{engine: SQLite, write: write, read: read, dsn: dsn, rebound: map[string]string{}}, nil

@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -99,10 +97,11 @@ func (db *DB) stageDDL() string {
 // ErrStop may be returned by an import's row source to abandon the import.
 var ErrStop = errors.New("import stopped")
 
-// ImportPolicies streams policies into the database in one transaction: rows
-// go to a staging table (COPY on PostgreSQL, prepared inserts on SQLite), then
-// set-based statements create new policies, update changed ones (auditing the
-// old values), leave unchanged ones alone, and create the planned callbacks.
+// ImportPolicies streams policies into the database in one transaction: it
+// creates new policies, updates changed ones (auditing the old values), leaves
+// unchanged ones alone, and creates the planned callbacks. PostgreSQL COPYs the
+// rows into a staging table and merges them with set-based statements; SQLite
+// writes them row by row (see importSQLite).
 // next returns io.EOF after the last row; any other error rolls everything back.
 func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*PolicyRecord, error)) (PolicyImport, error) {
 	var res PolicyImport
@@ -131,7 +130,15 @@ func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, 
 	if db.engine == Postgres {
 		err = db.withPgxTx(ctx, run)
 	} else {
-		err = db.tx(ctx, func(tx txn) error { return run(&sqliteExec{db: db, tx: tx}) })
+		err = db.tx(ctx, func(tx txn) error {
+			var err error
+			if res, err = db.importSQLite(ctx, tx, orgID, a, now, next); err != nil {
+				return err
+			}
+			_, err = tx.ExecContext(ctx, db.q(`INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail) VALUES (?, ?, ?, ?, 'import', ?, 'policies', ?)`),
+				orgID, ms64(now), a.UserID, a.Name, source, jsonString(res))
+			return err
+		})
 	}
 	if err != nil {
 		return PolicyImport{}, err
@@ -139,46 +146,11 @@ func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, 
 	return res, nil
 }
 
-// execer is what the shared merge needs from a transaction on either engine.
+// execer is what the merge needs from a PostgreSQL transaction.
 type execer interface {
 	exec(ctx context.Context, query string, args ...any) (int64, error)
 	// load fills policy_stage from next and returns the number of rows.
 	load(ctx context.Context, next func() (*PolicyRecord, error)) (int, error)
-}
-
-type sqliteExec struct {
-	db *DB
-	tx *sql.Tx
-}
-
-func (e *sqliteExec) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	res, err := e.tx.ExecContext(ctx, query, args...)
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
-}
-
-func (e *sqliteExec) load(ctx context.Context, next func() (*PolicyRecord, error)) (int, error) {
-	n := len(policyCols) + len(planKinds)
-	stmt, err := e.tx.PrepareContext(ctx, `INSERT INTO policy_stage VALUES (?`+strings.Repeat(", ?", n-1)+`)`)
-	if err != nil {
-		return 0, err
-	}
-	defer stmt.Close()
-	count := 0
-	for {
-		r, err := next()
-		if err == io.EOF {
-			return count, nil
-		} else if err != nil {
-			return count, err
-		}
-		if _, err := stmt.ExecContext(ctx, r.values()...); err != nil {
-			return count, fmt.Errorf("stage policy %s: %w", r.No, err)
-		}
-		count++
-	}
 }
 
 func (db *DB) appendAuditEx(ctx context.Context, ex execer, e huifang.AuditEntry) error {
@@ -290,9 +262,7 @@ func (db *DB) CountPolicies(ctx context.Context, orgID int64) (int, error) {
 // insurer's policies that carry this phone hash, and the agents who use it:
 // the signs of a false phone number (DOMAIN.md §6).
 func (db *DB) CountPhoneHolders(ctx context.Context, orgID int64, phoneHash string) (holders, agents int, err error) {
-	if err = db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(DISTINCT holder_id_hash) FROM policies WHERE org_id = ? AND holder_phone_hash = ?`), orgID, phoneHash).Scan(&holders); err != nil {
-		return
-	}
-	err = db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM agents WHERE org_id = ? AND phone_hash = ?`), orgID, phoneHash).Scan(&agents)
+	err = db.read.QueryRowContext(ctx, db.q(`SELECT (SELECT COUNT(DISTINCT holder_id_hash) FROM policies WHERE org_id = ? AND holder_phone_hash = ?),
+		(SELECT COUNT(*) FROM agents WHERE org_id = ? AND phone_hash = ?)`), orgID, phoneHash, orgID, phoneHash).Scan(&holders, &agents)
 	return
 }
