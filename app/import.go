@@ -15,8 +15,8 @@ import (
 	"github.com/huifang/huifang/store"
 )
 
-// Progress reports an import's advance: phase "checking" (total unknown, 0)
-// then "writing" (total known).
+// Progress reports an import's advance: rows done, and the total once known
+// (0 before the end: the file is read once, as it streams).
 type Progress func(phase string, done, total int)
 
 // ImportResult says what an import did, or why it wrote nothing.
@@ -37,10 +37,10 @@ func (r *ImportResult) Summary() string {
 	return s
 }
 
-// ImportFile imports a CSV or XLSX file of one kind into an insurer. The whole
-// file is checked first; if any row is bad nothing is written and the result
-// carries the per-row report beside the error. Otherwise it is read again and
-// written in one transaction. Importing the same file twice changes nothing.
+// ImportFile imports a CSV or XLSX file of one kind into an insurer, in one
+// transaction. Every row is checked; if any row is bad nothing is written and
+// the result carries the per-row report beside the error. Importing the same
+// file twice changes nothing.
 func (s *Service) ImportFile(ctx context.Context, u *huifang.User, orgCode string, kind importer.Kind, path, sourceName string, progress Progress) (*ImportResult, error) {
 	return s.importFrom(ctx, u, orgCode, kind, sourceName, func() (sheet.Rows, error) { return sheet.OpenFile(path) }, progress)
 }
@@ -143,61 +143,58 @@ func (s *Service) importFrom(ctx context.Context, u *huifang.User, orgCode strin
 	if err != nil {
 		return nil, err
 	}
-	today := s.today()
-	// Pass 1: check every row; nothing is written.
-	checked := 0
-	rep, err := checkFile(kind, open, rf, today, func(any) error {
-		checked++
-		if checked%2000 == 0 {
-			progress("checking", checked, 0)
-		}
-		return nil
+	a, today := actor(u), s.today()
+	var res *ImportResult
+	if kind == importer.KindPolicies {
+		res, err = s.importPolicies(ctx, org, a, rf, open, today, source, progress)
+	} else {
+		res, err = s.importRefs(ctx, org, a, kind, rf, open, today)
+	}
+	if err != nil {
+		return res, err
+	}
+	progress("writing", res.Rows, res.Rows)
+	s.Log.Info("import", "org", org.Code, "kind", kind, "source", source, "rows", res.Rows, "created", res.Counts.Created, "updated", res.Counts.Updated)
+	return res, nil
+}
+
+// refused is the error of a file with bad rows: nothing was written.
+func refused(res *ImportResult, rep importer.Report) (*ImportResult, error) {
+	res.Report = &rep
+	return res, huifang.Errorf(huifang.EINVALID, "文件中有 %d 行数据有误，未导入任何数据；请按报告修改后重新导入", rep.Bad)
+}
+
+var errOnlyHeader = huifang.Errorf(huifang.EINVALID, "文件中只有表头，没有数据行")
+
+// importRefs imports reference data, which is small: it is checked and
+// collected in one reading, then saved in one transaction.
+func (s *Service) importRefs(ctx context.Context, org *huifang.Org, a huifang.Actor, kind importer.Kind, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date) (*ImportResult, error) {
+	var items []any
+	rep, err := readFile(open, func(rows sheet.Rows) (importer.Report, error) {
+		return importer.Check(kind, rows, rf, today, func(it any) error { items = append(items, it); return nil })
 	})
 	if err != nil {
 		return nil, err
 	}
 	res := &ImportResult{Kind: kind, Rows: rep.Rows}
 	if rep.Bad > 0 {
-		res.Report = &rep
-		return res, huifang.Errorf(huifang.EINVALID, "文件中有 %d 行数据有误，未导入任何数据；请按报告修改后重新导入", rep.Bad)
+		return refused(res, rep)
 	}
 	if rep.Rows == 0 {
-		return nil, huifang.Errorf(huifang.EINVALID, "文件中只有表头，没有数据行")
+		return nil, errOnlyHeader
 	}
-	progress("writing", 0, rep.Rows)
-	// Pass 2: read again and write in one transaction.
-	a := actor(u)
-	if kind == importer.KindPolicies {
-		r, err := s.writePolicies(ctx, org, a, rf, open, today, source, rep.Rows, progress)
-		if err != nil {
-			return nil, err
-		}
-		res.Counts, res.Callbacks = r.Counts, r.Callbacks
-	} else {
-		var items []any
-		if _, err := checkFile(kind, open, rf, today, func(it any) error { items = append(items, it); return nil }); err != nil {
-			return nil, err
-		}
-		if len(items) != rep.Rows {
-			return nil, huifang.Errorf(huifang.ECONFLICT, "文件在导入过程中被修改，请重新导入")
-		}
-		if res.Counts, err = s.saveRefs(ctx, org.ID, kind, items, a); err != nil {
-			return nil, err
-		}
-	}
-	progress("writing", rep.Rows, rep.Rows)
-	s.Log.Info("import", "org", org.Code, "kind", kind, "source", source, "rows", rep.Rows, "created", res.Counts.Created, "updated", res.Counts.Updated)
-	return res, nil
+	res.Counts, err = s.saveRefs(ctx, org.ID, kind, items, a)
+	return res, err
 }
 
-// checkFile streams a file through the importer's checks.
-func checkFile(kind importer.Kind, open func() (sheet.Rows, error), rf *importer.MemoryRefs, today huifang.Date, fn func(any) error) (importer.Report, error) {
+// readFile opens a file, reads it with fn and closes it.
+func readFile(open func() (sheet.Rows, error), fn func(sheet.Rows) (importer.Report, error)) (importer.Report, error) {
 	rows, err := open()
 	if err != nil {
 		return importer.Report{}, err
 	}
 	defer rows.Close()
-	return importer.Check(kind, rows, rf, today, fn)
+	return fn(rows)
 }
 
 func (s *Service) saveRefs(ctx context.Context, orgID int64, kind importer.Kind, items []any, a huifang.Actor) (store.Counts, error) {
@@ -229,33 +226,42 @@ func collect[T any](items []any, orgID int64) []T {
 	return out
 }
 
-// writePolicies runs the second pass: one goroutine reads, checks, encrypts
-// and plans each policy while the database takes the previous ones.
-func (s *Service) writePolicies(ctx context.Context, org *huifang.Org, a huifang.Actor, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, source string, total int, progress Progress) (store.PolicyImport, error) {
+// errBadRows stops the store's transaction when the file has bad rows.
+var errBadRows = errors.New("bad rows")
+
+// importPolicies reads the file once: one goroutine checks each row,
+// encrypts and plans it, while the database takes the previous ones, all in
+// one transaction. A bad row stops the writing (checking goes on, to complete
+// the report) and rolls the transaction back: nothing is written.
+func (s *Service) importPolicies(ctx context.Context, org *huifang.Org, a huifang.Actor, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, source string, progress Progress) (*ImportResult, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	ch := make(chan *store.PolicyRecord, 512)
+	// As many records as the store merges at a time on PostgreSQL, so the
+	// next chunk is ready when a merge ends.
+	ch := make(chan *store.PolicyRecord, 16384)
+	var rep importer.Report
 	errc := make(chan error, 1)
 	go func() {
 		defer close(ch)
 		done := 0
-		rep, err := checkFile(importer.KindPolicies, open, rf, today, func(it any) error {
-			p := it.(huifang.Policy)
-			p.OrgID = org.ID
-			rec := s.PolicyRecord(p, rf.Products[p.ProductCode], org)
-			select {
-			case ch <- rec:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-			done++
-			if done%2000 == 0 {
-				progress("writing", done, total)
-			}
-			return nil
+		var err error
+		rep, err = readFile(open, func(rows sheet.Rows) (importer.Report, error) {
+			return importer.CheckOnce(importer.KindPolicies, rows, rf, today, func(it any) error {
+				p := it.(huifang.Policy)
+				p.OrgID = org.ID
+				select {
+				case ch <- s.PolicyRecord(p, rf.Products[p.ProductCode], org):
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				if done++; done%2000 == 0 {
+					progress("writing", done, 0)
+				}
+				return nil
+			})
 		})
-		if err == nil && (rep.Bad > 0 || rep.Rows != total) {
-			err = huifang.Errorf(huifang.ECONFLICT, "文件在导入过程中被修改，请重新导入")
+		if err == nil && rep.Bad > 0 {
+			err = errBadRows
 		}
 		errc <- err
 	}()
@@ -268,15 +274,23 @@ func (s *Service) writePolicies(ctx context.Context, org *huifang.Org, a huifang
 		}
 		return nil, io.EOF
 	}
-	res, err := s.DB.ImportPolicies(ctx, org.ID, a, s.now(), source, next)
+	r, err := s.DB.ImportPolicies(ctx, org.ID, a, s.now(), source, next)
 	if err != nil {
 		cancel()
 		for range ch { // let the reader finish
 		}
-		if errors.Is(err, context.Canceled) && ctx.Err() != nil {
-			return res, err
-		}
-		return res, fmt.Errorf("import policies: %w", err)
+	}
+	res := &ImportResult{Kind: importer.KindPolicies, Rows: rep.Rows, Counts: r.Counts, Callbacks: r.Callbacks}
+	switch {
+	case rep.Bad > 0:
+		res.Counts, res.Callbacks = store.Counts{}, 0
+		return refused(res, rep)
+	case err != nil && ctx.Err() == nil:
+		return nil, fmt.Errorf("import policies: %w", err)
+	case err != nil:
+		return nil, err
+	case rep.Rows == 0:
+		return nil, errOnlyHeader
 	}
 	return res, nil
 }

@@ -77,9 +77,11 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 	if err != nil {
 		return nil, err
 	}
-	attempts, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID)
-	if err != nil {
-		return nil, err
+	var attempts []huifang.Attempt
+	if c.Attempts > 0 { // a callback never tried has none to list
+		if attempts, err = s.DB.ListAttempts(ctx, c.OrgID, c.ID); err != nil {
+			return nil, err
+		}
 	}
 	w := &Work{Callback: c, Policy: view, Items: callback.Items(rec.Policy, prod), Attempts: attempts}
 	holders, agents, err := s.DB.CountPhoneHolders(ctx, c.OrgID, rec.HolderPhoneHash)
@@ -99,22 +101,24 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 var ErrNoWork = huifang.Errorf(huifang.ENOTFOUND, "目前没有可以拨打的回访")
 
 // Next hands the operator the most urgent callback that may be called now,
-// under a lease; an operator who already holds one gets it back.
+// under a lease; an operator who already holds one gets it back, its lease
+// renewed.
 func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 	if err := require(u, huifang.PermWorkCallbacks); err != nil {
 		return nil, err
 	}
 	now := s.now()
-	if c, err := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); err == nil {
-		return s.work(ctx, c)
-	} else if !errors.Is(err, huifang.ErrNotFound) {
-		return nil, err
-	}
 	ok, err := s.Rules.Hours.Allowed(now, s.Rules.RestDay)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
+		// Outside calling hours an operator may still finish what they hold.
+		if c, err := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); err == nil {
+			return s.work(ctx, c)
+		} else if !errors.Is(err, huifang.ErrNotFound) {
+			return nil, err
+		}
 		return nil, huifang.Errorf(huifang.EINVALID, "现在不在回访时间内（北京时间 %s–%s），不能拨打客户电话", clock(s.Rules.Hours.Start, callback.DefaultStart), clock(s.Rules.Hours.End, callback.DefaultEnd))
 	}
 	c, err := s.DB.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)

@@ -78,7 +78,7 @@ func WritePolicies(path string, n int, today huifang.Date) error {
 		r := MakeRow(i, today)
 		b.Reset()
 		for _, s := range []string{r.No, r.Product, r.Channel, "86010101", r.Agent, r.Outlet, r.Holder, r.ID, r.Birth.String(), r.Phone, r.Holder,
-			r.Applied.String(), r.Issued.String(), r.Receipt.String(), strconv.FormatInt(r.PremiumFen/100, 10) + "." + fmt.Sprintf("%02d", r.PremiumFen%100), "年交", "20", ""} {
+			r.Applied.String(), r.Issued.String(), r.Receipt.String(), strconv.FormatInt(r.PremiumFen/100, 10) + "." + fmt.Sprintf("%02d", r.PremiumFen%100), "年交", "10", ""} {
 			b.WriteString(s)
 			b.WriteByte(',')
 		}

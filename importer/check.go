@@ -18,6 +18,18 @@ import (
 // fn to validate, then again to write (see Import): fn may have been given
 // a row that a later duplicate made bad.
 func Check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(item any) error) (Report, error) {
+	return check(kind, rows, refs, today, fn, false)
+}
+
+// CheckOnce is Check for reading a file once inside a transaction: fn is
+// given good items only until the first bad row; after it, checking goes on,
+// to complete the report, but nothing more is handed over. When the report is
+// not OK the caller rolls back whatever fn wrote, so nothing is written.
+func CheckOnce(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(item any) error) (Report, error) {
+	return check(kind, rows, refs, today, fn, true)
+}
+
+func check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(item any) error, stopAtBad bool) (Report, error) {
 	header, err := rows.Next()
 	if errors.Is(err, io.EOF) {
 		return Report{Kind: kind}, huifang.Errorf(huifang.EINVALID, "文件为空：没有表头。%s", expected(kind))
@@ -36,6 +48,9 @@ func Check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(it
 			return c.Report(), err
 		}
 		item, ok := c.Row(rows.Line(), rec)
+		if !ok && stopAtBad {
+			fn = nil
+		}
 		if ok && item != nil && fn != nil {
 			if err := fn(item); err != nil {
 				return c.Report(), err
@@ -43,7 +58,7 @@ func Check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(it
 		}
 	}
 	for _, item := range c.End() {
-		if fn != nil {
+		if fn != nil && !(stopAtBad && c.Report().Bad > 0) {
 			if err := fn(item); err != nil {
 				return c.Report(), err
 			}

@@ -17,9 +17,10 @@ func jsonString(v any) string {
 	return string(b)
 }
 
+const auditInsert = `INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`
+
 func (db *DB) appendAudit(ctx context.Context, tx txn, e huifang.AuditEntry) error {
-	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		e.OrgID, ms64(e.At), e.UserID, e.Actor, e.Entity, e.Key, e.Action, e.Detail)
+	_, err := tx.ExecContext(ctx, db.q(auditInsert), e.OrgID, ms64(e.At), e.UserID, e.Actor, e.Entity, e.Key, e.Action, e.Detail)
 	return err
 }
 

@@ -71,7 +71,8 @@ func (db *DB) BareInsertPolicies(ctx context.Context, orgID int64, n int, row fu
 }
 
 // SeedOpenCallbacks adds n policies of one product with open new-business
-// callbacks due over the 30 days from firstDue, generated inside the database.
+// callbacks due over the 30 days from firstDue, generated inside the database;
+// each policy has its own phone hash (hash followed by its number).
 func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDue huifang.Date, product, enc, hash string) error {
 	series := `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?) SELECT i FROM s`
 	due := `date(?, '+' || (i % 30) || ' days')`
@@ -83,7 +84,7 @@ func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDu
 	return db.tx(ctx, func(tx txn) error {
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO policies (org_id, policy_no, product_code, channel, branch_code, holder_name, holder_id_enc, holder_id_hash,
 			holder_phone_enc, holder_phone_hash, insured_name, receipt_on, premium_fen, pay_mode, pay_years, term_years, whole_life, row_hash, created_at, updated_at)
-			SELECT ?, 'S' || i, ?, 'agency', '86010101', '张三', ?, 'id' || i, ?, ?, '张三', `+due+`, 1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
+			SELECT ?, 'S' || i, ?, 'agency', '86010101', '张三', ?, 'id' || i, ?, ? || i, '张三', `+due+`, 1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
 			FROM (`+series+`) g`), orgID, product, enc, enc, hash, firstDue.AddDays(-15), now, now, n)
 		if err != nil {
 			return fmt.Errorf("seed policies: %w", err)
@@ -98,11 +99,12 @@ func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDu
 }
 
 // BareClaim is the baseline claim: one statement taking the open callback
-// with the earliest deadline, skipping rows locked by others on PostgreSQL.
+// with the earliest deadline, skipping rows locked by others on PostgreSQL;
+// it runs on the same lease pool as ClaimCallback.
 func (db *DB) BareClaim(ctx context.Context, orgID, userID int64, now time.Time, lease time.Duration) (int64, error) {
 	lock, _, pool := db.claimHints()
 	var id int64
-	err := db.write.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ? WHERE id = (
+	err := db.lease.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ? WHERE id = (
 		SELECT id FROM callbacks`+pool+` WHERE org_id = ? AND status = 'open' AND lease_until < ? ORDER BY due_on, id LIMIT 1`+lock+`) RETURNING id`),
 		userID, ms64(now.Add(lease)), orgID, ms64(now)).Scan(&id)
 	return id, mapErr(err)

@@ -38,32 +38,33 @@ func (db *DB) FindCallback(ctx context.Context, orgID, id int64) (*huifang.Callb
 // HeldCallback returns the open callback the user holds a live lease on, if any.
 func (db *DB) HeldCallback(ctx context.Context, orgID, userID int64, now time.Time) (*huifang.Callback, error) {
 	return scanCallback(db.read.QueryRowContext(ctx, db.q(`SELECT `+callbackCols+` FROM callbacks
-		WHERE org_id = ? AND lease_user_id = ? AND lease_until >= ? AND status <> 'done' ORDER BY id LIMIT 1`), orgID, userID, ms64(now)))
+		WHERE org_id = ? AND lease_user_id = ? AND lease_user_id <> 0 AND lease_until >= ? AND status <> 'done' ORDER BY id LIMIT 1`), orgID, userID, ms64(now)))
 }
 
 // ClaimCallback leases the most urgent callback that may be called now to the
-// user: first a scheduled callback whose time has come, then the open callback
+// user: the one the user already holds, if any, with its lease renewed; else
+// a scheduled callback whose time has come; else the open callback
 // with the earliest deadline that is neither leased nor waiting for its next
 // try. It returns huifang.ErrNotFound when there is none. Two callers never
 // receive the same callback: PostgreSQL skips rows locked by another claim,
 // SQLite has one writer.
 func (db *DB) ClaimCallback(ctx context.Context, orgID, userID int64, now time.Time, lease time.Duration) (*huifang.Callback, error) {
 	lock, sched, pool := db.claimHints()
-	nowMS, until := ms64(now), ms64(now.Add(lease))
-	pick := []string{
-		`SELECT id FROM callbacks` + sched + ` WHERE org_id = ? AND status = 'scheduled' AND next_at <= ? AND lease_until < ? ORDER BY next_at, id LIMIT 1` + lock,
-		`SELECT id FROM callbacks` + pool + ` WHERE org_id = ? AND status = 'open' AND next_at <= ? AND lease_until < ? ORDER BY due_on, id LIMIT 1` + lock,
+	nowMS := ms64(now)
+	// One statement: the callback the user already holds (its lease renewed),
+	// else a scheduled callback whose time has come, else the most urgent open
+	// one. COALESCE evaluates a pick only when those before it found nothing,
+	// on both engines.
+	c, err := scanCallback(db.lease.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
+		WHERE id = COALESCE(
+			(SELECT id FROM callbacks WHERE org_id = ? AND lease_user_id = ? AND lease_user_id <> 0 AND lease_until >= ? AND status <> 'done' ORDER BY id LIMIT 1),
+			(SELECT id FROM callbacks`+sched+` WHERE org_id = ? AND status = 'scheduled' AND next_at <= ? AND lease_until < ? ORDER BY next_at, id LIMIT 1`+lock+`),
+			(SELECT id FROM callbacks`+pool+` WHERE org_id = ? AND status = 'open' AND next_at <= ? AND lease_until < ? ORDER BY due_on, id LIMIT 1`+lock+`))
+		RETURNING `+callbackCols), userID, ms64(now.Add(lease)), nowMS, orgID, userID, nowMS, orgID, nowMS, nowMS, orgID, nowMS, nowMS))
+	if err != nil && err != huifang.ErrNotFound {
+		return nil, fmt.Errorf("claim callback: %w", err)
 	}
-	for _, sub := range pick {
-		c, err := scanCallback(db.write.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
-			WHERE id = (`+sub+`) RETURNING `+callbackCols), userID, until, nowMS, orgID, nowMS, nowMS))
-		if err == nil {
-			return c, nil
-		} else if err != huifang.ErrNotFound {
-			return nil, fmt.Errorf("claim callback: %w", err)
-		}
-	}
-	return nil, huifang.ErrNotFound
+	return c, err
 }
 
 // claimHints returns what a claim adds per engine: PostgreSQL skips rows
@@ -79,7 +80,7 @@ func (db *DB) claimHints() (lock, sched, pool string) {
 
 // ReleaseCallback gives a leased callback back to the pool.
 func (db *DB) ReleaseCallback(ctx context.Context, orgID, userID, id int64, now time.Time) error {
-	_, err := db.write.ExecContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = 0, lease_until = 0, updated_at = ?
+	_, err := db.lease.ExecContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = 0, lease_until = 0, updated_at = ?
 		WHERE org_id = ? AND id = ? AND lease_user_id = ?`), ms64(now), orgID, id, userID)
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 )
 
@@ -20,7 +21,14 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("open postgres %s: %w", redact(url), err)
 	}
-	return &DB{engine: Postgres, write: db, read: db, dsn: url, rebound: map[string]string{}}, nil
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	cfg.RuntimeParams["synchronous_commit"] = "off"
+	lease := stdlib.OpenDB(*cfg)
+	lease.SetMaxOpenConns(16)
+	lease.SetMaxIdleConns(16)
+	return &DB{engine: Postgres, write: db, read: db, lease: lease, dsn: url, rebound: map[string]string{}}, nil
 }
-
-var _ = stdlib.GetDefaultDriver

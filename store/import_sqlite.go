@@ -12,101 +12,187 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// importSQLite writes policies row by row inside one transaction. On SQLite,
-// a prepared statement costs microseconds, so looking each policy up and
-// inserting or updating it directly beats staging and copying every row twice;
+// sqliteBatch is how many policies one multi-row statement carries: a
+// statement costs more than a row on SQLite, and 100 rows of 22 columns stay
+// far below its limit on bound variables.
+const sqliteBatch = 100
+
+// importSQLite writes policies in batches inside one transaction. A batch is
+// inserted at once, skipping policies that exist; only those are looked up,
+// compared by row hash, and updated with their old values audited. Then the
+// callbacks planned for new and changed policies are upserted at once.
 // PostgreSQL, where each statement is a round trip, merges a COPY-filled
-// staging table instead (mergePolicies). Both keep the same contract, which
+// staging table instead (mergePolicies); both keep the same contract, which
 // the conformance suite checks on both engines.
 func (db *DB) importSQLite(ctx context.Context, tx *sql.Tx, orgID int64, a huifang.Actor, now time.Time, next func() (*PolicyRecord, error)) (PolicyImport, error) {
-	var res PolicyImport
-	prep := func(q string) (*sql.Stmt, error) { return tx.PrepareContext(ctx, q) }
-	cols := strings.Join(policyCols, ", ")
-	find, err := prep(`SELECT row_hash FROM policies WHERE org_id = ? AND policy_no = ?`)
+	w := &sqliteImport{db: db, tx: tx, orgID: orgID, actor: a, nowMS: ms64(now), stmts: map[string]*sql.Stmt{}}
+	defer w.close()
+	batch := make([]*PolicyRecord, 0, sqliteBatch)
+	for {
+		r, err := next()
+		if err != nil && err != io.EOF {
+			return w.res, err
+		}
+		if r != nil {
+			batch = append(batch, r)
+		}
+		if len(batch) == sqliteBatch || (err == io.EOF && len(batch) > 0) {
+			if err := w.batch(ctx, batch); err != nil {
+				return w.res, err
+			}
+			batch = batch[:0]
+		}
+		if err == io.EOF {
+			return w.res, nil
+		}
+	}
+}
+
+type sqliteImport struct {
+	db    *DB
+	tx    *sql.Tx
+	orgID int64
+	actor huifang.Actor
+	nowMS int64
+	res   PolicyImport
+	stmts map[string]*sql.Stmt
+}
+
+func (w *sqliteImport) close() {
+	for _, s := range w.stmts {
+		s.Close()
+	}
+}
+
+// stmt prepares a statement once per transaction.
+func (w *sqliteImport) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
+	if s, ok := w.stmts[q]; ok {
+		return s, nil
+	}
+	s, err := w.tx.PrepareContext(ctx, q)
 	if err != nil {
-		return res, err
+		return nil, err
 	}
-	defer find.Close()
-	old, err := prep(policySelect + ` WHERE org_id = ? AND policy_no = ?`)
+	w.stmts[q] = s
+	return s, nil
+}
+
+func placeholders(rows, cols int) string {
+	one := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	return one + strings.Repeat(", "+one, rows-1)
+}
+
+func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
+	// 1. Insert the batch; existing policies are skipped and come back missing.
+	ins, err := w.stmt(ctx, `INSERT INTO policies (org_id, `+strings.Join(policyCols, ", ")+`, created_at, updated_at) VALUES `+
+		placeholders(len(rs), len(policyCols)+3)+` ON CONFLICT (org_id, policy_no) DO NOTHING RETURNING policy_no`)
 	if err != nil {
-		return res, err
+		return err
 	}
-	defer old.Close()
-	ins, err := prep(`INSERT INTO policies (org_id, ` + cols + `, created_at, updated_at) VALUES (?` + strings.Repeat(", ?", len(policyCols)+2) + `)`)
+	args := make([]any, 0, len(rs)*(len(policyCols)+3))
+	for _, r := range rs {
+		args = append(append(append(args, w.orgID), r.values()[:len(policyCols)]...), w.nowMS, w.nowMS)
+	}
+	rows, err := ins.QueryContext(ctx, args...)
 	if err != nil {
-		return res, err
+		return fmt.Errorf("insert policies: %w", mapErr(err))
 	}
-	defer ins.Close()
-	sets := make([]string, 0, len(policyCols))
-	for _, c := range policyCols[1:] {
-		sets = append(sets, c+" = ?")
+	created := make(map[string]bool, len(rs))
+	for rows.Next() {
+		var no string
+		if err := rows.Scan(&no); err != nil {
+			rows.Close()
+			return err
+		}
+		created[no] = true
 	}
-	upd, err := prep(`UPDATE policies SET ` + strings.Join(sets, ", ") + `, updated_at = ? WHERE org_id = ? AND policy_no = ?`)
-	if err != nil {
-		return res, err
+	if err := rows.Close(); err != nil {
+		return err
 	}
-	defer upd.Close()
-	plan, err := prep(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?)
+	// 2. Existing policies: unchanged, or updated with the old values audited.
+	var plan []*PolicyRecord
+	for _, r := range rs {
+		if created[r.No] {
+			w.res.Created++
+			plan = append(plan, r)
+			continue
+		}
+		changed, err := w.update(ctx, r)
+		if err != nil {
+			return err
+		}
+		if changed {
+			w.res.Updated++
+			plan = append(plan, r)
+		} else {
+			w.res.Unchanged++
+		}
+	}
+	// 3. The callbacks planned for new and changed policies.
+	var cargs []any
+	n := 0
+	for _, r := range plan {
+		for _, p := range r.Plans {
+			cargs = append(cargs, w.orgID, r.No, p.Kind, r.Channel, r.BranchCode, p.DueOn, w.nowMS, w.nowMS)
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	up, err := w.stmt(ctx, `INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, created_at, updated_at, status)
+		SELECT column1, column2, column3, column4, column5, column6, column7, column8, 'open' FROM (VALUES `+placeholders(n, 8)+`) WHERE true
 		ON CONFLICT (org_id, policy_no, kind) DO UPDATE SET due_on = excluded.due_on, channel = excluded.channel,
 			branch_code = excluded.branch_code, updated_at = excluded.updated_at
 		WHERE callbacks.status <> 'done' AND (callbacks.due_on <> excluded.due_on OR callbacks.channel <> excluded.channel OR callbacks.branch_code <> excluded.branch_code)`)
 	if err != nil {
-		return res, err
+		return err
 	}
-	defer plan.Close()
-	audit, err := prep(`INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail) VALUES (?, ?, ?, ?, 'policy', ?, 'update', ?)`)
+	res, err := up.ExecContext(ctx, cargs...)
 	if err != nil {
-		return res, err
+		return fmt.Errorf("plan callbacks: %w", err)
 	}
-	defer audit.Close()
-	nowMS := ms64(now)
-	for {
-		r, err := next()
-		if err == io.EOF {
-			return res, nil
-		} else if err != nil {
-			return res, err
-		}
-		vals := r.values()[:len(policyCols)]
-		var hash string
-		err = find.QueryRowContext(ctx, orgID, r.No).Scan(&hash)
-		switch {
-		case errors.Is(err, sql.ErrNoRows):
-			args := append(append([]any{orgID}, vals...), nowMS, nowMS)
-			if _, err := ins.ExecContext(ctx, args...); err != nil {
-				return res, fmt.Errorf("insert policy %s: %w", r.No, mapErr(err))
-			}
-			res.Created++
-		case err != nil:
-			return res, err
-		case hash == r.RowHash:
-			res.Unchanged++
-			continue
-		default:
-			prev, err := scanPolicy(old.QueryRowContext(ctx, orgID, r.No))
-			if err != nil {
-				return res, err
-			}
-			if _, err := audit.ExecContext(ctx, orgID, nowMS, a.UserID, a.Name, r.No, policyDiff(prev, r)); err != nil {
-				return res, fmt.Errorf("audit policy %s: %w", r.No, err)
-			}
-			args := append(append(append([]any{}, vals[1:]...), nowMS), orgID, r.No)
-			if _, err := upd.ExecContext(ctx, args...); err != nil {
-				return res, fmt.Errorf("update policy %s: %w", r.No, err)
-			}
-			res.Updated++
-		}
-		for _, p := range r.Plans {
-			n, err := plan.ExecContext(ctx, orgID, r.No, p.Kind, r.Channel, r.BranchCode, p.DueOn, nowMS, nowMS)
-			if err != nil {
-				return res, fmt.Errorf("plan callback of %s: %w", r.No, err)
-			}
-			if k, _ := n.RowsAffected(); k > 0 {
-				res.Callbacks++
-			}
-		}
+	k, _ := res.RowsAffected()
+	w.res.Callbacks += int(k)
+	return nil
+}
+
+// update compares an existing policy with the record and, when it changed,
+// audits the old values and writes the new ones.
+func (w *sqliteImport) update(ctx context.Context, r *PolicyRecord) (bool, error) {
+	find, err := w.stmt(ctx, policySelect+` WHERE org_id = ? AND policy_no = ?`)
+	if err != nil {
+		return false, err
 	}
+	prev, err := scanPolicy(find.QueryRowContext(ctx, w.orgID, r.No))
+	if errors.Is(err, huifang.ErrNotFound) {
+		return false, fmt.Errorf("policy %s appears twice in one import", r.No)
+	} else if err != nil {
+		return false, err
+	}
+	if prev.RowHash == r.RowHash {
+		return false, nil
+	}
+	audit, err := w.stmt(ctx, `INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail) VALUES (?, ?, ?, ?, 'policy', ?, 'update', ?)`)
+	if err != nil {
+		return false, err
+	}
+	if _, err := audit.ExecContext(ctx, w.orgID, w.nowMS, w.actor.UserID, w.actor.Name, r.No, policyDiff(prev, r)); err != nil {
+		return false, fmt.Errorf("audit policy %s: %w", r.No, err)
+	}
+	sets := make([]string, 0, len(policyCols))
+	for _, c := range policyCols[1:] {
+		sets = append(sets, c+" = ?")
+	}
+	upd, err := w.stmt(ctx, `UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ? WHERE org_id = ? AND policy_no = ?`)
+	if err != nil {
+		return false, err
+	}
+	args := append(append(append([]any{}, r.values()[1:len(policyCols)]...), w.nowMS), w.orgID, r.No)
+	if _, err := upd.ExecContext(ctx, args...); err != nil {
+		return false, fmt.Errorf("update policy %s: %w", r.No, err)
+	}
+	return true, nil
 }
 
 // policyDiff renders the audit detail of a changed policy as mergePolicies

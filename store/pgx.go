@@ -2,17 +2,157 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
-
-	"github.com/huifang/huifang"
+	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/huifang/huifang"
 )
 
-// pgxExec runs the shared import statements on a native pgx transaction, which
-// COPY needs.
+// importPostgres writes policies in chunks. Most imports are new business,
+// so each chunk is first COPYed straight into policies and callbacks under a
+// savepoint; when a policy of the chunk already exists the COPY fails on the
+// unique key, the savepoint is rolled back, and the chunk goes through a
+// staging table and set-based statements that update changed policies and
+// leave unchanged ones alone (mergePolicies). While the server works on one
+// chunk, the app's reader prepares the next.
+func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huifang.Actor, now time.Time, next func() (*PolicyRecord, error)) (PolicyImport, error) {
+	var res PolicyImport
+	ex := &pgxExec{tx: tx}
+	staged := false
+	chunk := make([]*PolicyRecord, 0, pgChunk)
+	for eof := false; !eof; {
+		chunk = chunk[:0]
+		for len(chunk) < pgChunk {
+			r, err := next()
+			if err == io.EOF {
+				eof = true
+				break
+			} else if err != nil {
+				return res, err
+			}
+			chunk = append(chunk, r)
+		}
+		if len(chunk) == 0 {
+			break
+		}
+		n, err := db.copyNew(ctx, tx, orgID, now, chunk)
+		if err == nil {
+			res.Created += len(chunk)
+			res.Callbacks += n
+			continue
+		} else if !errors.Is(err, errExists) {
+			return res, err
+		}
+		if !staged {
+			if _, err := ex.exec(ctx, db.stageDDL()); err != nil {
+				return res, fmt.Errorf("create staging table: %w", err)
+			}
+			staged = true
+		}
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"policy_stage"}, stageCols(), &recordRows{rs: chunk, plans: true}); err != nil {
+			return res, fmt.Errorf("stage policies: %w", err)
+		}
+		r, err := db.mergePolicies(ctx, ex, orgID, a, now, len(chunk))
+		if err != nil {
+			return res, err
+		}
+		res.Created, res.Updated, res.Unchanged, res.Callbacks = res.Created+r.Created, res.Updated+r.Updated, res.Unchanged+r.Unchanged, res.Callbacks+r.Callbacks
+		if _, err := ex.exec(ctx, `TRUNCATE policy_stage`); err != nil {
+			return res, err
+		}
+	}
+	if staged {
+		if _, err := ex.exec(ctx, `DROP TABLE policy_stage`); err != nil {
+			return res, err
+		}
+	}
+	return res, nil
+}
+
+// errExists says a chunk holds a policy that is already stored.
+var errExists = errors.New("policy exists")
+
+// copyNew COPYs a chunk of new policies and their callbacks under a
+// savepoint, returning the callbacks created, or errExists (with the savepoint
+// rolled back) when any policy of the chunk is already stored.
+func (db *DB) copyNew(ctx context.Context, tx pgx.Tx, orgID int64, now time.Time, rs []*PolicyRecord) (int, error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	nowMS := ms64(now)
+	cols := append(append([]string{"org_id"}, policyCols...), "created_at", "updated_at")
+	_, err = sp.CopyFrom(ctx, pgx.Identifier{"policies"}, cols, &recordRows{rs: rs, prefix: []any{orgID}, suffix: []any{nowMS, nowMS}})
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		if rerr := sp.Rollback(ctx); rerr != nil {
+			return 0, rerr
+		}
+		return 0, errExists
+	} else if err != nil {
+		sp.Rollback(ctx)
+		return 0, fmt.Errorf("copy policies: %w", err)
+	}
+	var plans [][]any
+	for _, r := range rs {
+		for _, p := range r.Plans {
+			plans = append(plans, []any{orgID, r.No, string(p.Kind), string(r.Channel), r.BranchCode, p.DueOn.Time(), "open", nowMS, nowMS})
+		}
+	}
+	if _, err := sp.CopyFrom(ctx, pgx.Identifier{"callbacks"}, []string{"org_id", "policy_no", "kind", "channel", "branch_code", "due_on", "status", "created_at", "updated_at"},
+		pgx.CopyFromRows(plans)); err != nil {
+		sp.Rollback(ctx)
+		return 0, fmt.Errorf("copy callbacks: %w", err)
+	}
+	return len(plans), sp.Commit(ctx)
+}
+
+func stageCols() []string {
+	return append(append([]string{}, policyCols...), planCols[planKinds[0]], planCols[planKinds[1]])
+}
+
+// recordRows offers records to COPY, with values before and after each
+// record's own, and dates as COPY wants them.
+type recordRows struct {
+	rs             []*PolicyRecord
+	prefix, suffix []any
+	plans          bool // include the planned due dates (staging)
+	i              int
+	cur            []any
+}
+
+func (s *recordRows) Next() bool {
+	if s.i == len(s.rs) {
+		return false
+	}
+	v := s.rs[s.i].values()
+	if !s.plans {
+		v = v[:len(policyCols)]
+	}
+	s.i++
+	s.cur = append(append(append(s.cur[:0], s.prefix...), v...), s.suffix...)
+	for i, x := range s.cur {
+		if d, ok := x.(huifang.Date); ok {
+			if d.IsZero() {
+				s.cur[i] = nil
+			} else {
+				s.cur[i] = d.Time()
+			}
+		}
+	}
+	return true
+}
+
+func (s *recordRows) Values() ([]any, error) { return s.cur, nil }
+func (s *recordRows) Err() error             { return nil }
+
+// pgxExec runs statements on a native pgx transaction.
 type pgxExec struct {
 	tx pgx.Tx
 }
@@ -25,53 +165,9 @@ func (e *pgxExec) exec(ctx context.Context, query string, args ...any) (int64, e
 	return tag.RowsAffected(), nil
 }
 
-func (e *pgxExec) load(ctx context.Context, next func() (*PolicyRecord, error)) (int, error) {
-	cols := append(append([]string{}, policyCols...), planCols[planKinds[0]], planCols[planKinds[1]])
-	src := &policySource{next: next}
-	n, err := e.tx.CopyFrom(ctx, pgx.Identifier{"policy_stage"}, cols, src)
-	if src.err != nil {
-		return int(n), src.err
-	}
-	if err != nil {
-		return int(n), fmt.Errorf("copy policies: %w", err)
-	}
-	return int(n), nil
-}
-
-// policySource feeds COPY one record at a time, so memory stays flat.
-type policySource struct {
-	next func() (*PolicyRecord, error)
-	cur  []any
-	err  error
-}
-
-func (s *policySource) Next() bool {
-	r, err := s.next()
-	if err == io.EOF {
-		return false
-	} else if err != nil {
-		s.err = err
-		return false
-	}
-	s.cur = r.values()
-	for i, v := range s.cur {
-		// COPY wants native values: dates as time.Time or NULL.
-		if d, ok := v.(huifang.Date); ok {
-			if d.IsZero() {
-				s.cur[i] = nil
-			} else {
-				s.cur[i] = d.Time()
-			}
-		}
-	}
-	return true
-}
-
-func (s *policySource) Values() ([]any, error) { return s.cur, nil }
-func (s *policySource) Err() error             { return s.err }
-
-// withPgxTx runs fn in a transaction on one native pgx connection.
-func (db *DB) withPgxTx(ctx context.Context, fn func(ex execer) error) error {
+// withPgxTx runs fn in a transaction on one native pgx connection, which
+// COPY needs.
+func (db *DB) withPgxTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return err
@@ -83,7 +179,7 @@ func (db *DB) withPgxTx(ctx context.Context, fn func(ex execer) error) error {
 		if err != nil {
 			return err
 		}
-		if err := fn(&pgxExec{tx: tx}); err != nil {
+		if err := fn(tx); err != nil {
 			_ = tx.Rollback(ctx)
 			return mapErr(err)
 		}

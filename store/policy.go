@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/huifang/huifang"
 )
 
@@ -91,52 +93,43 @@ func (db *DB) stageDDL() string {
 	for _, k := range planKinds {
 		cols = append(cols, planCols[k]+" "+date)
 	}
+	// old_hash is filled from the stored policy, when there is one.
+	cols = append(cols, "old_hash TEXT")
 	return `CREATE TEMP TABLE policy_stage (` + strings.Join(cols, ", ") + `)`
 }
+
+// pgChunk is how many policies PostgreSQL stages and merges at a time; the
+// app's reader keeps about as many ready (see app.importPolicies).
+var pgChunk = 16384
 
 // ErrStop may be returned by an import's row source to abandon the import.
 var ErrStop = errors.New("import stopped")
 
 // ImportPolicies streams policies into the database in one transaction: it
 // creates new policies, updates changed ones (auditing the old values), leaves
-// unchanged ones alone, and creates the planned callbacks. PostgreSQL COPYs the
-// rows into a staging table and merges them with set-based statements; SQLite
-// writes them row by row (see importSQLite).
+// unchanged ones alone, and creates the planned callbacks. Each engine does it
+// its fastest way (importPostgres, importSQLite); the conformance suite holds
+// both to the same results.
 // next returns io.EOF after the last row; any other error rolls everything back.
 func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*PolicyRecord, error)) (PolicyImport, error) {
 	var res PolicyImport
-	run := func(ex execer) error {
-		if _, err := ex.exec(ctx, `DROP TABLE IF EXISTS policy_stage`); err != nil {
-			return err
-		}
-		if _, err := ex.exec(ctx, db.stageDDL()); err != nil {
-			return fmt.Errorf("create staging table: %w", err)
-		}
-		n, err := ex.load(ctx, next)
-		if err != nil {
-			return err
-		}
-		if res, err = db.mergePolicies(ctx, ex, orgID, a, now, n); err != nil {
-			return err
-		}
-		if err := db.appendAuditEx(ctx, ex, huifang.AuditEntry{OrgID: orgID, At: now, UserID: a.UserID, Actor: a.Name,
-			Entity: "import", Key: source, Action: "policies", Detail: jsonString(res)}); err != nil {
-			return err
-		}
-		_, err = ex.exec(ctx, `DROP TABLE policy_stage`)
-		return err
-	}
 	var err error
 	if db.engine == Postgres {
-		err = db.withPgxTx(ctx, run)
+		err = db.withPgxTx(ctx, func(tx pgx.Tx) error {
+			var err error
+			if res, err = db.importPostgres(ctx, tx, orgID, a, now, next); err != nil {
+				return err
+			}
+			_, err = tx.Exec(ctx, db.q(auditInsert), orgID, ms64(now), a.UserID, a.Name, "import", source, "policies", jsonString(res))
+			return err
+		})
 	} else {
 		err = db.tx(ctx, func(tx txn) error {
 			var err error
 			if res, err = db.importSQLite(ctx, tx, orgID, a, now, next); err != nil {
 				return err
 			}
-			_, err = tx.ExecContext(ctx, db.q(`INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail) VALUES (?, ?, ?, ?, 'import', ?, 'policies', ?)`),
-				orgID, ms64(now), a.UserID, a.Name, source, jsonString(res))
+			_, err = tx.ExecContext(ctx, db.q(auditInsert), orgID, ms64(now), a.UserID, a.Name, "import", source, "policies", jsonString(res))
 			return err
 		})
 	}
@@ -146,22 +139,10 @@ func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, 
 	return res, nil
 }
 
-// execer is what the merge needs from a PostgreSQL transaction.
-type execer interface {
-	exec(ctx context.Context, query string, args ...any) (int64, error)
-	// load fills policy_stage from next and returns the number of rows.
-	load(ctx context.Context, next func() (*PolicyRecord, error)) (int, error)
-}
-
-func (db *DB) appendAuditEx(ctx context.Context, ex execer, e huifang.AuditEntry) error {
-	_, err := ex.exec(ctx, db.q(`INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
-		e.OrgID, ms64(e.At), e.UserID, e.Actor, e.Entity, e.Key, e.Action, e.Detail)
-	return err
-}
-
-// mergePolicies moves policy_stage into policies and callbacks. The rules were
-// applied in Go before staging; these statements only move data.
-func (db *DB) mergePolicies(ctx context.Context, ex execer, orgID int64, a huifang.Actor, now time.Time, staged int) (PolicyImport, error) {
+// mergePolicies moves policy_stage into policies and callbacks on
+// PostgreSQL. The rules were applied in Go before staging; these statements
+// only move data.
+func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a huifang.Actor, now time.Time, staged int) (PolicyImport, error) {
 	var res PolicyImport
 	jsonObject := "json_object"
 	if db.engine == Postgres {
@@ -180,10 +161,15 @@ func (db *DB) mergePolicies(ctx context.Context, ex execer, orgID int64, a huifa
 		changed = append(changed, `CASE WHEN p.`+c+` IS DISTINCT FROM s.`+c+` THEN '`+c+` ' ELSE '' END`)
 		old = append(old, `'`+c+`', p.`+c)
 	}
-	join := ` FROM policy_stage s JOIN policies p ON p.org_id = ? AND p.policy_no = s.policy_no WHERE p.row_hash <> s.row_hash`
+	// 0. One probe of the stored policies marks the staged rows that exist;
+	// the statements below filter on the mark instead of joining again.
+	if _, err := ex.exec(ctx, db.q(`UPDATE policy_stage SET old_hash = p.row_hash FROM policies p WHERE p.org_id = ? AND p.policy_no = policy_stage.policy_no`), orgID); err != nil {
+		return res, fmt.Errorf("mark existing policies: %w", err)
+	}
+	changedRows := ` FROM policy_stage s JOIN policies p ON p.org_id = ? AND p.policy_no = s.policy_no WHERE s.old_hash <> s.row_hash`
 	// 1. The old values of every changed policy go to the audit trail.
 	n, err := ex.exec(ctx, db.q(`INSERT INTO audit (org_id, at, user_id, actor, entity, entity_key, action, detail)
-		SELECT ?, ?, ?, ?, 'policy', s.policy_no, 'update', `+jsonObject+`('changed', TRIM(`+strings.Join(changed, ` || `)+`), 'old', `+jsonObject+`(`+strings.Join(old, ", ")+`))`+join),
+		SELECT ?, ?, ?, ?, 'policy', s.policy_no, 'update', `+jsonObject+`('changed', TRIM(`+strings.Join(changed, ` || `)+`), 'old', `+jsonObject+`(`+strings.Join(old, ", ")+`))`+changedRows),
 		orgID, ms64(now), a.UserID, a.Name, orgID)
 	if err != nil {
 		return res, fmt.Errorf("audit changed policies: %w", err)
@@ -194,32 +180,43 @@ func (db *DB) mergePolicies(ctx context.Context, ex execer, orgID int64, a huifa
 	for _, c := range policyCols[1:] {
 		sets = append(sets, c+` = s.`+c)
 	}
-	if _, err := ex.exec(ctx, db.q(`UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?
-		FROM policy_stage s WHERE policies.org_id = ? AND policies.policy_no = s.policy_no AND policies.row_hash <> s.row_hash`), ms64(now), orgID); err != nil {
-		return res, fmt.Errorf("update changed policies: %w", err)
+	if res.Updated > 0 {
+		if _, err := ex.exec(ctx, db.q(`UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?
+			FROM policy_stage s WHERE policies.org_id = ? AND policies.policy_no = s.policy_no AND s.old_hash <> s.row_hash`), ms64(now), orgID); err != nil {
+			return res, fmt.Errorf("update changed policies: %w", err)
+		}
 	}
 	// 3. New policies.
 	cols := strings.Join(policyCols, ", ")
 	n, err = ex.exec(ctx, db.q(`INSERT INTO policies (org_id, `+cols+`, created_at, updated_at)
-		SELECT ?, s.`+strings.Join(policyCols, ", s.")+`, ?, ? FROM policy_stage s
-		WHERE NOT EXISTS (SELECT 1 FROM policies p WHERE p.org_id = ? AND p.policy_no = s.policy_no)`), orgID, ms64(now), ms64(now), orgID)
+		SELECT ?, s.`+strings.Join(policyCols, ", s.")+`, ?, ? FROM policy_stage s WHERE s.old_hash IS NULL`), orgID, ms64(now), ms64(now))
 	if err != nil {
 		return res, fmt.Errorf("insert new policies: %w", mapErr(err))
 	}
 	res.Created = int(n)
 	res.Unchanged = staged - res.Created - res.Updated
-	// 4. Planned callbacks: created, or their deadline follows a corrected
-	// receipt date while they are still open.
+	// 4. Planned callbacks: new policies cannot have any yet; for changed
+	// ones, a callback still open follows a corrected receipt date.
 	for _, k := range planKinds {
 		col := planCols[k]
 		n, err := ex.exec(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, created_at, updated_at)
-			SELECT ?, s.policy_no, ?, s.channel, s.branch_code, s.`+col+`, 'open', ?, ? FROM policy_stage s WHERE s.`+col+` IS NOT NULL
+			SELECT ?, s.policy_no, ?, s.channel, s.branch_code, s.`+col+`, 'open', ?, ? FROM policy_stage s WHERE s.`+col+` IS NOT NULL AND s.old_hash IS NULL`),
+			orgID, string(k), ms64(now), ms64(now))
+		if err != nil {
+			return res, fmt.Errorf("plan %s callbacks: %w", k, err)
+		}
+		res.Callbacks += int(n)
+		if res.Updated == 0 {
+			continue
+		}
+		n, err = ex.exec(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, created_at, updated_at)
+			SELECT ?, s.policy_no, ?, s.channel, s.branch_code, s.`+col+`, 'open', ?, ? FROM policy_stage s WHERE s.`+col+` IS NOT NULL AND s.old_hash <> s.row_hash
 			ON CONFLICT (org_id, policy_no, kind) DO UPDATE SET due_on = excluded.due_on, channel = excluded.channel,
 				branch_code = excluded.branch_code, updated_at = excluded.updated_at
 			WHERE callbacks.status <> 'done' AND (callbacks.due_on <> excluded.due_on OR callbacks.channel <> excluded.channel OR callbacks.branch_code <> excluded.branch_code)`),
 			orgID, string(k), ms64(now), ms64(now))
 		if err != nil {
-			return res, fmt.Errorf("plan %s callbacks: %w", k, err)
+			return res, fmt.Errorf("replan %s callbacks: %w", k, err)
 		}
 		res.Callbacks += int(n)
 	}
@@ -258,11 +255,13 @@ func (db *DB) CountPolicies(ctx context.Context, orgID int64) (int, error) {
 	return n, err
 }
 
-// CountPhoneHolders counts the distinct policyholders (by ID hash) of an
+// CountPhoneHolders counts (up to 10) the distinct policyholders (by ID hash) of an
 // insurer's policies that carry this phone hash, and the agents who use it:
 // the signs of a false phone number (DOMAIN.md §6).
 func (db *DB) CountPhoneHolders(ctx context.Context, orgID int64, phoneHash string) (holders, agents int, err error) {
-	err = db.read.QueryRowContext(ctx, db.q(`SELECT (SELECT COUNT(DISTINCT holder_id_hash) FROM policies WHERE org_id = ? AND holder_phone_hash = ?),
+	// Counting stops at 10 holders: enough to warn, and bounded when one
+	// number sits on thousands of policies.
+	err = db.read.QueryRowContext(ctx, db.q(`SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT holder_id_hash FROM policies WHERE org_id = ? AND holder_phone_hash = ? LIMIT 10) h),
 		(SELECT COUNT(*) FROM agents WHERE org_id = ? AND phone_hash = ?)`), orgID, phoneHash, orgID, phoneHash).Scan(&holders, &agents)
 	return
 }

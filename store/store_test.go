@@ -308,14 +308,20 @@ func TestClaimOrderAndLease(t *testing.T) {
 		if held.ID != c1.ID {
 			t.Fatal("held callback differs")
 		}
+		// Asking again while holding one gives it back, its lease renewed.
+		again, err := db.ClaimCallback(ctx, bd.a.ID, bd.userA.ID, t0.Add(time.Minute), 10*time.Minute)
+		must(t, err)
+		if again.ID != c1.ID || !again.LeaseUntil.After(c1.LeaseUntil) {
+			t.Fatalf("held callback not renewed: %+v", again)
+		}
 		// The lease runs out: the callback returns to the pool.
-		c3, err := db.ClaimCallback(ctx, bd.a.ID, 999, t0.Add(11*time.Minute), 10*time.Minute)
+		c3, err := db.ClaimCallback(ctx, bd.a.ID, 999, t0.Add(12*time.Minute), 10*time.Minute)
 		must(t, err)
 		if c3.ID != c1.ID {
 			t.Fatalf("expired lease not reclaimed first: got %d want %d", c3.ID, c1.ID)
 		}
 		// The first operator's lease is gone: its change is refused.
-		_, err = db.ChangeCallback(ctx, store.CallbackChange{OrgID: bd.a.ID, ID: c1.ID, UserID: bd.userA.ID, Now: t0.Add(12 * time.Minute), Status: huifang.StatusDone, Result: huifang.ResultSuccessful})
+		_, err = db.ChangeCallback(ctx, store.CallbackChange{OrgID: bd.a.ID, ID: c1.ID, UserID: bd.userA.ID, Now: t0.Add(13 * time.Minute), Status: huifang.StatusDone, Result: huifang.ResultSuccessful})
 		if huifang.ErrorCode(err) != huifang.ECONFLICT {
 			t.Fatalf("change without lease: %v", err)
 		}
@@ -380,8 +386,9 @@ func TestAuditAppendOnly(t *testing.T) {
 	})
 }
 
-// TestClaimConcurrency: 64 operators ask at once, over and over, until the pool
-// is empty; no callback is handed out twice, none is lost.
+// TestClaimConcurrency: 64 operators ask at once, over and over (finishing
+// each callback before the next), until the pool is empty; no callback is
+// handed out twice, none is lost.
 func TestClaimConcurrency(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
@@ -413,6 +420,12 @@ func TestClaimConcurrency(t *testing.T) {
 					}
 					seen[c.ID] = op
 					mu.Unlock()
+					// The operator finishes it before asking again (asking
+					// again while holding it gives the same one back).
+					if err := db.MarkDone(ctx, bd.a.ID, c.ID); err != nil {
+						errs <- err
+						return
+					}
 				}
 			}()
 		}
@@ -424,6 +437,32 @@ func TestClaimConcurrency(t *testing.T) {
 		}
 		if len(seen) != n {
 			t.Fatalf("%d of %d callbacks handed out", len(seen), n)
+		}
+	})
+}
+
+// TestImportInChunks crosses many chunk boundaries (PostgreSQL merges in
+// chunks): new, unchanged and changed policies, all counted and planned.
+func TestImportInChunks(t *testing.T) {
+	defer store.SetChunkForTest(7)()
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		bd := setup(t, db)
+		importN(t, db, bd.a.ID, 50)
+		var rs []*store.PolicyRecord
+		for i := 1; i <= 60; i++ {
+			hash := "h"
+			if i%10 == 0 {
+				hash = "changed"
+			}
+			rs = append(rs, policy(fmt.Sprintf("P%06d", i), huifang.NewDate(2026, 3, 1).AddDays(i%20), hash))
+		}
+		res, err := db.ImportPolicies(ctx, bd.a.ID, cli, t0, "chunks.csv", source(rs...))
+		must(t, err)
+		if res.Created != 10 || res.Updated != 5 || res.Unchanged != 45 || res.Callbacks != 10 {
+			t.Fatalf("chunked import %+v", res)
+		}
+		if n, _ := db.CountCallbacks(ctx, bd.a.ID, store.CallbackFilter{}); n != 60 {
+			t.Fatalf("%d callbacks", n)
 		}
 	})
 }

@@ -135,7 +135,7 @@ CREATE TABLE callbacks (
 -- The pool: open callbacks, most urgent first.
 CREATE INDEX callbacks_pool ON callbacks (org_id, due_on, id) WHERE status = 'open';
 CREATE INDEX callbacks_scheduled ON callbacks (org_id, next_at) WHERE status = 'scheduled';
-CREATE INDEX callbacks_lease ON callbacks (org_id, lease_user_id) WHERE status <> 'done';
+CREATE INDEX callbacks_lease ON callbacks (org_id, lease_user_id) WHERE lease_user_id <> 0;
 CREATE INDEX callbacks_due ON callbacks (org_id, due_on);
 
 CREATE TABLE attempts (
