@@ -81,7 +81,7 @@ func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDu
 		due = `(?::date + (i % 30))`
 	}
 	now := ms64(time.Now())
-	return db.tx(ctx, func(tx txn) error {
+	err := db.tx(ctx, func(tx txn) error {
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO policies (org_id, policy_no, product_code, channel, branch_code, holder_name, holder_id_enc, holder_id_hash,
 			holder_phone_enc, holder_phone_hash, insured_name, receipt_on, premium_fen, pay_mode, pay_years, term_years, whole_life, row_hash, created_at, updated_at)
 			SELECT ?, 'S' || i, ?, 'agency', '86010101', '张三', ?, 'id' || i, ?, ? || i, '张三', `+due+`, 1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
@@ -96,6 +96,11 @@ func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDu
 		}
 		return nil
 	})
+	if err != nil || db.engine != Postgres {
+		return err
+	}
+	_, err = db.write.ExecContext(ctx, `ANALYZE policies, callbacks`)
+	return err
 }
 
 // BareClaim is the baseline claim: one statement taking the open callback

@@ -102,6 +102,10 @@ func (db *DB) stageDDL() string {
 // app's reader keeps about as many ready (see app.importPolicies).
 var pgChunk = 16384
 
+// analyzeAfter is how many written policies make a PostgreSQL import refresh
+// the planner's statistics.
+const analyzeAfter = 10000
+
 // ErrStop may be returned by an import's row source to abandon the import.
 var ErrStop = errors.New("import stopped")
 
@@ -135,6 +139,16 @@ func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, 
 	}
 	if err != nil {
 		return PolicyImport{}, err
+	}
+	if res.Created+res.Updated >= analyzeAfter {
+		// A large load leaves the planner's statistics behind; PostgreSQL
+		// would then sort every open callback to claim one. The import is
+		// committed either way: should this fail, autovacuum catches up.
+		q := `ANALYZE policies, callbacks`
+		if db.engine == SQLite {
+			q = `PRAGMA optimize`
+		}
+		_, _ = db.write.ExecContext(ctx, q)
 	}
 	return res, nil
 }

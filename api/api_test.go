@@ -1,0 +1,226 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/api"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/store/storetest"
+)
+
+type fixedClock struct{ t time.Time }
+
+func (c fixedClock) Now() time.Time { return c.t.UTC() }
+
+type client struct {
+	t     *testing.T
+	url   string
+	token string
+}
+
+func (c client) do(method, path string, body any) (int, map[string]any) {
+	c.t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.url+path, r)
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	out := map[string]any{}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			c.t.Fatalf("%s %s: bad JSON %q", method, path, raw)
+		}
+	} else {
+		out["raw"] = string(raw)
+	}
+	return resp.StatusCode, out
+}
+
+func policyRow(no, product, receipt, id string) map[string]string {
+	return map[string]string{"保单号": no, "产品代码": product, "销售渠道": "个险", "机构代码": "86010101", "业务员代码": "A001",
+		"投保人姓名": "张三", "投保人证件号码": id, "投保人出生日期": "1980-05-06", "投保人手机号": "13800000001", "被保险人姓名": "张三",
+		"投保日期": "2026-02-20", "承保日期": "2026-02-25", "回执签收日期": receipt, "保费": "10000", "缴费方式": "年交", "缴费年期": "10"}
+}
+
+func TestAPI(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		key, _ := pii.ParseKey(pii.NewKey())
+		box, _ := pii.New(key)
+		svc := app.New(db, box, slog.New(slog.DiscardHandler))
+		svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
+		cli := app.CLI()
+		for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG"}, {Kind: huifang.KindInsurer, Code: "B", Name: "乙", RegulatorCode: "REG"}} {
+			if _, err := svc.CreateOrg(ctx, cli, in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tokens := map[string]string{}
+		for _, u := range []app.UserInput{{OrgCode: "A", Login: "a-admin", Role: huifang.RoleInsurerAdmin}, {OrgCode: "A", Login: "a-op", Role: huifang.RoleOperator}, {OrgCode: "B", Login: "b-op", Role: huifang.RoleOperator}} {
+			u.Password = "secret-password"
+			if _, err := svc.CreateUser(ctx, cli, u); err != nil {
+				t.Fatal(err)
+			}
+			tok, err := svc.CreateToken(ctx, cli, u.OrgCode, u.Login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens[u.Login] = tok
+		}
+		srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
+		defer srv.Close()
+		anon := client{t, srv.URL, ""}
+		admin, op, opB := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}, client{t, srv.URL, tokens["b-op"]}
+
+		if code, body := anon.do("GET", "/api/v1/me", nil); code != 401 || body["code"] != "unauthorized" {
+			t.Fatalf("no token: %d %v", code, body)
+		}
+		if code, _ := (client{t, srv.URL, "forged"}).do("GET", "/api/v1/me", nil); code != 401 {
+			t.Fatalf("forged token: %d", code)
+		}
+		if code, body := op.do("GET", "/api/v1/me", nil); code != 200 || body["org"] != "A" || body["role"] != "operator" {
+			t.Fatalf("me: %d %v", code, body)
+		}
+		// Reference data through the JSON batch.
+		batches := []struct {
+			kind string
+			rows []map[string]string
+		}{
+			{"branches", []map[string]string{{"code": "86", "name": "总公司", "parent_code": ""}, {"code": "8601", "name": "省分", "parent_code": "86"}, {"code": "860101", "name": "市分", "parent_code": "8601"}, {"code": "86010101", "name": "营业部", "parent_code": "860101"}}},
+			{"products", []map[string]string{{"产品代码": "L20", "产品名称": "终身寿", "设计类型": "传统", "保险期间": "终身", "犹豫期天数": "15"}}},
+			{"agents", []map[string]string{{"业务员代码": "A001", "姓名": "李明", "手机号": "13900000001", "机构代码": "86010101"}}},
+		}
+		for _, b := range batches {
+			if code, body := admin.do("POST", "/api/v1/import/"+b.kind, map[string]any{"rows": b.rows}); code != 200 {
+				t.Fatalf("import %s: %d %v", b.kind, code, body)
+			}
+		}
+		if code, _ := op.do("POST", "/api/v1/import/products", map[string]any{"rows": batches[1].rows}); code != 403 {
+			t.Fatalf("operator import: %d", code)
+		}
+		if code, _ := admin.do("POST", "/api/v1/import/planets", map[string]any{"rows": batches[1].rows}); code != 400 {
+			t.Fatalf("unknown kind: %d", code)
+		}
+		if code, _ := admin.do("POST", "/api/v1/import/products", map[string]any{"rowz": 1}); code != 400 {
+			t.Fatalf("unknown field: %d", code)
+		}
+		// A batch with two bad rows writes nothing and lists both.
+		id1 := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 1)
+		id2 := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 2)
+		bad := []map[string]string{policyRow("P1", "L20", "2026-03-02", id1), policyRow("P2", "NOPE", "2026-03-02", id2), policyRow("P3", "L20", "2026-02-30", id2)}
+		code, body := admin.do("POST", "/api/v1/import/policies", map[string]any{"rows": bad})
+		report, _ := body["report"].(map[string]any)
+		if code != 422 || report == nil || report["bad"] != float64(2) || len(report["errors"].([]any)) < 2 {
+			t.Fatalf("bad batch: %d %v", code, body)
+		}
+		if _, list := admin.do("GET", "/api/v1/callbacks", nil); list["total"].(float64) != 0 {
+			t.Fatalf("bad batch wrote callbacks: %v", list)
+		}
+		good := []map[string]string{policyRow("P1", "L20", "2026-03-02", id1), policyRow("P2", "L20", "2026-03-03", id2)}
+		if code, body := admin.do("POST", "/api/v1/import/policies", map[string]any{"source": "core", "rows": good}); code != 200 {
+			t.Fatalf("good batch: %d %v", code, body)
+		}
+		// The operator works a callback.
+		code, work := op.do("POST", "/api/v1/callbacks/next", nil)
+		if code != 200 {
+			t.Fatalf("next: %d %v", code, work)
+		}
+		cb := work["callback"].(map[string]any)
+		pol := work["policy"].(map[string]any)
+		if cb["policy_no"] != "P1" || pol["holder_phone_masked"] != "138****0001" || strings.Contains(pol["holder_id_masked"].(string), id1[4:14]) {
+			t.Fatalf("work %v", work)
+		}
+		id := int64(cb["id"].(float64))
+		path := "/api/v1/callbacks/" + itoa(id)
+		if code, _ := opB.do("GET", path, nil); code != 404 {
+			t.Fatalf("another insurer's callback: %d", code)
+		}
+		if code, _ := opB.do("POST", path+"/attempts", map[string]any{"outcome": "busy"}); code != 404 {
+			t.Fatalf("another insurer's attempt: %d", code)
+		}
+		if code, body := op.do("POST", path+"/attempts", map[string]any{"outcome": "teleported"}); code != 400 {
+			t.Fatalf("unknown outcome: %d %v", code, body)
+		}
+		if code, body := op.do("POST", path+"/attempts", map[string]any{"outcome": "answered"}); code != 200 || body["status"] != "open" {
+			t.Fatalf("answered: %d %v", code, body)
+		}
+		answers := map[string]string{}
+		for _, it := range work["items"].([]any) {
+			m := it.(map[string]any)
+			answers[m["key"].(string)] = m["expect"].(string)
+		}
+		answers["signed"] = "no" // signed by someone else
+		code, done := op.do("POST", path+"/finish", map[string]any{"answers": answers})
+		if code != 200 || done["result"] != "problems" {
+			t.Fatalf("finish: %d %v", code, done)
+		}
+		pcs := done["problem_cases"].([]any)
+		if len(pcs) != 1 || pcs[0].(map[string]any)["type"] != "unsigned" {
+			t.Fatalf("problem cases %v", pcs)
+		}
+		if code, _ := op.do("POST", path+"/finish", map[string]any{"answers": answers}); code != 409 {
+			t.Fatalf("finish twice: %d", code)
+		}
+		// Listing, problem cases, reveal (audited), export.
+		if _, list := op.do("GET", "/api/v1/callbacks?status=done", nil); list["total"].(float64) != 1 {
+			t.Fatalf("done list %v", list)
+		}
+		if code, _ := op.do("GET", "/api/v1/callbacks?status=weird", nil); code != 400 {
+			t.Fatalf("bad filter: %d", code)
+		}
+		if _, pl := opB.do("GET", "/api/v1/problem-cases", nil); len(pl["problem_cases"].([]any)) != 0 {
+			t.Fatalf("B sees A's problem cases: %v", pl)
+		}
+		if code, body := op.do("POST", "/api/v1/policies/P1/reveal-phone", nil); code != 200 || body["phone"] != "13800000001" {
+			t.Fatalf("reveal: %d %v", code, body)
+		}
+		if code, _ := opB.do("POST", "/api/v1/policies/P1/reveal-phone", nil); code != 404 {
+			t.Fatalf("reveal across insurers: %d", code)
+		}
+		if a, _ := db.ListAudit(ctx, 2, store.AuditFilter{Action: "view-pii"}); len(a) != 1 {
+			t.Fatalf("reveal not audited: %v", a)
+		}
+		if code, _ := op.do("GET", "/api/v1/export/callbacks", nil); code != 403 {
+			t.Fatalf("operator export: %d", code)
+		}
+		code, exp := admin.do("GET", "/api/v1/export/callbacks?format=csv", nil)
+		csv, _ := exp["raw"].(string)
+		if code != 200 || !strings.Contains(csv, "保单号") || !strings.Contains(csv, "回访截止日期") || !strings.Contains(csv, "P2") || strings.Contains(csv, "13800000001") {
+			t.Fatalf("export: %d %q", code, csv)
+		}
+		if code, _ := anon.do("GET", "/api/v1/nothing", nil); code != 404 {
+			t.Fatalf("unknown path: %d", code)
+		}
+	})
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}
