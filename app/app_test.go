@@ -400,3 +400,25 @@ func TestLoginAndTokens(t *testing.T) {
 		}
 	})
 }
+
+func TestOverdueFilter(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		w.loadPolicies(t,
+			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1), // due 03-17: overdue on 03-18
+			policyLine("P2", "L20", "个险", "2026-03-05", "13800000002", 2)) // due 03-20
+		w.clk.t = at(18, 10, 0)
+		rows, n, err := w.svc.ListCallbacks(ctx, w.op, store.CallbackFilter{Overdue: true})
+		mustDo(t, func() error { return err })
+		if n != 1 || rows[0].PolicyNo != "P1" {
+			t.Fatalf("overdue: %d %+v", n, rows)
+		}
+		f, err := app.ParseCallbackFilter(map[string][]string{"overdue": {"1"}})
+		if err != nil || !f.Overdue {
+			t.Fatalf("parse overdue: %v %+v", err, f)
+		}
+		if _, err := app.ParseCallbackFilter(map[string][]string{"overdue": {"maybe"}}); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("bad overdue: %v", err)
+		}
+	})
+}

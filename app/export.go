@@ -54,7 +54,7 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f store.Call
 	if err != nil {
 		return err
 	}
-	f.Limit, f.Offset = 0, 0
+	f.Limit, f.Offset, f.Today = 0, 0, s.today()
 	err = s.DB.ForEachCallback(ctx, orgID, f, func(r *store.CallbackRow) error {
 		late := ""
 		if r.Status == huifang.StatusDone {

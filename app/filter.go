@@ -10,7 +10,8 @@ import (
 )
 
 // ParseCallbackFilter reads a callback filter from query parameters: status,
-// result, channel, policy_no, due_from, due_to (YYYY-MM-DD), late (1/true),
+// result, channel, policy_no, due_from, due_to (YYYY-MM-DD), late (1/true:
+// finished after the deadline), overdue (1/true: still not done after it),
 // limit and offset. Unknown values are an error, not silently ignored.
 func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 	var f store.CallbackFilter
@@ -48,12 +49,17 @@ func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 			*d.dst = x
 		}
 	}
-	switch q.Get("late") {
-	case "", "0", "false":
-	case "1", "true", "on":
-		f.Late = true
-	default:
-		bad("late", "应为 1 或 0")
+	for _, b := range []struct {
+		name string
+		dst  *bool
+	}{{"late", &f.Late}, {"overdue", &f.Overdue}} {
+		switch q.Get(b.name) {
+		case "", "0", "false":
+		case "1", "true", "on":
+			*b.dst = true
+		default:
+			bad(b.name, "应为 1 或 0")
+		}
 	}
 	for _, n := range []struct {
 		name string

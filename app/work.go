@@ -340,6 +340,7 @@ func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f store.Ca
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
+	f.Today = s.today()
 	total, err := s.DB.CountCallbacks(ctx, u.OrgID, f)
 	if err != nil {
 		return nil, 0, err

@@ -99,7 +99,7 @@ func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDu
 	if err != nil || db.engine != Postgres {
 		return err
 	}
-	_, err = db.write.ExecContext(ctx, `ANALYZE policies, callbacks`)
+	_, err = db.write.ExecContext(ctx, `ANALYZE callbacks`)
 	return err
 }
 

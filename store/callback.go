@@ -184,8 +184,11 @@ type CallbackFilter struct {
 	DueFrom  huifang.Date
 	DueTo    huifang.Date
 	Late     bool
-	Limit    int // 0: no limit (exports)
-	Offset   int
+	// Overdue keeps callbacks still not done after their deadline, as of Today.
+	Overdue bool
+	Today   huifang.Date
+	Limit   int // 0: no limit (exports)
+	Offset  int
 }
 
 func (f CallbackFilter) where(orgID int64) where {
@@ -198,6 +201,7 @@ func (f CallbackFilter) where(orgID int64) where {
 	w.addIf(!f.DueFrom.IsZero(), "c.due_on >= ?", f.DueFrom)
 	w.addIf(!f.DueTo.IsZero(), "c.due_on <= ?", f.DueTo)
 	w.addIf(f.Late, "c.late = TRUE")
+	w.addIf(f.Overdue, "c.status <> 'done' AND c.due_on < ?", f.Today)
 	return w
 }
 

@@ -141,10 +141,11 @@ func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, 
 		return PolicyImport{}, err
 	}
 	if res.Created+res.Updated >= analyzeAfter {
-		// A large load leaves the planner's statistics behind; PostgreSQL
-		// would then sort every open callback to claim one. The import is
-		// committed either way: should this fail, autovacuum catches up.
-		q := `ANALYZE policies, callbacks`
+		// A large load leaves the planner's statistics of the callbacks
+		// behind; PostgreSQL would then sort every open callback to claim
+		// one. The import is committed either way: should this fail,
+		// autovacuum catches up.
+		q := `ANALYZE callbacks`
 		if db.engine == SQLite {
 			q = `PRAGMA optimize`
 		}

@@ -18,7 +18,7 @@ const pageSize = 50
 // listForm is the filter form of the callback list, as typed.
 type listForm struct {
 	Status, Result, Channel, PolicyNo, DueFrom, DueTo string
-	Late                                              bool
+	Late, Overdue                                     bool
 	Errors                                            map[string]string
 }
 
@@ -32,6 +32,9 @@ func (f listForm) query() url.Values {
 	}
 	if f.Late {
 		q.Set("late", "1")
+	}
+	if f.Overdue {
+		q.Set("overdue", "1")
 	}
 	return q
 }
@@ -47,7 +50,7 @@ var (
 func parseCallbackFilter(q url.Values) (store.CallbackFilter, listForm, error) {
 	f := listForm{Status: q.Get("status"), Result: q.Get("result"), Channel: q.Get("channel"),
 		PolicyNo: strings.TrimSpace(q.Get("policy_no")), DueFrom: strings.TrimSpace(q.Get("due_from")), DueTo: strings.TrimSpace(q.Get("due_to")),
-		Late: q.Get("late") != "" && q.Get("late") != "0", Errors: map[string]string{}}
+		Late: q.Get("late") != "" && q.Get("late") != "0", Overdue: q.Get("overdue") != "" && q.Get("overdue") != "0", Errors: map[string]string{}}
 	only := url.Values{}
 	for k, v := range f.query() {
 		only[k] = v

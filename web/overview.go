@@ -44,8 +44,6 @@ func tallyFigures(t store.CallbackTally) []figure {
 		{Key: "overview.problems", Value: t.Problems, Href: "/callbacks?result=problems", Class: "fig-warn"},
 		{Key: "overview.notcomplete", Value: t.NotCompleted, Href: "/callbacks?result=not-completed", Class: "fig-bad"},
 		{Key: "overview.late", Value: t.Late, Href: "/callbacks?late=1", Class: "fig-warn"},
-		// The callback filter has no "not done" status, so no list shows
-		// exactly the overdue callbacks yet.
-		{Key: "overview.overdue", Value: t.Overdue, Class: "fig-bad"},
+		{Key: "overview.overdue", Value: t.Overdue, Href: "/callbacks?overdue=1", Class: "fig-bad"},
 	}
 }
