@@ -36,7 +36,20 @@ type itemView struct {
 	Text   string
 	Answer string // chosen answer, kept when the form comes back
 	Fine   bool   // the answer is the one expected (no problem case)
+	Expect string // the answer that raises no problem case
 	Error  string
+}
+
+// Tone colours a choice: the expected answer is fine, "unclear" is doubtful,
+// any other answer is a problem (for some items the fine answer is "no").
+func (it itemView) Tone(a huifang.Answer) string {
+	switch {
+	case string(a) == it.Expect:
+		return "fine"
+	case a == huifang.AnswerUnclear:
+		return "doubt"
+	}
+	return "problem"
 }
 
 // answers offered for every item, in the order of the number keys 1, 2, 3.
@@ -84,7 +97,7 @@ func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answer
 			text = it.TextEN
 		}
 		a := answers[it.Key]
-		v.Items = append(v.Items, itemView{N: i + 1, Key: it.Key, Text: text, Answer: string(a), Fine: a == it.Expect, Error: fieldErrs[it.Key]})
+		v.Items = append(v.Items, itemView{N: i + 1, Key: it.Key, Text: text, Answer: string(a), Fine: a == it.Expect, Expect: string(it.Expect), Error: fieldErrs[it.Key]})
 	}
 	if n := len(w.Attempts); n > 0 && w.Attempts[n-1].Outcome == huifang.AttemptAnswered {
 		v.Answered = true
