@@ -422,3 +422,34 @@ func TestOverdueFilter(t *testing.T) {
 		}
 	})
 }
+
+func TestPreUnderwritingCallback(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "C", Name: "丙人寿", RegulatorCode: "REG", PreUnderwriting: true}); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []struct {
+			kind importer.Kind
+			body string
+		}{{importer.KindBranches, branchesCSV}, {importer.KindProducts, productsCSV}, {importer.KindAgents, agentsCSV}, {importer.KindOutlets, outletsCSV}} {
+			w.importFile(t, "C", f.kind, f.body)
+		}
+		// One policy not yet receipted: only the pre-underwriting callback, due 3 days after application.
+		w.importFile(t, "C", importer.KindPolicies, policyHead+policyLine("P1", "L20", "个险", "", "13800000001", 1))
+		org, _ := db.FindOrgByCode(ctx, "C")
+		var kinds []string
+		mustDo(t, func() error {
+			return db.ForEachCallback(ctx, org.ID, store.CallbackFilter{}, func(r *store.CallbackRow) error {
+				kinds = append(kinds, string(r.Kind)+" "+r.DueOn.String())
+				return nil
+			})
+		})
+		if fmt.Sprint(kinds) != "[pre-underwriting 2026-02-23]" {
+			t.Fatalf("callbacks %v", kinds)
+		}
+		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindRegulator, Code: "R2", Name: "x", PreUnderwriting: true}); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("regulator with pre-underwriting: %v", err)
+		}
+	})
+}

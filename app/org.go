@@ -16,6 +16,9 @@ type OrgInput struct {
 	Kind          huifang.OrgKind
 	Code, Name    string
 	RegulatorCode string
+	// PreUnderwriting asks for a callback before underwriting too, for every
+	// product of the insurer (DOMAIN.md §3; off by default).
+	PreUnderwriting bool
 }
 
 // CreateOrg adds a regulator or an insurer.
@@ -33,13 +36,16 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 	if strings.TrimSpace(in.Name) == "" {
 		fields = append(fields, huifang.FieldError{Field: "name", Reason: "机构名称不能为空"})
 	}
+	if in.Kind == huifang.KindRegulator && in.PreUnderwriting {
+		fields = append(fields, huifang.FieldError{Field: "pre_underwriting", Reason: "承保前回访只适用于保险公司"})
+	}
 	if in.Kind == huifang.KindRegulator && in.RegulatorCode != "" {
 		fields = append(fields, huifang.FieldError{Field: "regulator", Reason: "监管机构不能隶属于其他监管机构"})
 	}
 	if len(fields) > 0 {
 		return nil, &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Reason, Fields: fields}
 	}
-	o := &huifang.Org{Kind: in.Kind, Code: in.Code, Name: strings.TrimSpace(in.Name), CreatedAt: s.now()}
+	o := &huifang.Org{Kind: in.Kind, Code: in.Code, Name: strings.TrimSpace(in.Name), PreUnderwritingCallback: in.PreUnderwriting, CreatedAt: s.now()}
 	if in.RegulatorCode != "" {
 		reg, err := s.DB.FindOrgByCode(ctx, in.RegulatorCode)
 		if err != nil {

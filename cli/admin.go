@@ -18,11 +18,12 @@ func orgAdd(e *env, args []string) error {
 	var cfg config
 	var in app.OrgInput
 	var kind string
-	fs := flags(e, "org add", "org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE]", &cfg)
+	fs := flags(e, "org add", "org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE] [--pre-underwriting]", &cfg)
 	fs.StringVar(&kind, "kind", "", "regulator or insurer")
 	fs.StringVar(&in.Code, "code", "", "organisation code")
 	fs.StringVar(&in.Name, "name", "", "organisation name")
 	fs.StringVar(&in.RegulatorCode, "regulator", "", "for an insurer: the code of its regulator")
+	fs.BoolVar(&in.PreUnderwriting, "pre-underwriting", false, "for an insurer: a callback before underwriting too, for every product")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
