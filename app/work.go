@@ -137,15 +137,23 @@ func clock(d, def time.Duration) string {
 	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
 }
 
-// Callback shows one callback of the user's organisation.
-func (s *Service) Callback(ctx context.Context, u *huifang.User, id int64) (*Work, error) {
-	if err := require(u, huifang.PermViewCallbacks); err != nil {
+// findCallback finds a callback of the user's organisation, if the user's
+// role has the permission.
+func (s *Service) findCallback(ctx context.Context, u *huifang.User, p huifang.Permission, id int64) (*huifang.Callback, error) {
+	if err := require(u, p); err != nil {
 		return nil, err
 	}
 	c, err := s.DB.FindCallback(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "回访 %d 不存在", id)
-	} else if err != nil {
+	}
+	return c, err
+}
+
+// Callback shows one callback of the user's organisation.
+func (s *Service) Callback(ctx context.Context, u *huifang.User, id int64) (*Work, error) {
+	c, err := s.findCallback(ctx, u, huifang.PermViewCallbacks, id)
+	if err != nil {
 		return nil, err
 	}
 	return s.work(ctx, c)
@@ -160,13 +168,8 @@ type AttemptInput struct {
 
 // held returns the callback when the user holds its lease.
 func (s *Service) held(ctx context.Context, u *huifang.User, id int64) (*huifang.Callback, error) {
-	if err := require(u, huifang.PermWorkCallbacks); err != nil {
-		return nil, err
-	}
-	c, err := s.DB.FindCallback(ctx, u.OrgID, id)
-	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "回访 %d 不存在", id)
-	} else if err != nil {
+	c, err := s.findCallback(ctx, u, huifang.PermWorkCallbacks, id)
+	if err != nil {
 		return nil, err
 	}
 	if !c.Open() {
