@@ -64,6 +64,8 @@ type User struct {
 	Name         string
 	Role         Role
 	BranchCode   string // handlers: the branch they work for (optional)
+	AgentCode    string // when the person is also a sales agent: never handles their own sales
+	Email        string // for the daily digest (optional)
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time
@@ -446,12 +448,27 @@ func (p ProblemType) ZH() string { return problemZH[p] }
 // ProblemStatus is where a problem case stands.
 type ProblemStatus string
 
-// Problem-case statuses (the workflow comes with the problem-case issue).
+// Problem-case statuses (DOMAIN.md §5).
 const (
-	ProblemOpen     ProblemStatus = "open"
-	ProblemResolved ProblemStatus = "resolved"
-	ProblemClosed   ProblemStatus = "closed"
+	ProblemOpen         ProblemStatus = "open"         // opened, held by the callback centre
+	ProblemTransferring ProblemStatus = "transferring" // handed down, waiting for the receiver to acknowledge
+	ProblemInProgress   ProblemStatus = "in-progress"  // a branch or handler is working it
+	ProblemRecallback   ProblemStatus = "recallback"   // a re-callback is to confirm the fix
+	ProblemResolved     ProblemStatus = "resolved"     // the re-callback confirmed it
+	ProblemClosed       ProblemStatus = "closed"       // closed unresolved, with reasons
 )
+
+// ProblemStatuses lists the statuses in workflow order.
+var ProblemStatuses = []ProblemStatus{ProblemOpen, ProblemTransferring, ProblemInProgress, ProblemRecallback, ProblemResolved, ProblemClosed}
+
+var problemStatusZH = map[ProblemStatus]string{ProblemOpen: "待转办", ProblemTransferring: "转办待签收", ProblemInProgress: "处理中",
+	ProblemRecallback: "待回访确认", ProblemResolved: "已办结", ProblemClosed: "已关闭（未解决）"}
+
+// ZH is the Chinese name.
+func (s ProblemStatus) ZH() string { return problemStatusZH[s] }
+
+// Final reports whether the case is finished.
+func (s ProblemStatus) Final() bool { return s == ProblemResolved || s == ProblemClosed }
 
 // ProblemCase is a failed or irregular callback that must be resolved.
 type ProblemCase struct {
@@ -462,10 +479,42 @@ type ProblemCase struct {
 	Type       ProblemType
 	Status     ProblemStatus
 	Detail     string
-	BranchCode string
+	BranchCode string // the policy's branch
 	Channel    Channel
+	AgentCode  string // the selling agent, who may never handle it
 	OpenedAt   time.Time
 	OpenedBy   int64
+	// The deadline, fixed at opening from the rule profile in force then.
+	OpenedOn     Date
+	DueOn        Date
+	LimitDays    int
+	LimitWorking bool
+	ProfileID    int64 // the profile version that set the deadline
+	// Who holds it: a branch ("" is the callback centre at head office), and
+	// within it a handler (0: the branch as a whole).
+	HolderBranch string
+	HandlerID    int64
+	// A transfer waiting for acknowledgement.
+	Pending      *Transfer
+	RecallbackID int64
+	Actions      int // actions recorded, for the re-callback rule
+	ResolvedAt   time.Time
+	ClosedAt     time.Time
+	CloseReason  string
+	EscalatedAt  time.Time
+	UpdatedAt    time.Time
+}
+
+// Transfer is one hop of a case down the organisation.
+type Transfer struct {
+	ID         int64
+	FromBranch string
+	ToBranch   string
+	ToUserID   int64
+	DueOn      Date // inside the case's deadline
+	Prior      ProblemStatus
+	At         time.Time
+	By         int64
 }
 
 // AuditEntry is one line of the append-only audit trail.

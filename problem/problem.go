@@ -1,0 +1,388 @@
+// Package problem is the problem-case workflow (DOMAIN.md §5) as plain Go:
+// who may do what to a case in which state, and what each step records. It
+// decides; the app applies the result through the store in one transaction.
+//
+//	open ──transfer──▶ transferring ──acknowledge──▶ in-progress ──act…──▶ (re-callback) ──success──▶ resolved
+//	  ▲                    │ return (reason)              │ ▲ transfer                  └─failure──▶ in-progress
+//	  └────────────────────┘                              │ └──────────
+//	any unfinished state ──close (reasons)──▶ closed ──reopen (manager)──▶ in-progress or open
+package problem
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+)
+
+// Actor is who acts, with what the rules need to know of them.
+type Actor struct {
+	UserID     int64
+	Login      string
+	Role       huifang.Role
+	BranchCode string // handlers: their branch
+	AgentCode  string // when the user is also a sales agent
+}
+
+// manages reports whether the actor supervises all of the insurer's cases.
+func (a Actor) manages() bool {
+	return a.Role == huifang.RoleManager || a.Role == huifang.RoleInsurerAdmin
+}
+
+// Tree answers questions about an insurer's branch tree.
+type Tree interface {
+	// Below reports whether branch lies strictly below ancestor; every
+	// branch lies below "" (the head office's callback centre).
+	Below(branch, ancestor string) bool
+	// Parent returns a branch's parent ("" for the head office).
+	Parent(branch string) string
+	// Exists reports whether the branch is known.
+	Exists(branch string) bool
+}
+
+// Event kinds of the timeline.
+const (
+	EventOpened           = "opened"
+	EventTransferred      = "transferred"
+	EventAcknowledged     = "acknowledged"
+	EventReturned         = "returned"
+	EventAction           = "action"
+	EventRecallback       = "recallback"
+	EventRecallbackResult = "recallback-result"
+	EventResolved         = "resolved"
+	EventClosed           = "closed"
+	EventReopened         = "reopened"
+	EventEscalated        = "escalated"
+)
+
+// Event is one step of a case, for its timeline.
+type Event struct {
+	Kind   string
+	Detail string // Chinese, for people
+	At     time.Time
+	UserID int64
+	Actor  string
+}
+
+// Action kinds a handler records (DOMAIN.md §5).
+const (
+	ActExplained = "explained"       // explained to the customer
+	ActContact   = "contact-updated" // contact details re-collected (updates the policy)
+	ActVisit     = "visit"           // visited, with a signed receipt
+	ActResigned  = "re-signed"       // documents signed again
+	ActCancelled = "cancelled"       // the customer cancelled in the cooling-off period
+)
+
+// ActionKinds lists the kinds in display order.
+var ActionKinds = []string{ActExplained, ActContact, ActVisit, ActResigned, ActCancelled}
+
+var actionZH = map[string]string{ActExplained: "向客户解释说明", ActContact: "重新采集联系方式", ActVisit: "上门回访（客户签收）",
+	ActResigned: "补签/重新签署投保材料", ActCancelled: "客户犹豫期内退保"}
+
+// ActionZH names an action kind in Chinese.
+func ActionZH(kind string) string { return actionZH[kind] }
+
+// NeedsEvidence reports whether an action must carry an uploaded document.
+func NeedsEvidence(kind string) bool { return kind == ActVisit || kind == ActResigned }
+
+func refuse(code, format string, args ...any) error { return huifang.Errorf(code, format, args...) }
+
+// holds reports whether the actor may work the case now.
+func holds(c *huifang.ProblemCase, a Actor) bool {
+	if a.manages() {
+		return true
+	}
+	if a.Role != huifang.RoleHandler {
+		return false
+	}
+	if c.HandlerID != 0 {
+		return c.HandlerID == a.UserID
+	}
+	return c.HolderBranch != "" && a.BranchCode == c.HolderBranch
+}
+
+func mustHold(c *huifang.ProblemCase, a Actor) error {
+	if !holds(c, a) {
+		return refuse(huifang.EFORBIDDEN, "问题件 %d 目前不在您名下，不能处理", c.ID)
+	}
+	return nil
+}
+
+func notFinal(c *huifang.ProblemCase) error {
+	if c.Status.Final() {
+		return refuse(huifang.ECONFLICT, "问题件 %d 已%s，不能再处理", c.ID, c.Status.ZH())
+	}
+	return nil
+}
+
+// Target is where a transfer goes: a branch, and optionally one handler there.
+type Target struct {
+	Branch string
+	User   *huifang.User // a handler of Branch, or nil for the branch as a whole
+	DueOn  huifang.Date  // the hop's own deadline; zero means the case's
+}
+
+// Transfer hands the case down the organisation. The receiving branch must lie
+// below the one holding the case (or be it, when assigning one of its
+// handlers); the selling agent is never assigned; the hop's deadline lies
+// inside the case's.
+func Transfer(c *huifang.ProblemCase, a Actor, to Target, tree Tree, today huifang.Date, now time.Time) (*huifang.Transfer, Event, error) {
+	if err := notFinal(c); err != nil {
+		return nil, Event{}, err
+	}
+	if c.Status == huifang.ProblemTransferring {
+		return nil, Event{}, refuse(huifang.ECONFLICT, "问题件 %d 已在转办中，等待对方签收或退回", c.ID)
+	}
+	if c.Status != huifang.ProblemOpen && c.Status != huifang.ProblemInProgress {
+		return nil, Event{}, refuse(huifang.ECONFLICT, "问题件 %d 目前%s，不能转办", c.ID, c.Status.ZH())
+	}
+	if err := mustHold(c, a); err != nil {
+		return nil, Event{}, err
+	}
+	if !tree.Exists(to.Branch) {
+		return nil, Event{}, refuse(huifang.EINVALID, "机构 %q 不存在", to.Branch)
+	}
+	if to.Branch == c.HolderBranch {
+		if to.User == nil {
+			return nil, Event{}, refuse(huifang.EINVALID, "问题件已在 %s，请转办给下级机构或指定经办人", to.Branch)
+		}
+	} else if !tree.Below(to.Branch, c.HolderBranch) {
+		return nil, Event{}, refuse(huifang.EINVALID, "只能向下级机构转办：%s 不在 %s 之下", to.Branch, orCentre(c.HolderBranch))
+	}
+	var toUser int64
+	if u := to.User; u != nil {
+		if u.OrgID != c.OrgID || u.Role != huifang.RoleHandler {
+			return nil, Event{}, refuse(huifang.EINVALID, "%s 不是本公司的问题件经办人", u.Login)
+		}
+		if u.BranchCode != to.Branch {
+			return nil, Event{}, refuse(huifang.EINVALID, "经办人 %s 不属于机构 %s", u.Login, to.Branch)
+		}
+		if c.AgentCode != "" && u.AgentCode == c.AgentCode {
+			return nil, Event{}, refuse(huifang.EINVALID, "%s 是该保单的销售人员，不能处理本人销售保单的问题件", u.Login)
+		}
+		toUser = u.ID
+	}
+	due := to.DueOn
+	if due.IsZero() {
+		due = c.DueOn
+	}
+	if !c.DueOn.IsZero() && due.After(c.DueOn) {
+		return nil, Event{}, refuse(huifang.EINVALID, "本次转办的时限（%s）不能晚于问题件的时限（%s）", due, c.DueOn)
+	}
+	if due.Before(today) {
+		return nil, Event{}, refuse(huifang.EINVALID, "本次转办的时限（%s）已过", due)
+	}
+	t := &huifang.Transfer{FromBranch: c.HolderBranch, ToBranch: to.Branch, ToUserID: toUser, DueOn: due, Prior: c.Status, At: now, By: a.UserID}
+	c.Pending, c.Status = t, huifang.ProblemTransferring
+	who := to.Branch
+	if to.User != nil {
+		who += " / " + to.User.Login
+	}
+	return t, Event{Kind: EventTransferred, Detail: fmt.Sprintf("由 %s 转办至 %s，本环节时限 %s", orCentre(t.FromBranch), who, due), At: now, UserID: a.UserID, Actor: a.Login}, nil
+}
+
+func orCentre(branch string) string {
+	if branch == "" {
+		return "回访中心"
+	}
+	return branch
+}
+
+// receives reports whether the actor is the receiver of the pending transfer.
+func receives(t *huifang.Transfer, a Actor) bool {
+	if a.manages() {
+		return true
+	}
+	if a.Role != huifang.RoleHandler {
+		return false
+	}
+	if t.ToUserID != 0 {
+		return t.ToUserID == a.UserID
+	}
+	return a.BranchCode == t.ToBranch
+}
+
+func pending(c *huifang.ProblemCase, a Actor) (*huifang.Transfer, error) {
+	if err := notFinal(c); err != nil {
+		return nil, err
+	}
+	if c.Status != huifang.ProblemTransferring || c.Pending == nil {
+		return nil, refuse(huifang.ECONFLICT, "问题件 %d 没有待签收的转办", c.ID)
+	}
+	if !receives(c.Pending, a) {
+		return nil, refuse(huifang.EFORBIDDEN, "这次转办不是发给您的")
+	}
+	return c.Pending, nil
+}
+
+// Acknowledge accepts a pending transfer: the receiver now holds the case.
+func Acknowledge(c *huifang.ProblemCase, a Actor, now time.Time) (Event, error) {
+	t, err := pending(c, a)
+	if err != nil {
+		return Event{}, err
+	}
+	c.HolderBranch, c.HandlerID, c.Pending, c.Status = t.ToBranch, t.ToUserID, nil, huifang.ProblemInProgress
+	return Event{Kind: EventAcknowledged, Detail: "签收转办（" + t.ToBranch + "）", At: now, UserID: a.UserID, Actor: a.Login}, nil
+}
+
+// Return sends a pending transfer back, with a reason.
+func Return(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Event, error) {
+	t, err := pending(c, a)
+	if err != nil {
+		return Event{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Event{}, refuse(huifang.EINVALID, "退回转办须说明原因")
+	}
+	c.Pending, c.Status = nil, t.Prior
+	return Event{Kind: EventReturned, Detail: fmt.Sprintf("%s 退回转办：%s", t.ToBranch, reason), At: now, UserID: a.UserID, Actor: a.Login}, nil
+}
+
+// Act records what the holder did for the customer. Visits and re-signing
+// need their signed document.
+func Act(c *huifang.ProblemCase, a Actor, kind, note string, hasEvidence bool, now time.Time) (Event, error) {
+	if err := notFinal(c); err != nil {
+		return Event{}, err
+	}
+	if c.Status == huifang.ProblemTransferring {
+		return Event{}, refuse(huifang.ECONFLICT, "转办尚未签收：请先签收再处理")
+	}
+	if c.Status != huifang.ProblemInProgress {
+		return Event{}, refuse(huifang.ECONFLICT, "问题件 %d 目前%s，不能记录处理", c.ID, c.Status.ZH())
+	}
+	if err := mustHold(c, a); err != nil {
+		return Event{}, err
+	}
+	if actionZH[kind] == "" {
+		return Event{}, refuse(huifang.EINVALID, "未知的处理方式 %q", kind)
+	}
+	if NeedsEvidence(kind) && !hasEvidence {
+		return Event{}, refuse(huifang.EINVALID, "「%s」须上传客户签字的回执或材料扫描件", actionZH[kind])
+	}
+	c.Actions++
+	d := actionZH[kind]
+	if note = strings.TrimSpace(note); note != "" {
+		d += "：" + note
+	}
+	return Event{Kind: EventAction, Detail: d, At: now, UserID: a.UserID, Actor: a.Login}, nil
+}
+
+// RequestRecallback asks for a re-callback to confirm the fix; the case waits
+// for its result.
+func RequestRecallback(c *huifang.ProblemCase, a Actor, now time.Time) (Event, error) {
+	if err := notFinal(c); err != nil {
+		return Event{}, err
+	}
+	if c.Status != huifang.ProblemInProgress {
+		return Event{}, refuse(huifang.ECONFLICT, "问题件 %d 目前%s，不能申请回访确认", c.ID, c.Status.ZH())
+	}
+	if err := mustHold(c, a); err != nil {
+		return Event{}, err
+	}
+	if c.Actions == 0 {
+		return Event{}, refuse(huifang.EINVALID, "请先记录处理情况，再申请回访确认")
+	}
+	c.Status = huifang.ProblemRecallback
+	return Event{Kind: EventRecallback, Detail: "申请回访确认整改结果", At: now, UserID: a.UserID, Actor: a.Login}, nil
+}
+
+// RecallbackDone takes the re-callback's result: success resolves the case;
+// otherwise it goes back to its holder, who may act again or close it.
+func RecallbackDone(c *huifang.ProblemCase, success bool, detail string, now time.Time) ([]Event, error) {
+	if c.Status != huifang.ProblemRecallback {
+		return nil, refuse(huifang.ECONFLICT, "问题件 %d 没有在等待回访确认", c.ID)
+	}
+	if !success {
+		c.Status = huifang.ProblemInProgress
+		return []Event{{Kind: EventRecallbackResult, Detail: "回访确认未成功：" + detail, At: now, Actor: "system"}}, nil
+	}
+	c.Status, c.ResolvedAt = huifang.ProblemResolved, now
+	d := "回访确认成功，问题件办结"
+	if OnTime(c) {
+		d += "（按时）"
+	} else {
+		d += "（逾期）"
+	}
+	return []Event{{Kind: EventRecallbackResult, Detail: "回访确认成功", At: now, Actor: "system"}, {Kind: EventResolved, Detail: d, At: now, Actor: "system"}}, nil
+}
+
+// Resolve is refused: only a successful re-callback resolves a case.
+func Resolve(c *huifang.ProblemCase) error {
+	if c.Status == huifang.ProblemResolved {
+		return refuse(huifang.ECONFLICT, "问题件 %d 已办结", c.ID)
+	}
+	return refuse(huifang.EINVALID, "问题件须经回访确认成功才能办结：请记录处理情况后申请回访确认")
+}
+
+// Close ends the case unresolved, with reasons (for example: the customer
+// cancelled the policy).
+func Close(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Event, error) {
+	if err := notFinal(c); err != nil {
+		return Event{}, err
+	}
+	if err := mustHold(c, a); err != nil && !(c.Pending != nil && receives(c.Pending, a)) {
+		return Event{}, err
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return Event{}, refuse(huifang.EINVALID, "关闭问题件须说明未能解决的原因")
+	}
+	c.Status, c.ClosedAt, c.CloseReason, c.Pending = huifang.ProblemClosed, now, reason, nil
+	return Event{Kind: EventClosed, Detail: "关闭（未解决）：" + reason, At: now, UserID: a.UserID, Actor: a.Login}, nil
+}
+
+// Reopen brings a closed case back; only managers may.
+func Reopen(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Event, error) {
+	if c.Status != huifang.ProblemClosed {
+		return Event{}, refuse(huifang.ECONFLICT, "只有已关闭的问题件可以重新打开")
+	}
+	if !a.manages() {
+		return Event{}, refuse(huifang.EFORBIDDEN, "只有管理人员可以重新打开已关闭的问题件")
+	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return Event{}, refuse(huifang.EINVALID, "重新打开须说明原因")
+	}
+	c.Status, c.ClosedAt, c.CloseReason = huifang.ProblemInProgress, time.Time{}, ""
+	if c.HolderBranch == "" && c.HandlerID == 0 {
+		c.Status = huifang.ProblemOpen
+	}
+	return Event{Kind: EventReopened, Detail: "重新打开：" + reason, At: now, UserID: a.UserID, Actor: a.Login}, nil
+}
+
+// OnTime reports whether a finished case finished by its deadline (the end
+// of the due day, Beijing time).
+func OnTime(c *huifang.ProblemCase) bool {
+	end := c.ResolvedAt
+	if c.Status == huifang.ProblemClosed {
+		end = c.ClosedAt
+	}
+	return !end.IsZero() && !huifang.DateOf(end).After(c.DueOn)
+}
+
+// Overdue reports whether an unfinished case is past its deadline.
+func Overdue(c *huifang.ProblemCase, today huifang.Date) bool {
+	return !c.Status.Final() && !c.DueOn.IsZero() && today.After(c.DueOn)
+}
+
+// Escalation says who must hear of an overdue case: the branch above the one
+// holding it, and the insurer's managers.
+type Escalation struct {
+	ToBranch string // "" when the head office holds it: the managers alone
+	Event    Event
+}
+
+// Escalate marks an overdue case escalated, once.
+func Escalate(c *huifang.ProblemCase, tree Tree, today huifang.Date, now time.Time) (Escalation, bool) {
+	if !Overdue(c, today) || !c.EscalatedAt.IsZero() {
+		return Escalation{}, false
+	}
+	c.EscalatedAt = now
+	up := ""
+	if c.HolderBranch != "" {
+		up = tree.Parent(c.HolderBranch)
+	}
+	d := fmt.Sprintf("已超过时限 %s，上报 %s 及公司管理人员", c.DueOn, orCentre(up))
+	return Escalation{ToBranch: up, Event: Event{Kind: EventEscalated, Detail: d, At: now, Actor: "system"}}, true
+}

@@ -1,0 +1,200 @@
+// Package profile holds rule profiles (DOMAIN.md §9): the settings a
+// regulator owns and every insurer it supervises follows — problem-case time
+// limits, calling hours, the attempt policy, the orphan-policy mode. A profile
+// has versions; each applies from a date, and a deadline once set is never
+// moved by a later version.
+package profile
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/huifang/huifang"
+)
+
+// Limit is the time a problem case of one type has to be resolved.
+type Limit struct {
+	Days int `json:"days"`
+	// Working counts working days of the official calendar; otherwise
+	// calendar days.
+	Working bool `json:"working"`
+	// CustomerMustAct marks types where the customer has to do something
+	// (sign again, correct details): the seed bureau gives them longer.
+	CustomerMustAct bool `json:"customer_must_act,omitempty"`
+}
+
+// Orphan modes (DOMAIN.md §6).
+const (
+	OrphanGate   = "gate"   // resignation only once every orphan policy was called back successfully
+	OrphanNotify = "notify" // the customer is notified within N days after the departure
+)
+
+// Rules are one version of a profile's settings.
+type Rules struct {
+	Limits map[huifang.ProblemType]Limit `json:"limits"`
+	// DueSoonWorkdays flags a case due within this many working days.
+	DueSoonWorkdays int `json:"due_soon_workdays"`
+	// Calling hours, Beijing time, as "09:00" and "20:00"; RestDays allows
+	// calls on rest days.
+	CallStart string `json:"call_start"`
+	CallEnd   string `json:"call_end"`
+	RestDays  bool   `json:"call_on_rest_days"`
+	// The attempt policy for "cannot contact".
+	MinAttempts int `json:"min_attempts"`
+	MinDays     int `json:"min_days"`
+	MinSlots    int `json:"min_slots"`
+	// Orphan policies.
+	OrphanMode       string `json:"orphan_mode"`
+	OrphanNotifyDays int    `json:"orphan_notify_days,omitempty"`
+	// NonLifeWealthInScope brings P&C wealth-management products into scope.
+	NonLifeWealthInScope bool `json:"nonlife_wealth_in_scope"`
+	// DigestHour is when (Beijing time, 0–23) the daily digest goes out.
+	DigestHour int `json:"digest_hour"`
+}
+
+// Version is one dated version of a regulator's profile.
+type Version struct {
+	ID          int64        `json:"id"`
+	RegulatorID int64        `json:"regulator_id"`
+	Name        string       `json:"name"`
+	Base        string       `json:"base"` // the shipped profile it started from
+	From        huifang.Date `json:"effective_from"`
+	Rules       Rules        `json:"rules"`
+	Note        string       `json:"note"`
+	CreatedAt   time.Time    `json:"created_at"`
+	CreatedBy   string       `json:"created_by"`
+}
+
+// Shipped profile codes.
+const (
+	SeedBureau       = "seed-bureau"
+	NationalBaseline = "national-baseline"
+)
+
+func common() Rules {
+	return Rules{DueSoonWorkdays: 2, CallStart: "09:00", CallEnd: "20:00", MinAttempts: 3, MinDays: 3, MinSlots: 2, DigestHour: 8}
+}
+
+// Shipped returns a shipped profile's rules by code.
+func Shipped(code string) (Rules, string, bool) {
+	switch code {
+	case SeedBureau:
+		r := common()
+		r.Limits = map[huifang.ProblemType]Limit{}
+		for _, t := range huifang.ProblemTypes {
+			r.Limits[t] = Limit{Days: 10, Working: true}
+		}
+		// The seed: 20 working days where the customer must act, 10 otherwise.
+		for _, t := range []huifang.ProblemType{huifang.ProblemUnsigned, huifang.ProblemPolicyInfo} {
+			r.Limits[t] = Limit{Days: 20, Working: true, CustomerMustAct: true}
+		}
+		r.OrphanMode = OrphanGate
+		r.NonLifeWealthInScope = true
+		return r, "某保监局（种子规则）", true
+	case NationalBaseline:
+		r := common()
+		r.Limits = map[huifang.ProblemType]Limit{}
+		for _, t := range huifang.ProblemTypes {
+			r.Limits[t] = Limit{Days: 15, Working: true}
+		}
+		r.OrphanMode, r.OrphanNotifyDays = OrphanNotify, 30
+		return r, "全国基准规则", true
+	}
+	return Rules{}, "", false
+}
+
+// ShippedCodes lists the shipped profiles.
+var ShippedCodes = []string{SeedBureau, NationalBaseline}
+
+// Validate checks the rules and says what is wrong, field by field.
+func (r Rules) Validate() error {
+	var fields []huifang.FieldError
+	bad := func(f, reason string) { fields = append(fields, huifang.FieldError{Field: f, Reason: reason}) }
+	for _, t := range huifang.ProblemTypes {
+		l, ok := r.Limits[t]
+		if !ok {
+			bad("limits."+string(t), "缺少问题件类型「"+t.ZH()+"」的处理时限")
+		} else if l.Days < 1 || l.Days > 120 {
+			bad("limits."+string(t), fmt.Sprintf("「%s」的时限须为 1–120 天", t.ZH()))
+		}
+	}
+	for t := range r.Limits {
+		if t.ZH() == "" {
+			bad("limits."+string(t), "未知的问题件类型 "+string(t))
+		}
+	}
+	start, err1 := ClockTime(r.CallStart)
+	end, err2 := ClockTime(r.CallEnd)
+	if err1 != nil {
+		bad("call_start", "回访开始时间格式应为 HH:MM")
+	}
+	if err2 != nil {
+		bad("call_end", "回访结束时间格式应为 HH:MM")
+	}
+	if err1 == nil && err2 == nil && start >= end {
+		bad("call_end", "回访结束时间须晚于开始时间")
+	}
+	if r.DueSoonWorkdays < 0 || r.DueSoonWorkdays > 10 {
+		bad("due_soon_workdays", "临期提醒须为 0–10 个工作日")
+	}
+	if r.MinAttempts < 1 || r.MinDays < 1 || r.MinSlots < 1 || r.MinDays > r.MinAttempts || r.MinSlots > 3 {
+		bad("min_attempts", "拨打规则无效：至少 1 次、1 天、1 个时段，天数不多于次数，时段不多于 3 个")
+	}
+	switch r.OrphanMode {
+	case OrphanGate:
+	case OrphanNotify:
+		if r.OrphanNotifyDays < 1 || r.OrphanNotifyDays > 365 {
+			bad("orphan_notify_days", "离职后通知客户的天数须为 1–365")
+		}
+	default:
+		bad("orphan_mode", "孤儿保单模式须为 gate 或 notify")
+	}
+	if r.DigestHour < 0 || r.DigestHour > 23 {
+		bad("digest_hour", "每日提醒时间须为 0–23 点")
+	}
+	if len(fields) > 0 {
+		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
+		return &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Reason, Fields: fields}
+	}
+	return nil
+}
+
+// ClockTime parses "HH:MM" into the time since midnight.
+func ClockTime(s string) (time.Duration, error) {
+	t, err := time.Parse("15:04", s)
+	if err != nil {
+		return 0, err
+	}
+	return time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute, nil
+}
+
+// InForce returns the version in force on a date: the latest whose
+// effective date is on or before it. versions need not be sorted.
+func InForce(versions []Version, on huifang.Date) (Version, bool) {
+	var best Version
+	found := false
+	for _, v := range versions {
+		if v.From.After(on) {
+			continue
+		}
+		if !found || v.From.After(best.From) || (v.From == best.From && v.ID > best.ID) {
+			best, found = v, true
+		}
+	}
+	return best, found
+}
+
+// MarshalRules renders rules as stored.
+func MarshalRules(r Rules) (string, error) {
+	b, err := json.Marshal(r)
+	return string(b), err
+}
+
+// UnmarshalRules reads stored rules.
+func UnmarshalRules(s string) (Rules, error) {
+	var r Rules
+	err := json.Unmarshal([]byte(s), &r)
+	return r, err
+}

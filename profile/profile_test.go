@@ -1,0 +1,90 @@
+package profile
+
+import (
+	"testing"
+
+	"github.com/huifang/huifang"
+)
+
+func TestShipped(t *testing.T) {
+	seed, _, ok := Shipped(SeedBureau)
+	if !ok || seed.Validate() != nil {
+		t.Fatalf("seed: %v", seed.Validate())
+	}
+	if l := seed.Limits[huifang.ProblemUnsigned]; l.Days != 20 || !l.Working {
+		t.Fatalf("seed unsigned limit %+v", l)
+	}
+	if l := seed.Limits[huifang.ProblemCannotContact]; l.Days != 10 || !l.Working {
+		t.Fatalf("seed cannot-contact limit %+v", l)
+	}
+	nat, _, ok := Shipped(NationalBaseline)
+	if !ok || nat.Validate() != nil {
+		t.Fatalf("national: %v", nat.Validate())
+	}
+	for _, typ := range huifang.ProblemTypes {
+		if l := nat.Limits[typ]; l.Days != 15 || !l.Working {
+			t.Fatalf("national %s limit %+v", typ, l)
+		}
+	}
+	if _, _, ok := Shipped("nope"); ok {
+		t.Fatal("unknown profile found")
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good, _, _ := Shipped(SeedBureau)
+	tests := []struct {
+		name  string
+		edit  func(r *Rules)
+		field string
+	}{
+		{"zero limit", func(r *Rules) { r.Limits[huifang.ProblemComplaint] = Limit{Days: 0} }, "limits.complaint"},
+		{"missing type", func(r *Rules) { delete(r.Limits, huifang.ProblemMisleading) }, "limits.misleading-sale"},
+		{"bad hours", func(r *Rules) { r.CallEnd = "08:00" }, "call_end"},
+		{"bad clock", func(r *Rules) { r.CallStart = "9am" }, "call_start"},
+		{"attempts", func(r *Rules) { r.MinDays = 5 }, "min_attempts"},
+		{"orphan", func(r *Rules) { r.OrphanMode = "maybe" }, "orphan_mode"},
+		{"digest", func(r *Rules) { r.DigestHour = 24 }, "digest_hour"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := good
+			r.Limits = map[huifang.ProblemType]Limit{}
+			for k, v := range good.Limits {
+				r.Limits[k] = v
+			}
+			tt.edit(&r)
+			err := r.Validate()
+			e, ok := err.(*huifang.Error)
+			if !ok {
+				t.Fatalf("no error: %v", err)
+			}
+			found := false
+			for _, f := range e.Fields {
+				found = found || f.Field == tt.field
+			}
+			if !found {
+				t.Fatalf("want field %s, got %+v", tt.field, e.Fields)
+			}
+		})
+	}
+}
+
+func TestInForce(t *testing.T) {
+	vs := []Version{
+		{ID: 1, From: huifang.NewDate(2026, 1, 1)},
+		{ID: 3, From: huifang.NewDate(2026, 6, 1)},
+		{ID: 2, From: huifang.NewDate(2026, 3, 1)},
+	}
+	for _, tt := range []struct {
+		on   huifang.Date
+		want int64
+	}{{huifang.NewDate(2026, 2, 1), 1}, {huifang.NewDate(2026, 3, 1), 2}, {huifang.NewDate(2026, 12, 1), 3}} {
+		if v, ok := InForce(vs, tt.on); !ok || v.ID != tt.want {
+			t.Errorf("on %v: %d, want %d", tt.on, v.ID, tt.want)
+		}
+	}
+	if _, ok := InForce(vs, huifang.NewDate(2025, 12, 31)); ok {
+		t.Error("a version before any applies")
+	}
+}
