@@ -320,6 +320,7 @@ type CallbackKind string
 const (
 	KindNewBusiness     CallbackKind = "new-business"     // 新单回访, within the cooling-off period
 	KindPreUnderwriting CallbackKind = "pre-underwriting" // 承保前回访
+	KindRecallback      CallbackKind = "re-callback"      // 问题件整改后的回访确认
 )
 
 // CallbackStatus is where a callback stands in its life.
@@ -363,6 +364,7 @@ type Callback struct {
 	FinishedAt  time.Time
 	FinishedBy  int64
 	Answers     map[string]Answer
+	CaseID      int64 // re-callbacks: the problem case they confirm
 	CreatedAt   time.Time
 	UpdatedAt   time.Time
 }
@@ -555,7 +557,7 @@ var outcomeZH = map[AttemptOutcome]string{
 // ZH is the Chinese name.
 func (o AttemptOutcome) ZH() string { return outcomeZH[o] }
 
-var kindZH = map[CallbackKind]string{KindNewBusiness: "新单回访", KindPreUnderwriting: "承保前回访"}
+var kindZH = map[CallbackKind]string{KindNewBusiness: "新单回访", KindPreUnderwriting: "承保前回访", KindRecallback: "问题件回访确认"}
 
 // ZH is the Chinese name.
 func (k CallbackKind) ZH() string { return kindZH[k] }

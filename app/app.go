@@ -21,9 +21,11 @@ type Rules struct {
 	Scope      callback.Scope
 	Lease      time.Duration // how long a taken callback stays with its operator
 	SessionTTL time.Duration // how long a web login lasts without activity
-	// RestDay tells rest days for calling hours; nil means only the time of
-	// day counts (the working-day calendar comes with the problem-case issue).
+	// RestDay tells rest days for calling hours when Fixed.
 	RestDay callback.RestDayFunc
+	// Fixed makes Hours, Attempts and RestDay win over the rule profile:
+	// for tests and benchmarks that must not depend on the calendar.
+	Fixed bool
 }
 
 // DefaultRules are DOMAIN.md's defaults.
@@ -44,6 +46,7 @@ type Service struct {
 	Clock huifang.Clock
 	Rules Rules
 	Log   *slog.Logger
+	cal   *calendars // shared by copies made with WithClock
 }
 
 // New makes a service with the default rules and the system clock.
@@ -51,7 +54,15 @@ func New(db *store.DB, box *pii.Box, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{DB: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log}
+	return &Service{DB: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log, cal: &calendars{}}
+}
+
+// WithClock returns a service that tells time by c and shares everything
+// else with s (the demo plays several insurers' days side by side).
+func (s *Service) WithClock(c huifang.Clock) *Service {
+	cp := *s
+	cp.Clock = c
+	return &cp
 }
 
 func (s *Service) now() time.Time { return s.Clock.Now().UTC() }

@@ -290,7 +290,7 @@ func TestCannotContactAfterAttemptPolicy(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := setup(t, db)
 		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
-		tries := []time.Time{at(5, 10, 0), at(6, 15, 0), at(7, 19, 0)}
+		tries := []time.Time{at(5, 10, 0), at(6, 15, 0), at(9, 19, 0)} // Thu, Fri, Mon: calls wait out the weekend
 		var c *huifang.Callback
 		for i, tm := range tries {
 			w.clk.t = tm

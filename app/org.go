@@ -19,6 +19,8 @@ type OrgInput struct {
 	// PreUnderwriting asks for a callback before underwriting too, for every
 	// product of the insurer (DOMAIN.md §3; off by default).
 	PreUnderwriting bool
+	// Profile is a regulator's starting rule profile (profile.SeedBureau by default).
+	Profile string
 }
 
 // CreateOrg adds a regulator or an insurer.
@@ -61,6 +63,11 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 			return nil, huifang.Errorf(huifang.ECONFLICT, "机构代码 %s 已存在", in.Code)
 		}
 		return nil, err
+	}
+	if o.Kind == huifang.KindRegulator {
+		if err := s.startProfile(ctx, o, in.Profile, by.Login); err != nil {
+			return nil, err
+		}
 	}
 	return o, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: o.CreatedAt, UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code, Action: "create", Detail: `{"kind":"` + string(o.Kind) + `"}`})
 }

@@ -108,7 +108,11 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 		return nil, err
 	}
 	now := s.now()
-	ok, err := s.Rules.Hours.Allowed(now, s.Rules.RestDay)
+	hours, _, restDay, err := s.callRules(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := hours.Allowed(now, restDay)
 	if err != nil {
 		return nil, err
 	}
@@ -119,7 +123,7 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 		} else if !errors.Is(err, huifang.ErrNotFound) {
 			return nil, err
 		}
-		return nil, huifang.Errorf(huifang.EINVALID, "现在不在回访时间内（北京时间 %s–%s），不能拨打客户电话", clock(s.Rules.Hours.Start, callback.DefaultStart), clock(s.Rules.Hours.End, callback.DefaultEnd))
+		return nil, huifang.Errorf(huifang.EINVALID, "现在不在回访时间内（北京时间 %s–%s，休息日除外），不能拨打客户电话", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
 	}
 	c, err := s.DB.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)
 	if errors.Is(err, huifang.ErrNotFound) {
@@ -196,6 +200,10 @@ func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, 
 		return nil, err
 	}
 	now := s.now()
+	hours, policy, restDay, err := s.callRules(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
 	att := &huifang.Attempt{At: now, Outcome: in.Outcome, Note: in.Note}
 	ch := store.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Attempt: att, Status: c.Status,
 		Audit: huifang.AuditEntry{Actor: u.Login, Action: "attempt", Detail: jsonDetail(map[string]any{"outcome": in.Outcome, "note": in.Note})}}
@@ -206,10 +214,10 @@ func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, 
 		if in.ScheduleAt.IsZero() || !in.ScheduleAt.After(now) {
 			return nil, huifang.Errorf(huifang.EINVALID, "请填写客户约定的回访时间（须晚于现在）")
 		}
-		if ok, err := s.Rules.Hours.Allowed(in.ScheduleAt, s.Rules.RestDay); err != nil {
+		if ok, err := hours.Allowed(in.ScheduleAt, restDay); err != nil {
 			return nil, err
 		} else if !ok {
-			return nil, huifang.Errorf(huifang.EINVALID, "约定时间不在回访时间内（北京时间 %s–%s）", clock(s.Rules.Hours.Start, callback.DefaultStart), clock(s.Rules.Hours.End, callback.DefaultEnd))
+			return nil, huifang.Errorf(huifang.EINVALID, "约定时间不在回访时间内（北京时间 %s–%s，休息日除外）", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
 		}
 		att.ScheduleAt = in.ScheduleAt
 		ch.Status, ch.NextAt = huifang.StatusScheduled, in.ScheduleAt
@@ -218,12 +226,14 @@ func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, 
 		if err != nil {
 			return nil, err
 		}
-		d := callback.AfterAttempt(in.Outcome, failed, now, s.Rules.Attempts)
+		d := callback.AfterAttempt(in.Outcome, failed, now, policy)
 		if d.Finish {
-			s.finishChange(&ch, c, d.Result, d.Reason, d.Problems)
+			if err := s.finishChange(ctx, &ch, c, d.Result, d.Reason, d.Problems); err != nil {
+				return nil, err
+			}
 			break
 		}
-		next, err := s.Rules.Attempts.NextTry(now, s.Rules.Hours, s.Rules.RestDay)
+		next, err := policy.NextTry(now, hours, restDay)
 		if err != nil {
 			return nil, err
 		}
@@ -247,16 +257,39 @@ func (s *Service) failedAttempts(ctx context.Context, c *huifang.Callback) ([]ti
 	return out, nil
 }
 
-func (s *Service) finishChange(ch *store.CallbackChange, c *huifang.Callback, res huifang.CallbackResult, reason string, problems []callback.Problem) {
+// finishChange finishes a callback: the problem cases it reveals open with
+// their deadlines; a re-callback instead reports to its problem case.
+func (s *Service) finishChange(ctx context.Context, ch *store.CallbackChange, c *huifang.Callback, res huifang.CallbackResult, reason string, problems []callback.Problem) error {
 	ch.Status, ch.Result, ch.Reason = huifang.StatusDone, res, reason
 	ch.Late = callback.Late(c.DueOn, ch.Now)
 	ch.KeepLease = false
-	for _, p := range problems {
-		ch.Problems = append(ch.Problems, huifang.ProblemCase{Type: p.Type, Detail: p.Detail})
+	if c.Kind == huifang.KindRecallback {
+		step, err := s.recallbackStep(ctx, c, res == huifang.ResultSuccessful, problems, ch.Now)
+		if err != nil {
+			return err
+		}
+		ch.CaseStep = step
+		problems = nil
+	}
+	if len(problems) > 0 {
+		rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+		if err != nil {
+			return err
+		}
+		opened := huifang.DateOf(ch.Now)
+		for _, p := range problems {
+			due, limit, profileID, err := s.deadline(ctx, c.OrgID, p.Type, opened)
+			if err != nil {
+				return err
+			}
+			ch.Problems = append(ch.Problems, huifang.ProblemCase{Type: p.Type, Detail: p.Detail, AgentCode: rec.AgentCode,
+				OpenedOn: opened, DueOn: due, LimitDays: limit.Days, LimitWorking: limit.Working, ProfileID: profileID})
+		}
 	}
 	ch.Audit.Action = "finish"
 	ch.Audit.Detail = jsonDetail(map[string]any{"result": res, "reason": reason, "problems": len(problems), "late": ch.Late,
 		"attempt": ch.Attempt != nil && ch.Attempt.Outcome != huifang.AttemptAnswered})
+	return nil
 }
 
 // Finish records the answers to the confirmation items and finishes the
@@ -295,7 +328,9 @@ func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, answers
 	if !answered {
 		ch.Attempt = &huifang.Attempt{At: now, Outcome: huifang.AttemptAnswered}
 	}
-	s.finishChange(&ch, c, out.Result, out.Reason, out.Problems)
+	if err := s.finishChange(ctx, &ch, c, out.Result, out.Reason, out.Problems); err != nil {
+		return nil, err
+	}
 	return s.DB.ChangeCallback(ctx, ch)
 }
 

@@ -77,14 +77,13 @@ func Fill(ctx context.Context, svc *app.Service, opts Options) (*Logins, error) 
 	if len(orgs) > 0 {
 		return nil, huifang.Errorf(huifang.ECONFLICT, "the database already holds %d organisations: the demo needs an empty database", len(orgs))
 	}
-	now := svc.Clock.Now().UTC()
+	now := demoNow(svc)
 	w := newWorld(opts.Seed, now, opts.Policies)
 
 	// Organisations, users and reference data exist a week before the first policy.
-	setup := *svc
 	setupAt := at(w.start.AddDays(-7), 10*time.Hour)
-	setup.Clock = fixedClock(setupAt)
-	logins, users, err := w.createOrgsAndUsers(ctx, &setup, opts.Password, hash)
+	setup := svc.WithClock(fixedClock(setupAt))
+	logins, users, err := w.createOrgsAndUsers(ctx, setup, opts.Password, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -214,4 +213,22 @@ func (s *sim) saveReferenceData(ctx context.Context, when time.Time) error {
 	}
 	_, err := db.SaveOutlets(ctx, id, s.ins.outlets, a, when)
 	return err
+}
+
+// demoNow is the moment the demo's story ends: now, unless problem cases
+// opened now could fall due in a year the working-day calendar lacks (from
+// about December while next year's calendar is not loaded); then the story
+// ends two months before the last day the calendar knows, so that every
+// deadline can be computed, as the rules require.
+func demoNow(svc *app.Service) time.Time {
+	now := svc.Clock.Now().UTC()
+	years := svc.Calendar().Years()
+	if len(years) == 0 {
+		return now
+	}
+	last := huifang.NewDate(years[len(years)-1], time.December, 31)
+	if limit := last.AddDays(-60); huifang.DateOf(now).After(limit) {
+		return time.Date(limit.Year(), limit.Month(), limit.Day(), 20, 30, 0, 0, huifang.Shanghai).UTC()
+	}
+	return now
 }

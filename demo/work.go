@@ -39,29 +39,25 @@ func newSim(ctx context.Context, svc *app.Service, w *world, ins *insurer, users
 		return nil, err
 	}
 	clk := &stepClock{t: now}
-	cp := *svc
-	cp.Clock = clk
+	cp := svc.WithClock(clk)
 	admin := users[huifang.RoleInsurerAdmin][0]
-	s := &sim{svc: &cp, clk: clk, ins: ins, org: org, admin: huifang.Actor{UserID: admin.ID, Name: admin.Login},
+	s := &sim{svc: cp, clk: clk, ins: ins, org: org, admin: huifang.Actor{UserID: admin.ID, Name: admin.Login},
 		ops: users[huifang.RoleOperator], now: now, seed: seed}
 	// The centre is staffed for the callbacks coming in: each takes about 1.5
 	// calls, spread over the working days of the window (Saturday counts half).
 	days := 0.0
 	for d := w.start; !d.After(w.today); d = d.AddDays(1) {
-		days += dayShare(d)
+		days += dayShare(svc, d)
 	}
 	s.perDay = ins.spec.staffing * float64(ins.planned) * 1.5 / max(days, 1)
 	return s, nil
 }
 
-// dayShare is how much of a full day the centre works: not on Sundays, half
-// on Saturdays.
-func dayShare(d huifang.Date) float64 {
-	switch d.Weekday() {
-	case time.Sunday:
+// dayShare is how much of a full day the centre works: working days of the
+// official calendar only (make-up Saturdays included), as the rules allow.
+func dayShare(svc *app.Service, d huifang.Date) float64 {
+	if ok, err := svc.Calendar().IsWorkingDay(d); err != nil || !ok {
 		return 0
-	case time.Saturday:
-		return 0.5
 	}
 	return 1
 }
@@ -87,7 +83,7 @@ func (s *sim) run(ctx context.Context, w *world) error {
 		if err := s.load(ctx, d); err != nil {
 			return fmt.Errorf("%s: load %s: %w", s.org.Code, d, err)
 		}
-		share := dayShare(d)
+		share := dayShare(s.svc, d)
 		for i, ses := range sessions {
 			if share == 0 || (share < 1 && i == len(sessions)-1) {
 				continue
@@ -272,7 +268,11 @@ func (s *sim) attempt(ctx context.Context, op *huifang.User, c *huifang.Callback
 func (s *sim) reschedule(ctx context.Context, op *huifang.User, c *huifang.Callback, t time.Time, day huifang.Date, u func(string) float64, note string) error {
 	hours := []time.Duration{10 * time.Hour, 14*time.Hour + 30*time.Minute, 19 * time.Hour}
 	when := at(day, hours[int(u("hour")*3)])
-	when, err := s.svc.Rules.Hours.NextOpen(when, s.svc.Rules.RestDay)
+	cal := s.svc.Calendar()
+	when, err := s.svc.Rules.Hours.NextOpen(when, func(d huifang.Date) (bool, error) {
+		ok, err := cal.IsWorkingDay(d)
+		return !ok, err
+	})
 	if err != nil {
 		return err
 	}

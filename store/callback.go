@@ -10,14 +10,14 @@ import (
 )
 
 const callbackCols = `id, org_id, policy_no, kind, channel, branch_code, due_on, status, result, reason, late,
-	next_at, lease_user_id, lease_until, attempts, finished_at, finished_by, answers, created_at, updated_at`
+	next_at, lease_user_id, lease_until, attempts, finished_at, finished_by, answers, case_id, created_at, updated_at`
 
 func scanCallback(s scanner) (*huifang.Callback, error) {
 	var c huifang.Callback
 	var next, lease, finished, created, updated int64
 	var answers string
 	err := s.Scan(&c.ID, &c.OrgID, &c.PolicyNo, &c.Kind, &c.Channel, &c.BranchCode, &c.DueOn, &c.Status, &c.Result, &c.Reason, &c.Late,
-		&next, &c.LeaseUserID, &lease, &c.Attempts, &finished, &c.FinishedBy, &answers, &created, &updated)
+		&next, &c.LeaseUserID, &lease, &c.Attempts, &finished, &c.FinishedBy, &answers, &c.CaseID, &created, &updated)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -98,7 +98,8 @@ type CallbackChange struct {
 	NextAt            time.Time
 	Answers           map[string]huifang.Answer // stored when not nil
 	KeepLease         bool                      // otherwise the callback goes back to the pool
-	Problems          []huifang.ProblemCase
+	Problems          []huifang.ProblemCase     // to open, deadlines set
+	CaseStep          *CaseStep                 // a re-callback's result for its problem case
 	Audit             huifang.AuditEntry
 }
 
@@ -142,9 +143,14 @@ func (db *DB) ChangeCallback(ctx context.Context, ch CallbackChange) (*huifang.C
 			}
 		}
 		for _, p := range ch.Problems {
-			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO problem_cases (org_id, callback_id, policy_no, type, status, detail, branch_code, channel, opened_at, opened_by)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`), ch.OrgID, ch.ID, c.PolicyNo, p.Type, huifang.ProblemOpen, p.Detail, c.BranchCode, c.Channel, ms64(ch.Now), ch.UserID); err != nil {
-				return fmt.Errorf("open problem case: %w", err)
+			p.OrgID, p.CallbackID, p.PolicyNo, p.BranchCode, p.Channel, p.OpenedAt, p.OpenedBy = ch.OrgID, ch.ID, c.PolicyNo, c.BranchCode, c.Channel, ch.Now, ch.UserID
+			if err := db.insertCase(ctx, tx, &p, ch.Audit.Actor); err != nil {
+				return err
+			}
+		}
+		if ch.CaseStep != nil {
+			if err := db.applyCaseStep(ctx, tx, *ch.CaseStep); err != nil {
+				return err
 			}
 		}
 		e := ch.Audit
@@ -217,7 +223,7 @@ type CallbackRow struct {
 func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f CallbackFilter, fn func(*CallbackRow) error) error {
 	w := f.where(orgID)
 	q := `SELECT c.id, c.org_id, c.policy_no, c.kind, c.channel, c.branch_code, c.due_on, c.status, c.result, c.reason, c.late,
-		c.next_at, c.lease_user_id, c.lease_until, c.attempts, c.finished_at, c.finished_by, c.answers, c.created_at, c.updated_at,
+		c.next_at, c.lease_user_id, c.lease_until, c.attempts, c.finished_at, c.finished_by, c.answers, c.case_id, c.created_at, c.updated_at,
 		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on
 		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no` + w.sql() + ` ORDER BY c.due_on, c.id`
 	if f.Limit > 0 {

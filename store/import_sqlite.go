@@ -142,7 +142,7 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
 	}
 	up, err := w.stmt(ctx, `INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, created_at, updated_at, status)
 		SELECT column1, column2, column3, column4, column5, column6, column7, column8, 'open' FROM (VALUES `+placeholders(n, 8)+`) WHERE true
-		ON CONFLICT (org_id, policy_no, kind) DO UPDATE SET due_on = excluded.due_on, channel = excluded.channel,
+		ON CONFLICT (org_id, policy_no, kind, case_id) DO UPDATE SET due_on = excluded.due_on, channel = excluded.channel,
 			branch_code = excluded.branch_code, updated_at = excluded.updated_at
 		WHERE callbacks.status <> 'done' AND (callbacks.due_on <> excluded.due_on OR callbacks.channel <> excluded.channel OR callbacks.branch_code <> excluded.branch_code)`)
 	if err != nil {

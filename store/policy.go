@@ -226,7 +226,7 @@ func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a hui
 		}
 		n, err = ex.exec(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, created_at, updated_at)
 			SELECT ?, s.policy_no, ?, s.channel, s.branch_code, s.`+col+`, 'open', ?, ? FROM policy_stage s WHERE s.`+col+` IS NOT NULL AND s.old_hash <> s.row_hash
-			ON CONFLICT (org_id, policy_no, kind) DO UPDATE SET due_on = excluded.due_on, channel = excluded.channel,
+			ON CONFLICT (org_id, policy_no, kind, case_id) DO UPDATE SET due_on = excluded.due_on, channel = excluded.channel,
 				branch_code = excluded.branch_code, updated_at = excluded.updated_at
 			WHERE callbacks.status <> 'done' AND (callbacks.due_on <> excluded.due_on OR callbacks.channel <> excluded.channel OR callbacks.branch_code <> excluded.branch_code)`),
 			orgID, string(k), ms64(now), ms64(now))

@@ -2,44 +2,430 @@ package store
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
 
 	"github.com/huifang/huifang"
 )
 
-// ProblemFilter selects problem cases.
-type ProblemFilter struct {
-	Status     huifang.ProblemStatus
-	Type       huifang.ProblemType
-	CallbackID int64
-	Limit      int
+const caseCols = `c.id, c.org_id, c.callback_id, c.policy_no, c.type, c.status, c.detail, c.branch_code, c.channel, c.agent_code,
+	c.opened_at, c.opened_by, c.opened_on, c.due_on, c.limit_days, c.limit_working, c.profile_id, c.holder_branch, c.handler_id,
+	c.recallback_id, c.actions, c.resolved_at, c.closed_at, c.close_reason, c.escalated_at, c.updated_at,
+	t.id, t.from_branch, t.to_branch, t.to_user_id, t.due_on, t.prior, t.at, t.by_user`
+
+const caseFrom = ` FROM problem_cases c LEFT JOIN transfers t ON t.case_id = c.id AND t.status = 'pending'`
+
+func scanCase(s scanner) (*huifang.ProblemCase, error) {
+	var c huifang.ProblemCase
+	var opened, resolved, closed, escalated, updated int64
+	var tID, tTo, tAt, tBy sql.NullInt64
+	var tFrom, tToBranch, tPrior sql.NullString
+	var tDue huifang.Date
+	err := s.Scan(&c.ID, &c.OrgID, &c.CallbackID, &c.PolicyNo, &c.Type, &c.Status, &c.Detail, &c.BranchCode, &c.Channel, &c.AgentCode,
+		&opened, &c.OpenedBy, &c.OpenedOn, &c.DueOn, &c.LimitDays, &c.LimitWorking, &c.ProfileID, &c.HolderBranch, &c.HandlerID,
+		&c.RecallbackID, &c.Actions, &resolved, &closed, &c.CloseReason, &escalated, &updated,
+		&tID, &tFrom, &tToBranch, &tTo, &tDue, &tPrior, &tAt, &tBy)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	c.OpenedAt, c.ResolvedAt, c.ClosedAt, c.EscalatedAt, c.UpdatedAt = fromMS(opened), fromMS(resolved), fromMS(closed), fromMS(escalated), fromMS(updated)
+	if tID.Valid {
+		c.Pending = &huifang.Transfer{ID: tID.Int64, FromBranch: tFrom.String, ToBranch: tToBranch.String, ToUserID: tTo.Int64, DueOn: tDue,
+			Prior: huifang.ProblemStatus(tPrior.String), At: fromMS(tAt.Int64), By: tBy.Int64}
+	}
+	return &c, nil
 }
 
-// ListProblemCases lists an insurer's problem cases, newest first.
+// insertCase adds a problem case and its "opened" event inside a transaction.
+func (db *DB) insertCase(ctx context.Context, tx txn, p *huifang.ProblemCase, actor string) error {
+	err := tx.QueryRowContext(ctx, db.q(`INSERT INTO problem_cases (org_id, callback_id, policy_no, type, status, detail, branch_code, channel, agent_code,
+		opened_at, opened_by, opened_on, due_on, limit_days, limit_working, profile_id, holder_branch, handler_id, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		p.OrgID, p.CallbackID, p.PolicyNo, p.Type, huifang.ProblemOpen, p.Detail, p.BranchCode, p.Channel, p.AgentCode,
+		ms64(p.OpenedAt), p.OpenedBy, p.OpenedOn, p.DueOn, p.LimitDays, p.LimitWorking, p.ProfileID, p.HolderBranch, p.HandlerID, ms64(p.OpenedAt)).Scan(&p.ID)
+	if err != nil {
+		return fmt.Errorf("open problem case: %w", err)
+	}
+	p.Status = huifang.ProblemOpen
+	limit := fmt.Sprintf("%d 个自然日", p.LimitDays)
+	if p.LimitWorking {
+		limit = fmt.Sprintf("%d 个工作日", p.LimitDays)
+	}
+	return db.insertEvent(ctx, tx, p.OrgID, p.ID, Event{Kind: "opened", Detail: fmt.Sprintf("%s：%s（时限 %s，%s 前办结）", p.Type.ZH(), p.Detail, limit, p.DueOn), At: p.OpenedAt, UserID: p.OpenedBy, Actor: actor})
+}
+
+// OpenProblemCase opens a case by hand.
+func (db *DB) OpenProblemCase(ctx context.Context, p *huifang.ProblemCase, actor string) error {
+	return db.tx(ctx, func(tx txn) error {
+		if err := db.insertCase(ctx, tx, p, actor); err != nil {
+			return err
+		}
+		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: p.OrgID, At: p.OpenedAt, UserID: p.OpenedBy, Actor: actor, Entity: "problem-case",
+			Key: fmt.Sprint(p.ID), Action: "open", Detail: jsonString(map[string]any{"type": p.Type, "policy": p.PolicyNo, "due": p.DueOn})})
+	})
+}
+
+// Event is a line of a problem case's timeline.
+type Event struct {
+	ID         int64
+	CaseID     int64
+	Kind       string
+	Detail     string
+	At         time.Time
+	UserID     int64
+	Actor      string
+	EvidenceID int64
+}
+
+func (db *DB) insertEvent(ctx context.Context, tx txn, orgID, caseID int64, e Event) error {
+	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO problem_events (org_id, case_id, at, user_id, actor, kind, detail, evidence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
+		orgID, caseID, ms64(e.At), e.UserID, e.Actor, e.Kind, e.Detail, e.EvidenceID)
+	return err
+}
+
+// FindProblemCase finds one case of an insurer, with its pending transfer.
+func (db *DB) FindProblemCase(ctx context.Context, orgID, id int64) (*huifang.ProblemCase, error) {
+	return scanCase(db.read.QueryRowContext(ctx, db.q(`SELECT `+caseCols+caseFrom+` WHERE c.org_id = ? AND c.id = ?`), orgID, id))
+}
+
+// ProblemFilter selects problem cases for boards and lists.
+type ProblemFilter struct {
+	Status       huifang.ProblemStatus
+	Type         huifang.ProblemType
+	Channel      huifang.Channel
+	CallbackID   int64
+	HolderBranch *string // a branch's board: cases it holds or that are transferred to it
+	HandlerID    int64   // a handler's board: cases assigned or transferred to them
+	Unfinished   bool
+	DueBy        huifang.Date // unfinished and due on or before this date (due soon, overdue)
+	Limit        int
+}
+
+// ListProblemCases lists an insurer's problem cases: by deadline for boards,
+// newest first otherwise.
 func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f ProblemFilter) ([]huifang.ProblemCase, error) {
 	w := where{}
-	w.add("org_id = ?", orgID)
-	w.addIf(f.Status != "", "status = ?", f.Status)
-	w.addIf(f.Type != "", "type = ?", f.Type)
-	w.addIf(f.CallbackID != 0, "callback_id = ?", f.CallbackID)
+	w.add("c.org_id = ?", orgID)
+	w.addIf(f.Status != "", "c.status = ?", f.Status)
+	w.addIf(f.Type != "", "c.type = ?", f.Type)
+	w.addIf(f.Channel != "", "c.channel = ?", f.Channel)
+	w.addIf(f.CallbackID != 0, "c.callback_id = ?", f.CallbackID)
+	if f.HolderBranch != nil {
+		w.add("((c.holder_branch = ? AND c.handler_id = 0) OR t.to_branch = ?)", *f.HolderBranch, *f.HolderBranch)
+	}
+	w.addIf(f.HandlerID != 0, "(c.handler_id = ? OR t.to_user_id = ?)", f.HandlerID, f.HandlerID)
+	w.addIf(f.Unfinished || !f.DueBy.IsZero(), "c.status NOT IN ('resolved', 'closed')")
+	w.addIf(!f.DueBy.IsZero(), "c.due_on <= ?", f.DueBy)
+	order := " ORDER BY c.opened_at DESC, c.id DESC"
+	if f.HolderBranch != nil || f.HandlerID != 0 || f.Unfinished || !f.DueBy.IsZero() {
+		order = " ORDER BY c.due_on, c.id"
+	}
 	limit := f.Limit
 	if limit <= 0 || limit > 5000 {
 		limit = 500
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, org_id, callback_id, policy_no, type, status, detail, branch_code, channel, opened_at, opened_by
-		FROM problem_cases`+w.sql()+` ORDER BY opened_at DESC, id DESC LIMIT `+itoa(limit)), w.args...)
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+caseCols+caseFrom+w.sql()+order+` LIMIT `+itoa(limit)), w.args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []huifang.ProblemCase
 	for rows.Next() {
-		var p huifang.ProblemCase
-		var opened int64
-		if err := rows.Scan(&p.ID, &p.OrgID, &p.CallbackID, &p.PolicyNo, &p.Type, &p.Status, &p.Detail, &p.BranchCode, &p.Channel, &opened, &p.OpenedBy); err != nil {
+		c, err := scanCase(rows)
+		if err != nil {
 			return nil, err
 		}
-		p.OpenedAt = fromMS(opened)
-		out = append(out, p)
+		out = append(out, *c)
 	}
 	return out, rows.Err()
 }
+
+// ListEvents lists a case's timeline, oldest first.
+func (db *DB) ListEvents(ctx context.Context, orgID, caseID int64) ([]Event, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, case_id, kind, detail, at, user_id, actor, evidence_id FROM problem_events WHERE org_id = ? AND case_id = ? ORDER BY id`), orgID, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Event
+	for rows.Next() {
+		var e Event
+		var at int64
+		if err := rows.Scan(&e.ID, &e.CaseID, &e.Kind, &e.Detail, &at, &e.UserID, &e.Actor, &e.EvidenceID); err != nil {
+			return nil, err
+		}
+		e.At = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Evidence is an uploaded document.
+type Evidence struct {
+	ID          int64
+	CaseID      int64
+	Name        string
+	ContentType string
+	Size        int64
+	SHA256      string
+	Data        []byte
+	UploadedAt  time.Time
+	UploadedBy  int64
+}
+
+// FindEvidence returns a document of an insurer's case.
+func (db *DB) FindEvidence(ctx context.Context, orgID, id int64) (*Evidence, error) {
+	var e Evidence
+	var at int64
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT id, case_id, name, content_type, size, sha256, data, uploaded_at, uploaded_by FROM evidence WHERE org_id = ? AND id = ?`), orgID, id).
+		Scan(&e.ID, &e.CaseID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Data, &at, &e.UploadedBy)
+	if err != nil {
+		return nil, mapErr(err)
+	}
+	e.UploadedAt = fromMS(at)
+	return &e, nil
+}
+
+// TransferChange says what happens to the transfer table in a step.
+type TransferChange struct {
+	New    *huifang.Transfer // a new pending hop
+	Settle string            // "acknowledged", "returned" or "cancelled": settles the pending hop
+	Reason string
+}
+
+// CaseStep is one step of the workflow, applied atomically: the case row
+// (only if nobody changed it since it was read), the transfer, the
+// timeline, an uploaded document, a re-callback, a policy correction.
+type CaseStep struct {
+	Case       *huifang.ProblemCase // the case after the step
+	Was        huifang.ProblemStatus
+	WasUpdated time.Time
+	Now        time.Time
+	Actor      huifang.Actor
+	Transfer   TransferChange
+	Events     []Event
+	Evidence   *Evidence // attached to the last event
+	Recallback *Plan     // a re-callback to create; its id is stored on the case
+	Phone      *PhoneChange
+}
+
+// PhoneChange corrects a policyholder's phone number (encrypted, with its hash).
+type PhoneChange struct {
+	Enc, Hash string
+}
+
+// ApplyCaseStep applies a step; it fails with a conflict when the case changed
+// meanwhile.
+func (db *DB) ApplyCaseStep(ctx context.Context, s CaseStep) error {
+	return db.tx(ctx, func(tx txn) error { return db.applyCaseStep(ctx, tx, s) })
+}
+
+func (db *DB) applyCaseStep(ctx context.Context, tx txn, s CaseStep) error {
+	c := s.Case
+	{
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE problem_cases SET status = ?, holder_branch = ?, handler_id = ?, actions = ?, resolved_at = ?,
+			closed_at = ?, close_reason = ?, escalated_at = ?, updated_at = ?
+			WHERE org_id = ? AND id = ? AND status = ? AND updated_at = ?`),
+			c.Status, c.HolderBranch, c.HandlerID, c.Actions, ms64(c.ResolvedAt), ms64(c.ClosedAt), c.CloseReason, ms64(c.EscalatedAt), ms64(s.Now),
+			c.OrgID, c.ID, s.Was, ms64(s.WasUpdated))
+		if err != nil {
+			return fmt.Errorf("update problem case: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return huifang.Errorf(huifang.ECONFLICT, "问题件 %d 刚被他人处理过，请刷新后重试", c.ID)
+		}
+		if st := s.Transfer.Settle; st != "" {
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE transfers SET status = ?, reason = ?, acted_at = ?, acted_by = ? WHERE case_id = ? AND status = 'pending'`),
+				st, s.Transfer.Reason, ms64(s.Now), s.Actor.UserID, c.ID); err != nil {
+				return fmt.Errorf("settle transfer: %w", err)
+			}
+		}
+		if t := s.Transfer.New; t != nil {
+			if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO transfers (org_id, case_id, from_branch, to_branch, to_user_id, due_on, prior, status, at, by_user)
+				VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?) RETURNING id`), c.OrgID, c.ID, t.FromBranch, t.ToBranch, t.ToUserID, t.DueOn, t.Prior, ms64(t.At), t.By).Scan(&t.ID); err != nil {
+				return fmt.Errorf("insert transfer: %w", err)
+			}
+		}
+		var evidenceID int64
+		if e := s.Evidence; e != nil {
+			sum := sha256.Sum256(e.Data)
+			e.SHA256, e.Size = hex.EncodeToString(sum[:]), int64(len(e.Data))
+			if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO evidence (org_id, case_id, name, content_type, size, sha256, data, uploaded_at, uploaded_by)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), c.OrgID, c.ID, e.Name, e.ContentType, e.Size, e.SHA256, e.Data, ms64(s.Now), s.Actor.UserID).Scan(&evidenceID); err != nil {
+				return fmt.Errorf("store evidence: %w", err)
+			}
+			e.ID = evidenceID
+		}
+		if p := s.Recallback; p != nil {
+			var id int64
+			if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, case_id, created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id`), c.OrgID, c.PolicyNo, p.Kind, c.Channel, c.BranchCode, p.DueOn, c.ID, ms64(s.Now), ms64(s.Now)).Scan(&id); err != nil {
+				return fmt.Errorf("create re-callback: %w", mapErr(err))
+			}
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE problem_cases SET recallback_id = ? WHERE id = ?`), id, c.ID); err != nil {
+				return err
+			}
+			c.RecallbackID = id
+		}
+		if p := s.Phone; p != nil {
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE policies SET holder_phone_enc = ?, holder_phone_hash = ?, updated_at = ? WHERE org_id = ? AND policy_no = ?`),
+				p.Enc, p.Hash, ms64(s.Now), c.OrgID, c.PolicyNo); err != nil {
+				return fmt.Errorf("correct phone: %w", err)
+			}
+			if err := db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: c.OrgID, At: s.Now, UserID: s.Actor.UserID, Actor: s.Actor.Name, Entity: "policy",
+				Key: c.PolicyNo, Action: "update", Detail: jsonString(map[string]any{"changed": "holder_phone", "problem_case": c.ID})}); err != nil {
+				return err
+			}
+		}
+		for i, e := range s.Events {
+			if i == len(s.Events)-1 {
+				e.EvidenceID = evidenceID
+			}
+			if err := db.insertEvent(ctx, tx, c.OrgID, c.ID, e); err != nil {
+				return err
+			}
+		}
+		kinds := ""
+		for _, e := range s.Events {
+			kinds += e.Kind + " "
+		}
+		c.UpdatedAt = s.Now
+		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: c.OrgID, At: s.Now, UserID: s.Actor.UserID, Actor: s.Actor.Name, Entity: "problem-case",
+			Key: fmt.Sprint(c.ID), Action: "step", Detail: jsonString(map[string]any{"events": kinds, "status": c.Status, "holder": c.HolderBranch, "handler": c.HandlerID})})
+	}
+}
+
+// Notification is an in-app message to a user, also mailed when the user
+// has an address.
+type Notification struct {
+	ID      int64
+	OrgID   int64
+	UserID  int64
+	At      time.Time
+	Kind    string // "escalation", "digest"
+	Subject string
+	Body    string
+	Dedupe  string // the same key for the same user arrives once
+	ReadAt  time.Time
+}
+
+// AddNotifications stores notifications, skipping those already stored under
+// the same dedupe key, and returns the ones added.
+func (db *DB) AddNotifications(ctx context.Context, ns []Notification) ([]Notification, error) {
+	var added []Notification
+	err := db.tx(ctx, func(tx txn) error {
+		added = added[:0]
+		for _, n := range ns {
+			res, err := tx.ExecContext(ctx, db.q(`INSERT INTO notifications (org_id, user_id, at, kind, subject, body, dedupe) VALUES (?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (user_id, dedupe) DO NOTHING`), n.OrgID, n.UserID, ms64(n.At), n.Kind, n.Subject, n.Body, n.Dedupe)
+			if err != nil {
+				return fmt.Errorf("add notification: %w", err)
+			}
+			if k, _ := res.RowsAffected(); k > 0 {
+				added = append(added, n)
+			}
+		}
+		return nil
+	})
+	return added, err
+}
+
+// ListNotifications lists a user's notifications, newest first.
+func (db *DB) ListNotifications(ctx context.Context, orgID, userID int64, limit int) ([]Notification, error) {
+	if limit <= 0 || limit > 500 {
+		limit = 50
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, org_id, user_id, at, kind, subject, body, dedupe, read_at FROM notifications
+		WHERE org_id = ? AND user_id = ? ORDER BY id DESC LIMIT `+itoa(limit)), orgID, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Notification
+	for rows.Next() {
+		var n Notification
+		var at, read int64
+		if err := rows.Scan(&n.ID, &n.OrgID, &n.UserID, &at, &n.Kind, &n.Subject, &n.Body, &n.Dedupe, &read); err != nil {
+			return nil, err
+		}
+		n.At, n.ReadAt = fromMS(at), fromMS(read)
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// MarkNotificationsRead marks a user's notifications read.
+func (db *DB) MarkNotificationsRead(ctx context.Context, orgID, userID int64, now time.Time) error {
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE notifications SET read_at = ? WHERE org_id = ? AND user_id = ? AND read_at = 0`), ms64(now), orgID, userID)
+	return err
+}
+
+// OverdueCases lists, across insurers, unfinished cases past their deadline
+// that were not escalated yet.
+func (db *DB) OverdueCases(ctx context.Context, today huifang.Date, limit int) ([]huifang.ProblemCase, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+caseCols+caseFrom+` WHERE c.status NOT IN ('resolved', 'closed') AND c.due_on < ? AND c.escalated_at = 0 ORDER BY c.due_on, c.id LIMIT `+itoa(limit)), today)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []huifang.ProblemCase
+	for rows.Next() {
+		c, err := scanCase(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *c)
+	}
+	return out, rows.Err()
+}
+
+// MarkEscalated records an escalation once: it returns false when another
+// process escalated the case first.
+func (db *DB) MarkEscalated(ctx context.Context, c *huifang.ProblemCase, e Event, now time.Time) (bool, error) {
+	done := false
+	err := db.tx(ctx, func(tx txn) error {
+		res, err := tx.ExecContext(ctx, db.q(`UPDATE problem_cases SET escalated_at = ? WHERE org_id = ? AND id = ? AND escalated_at = 0`), ms64(now), c.OrgID, c.ID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		done = true
+		return db.insertEvent(ctx, tx, c.OrgID, c.ID, e)
+	})
+	return done, err
+}
+
+// ClaimJob takes a background job's lock when the job is due and nobody
+// holds it; it returns false otherwise.
+func (db *DB) ClaimJob(ctx context.Context, name, owner string, now time.Time, lockFor time.Duration) (bool, error) {
+	if _, err := db.write.ExecContext(ctx, db.q(`INSERT INTO jobs (name) VALUES (?) ON CONFLICT (name) DO NOTHING`), name); err != nil {
+		return false, err
+	}
+	res, err := db.write.ExecContext(ctx, db.q(`UPDATE jobs SET locked_by = ?, locked_until = ? WHERE name = ? AND next_run <= ? AND locked_until < ?`),
+		owner, ms64(now.Add(lockFor)), name, ms64(now), ms64(now))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// FinishJob releases a job's lock and sets when it runs next.
+func (db *DB) FinishJob(ctx context.Context, name, owner string, now, next time.Time, jobErr error) error {
+	msg := ""
+	if jobErr != nil {
+		msg = jobErr.Error()
+	}
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE jobs SET locked_by = '', locked_until = 0, last_run = ?, next_run = ?, last_error = ? WHERE name = ? AND locked_by = ?`),
+		ms64(now), ms64(next), msg, name, owner)
+	return err
+}
+
+// ErrNoProfile means a regulator has no profile version yet.
+var ErrNoProfile = errors.New("no profile")

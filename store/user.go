@@ -8,12 +8,12 @@ import (
 	"github.com/huifang/huifang"
 )
 
-const userCols = `id, org_id, login, name, role, branch_code, password_hash, disabled, created_at`
+const userCols = `id, org_id, login, name, role, branch_code, agent_code, email, password_hash, disabled, created_at`
 
 func scanUser(row interface{ Scan(...any) error }) (*huifang.User, error) {
 	var u huifang.User
 	var created int64
-	if err := row.Scan(&u.ID, &u.OrgID, &u.Login, &u.Name, &u.Role, &u.BranchCode, &u.PasswordHash, &u.Disabled, &created); err != nil {
+	if err := row.Scan(&u.ID, &u.OrgID, &u.Login, &u.Name, &u.Role, &u.BranchCode, &u.AgentCode, &u.Email, &u.PasswordHash, &u.Disabled, &created); err != nil {
 		return nil, mapErr(err)
 	}
 	u.CreatedAt = fromMS(created)
@@ -23,13 +23,13 @@ func scanUser(row interface{ Scan(...any) error }) (*huifang.User, error) {
 // CreateUser adds a user to an organisation and records it in the audit trail.
 func (db *DB) CreateUser(ctx context.Context, u *huifang.User, a huifang.Actor) error {
 	return db.tx(ctx, func(tx txn) error {
-		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO users (org_id, login, name, role, branch_code, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			u.OrgID, u.Login, u.Name, u.Role, u.BranchCode, u.PasswordHash, u.Disabled, ms64(u.CreatedAt)).Scan(&u.ID)
+		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO users (org_id, login, name, role, branch_code, agent_code, email, password_hash, disabled, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			u.OrgID, u.Login, u.Name, u.Role, u.BranchCode, u.AgentCode, u.Email, u.PasswordHash, u.Disabled, ms64(u.CreatedAt)).Scan(&u.ID)
 		if err != nil {
 			return fmt.Errorf("create user %s: %w", u.Login, mapErr(err))
 		}
 		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: u.OrgID, At: u.CreatedAt, UserID: a.UserID, Actor: a.Name,
-			Entity: "user", Key: u.Login, Action: "create", Detail: jsonString(map[string]any{"role": u.Role, "name": u.Name, "branch": u.BranchCode})})
+			Entity: "user", Key: u.Login, Action: "create", Detail: jsonString(map[string]any{"role": u.Role, "name": u.Name, "branch": u.BranchCode, "agent": u.AgentCode, "email": u.Email != ""})})
 	})
 }
 
@@ -83,7 +83,7 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash, kind string, u *huif
 
 // FindSession returns the user behind a live session or token.
 func (db *DB) FindSession(ctx context.Context, tokenHash string, now time.Time) (*huifang.User, error) {
-	return scanUser(db.read.QueryRowContext(ctx, db.q(`SELECT u.id, u.org_id, u.login, u.name, u.role, u.branch_code, u.password_hash, u.disabled, u.created_at
+	return scanUser(db.read.QueryRowContext(ctx, db.q(`SELECT u.id, u.org_id, u.login, u.name, u.role, u.branch_code, u.agent_code, u.email, u.password_hash, u.disabled, u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id
 		WHERE s.token_hash = ? AND (s.expires_at = 0 OR s.expires_at > ?) AND u.disabled = FALSE`), tokenHash, ms64(now)))
 }

@@ -18,6 +18,8 @@ CREATE TABLE users (
     name          TEXT NOT NULL DEFAULT '',
     role          TEXT NOT NULL,
     branch_code   TEXT NOT NULL DEFAULT '',
+    agent_code    TEXT NOT NULL DEFAULT '',
+    email         TEXT NOT NULL DEFAULT '',
     password_hash TEXT NOT NULL,
     disabled      INTEGER NOT NULL DEFAULT 0,
     created_at    INTEGER NOT NULL
@@ -128,9 +130,10 @@ CREATE TABLE callbacks (
     finished_at   INTEGER NOT NULL DEFAULT 0,
     finished_by   INTEGER NOT NULL DEFAULT 0,
     answers       TEXT NOT NULL DEFAULT '',
+    case_id       INTEGER NOT NULL DEFAULT 0, -- re-callbacks: the problem case they confirm
     created_at    INTEGER NOT NULL,
     updated_at    INTEGER NOT NULL,
-    UNIQUE (org_id, policy_no, kind)
+    UNIQUE (org_id, policy_no, kind, case_id)
 );
 -- The pool: open callbacks, most urgent first.
 CREATE INDEX callbacks_pool ON callbacks (org_id, due_on, id) WHERE status = 'open';
@@ -151,20 +154,135 @@ CREATE TABLE attempts (
 CREATE INDEX attempts_callback ON attempts (callback_id);
 
 CREATE TABLE problem_cases (
-    id          INTEGER PRIMARY KEY,
-    org_id      INTEGER NOT NULL REFERENCES orgs (id),
-    callback_id INTEGER NOT NULL DEFAULT 0,
-    policy_no   TEXT NOT NULL,
-    type        TEXT NOT NULL,
-    status      TEXT NOT NULL,
-    detail      TEXT NOT NULL DEFAULT '',
-    branch_code TEXT NOT NULL,
-    channel     TEXT NOT NULL,
-    opened_at   INTEGER NOT NULL,
-    opened_by   INTEGER NOT NULL DEFAULT 0
+    id            INTEGER PRIMARY KEY,
+    org_id        INTEGER NOT NULL REFERENCES orgs (id),
+    callback_id   INTEGER NOT NULL DEFAULT 0,
+    policy_no     TEXT NOT NULL,
+    type          TEXT NOT NULL,
+    status        TEXT NOT NULL,
+    detail        TEXT NOT NULL DEFAULT '',
+    branch_code   TEXT NOT NULL,
+    channel       TEXT NOT NULL,
+    agent_code    TEXT NOT NULL DEFAULT '',
+    opened_at     INTEGER NOT NULL,
+    opened_by     INTEGER NOT NULL DEFAULT 0,
+    opened_on     TEXT,
+    due_on        TEXT,
+    limit_days    INTEGER NOT NULL DEFAULT 0,
+    limit_working INTEGER NOT NULL DEFAULT 0,
+    profile_id    INTEGER NOT NULL DEFAULT 0,
+    holder_branch TEXT NOT NULL DEFAULT '',
+    handler_id    INTEGER NOT NULL DEFAULT 0,
+    recallback_id INTEGER NOT NULL DEFAULT 0,
+    actions       INTEGER NOT NULL DEFAULT 0,
+    resolved_at   INTEGER NOT NULL DEFAULT 0,
+    closed_at     INTEGER NOT NULL DEFAULT 0,
+    close_reason  TEXT NOT NULL DEFAULT '',
+    escalated_at  INTEGER NOT NULL DEFAULT 0,
+    updated_at    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX problem_cases_org ON problem_cases (org_id, status, opened_at);
 CREATE INDEX problem_cases_callback ON problem_cases (callback_id);
+CREATE INDEX problem_cases_holder ON problem_cases (org_id, holder_branch, status);
+CREATE INDEX problem_cases_due ON problem_cases (org_id, due_on);
+
+-- Each hop of a problem case down the organisation.
+CREATE TABLE transfers (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES orgs (id),
+    case_id     INTEGER NOT NULL REFERENCES problem_cases (id),
+    from_branch TEXT NOT NULL,
+    to_branch   TEXT NOT NULL,
+    to_user_id  INTEGER NOT NULL DEFAULT 0,
+    due_on      TEXT,
+    prior       TEXT NOT NULL,
+    status      TEXT NOT NULL CHECK (status IN ('pending', 'acknowledged', 'returned', 'cancelled')),
+    reason      TEXT NOT NULL DEFAULT '',
+    at          INTEGER NOT NULL,
+    by_user     INTEGER NOT NULL,
+    acted_at    INTEGER NOT NULL DEFAULT 0,
+    acted_by    INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX transfers_case ON transfers (case_id, id);
+
+-- The timeline of a problem case.
+CREATE TABLE problem_events (
+    id          INTEGER PRIMARY KEY,
+    org_id      INTEGER NOT NULL REFERENCES orgs (id),
+    case_id     INTEGER NOT NULL REFERENCES problem_cases (id),
+    at          INTEGER NOT NULL,
+    user_id     INTEGER NOT NULL DEFAULT 0,
+    actor       TEXT NOT NULL,
+    kind        TEXT NOT NULL,
+    detail      TEXT NOT NULL DEFAULT '',
+    evidence_id INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX problem_events_case ON problem_events (case_id, id);
+
+-- Documents uploaded as evidence (signed receipts, re-signed forms).
+CREATE TABLE evidence (
+    id           INTEGER PRIMARY KEY,
+    org_id       INTEGER NOT NULL REFERENCES orgs (id),
+    case_id      INTEGER NOT NULL REFERENCES problem_cases (id),
+    name         TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    data         BLOB NOT NULL,
+    uploaded_at  INTEGER NOT NULL,
+    uploaded_by  INTEGER NOT NULL
+);
+CREATE INDEX evidence_case ON evidence (case_id);
+
+-- In-app notifications: escalations and the daily digest. A dedupe key makes
+-- a notification that two processes could both produce arrive once.
+CREATE TABLE notifications (
+    id      INTEGER PRIMARY KEY,
+    org_id  INTEGER NOT NULL REFERENCES orgs (id),
+    user_id INTEGER NOT NULL,
+    at      INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body    TEXT NOT NULL,
+    dedupe  TEXT NOT NULL,
+    read_at INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (user_id, dedupe)
+);
+CREATE INDEX notifications_user ON notifications (user_id, id);
+
+-- Rule profiles: dated versions owned by a regulator (DOMAIN.md §9).
+CREATE TABLE profile_versions (
+    id             INTEGER PRIMARY KEY,
+    regulator_id   INTEGER NOT NULL REFERENCES orgs (id),
+    name           TEXT NOT NULL,
+    base           TEXT NOT NULL,
+    effective_from TEXT NOT NULL,
+    rules          TEXT NOT NULL,
+    note           TEXT NOT NULL DEFAULT '',
+    created_at     INTEGER NOT NULL,
+    created_by     TEXT NOT NULL
+);
+CREATE INDEX profile_versions_regulator ON profile_versions (regulator_id, effective_from);
+
+-- Working-day calendars loaded by administrators (the shipped years are
+-- embedded in the binary; a year here replaces a shipped one).
+CREATE TABLE calendar_years (
+    year      INTEGER PRIMARY KEY,
+    body      TEXT NOT NULL,
+    loaded_at INTEGER NOT NULL,
+    loaded_by TEXT NOT NULL
+);
+
+-- Background jobs: one row each; a process runs a job only after taking its
+-- lock, so two servers on one database run each job once.
+CREATE TABLE jobs (
+    name         TEXT PRIMARY KEY,
+    next_run     INTEGER NOT NULL DEFAULT 0,
+    locked_by    TEXT NOT NULL DEFAULT '',
+    locked_until INTEGER NOT NULL DEFAULT 0,
+    last_run     INTEGER NOT NULL DEFAULT 0,
+    last_error   TEXT NOT NULL DEFAULT ''
+);
 
 CREATE TABLE audit (
     id         INTEGER PRIMARY KEY,

@@ -1,0 +1,422 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/problem"
+	"github.com/huifang/huifang/store"
+)
+
+// MaxEvidence is the largest document accepted as evidence.
+const MaxEvidence = 20 << 20
+
+// branchTree is an insurer's branch tree for the workflow's rules.
+type branchTree map[string]string // code → parent code
+
+func (t branchTree) Exists(b string) bool   { _, ok := t[b]; return ok }
+func (t branchTree) Parent(b string) string { return t[b] }
+func (t branchTree) Below(b, anc string) bool {
+	if !t.Exists(b) {
+		return false
+	}
+	if anc == "" {
+		return true
+	}
+	seen := map[string]bool{}
+	for p := t[b]; p != "" && !seen[p]; p = t[p] {
+		if p == anc {
+			return true
+		}
+		seen[p] = true
+	}
+	return false
+}
+
+func (s *Service) tree(ctx context.Context, orgID int64) (branchTree, error) {
+	bs, err := s.DB.ListBranches(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	t := branchTree{}
+	for _, b := range bs {
+		t[b.Code] = b.ParentCode
+	}
+	return t, nil
+}
+
+func workflowActor(u *huifang.User) problem.Actor {
+	return problem.Actor{UserID: u.ID, Login: u.Login, Role: u.Role, BranchCode: u.BranchCode, AgentCode: u.AgentCode}
+}
+
+// CaseView is a problem case with its timeline and flags for the page.
+type CaseView struct {
+	Case     *huifang.ProblemCase
+	Events   []store.Event
+	DueSoon  bool
+	Overdue  bool
+	Workdays int // working days left (negative: overdue), when computable
+}
+
+func (s *Service) findCase(ctx context.Context, u *huifang.User, id int64) (*huifang.ProblemCase, error) {
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return nil, err
+	}
+	c, err := s.DB.FindProblemCase(ctx, u.OrgID, id)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "问题件 %d 不存在", id)
+	}
+	return c, err
+}
+
+// flags marks a case due soon (within the profile's working days) or overdue.
+func (s *Service) flags(ctx context.Context, v *CaseView) {
+	c := v.Case
+	today := s.today()
+	v.Overdue = problem.Overdue(c, today)
+	if c.Status.Final() || c.DueOn.IsZero() {
+		return
+	}
+	if n, err := s.Calendar().WorkdaysBetween(today, c.DueOn); err == nil {
+		v.Workdays = n
+		soon := 2
+		if p, err := s.ProfileFor(ctx, c.OrgID, today); err == nil {
+			soon = p.Rules.DueSoonWorkdays
+		}
+		v.DueSoon = !v.Overdue && n <= soon
+	}
+}
+
+// Case shows one problem case with its timeline.
+func (s *Service) Case(ctx context.Context, u *huifang.User, id int64) (*CaseView, error) {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	evs, err := s.DB.ListEvents(ctx, u.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &CaseView{Case: c, Events: evs}
+	s.flags(ctx, v)
+	return v, nil
+}
+
+// BoardFilter selects a board's cases.
+type BoardFilter struct {
+	Scope   string // "mine" (a handler's), "branch" (the user's branch), "all" (managers)
+	Type    huifang.ProblemType
+	Status  huifang.ProblemStatus
+	Channel huifang.Channel
+	DueSoon bool
+	Overdue bool
+}
+
+// Board lists problem cases by deadline: a handler's own, a branch's, or all
+// of the insurer's for managers.
+func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]CaseView, error) {
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return nil, err
+	}
+	sf := store.ProblemFilter{Type: f.Type, Status: f.Status, Channel: f.Channel, Limit: 1000}
+	switch f.Scope {
+	case "", "mine":
+		if u.Role == huifang.RoleHandler {
+			sf.HandlerID = u.ID
+			break
+		}
+		fallthrough
+	case "branch":
+		if u.Role == huifang.RoleHandler {
+			b := u.BranchCode
+			sf.HolderBranch = &b
+		}
+	case "all":
+	default:
+		return nil, huifang.Errorf(huifang.EINVALID, "未知的范围 %q", f.Scope)
+	}
+	if f.Scope == "all" && u.Role == huifang.RoleHandler {
+		b := u.BranchCode
+		sf.HolderBranch = &b
+	}
+	if f.Overdue {
+		sf.DueBy = s.today().AddDays(-1)
+	} else if f.DueSoon {
+		sf.Unfinished = true
+	}
+	if sf.Status == "" && !f.DueSoon && !f.Overdue {
+		sf.Unfinished = true
+	}
+	cs, err := s.DB.ListProblemCases(ctx, u.OrgID, sf)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]CaseView, 0, len(cs))
+	for i := range cs {
+		v := CaseView{Case: &cs[i]}
+		s.flags(ctx, &v)
+		if f.DueSoon && !v.DueSoon {
+			continue
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// OpenCase opens a problem case by hand, for a policy, with a reason.
+func (s *Service) OpenCase(ctx context.Context, u *huifang.User, policyNo string, t huifang.ProblemType, reason string) (*huifang.ProblemCase, error) {
+	if u == nil || (u.Role != huifang.RoleManager && u.Role != huifang.RoleInsurerAdmin && u.Role != huifang.RoleOperator) {
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有回访人员和管理人员可以登记问题件")
+	}
+	if t.ZH() == "" {
+		return nil, huifang.Errorf(huifang.EINVALID, "未知的问题件类型 %q", t)
+	}
+	if reason = strings.TrimSpace(reason); reason == "" {
+		return nil, huifang.Errorf(huifang.EINVALID, "请说明问题件的原因")
+	}
+	rec, err := s.DB.FindPolicy(ctx, u.OrgID, strings.TrimSpace(policyNo))
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "保单 %s 不存在", policyNo)
+	} else if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	opened := huifang.DateOf(now)
+	due, limit, pid, err := s.deadline(ctx, u.OrgID, t, opened)
+	if err != nil {
+		return nil, err
+	}
+	c := &huifang.ProblemCase{OrgID: u.OrgID, PolicyNo: rec.No, Type: t, Detail: reason, BranchCode: rec.BranchCode, Channel: rec.Channel,
+		AgentCode: rec.AgentCode, OpenedAt: now, OpenedBy: u.ID, OpenedOn: opened, DueOn: due, LimitDays: limit.Days, LimitWorking: limit.Working, ProfileID: pid}
+	return c, s.DB.OpenProblemCase(ctx, c, u.Login)
+}
+
+// step applies a workflow step decided by the problem package.
+// The case's UpdatedAt, untouched by the problem package, guards against a
+// concurrent change.
+func (s *Service) step(ctx context.Context, u *huifang.User, c *huifang.ProblemCase, was huifang.ProblemStatus, st store.CaseStep) (*huifang.ProblemCase, error) {
+	st.Case, st.Was, st.WasUpdated, st.Now, st.Actor = c, was, c.UpdatedAt, s.now(), actor(u)
+	if err := s.DB.ApplyCaseStep(ctx, st); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func events(evs ...problem.Event) []store.Event {
+	out := make([]store.Event, len(evs))
+	for i, e := range evs {
+		out[i] = store.Event{Kind: e.Kind, Detail: e.Detail, At: e.At, UserID: e.UserID, Actor: e.Actor}
+	}
+	return out
+}
+
+// TransferInput names where a case goes.
+type TransferInput struct {
+	Branch  string
+	Handler string // a handler's login, or "" for the branch as a whole
+	DueOn   huifang.Date
+}
+
+// Transfer hands a case down the organisation.
+func (s *Service) Transfer(ctx context.Context, u *huifang.User, id int64, in TransferInput) (*huifang.ProblemCase, error) {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := s.tree(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	to := problem.Target{Branch: strings.TrimSpace(in.Branch), DueOn: in.DueOn}
+	if in.Handler != "" {
+		h, err := s.DB.FindUserByLogin(ctx, strings.TrimSpace(in.Handler))
+		if err != nil || h.OrgID != u.OrgID {
+			return nil, huifang.Errorf(huifang.ENOTFOUND, "经办人 %s 不存在", in.Handler)
+		}
+		to.User = h
+		if to.Branch == "" {
+			to.Branch = h.BranchCode
+		}
+	}
+	was := c.Status
+	t, ev, err := problem.Transfer(c, workflowActor(u), to, tr, s.today(), s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{New: t}, Events: events(ev)})
+}
+
+// Acknowledge accepts a transfer.
+func (s *Service) Acknowledge(ctx context.Context, u *huifang.User, id int64) (*huifang.ProblemCase, error) {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	was := c.Status
+	ev, err := problem.Acknowledge(c, workflowActor(u), s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{Settle: "acknowledged"}, Events: events(ev)})
+}
+
+// ReturnTransfer sends a transfer back with a reason.
+func (s *Service) ReturnTransfer(ctx context.Context, u *huifang.User, id int64, reason string) (*huifang.ProblemCase, error) {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	was := c.Status
+	ev, err := problem.Return(c, workflowActor(u), reason, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{Settle: "returned", Reason: strings.TrimSpace(reason)}, Events: events(ev)})
+}
+
+// Upload is a document attached to an action.
+type Upload struct {
+	Name        string
+	ContentType string
+	Data        []byte
+}
+
+// ActionInput is what a handler did.
+type ActionInput struct {
+	Kind     string
+	Note     string
+	Phone    string  // contact-updated: the new mobile number
+	Evidence *Upload // visits and re-signing need the signed document
+}
+
+// Act records an action on a case.
+func (s *Service) Act(ctx context.Context, u *huifang.User, id int64, in ActionInput) (*huifang.ProblemCase, error) {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	st := store.CaseStep{}
+	if e := in.Evidence; e != nil {
+		if len(e.Data) == 0 {
+			return nil, huifang.Errorf(huifang.EINVALID, "上传的文件是空的")
+		}
+		if len(e.Data) > MaxEvidence {
+			return nil, huifang.Errorf(huifang.EINVALID, "上传的文件超过 %d MB", MaxEvidence>>20)
+		}
+		name := strings.TrimSpace(e.Name)
+		if name == "" {
+			name = "evidence"
+		}
+		st.Evidence = &store.Evidence{Name: name, ContentType: e.ContentType, Data: e.Data}
+	}
+	if in.Kind == problem.ActContact {
+		phone, err := importer.ParseMobile(in.Phone)
+		if err != nil {
+			return nil, huifang.Errorf(huifang.EINVALID, "新的手机号无效：%s", huifang.ErrorMessage(err))
+		}
+		st.Phone = &store.PhoneChange{Enc: s.Box.Seal(phone), Hash: s.Box.Hash(phone)}
+	}
+	was := c.Status
+	ev, err := problem.Act(c, workflowActor(u), in.Kind, in.Note, st.Evidence != nil, s.now())
+	if err != nil {
+		return nil, err
+	}
+	st.Events = events(ev)
+	return s.step(ctx, u, c, was, st)
+}
+
+// RequestRecallback asks for a re-callback to confirm the fix: a callback of
+// kind re-callback, due on the case's deadline, joins the operators' pool.
+func (s *Service) RequestRecallback(ctx context.Context, u *huifang.User, id int64) (*huifang.ProblemCase, error) {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	was := c.Status
+	ev, err := problem.RequestRecallback(c, workflowActor(u), s.now())
+	if err != nil {
+		return nil, err
+	}
+	due := c.DueOn
+	if due.Before(s.today()) {
+		due = s.today()
+	}
+	return s.step(ctx, u, c, was, store.CaseStep{Events: events(ev), Recallback: &store.Plan{Kind: huifang.KindRecallback, DueOn: due}})
+}
+
+// recallbackStep is what a finished re-callback does to its case.
+func (s *Service) recallbackStep(ctx context.Context, cb *huifang.Callback, success bool, problems []callback.Problem, now time.Time) (*store.CaseStep, error) {
+	c, err := s.DB.FindProblemCase(ctx, cb.OrgID, cb.CaseID)
+	if err != nil {
+		return nil, fmt.Errorf("problem case of re-callback %d: %w", cb.ID, err)
+	}
+	was, upd := c.Status, c.UpdatedAt
+	var details []string
+	for _, p := range problems {
+		details = append(details, p.Type.ZH()+"："+p.Detail)
+	}
+	evs, err := problem.RecallbackDone(c, success, strings.Join(details, "；"), now)
+	if err != nil {
+		return nil, err
+	}
+	return &store.CaseStep{Case: c, Was: was, WasUpdated: upd, Now: now, Actor: huifang.Actor{Name: "system"}, Events: events(evs...)}, nil
+}
+
+// Resolve is refused: only a successful re-callback resolves a case.
+func (s *Service) Resolve(ctx context.Context, u *huifang.User, id int64) error {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	return problem.Resolve(c)
+}
+
+// CloseCase closes a case unresolved, with reasons.
+func (s *Service) CloseCase(ctx context.Context, u *huifang.User, id int64, reason string) (*huifang.ProblemCase, error) {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	was := c.Status
+	settle := ""
+	if c.Pending != nil {
+		settle = "cancelled"
+	}
+	ev, err := problem.Close(c, workflowActor(u), reason, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{Settle: settle}, Events: events(ev)})
+}
+
+// Reopen brings a closed case back (managers only).
+func (s *Service) Reopen(ctx context.Context, u *huifang.User, id int64, reason string) (*huifang.ProblemCase, error) {
+	c, err := s.findCase(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	was := c.Status
+	ev, err := problem.Reopen(c, workflowActor(u), reason, s.now())
+	if err != nil {
+		return nil, err
+	}
+	return s.step(ctx, u, c, was, store.CaseStep{Events: events(ev)})
+}
+
+// Evidence returns a document of a case of the user's organisation.
+func (s *Service) Evidence(ctx context.Context, u *huifang.User, id int64) (*store.Evidence, error) {
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return nil, err
+	}
+	e, err := s.DB.FindEvidence(ctx, u.OrgID, id)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "文件 %d 不存在", id)
+	}
+	return e, err
+}

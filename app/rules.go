@@ -1,0 +1,228 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/profile"
+	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/workday"
+)
+
+// calendars holds the working-day calendar in force: the shipped years and
+// those administrators loaded. It is replaced whole when a year is loaded.
+type calendars struct {
+	p atomic.Pointer[workday.Calendar]
+}
+
+// Calendar returns the working-day calendar in force.
+func (s *Service) Calendar() *workday.Calendar {
+	if s.cal != nil {
+		if c := s.cal.p.Load(); c != nil {
+			return c
+		}
+	}
+	return workday.Shipped()
+}
+
+// LoadCalendars builds the calendar from the shipped years and the years
+// loaded into the database; call it at start-up.
+func (s *Service) LoadCalendars(ctx context.Context) error {
+	cal := workday.Shipped()
+	years, err := s.DB.ListCalendarYears(ctx)
+	if err != nil {
+		return err
+	}
+	for _, y := range years {
+		parsed, err := workday.ParseYear(strings.NewReader(y.Body))
+		if err != nil {
+			return fmt.Errorf("calendar %d in the database: %w", y.Year, err)
+		}
+		cal = cal.With(parsed)
+	}
+	s.calendars().p.Store(cal)
+	return nil
+}
+
+func (s *Service) calendars() *calendars {
+	if s.cal == nil {
+		s.cal = &calendars{}
+	}
+	return s.cal
+}
+
+// LoadCalendarYear checks a year's calendar file (docs/calendar.md) and puts it
+// in force, replacing a shipped or earlier one. System administrators only.
+func (s *Service) LoadCalendarYear(ctx context.Context, u *huifang.User, body string) (*workday.Year, error) {
+	if u == nil || u.Role != huifang.RoleAdmin {
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以导入工作日历")
+	}
+	y, err := workday.ParseYear(strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if err := s.DB.SaveCalendarYear(ctx, store.CalendarYear{Year: y.Year, Body: body, LoadedAt: s.now(), LoadedBy: u.Login}); err != nil {
+		return nil, err
+	}
+	s.calendars().p.Store(s.Calendar().With(y))
+	return y, nil
+}
+
+// CalendarWarning is the warning administrators see from 1 October while next
+// year's calendar is missing, or "".
+func (s *Service) CalendarWarning() string {
+	if year, missing := s.Calendar().MissingNext(s.today()); missing {
+		return fmt.Sprintf("尚未导入 %d 年的工作日历：涉及 %d 年的问题件时限将无法计算。请在国务院公布节假日安排后导入（huifang calendar load）。", year, year)
+	}
+	return ""
+}
+
+// restDay tells rest days from the calendar, refusing unknown years.
+func (s *Service) restDay(d huifang.Date) (bool, error) {
+	ok, err := s.Calendar().IsWorkingDay(d)
+	return !ok, err
+}
+
+// regulatorOf returns the regulator whose profile an organisation follows.
+func (s *Service) regulatorOf(ctx context.Context, orgID int64) (int64, error) {
+	org, err := s.DB.FindOrgByID(ctx, orgID)
+	if err != nil {
+		return 0, err
+	}
+	if org.Kind == huifang.KindRegulator {
+		return org.ID, nil
+	}
+	return org.RegulatorID, nil
+}
+
+// ProfileFor returns the profile version in force for an organisation on a
+// date: its regulator's; the national baseline when it has none.
+func (s *Service) ProfileFor(ctx context.Context, orgID int64, on huifang.Date) (profile.Version, error) {
+	reg, err := s.regulatorOf(ctx, orgID)
+	if err != nil {
+		return profile.Version{}, err
+	}
+	if reg != 0 {
+		vs, err := s.DB.ListProfileVersions(ctx, reg)
+		if err != nil {
+			return profile.Version{}, err
+		}
+		if v, ok := profile.InForce(vs, on); ok {
+			return v, nil
+		}
+	}
+	r, name, _ := profile.Shipped(profile.NationalBaseline)
+	return profile.Version{Name: name, Base: profile.NationalBaseline, Rules: r}, nil
+}
+
+// callingRules turns a profile's settings into the callback rules.
+func callingRules(r profile.Rules) (callback.Hours, callback.AttemptPolicy) {
+	start, _ := profile.ClockTime(r.CallStart)
+	end, _ := profile.ClockTime(r.CallEnd)
+	return callback.Hours{Start: start, End: end, RestDays: r.RestDays},
+		callback.AttemptPolicy{MinAttempts: r.MinAttempts, MinDays: r.MinDays, MinSlots: r.MinSlots}
+}
+
+// callRules returns the calling hours, attempt policy and rest-day test in
+// force for an insurer now. Rules fixed on the service (tests, benchmarks)
+// win over the profile.
+func (s *Service) callRules(ctx context.Context, orgID int64) (callback.Hours, callback.AttemptPolicy, callback.RestDayFunc, error) {
+	if s.Rules.Fixed {
+		return s.Rules.Hours, s.Rules.Attempts, s.Rules.RestDay, nil
+	}
+	v, err := s.ProfileFor(ctx, orgID, s.today())
+	if err != nil {
+		return callback.Hours{}, callback.AttemptPolicy{}, nil, err
+	}
+	h, a := callingRules(v.Rules)
+	return h, a, s.restDay, nil
+}
+
+// deadline computes a problem case's deadline from the limit of its type in
+// the profile in force on the day it opens. It refuses a year with no
+// calendar rather than guess.
+func (s *Service) deadline(ctx context.Context, orgID int64, t huifang.ProblemType, opened huifang.Date) (huifang.Date, profile.Limit, int64, error) {
+	v, err := s.ProfileFor(ctx, orgID, opened)
+	if err != nil {
+		return huifang.Date{}, profile.Limit{}, 0, err
+	}
+	l, ok := v.Rules.Limits[t]
+	if !ok {
+		return huifang.Date{}, l, 0, huifang.Errorf(huifang.EINVALID, "规则中没有问题件类型「%s」的时限", t.ZH())
+	}
+	if !l.Working {
+		return opened.AddDays(l.Days), l, v.ID, nil
+	}
+	due, err := s.Calendar().AddWorkdays(opened, l.Days)
+	if err != nil {
+		var ae *huifang.Error
+		if errors.As(err, &ae) {
+			return huifang.Date{}, l, 0, ae
+		}
+		return huifang.Date{}, l, 0, err
+	}
+	return due, l, v.ID, nil
+}
+
+// ProfileInput is a new version of a regulator's profile.
+type ProfileInput struct {
+	From  huifang.Date
+	Rules profile.Rules
+	Note  string
+}
+
+// Profiles lists the versions of the profile the user's organisation follows.
+func (s *Service) Profiles(ctx context.Context, u *huifang.User) ([]profile.Version, error) {
+	if u == nil {
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+	}
+	reg, err := s.regulatorOf(ctx, u.OrgID)
+	if err != nil || reg == 0 {
+		return nil, err
+	}
+	return s.DB.ListProfileVersions(ctx, reg)
+}
+
+// ChangeProfile adds a version of the regulator's profile, in force from a
+// date no earlier than tomorrow: a change never rewrites what was decided,
+// and deadlines already set keep their dates. Supervisors of the regulator only.
+func (s *Service) ChangeProfile(ctx context.Context, u *huifang.User, in ProfileInput) (*profile.Version, error) {
+	if err := require(u, huifang.PermSupervise); err != nil {
+		return nil, err
+	}
+	if in.From.IsZero() || !in.From.After(s.today()) {
+		return nil, huifang.Errorf(huifang.EINVALID, "新规则须从明天或以后的日期起生效，不能追溯")
+	}
+	if err := in.Rules.Validate(); err != nil {
+		return nil, err
+	}
+	vs, err := s.DB.ListProfileVersions(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	base, name := profile.NationalBaseline, "规则"
+	if cur, ok := profile.InForce(vs, s.today()); ok {
+		base, name = cur.Base, cur.Name
+	}
+	v := &profile.Version{RegulatorID: u.OrgID, Name: name, Base: base, From: in.From, Rules: in.Rules, Note: strings.TrimSpace(in.Note), CreatedAt: s.now(), CreatedBy: u.Login}
+	return v, s.DB.AddProfileVersion(ctx, v)
+}
+
+// startProfile gives a new regulator its first profile version, from a
+// shipped profile, in force from the start.
+func (s *Service) startProfile(ctx context.Context, reg *huifang.Org, code string, by string) error {
+	if code == "" {
+		code = profile.SeedBureau
+	}
+	r, name, ok := profile.Shipped(code)
+	if !ok {
+		return huifang.Errorf(huifang.EINVALID, "未知的规则模板 %q（可用：%s）", code, strings.Join(profile.ShippedCodes, ", "))
+	}
+	return s.DB.AddProfileVersion(ctx, &profile.Version{RegulatorID: reg.ID, Name: name, Base: code, From: huifang.NewDate(2000, 1, 1),
+		Rules: r, Note: "初始规则：" + name, CreatedAt: s.now(), CreatedBy: by})
+}
