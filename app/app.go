@@ -9,6 +9,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/store"
 )
@@ -46,7 +47,8 @@ type Service struct {
 	Clock huifang.Clock
 	Rules Rules
 	Log   *slog.Logger
-	cal   *calendars // shared by copies made with WithClock
+	Mail  mail.Sender // nil: notifications stay in the app
+	cal   *calendars  // shared by copies made with WithClock
 }
 
 // New makes a service with the default rules and the system clock.

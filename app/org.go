@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"net/mail"
 	"regexp"
 	"strings"
 
@@ -75,6 +76,7 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 // UserInput is what makes a user.
 type UserInput struct {
 	OrgCode, Login, Name, Password, BranchCode string
+	AgentCode, Email                           string
 	Role                                       huifang.Role
 }
 
@@ -111,7 +113,24 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 	if err != nil {
 		return nil, err
 	}
-	u := &huifang.User{OrgID: org.ID, Login: in.Login, Name: strings.TrimSpace(in.Name), Role: in.Role, BranchCode: in.BranchCode, PasswordHash: hash, CreatedAt: s.now()}
+	if in.Email != "" {
+		if _, err := mail.ParseAddress(in.Email); err != nil {
+			return nil, huifang.Errorf(huifang.EINVALID, "邮箱地址无效：%s", in.Email)
+		}
+	}
+	if in.Role == huifang.RoleHandler && in.BranchCode != "" {
+		if bs, err := s.DB.ListBranches(ctx, org.ID); err == nil {
+			known := false
+			for _, b := range bs {
+				known = known || b.Code == in.BranchCode
+			}
+			if !known {
+				return nil, huifang.Errorf(huifang.EINVALID, "机构 %s 没有代码为 %s 的分支机构", org.Code, in.BranchCode)
+			}
+		}
+	}
+	u := &huifang.User{OrgID: org.ID, Login: in.Login, Name: strings.TrimSpace(in.Name), Role: in.Role, BranchCode: in.BranchCode,
+		AgentCode: strings.TrimSpace(in.AgentCode), Email: strings.TrimSpace(in.Email), PasswordHash: hash, CreatedAt: s.now()}
 	if err := s.DB.CreateUser(ctx, u, actor(by)); err != nil {
 		if errors.Is(err, huifang.ErrConflict) {
 			return nil, huifang.Errorf(huifang.ECONFLICT, "用户名 %s 已存在", in.Login)

@@ -125,25 +125,19 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 		return nil, err
 	}
 	sf := store.ProblemFilter{Type: f.Type, Status: f.Status, Channel: f.Channel, Limit: 1000}
+	// Handlers see their own cases ("mine": assigned to them, or at their
+	// branch with nobody assigned) or their branch's; managers see all.
+	branch := u.BranchCode
 	switch f.Scope {
-	case "", "mine":
-		if u.Role == huifang.RoleHandler {
-			sf.HandlerID = u.ID
-			break
-		}
-		fallthrough
-	case "branch":
-		if u.Role == huifang.RoleHandler {
-			b := u.BranchCode
-			sf.HolderBranch = &b
-		}
-	case "all":
+	case "", "mine", "branch", "all":
 	default:
 		return nil, huifang.Errorf(huifang.EINVALID, "未知的范围 %q", f.Scope)
 	}
-	if f.Scope == "all" && u.Role == huifang.RoleHandler {
-		b := u.BranchCode
-		sf.HolderBranch = &b
+	if u.Role == huifang.RoleHandler {
+		sf.HolderBranch = &branch
+		if f.Scope == "" || f.Scope == "mine" {
+			sf.HandlerID = u.ID
+		}
 	}
 	if f.Overdue {
 		sf.DueBy = s.today().AddDays(-1)

@@ -50,8 +50,6 @@ type Rules struct {
 	OrphanNotifyDays int    `json:"orphan_notify_days,omitempty"`
 	// NonLifeWealthInScope brings P&C wealth-management products into scope.
 	NonLifeWealthInScope bool `json:"nonlife_wealth_in_scope"`
-	// DigestHour is when (Beijing time, 0–23) the daily digest goes out.
-	DigestHour int `json:"digest_hour"`
 }
 
 // Version is one dated version of a regulator's profile.
@@ -74,7 +72,7 @@ const (
 )
 
 func common() Rules {
-	return Rules{DueSoonWorkdays: 2, CallStart: "09:00", CallEnd: "20:00", MinAttempts: 3, MinDays: 3, MinSlots: 2, DigestHour: 8}
+	return Rules{DueSoonWorkdays: 2, CallStart: "09:00", CallEnd: "20:00", MinAttempts: 3, MinDays: 3, MinSlots: 2}
 }
 
 // Shipped returns a shipped profile's rules by code.
@@ -150,9 +148,6 @@ func (r Rules) Validate() error {
 		}
 	default:
 		bad("orphan_mode", "孤儿保单模式须为 gate 或 notify")
-	}
-	if r.DigestHour < 0 || r.DigestHour > 23 {
-		bad("digest_hour", "每日提醒时间须为 0–23 点")
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })

@@ -44,7 +44,6 @@ func TestValidate(t *testing.T) {
 		{"bad clock", func(r *Rules) { r.CallStart = "9am" }, "call_start"},
 		{"attempts", func(r *Rules) { r.MinDays = 5 }, "min_attempts"},
 		{"orphan", func(r *Rules) { r.OrphanMode = "maybe" }, "orphan_mode"},
-		{"digest", func(r *Rules) { r.DigestHour = 24 }, "digest_hour"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

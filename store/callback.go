@@ -308,3 +308,13 @@ type multiScan struct {
 }
 
 func (m multiScan) Scan(dest ...any) error { return m.s.Scan(append(dest, m.extra...)...) }
+
+// ReleaseExpiredLeases clears leases that ran out, so that the lease index
+// holds only live ones.
+func (db *DB) ReleaseExpiredLeases(ctx context.Context, now time.Time) (int64, error) {
+	res, err := db.lease.ExecContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = 0, lease_until = 0 WHERE lease_user_id <> 0 AND lease_until < ?`), ms64(now))
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

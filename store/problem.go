@@ -98,8 +98,11 @@ type ProblemFilter struct {
 	Type         huifang.ProblemType
 	Channel      huifang.Channel
 	CallbackID   int64
-	HolderBranch *string // a branch's board: cases it holds or that are transferred to it
-	HandlerID    int64   // a handler's board: cases assigned or transferred to them
+	// A branch's board: every case it holds or that is transferred to it.
+	HolderBranch *string
+	// A handler's board: cases assigned or transferred to them; with
+	// HolderBranch set too, also the branch's cases nobody is assigned yet.
+	HandlerID int64
 	Unfinished   bool
 	DueBy        huifang.Date // unfinished and due on or before this date (due soon, overdue)
 	Limit        int
@@ -114,10 +117,15 @@ func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f ProblemFilter
 	w.addIf(f.Type != "", "c.type = ?", f.Type)
 	w.addIf(f.Channel != "", "c.channel = ?", f.Channel)
 	w.addIf(f.CallbackID != 0, "c.callback_id = ?", f.CallbackID)
-	if f.HolderBranch != nil {
-		w.add("((c.holder_branch = ? AND c.handler_id = 0) OR t.to_branch = ?)", *f.HolderBranch, *f.HolderBranch)
+	switch {
+	case f.HolderBranch != nil && f.HandlerID != 0:
+		w.add("(c.handler_id = ? OR t.to_user_id = ? OR (c.holder_branch = ? AND c.handler_id = 0 AND t.id IS NULL) OR (t.to_branch = ? AND t.to_user_id = 0))",
+			f.HandlerID, f.HandlerID, *f.HolderBranch, *f.HolderBranch)
+	case f.HolderBranch != nil:
+		w.add("(c.holder_branch = ? OR t.to_branch = ?)", *f.HolderBranch, *f.HolderBranch)
+	case f.HandlerID != 0:
+		w.add("(c.handler_id = ? OR t.to_user_id = ?)", f.HandlerID, f.HandlerID)
 	}
-	w.addIf(f.HandlerID != 0, "(c.handler_id = ? OR t.to_user_id = ?)", f.HandlerID, f.HandlerID)
 	w.addIf(f.Unfinished || !f.DueBy.IsZero(), "c.status NOT IN ('resolved', 'closed')")
 	w.addIf(!f.DueBy.IsZero(), "c.due_on <= ?", f.DueBy)
 	order := " ORDER BY c.opened_at DESC, c.id DESC"

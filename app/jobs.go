@@ -1,0 +1,218 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/mail"
+	"github.com/huifang/huifang/problem"
+	"github.com/huifang/huifang/store"
+)
+
+// notify stores notifications (once per dedupe key) and mails those that
+// were new to users with an address. Mail failures are logged, not fatal:
+// the notification is in the app either way.
+func (s *Service) notify(ctx context.Context, ns []store.Notification, users map[int64]huifang.User) (int, error) {
+	added, err := s.DB.AddNotifications(ctx, ns)
+	if err != nil {
+		return 0, err
+	}
+	for _, n := range added {
+		u := users[n.UserID]
+		if s.Mail == nil || u.Email == "" {
+			continue
+		}
+		if err := s.Mail.Send(ctx, mail.Message{To: []string{u.Email}, Subject: n.Subject, Text: n.Body}); err != nil {
+			s.Log.Warn("mail notification", "user", u.Login, "err", err)
+		}
+	}
+	return len(added), nil
+}
+
+func byID(us []huifang.User) map[int64]huifang.User {
+	m := make(map[int64]huifang.User, len(us))
+	for _, u := range us {
+		m[u.ID] = u
+	}
+	return m
+}
+
+// Escalate escalates every overdue case not yet escalated: once, to the
+// branch above the holder and to the insurer's managers. Two processes
+// running it at once escalate each case once.
+func (s *Service) Escalate(ctx context.Context) (int, error) {
+	now, today := s.now(), s.today()
+	cases, err := s.DB.OverdueCases(ctx, today, 1000)
+	if err != nil {
+		return 0, err
+	}
+	trees := map[int64]branchTree{}
+	users := map[int64][]huifang.User{}
+	n := 0
+	for i := range cases {
+		c := &cases[i]
+		if trees[c.OrgID] == nil {
+			if trees[c.OrgID], err = s.tree(ctx, c.OrgID); err != nil {
+				return n, err
+			}
+			if users[c.OrgID], err = s.DB.ListUsers(ctx, c.OrgID); err != nil {
+				return n, err
+			}
+		}
+		esc, ok := problem.Escalate(c, trees[c.OrgID], today, now)
+		if !ok {
+			continue
+		}
+		done, err := s.DB.MarkEscalated(ctx, c, store.Event{Kind: esc.Event.Kind, Detail: esc.Event.Detail, At: now, Actor: "system"}, now)
+		if err != nil || !done {
+			if err != nil {
+				return n, err
+			}
+			continue
+		}
+		n++
+		subject := fmt.Sprintf("【问题件超期】%d 号问题件（%s）已超过时限 %s", c.ID, c.Type.ZH(), c.DueOn)
+		body := fmt.Sprintf("保单 %s 的问题件「%s」已于 %s 到期仍未办结，现由 %s 持有。请督促处理。\n%s", c.PolicyNo, c.Type.ZH(), c.DueOn, orCentre(c.HolderBranch), c.Detail)
+		var ns []store.Notification
+		for _, u := range users[c.OrgID] {
+			managers := u.Role == huifang.RoleManager || u.Role == huifang.RoleInsurerAdmin
+			above := esc.ToBranch != "" && u.Role == huifang.RoleHandler && u.BranchCode == esc.ToBranch
+			if managers || above {
+				ns = append(ns, store.Notification{OrgID: c.OrgID, UserID: u.ID, At: now, Kind: "escalation", Subject: subject, Body: body, Dedupe: fmt.Sprintf("escalation:%d", c.ID)})
+			}
+		}
+		if _, err := s.notify(ctx, ns, byID(users[c.OrgID])); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+func orCentre(b string) string {
+	if b == "" {
+		return "回访中心"
+	}
+	return b
+}
+
+// Digest sends each handler and manager today's list of their cases due soon
+// and overdue, in the app and by mail; once per user and day.
+func (s *Service) Digest(ctx context.Context) (int, error) {
+	orgs, err := s.DB.ListOrgs(ctx, 0)
+	if err != nil {
+		return 0, err
+	}
+	today := s.today()
+	sent := 0
+	for _, org := range orgs {
+		if org.Kind != huifang.KindInsurer {
+			continue
+		}
+		users, err := s.DB.ListUsers(ctx, org.ID)
+		if err != nil {
+			return sent, err
+		}
+		var ns []store.Notification
+		for i := range users {
+			u := &users[i]
+			if u.Disabled || (u.Role != huifang.RoleHandler && u.Role != huifang.RoleManager) {
+				continue
+			}
+			views, err := s.Board(ctx, u, BoardFilter{Scope: "mine"})
+			if err != nil {
+				return sent, err
+			}
+			var soon, late []string
+			for _, v := range views {
+				line := fmt.Sprintf("  %d 号 %s 保单 %s，时限 %s，%s", v.Case.ID, v.Case.Type.ZH(), v.Case.PolicyNo, v.Case.DueOn, v.Case.Status.ZH())
+				switch {
+				case v.Overdue:
+					late = append(late, line)
+				case v.DueSoon:
+					soon = append(soon, line)
+				}
+			}
+			if len(soon)+len(late) == 0 {
+				continue
+			}
+			var b strings.Builder
+			fmt.Fprintf(&b, "%s，您好！截至 %s：\n", u.Login, today)
+			if len(late) > 0 {
+				fmt.Fprintf(&b, "\n已超期的问题件 %d 件：\n%s\n", len(late), strings.Join(late, "\n"))
+			}
+			if len(soon) > 0 {
+				fmt.Fprintf(&b, "\n即将到期的问题件 %d 件：\n%s\n", len(soon), strings.Join(soon, "\n"))
+			}
+			subject := fmt.Sprintf("【问题件每日提醒】%s：超期 %d 件，临期 %d 件", today, len(late), len(soon))
+			ns = append(ns, store.Notification{OrgID: org.ID, UserID: u.ID, At: s.now(), Kind: "digest", Subject: subject, Body: b.String(), Dedupe: "digest:" + today.String()})
+		}
+		n, err := s.notify(ctx, ns, byID(users))
+		if err != nil {
+			return sent, err
+		}
+		sent += n
+	}
+	return sent, nil
+}
+
+// Job is a background job: its name and when it runs next after a run.
+type Job struct {
+	Name string
+	Run  func(ctx context.Context) error
+	Next func(now time.Time) time.Time
+}
+
+// Jobs are huifang's background jobs.
+func (s *Service) Jobs() []Job {
+	every := func(d time.Duration) func(time.Time) time.Time {
+		return func(now time.Time) time.Time { return now.Add(d) }
+	}
+	return []Job{
+		{Name: "escalate", Run: func(ctx context.Context) error { _, err := s.Escalate(ctx); return err }, Next: every(10 * time.Minute)},
+		{Name: "digest", Run: func(ctx context.Context) error { _, err := s.Digest(ctx); return err }, Next: s.nextDigest},
+		{Name: "leases", Run: func(ctx context.Context) error { _, err := s.DB.ReleaseExpiredLeases(ctx, s.now()); return err }, Next: every(5 * time.Minute)},
+		{Name: "sessions", Run: func(ctx context.Context) error { _, err := s.DB.DeleteExpiredSessions(ctx, s.now()); return err }, Next: every(time.Hour)},
+	}
+}
+
+// DigestHour is when (Beijing time) the daily digest goes out: before the
+// working day starts.
+const DigestHour = 8
+
+// nextDigest is the next digest hour after now.
+func (s *Service) nextDigest(now time.Time) time.Time {
+	t := now.In(huifang.Shanghai)
+	next := time.Date(t.Year(), t.Month(), t.Day(), DigestHour, 0, 0, 0, huifang.Shanghai)
+	if !next.After(t) {
+		next = next.AddDate(0, 0, 1)
+	}
+	return next.UTC()
+}
+
+// RunJobs runs every due job whose lock this process takes; owner names the
+// process. It returns the names of the jobs it ran.
+func (s *Service) RunJobs(ctx context.Context, owner string) ([]string, error) {
+	var ran []string
+	for _, j := range s.Jobs() {
+		now := s.now()
+		ok, err := s.DB.ClaimJob(ctx, j.Name, owner, now, 10*time.Minute)
+		if err != nil {
+			return ran, err
+		}
+		if !ok {
+			continue
+		}
+		runErr := j.Run(ctx)
+		if runErr != nil {
+			s.Log.Error("background job", "job", j.Name, "err", runErr)
+		}
+		if err := s.DB.FinishJob(ctx, j.Name, owner, s.now(), j.Next(s.now()), runErr); err != nil {
+			return ran, err
+		}
+		ran = append(ran, j.Name)
+	}
+	return ran, nil
+}

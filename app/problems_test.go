@@ -1,0 +1,224 @@
+package app_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/mail"
+	"github.com/huifang/huifang/mail/smtptest"
+	"github.com/huifang/huifang/profile"
+	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/store/storetest"
+)
+
+func (w *world) user(t *testing.T, org, login string, role huifang.Role, branch, email string) *huifang.User {
+	t.Helper()
+	u, err := w.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: org, Login: login, Role: role, BranchCode: branch, Email: email, Password: "secret-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+// signedByAnother takes the next callback and finishes it with item 2
+// ("signed personally") answered no.
+func (w *world) signedByAnother(t *testing.T, op *huifang.User) *huifang.ProblemCase {
+	t.Helper()
+	work, err := w.svc.Next(ctx, op)
+	mustDo(t, func() error { return err })
+	ans := allYes(work.Items)
+	ans[callback.KeySigned] = huifang.AnswerNo
+	done, err := w.svc.Finish(ctx, op, work.Callback.ID, ans)
+	mustDo(t, func() error { return err })
+	cs, err := w.svc.ListProblemCases(ctx, op, store.ProblemFilter{CallbackID: done.ID})
+	mustDo(t, func() error { return err })
+	if len(cs) != 1 || cs[0].Type != huifang.ProblemUnsigned {
+		t.Fatalf("cases %+v", cs)
+	}
+	return &cs[0]
+}
+
+func TestProblemCaseWorkflow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		smtp := smtptest.Start(t)
+		w.svc.Mail = mail.NewSMTP(mail.Config{Addr: smtp.Addr(), From: "huifang@example.com", Timeout: 5 * time.Second})
+		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "mgr@example.com")
+		city := w.user(t, "A", "h-city", huifang.RoleHandler, "860101", "")
+		unit := w.user(t, "A", "h-unit", huifang.RoleHandler, "86010101", "unit@example.com")
+		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
+
+		// Thursday 5 March 2026: the callback finds the documents signed by someone else.
+		c := w.signedByAnother(t, w.op)
+		// Seed bureau: 20 working days where the customer must act (Qingming is after).
+		if c.DueOn != huifang.NewDate(2026, 4, 2) || c.LimitDays != 20 || !c.LimitWorking || c.AgentCode != "A001" {
+			t.Fatalf("case deadline %v (%d working: %v)", c.DueOn, c.LimitDays, c.LimitWorking)
+		}
+		// Transfer to the city branch, which returns it with a reason.
+		_, err := w.svc.Transfer(ctx, mgr, c.ID, app.TransferInput{Branch: "860101"})
+		mustDo(t, func() error { return err })
+		if _, err := w.svc.Act(ctx, city, c.ID, app.ActionInput{Kind: "explained"}); huifang.ErrorCode(err) != huifang.ECONFLICT {
+			t.Fatalf("acting on an unacknowledged transfer: %v", err)
+		}
+		_, err = w.svc.ReturnTransfer(ctx, city, c.ID, "应由营业部处理")
+		mustDo(t, func() error { return err })
+		// Transfer to the unit's handler, with a hop deadline of its own.
+		_, err = w.svc.Transfer(ctx, mgr, c.ID, app.TransferInput{Branch: "86010101", Handler: "h-unit", DueOn: huifang.NewDate(2026, 3, 20)})
+		mustDo(t, func() error { return err })
+		_, err = w.svc.Acknowledge(ctx, unit, c.ID)
+		mustDo(t, func() error { return err })
+		if err := w.svc.Resolve(ctx, unit, c.ID); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("resolving without a re-callback: %v", err)
+		}
+		if _, err := w.svc.Act(ctx, unit, c.ID, app.ActionInput{Kind: "re-signed", Note: "客户本人重新签署"}); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("re-signing without the document: %v", err)
+		}
+		_, err = w.svc.Act(ctx, unit, c.ID, app.ActionInput{Kind: "re-signed", Note: "客户本人重新签署", Evidence: &app.Upload{Name: "回执.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4 signed")}})
+		mustDo(t, func() error { return err })
+		_, err = w.svc.RequestRecallback(ctx, unit, c.ID)
+		mustDo(t, func() error { return err })
+		// The re-callback goes to the operators' pool; it succeeds the next day.
+		w.clk.t = at(6, 10, 0)
+		work, err := w.svc.Next(ctx, w.op)
+		mustDo(t, func() error { return err })
+		if work.Callback.Kind != huifang.KindRecallback || work.Callback.CaseID != c.ID {
+			t.Fatalf("re-callback %+v", work.Callback)
+		}
+		_, err = w.svc.Finish(ctx, w.op, work.Callback.ID, allYes(work.Items))
+		mustDo(t, func() error { return err })
+		v, err := w.svc.Case(ctx, unit, c.ID)
+		mustDo(t, func() error { return err })
+		if v.Case.Status != huifang.ProblemResolved || v.Case.ResolvedAt.IsZero() {
+			t.Fatalf("case after re-callback %+v", v.Case)
+		}
+		var kinds []string
+		evidence := int64(0)
+		for _, e := range v.Events {
+			kinds = append(kinds, e.Kind)
+			if e.EvidenceID != 0 {
+				evidence = e.EvidenceID
+			}
+		}
+		want := "opened transferred returned transferred acknowledged action recallback recallback-result resolved"
+		if strings.Join(kinds, " ") != want || !strings.Contains(v.Events[len(v.Events)-1].Detail, "按时") {
+			t.Fatalf("timeline %v", kinds)
+		}
+		doc, err := w.svc.Evidence(ctx, unit, evidence)
+		if err != nil || string(doc.Data) != "%PDF-1.4 signed" || doc.SHA256 == "" {
+			t.Fatalf("evidence %v %+v", err, doc)
+		}
+		if _, err := w.svc.Evidence(ctx, w.opB, evidence); huifang.ErrorCode(err) != huifang.ENOTFOUND {
+			t.Fatalf("evidence across insurers: %v", err)
+		}
+		if _, err := w.svc.Reopen(ctx, unit, c.ID, "x"); huifang.ErrorCode(err) != huifang.ECONFLICT {
+			t.Fatalf("reopen a resolved case: %v", err)
+		}
+
+		// Another case, opened by hand: 10 working days (complaint), due 20 March.
+		c2, err := w.svc.OpenCase(ctx, mgr, "P1", huifang.ProblemComplaint, "客户来电投诉业务员")
+		mustDo(t, func() error { return err })
+		if c2.DueOn != huifang.NewDate(2026, 3, 20) {
+			t.Fatalf("complaint due %v", c2.DueOn)
+		}
+		_, err = w.svc.Transfer(ctx, mgr, c2.ID, app.TransferInput{Branch: "86010101", Handler: "h-unit"})
+		mustDo(t, func() error { return err })
+		_, err = w.svc.Acknowledge(ctx, unit, c2.ID)
+		mustDo(t, func() error { return err })
+		// Wednesday 18 March: due within 2 working days, on the handler's board.
+		w.clk.t = at(18, 9, 0)
+		board, err := w.svc.Board(ctx, unit, app.BoardFilter{DueSoon: true})
+		mustDo(t, func() error { return err })
+		if len(board) != 1 || board[0].Case.ID != c2.ID {
+			t.Fatalf("due-soon board %+v", board)
+		}
+		// Monday 23 March: overdue; it escalates once, to the city branch and the managers.
+		w.clk.t = at(23, 9, 0)
+		n, err := w.svc.Escalate(ctx)
+		if err != nil || n != 1 {
+			t.Fatalf("escalate: %d %v", n, err)
+		}
+		if n, _ := w.svc.Escalate(ctx); n != 0 {
+			t.Fatalf("escalated twice: %d", n)
+		}
+		for _, u := range []*huifang.User{mgr, city} {
+			ns, _ := db.ListNotifications(ctx, u.OrgID, u.ID, 10)
+			if len(ns) != 1 || ns[0].Kind != "escalation" {
+				t.Fatalf("%s notifications %+v", u.Login, ns)
+			}
+		}
+		if ns, _ := db.ListNotifications(ctx, unit.OrgID, unit.ID, 10); len(ns) != 0 {
+			t.Fatalf("the holder was told of its own escalation: %+v", ns)
+		}
+		// The daily digest: in the app, and by mail to those with an address; once a day.
+		sent, err := w.svc.Digest(ctx)
+		if err != nil || sent != 2 { // the manager and the unit's handler
+			t.Fatalf("digest sent %d: %v", sent, err)
+		}
+		if again, _ := w.svc.Digest(ctx); again != 0 {
+			t.Fatalf("digest sent twice: %d", again)
+		}
+		msgs := smtp.Wait(t, 3, 5*time.Second) // escalation to mgr, digests to mgr and unit
+		var digests int
+		for _, m := range msgs {
+			if strings.Contains(m.Subject(), "每日提醒") {
+				digests++
+				if !strings.Contains(m.Text(), "已超期的问题件 1 件") {
+					t.Fatalf("digest text %q", m.Text())
+				}
+			}
+		}
+		if digests != 2 {
+			t.Fatalf("%d digests mailed of %d messages", digests, len(msgs))
+		}
+	})
+}
+
+func TestNationalBaselineDeadline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindRegulator, Code: "NAT", Name: "全国", Profile: profile.NationalBaseline}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "N", Name: "丁人寿", RegulatorCode: "NAT"}); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []struct {
+			kind importer.Kind
+			body string
+		}{{importer.KindBranches, branchesCSV}, {importer.KindProducts, productsCSV}, {importer.KindAgents, agentsCSV}, {importer.KindOutlets, outletsCSV}} {
+			w.importFile(t, "N", f.kind, f.body)
+		}
+		w.importFile(t, "N", importer.KindPolicies, policyHead+policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
+		op := w.user(t, "N", "n-op", huifang.RoleOperator, "", "")
+		c := w.signedByAnother(t, op)
+		if c.DueOn != huifang.NewDate(2026, 3, 26) || c.LimitDays != 15 {
+			t.Fatalf("national deadline %v (%d)", c.DueOn, c.LimitDays)
+		}
+		// A profile change applies from a later date and leaves this deadline alone.
+		sup := w.user(t, "NAT", "nat-sup", huifang.RoleSupervisor, "", "")
+		r, _, _ := profile.Shipped(profile.NationalBaseline)
+		r.Limits[huifang.ProblemUnsigned] = profile.Limit{Days: 5, Working: true}
+		if _, err := w.svc.ChangeProfile(ctx, sup, app.ProfileInput{From: huifang.NewDate(2026, 3, 5), Rules: r}); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("a change dated today: %v", err)
+		}
+		if _, err := w.svc.ChangeProfile(ctx, sup, app.ProfileInput{From: huifang.NewDate(2026, 3, 10), Rules: r, Note: "缩短时限"}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := w.svc.Case(ctx, op, c.ID)
+		if got.Case.DueOn != huifang.NewDate(2026, 3, 26) {
+			t.Fatalf("deadline moved to %v", got.Case.DueOn)
+		}
+		v, err := w.svc.ProfileFor(ctx, op.OrgID, huifang.NewDate(2026, 3, 10))
+		if err != nil || v.Rules.Limits[huifang.ProblemUnsigned].Days != 5 {
+			t.Fatalf("profile in force on 03-10: %+v %v", v.Rules.Limits[huifang.ProblemUnsigned], err)
+		}
+		if _, err := w.svc.ChangeProfile(ctx, op, app.ProfileInput{From: huifang.NewDate(2026, 3, 10), Rules: r}); huifang.ErrorCode(err) != huifang.EFORBIDDEN {
+			t.Fatalf("an insurer's operator changing the profile: %v", err)
+		}
+	})
+}
