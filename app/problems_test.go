@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -219,6 +220,44 @@ func TestNationalBaselineDeadline(t *testing.T) {
 		}
 		if _, err := w.svc.ChangeProfile(ctx, op, app.ProfileInput{From: huifang.NewDate(2026, 3, 10), Rules: r}); huifang.ErrorCode(err) != huifang.EFORBIDDEN {
 			t.Fatalf("an insurer's operator changing the profile: %v", err)
+		}
+	})
+}
+
+// TestEscalateRace: two processes escalating at the same moment escalate a
+// case once (the job lock aside, the case's own guard holds).
+func TestEscalateRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "")
+		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
+		for i := 0; i < 5; i++ {
+			if _, err := w.svc.OpenCase(ctx, mgr, "P1", huifang.ProblemComplaint, "投诉"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		w.clk.t = at(27, 10, 0)
+		var wg sync.WaitGroup
+		counts := make([]int, 4)
+		for i := range counts {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n, err := w.svc.Escalate(ctx)
+				if err != nil {
+					t.Error(err)
+				}
+				counts[i] = n
+			}()
+		}
+		wg.Wait()
+		total := 0
+		for _, n := range counts {
+			total += n
+		}
+		ns, _ := db.ListNotifications(ctx, mgr.OrgID, mgr.ID, 50)
+		if total != 5 || len(ns) != 5 {
+			t.Fatalf("escalations %v (total %d), notices %d; want 5 and 5", counts, total, len(ns))
 		}
 	})
 }

@@ -24,6 +24,7 @@ func orgAdd(e *env, args []string) error {
 	fs.StringVar(&in.Name, "name", "", "organisation name")
 	fs.StringVar(&in.RegulatorCode, "regulator", "", "for an insurer: the code of its regulator")
 	fs.BoolVar(&in.PreUnderwriting, "pre-underwriting", false, "for an insurer: a callback before underwriting too, for every product")
+	fs.StringVar(&in.Profile, "profile", "", "for a regulator: the rule profile it starts from: seed-bureau (default) or national-baseline")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -57,6 +58,8 @@ func userAdd(e *env, args []string) error {
 	fs.StringVar(&role, "role", "", "admin, supervisor, insurer-admin, manager, operator or handler")
 	fs.StringVar(&pwFile, "password-file", "", "file holding the password (- for standard input)")
 	fs.StringVar(&in.BranchCode, "branch", "", "handlers: the branch they work for")
+	fs.StringVar(&in.Email, "email", "", "address for the daily digest and escalations")
+	fs.StringVar(&in.AgentCode, "agent", "", "when the person is also a sales agent: their agent code (never handles their own sales)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}

@@ -45,6 +45,8 @@ func commands() []command {
 		{"user", "users: user add --org CODE --login LOGIN --role ROLE --password-file FILE", cmdUser},
 		{"token", "API tokens: token add --org CODE --login LOGIN", cmdToken},
 		{"import", "import branches|products|agents|outlets|policies --org CODE FILE", cmdImport},
+		{"calendar", "working-day calendar: calendar load FILE | show YEAR | add --from DATE --workdays N", cmdCalendar},
+		{"jobs", "background jobs: jobs run (serve runs them itself)", cmdJobs},
 		{"export", "export callbacks --org CODE [--format csv|xlsx]", cmdExport},
 		{"bench", "measure import and next-callback performance (see docs/performance.md)", cmdBench},
 		{"version", "print the version", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "huifang", Version); return nil }},
@@ -135,18 +137,27 @@ func envOr(name, def string) string {
 	return def
 }
 
-// parse parses flags and refuses stray arguments beyond want.
+// parse parses flags, before or after the arguments, and refuses stray
+// arguments beyond want.
 func parse(fs *flag.FlagSet, args []string, want int) ([]string, error) {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err.Error()}
 		}
-		return nil, usageError{err.Error()}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
-	if fs.NArg() != want {
-		return nil, usageError{fmt.Sprintf("expected %d argument(s), got %d: %s", want, fs.NArg(), strings.Join(fs.Args(), " "))}
+	if len(pos) != want {
+		return nil, usageError{fmt.Sprintf("expected %d argument(s), got %d: %s", want, len(pos), strings.Join(pos, " "))}
 	}
-	return fs.Args(), nil
+	return pos, nil
 }
 
 // key loads the personal-data key from the key file or HUIFANG_KEY.

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"github.com/huifang/huifang/api"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/web"
 )
 
@@ -32,7 +34,61 @@ func cmdServe(e *env, args []string) error {
 		return err
 	}
 	defer svc.DB.Close()
+	if err := prepare(e, svc); err != nil {
+		return err
+	}
 	return serve(e, svc, addr, secure, nil)
+}
+
+// prepare loads what a serving process needs beyond the database: the
+// working-day calendar, and the mail sender from HUIFANG_SMTP_*.
+func prepare(e *env, svc *app.Service) error {
+	if err := svc.LoadCalendars(e.ctx); err != nil {
+		return err
+	}
+	c, ok, err := mail.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return fmt.Errorf("mail settings: %w", err)
+	}
+	if ok {
+		svc.Mail = mail.NewSMTP(c)
+	}
+	if w := svc.CalendarWarning(); w != "" {
+		svc.Log.Warn(w)
+	}
+	return nil
+}
+
+// jobInterval is how often serve looks for due background jobs
+// (HUIFANG_JOB_INTERVAL, a Go duration; default one minute).
+func jobInterval() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("HUIFANG_JOB_INTERVAL")); err == nil && d > 0 {
+		return d
+	}
+	return time.Minute
+}
+
+// runJobs runs the background jobs until the context ends. Every serving
+// process runs this loop; the database's job locks make each job run once.
+func runJobs(ctx context.Context, svc *app.Service) {
+	host, _ := os.Hostname()
+	b := make([]byte, 4)
+	rand.Read(b)
+	owner := fmt.Sprintf("%s:%d:%x", host, os.Getpid(), b)
+	t := time.NewTicker(jobInterval())
+	defer t.Stop()
+	for {
+		if ran, err := svc.RunJobs(ctx, owner); err != nil && ctx.Err() == nil {
+			svc.Log.Warn("background jobs", "err", err)
+		} else if len(ran) > 0 {
+			svc.Log.Info("background jobs ran", "jobs", ran)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // Handler is huifang's whole HTTP surface: the JSON API under /api/ and the
@@ -64,7 +120,7 @@ func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	go sweepSessions(e.ctx, svc)
+	go runJobs(e.ctx, svc)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -79,22 +135,4 @@ func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string
 	}
 	fmt.Fprintln(e.stdout, "huifang stopped")
 	return nil
-}
-
-// sweepSessions removes expired sessions every hour.
-func sweepSessions(ctx context.Context, svc *app.Service) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		if n, err := svc.DB.DeleteExpiredSessions(ctx, svc.Clock.Now()); err != nil && ctx.Err() == nil {
-			svc.Log.Warn("sweep sessions", "err", err)
-		} else if n > 0 {
-			svc.Log.Info("swept expired sessions", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }

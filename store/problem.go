@@ -94,18 +94,18 @@ func (db *DB) FindProblemCase(ctx context.Context, orgID, id int64) (*huifang.Pr
 
 // ProblemFilter selects problem cases for boards and lists.
 type ProblemFilter struct {
-	Status       huifang.ProblemStatus
-	Type         huifang.ProblemType
-	Channel      huifang.Channel
-	CallbackID   int64
+	Status     huifang.ProblemStatus
+	Type       huifang.ProblemType
+	Channel    huifang.Channel
+	CallbackID int64
 	// A branch's board: every case it holds or that is transferred to it.
 	HolderBranch *string
 	// A handler's board: cases assigned or transferred to them; with
 	// HolderBranch set too, also the branch's cases nobody is assigned yet.
-	HandlerID int64
-	Unfinished   bool
-	DueBy        huifang.Date // unfinished and due on or before this date (due soon, overdue)
-	Limit        int
+	HandlerID  int64
+	Unfinished bool
+	DueBy      huifang.Date // unfinished and due on or before this date (due soon, overdue)
+	Limit      int
 }
 
 // ListProblemCases lists an insurer's problem cases: by deadline for boards,
