@@ -39,10 +39,10 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.route("POST /api/v1/callbacks/{id}/attempts", a.attempt)
 	a.route("POST /api/v1/callbacks/{id}/finish", a.finish)
 	a.route("POST /api/v1/callbacks/{id}/release", a.release)
-	a.route("GET /api/v1/problem-cases", a.listProblems)
 	a.route("POST /api/v1/policies/{no}/reveal-phone", a.revealPhone)
 	a.route("POST /api/v1/import/{kind}", a.importBatch)
 	a.route("GET /api/v1/export/callbacks", a.export)
+	a.routeProblems()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "没有这个接口：" + r.Method + " " + r.URL.Path, Code: huifang.ENOTFOUND})
 	})
@@ -185,19 +185,6 @@ func (a *API) release(w http.ResponseWriter, r *http.Request, u *huifang.User) e
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
-	return nil
-}
-
-func (a *API) listProblems(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
-	f, err := parseProblemFilter(r)
-	if err != nil {
-		return err
-	}
-	ps, err := a.svc.ListProblemCases(r.Context(), u, f)
-	if err != nil {
-		return err
-	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"problem_cases": problemsJSON(ps)})
 	return nil
 }
 

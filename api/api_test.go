@@ -217,6 +217,73 @@ func TestAPI(t *testing.T) {
 		if code, _ := anon.do("GET", "/api/v1/nothing", nil); code != 404 {
 			t.Fatalf("unknown path: %d", code)
 		}
+
+		// The problem-case workflow through the API.
+		for _, u := range []app.UserInput{{OrgCode: "A", Login: "a-mgr", Role: huifang.RoleManager}, {OrgCode: "A", Login: "a-hdl", Role: huifang.RoleHandler, BranchCode: "86010101"}} {
+			u.Password = "secret-password"
+			if _, err := svc.CreateUser(ctx, cli, u); err != nil {
+				t.Fatal(err)
+			}
+			tok, _ := svc.CreateToken(ctx, cli, "A", u.Login)
+			tokens[u.Login] = tok
+		}
+		mgr, hdl := client{t, srv.URL, tokens["a-mgr"]}, client{t, srv.URL, tokens["a-hdl"]}
+		caseID := int64(pcs[0].(map[string]any)["id"].(float64))
+		cpath := "/api/v1/problem-cases/" + itoa(caseID)
+		if code, body := mgr.do("GET", cpath, nil); code != 200 || body["due_on"] != "2026-04-02" || body["limit_days"] != float64(20) {
+			t.Fatalf("case: %d %v", code, body)
+		}
+		if code, _ := opB.do("GET", cpath, nil); code != 404 {
+			t.Fatalf("case across insurers: %d", code)
+		}
+		if code, body := mgr.do("POST", cpath+"/transfer", map[string]any{"branch": "86010101", "handler": "a-hdl"}); code != 200 || body["status"] != "transferring" {
+			t.Fatalf("transfer: %d %v", code, body)
+		}
+		if code, body := hdl.do("POST", cpath+"/actions", map[string]any{"kind": "explained"}); code != 409 {
+			t.Fatalf("act before acknowledging: %d %v", code, body)
+		}
+		if code, _ := hdl.do("POST", cpath+"/acknowledge", nil); code != 200 {
+			t.Fatalf("acknowledge: %d", code)
+		}
+		doc := map[string]any{"name": "receipt.pdf", "content_type": "application/pdf", "data": "JVBERi0xLjQ="}
+		if code, body := hdl.do("POST", cpath+"/actions", map[string]any{"kind": "visit", "note": "上门", "evidence": doc}); code != 200 || body["actions"] != float64(1) {
+			t.Fatalf("visit: %d %v", code, body)
+		}
+		if code, _ := hdl.do("POST", cpath+"/resolve", nil); code != 400 {
+			t.Fatalf("resolve without a re-callback: %d", code)
+		}
+		code, body = hdl.do("POST", cpath+"/recallback", nil)
+		if code != 200 || body["status"] != "recallback" || body["recallback_id"] == float64(0) {
+			t.Fatalf("re-callback: %d %v", code, body)
+		}
+		var evidenceID float64
+		for _, e := range body["timeline"].([]any) {
+			if id := e.(map[string]any)["evidence_id"].(float64); id != 0 {
+				evidenceID = id
+			}
+		}
+		code, file := hdl.do("GET", "/api/v1/evidence/"+itoa(int64(evidenceID)), nil)
+		if raw, _ := file["raw"].(string); code != 200 || raw != "%PDF-1.4" {
+			t.Fatalf("evidence: %d %v", code, file)
+		}
+		if code, _ := opB.do("GET", "/api/v1/evidence/"+itoa(int64(evidenceID)), nil); code != 404 {
+			t.Fatalf("evidence across insurers: %d", code)
+		}
+		if code, body := hdl.do("GET", "/api/v1/problem-cases?scope=mine", nil); code != 200 || len(body["problem_cases"].([]any)) != 1 {
+			t.Fatalf("handler board: %d %v", code, body)
+		}
+		if code, body := mgr.do("GET", "/api/v1/profile", nil); code != 200 || body["in_force"].(map[string]any)["base"] != "seed-bureau" {
+			t.Fatalf("profile: %d %v", code, body)
+		}
+		if code, body := op.do("GET", "/api/v1/calendar/2026", nil); code != 200 || len(body["holidays"].([]any)) != 7 {
+			t.Fatalf("calendar: %d %v", code, body)
+		}
+		if code, _ := admin.do("POST", "/api/v1/calendar", nil); code != 403 {
+			t.Fatalf("an insurer admin loading a calendar: %d", code)
+		}
+		if code, body := mgr.do("POST", "/api/v1/problem-cases", map[string]any{"policy_no": "P2", "type": "complaint", "reason": "投诉"}); code != 201 || body["due_on"] != "2026-03-19" {
+			t.Fatalf("open by hand: %d %v", code, body)
+		}
 	})
 }
 

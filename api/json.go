@@ -1,9 +1,6 @@
 package api
 
 import (
-	"net/http"
-	"strconv"
-
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/store"
@@ -48,20 +45,4 @@ func problemsJSON(ps []huifang.ProblemCase) []map[string]any {
 
 func problemFilterFor(callbackID int64) store.ProblemFilter {
 	return store.ProblemFilter{CallbackID: callbackID}
-}
-
-func parseProblemFilter(r *http.Request) (store.ProblemFilter, error) {
-	q := r.URL.Query()
-	f := store.ProblemFilter{Status: huifang.ProblemStatus(q.Get("status")), Type: huifang.ProblemType(q.Get("type"))}
-	if f.Type != "" && f.Type.ZH() == "" {
-		return f, huifang.Errorf(huifang.EINVALID, "未知的问题件类型 %q", f.Type)
-	}
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return f, huifang.Errorf(huifang.EINVALID, "limit 应为非负整数")
-		}
-		f.Limit = n
-	}
-	return f, nil
 }
