@@ -106,7 +106,10 @@ func Fill(ctx context.Context, svc *app.Service, opts Options) (*Logins, error) 
 	var wg sync.WaitGroup
 	for i, s := range sims {
 		wg.Go(func() {
-			if errs[i] = s.run(ctx, w); errs[i] != nil {
+			if errs[i] = s.run(ctx, w); errs[i] == nil {
+				errs[i] = s.workflow(ctx, users[s.ins.spec.code])
+			}
+			if errs[i] != nil {
 				cancel()
 			}
 		})

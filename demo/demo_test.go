@@ -160,6 +160,8 @@ func TestFill(t *testing.T) {
 			t.Error("no late callback")
 		}
 		types := map[huifang.ProblemType]int{}
+		statuses := map[huifang.ProblemStatus]int{}
+		escalated := 0
 		for _, o := range insurers {
 			ps, err := db.ListProblemCases(ctx, o.ID, store.ProblemFilter{Limit: 5000})
 			if err != nil {
@@ -167,11 +169,20 @@ func TestFill(t *testing.T) {
 			}
 			for _, p := range ps {
 				types[p.Type]++
+				statuses[p.Status]++
+				if !p.EscalatedAt.IsZero() {
+					escalated++
+				}
 			}
 		}
-		t.Logf("problem cases: %v", types)
+		t.Logf("problem cases: %v %v, %d escalated", types, statuses, escalated)
 		if len(types) < 3 {
 			t.Errorf("problem cases of %d types, want at least 3: %v", len(types), types)
+		}
+		for _, st := range []huifang.ProblemStatus{huifang.ProblemOpen, huifang.ProblemTransferring, huifang.ProblemInProgress, huifang.ProblemRecallback} {
+			if statuses[st] == 0 {
+				t.Errorf("no problem case %s: %v", st, statuses)
+			}
 		}
 		overdue := 0
 		for _, o := range insurers {
@@ -245,7 +256,7 @@ func TestFill(t *testing.T) {
 					continue
 				}
 				rows, _, err := svc.ListCallbacks(ctx, op, store.CallbackFilter{PolicyNo: p.No})
-				if err != nil || len(rows) != 1 {
+				if err != nil || len(rows) == 0 { // a re-callback may follow the new-business one
 					t.Fatalf("callback of policy %s: %v (%d rows)", p.No, err, len(rows))
 				}
 				work, err := svc.Callback(ctx, op, rows[0].ID)
