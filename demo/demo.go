@@ -125,6 +125,14 @@ func Fill(ctx context.Context, svc *app.Service, opts Options) (*Logins, error) 
 	if err := errors.Join(errs...); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	// Then, as of now, overdue cases escalate and the morning digest goes out.
+	end := svc.WithClock(fixedClock(now))
+	if _, err := end.Escalate(ctx); err != nil {
+		return nil, fmt.Errorf("demo: escalate: %w", err)
+	}
+	if _, err := end.Digest(ctx); err != nil {
+		return nil, fmt.Errorf("demo: digest: %w", err)
+	}
 	return logins, nil
 }
 

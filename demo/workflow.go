@@ -13,8 +13,7 @@ import (
 // workflow moves the insurer's problem cases along, through the real use
 // cases, so that the demo shows every state: most are handed to the city
 // branch's handler; of those, some wait for acknowledgement, some are being
-// worked, some wait for their re-callback, a few were closed unresolved. Then
-// overdue cases escalate and the morning digest goes out.
+// worked, some wait for their re-callback, a few were closed unresolved.
 func (s *sim) workflow(ctx context.Context, users map[huifang.Role][]*huifang.User) error {
 	if len(users[huifang.RoleManager]) == 0 || len(users[huifang.RoleHandler]) == 0 {
 		return nil
@@ -85,11 +84,7 @@ func (s *sim) workflow(ctx context.Context, users map[huifang.Role][]*huifang.Us
 		}
 	}
 	s.clk.t = s.now
-	if _, err := s.svc.Escalate(ctx); err != nil {
-		return fmt.Errorf("escalate: %w", err)
-	}
-	_, err = s.svc.Digest(ctx)
-	return err
+	return nil
 }
 
 // unitFor is a stable pseudo-random number in [0, 1) for a key.
