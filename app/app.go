@@ -49,6 +49,7 @@ type Service struct {
 	Log   *slog.Logger
 	Mail  mail.Sender // nil: notifications stay in the app
 	cal   *calendars  // shared by copies made with WithClock
+	pc    *profileCache
 }
 
 // New makes a service with the default rules and the system clock.
@@ -56,7 +57,7 @@ func New(db *store.DB, box *pii.Box, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{DB: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log, cal: &calendars{}}
+	return &Service{DB: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log, cal: &calendars{}, pc: &profileCache{reg: map[int64]int64{}, versions: map[int64]cachedVersions{}}}
 }
 
 // WithClock returns a service that tells time by c and shares everything

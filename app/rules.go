@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
@@ -88,16 +90,79 @@ func (s *Service) restDay(d huifang.Date) (bool, error) {
 	return !ok, err
 }
 
+// profileCache keeps what every callback step asks: which regulator an
+// organisation follows (never changes) and its profile versions (kept a
+// minute: a new version takes effect from a later day, and the version in
+// force is chosen by date on every call).
+type profileCache struct {
+	mu       sync.Mutex
+	reg      map[int64]int64
+	versions map[int64]cachedVersions
+}
+
+type cachedVersions struct {
+	at time.Time
+	vs []profile.Version
+}
+
+const profileTTL = time.Minute
+
+func (s *Service) profiles() *profileCache {
+	if s.pc == nil {
+		s.pc = &profileCache{reg: map[int64]int64{}, versions: map[int64]cachedVersions{}}
+	}
+	return s.pc
+}
+
 // regulatorOf returns the regulator whose profile an organisation follows.
 func (s *Service) regulatorOf(ctx context.Context, orgID int64) (int64, error) {
+	pc := s.profiles()
+	pc.mu.Lock()
+	reg, ok := pc.reg[orgID]
+	pc.mu.Unlock()
+	if ok {
+		return reg, nil
+	}
 	org, err := s.DB.FindOrgByID(ctx, orgID)
 	if err != nil {
 		return 0, err
 	}
+	reg = org.RegulatorID
 	if org.Kind == huifang.KindRegulator {
-		return org.ID, nil
+		reg = org.ID
 	}
-	return org.RegulatorID, nil
+	pc.mu.Lock()
+	pc.reg[orgID] = reg
+	pc.mu.Unlock()
+	return reg, nil
+}
+
+// versionsOf returns a regulator's profile versions, cached for a minute.
+func (s *Service) versionsOf(ctx context.Context, reg int64) ([]profile.Version, error) {
+	pc := s.profiles()
+	now := time.Now()
+	pc.mu.Lock()
+	c, ok := pc.versions[reg]
+	pc.mu.Unlock()
+	if ok && now.Sub(c.at) < profileTTL {
+		return c.vs, nil
+	}
+	vs, err := s.DB.ListProfileVersions(ctx, reg)
+	if err != nil {
+		return nil, err
+	}
+	pc.mu.Lock()
+	pc.versions[reg] = cachedVersions{at: now, vs: vs}
+	pc.mu.Unlock()
+	return vs, nil
+}
+
+// forgetVersions drops a regulator's cached versions after a change here.
+func (s *Service) forgetVersions(reg int64) {
+	pc := s.profiles()
+	pc.mu.Lock()
+	delete(pc.versions, reg)
+	pc.mu.Unlock()
 }
 
 // ProfileFor returns the profile version in force for an organisation on a
@@ -108,7 +173,7 @@ func (s *Service) ProfileFor(ctx context.Context, orgID int64, on huifang.Date) 
 		return profile.Version{}, err
 	}
 	if reg != 0 {
-		vs, err := s.DB.ListProfileVersions(ctx, reg)
+		vs, err := s.versionsOf(ctx, reg)
 		if err != nil {
 			return profile.Version{}, err
 		}
@@ -210,6 +275,7 @@ func (s *Service) ChangeProfile(ctx context.Context, u *huifang.User, in Profile
 		base, name = cur.Base, cur.Name
 	}
 	v := &profile.Version{RegulatorID: u.OrgID, Name: name, Base: base, From: in.From, Rules: in.Rules, Note: strings.TrimSpace(in.Note), CreatedAt: s.now(), CreatedBy: u.Login}
+	defer s.forgetVersions(u.OrgID)
 	return v, s.DB.AddProfileVersion(ctx, v)
 }
 
