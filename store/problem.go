@@ -136,7 +136,12 @@ func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f ProblemFilter
 	if limit <= 0 || limit > 5000 {
 		limit = 500
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+caseCols+caseFrom+w.sql()+order+` LIMIT `+itoa(limit)), w.args...)
+	return db.queryCases(ctx, `SELECT `+caseCols+caseFrom+w.sql()+order+` LIMIT `+itoa(limit), w.args...)
+}
+
+// queryCases runs a query of caseCols and scans every case.
+func (db *DB) queryCases(ctx context.Context, query string, args ...any) ([]huifang.ProblemCase, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
 	if err != nil {
 		return nil, err
 	}
@@ -375,20 +380,7 @@ func (db *DB) MarkNotificationsRead(ctx context.Context, orgID, userID int64, no
 // OverdueCases lists, across insurers, unfinished cases past their deadline
 // that were not escalated yet.
 func (db *DB) OverdueCases(ctx context.Context, today huifang.Date, limit int) ([]huifang.ProblemCase, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+caseCols+caseFrom+` WHERE c.status NOT IN ('resolved', 'closed') AND c.due_on < ? AND c.escalated_at = 0 ORDER BY c.due_on, c.id LIMIT `+itoa(limit)), today)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []huifang.ProblemCase
-	for rows.Next() {
-		c, err := scanCase(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *c)
-	}
-	return out, rows.Err()
+	return db.queryCases(ctx, `SELECT `+caseCols+caseFrom+` WHERE c.status NOT IN ('resolved', 'closed') AND c.due_on < ? AND c.escalated_at = 0 ORDER BY c.due_on, c.id LIMIT `+itoa(limit), today)
 }
 
 // MarkEscalated records an escalation once: it returns false when another
