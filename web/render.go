@@ -87,6 +87,12 @@ func funcs(l lang, st *staticFiles) template.FuncMap {
 		"kind":     label("kind"),
 		"phase":    label("phase"),
 		"ckind":    label("callbackkind"),
+		"action":   label("action"),
+		"event":    label("event"),
+		"scope":    label("board.scope"),
+		"orphan":   label("orphan.mode"),
+		"weekday":  label("weekday"),
+		"md":       func(d huifang.Date) string { return d.Time().Format("01-02") },
 		"reason": func(r string) string {
 			if r == "" {
 				return ""
@@ -148,6 +154,8 @@ func termEN(s string) string {
 type navItem struct {
 	Key, Href string
 	Active    bool
+	Count     int  // unread notifications
+	Bell      bool // the notifications' link
 }
 
 // page is what the layout gets; Data is the page's own data.
@@ -160,6 +168,12 @@ type page struct {
 	LangEN string // the current page in English
 	IsEN   bool
 	Data   any
+	// Unread counts the user's unread notifications.
+	Unread int
+	// CalendarWarning tells administrators that next year's working-day
+	// calendar is missing; CalendarLink offers the page that loads it.
+	CalendarWarning string
+	CalendarLink    bool
 }
 
 // render executes a page into a buffer first, so that a template error never
@@ -173,8 +187,14 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, rq *request, sta
 	}
 	p := page{Title: title, Lang: rq.Lang.htmlLang(), User: rq.User, IsEN: rq.Lang == langEN, Data: data,
 		LangZH: withLang(r, langZH), LangEN: withLang(r, langEN)}
-	if rq.User != nil {
-		p.Nav = navFor(rq.User, active)
+	if u := rq.User; u != nil {
+		p.Unread = s.unread(r.Context(), u)
+		p.Nav = navFor(u, active, p.Unread)
+		if seesCalendarWarning(u) && s.svc.CalendarWarning() != "" {
+			year, _ := s.svc.Calendar().MissingNext(s.today())
+			p.CalendarWarning = rq.T.T("calendar.banner", year, year)
+			p.CalendarLink = u.Role == huifang.RoleAdmin && active != "calendar"
+		}
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout.html", p); err != nil {
@@ -187,8 +207,18 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, rq *request, sta
 	w.Write(buf.Bytes())
 }
 
+// seesCalendarWarning reports whether the user is told of a missing
+// working-day calendar: those who load it and those whose deadlines need it.
+func seesCalendarWarning(u *huifang.User) bool {
+	switch u.Role {
+	case huifang.RoleAdmin, huifang.RoleInsurerAdmin, huifang.RoleManager:
+		return true
+	}
+	return false
+}
+
 // navFor lists what the user's role may open.
-func navFor(u *huifang.User, active string) []navItem {
+func navFor(u *huifang.User, active string, unread int) []navItem {
 	items := []navItem{{Key: "overview", Href: "/"}}
 	if u.Can(huifang.PermWorkCallbacks) {
 		items = append(items, navItem{Key: "work", Href: "/work"})
@@ -199,6 +229,11 @@ func navFor(u *huifang.User, active string) []navItem {
 	if u.Can(huifang.PermImport) {
 		items = append(items, navItem{Key: "import", Href: "/import"})
 	}
+	items = append(items, navItem{Key: "profile", Href: "/profile"})
+	if u.Role == huifang.RoleAdmin {
+		items = append(items, navItem{Key: "calendar", Href: "/admin/calendar"})
+	}
+	items = append(items, navItem{Key: "notifications", Href: "/notifications", Count: unread, Bell: true})
 	for i := range items {
 		items[i].Active = items[i].Key == active
 	}

@@ -91,7 +91,17 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /callbacks", s.page(s.callbackList))
 	mux.Handle("GET /callbacks/{id}", s.page(s.callbackShow))
 	mux.Handle("GET /export/callbacks", s.page(s.exportCallbacks))
-	mux.Handle("GET /problems", s.page(s.problemList))
+	mux.Handle("GET /problems", s.page(s.problemBoard))
+	mux.Handle("POST /problems", s.page(s.problemOpen))
+	mux.Handle("GET /problems/{id}", s.page(s.problemShow))
+	mux.Handle("POST /problems/{id}/{verb}", s.page(s.problemVerb))
+	mux.Handle("GET /problems/{id}/evidence/{eid}", s.page(s.problemEvidence))
+
+	mux.Handle("GET /profile", s.page(s.profileShow))
+	mux.Handle("POST /profile", s.page(s.profileChange))
+	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))
+	mux.Handle("POST /admin/calendar/load", s.page(s.calendarLoad))
+	mux.Handle("GET /notifications", s.page(s.notifications))
 
 	mux.Handle("GET /import", s.page(s.importForm))
 	mux.Handle("POST /import", s.page(s.importUpload))

@@ -1,5 +1,6 @@
 // huifang web UI: small progressive enhancements. Every page works without
-// this script; it only adds keyboard answers and live import progress.
+// this script; it only adds keyboard answers, live import progress and
+// small conveniences in the problem-case forms.
 (function () {
   "use strict";
 
@@ -95,10 +96,40 @@
     window.setTimeout(poll, 200);
   }
 
+  // Problem-case action: the new phone number only for "contact details
+  // re-collected"; the document is required where the action needs one.
+  function initAct() {
+    var kind = document.getElementById("act-kind");
+    if (!kind) return;
+    var phone = document.getElementById("act-phone-field");
+    var file = document.getElementById("act-file");
+    function sync() {
+      var opt = kind.options[kind.selectedIndex];
+      phone.classList.toggle("is-hidden", kind.value !== "contact-updated" && !phone.classList.contains("has-error"));
+      file.required = !!(opt && opt.getAttribute("data-evidence"));
+    }
+    kind.addEventListener("change", sync);
+    sync();
+  }
+
+  // Transfer: choosing a handler chooses their branch too.
+  function initTransfer() {
+    var handler = document.getElementById("transfer-handler");
+    var branch = document.getElementById("transfer-branch");
+    if (!handler || !branch) return;
+    handler.addEventListener("change", function () {
+      var opt = handler.options[handler.selectedIndex];
+      var b = opt && opt.getAttribute("data-branch");
+      if (b && branch.querySelector('option[value="' + b + '"]')) branch.value = b;
+    });
+  }
+
   function init() {
     initItems();
     initAttempt();
     initJob();
+    initAct();
+    initTransfer();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);

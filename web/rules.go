@@ -1,0 +1,396 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/profile"
+	"github.com/huifang/huifang/workday"
+)
+
+// limitView is one type's time limit.
+type limitView struct {
+	Type            huifang.ProblemType
+	Days            int
+	Working         bool
+	CustomerMustAct bool
+}
+
+// versionView is a version of the rule profile, with its limits in the
+// order of the types.
+type versionView struct {
+	V      profile.Version
+	State  string // "current", "scheduled" or "past"
+	Limits []limitView
+}
+
+func viewVersion(v profile.Version, state string) versionView {
+	vv := versionView{V: v, State: state}
+	for _, t := range huifang.ProblemTypes {
+		l := v.Rules.Limits[t]
+		vv.Limits = append(vv.Limits, limitView{Type: t, Days: l.Days, Working: l.Working, CustomerMustAct: l.CustomerMustAct})
+	}
+	return vv
+}
+
+// limitField is one type's limit as typed in the form.
+type limitField struct {
+	Type    huifang.ProblemType
+	Days    string
+	Working bool
+	Error   string
+}
+
+// profileForm is the form of a new version, as typed.
+type profileForm struct {
+	From                           string
+	Limits                         []limitField
+	CallStart, CallEnd             string
+	RestDays                       bool
+	DueSoon                        string
+	MinAttempts, MinDays, MinSlots string
+	OrphanMode, NotifyDays         string
+	Note                           string
+	Errors                         map[string]string
+	Error                          string
+}
+
+func formOf(r profile.Rules, from huifang.Date) profileForm {
+	f := profileForm{From: from.String(), CallStart: r.CallStart, CallEnd: r.CallEnd, RestDays: r.RestDays,
+		DueSoon: strconv.Itoa(r.DueSoonWorkdays), MinAttempts: strconv.Itoa(r.MinAttempts), MinDays: strconv.Itoa(r.MinDays),
+		MinSlots: strconv.Itoa(r.MinSlots), OrphanMode: r.OrphanMode, NotifyDays: strconv.Itoa(r.OrphanNotifyDays), Errors: map[string]string{}}
+	for _, t := range huifang.ProblemTypes {
+		l := r.Limits[t]
+		f.Limits = append(f.Limits, limitField{Type: t, Days: strconv.Itoa(l.Days), Working: l.Working})
+	}
+	return f
+}
+
+type profilePage struct {
+	InForce   versionView
+	Default   bool // the organisation follows no regulator: the national baseline
+	Versions  []versionView
+	CanChange bool
+	Form      profileForm
+	Modes     []string
+	Notice    string
+}
+
+func (s *server) profileShow(w http.ResponseWriter, r *http.Request, rq *request) error {
+	notice := ""
+	if from := r.URL.Query().Get("saved"); from != "" {
+		if d, err := huifang.ParseISODate(from); err == nil {
+			notice = rq.T.T("profile.saved", d.String())
+		}
+	}
+	return s.renderProfile(w, r, rq, http.StatusOK, nil, notice)
+}
+
+// renderProfile renders the rules page; form nil means the form prefilled
+// with the rules in force.
+func (s *server) renderProfile(w http.ResponseWriter, r *http.Request, rq *request, status int, form *profileForm, notice string) error {
+	u, today := rq.User, s.today()
+	cur, err := s.svc.ProfileFor(r.Context(), u.OrgID, today)
+	if err != nil {
+		return err
+	}
+	vs, err := s.svc.Profiles(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	p := profilePage{InForce: viewVersion(cur, "current"), Default: len(vs) == 0, CanChange: u.Can(huifang.PermSupervise),
+		Modes: []string{profile.OrphanGate, profile.OrphanNotify}, Notice: notice}
+	sort.SliceStable(vs, func(i, j int) bool {
+		if vs[i].From != vs[j].From {
+			return vs[i].From.After(vs[j].From)
+		}
+		return vs[i].ID > vs[j].ID
+	})
+	for _, v := range vs {
+		state := "past"
+		switch {
+		case v.From.After(today):
+			state = "scheduled"
+		case v.ID == cur.ID:
+			state = "current"
+		}
+		p.Versions = append(p.Versions, viewVersion(v, state))
+	}
+	if form != nil {
+		p.Form = *form
+	} else {
+		p.Form = formOf(cur.Rules, today.AddDays(1))
+	}
+	s.render(w, r, rq, status, "profile", rq.T.T("profile.title"), "profile", p)
+	return nil
+}
+
+// profileChange adds a version of the regulator's profile.
+func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *request) error {
+	u := rq.User
+	if !u.Can(huifang.PermSupervise) {
+		return huifang.Errorf(huifang.EFORBIDDEN, "只有监管机构的监管员可以修改规则")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
+	if err := r.ParseForm(); err != nil {
+		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+	}
+	cur, err := s.svc.ProfileFor(r.Context(), u.OrgID, s.today())
+	if err != nil {
+		return err
+	}
+	pf := r.PostForm
+	f := profileForm{From: strings.TrimSpace(pf.Get("from")), CallStart: strings.TrimSpace(pf.Get("call_start")), CallEnd: strings.TrimSpace(pf.Get("call_end")),
+		RestDays: pf.Get("rest_days") != "", DueSoon: strings.TrimSpace(pf.Get("due_soon")), MinAttempts: strings.TrimSpace(pf.Get("min_attempts")),
+		MinDays: strings.TrimSpace(pf.Get("min_days")), MinSlots: strings.TrimSpace(pf.Get("min_slots")), OrphanMode: pf.Get("orphan_mode"),
+		NotifyDays: strings.TrimSpace(pf.Get("notify_days")), Note: strings.TrimSpace(pf.Get("note")), Errors: map[string]string{}}
+	// The rules start from those in force: what the form does not show is kept.
+	rules := cur.Rules
+	rules.Limits = map[huifang.ProblemType]profile.Limit{}
+	num := func(field, s string) int {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			f.Errors[field] = rq.T.T("form.number")
+		}
+		return n
+	}
+	for _, t := range huifang.ProblemTypes {
+		lf := limitField{Type: t, Days: strings.TrimSpace(pf.Get("days." + string(t))), Working: pf.Get("working."+string(t)) != ""}
+		days, err := strconv.Atoi(lf.Days)
+		if err != nil {
+			f.Errors["limits."+string(t)] = rq.T.T("form.number")
+		}
+		f.Limits = append(f.Limits, lf)
+		rules.Limits[t] = profile.Limit{Days: days, Working: lf.Working, CustomerMustAct: cur.Rules.Limits[t].CustomerMustAct}
+	}
+	rules.CallStart, rules.CallEnd, rules.RestDays = f.CallStart, f.CallEnd, f.RestDays
+	rules.DueSoonWorkdays = num("due_soon_workdays", f.DueSoon)
+	rules.MinAttempts = num("min_attempts", f.MinAttempts)
+	rules.MinDays = num("min_attempts", f.MinDays)
+	rules.MinSlots = num("min_attempts", f.MinSlots)
+	rules.OrphanMode = f.OrphanMode
+	if f.OrphanMode == profile.OrphanNotify {
+		rules.OrphanNotifyDays = num("orphan_notify_days", f.NotifyDays)
+	} else {
+		rules.OrphanNotifyDays = 0
+	}
+	from, err := huifang.ParseISODate(f.From)
+	if err != nil {
+		f.Errors["from"] = rq.T.T("list.baddate")
+	}
+	status := http.StatusBadRequest
+	if len(f.Errors) > 0 {
+		// Say everything at once: what the rules' own check finds too.
+		var ae *huifang.Error
+		if errors.As(rules.Validate(), &ae) {
+			for _, fe := range ae.Fields {
+				if f.Errors[fe.Field] == "" {
+					f.Errors[fe.Field] = fe.Reason
+				}
+			}
+		}
+	} else {
+		_, err := s.svc.ChangeProfile(r.Context(), u, app.ProfileInput{From: from, Rules: rules, Note: f.Note})
+		if err == nil {
+			http.Redirect(w, r, "/profile?saved="+from.String(), http.StatusSeeOther)
+			return nil
+		}
+		var ae *huifang.Error
+		if errors.As(err, &ae) {
+			for _, fe := range ae.Fields {
+				f.Errors[fe.Field] = fe.Reason
+			}
+		}
+		msg, st, err := formError(err)
+		if err != nil {
+			return err
+		}
+		status = st
+		if ae == nil || len(ae.Fields) == 0 {
+			// The app's only check without a field is the effective date.
+			f.Errors["from"] = msg
+		}
+	}
+	for i := range f.Limits {
+		f.Limits[i].Error = f.Errors["limits."+string(f.Limits[i].Type)]
+	}
+	if len(f.Errors) > 0 {
+		f.Error = rq.T.T("form.fix")
+	}
+	return s.renderProfile(w, r, rq, status, &f, "")
+}
+
+// calendarLimit bounds a calendar file: a year is a few hundred lines.
+const calendarLimit = 256 << 10
+
+// dayView is a day of a holiday, with its weekday.
+type dayView struct {
+	Date    huifang.Date
+	Weekday int
+}
+
+// restRange is a run of consecutive rest days.
+type restRange struct {
+	From, To dayView
+	Days     int
+}
+
+type holidayView struct {
+	Name string
+	Rest []restRange
+	Work []dayView
+}
+
+type yearView struct {
+	Year      int
+	Published huifang.Date
+	Source    string
+	Holidays  []holidayView
+	RestDays  int
+	WorkDays  int
+	Open      bool
+}
+
+type calendarPage struct {
+	Years    []yearView
+	CanLoad  bool
+	Body     string
+	Error    string
+	Problems []string
+	Notice   string
+}
+
+func viewYear(y *workday.Year) yearView {
+	v := yearView{Year: y.Year, Published: y.Published, Source: y.Source, RestDays: len(y.Rest), WorkDays: len(y.Work)}
+	day := func(d huifang.Date) dayView { return dayView{Date: d, Weekday: int(d.Weekday())} }
+	hs := y.Holidays()
+	first := func(h workday.Holiday) huifang.Date {
+		if len(h.Rest) > 0 {
+			return h.Rest[0]
+		}
+		return h.Work[0]
+	}
+	sort.SliceStable(hs, func(i, j int) bool { return first(hs[i]).Before(first(hs[j])) })
+	for _, h := range hs {
+		hv := holidayView{Name: h.Name}
+		for _, d := range h.Rest {
+			if n := len(hv.Rest); n > 0 && hv.Rest[n-1].To.Date.AddDays(1) == d {
+				hv.Rest[n-1].To = day(d)
+				hv.Rest[n-1].Days++
+				continue
+			}
+			hv.Rest = append(hv.Rest, restRange{From: day(d), To: day(d), Days: 1})
+		}
+		for _, d := range h.Work {
+			hv.Work = append(hv.Work, day(d))
+		}
+		v.Holidays = append(v.Holidays, hv)
+	}
+	return v
+}
+
+func (s *server) calendarShow(w http.ResponseWriter, r *http.Request, rq *request) error {
+	p := calendarPage{}
+	if y := r.URL.Query().Get("loaded"); y != "" {
+		if n, err := strconv.Atoi(y); err == nil {
+			p.Notice = rq.T.T("calendar.loaded", n)
+		}
+	}
+	s.renderCalendar(w, r, rq, http.StatusOK, p)
+	return nil
+}
+
+func (s *server) renderCalendar(w http.ResponseWriter, r *http.Request, rq *request, status int, p calendarPage) {
+	cal := s.svc.Calendar()
+	years := cal.Years()
+	today := s.today()
+	for i := len(years) - 1; i >= 0; i-- {
+		y, ok := cal.Year(years[i])
+		if !ok {
+			continue
+		}
+		v := viewYear(y)
+		v.Open = y.Year >= today.Year()
+		p.Years = append(p.Years, v)
+	}
+	p.CanLoad = rq.User.Role == huifang.RoleAdmin
+	s.render(w, r, rq, status, "calendar", rq.T.T("calendar.title"), "calendar", p)
+}
+
+// calendarLoad checks and loads a year's calendar, uploaded or pasted.
+func (s *server) calendarLoad(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if rq.User.Role != huifang.RoleAdmin {
+		// The app refuses too; this spares reading the upload.
+		return huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以导入工作日历")
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, calendarLimit+(64<<10))
+	p := calendarPage{}
+	var body string
+	err := r.ParseMultipartForm(calendarLimit + (64 << 10))
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	var mbe *http.MaxBytesError
+	switch {
+	case errors.As(err, &mbe):
+		p.Error = rq.T.T("calendar.toolarge", calendarLimit>>10)
+	case err != nil:
+		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+	default:
+		body = r.PostFormValue("body")
+		if file, _, ferr := r.FormFile("file"); ferr == nil {
+			b, rerr := io.ReadAll(io.LimitReader(file, calendarLimit+1))
+			file.Close()
+			switch {
+			case rerr != nil:
+				return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+			case len(b) > calendarLimit:
+				p.Error = rq.T.T("calendar.toolarge", calendarLimit>>10)
+			case len(b) > 0:
+				body = string(b)
+			}
+		}
+		if p.Error == "" && strings.TrimSpace(body) == "" {
+			p.Error = rq.T.T("calendar.empty")
+		}
+	}
+	status := http.StatusBadRequest
+	if p.Error == "" {
+		y, err := s.svc.LoadCalendarYear(r.Context(), rq.User, body)
+		if err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/admin/calendar?loaded=%d", y.Year), http.StatusSeeOther)
+			return nil
+		}
+		var ae *huifang.Error
+		if errors.As(err, &ae) && len(ae.Fields) > 1 {
+			for _, fe := range ae.Fields {
+				p.Problems = append(p.Problems, fe.Reason)
+			}
+		}
+		msg, st, err := formError(err)
+		if err != nil {
+			return err
+		}
+		status = st
+		p.Error = msg
+		if len(p.Problems) > 0 {
+			p.Error = rq.T.T("calendar.errors", len(p.Problems))
+		}
+	}
+	if utf8.ValidString(body) {
+		p.Body = body
+	}
+	s.renderCalendar(w, r, rq, status, p)
+	return nil
+}
