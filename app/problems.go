@@ -51,9 +51,7 @@ func (s *Service) tree(ctx context.Context, orgID int64) (branchTree, error) {
 	return t, nil
 }
 
-func workflowActor(u *huifang.User) problem.Actor {
-	return problem.Actor{UserID: u.ID, Login: u.Login, Role: u.Role, BranchCode: u.BranchCode, AgentCode: u.AgentCode}
-}
+func workflowActor(u *huifang.User) problem.Actor { return problem.ActorOf(u) }
 
 // CaseView is a problem case with its timeline and flags for the page.
 type CaseView struct {

@@ -88,7 +88,21 @@ func NeedsEvidence(kind string) bool { return kind == ActVisit || kind == ActRes
 
 func refuse(code, format string, args ...any) error { return huifang.Errorf(code, format, args...) }
 
-// holds reports whether the actor may work the case now.
+// Holds reports whether the actor may work the case now: managers every
+// case, a handler the cases assigned to them or, unassigned, to their branch.
+func Holds(c *huifang.ProblemCase, a Actor) bool { return holds(c, a) }
+
+// Receives reports whether the actor may acknowledge or return the case's
+// pending transfer.
+func Receives(c *huifang.ProblemCase, a Actor) bool {
+	return c.Status == huifang.ProblemTransferring && c.Pending != nil && receives(c.Pending, a)
+}
+
+// ActorOf describes a user for the workflow.
+func ActorOf(u *huifang.User) Actor {
+	return Actor{UserID: u.ID, Login: u.Login, Role: u.Role, BranchCode: u.BranchCode, AgentCode: u.AgentCode}
+}
+
 func holds(c *huifang.ProblemCase, a Actor) bool {
 	if a.manages() {
 		return true

@@ -369,38 +369,14 @@ func (c caseCan) Any() bool {
 	return c.Transfer || c.Acknowledge || c.Act || c.Recallback || c.Close || c.Reopen
 }
 
-// holdsCase mirrors the workflow: managers hold every case, a handler the
-// cases assigned to them or, unassigned, to their branch.
+// holdsCase and receivesCase ask the workflow itself, so the forms shown
+// follow the rules the app enforces.
 func holdsCase(c *huifang.ProblemCase, u *huifang.User) bool {
-	if manages(u) {
-		return true
-	}
-	if u.Role != huifang.RoleHandler {
-		return false
-	}
-	if c.HandlerID != 0 {
-		return c.HandlerID == u.ID
-	}
-	return c.HolderBranch != "" && c.HolderBranch == u.BranchCode
+	return problem.Holds(c, problem.ActorOf(u))
 }
 
-// receivesCase reports whether the user may acknowledge or return the
-// pending transfer.
 func receivesCase(c *huifang.ProblemCase, u *huifang.User) bool {
-	t := c.Pending
-	if t == nil || c.Status != huifang.ProblemTransferring {
-		return false
-	}
-	if manages(u) {
-		return true
-	}
-	if u.Role != huifang.RoleHandler {
-		return false
-	}
-	if t.ToUserID != 0 {
-		return t.ToUserID == u.ID
-	}
-	return t.ToBranch == u.BranchCode
+	return problem.Receives(c, problem.ActorOf(u))
 }
 
 func canOn(c *huifang.ProblemCase, u *huifang.User) caseCan {
