@@ -429,3 +429,10 @@ func (db *DB) FinishJob(ctx context.Context, name, owner string, now, next time.
 
 // ErrNoProfile means a regulator has no profile version yet.
 var ErrNoProfile = errors.New("no profile")
+
+// CountUnread counts a user's unread notifications.
+func (db *DB) CountUnread(ctx context.Context, orgID, userID int64) (int, error) {
+	var n int
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM notifications WHERE org_id = ? AND user_id = ? AND read_at = 0`), orgID, userID).Scan(&n)
+	return n, err
+}

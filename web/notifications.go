@@ -48,16 +48,10 @@ func (s *server) notifications(w http.ResponseWriter, r *http.Request, rq *reque
 // unread counts the user's unread notifications for the header; a failure
 // is logged and shows no count.
 func (s *server) unread(ctx context.Context, u *huifang.User) int {
-	ns, err := s.svc.DB.ListNotifications(ctx, u.OrgID, u.ID, notificationLimit)
+	n, err := s.svc.DB.CountUnread(ctx, u.OrgID, u.ID)
 	if err != nil {
 		s.log.Error("web: count notifications", "user", u.Login, "err", err)
 		return 0
-	}
-	n := 0
-	for _, x := range ns {
-		if x.ReadAt.IsZero() {
-			n++
-		}
 	}
 	return n
 }
