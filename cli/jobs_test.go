@@ -26,22 +26,22 @@ func TestCalendarCommands(t *testing.T) {
 		t.Fatalf("calendar add: %d %q", code, out)
 	}
 	// A year with no calendar is refused, never guessed.
-	if code, _, errs := run(t, "calendar", "add", "--from", "2026-12-20", "--workdays", "20"); code != 1 || !strings.Contains(errs, "没有 2027 年的工作日历") {
+	if code, _, errs := run(t, "calendar", "add", "--from", "2027-12-20", "--workdays", "20"); code != 1 || !strings.Contains(errs, "没有 2028 年的工作日历") {
 		t.Fatalf("unknown year: %d %q", code, errs)
 	}
-	bad := write(t, dir, "bad.txt", "year 2027\nrest 2027-02-30 春节\n")
+	bad := write(t, dir, "bad.txt", "year 2028\nrest 2028-02-30 春节\n")
 	if code, _, errs := run(t, "calendar", "load", bad); code != 1 || !strings.Contains(errs, "2") {
 		t.Fatalf("bad file: %d %q", code, errs)
 	}
-	// A test year (not the real 2027 notice): loading it makes 2027 computable.
-	year := write(t, dir, "2027.txt", "year 2027\npublished 2026-11-10\nsource 测试用日历\nrest 2027-01-01 元旦\nrest 2027-02-06 2027-02-12 春节\nwork 2027-02-13 春节\n")
-	if code, out, errs := run(t, "calendar", "load", year); code != 0 || !strings.Contains(out, "2027") {
+	// A made-up year (not a real notice): loading it makes 2028 computable.
+	year := write(t, dir, "2028.txt", "year 2028\nsource 测试用日历\nrest 2028-01-01 元旦\nrest 2028-01-25 2028-01-31 春节\nwork 2028-02-05 春节\n")
+	if code, out, errs := run(t, "calendar", "load", year); code != 0 || !strings.Contains(out, "2028") {
 		t.Fatalf("load: %d %q %q", code, out, errs)
 	}
-	if code, out, errs := run(t, "calendar", "add", "--from", "2026-12-31", "--workdays", "1"); code != 0 || strings.TrimSpace(out) != "2027-01-04" {
+	if code, out, errs := run(t, "calendar", "add", "--from", "2027-12-31", "--workdays", "1"); code != 0 || strings.TrimSpace(out) != "2028-01-03" {
 		t.Fatalf("after load: %d %q %q", code, out, errs)
 	}
-	if code, out, _ := run(t, "calendar", "show", "2027"); code != 0 || !strings.Contains(out, "春节") || !strings.Contains(out, "2027-02-13") {
+	if code, out, _ := run(t, "calendar", "show", "2028"); code != 0 || !strings.Contains(out, "春节") || !strings.Contains(out, "2028-02-05") {
 		t.Fatalf("show: %d %q", code, out)
 	}
 }

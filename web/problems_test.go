@@ -343,31 +343,31 @@ func TestCalendarPage(t *testing.T) {
 	if _, body := op.get("/admin/calendar"); !strings.Contains(body, `id="year-2026"`) || !strings.Contains(body, "国庆节") || strings.Contains(body, `id="calendar-form"`) {
 		t.Fatalf("operator's calendar page:\n%s", body)
 	}
-	good := "year 2027\npublished 2026-11-10\nsource 国务院办公厅关于2027年部分节假日安排的通知\nrest 2027-01-01 2027-01-03 元旦\nwork 2027-01-09 元旦\n"
+	good := "year 2028\npublished 2027-11-10\nsource 国务院办公厅关于2028年部分节假日安排的通知\nrest 2028-01-01 2028-01-03 元旦\nwork 2028-01-09 元旦\n"
 	if res, _ := op.postForm("/admin/calendar/load", url.Values{"body": {good}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("operator loads a calendar: %d", res.StatusCode)
 	}
 	if res, _ := f.login(t, "adm").postForm("/admin/calendar/load", url.Values{"body": {good}}); res.StatusCode != http.StatusForbidden {
 		t.Fatalf("insurer administrator loads a calendar: %d", res.StatusCode)
 	}
-	if f.svc.Calendar().Has(2027) {
+	if f.svc.Calendar().Has(2028) {
 		t.Fatal("a refused load changed the calendar")
 	}
 	root := f.login(t, "root")
-	bad := "year 2027\npublished 2026-11-10\nsource 通知\nrest 2027-01-01 2027-01-03 元旦\nwork 2027-01-04 元旦\nrest 2027-02-30 春节\n"
-	res, body := root.postMultipart("/admin/calendar/load", nil, "file", "2027.txt", "text/plain", []byte(bad))
+	bad := "year 2028\npublished 2027-11-10\nsource 通知\nrest 2028-01-01 2028-01-03 元旦\nwork 2028-01-04 元旦\nrest 2028-02-30 春节\n"
+	res, body := root.postMultipart("/admin/calendar/load", nil, "file", "2028.txt", "text/plain", []byte(bad))
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="calendar-problems"`) || !strings.Contains(body, "第 5 行") ||
-		!strings.Contains(body, "第 6 行") || !strings.Contains(body, "rest 2027-02-30") {
+		!strings.Contains(body, "第 6 行") || !strings.Contains(body, "rest 2028-02-30") {
 		t.Fatalf("bad file: %d\n%s", res.StatusCode, body)
 	}
 	if res, body := root.postForm("/admin/calendar/load", url.Values{"body": {""}}); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "请上传文件或粘贴") {
 		t.Fatalf("empty: %d\n%s", res.StatusCode, body)
 	}
 	res, _ = root.postForm("/admin/calendar/load", url.Values{"body": {good}})
-	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/calendar?loaded=2027" {
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/admin/calendar?loaded=2028" {
 		t.Fatalf("good file: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
-	if _, body := root.get("/admin/calendar?loaded=2027"); !strings.Contains(body, "2027 年的工作日历已导入") || !strings.Contains(body, `id="year-2027"`) {
+	if _, body := root.get("/admin/calendar?loaded=2028"); !strings.Contains(body, "2028 年的工作日历已导入") || !strings.Contains(body, `id="year-2028"`) {
 		t.Fatalf("after loading:\n%s", body)
 	}
 }
@@ -379,7 +379,7 @@ func TestCalendarWarningBanner(t *testing.T) {
 	if _, body := f.login(t, "root").get("/"); strings.Contains(body, "calendar-warning") {
 		t.Fatal("a warning in March")
 	}
-	f.clk.Set(time.Date(2026, 10, 5, 10, 0, 0, 0, huifang.Shanghai))
+	f.clk.Set(time.Date(2027, 10, 5, 10, 0, 0, 0, huifang.Shanghai))
 	for _, tc := range []struct {
 		login, path string
 		warn, link  bool
@@ -392,21 +392,21 @@ func TestCalendarWarningBanner(t *testing.T) {
 		{"h1", "/problems", false, false},
 	} {
 		_, body := f.login(t, tc.login).get(tc.path)
-		if got := strings.Contains(body, `id="calendar-warning"`) && strings.Contains(body, "2027 年的工作日历"); got != tc.warn {
+		if got := strings.Contains(body, `id="calendar-warning"`) && strings.Contains(body, "2028 年的工作日历"); got != tc.warn {
 			t.Errorf("%s %s: warning %v, want %v\n%s", tc.login, tc.path, got, tc.warn, body)
 		}
 		if got := strings.Contains(body, `<a href="/admin/calendar">`); got != tc.link {
 			t.Errorf("%s %s: link %v, want %v", tc.login, tc.path, got, tc.link)
 		}
 	}
-	if _, body := f.login(t, "root").get("/?lang=en"); !strings.Contains(body, "The working-day calendar of 2027 has not been loaded") {
+	if _, body := f.login(t, "root").get("/?lang=en"); !strings.Contains(body, "The working-day calendar of 2028 has not been loaded") {
 		t.Errorf("English warning:\n%s", body)
 	}
-	if _, err := f.svc.LoadCalendarYear(ctx, f.root, "year 2027\npublished 2026-11-10\nsource 通知\nrest 2027-01-01 2027-01-03 元旦\n"); err != nil {
+	if _, err := f.svc.LoadCalendarYear(ctx, f.root, "year 2028\npublished 2027-11-10\nsource 通知\nrest 2028-01-01 2028-01-03 元旦\n"); err != nil {
 		t.Fatal(err)
 	}
 	if _, body := f.login(t, "root").get("/"); strings.Contains(body, "calendar-warning") {
-		t.Error("the warning stays once 2027 is loaded")
+		t.Error("the warning stays once 2028 is loaded")
 	}
 }
 
@@ -519,7 +519,7 @@ func TestProblemPagesRender(t *testing.T) {
 	if _, err := f.svc.CloseCase(ctx, f.mgr, closed.ID, "客户已退保"); err != nil {
 		t.Fatal(err)
 	}
-	f.clk.Set(time.Date(2026, 10, 5, 10, 0, 0, 0, huifang.Shanghai)) // with the calendar warning
+	f.clk.Set(time.Date(2027, 10, 5, 10, 0, 0, 0, huifang.Shanghai)) // with the calendar warning
 	users := map[string]*client{}
 	for _, l := range []string{"h1", "mgr", "op1", "sup", "root", "adm"} {
 		users[l] = f.login(t, l)

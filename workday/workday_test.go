@@ -25,7 +25,7 @@ func day(s string) huifang.Date {
 
 func TestShippedYears(t *testing.T) {
 	got := Shipped().Years()
-	want := []int{2020, 2021, 2022, 2023, 2024, 2025, 2026}
+	want := []int{2020, 2021, 2022, 2023, 2024, 2025, 2026, 2027}
 	if !reflect.DeepEqual(got, want) {
 		t.Fatalf("shipped years = %v, want %v", got, want)
 	}
@@ -176,7 +176,7 @@ func TestAddWorkdays(t *testing.T) {
 }
 
 func TestAddWorkdaysErrors(t *testing.T) {
-	c := Shipped()
+	c := upTo2026()
 	if _, err := c.AddWorkdays(day("2026-03-02"), -1); huifang.ErrorCode(err) != huifang.EINVALID {
 		t.Errorf("n < 0: err = %v, want EINVALID", err)
 	}
@@ -231,7 +231,7 @@ func wantNoCalendar(t *testing.T, err error, year int) {
 }
 
 func TestRefusesUnknownYears(t *testing.T) {
-	c := Shipped()
+	c := upTo2026()
 	for _, d := range []string{"2019-12-31", "2019-06-03", "2028-01-03", "2027-01-04", "2027-06-15"} {
 		_, err := c.IsWorkingDay(day(d))
 		year := day(d).Year()
@@ -251,7 +251,7 @@ func TestRefusesUnknownYears(t *testing.T) {
 }
 
 func TestWorkdaysBetween(t *testing.T) {
-	c := Shipped()
+	c := upTo2026()
 	tests := []struct {
 		a, b string
 		want int
@@ -278,7 +278,7 @@ func TestWorkdaysBetween(t *testing.T) {
 // year, and the result of AddWorkdays is a working day with no working day
 // skipped.
 func TestAddAndBetweenAgree(t *testing.T) {
-	c := Shipped()
+	c := upTo2026()
 	for d := day("2020-01-01"); d.Year() <= 2026; d = d.AddDays(1) {
 		for _, n := range []int{0, 1, 2, 3, 5, 10, 15, 20, 30, 60} {
 			end, err := c.AddWorkdays(d, n)
@@ -341,7 +341,7 @@ func TestDayName(t *testing.T) {
 }
 
 func TestMissingNext(t *testing.T) {
-	c := Shipped()
+	c := upTo2026()
 	tests := []struct {
 		today   string
 		year    int
@@ -390,7 +390,7 @@ work 2027-01-09 元旦
 }
 
 func TestWithAndAcrossTheYearEnd(t *testing.T) {
-	base := Shipped()
+	base := upTo2026()
 	c := base.With(fictional2027(t))
 	if base.Has(2027) {
 		t.Fatal("With changed the calendar it was called on")
@@ -637,7 +637,7 @@ func TestParseYearErrors(t *testing.T) {
 		{"three dates", head + "rest 2026-01-01 2026-01-02 2026-01-03 元旦\n", []string{"第 4 行", "日期太多"}},
 		{"work name without rest", head + "rest 2026-01-01 元旦\nwork 2026-01-04 元旦节\n", []string{"第 5 行", "“元旦节”没有对应的 rest 行"}},
 		{"no rest", head, []string{"没有任何 rest 行"}},
-		{"no header", "rest 2026-01-01 元旦\n", []string{"第 1 行", "应先写 year 行", "缺少 year 行", "缺少 published 行", "缺少 source 行"}},
+		{"no header", "rest 2026-01-01 元旦\n", []string{"第 1 行", "应先写 year 行", "缺少 year 行", "缺少 source 行", "缺少 source 行"}},
 		{"bad year", "year 26\npublished 2025-11-04\nsource x\nrest 2026-01-01 元旦\n", []string{"第 1 行", "年份“26”无效"}},
 		{"two years", head + "year 2027\nrest 2026-01-01 元旦\n", []string{"第 4 行", "year 已在第 1 行写过"}},
 		{"published after the year", "year 2026\npublished 2027-01-02\nsource x\nrest 2026-01-01 元旦\n", []string{"第 2 行", "晚于 2026 年"}},
@@ -707,4 +707,54 @@ func BenchmarkAddWorkdays20(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// upTo2026 is the shipped calendar as it stood before the 2027 notice: the
+// tests of refusing an unpublished year, of the warning from 1 October and
+// of loading a year use it, with hand-counted dates around the 2026 year end.
+func upTo2026() *Calendar {
+	var ys []*Year
+	for _, y := range Shipped().Years() {
+		if y <= 2026 {
+			yy, _ := Shipped().Year(y)
+			ys = append(ys, yy)
+		}
+	}
+	return New(ys...)
+}
+
+// TestShipped2027: the 2027 notice (State Council, November 2026), counted
+// by hand, and the year end 2026 → 2027 now that both are known.
+func TestShipped2027(t *testing.T) {
+	c := Shipped()
+	tests := []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-12-31", 1, "2027-01-04"}, // 1–3 Jan rest
+		{"2026-12-25", 5, "2027-01-04"}, // Mon 28–Thu 31, then Mon 4 Jan
+		{"2027-01-29", 1, "2027-01-31"}, // Sunday 31 January is a make-up working day
+		{"2027-02-04", 1, "2027-02-14"}, // Spring Festival 5–13 Feb; Sunday 14 Feb works
+		{"2027-02-04", 2, "2027-02-15"},
+		{"2027-09-24", 1, "2027-09-26"}, // Sunday 26 Sep works before National Day
+		{"2027-09-30", 1, "2027-10-08"}, // 1–7 Oct rest; Friday 8 Oct works
+		{"2027-10-08", 1, "2027-10-09"}, // and Saturday 9 Oct
+		{"2027-06-08", 1, "2027-06-10"}, // Dragon Boat, Wednesday 9 June
+		{"2027-09-14", 1, "2027-09-16"}, // Mid-Autumn, Wednesday 15 September
+	}
+	for _, tt := range tests {
+		got, err := c.AddWorkdays(day(tt.from), tt.n)
+		if err != nil || got.String() != tt.want {
+			t.Errorf("AddWorkdays(%s, %d) = %s, %v; want %s", tt.from, tt.n, got, err, tt.want)
+		}
+	}
+	if y, m := c.MissingNext(day("2026-11-26")); m {
+		t.Errorf("2027 is shipped, yet MissingNext = %d", y)
+	}
+	if y, m := c.MissingNext(day("2027-10-01")); !m || y != 2028 {
+		t.Errorf("MissingNext(2027-10-01) = %d, %v; want 2028, true", y, m)
+	}
+	_, err := c.AddWorkdays(day("2027-12-31"), 1)
+	wantNoCalendar(t, err, 2028)
 }

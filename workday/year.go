@@ -23,7 +23,7 @@ import (
 // A Year holds only days inside its own year, whichever notice decided them.
 type Year struct {
 	Year      int
-	Published huifang.Date            // the day the notice was published
+	Published huifang.Date            // the day the notice was published; zero when not recorded
 	Source    string                  // the notice's title (and document number when known)
 	Rest      map[huifang.Date]string // rest day → holiday name
 	Work      map[huifang.Date]string // make-up working day (a Saturday or Sunday) → holiday name
@@ -325,9 +325,6 @@ func (p *parser) finish() {
 	if p.yearLine == 0 {
 		p.errf(0, "缺少 year 行，例如 year 2026")
 	}
-	if p.pubLine == 0 {
-		p.errf(0, "缺少 published 行（通知的发布日期），例如 published 2025-11-04")
-	}
 	if p.srcLine == 0 {
 		p.errf(0, "缺少 source 行（通知的标题），例如 source 国务院办公厅关于2026年部分节假日安排的通知")
 	}
@@ -372,9 +369,9 @@ func (y *Year) Validate() error {
 	if y.Year < 1000 || y.Year > 9999 {
 		add("年份 %d 无效", y.Year)
 	}
-	if y.Published.IsZero() {
-		add("缺少通知的发布日期")
-	} else if y.Published.Year() > y.Year {
+	// The publication date is optional: a year may be loaded before its
+	// notice's date is confirmed.
+	if !y.Published.IsZero() && y.Published.Year() > y.Year {
 		add("发布日期 %s 晚于 %d 年", y.Published, y.Year)
 	}
 	if strings.TrimSpace(y.Source) == "" {
@@ -487,7 +484,11 @@ func (y *Year) Format(w io.Writer) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "# %d 年中国大陆工作日历。格式见 docs/calendar.md。\n", y.Year)
-	fmt.Fprintf(&b, "year %d\npublished %s\nsource %s\n", y.Year, y.Published, y.Source)
+	fmt.Fprintf(&b, "year %d\n", y.Year)
+	if !y.Published.IsZero() {
+		fmt.Fprintf(&b, "published %s\n", y.Published)
+	}
+	fmt.Fprintf(&b, "source %s\n", y.Source)
 	for _, h := range y.Holidays() {
 		b.WriteString("\n")
 		type line struct {
