@@ -635,13 +635,10 @@ func (s *server) caseAcknowledge(w http.ResponseWriter, r *http.Request, rq *req
 }
 
 func (s *server) caseReturn(w http.ResponseWriter, r *http.Request, rq *request, id int64, f *caseForms) error {
-	f.ReturnReason = strings.TrimSpace(r.PostFormValue("reason"))
-	if f.ReturnReason == "" {
-		f.Fields["return.reason"] = rq.T.T("case.reason.required")
-		return nil
-	}
-	_, err := s.svc.ReturnTransfer(r.Context(), rq.User, id, f.ReturnReason)
-	return err
+	return withReason(r, rq, f, "return.reason", &f.ReturnReason, func(reason string) error {
+		_, err := s.svc.ReturnTransfer(r.Context(), rq.User, id, reason)
+		return err
+	})
 }
 
 func (s *server) caseAct(w http.ResponseWriter, r *http.Request, rq *request, id int64, f *caseForms) error {
@@ -706,23 +703,28 @@ func (s *server) caseRecallback(w http.ResponseWriter, r *http.Request, rq *requ
 }
 
 func (s *server) caseClose(w http.ResponseWriter, r *http.Request, rq *request, id int64, f *caseForms) error {
-	f.CloseReason = strings.TrimSpace(r.PostFormValue("reason"))
-	if f.CloseReason == "" {
-		f.Fields["close.reason"] = rq.T.T("case.reason.required")
-		return nil
-	}
-	_, err := s.svc.CloseCase(r.Context(), rq.User, id, f.CloseReason)
-	return err
+	return withReason(r, rq, f, "close.reason", &f.CloseReason, func(reason string) error {
+		_, err := s.svc.CloseCase(r.Context(), rq.User, id, reason)
+		return err
+	})
 }
 
 func (s *server) caseReopen(w http.ResponseWriter, r *http.Request, rq *request, id int64, f *caseForms) error {
-	f.ReopenReason = strings.TrimSpace(r.PostFormValue("reason"))
-	if f.ReopenReason == "" {
-		f.Fields["reopen.reason"] = rq.T.T("case.reason.required")
+	return withReason(r, rq, f, "reopen.reason", &f.ReopenReason, func(reason string) error {
+		_, err := s.svc.Reopen(r.Context(), rq.User, id, reason)
+		return err
+	})
+}
+
+// withReason reads a step's required reason into the form (kept if the
+// page comes back) and runs the step, or marks the field when it is empty.
+func withReason(r *http.Request, rq *request, f *caseForms, field string, kept *string, step func(reason string) error) error {
+	*kept = strings.TrimSpace(r.PostFormValue("reason"))
+	if *kept == "" {
+		f.Fields[field] = rq.T.T("case.reason.required")
 		return nil
 	}
-	_, err := s.svc.Reopen(r.Context(), rq.User, id, f.ReopenReason)
-	return err
+	return step(*kept)
 }
 
 // problemEvidence downloads a document of a case's timeline: always as an
