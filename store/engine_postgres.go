@@ -30,5 +30,5 @@ func openPostgres(ctx context.Context, url string) (*DB, error) {
 	lease := stdlib.OpenDB(*cfg)
 	lease.SetMaxOpenConns(16)
 	lease.SetMaxIdleConns(16)
-	return &DB{engine: Postgres, write: db, read: db, lease: lease, dsn: url, rebound: map[string]string{}}, nil
+	return &DB{engine: Postgres, write: db, read: db, lease: lease, rebound: map[string]string{}}, nil
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -105,9 +104,6 @@ var pgChunk = 16384
 // analyzeAfter is how many written policies make a PostgreSQL import refresh
 // the planner's statistics.
 const analyzeAfter = 10000
-
-// ErrStop may be returned by an import's row source to abandon the import.
-var ErrStop = errors.New("import stopped")
 
 // ImportPolicies streams policies into the database in one transaction: it
 // creates new policies, updates changed ones (auditing the old values), leaves

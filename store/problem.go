@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"time"
 
@@ -426,9 +425,6 @@ func (db *DB) FinishJob(ctx context.Context, name, owner string, now, next time.
 		ms64(now), ms64(next), msg, name, owner)
 	return err
 }
-
-// ErrNoProfile means a regulator has no profile version yet.
-var ErrNoProfile = errors.New("no profile")
 
 // CountUnread counts a user's unread notifications.
 func (db *DB) CountUnread(ctx context.Context, orgID, userID int64) (int, error) {

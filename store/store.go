@@ -45,7 +45,6 @@ type DB struct {
 	// crash only returns a callback to the pool, and the flush wait was most
 	// of a claim's latency. Elsewhere it is the write pool.
 	lease *sql.DB
-	dsn   string
 
 	mu      sync.Mutex
 	rebound map[string]string
