@@ -41,10 +41,11 @@ const (
 	RoleManager      Role = "manager"       // insurer's manager: KPIs, statistics
 	RoleOperator     Role = "operator"      // callback-centre operator
 	RoleHandler      Role = "handler"       // branch problem-case handler
+	RoleQA           Role = "qa"            // insurer's quality staff: listen to recordings
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleAdmin, RoleSupervisor, RoleInsurerAdmin, RoleManager, RoleOperator, RoleHandler}
+var Roles = []Role{RoleAdmin, RoleSupervisor, RoleInsurerAdmin, RoleManager, RoleOperator, RoleHandler, RoleQA}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {

@@ -14,15 +14,18 @@ const (
 	PermViewPII        Permission = "pii.view"         // see unmasked phone and ID numbers
 	PermHandleProblems Permission = "problems.handle"  // work problem cases
 	PermSupervise      Permission = "supervise"        // regulator's view over its companies
+	PermRecord         Permission = "recordings.add"   // attach call recordings
+	PermListen         Permission = "recordings.play"  // play call recordings
 )
 
 var rolePerms = map[Role][]Permission{
 	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport},
 	RoleSupervisor:   {PermSupervise, PermViewCallbacks},
-	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport},
-	RoleManager:      {PermViewCallbacks, PermExport, PermHandleProblems},
-	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII},
+	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord},
+	RoleManager:      {PermViewCallbacks, PermExport, PermHandleProblems, PermListen},
+	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord},
 	RoleHandler:      {PermViewCallbacks, PermHandleProblems, PermViewPII},
+	RoleQA:           {PermViewCallbacks, PermListen},
 }
 
 // RoleCan reports whether role r has permission p.

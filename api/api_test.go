@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/api"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/store"
@@ -283,6 +285,80 @@ func TestAPI(t *testing.T) {
 		}
 		if code, body := mgr.do("POST", "/api/v1/problem-cases", map[string]any{"policy_no": "P2", "type": "complaint", "reason": "投诉"}); code != 201 || body["due_on"] != "2026-03-19" {
 			t.Fatalf("open by hand: %d %v", code, body)
+		}
+
+		// A recording pushed by the call-centre system, played by QA of the same insurer only.
+		blobs, err := blob.NewLocal(t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc.Blobs = blobs
+		for _, u := range []app.UserInput{{OrgCode: "A", Login: "a-qa", Role: huifang.RoleQA}, {OrgCode: "B", Login: "b-qa", Role: huifang.RoleQA}} {
+			u.Password = "secret-password"
+			if _, err := svc.CreateUser(ctx, cli, u); err != nil {
+				t.Fatal(err)
+			}
+			tok, _ := svc.CreateToken(ctx, cli, u.OrgCode, u.Login)
+			tokens[u.Login] = tok
+		}
+		qa, qaB := client{t, srv.URL, tokens["a-qa"]}, client{t, srv.URL, tokens["b-qa"]}
+		wav := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([]byte{1, 2, 3, 4}, 1000)...)
+		push := func(c client, body []byte) (int, map[string]any) {
+			req, _ := http.NewRequest("POST", srv.URL+path+"/recordings", bytes.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+c.token)
+			req.Header.Set("Content-Type", "audio/wav")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			out := map[string]any{}
+			json.NewDecoder(res.Body).Decode(&out)
+			return res.StatusCode, out
+		}
+		if code, body := push(op, []byte("this is not audio")); code != 400 {
+			t.Fatalf("non-audio: %d %v", code, body)
+		}
+		if code, _ := push(opB, wav); code != 404 {
+			t.Fatalf("pushed to another insurer's callback: %d", code)
+		}
+		code, rec := push(op, wav)
+		if code != 201 || rec["format"] != "wav" || rec["size"] != float64(len(wav)) || rec["sha256"] == "" || rec["retain_until"] != "" {
+			t.Fatalf("push: %d %v", code, rec) // whole life: kept while the contract runs
+		}
+		rpath := "/api/v1/recordings/" + itoa(int64(rec["id"].(float64)))
+		play := func(c client, rangeHdr string) (*http.Response, []byte) {
+			req, _ := http.NewRequest("GET", srv.URL+rpath, nil)
+			req.Header.Set("Authorization", "Bearer "+c.token)
+			if rangeHdr != "" {
+				req.Header.Set("Range", rangeHdr)
+			}
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res, b
+		}
+		if res, b := play(qa, ""); res.StatusCode != 200 || !bytes.Equal(b, wav) || res.Header.Get("Accept-Ranges") != "bytes" {
+			t.Fatalf("play: %d %d bytes", res.StatusCode, len(b))
+		}
+		if res, b := play(qa, "bytes=12-19"); res.StatusCode != 206 || !bytes.Equal(b, wav[12:20]) || res.Header.Get("Content-Range") != fmt.Sprintf("bytes 12-19/%d", len(wav)) {
+			t.Fatalf("range: %d %q %s", res.StatusCode, b, res.Header.Get("Content-Range"))
+		}
+		if res, _ := play(qa, fmt.Sprintf("bytes=%d-", len(wav)+5)); res.StatusCode != 416 {
+			t.Fatalf("range past the end: %d", res.StatusCode)
+		}
+		if res, _ := play(qaB, ""); res.StatusCode != 404 {
+			t.Fatalf("QA of another insurer: %d", res.StatusCode)
+		}
+		if res, _ := play(hdl, ""); res.StatusCode != 403 {
+			t.Fatalf("a handler playing: %d", res.StatusCode)
+		}
+		plays, _ := db.ListAudit(ctx, 2, store.AuditFilter{Entity: "recording", Action: "play"})
+		if len(plays) != 1 || plays[0].Actor != "a-qa" {
+			t.Fatalf("playback audit %+v", plays)
 		}
 	})
 }

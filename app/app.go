@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/pii"
@@ -48,6 +49,7 @@ type Service struct {
 	Rules Rules
 	Log   *slog.Logger
 	Mail  mail.Sender // nil: notifications stay in the app
+	Blobs blob.Store  // call recordings; nil: recordings are not stored
 	cal   *calendars  // shared by copies made with WithClock
 	pc    *profileCache
 }

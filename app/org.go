@@ -98,7 +98,7 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 		return nil, huifang.Errorf(huifang.EINVALID, "用户名须为 2–64 位字母、数字或 _ . @ -")
 	}
 	if !in.Role.Valid() {
-		return nil, huifang.Errorf(huifang.EINVALID, "未知角色 %q（可用：admin, supervisor, insurer-admin, manager, operator, handler）", in.Role)
+		return nil, huifang.Errorf(huifang.EINVALID, "未知角色 %q（可用：admin, supervisor, insurer-admin, manager, operator, handler, qa）", in.Role)
 	}
 	if in.Role == huifang.RoleAdmin && by.Role != huifang.RoleAdmin {
 		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以创建系统管理员")

@@ -55,7 +55,7 @@ func userAdd(e *env, args []string) error {
 	fs.StringVar(&in.OrgCode, "org", "", "organisation code")
 	fs.StringVar(&in.Login, "login", "", "login name (unique)")
 	fs.StringVar(&in.Name, "name", "", "the person's name")
-	fs.StringVar(&role, "role", "", "admin, supervisor, insurer-admin, manager, operator or handler")
+	fs.StringVar(&role, "role", "", "admin, supervisor, insurer-admin, manager, operator, handler or qa")
 	fs.StringVar(&pwFile, "password-file", "", "file holding the password (- for standard input)")
 	fs.StringVar(&in.BranchCode, "branch", "", "handlers: the branch they work for")
 	fs.StringVar(&in.Email, "email", "", "address for the daily digest and escalations")

@@ -56,6 +56,7 @@ func TestTwoServersEscalateOnce(t *testing.T) {
 	t.Setenv("HUIFANG_KEY_FILE", "")
 	t.Setenv("HUIFANG_JOB_INTERVAL", "50ms")
 	t.Setenv("HUIFANG_SMTP_ADDR", "")
+	t.Setenv("HUIFANG_RECORDINGS_DIR", t.TempDir())
 	if code, _, errs := run(t, "migrate", "--db", url); code != 0 {
 		t.Fatal(errs)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/huifang/huifang/api"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/web"
@@ -53,10 +54,27 @@ func prepare(e *env, svc *app.Service) error {
 	if ok {
 		svc.Mail = mail.NewSMTP(c)
 	}
+	if svc.Blobs, err = recordingStore(); err != nil {
+		return fmt.Errorf("recording storage: %w", err)
+	}
 	if w := svc.CalendarWarning(); w != "" {
 		svc.Log.Warn(w)
 	}
 	return nil
+}
+
+// recordingStore is where call recordings go: S3-compatible storage when
+// HUIFANG_S3_ENDPOINT is set, else a local directory (HUIFANG_RECORDINGS_DIR,
+// default huifang-recordings).
+func recordingStore() (blob.Store, error) {
+	c, ok, err := blob.S3ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return blob.NewS3(c)
+	}
+	return blob.NewLocal(envOr("HUIFANG_RECORDINGS_DIR", "huifang-recordings"))
 }
 
 // jobInterval is how often serve looks for due background jobs

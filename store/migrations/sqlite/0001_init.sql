@@ -273,6 +273,23 @@ CREATE TABLE calendar_years (
     loaded_by TEXT NOT NULL
 );
 
+-- Call recordings: the audio is in the blob store under storage_key.
+CREATE TABLE recordings (
+    id           INTEGER PRIMARY KEY,
+    org_id       INTEGER NOT NULL REFERENCES orgs (id),
+    callback_id  INTEGER NOT NULL REFERENCES callbacks (id),
+    storage_key  TEXT NOT NULL UNIQUE,
+    format       TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    sha256       TEXT NOT NULL,
+    retain_until TEXT, -- NULL: kept while the contract runs (whole life)
+    uploaded_at  INTEGER NOT NULL,
+    uploaded_by  INTEGER NOT NULL,
+    source       TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX recordings_callback ON recordings (org_id, callback_id);
+
 -- Background jobs: one row each; a process runs a job only after taking its
 -- lock, so two servers on one database run each job once.
 CREATE TABLE jobs (

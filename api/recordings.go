@@ -1,0 +1,130 @@
+package api
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/store"
+)
+
+func (a *API) routeRecordings() {
+	a.route("POST /api/v1/callbacks/{id}/recordings", a.addRecording)
+	a.route("GET /api/v1/callbacks/{id}/recordings", a.listRecordings)
+	a.route("GET /api/v1/recordings/{id}", a.playRecording)
+}
+
+func recordingJSON(r *store.Recording) map[string]any {
+	return map[string]any{"id": r.ID, "callback_id": r.CallbackID, "format": r.Format, "content_type": r.ContentType, "size": r.Size,
+		"sha256": r.SHA256, "retain_until": r.RetainUntil, "uploaded_at": r.UploadedAt, "source": r.Source}
+}
+
+// addRecording takes the audio as the request body (a call-centre system
+// pushes it after the call): POST /api/v1/callbacks/{id}/recordings.
+func (a *API) addRecording(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	body := http.MaxBytesReader(w, r.Body, app.MaxRecording+1)
+	rec, err := a.svc.AddRecording(r.Context(), u, id, body, "api")
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusCreated, recordingJSON(rec))
+	return nil
+}
+
+func (a *API) listRecordings(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	rs, err := a.svc.Recordings(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(rs))
+	for i := range rs {
+		out[i] = recordingJSON(&rs[i])
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"recordings": out})
+	return nil
+}
+
+// parseRange reads "bytes=a-b" or "bytes=a-"; other forms are ignored and
+// the whole recording is sent, as HTTP allows.
+func parseRange(h string) (offset, length int64, ok bool) {
+	spec, found := strings.CutPrefix(h, "bytes=")
+	if !found || strings.Contains(spec, ",") {
+		return 0, -1, false
+	}
+	from, to, _ := strings.Cut(spec, "-")
+	a, err := strconv.ParseInt(from, 10, 64)
+	if err != nil || a < 0 {
+		return 0, -1, false
+	}
+	if to == "" {
+		return a, -1, true
+	}
+	b, err := strconv.ParseInt(to, 10, 64)
+	if err != nil || b < a {
+		return 0, -1, false
+	}
+	return a, b - a + 1, true
+}
+
+// playRecording streams a recording, honouring byte ranges so that a
+// browser's player can seek: GET /api/v1/recordings/{id}.
+func (a *API) playRecording(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	offset, length, ranged := parseRange(r.Header.Get("Range"))
+	body, rec, err := a.svc.PlayRecording(r.Context(), u, id, offset, length)
+	if err != nil {
+		if ranged && huifang.ErrorCode(err) == huifang.EINVALID {
+			w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", recSize(a, r, u, id)))
+			httpx.JSON(w, http.StatusRequestedRangeNotSatisfiable, httpx.Body(err))
+			return nil
+		}
+		return err
+	}
+	defer body.Close()
+	h := w.Header()
+	h.Set("Content-Type", rec.ContentType)
+	h.Set("Accept-Ranges", "bytes")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Checksum-Sha256", rec.SHA256)
+	status := http.StatusOK
+	n := rec.Size
+	if ranged {
+		end := rec.Size - 1
+		if length >= 0 && offset+length-1 < end {
+			end = offset + length - 1
+		}
+		n = end - offset + 1
+		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", offset, end, rec.Size))
+		status = http.StatusPartialContent
+	}
+	h.Set("Content-Length", strconv.FormatInt(n, 10))
+	w.WriteHeader(status)
+	if _, err := io.Copy(w, body); err != nil {
+		a.log.Warn("recording stream ended early", "recording", id, "err", err)
+	}
+	return nil
+}
+
+// recSize is a recording's size for a 416 reply, 0 when unknown.
+func recSize(a *API, r *http.Request, u *huifang.User, id int64) int64 {
+	if rec, err := a.svc.DB.FindRecording(r.Context(), u.OrgID, id); err == nil {
+		return rec.Size
+	}
+	return 0
+}

@@ -1,0 +1,154 @@
+package app
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/blob"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/store"
+)
+
+// MaxRecording is the largest recording accepted (a long call in WAV).
+const MaxRecording = 200 << 20
+
+// audioFormats are the recording formats accepted, told by their first bytes.
+var audioFormats = []struct {
+	format, contentType string
+	match               func(b []byte) bool
+}{
+	{"wav", "audio/wav", func(b []byte) bool { return len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WAVE" }},
+	{"amr", "audio/amr", func(b []byte) bool { return bytes.HasPrefix(b, []byte("#!AMR")) }},
+	{"ogg", "audio/ogg", func(b []byte) bool { return bytes.HasPrefix(b, []byte("OggS")) }},
+	{"mp3", "audio/mpeg", func(b []byte) bool {
+		return bytes.HasPrefix(b, []byte("ID3")) || (len(b) >= 2 && b[0] == 0xFF && b[1]&0xE0 == 0xE0)
+	}},
+}
+
+// sniffAudio tells the format of a recording from its first bytes.
+func sniffAudio(head []byte) (format, contentType string, ok bool) {
+	for _, f := range audioFormats {
+		if f.match(head) {
+			return f.format, f.contentType, true
+		}
+	}
+	return "", "", false
+}
+
+// retainUntil is how long a recording is kept (DOMAIN.md §10): 10 years after
+// the contract ends when its term is over one year, 5 years otherwise; a
+// whole-life contract has no end, and its recordings are kept (zero date).
+func retainUntil(p huifang.Policy, prod huifang.Product) huifang.Date {
+	term := callback.EffectiveTerm(p, prod)
+	if term.WholeLife {
+		return huifang.Date{}
+	}
+	start := p.IssuedOn
+	if start.IsZero() {
+		start = p.AppliedOn
+	}
+	end := huifang.NewDate(start.Year()+term.Years, start.Month(), start.Day())
+	years := 5
+	if term.LongerThanOneYear() {
+		years = 10
+	}
+	return huifang.NewDate(end.Year()+years, end.Month(), end.Day())
+}
+
+// AddRecording stores a call's recording (WAV, MP3, AMR or OGG, told by
+// content) with its checksum and retention date. source is "api" or "upload".
+func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID int64, r io.Reader, source string) (*store.Recording, error) {
+	if s.Blobs == nil {
+		return nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
+	}
+	c, err := s.findCallback(ctx, u, huifang.PermRecord, callbackID)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	if err != nil {
+		return nil, err
+	}
+	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(r, 64)
+	head, _ := br.Peek(12)
+	if len(head) == 0 {
+		return nil, huifang.Errorf(huifang.EINVALID, "录音文件是空的")
+	}
+	format, ct, ok := sniffAudio(head)
+	if !ok {
+		return nil, huifang.Errorf(huifang.EINVALID, "不是 WAV、MP3、AMR 或 OGG 格式的录音")
+	}
+	b := make([]byte, 8)
+	rand.Read(b)
+	key := fmt.Sprintf("org-%d/callbacks/%d/%s.%s", c.OrgID, c.ID, hex.EncodeToString(b), format)
+	info, err := s.Blobs.Put(ctx, key, io.LimitReader(br, MaxRecording+1), -1, ct)
+	if err != nil {
+		return nil, fmt.Errorf("store recording: %w", err)
+	}
+	if info.Size > MaxRecording {
+		s.Blobs.Delete(ctx, key)
+		return nil, huifang.Errorf(huifang.EINVALID, "录音超过 %d MB", MaxRecording>>20)
+	}
+	out := &store.Recording{OrgID: c.OrgID, CallbackID: c.ID, Key: key, Format: format, ContentType: ct, Size: info.Size, SHA256: info.SHA256,
+		RetainUntil: retainUntil(rec.Policy, prod), UploadedAt: s.now(), UploadedBy: u.ID, Source: source}
+	if err := s.DB.AddRecording(ctx, out, actor(u)); err != nil {
+		s.Blobs.Delete(ctx, key)
+		return nil, err
+	}
+	return out, nil
+}
+
+// Recordings lists a callback's recordings for roles that may play them.
+func (s *Service) Recordings(ctx context.Context, u *huifang.User, callbackID int64) ([]store.Recording, error) {
+	if err := require(u, huifang.PermListen); err != nil {
+		return nil, err
+	}
+	return s.DB.ListRecordings(ctx, u.OrgID, callbackID)
+}
+
+// PlayRecording opens a recording, or a byte range of it (length < 0: to the
+// end), for a role that may listen, within its organisation. A playback that
+// starts at the beginning is recorded in the audit trail (a player then asks
+// for further ranges of the same playback).
+func (s *Service) PlayRecording(ctx context.Context, u *huifang.User, id, offset, length int64) (io.ReadCloser, *store.Recording, error) {
+	if err := require(u, huifang.PermListen); err != nil {
+		return nil, nil, err
+	}
+	if s.Blobs == nil {
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
+	}
+	rec, err := s.DB.FindRecording(ctx, u.OrgID, id)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "录音 %d 不存在", id)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	if offset < 0 || offset >= rec.Size && rec.Size > 0 {
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "请求的范围超出录音长度")
+	}
+	body, _, err := s.Blobs.GetRange(ctx, rec.Key, offset, length)
+	if errors.Is(err, blob.ErrInvalidRange) {
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "请求的范围超出录音长度")
+	} else if err != nil {
+		return nil, nil, fmt.Errorf("open recording %d: %w", id, err)
+	}
+	if offset == 0 {
+		if err := s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "recording",
+			Key: fmt.Sprint(id), Action: "play", Detail: jsonDetail(map[string]any{"callback": rec.CallbackID})}); err != nil {
+			body.Close()
+			return nil, nil, err
+		}
+	}
+	return body, rec, nil
+}

@@ -1,0 +1,75 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/huifang/huifang"
+)
+
+// Recording is a call recording's record; the audio is in the blob store.
+type Recording struct {
+	ID          int64
+	OrgID       int64
+	CallbackID  int64
+	Key         string
+	Format      string // wav, mp3, amr, ogg
+	ContentType string
+	Size        int64
+	SHA256      string
+	RetainUntil huifang.Date // zero: kept while the contract runs
+	UploadedAt  time.Time
+	UploadedBy  int64
+	Source      string // "api" or "upload"
+}
+
+// AddRecording stores a recording's record, audited.
+func (db *DB) AddRecording(ctx context.Context, r *Recording, a huifang.Actor) error {
+	return db.tx(ctx, func(tx txn) error {
+		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO recordings (org_id, callback_id, storage_key, format, content_type, size, sha256, retain_until, uploaded_at, uploaded_by, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.OrgID, r.CallbackID, r.Key, r.Format, r.ContentType, r.Size, r.SHA256, r.RetainUntil,
+			ms64(r.UploadedAt), r.UploadedBy, r.Source).Scan(&r.ID); err != nil {
+			return fmt.Errorf("add recording: %w", mapErr(err))
+		}
+		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: r.OrgID, At: r.UploadedAt, UserID: a.UserID, Actor: a.Name, Entity: "recording",
+			Key: fmt.Sprint(r.ID), Action: "create", Detail: jsonString(map[string]any{"callback": r.CallbackID, "sha256": r.SHA256, "size": r.Size, "retain_until": r.RetainUntil})})
+	})
+}
+
+const recordingCols = `id, org_id, callback_id, storage_key, format, content_type, size, sha256, retain_until, uploaded_at, uploaded_by, source`
+
+func scanRecording(s scanner) (Recording, error) {
+	var r Recording
+	var at int64
+	err := s.Scan(&r.ID, &r.OrgID, &r.CallbackID, &r.Key, &r.Format, &r.ContentType, &r.Size, &r.SHA256, &r.RetainUntil, &at, &r.UploadedBy, &r.Source)
+	r.UploadedAt = fromMS(at)
+	return r, mapErr(err)
+}
+
+// FindRecording finds a recording of an insurer.
+func (db *DB) FindRecording(ctx context.Context, orgID, id int64) (*Recording, error) {
+	r, err := scanRecording(db.read.QueryRowContext(ctx, db.q(`SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND id = ?`), orgID, id))
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// ListRecordings lists a callback's recordings, oldest first.
+func (db *DB) ListRecordings(ctx context.Context, orgID, callbackID int64) ([]Recording, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND callback_id = ? ORDER BY id`), orgID, callbackID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Recording
+	for rows.Next() {
+		r, err := scanRecording(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
