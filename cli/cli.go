@@ -45,6 +45,7 @@ func commands() []command {
 		{"user", "users: user add --org CODE --login LOGIN --role ROLE --password-file FILE", cmdUser},
 		{"token", "API tokens: token add --org CODE --login LOGIN", cmdToken},
 		{"import", "import branches|products|agents|outlets|policies --org CODE FILE", cmdImport},
+		{"script", "callback scripts: script check FILE | export CODE | list", cmdScript},
 		{"calendar", "working-day calendar: calendar load FILE | show YEAR | add --from DATE --workdays N", cmdCalendar},
 		{"jobs", "background jobs: jobs run (serve runs them itself)", cmdJobs},
 		{"export", "export callbacks --org CODE [--format csv|xlsx]", cmdExport},

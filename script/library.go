@@ -1,0 +1,52 @@
+package script
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+)
+
+// The shipped standard scripts, one file each (docs/scripts.md lists them).
+//
+//go:embed library/*.json
+var libraryFS embed.FS
+
+// Library returns fresh copies of the shipped standard scripts, in the order
+// of their codes. Each validates and can be activated (tests make sure).
+func Library() []*Script {
+	names, err := fs.Glob(libraryFS, "library/*.json")
+	if err != nil {
+		panic(err)
+	}
+	sort.Strings(names)
+	out := make([]*Script, 0, len(names))
+	for _, name := range names {
+		data, err := libraryFS.ReadFile(name)
+		if err != nil {
+			panic(err)
+		}
+		s, err := Parse(bytes.NewReader(data))
+		if err != nil {
+			panic(fmt.Sprintf("script: shipped %s: %v", name, err))
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// Lookup returns the shipped script with the code, or nil.
+func Lookup(code string) *Script {
+	for _, s := range Library() {
+		if s.Code == code {
+			return s
+		}
+	}
+	return nil
+}
+
+// libraryFile returns a shipped file as stored, for tests.
+func libraryFile(code string) ([]byte, error) {
+	return libraryFS.ReadFile("library/" + code + ".json")
+}
