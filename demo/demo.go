@@ -185,6 +185,7 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 			demoUser{org: org, login: c.login + "-op1", name: staff.name(false, ""), role: huifang.RoleOperator},
 			demoUser{org: org, login: c.login + "-op2", name: staff.name(true, ""), role: huifang.RoleOperator},
 			demoUser{org: org, login: c.login + "-handler", name: staff.name(false, ""), role: huifang.RoleHandler, branch: ins.province + "01"},
+			demoUser{org: org, login: c.login + "-qa", name: staff.name(true, ""), role: huifang.RoleQA},
 		)
 	}
 	logins := &Logins{}
