@@ -19,6 +19,7 @@ import (
 	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
@@ -356,6 +357,39 @@ func TestAPI(t *testing.T) {
 		if res, _ := play(hdl, ""); res.StatusCode != 403 {
 			t.Fatalf("a handler playing: %d", res.StatusCode)
 		}
+		// Scripts through the API: import, file, activate; a missing item refuses activation.
+		scriptReq := func(c client, method, p string, body string) (int, map[string]any) {
+			req, _ := http.NewRequest(method, srv.URL+p, strings.NewReader(body))
+			req.Header.Set("Authorization", "Bearer "+c.token)
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			out := map[string]any{}
+			json.NewDecoder(res.Body).Decode(&out)
+			return res.StatusCode, out
+		}
+		var scriptBody bytes.Buffer
+		script.Lookup("life-traditional-agency").Format(&scriptBody)
+		code, sc := scriptReq(admin, "POST", "/api/v1/scripts", scriptBody.String())
+		if code != 201 || sc["status"] != "draft" {
+			t.Fatalf("import script: %d %v", code, sc)
+		}
+		spath := "/api/v1/scripts/" + itoa(int64(sc["id"].(float64)))
+		if code, _ := scriptReq(admin, "POST", spath+"/file", ""); code != 204 {
+			t.Fatalf("file: %d", code)
+		}
+		if code, _ := scriptReq(admin, "POST", spath+"/activate?from=2026-03-06", ""); code != 204 {
+			t.Fatalf("activate: %d", code)
+		}
+		if code, list := scriptReq(op, "GET", "/api/v1/scripts", ""); code != 200 || len(list["scripts"].([]any)) != 1 {
+			t.Fatalf("list scripts: %d %v", code, list)
+		}
+		if code, _ := scriptReq(admin, "POST", "/api/v1/scripts", "{broken"); code != 400 {
+			t.Fatalf("broken script: %d", code)
+		}
+
 		plays, _ := db.ListAudit(ctx, 2, store.AuditFilter{Entity: "recording", Action: "play"})
 		if len(plays) != 1 || plays[0].Actor != "a-qa" {
 			t.Fatalf("playback audit %+v", plays)

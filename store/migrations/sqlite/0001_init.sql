@@ -273,6 +273,28 @@ CREATE TABLE calendar_years (
     loaded_by TEXT NOT NULL
 );
 
+-- Callback scripts: every version kept; draft → filed (with the regulator)
+-- → active from a date → retired.
+CREATE TABLE scripts (
+    id           INTEGER PRIMARY KEY,
+    org_id       INTEGER NOT NULL REFERENCES orgs (id),
+    code         TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    name         TEXT NOT NULL,
+    purpose      TEXT NOT NULL,
+    design       TEXT NOT NULL DEFAULT '',
+    channels     TEXT NOT NULL DEFAULT '', -- comma-separated; empty: any
+    product_code TEXT NOT NULL DEFAULT '', -- a per-product override
+    status       TEXT NOT NULL CHECK (status IN ('draft', 'filed', 'active', 'retired')),
+    active_from  TEXT,
+    body         TEXT NOT NULL,
+    created_at   INTEGER NOT NULL,
+    created_by   TEXT NOT NULL,
+    updated_at   INTEGER NOT NULL,
+    UNIQUE (org_id, code, version)
+);
+CREATE INDEX scripts_org ON scripts (org_id, status);
+
 -- Call recordings: the audio is in the blob store under storage_key.
 CREATE TABLE recordings (
     id           INTEGER PRIMARY KEY,

@@ -1,0 +1,165 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/script"
+	"github.com/huifang/huifang/store"
+)
+
+// ImportScript stores a script file as a new draft version for the user's
+// insurer, optionally as the override for one product.
+func (s *Service) ImportScript(ctx context.Context, u *huifang.User, body, productCode string) (*store.ScriptRecord, error) {
+	if err := require(u, huifang.PermImport); err != nil {
+		return nil, err
+	}
+	sc, err := script.Parse(strings.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	if err := sc.Validate(); err != nil {
+		return nil, err
+	}
+	if productCode = strings.TrimSpace(productCode); productCode != "" {
+		if _, err := s.DB.FindProduct(ctx, u.OrgID, productCode); err != nil {
+			return nil, huifang.Errorf(huifang.EINVALID, "产品 %s 不存在", productCode)
+		}
+	}
+	var canonical bytes.Buffer
+	if err := sc.Format(&canonical); err != nil {
+		return nil, err
+	}
+	r := &store.ScriptRecord{OrgID: u.OrgID, Code: sc.Code, Name: sc.Name, Purpose: string(sc.Purpose), Design: sc.Design, Channels: sc.Channels,
+		ProductCode: productCode, Body: canonical.String(), CreatedAt: s.now(), CreatedBy: u.Login}
+	return r, s.DB.AddScript(ctx, r)
+}
+
+func (s *Service) ownScript(ctx context.Context, u *huifang.User, id int64) (*store.ScriptRecord, *script.Script, error) {
+	if err := require(u, huifang.PermImport); err != nil {
+		return nil, nil, err
+	}
+	r, err := s.DB.FindScript(ctx, u.OrgID, id)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "话术 %d 不存在", id)
+	} else if err != nil {
+		return nil, nil, err
+	}
+	sc, err := script.Parse(strings.NewReader(r.Body))
+	return r, sc, err
+}
+
+func badMove(r *store.ScriptRecord, want string) error {
+	return huifang.Errorf(huifang.ECONFLICT, "话术 %s v%d 目前是「%s」，只有「%s」的话术可以这样操作", r.Code, r.Version, scriptStatusZH[r.Status], scriptStatusZH[want])
+}
+
+var scriptStatusZH = map[string]string{"draft": "草稿", "filed": "已报备", "active": "已启用", "retired": "已停用"}
+
+// FileScript files a draft with the regulator (报备).
+func (s *Service) FileScript(ctx context.Context, u *huifang.User, id int64) error {
+	r, _, err := s.ownScript(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if r.Status != "draft" {
+		return badMove(r, "draft")
+	}
+	return s.DB.MoveScript(ctx, u.OrgID, id, "draft", "filed", huifang.Date{}, actor(u), s.now())
+}
+
+// ActivateScript puts a filed script in force from a date (today or later).
+// It is refused unless the script covers every item its product line needs.
+func (s *Service) ActivateScript(ctx context.Context, u *huifang.User, id int64, from huifang.Date) error {
+	r, sc, err := s.ownScript(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if r.Status != "filed" {
+		return badMove(r, "filed")
+	}
+	if from.IsZero() || from.Before(s.today()) {
+		return huifang.Errorf(huifang.EINVALID, "启用日期须为今天或以后")
+	}
+	if err := sc.CanActivate(); err != nil {
+		return err
+	}
+	return s.DB.MoveScript(ctx, u.OrgID, id, "filed", "active", from, actor(u), s.now())
+}
+
+// RetireScript takes an active script out of use.
+func (s *Service) RetireScript(ctx context.Context, u *huifang.User, id int64) error {
+	r, _, err := s.ownScript(ctx, u, id)
+	if err != nil {
+		return err
+	}
+	if r.Status != "active" {
+		return badMove(r, "active")
+	}
+	return s.DB.MoveScript(ctx, u.OrgID, id, "active", "retired", huifang.Date{}, actor(u), s.now())
+}
+
+// Scripts lists the scripts the user may see: an insurer's own, or, for a
+// regulator's supervisor, every filed and active script of the companies it
+// supervises.
+func (s *Service) Scripts(ctx context.Context, u *huifang.User) ([]store.ScriptRecord, error) {
+	if u != nil && u.Role == huifang.RoleSupervisor {
+		return s.DB.ListScripts(ctx, store.ScriptFilter{RegulatorID: u.OrgID})
+	}
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return nil, err
+	}
+	return s.DB.ListScripts(ctx, store.ScriptFilter{OrgID: u.OrgID})
+}
+
+// SelectScript chooses the script for a policy's callback on a date: the
+// product's own active script, else the active script for its design type and
+// channel, the newest in force; else the shipped standard script. The record
+// is nil for a shipped script (version 0 in the callback's history).
+func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Product, channel huifang.Channel, on huifang.Date) (*script.Script, *store.ScriptRecord, error) {
+	active, err := s.DB.ListScripts(ctx, store.ScriptFilter{OrgID: orgID, Status: "active"})
+	if err != nil {
+		return nil, nil, err
+	}
+	fits := func(r store.ScriptRecord) bool {
+		return r.Purpose == string(script.PurposeNewBusiness) && !r.ActiveFrom.After(on) &&
+			(r.Design == "" || r.Design == prod.Design) && (len(r.Channels) == 0 || slices.Contains(r.Channels, channel))
+	}
+	var best *store.ScriptRecord
+	better := func(r *store.ScriptRecord) bool {
+		if best == nil {
+			return true
+		}
+		if (r.ProductCode != "") != (best.ProductCode != "") {
+			return r.ProductCode != ""
+		}
+		return r.ActiveFrom.After(best.ActiveFrom) || (r.ActiveFrom == best.ActiveFrom && r.Version > best.Version)
+	}
+	for i := range active {
+		r := &active[i]
+		if r.ProductCode != "" && r.ProductCode != prod.Code {
+			continue
+		}
+		if fits(*r) && better(r) {
+			best = r
+		}
+	}
+	if best != nil {
+		sc, err := script.Parse(strings.NewReader(best.Body))
+		return sc, best, err
+	}
+	for _, sc := range script.Library() {
+		if sc.Purpose == script.PurposeNewBusiness && sc.Design == prod.Design && (len(sc.Channels) == 0 || slices.Contains(sc.Channels, channel)) {
+			return sc, nil, nil
+		}
+	}
+	for _, sc := range script.Library() {
+		if sc.Purpose == script.PurposeNewBusiness && sc.Design == huifang.DesignTraditional && slices.Contains(sc.Channels, channel) {
+			return sc, nil, nil
+		}
+	}
+	return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "没有适用于 %s、%s 的回访话术", prod.Design.ZH(), channel.ZH())
+}

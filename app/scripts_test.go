@@ -1,0 +1,122 @@
+package app_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/script"
+	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/store/storetest"
+)
+
+func scriptFile(t *testing.T, code string, edit func(*script.Script)) string {
+	t.Helper()
+	sc := script.Lookup(code)
+	if sc == nil {
+		t.Fatalf("no shipped script %s", code)
+	}
+	if edit != nil {
+		edit(sc)
+	}
+	var b bytes.Buffer
+	if err := sc.Format(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestScriptLifecycle(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
+		adminB := w.user(t, "B", "adm-b", huifang.RoleInsurerAdmin, "", "")
+		today := huifang.NewDate(2026, 3, 5)
+		universal := huifang.Product{Code: "U01", Design: huifang.DesignUniversal}
+
+		// Before any script is active, the shipped standard script is chosen.
+		sc, rec, err := w.svc.SelectScript(ctx, w.admin.OrgID, universal, huifang.ChannelBank, today)
+		if err != nil || rec != nil || sc.Code != "universal-bank" {
+			t.Fatalf("fallback %v %v %v", sc, rec, err)
+		}
+		// The insurer imports its own version; it starts as a draft, invisible to the regulator.
+		r, err := w.svc.ImportScript(ctx, w.admin, scriptFile(t, "universal-bank", func(s *script.Script) { s.Name = "万能险银保回访（本公司版）" }), "")
+		mustDo(t, func() error { return err })
+		if r.Status != "draft" || r.Version != 1 {
+			t.Fatalf("imported %+v", r)
+		}
+		if err := w.svc.ActivateScript(ctx, w.admin, r.ID, today); huifang.ErrorCode(err) != huifang.ECONFLICT {
+			t.Fatalf("activating a draft: %v", err)
+		}
+		if seen, _ := w.svc.Scripts(ctx, sup); len(seen) != 0 {
+			t.Fatalf("the regulator sees a draft: %+v", seen)
+		}
+		mustDo(t, func() error { return w.svc.FileScript(ctx, w.admin, r.ID) })
+		if seen, _ := w.svc.Scripts(ctx, sup); len(seen) != 1 || seen[0].Status != "filed" {
+			t.Fatalf("the regulator's view: %+v", seen)
+		}
+		if other, _ := w.svc.Scripts(ctx, adminB); len(other) != 0 {
+			t.Fatalf("another insurer sees the script: %+v", other)
+		}
+		if err := w.svc.FileScript(ctx, adminB, r.ID); huifang.ErrorCode(err) != huifang.ENOTFOUND {
+			t.Fatalf("another insurer filing it: %v", err)
+		}
+		if err := w.svc.ActivateScript(ctx, w.admin, r.ID, today.AddDays(-1)); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("activating in the past: %v", err)
+		}
+		mustDo(t, func() error { return w.svc.ActivateScript(ctx, w.admin, r.ID, today.AddDays(1)) })
+		// In force from tomorrow: today the shipped script, tomorrow the insurer's.
+		if _, rec, _ := w.svc.SelectScript(ctx, w.admin.OrgID, universal, huifang.ChannelBank, today); rec != nil {
+			t.Fatalf("chosen before its date: %+v", rec)
+		}
+		sc, rec, err = w.svc.SelectScript(ctx, w.admin.OrgID, universal, huifang.ChannelBank, today.AddDays(1))
+		if err != nil || rec == nil || rec.ID != r.ID || sc.Name != "万能险银保回访（本公司版）" {
+			t.Fatalf("selection: %+v %v", rec, err)
+		}
+		// A per-product override wins over the design × channel script.
+		over, err := w.svc.ImportScript(ctx, w.admin, scriptFile(t, "universal-bank", nil), "U01")
+		mustDo(t, func() error { return err })
+		if over.Version != 2 {
+			t.Fatalf("second version numbered %d", over.Version)
+		}
+		mustDo(t, func() error { return w.svc.FileScript(ctx, w.admin, over.ID) })
+		mustDo(t, func() error { return w.svc.ActivateScript(ctx, w.admin, over.ID, today.AddDays(1)) })
+		if _, rec, _ := w.svc.SelectScript(ctx, w.admin.OrgID, universal, huifang.ChannelBank, today.AddDays(2)); rec == nil || rec.ID != over.ID {
+			t.Fatalf("override not chosen: %+v", rec)
+		}
+		// A script missing a mandatory item is stored and filed, but never activated.
+		incomplete, err := w.svc.ImportScript(ctx, w.admin, scriptFile(t, "universal-bank", func(s *script.Script) {
+			var kept []script.Step
+			for _, st := range s.Steps {
+				drop := false
+				for _, it := range st.Covers {
+					drop = drop || it == script.ItemNotDeposit
+				}
+				if !drop {
+					kept = append(kept, st)
+				}
+			}
+			s.Steps = kept
+		}), "")
+		mustDo(t, func() error { return err })
+		mustDo(t, func() error { return w.svc.FileScript(ctx, w.admin, incomplete.ID) })
+		if err := w.svc.ActivateScript(ctx, w.admin, incomplete.ID, today); huifang.ErrorCode(err) != huifang.EINVALID || !strings.Contains(huifang.ErrorMessage(err), "存款") {
+			t.Fatalf("activating an incomplete script: %v", err)
+		}
+		// Retiring brings back the design × channel script.
+		mustDo(t, func() error { return w.svc.RetireScript(ctx, w.admin, over.ID) })
+		if _, rec, _ := w.svc.SelectScript(ctx, w.admin.OrgID, universal, huifang.ChannelBank, today.AddDays(2)); rec == nil || rec.ID != r.ID {
+			t.Fatalf("after retiring the override: %+v", rec)
+		}
+		if _, err := w.svc.ImportScript(ctx, w.op, scriptFile(t, "universal-bank", nil), ""); huifang.ErrorCode(err) != huifang.EFORBIDDEN {
+			t.Fatalf("an operator importing a script: %v", err)
+		}
+		if _, err := w.svc.ImportScript(ctx, w.admin, "{not a script", ""); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("a broken file: %v", err)
+		}
+		if a, _ := db.ListAudit(ctx, w.admin.OrgID, store.AuditFilter{Entity: "script"}); len(a) < 6 {
+			t.Fatalf("script audit: %d entries", len(a))
+		}
+	})
+}
