@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -56,12 +55,7 @@ func parseCallbackFilter(q url.Values) (store.CallbackFilter, listForm, error) {
 		only[k] = v
 	}
 	cf, err := app.ParseCallbackFilter(only)
-	var ae *huifang.Error
-	if errors.As(err, &ae) {
-		for _, fe := range ae.Fields {
-			f.Errors[fe.Field] = fe.Reason
-		}
-	}
+	addFieldErrors(f.Errors, err)
 	return cf, f, err
 }
 

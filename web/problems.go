@@ -581,12 +581,7 @@ func (s *server) problemVerb(w http.ResponseWriter, r *http.Request, rq *request
 		case huifang.ENOTFOUND, huifang.EUNAUTHORIZED:
 			return err
 		}
-		var ae *huifang.Error
-		if errors.As(err, &ae) {
-			for _, fe := range ae.Fields {
-				f.Fields[fe.Field] = fe.Reason
-			}
-		}
+		addFieldErrors(f.Fields, err)
 		var msg string
 		if msg, status, err = formError(err); err != nil {
 			return err

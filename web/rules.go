@@ -203,18 +203,13 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 			http.Redirect(w, r, "/profile?saved="+from.String(), http.StatusSeeOther)
 			return nil
 		}
-		var ae *huifang.Error
-		if errors.As(err, &ae) {
-			for _, fe := range ae.Fields {
-				f.Errors[fe.Field] = fe.Reason
-			}
-		}
+		fields := addFieldErrors(f.Errors, err)
 		msg, st, err := formError(err)
 		if err != nil {
 			return err
 		}
 		status = st
-		if ae == nil || len(ae.Fields) == 0 {
+		if fields == 0 {
 			// The app's only check without a field is the effective date.
 			f.Errors["from"] = msg
 		}

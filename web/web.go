@@ -268,3 +268,16 @@ func (s *server) now() time.Time { return s.svc.Clock.Now() }
 
 // today is the current date in Asia/Shanghai.
 func (s *server) today() huifang.Date { return huifang.DateOf(s.now()) }
+
+// addFieldErrors copies an application error's per-field reasons into a
+// form's error map, so each shows beside its field, and returns how many.
+func addFieldErrors(dst map[string]string, err error) int {
+	var ae *huifang.Error
+	if !errors.As(err, &ae) {
+		return 0
+	}
+	for _, fe := range ae.Fields {
+		dst[fe.Field] = fe.Reason
+	}
+	return len(ae.Fields)
+}

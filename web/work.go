@@ -293,12 +293,7 @@ func (s *server) workFinish(w http.ResponseWriter, r *http.Request, rq *request)
 		return nil
 	}
 	fieldErrs := make(map[string]string)
-	var ae *huifang.Error
-	if errors.As(err, &ae) {
-		for _, f := range ae.Fields {
-			fieldErrs[f.Field] = f.Reason
-		}
-	}
+	addFieldErrors(fieldErrs, err)
 	msg, status, err := formError(err)
 	if err != nil {
 		return err
