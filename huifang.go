@@ -75,13 +75,6 @@ type User struct {
 // Can reports whether the user's role includes perm.
 func (u *User) Can(p Permission) bool { return RoleCan(u.Role, p) }
 
-// Session is a logged-in browser or an API token.
-type Session struct {
-	UserID    int64
-	OrgID     int64
-	ExpiresAt time.Time
-}
-
 // Branch is a node of an insurer's organisation tree.
 type Branch struct {
 	OrgID      int64

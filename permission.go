@@ -5,26 +5,25 @@ type Permission string
 
 // Permissions.
 const (
-	PermManageOrgs     Permission = "orgs.manage"      // create organisations
-	PermManageUsers    Permission = "users.manage"     // create users and tokens in one's organisation
-	PermImport         Permission = "data.import"      // import reference data and policies
-	PermViewCallbacks  Permission = "callbacks.view"   // list callbacks and problem cases
-	PermWorkCallbacks  Permission = "callbacks.work"   // take and finish callbacks
-	PermExport         Permission = "callbacks.export" // export the callback list
-	PermViewPII        Permission = "pii.view"         // see unmasked phone and ID numbers
-	PermHandleProblems Permission = "problems.handle"  // work problem cases
-	PermSupervise      Permission = "supervise"        // regulator's view over its companies
-	PermRecord         Permission = "recordings.add"   // attach call recordings
-	PermListen         Permission = "recordings.play"  // play call recordings
+	PermManageOrgs    Permission = "orgs.manage"      // create organisations
+	PermManageUsers   Permission = "users.manage"     // create users and tokens in one's organisation
+	PermImport        Permission = "data.import"      // import reference data and policies
+	PermViewCallbacks Permission = "callbacks.view"   // list callbacks and problem cases
+	PermWorkCallbacks Permission = "callbacks.work"   // take and finish callbacks
+	PermExport        Permission = "callbacks.export" // export the callback list
+	PermViewPII       Permission = "pii.view"         // see unmasked phone and ID numbers
+	PermSupervise     Permission = "supervise"        // regulator's view over its companies
+	PermRecord        Permission = "recordings.add"   // attach call recordings
+	PermListen        Permission = "recordings.play"  // play call recordings
 )
 
 var rolePerms = map[Role][]Permission{
 	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport},
 	RoleSupervisor:   {PermSupervise, PermViewCallbacks},
 	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord},
-	RoleManager:      {PermViewCallbacks, PermExport, PermHandleProblems, PermListen},
+	RoleManager:      {PermViewCallbacks, PermExport, PermListen},
 	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord},
-	RoleHandler:      {PermViewCallbacks, PermHandleProblems, PermViewPII},
+	RoleHandler:      {PermViewCallbacks, PermViewPII},
 	RoleQA:           {PermViewCallbacks, PermListen},
 }
 
