@@ -27,7 +27,10 @@ type Org struct {
 	// PreUnderwritingCallback turns on the optional callback before underwriting
 	// for every product of this insurer (DOMAIN.md §3).
 	PreUnderwritingCallback bool
-	CreatedAt               time.Time
+	// ServicePhone is an insurer's customer-service number (95xxx), said
+	// at the end of every callback script.
+	ServicePhone string
+	CreatedAt    time.Time
 }
 
 // Role decides what a user may do.
@@ -317,6 +320,28 @@ const (
 	KindRecallback      CallbackKind = "re-callback"      // 问题件整改后的回访确认
 )
 
+// CallbackMethod is how a callback is made (DOMAIN.md §4).
+type CallbackMethod string
+
+// Callback methods.
+const (
+	MethodPhone      CallbackMethod = "phone"      // 电话回访, always recorded
+	MethodElectronic CallbackMethod = "electronic" // 电子化回访: the customer answers through a link
+	MethodLetter     CallbackMethod = "letter"     // 信函回访: counts only with the signed receipt
+	MethodVisit      CallbackMethod = "visit"      // 上门回访: counts only with the signed receipt
+)
+
+// CallbackMethods lists the methods.
+var CallbackMethods = []CallbackMethod{MethodPhone, MethodElectronic, MethodLetter, MethodVisit}
+
+var methodZH = map[CallbackMethod]string{MethodPhone: "电话回访", MethodElectronic: "电子化回访", MethodLetter: "信函回访", MethodVisit: "上门回访"}
+
+// ZH is the method's Chinese name.
+func (m CallbackMethod) ZH() string { return methodZH[m] }
+
+// Valid reports whether m is a known method.
+func (m CallbackMethod) Valid() bool { return methodZH[m] != "" }
+
 // CallbackStatus is where a callback stands in its life.
 type CallbackStatus string
 
@@ -359,8 +384,18 @@ type Callback struct {
 	FinishedBy  int64
 	Answers     map[string]Answer
 	CaseID      int64 // re-callbacks: the problem case they confirm
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	Method      CallbackMethod
+	// The script version the answers were given to: ScriptID is the stored
+	// version, 0 for a shipped standard script.
+	ScriptID      int64
+	ScriptCode    string
+	ScriptVersion int
+	// Evidence is how the answers were collected, as JSON: for an electronic
+	// callback the times, IP address and user agent; for a letter or visit,
+	// the signed receipt.
+	Evidence  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Open reports whether the callback still needs work.

@@ -160,13 +160,11 @@ func (a *API) finish(w http.ResponseWriter, r *http.Request, u *huifang.User) er
 	if err != nil {
 		return err
 	}
-	var b struct {
-		Answers map[string]huifang.Answer `json:"answers"`
-	}
+	var b app.FinishInput
 	if err := httpx.DecodeJSON(w, r, maxBody, &b); err != nil {
 		return err
 	}
-	c, err := a.svc.Finish(r.Context(), u, id, b.Answers)
+	c, err := a.svc.Finish(r.Context(), u, id, b)
 	if err != nil {
 		return err
 	}

@@ -173,10 +173,26 @@ func TestAPI(t *testing.T) {
 		if code, body := op.do("POST", path+"/attempts", map[string]any{"outcome": "answered"}); code != 200 || body["status"] != "open" {
 			t.Fatalf("answered: %d %v", code, body)
 		}
+		// A client answers from the script in the JSON: the first answer no
+		// rule turns into a problem or an end.
+		wsc := work["script"].(map[string]any)
+		if wsc["code"] != "life-traditional-agency" {
+			t.Fatalf("script %v", wsc["code"])
+		}
 		answers := map[string]string{}
-		for _, it := range work["items"].([]any) {
-			m := it.(map[string]any)
-			answers[m["key"].(string)] = m["expect"].(string)
+		for _, x := range wsc["steps"].([]any) {
+			st := x.(map[string]any)
+			if st["kind"] != "question" {
+				continue
+			}
+			options := []string{"yes", "no", "unclear"}
+			if cs, ok := st["choices"].([]any); ok {
+				options = nil
+				for _, c := range cs {
+					options = append(options, c.(string))
+				}
+			}
+			answers[st["id"].(string)] = passingAnswer(st, options)
 		}
 		answers["signed"] = "no" // signed by someone else
 		code, done := op.do("POST", path+"/finish", map[string]any{"answers": answers})
@@ -400,4 +416,30 @@ func TestAPI(t *testing.T) {
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// passingAnswer is the first option no rule of the step (in its JSON form)
+// turns into a problem or an end.
+func passingAnswer(st map[string]any, options []string) string {
+	rules, _ := st["rules"].([]any)
+	for _, o := range options {
+		fine := true
+		for _, x := range rules {
+			r := x.(map[string]any)
+			matched := false
+			for _, w := range r["when"].([]any) {
+				if w == o || w == "other" {
+					matched = true
+				}
+			}
+			if matched {
+				fine = r["problem"] == nil && r["end"] == nil
+				break
+			}
+		}
+		if fine {
+			return o
+		}
+	}
+	return options[0]
 }

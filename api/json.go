@@ -18,20 +18,17 @@ func callbackJSON(c *huifang.Callback) map[string]any {
 		"id": c.ID, "policy_no": c.PolicyNo, "kind": c.Kind, "channel": c.Channel, "branch_code": c.BranchCode,
 		"due_on": c.DueOn, "status": c.Status, "result": c.Result, "reason": c.Reason, "late": c.Late,
 		"attempts": c.Attempts, "next_at": timeOrNil(c.NextAt, c.NextAt), "lease_until": timeOrNil(c.LeaseUntil, c.LeaseUntil),
-		"finished_at": timeOrNil(c.FinishedAt, c.FinishedAt), "answers": c.Answers,
+		"finished_at": timeOrNil(c.FinishedAt, c.FinishedAt), "answers": c.Answers, "method": c.Method,
+		"script": map[string]any{"id": c.ScriptID, "code": c.ScriptCode, "version": c.ScriptVersion},
 	}
 }
 
 func workJSON(w *app.Work) map[string]any {
-	items := make([]map[string]any, len(w.Items))
-	for i, it := range w.Items {
-		items[i] = map[string]any{"key": it.Key, "name": it.Name, "text_zh": it.TextZH, "text_en": it.TextEN, "expect": it.Expect, "national": it.National}
-	}
 	attempts := make([]map[string]any, len(w.Attempts))
 	for i, a := range w.Attempts {
 		attempts[i] = map[string]any{"at": a.At, "outcome": a.Outcome, "note": a.Note, "schedule_at": timeOrNil(a.ScheduleAt, a.ScheduleAt)}
 	}
-	return map[string]any{"callback": callbackJSON(w.Callback), "policy": w.Policy, "items": items, "attempts": attempts, "warnings": w.Warnings}
+	return map[string]any{"callback": callbackJSON(w.Callback), "policy": w.Policy, "script": w.Script, "attempts": attempts, "warnings": w.Warnings}
 }
 
 func problemsJSON(ps []huifang.ProblemCase) []map[string]any {

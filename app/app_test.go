@@ -99,7 +99,7 @@ func setup(t *testing.T, db *store.DB) *world {
 	})
 	for _, code := range []string{"A", "B"} {
 		mustDo(t, func() error {
-			_, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: code, Name: code + "人寿", RegulatorCode: "REG"})
+			_, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: code, Name: code + "人寿", RegulatorCode: "REG", ServicePhone: "95" + "500"})
 			return err
 		})
 		w.importFile(t, code, importer.KindBranches, branchesCSV)
@@ -204,12 +204,19 @@ func (w *world) loadPolicies(t *testing.T, lines ...string) {
 	w.importFile(t, "A", importer.KindPolicies, policyHead+strings.Join(lines, ""))
 }
 
-func allYes(items []callback.Item) map[string]huifang.Answer {
-	a := map[string]huifang.Answer{}
-	for _, it := range items {
-		a[it.Key] = it.Expect
+// passing answers the callback's script as a customer who bought knowingly.
+func passing(w *app.Work) app.FinishInput {
+	return app.FinishInput{Answers: w.Script.Script.Passing(), Script: w.Script.Ref()}
+}
+
+// answering is passing with one step answered otherwise.
+func answering(w *app.Work, step, answer string) app.FinishInput {
+	in := passing(w)
+	if w.Script.Script.Step(step) == nil {
+		panic("no step " + step + " in " + w.Script.Ref())
 	}
-	return a
+	in.Answers[step] = answer
+	return in
 }
 
 func TestWorkbench(t *testing.T) {
@@ -232,12 +239,13 @@ func TestWorkbench(t *testing.T) {
 		if work.Policy.HolderPhone != "138****0002" || !strings.Contains(work.Policy.HolderID, "****") {
 			t.Fatalf("numbers not masked: %+v", work.Policy)
 		}
-		keys := map[string]bool{}
-		for _, it := range work.Items {
-			keys[it.Key] = true
+		if work.Script.Code != "universal-bank" || work.Script.ID != 0 {
+			t.Fatalf("bancassurance universal-life script: %s", work.Script.Ref())
 		}
-		if !keys[callback.KeyNotDeposit] || !keys[callback.KeyUniversal] {
-			t.Fatalf("bancassurance universal items missing: %v", keys)
+		for _, st := range work.Script.Steps {
+			if strings.Contains(st.Text, "【未知") {
+				t.Errorf("step %s: variable not filled: %s", st.ID, st.Text)
+			}
 		}
 		// Two operators never hold the same callback; asking again returns the held one.
 		w2, err := w.svc.Next(ctx, w.op2)
@@ -263,19 +271,20 @@ func TestWorkbench(t *testing.T) {
 		// The customer thinks it was a deposit: completed with problems.
 		_, err = w.svc.RecordAttempt(ctx, w.op, work.Callback.ID, app.AttemptInput{Outcome: huifang.AttemptAnswered})
 		mustDo(t, func() error { return err })
-		ans := allYes(work.Items)
-		ans[callback.KeyNotDeposit] = huifang.AnswerNo
-		done, err := w.svc.Finish(ctx, w.op, work.Callback.ID, ans)
+		done, err := w.svc.Finish(ctx, w.op, work.Callback.ID, answering(work, "not-deposit", "no"))
 		mustDo(t, func() error { return err })
 		if done.Result != huifang.ResultProblems || done.Late {
 			t.Fatalf("result %+v", done)
+		}
+		if done.Method != huifang.MethodPhone || done.ScriptCode != "universal-bank" || done.ScriptVersion != 1 || done.Answers["not-deposit"] != "no" {
+			t.Fatalf("script version and answers not recorded: %+v", done)
 		}
 		ps, _ := w.svc.ListProblemCases(ctx, w.op, store.ProblemFilter{CallbackID: done.ID})
 		if len(ps) != 1 || ps[0].Type != huifang.ProblemUnclearRights {
 			t.Fatalf("problem cases %+v", ps)
 		}
 		// op2's callback: all yes, successful; attempts: exactly one answered.
-		done2, err := w.svc.Finish(ctx, w.op2, w2.Callback.ID, allYes(w2.Items))
+		done2, err := w.svc.Finish(ctx, w.op2, w2.Callback.ID, passing(w2))
 		mustDo(t, func() error { return err })
 		if done2.Result != huifang.ResultSuccessful || done2.Attempts != 1 {
 			t.Fatalf("successful callback %+v", done2)
@@ -354,7 +363,7 @@ func TestRescheduleAndLateAndInvalid(t *testing.T) {
 		if w3.Callback.ID != work.Callback.ID {
 			t.Fatalf("scheduled callback not offered: %+v", w3.Callback)
 		}
-		done, err := w.svc.Finish(ctx, w.op, w3.Callback.ID, allYes(w3.Items))
+		done, err := w.svc.Finish(ctx, w.op, w3.Callback.ID, passing(w3))
 		mustDo(t, func() error { return err })
 		if done.Result != huifang.ResultSuccessful || !done.Late {
 			t.Fatalf("late finish %+v", done)

@@ -11,6 +11,7 @@ import (
 )
 
 var codeRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,32}$`)
+var servicePhoneRE = regexp.MustCompile(`^[0-9][0-9-]{2,19}$`)
 
 // OrgInput is what makes an organisation.
 type OrgInput struct {
@@ -20,6 +21,8 @@ type OrgInput struct {
 	// PreUnderwriting asks for a callback before underwriting too, for every
 	// product of the insurer (DOMAIN.md §3; off by default).
 	PreUnderwriting bool
+	// ServicePhone is an insurer's customer-service number, said in scripts.
+	ServicePhone string
 	// Profile is a regulator's starting rule profile (profile.SeedBureau by default).
 	Profile string
 }
@@ -42,13 +45,17 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 	if in.Kind == huifang.KindRegulator && in.PreUnderwriting {
 		fields = append(fields, huifang.FieldError{Field: "pre_underwriting", Reason: "承保前回访只适用于保险公司"})
 	}
+	if p := strings.TrimSpace(in.ServicePhone); p != "" && !servicePhoneRE.MatchString(p) {
+		fields = append(fields, huifang.FieldError{Field: "service_phone", Reason: "客服电话只能包含数字和 -，3–20 位"})
+	}
 	if in.Kind == huifang.KindRegulator && in.RegulatorCode != "" {
 		fields = append(fields, huifang.FieldError{Field: "regulator", Reason: "监管机构不能隶属于其他监管机构"})
 	}
 	if len(fields) > 0 {
 		return nil, &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Reason, Fields: fields}
 	}
-	o := &huifang.Org{Kind: in.Kind, Code: in.Code, Name: strings.TrimSpace(in.Name), PreUnderwritingCallback: in.PreUnderwriting, CreatedAt: s.now()}
+	o := &huifang.Org{Kind: in.Kind, Code: in.Code, Name: strings.TrimSpace(in.Name), PreUnderwritingCallback: in.PreUnderwriting,
+		ServicePhone: strings.TrimSpace(in.ServicePhone), CreatedAt: s.now()}
 	if in.RegulatorCode != "" {
 		reg, err := s.DB.FindOrgByCode(ctx, in.RegulatorCode)
 		if err != nil {

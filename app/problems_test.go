@@ -8,7 +8,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/mail/smtptest"
@@ -32,9 +31,7 @@ func (w *world) signedByAnother(t *testing.T, op *huifang.User) *huifang.Problem
 	t.Helper()
 	work, err := w.svc.Next(ctx, op)
 	mustDo(t, func() error { return err })
-	ans := allYes(work.Items)
-	ans[callback.KeySigned] = huifang.AnswerNo
-	done, err := w.svc.Finish(ctx, op, work.Callback.ID, ans)
+	done, err := w.svc.Finish(ctx, op, work.Callback.ID, answering(work, "signed", "no"))
 	mustDo(t, func() error { return err })
 	cs, err := w.svc.ListProblemCases(ctx, op, store.ProblemFilter{CallbackID: done.ID})
 	mustDo(t, func() error { return err })
@@ -90,7 +87,7 @@ func TestProblemCaseWorkflow(t *testing.T) {
 		if work.Callback.Kind != huifang.KindRecallback || work.Callback.CaseID != c.ID {
 			t.Fatalf("re-callback %+v", work.Callback)
 		}
-		_, err = w.svc.Finish(ctx, w.op, work.Callback.ID, allYes(work.Items))
+		_, err = w.svc.Finish(ctx, w.op, work.Callback.ID, passing(work))
 		mustDo(t, func() error { return err })
 		v, err := w.svc.Case(ctx, unit, c.ID)
 		mustDo(t, func() error { return err })

@@ -156,6 +156,17 @@ func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Pr
 			return sc, nil, nil
 		}
 	}
+	// Broker, telesales and internet sales: the agency script of the design
+	// (the bank's adds only the deposit warning); then the traditional one.
+	if channel != huifang.ChannelBank {
+		for _, d := range []huifang.DesignType{prod.Design, huifang.DesignTraditional} {
+			for _, sc := range script.Library() {
+				if sc.Purpose == script.PurposeNewBusiness && sc.Design == d && slices.Contains(sc.Channels, huifang.ChannelAgency) {
+					return sc, nil, nil
+				}
+			}
+		}
+	}
 	for _, sc := range script.Library() {
 		if sc.Purpose == script.PurposeNewBusiness && sc.Design == huifang.DesignTraditional && slices.Contains(sc.Channels, channel) {
 			return sc, nil, nil

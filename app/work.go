@@ -40,7 +40,7 @@ type PolicyView struct {
 type Work struct {
 	Callback *huifang.Callback `json:"callback"`
 	Policy   PolicyView        `json:"policy"`
-	Items    []callback.Item   `json:"items"`
+	Script   *CallScript       `json:"script"`
 	Attempts []huifang.Attempt `json:"attempts"`
 	// Warnings are signs of a false phone number (DOMAIN.md §6).
 	Warnings []string `json:"warnings,omitempty"`
@@ -67,7 +67,7 @@ func (s *Service) policyView(ctx context.Context, rec *store.PolicyRecord) (Poli
 		Term: callback.EffectiveTerm(p, prod).String()}, prod, nil
 }
 
-// work loads a callback's policy, items and attempts.
+// work loads a callback's policy, script and attempts.
 func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) {
 	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
@@ -83,7 +83,11 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 			return nil, err
 		}
 	}
-	w := &Work{Callback: c, Policy: view, Items: callback.Items(rec.Policy, prod), Attempts: attempts}
+	cs, err := s.callScript(ctx, c, rec, prod)
+	if err != nil {
+		return nil, err
+	}
+	w := &Work{Callback: c, Policy: view, Script: cs, Attempts: attempts}
 	holders, agents, err := s.DB.CountPhoneHolders(ctx, c.OrgID, rec.HolderPhoneHash)
 	if err != nil {
 		return nil, err
@@ -290,48 +294,6 @@ func (s *Service) finishChange(ctx context.Context, ch *store.CallbackChange, c 
 	ch.Audit.Detail = jsonDetail(map[string]any{"result": res, "reason": reason, "problems": len(problems), "late": ch.Late,
 		"attempt": ch.Attempt != nil && ch.Attempt.Outcome != huifang.AttemptAnswered})
 	return nil
-}
-
-// Finish records the answers to the confirmation items and finishes the
-// callback: successful, completed with problems (one problem case per type),
-// or — when the person was not the policyholder — a wrong-person attempt.
-func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, answers map[string]huifang.Answer) (*huifang.Callback, error) {
-	c, err := s.held(ctx, u, id)
-	if err != nil {
-		return nil, err
-	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
-	if err != nil {
-		return nil, err
-	}
-	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
-	if err != nil {
-		return nil, err
-	}
-	out, err := callback.Evaluate(callback.Items(rec.Policy, prod), answers)
-	if err != nil {
-		return nil, err
-	}
-	if out.WrongPerson() {
-		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptWrongPerson, Note: "接听人不是投保人本人"})
-	}
-	now := s.now()
-	ch := store.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Answers: answers, Audit: huifang.AuditEntry{Actor: u.Login}}
-	// The answered attempt was recorded when the operator said the call
-	// connected; record one now if the operator went straight to the answers.
-	answered := false
-	if as, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID); err == nil && len(as) > 0 && as[len(as)-1].Outcome == huifang.AttemptAnswered {
-		answered = true
-	} else if err != nil {
-		return nil, err
-	}
-	if !answered {
-		ch.Attempt = &huifang.Attempt{At: now, Outcome: huifang.AttemptAnswered}
-	}
-	if err := s.finishChange(ctx, &ch, c, out.Result, out.Reason, out.Problems); err != nil {
-		return nil, err
-	}
-	return s.DB.ChangeCallback(ctx, ch)
 }
 
 // Release gives a taken callback back to the pool.

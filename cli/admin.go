@@ -18,11 +18,12 @@ func orgAdd(e *env, args []string) error {
 	var cfg config
 	var in app.OrgInput
 	var kind string
-	fs := flags(e, "org add", "org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE] [--pre-underwriting]", &cfg)
+	fs := flags(e, "org add", "org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE] [--pre-underwriting] [--service-phone 95xxx]", &cfg)
 	fs.StringVar(&kind, "kind", "", "regulator or insurer")
 	fs.StringVar(&in.Code, "code", "", "organisation code")
 	fs.StringVar(&in.Name, "name", "", "organisation name")
 	fs.StringVar(&in.RegulatorCode, "regulator", "", "for an insurer: the code of its regulator")
+	fs.StringVar(&in.ServicePhone, "service-phone", "", "for an insurer: the customer-service number said at the end of every callback script")
 	fs.BoolVar(&in.PreUnderwriting, "pre-underwriting", false, "for an insurer: a callback before underwriting too, for every product")
 	fs.StringVar(&in.Profile, "profile", "", "for a regulator: the rule profile it starts from: seed-bureau (default) or national-baseline")
 	if _, err := parse(fs, args, 0); err != nil {

@@ -175,7 +175,8 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 	}
 	for _, ins := range w.insurers {
 		c := ins.spec
-		org, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: c.code, Name: c.name, RegulatorCode: RegulatorCode})
+		org, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: c.code, Name: c.name, RegulatorCode: RegulatorCode,
+			ServicePhone: fmt.Sprintf("400-810-%04d", 1001+len(todo))})
 		if err != nil {
 			return nil, nil, err
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/store"
 )
 
@@ -210,7 +210,7 @@ func (s *sim) call(ctx context.Context, op *huifang.User, w *app.Work, t time.Ti
 		}
 		// The operator's first question shows it is not the policyholder;
 		// Finish records that as a wrong-person attempt.
-		return s.finish(ctx, op, c, t, u, map[string]huifang.Answer{callback.KeyPolicyholder: huifang.AnswerNo})
+		return s.finish(ctx, op, c, t, u, map[string]string{firstQuestion(w.Script): script.No})
 	case storyInvalid:
 		note := st.note
 		if note == "" {
@@ -239,7 +239,7 @@ func (s *sim) call(ctx context.Context, op *huifang.User, w *app.Work, t time.Ti
 		day := huifang.DateOf(s.now).AddDays(1 + int(u("day")*2))
 		return s.reschedule(ctx, op, c, t, day, u, "客户现在不方便接听，约定时间再回访")
 	}
-	return s.finish(ctx, op, c, t, u, expected(w.Items))
+	return s.finish(ctx, op, c, t, u, w.Script.Script.Passing())
 }
 
 func pickU(x float64, options ...string) string { return options[int(x*float64(len(options)))] }
@@ -280,61 +280,25 @@ func (s *sim) reschedule(ctx context.Context, op *huifang.User, c *huifang.Callb
 }
 
 // finish records the answers after a call of four to eight minutes.
-func (s *sim) finish(ctx context.Context, op *huifang.User, c *huifang.Callback, t time.Time, u func(string) float64, answers map[string]huifang.Answer) error {
+func (s *sim) finish(ctx context.Context, op *huifang.User, c *huifang.Callback, t time.Time, u func(string) float64, answers map[string]string) error {
 	s.clk.t = t.Add(time.Duration(240+u("len")*240) * time.Second)
-	_, err := s.svc.Finish(ctx, op, c.ID, answers)
+	_, err := s.svc.Finish(ctx, op, c.ID, app.FinishInput{Answers: answers})
 	return err
 }
 
-// expected answers every item as it should be answered.
-func expected(items []callback.Item) map[string]huifang.Answer {
-	out := make(map[string]huifang.Answer, len(items))
-	for _, it := range items {
-		out[it.Key] = it.Expect
+// problemAnswers answers so that the callback shows a problem of type t;
+// some customers are unclear about a second thing too.
+func (s *sim) problemAnswers(w *app.Work, t huifang.ProblemType, u func(string) float64) map[string]string {
+	sc := w.Script.Script
+	ans := sc.Passing()
+	if ways := sc.Raisers(t); len(ways) > 0 {
+		c := ways[int(u("item")*float64(len(ways)))]
+		ans[c.Step] = c.Answer
 	}
-	return out
-}
-
-// problemAnswers answers so that the callback shows a problem of type t.
-func (s *sim) problemAnswers(w *app.Work, t huifang.ProblemType, u func(string) float64) map[string]huifang.Answer {
-	ans := expected(w.Items)
-	wrong := func(key string) bool {
-		for _, it := range w.Items {
-			if it.Key == key {
-				if it.Expect == huifang.AnswerYes {
-					ans[key] = huifang.AnswerNo
-				} else {
-					ans[key] = huifang.AnswerYes
-				}
-				return true
-			}
-		}
-		return false
-	}
-	switch t {
-	case huifang.ProblemUnsigned:
-		wrong(callback.KeySigned)
-	case huifang.ProblemPolicyInfo:
-		wrong(callback.KeyPolicyInfo)
-	case huifang.ProblemMisleading:
-		wrong(callback.KeyMisleading)
-		if u("deposit") < 0.5 {
-			wrong(callback.KeyNotDeposit) // "I thought it was a deposit"
-		}
-	case huifang.ProblemComplaint:
-		wrong(callback.KeyComplaint)
-	default:
-		var keys []string
-		for _, it := range w.Items {
-			if it.Problem == huifang.ProblemUnclearRights && it.National != 1 {
-				keys = append(keys, it.Key)
-			}
-		}
-		k := keys[int(u("item")*float64(len(keys)))]
-		ans[k] = huifang.AnswerUnclear
-		if u("second") < 0.35 {
-			ans[keys[int(u("item2")*float64(len(keys)))]] = huifang.AnswerNo
-		}
+	if t == huifang.ProblemUnclearRights && u("second") < 0.35 {
+		ways := sc.Raisers(t)
+		c := ways[int(u("item2")*float64(len(ways)))]
+		ans[c.Step] = c.Answer
 	}
 	return ans
 }
@@ -348,4 +312,14 @@ func (ins *insurer) policy(no string) *policy {
 		}
 	}
 	return ins.byNo[no]
+}
+
+// firstQuestion is the script's first question: who is answering.
+func firstQuestion(cs *app.CallScript) string {
+	for _, st := range cs.Steps {
+		if st.Question() {
+			return st.ID
+		}
+	}
+	return ""
 }

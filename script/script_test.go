@@ -526,3 +526,35 @@ func TestParseErrors(t *testing.T) {
 		t.Fatalf("%+v %v", s, err)
 	}
 }
+
+func TestPassingAndRaising(t *testing.T) {
+	for _, sc := range Library() {
+		res, err := sc.Evaluate(sc.Passing())
+		if err != nil || res.Outcome != OutcomeSuccessful {
+			t.Errorf("%s: passing answers give %v, %v", sc.Code, res.Outcome, err)
+		}
+		raised := 0
+		for _, pt := range huifang.ProblemTypes {
+			ans, step, ok := sc.Raising(pt)
+			if !ok {
+				continue
+			}
+			raised++
+			res, err := sc.Evaluate(ans)
+			if err != nil || res.Outcome != OutcomeProblems || len(res.Problems) != 1 || res.Problems[0].Type != pt {
+				t.Errorf("%s: raising %s at %s gives %+v, %v", sc.Code, pt, step, res, err)
+			}
+		}
+		if raised == 0 {
+			t.Errorf("%s: no answer raises any problem", sc.Code)
+		}
+	}
+	// DOMAIN.md §5: a customer who thinks it was a deposit is unclear about rights.
+	bank := Lookup("universal-bank")
+	ans := bank.Passing()
+	ans["not-deposit"] = No
+	res, err := bank.Evaluate(ans)
+	if err != nil || len(res.Problems) != 1 || res.Problems[0].Type != huifang.ProblemUnclearRights {
+		t.Errorf("universal-bank, deposit: %+v, %v", res, err)
+	}
+}

@@ -10,14 +10,16 @@ import (
 )
 
 const callbackCols = `id, org_id, policy_no, kind, channel, branch_code, due_on, status, result, reason, late,
-	next_at, lease_user_id, lease_until, attempts, finished_at, finished_by, answers, case_id, created_at, updated_at`
+	next_at, lease_user_id, lease_until, attempts, finished_at, finished_by, answers, case_id, created_at, updated_at,
+	method, script_id, script_code, script_version, evidence`
 
 func scanCallback(s scanner) (*huifang.Callback, error) {
 	var c huifang.Callback
 	var next, lease, finished, created, updated int64
 	var answers string
 	err := s.Scan(&c.ID, &c.OrgID, &c.PolicyNo, &c.Kind, &c.Channel, &c.BranchCode, &c.DueOn, &c.Status, &c.Result, &c.Reason, &c.Late,
-		&next, &c.LeaseUserID, &lease, &c.Attempts, &finished, &c.FinishedBy, &answers, &c.CaseID, &created, &updated)
+		&next, &c.LeaseUserID, &lease, &c.Attempts, &finished, &c.FinishedBy, &answers, &c.CaseID, &created, &updated,
+		&c.Method, &c.ScriptID, &c.ScriptCode, &c.ScriptVersion, &c.Evidence)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -97,10 +99,20 @@ type CallbackChange struct {
 	Late              bool
 	NextAt            time.Time
 	Answers           map[string]huifang.Answer // stored when not nil
-	KeepLease         bool                      // otherwise the callback goes back to the pool
-	Problems          []huifang.ProblemCase     // to open, deadlines set
-	CaseStep          *CaseStep                 // a re-callback's result for its problem case
-	Audit             huifang.AuditEntry
+	// Method, the script version and the evidence are stored when Method is set.
+	Method        huifang.CallbackMethod
+	ScriptID      int64
+	ScriptCode    string
+	ScriptVersion int
+	Evidence      string
+	// NoLease: the caller has checked its right to change the callback some
+	// other way (a customer's verified link, a handler recording a letter);
+	// the change then needs no lease, only a callback not yet done.
+	NoLease   bool
+	KeepLease bool                  // otherwise the callback goes back to the pool
+	Problems  []huifang.ProblemCase // to open, deadlines set
+	CaseStep  *CaseStep             // a re-callback's result for its problem case
+	Audit     huifang.AuditEntry
 }
 
 // ChangeCallback applies a change to a callback the user holds the lease on.
@@ -126,10 +138,17 @@ func (db *DB) ChangeCallback(ctx context.Context, ch CallbackChange) (*huifang.C
 		}
 		c, err := scanCallback(tx.QueryRowContext(ctx, db.q(`UPDATE callbacks SET status = ?, result = ?, reason = ?, late = ?, next_at = ?,
 			lease_user_id = ?, lease_until = ?, attempts = attempts + ?, finished_at = ?, finished_by = ?,
-			answers = CASE WHEN ? = '' THEN answers ELSE ? END, updated_at = ?
-			WHERE org_id = ? AND id = ? AND status <> 'done' AND lease_user_id = ? AND lease_until >= ? RETURNING `+callbackCols),
+			answers = CASE WHEN ? = '' THEN answers ELSE ? END, updated_at = ?,
+			method = CASE WHEN ? = '' THEN method ELSE ? END,
+			script_id = CASE WHEN ? = '' THEN script_id ELSE ? END,
+			script_code = CASE WHEN ? = '' THEN script_code ELSE ? END,
+			script_version = CASE WHEN ? = '' THEN script_version ELSE ? END,
+			evidence = CASE WHEN ? = '' THEN evidence ELSE ? END
+			WHERE org_id = ? AND id = ? AND status <> 'done' AND (? OR (lease_user_id = ? AND lease_until >= ?)) RETURNING `+callbackCols),
 			ch.Status, ch.Result, ch.Reason, ch.Late, ms64(ch.NextAt), leaseUser, leaseUntil, attempts, finishedAt, finishedBy,
-			answers, answers, ms64(ch.Now), ch.OrgID, ch.ID, ch.UserID, ms64(ch.Now)))
+			answers, answers, ms64(ch.Now),
+			ch.Method, ch.Method, ch.Method, ch.ScriptID, ch.Method, ch.ScriptCode, ch.Method, ch.ScriptVersion, ch.Method, ch.Evidence,
+			ch.OrgID, ch.ID, ch.NoLease, ch.UserID, ms64(ch.Now)))
 		if err == huifang.ErrNotFound {
 			return huifang.Errorf(huifang.ECONFLICT, "此回访已不在您名下（租约已过期或已被完成），请重新领取")
 		} else if err != nil {
@@ -224,6 +243,7 @@ func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f CallbackFilter
 	w := f.where(orgID)
 	q := `SELECT c.id, c.org_id, c.policy_no, c.kind, c.channel, c.branch_code, c.due_on, c.status, c.result, c.reason, c.late,
 		c.next_at, c.lease_user_id, c.lease_until, c.attempts, c.finished_at, c.finished_by, c.answers, c.case_id, c.created_at, c.updated_at,
+		c.method, c.script_id, c.script_code, c.script_version, c.evidence,
 		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on
 		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no` + w.sql() + ` ORDER BY c.due_on, c.id`
 	if f.Limit > 0 {

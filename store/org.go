@@ -8,12 +8,12 @@ import (
 	"github.com/huifang/huifang"
 )
 
-const orgCols = `id, code, name, kind, COALESCE(regulator_id, 0), pre_underwriting, created_at`
+const orgCols = `id, code, name, kind, COALESCE(regulator_id, 0), pre_underwriting, created_at, service_phone`
 
 func scanOrg(row interface{ Scan(...any) error }) (*huifang.Org, error) {
 	var o huifang.Org
 	var created int64
-	if err := row.Scan(&o.ID, &o.Code, &o.Name, &o.Kind, &o.RegulatorID, &o.PreUnderwritingCallback, &created); err != nil {
+	if err := row.Scan(&o.ID, &o.Code, &o.Name, &o.Kind, &o.RegulatorID, &o.PreUnderwritingCallback, &created, &o.ServicePhone); err != nil {
 		return nil, mapErr(err)
 	}
 	o.CreatedAt = fromMS(created)
@@ -26,8 +26,8 @@ func (db *DB) CreateOrg(ctx context.Context, o *huifang.Org) error {
 	if o.RegulatorID != 0 {
 		reg = o.RegulatorID
 	}
-	err := db.write.QueryRowContext(ctx, db.q(`INSERT INTO orgs (code, name, kind, regulator_id, pre_underwriting, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`),
-		o.Code, o.Name, o.Kind, reg, o.PreUnderwritingCallback, ms64(o.CreatedAt)).Scan(&o.ID)
+	err := db.write.QueryRowContext(ctx, db.q(`INSERT INTO orgs (code, name, kind, regulator_id, pre_underwriting, created_at, service_phone) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		o.Code, o.Name, o.Kind, reg, o.PreUnderwritingCallback, ms64(o.CreatedAt), o.ServicePhone).Scan(&o.ID)
 	if err != nil {
 		return fmt.Errorf("create org %s: %w", o.Code, mapErr(err))
 	}

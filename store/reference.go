@@ -255,3 +255,18 @@ func list[T any](ctx context.Context, db *DB, query string, orgID int64, scan fu
 	}
 	return out, rows.Err()
 }
+
+// RefName returns the name of an insurer's agent ("agent") or bank outlet
+// ("outlet") by code, "" when there is none.
+func (db *DB) RefName(ctx context.Context, orgID int64, kind, code string) (string, error) {
+	table := map[string]string{"agent": "agents", "outlet": "outlets"}[kind]
+	if table == "" || code == "" {
+		return "", nil
+	}
+	var name string
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT name FROM `+table+` WHERE org_id = ? AND code = ?`), orgID, code).Scan(&name)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	return name, err
+}

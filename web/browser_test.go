@@ -12,7 +12,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/browsertest"
-	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
@@ -173,12 +173,9 @@ func TestBrowserOperatorCallback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	answers := map[string]huifang.Answer{}
-	for _, it := range wk.Items {
-		answers[it.Key] = it.Expect
-	}
-	answers[callback.KeyNotDeposit], answers[callback.KeyMisleading] = huifang.AnswerUnclear, huifang.AnswerYes
-	if _, err := f.svc.Finish(ctx, f.op, wk.Callback.ID, answers); err != nil {
+	answers := wk.Script.Script.Passing()
+	answers["not-deposit"], answers["misleading"] = "unclear", "yes"
+	if _, err := f.svc.Finish(ctx, f.op, wk.Callback.ID, app.FinishInput{Answers: answers}); err != nil {
 		t.Fatal(err)
 	}
 	b.Do(t,

@@ -111,8 +111,6 @@ var messages = map[lang]map[string]string{
 		"work.schedule.hint":         "仅在选择“客户另约时间”时填写",
 		"work.note":                  "备注",
 		"work.attempt.submit":        "记录",
-		"work.items":                 "确认事项",
-		"work.items.hint":            "逐项宣读并记录客户的回答。快捷键：聚焦某一项后按 1 是 · 2 否 · 3 不清楚，自动跳到下一项。",
 		"work.items.answered":        "电话已接通（本人），请逐项确认。",
 		"work.finish":                "完成回访",
 		"work.result":                "回访结果",
@@ -475,8 +473,6 @@ var messages = map[lang]map[string]string{
 		"work.schedule.hint":            "Only for “Customer asked for another time”",
 		"work.note":                     "Note",
 		"work.attempt.submit":           "Record",
-		"work.items":                    "Confirmation items",
-		"work.items.hint":               "Read each item and record the customer's answer. Keys: on a focused item press 1 yes · 2 no · 3 unclear; focus moves to the next item.",
 		"work.items.answered":           "The policyholder answered: confirm the items one by one.",
 		"work.finish":                   "Finish callback",
 		"work.result":                   "Result",
@@ -911,3 +907,16 @@ func (t translator) T(key string, args ...any) string {
 }
 
 func tr(l lang) translator { return translator{messages[l]} }
+
+// addMessages adds a feature's strings, in both languages, from its own
+// file's init. A key defined twice is a programming error.
+func addMessages(zh, en map[string]string) {
+	for l, add := range map[lang]map[string]string{langZH: zh, langEN: en} {
+		for k, v := range add {
+			if _, dup := messages[l][k]; dup {
+				panic("web: message " + k + " defined twice")
+			}
+			messages[l][k] = v
+		}
+	}
+}

@@ -14,7 +14,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/browsertest"
-	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
@@ -33,7 +32,7 @@ func TestBrowserHandlerResolvesCase(t *testing.T) {
 		policyLine("P20260003", "U01", "银保", "王五", "2026-03-04", "13800000003", 3))
 
 	// The callbacks: P20260001's application was signed by the agent.
-	cb := finishNext(t, f.fixture, huifang.KindNewBusiness, map[string]huifang.Answer{callback.KeySigned: huifang.AnswerNo})
+	cb := finishNext(t, f.fixture, huifang.KindNewBusiness, map[string]string{"signed": "no"})
 	if cb.PolicyNo != "P20260001" || cb.Result != huifang.ResultProblems {
 		t.Fatalf("first callback: %s %s", cb.PolicyNo, cb.Result)
 	}

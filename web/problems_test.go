@@ -557,7 +557,7 @@ func TestProblemPagesRender(t *testing.T) {
 
 // finishNext finishes the operator's next callback with every expected answer
 // but those given.
-func finishNext(t *testing.T, f *fixture, kind huifang.CallbackKind, override map[string]huifang.Answer) *huifang.Callback {
+func finishNext(t *testing.T, f *fixture, kind huifang.CallbackKind, override map[string]string) *huifang.Callback {
 	t.Helper()
 	wk, err := f.svc.Next(ctx, f.op)
 	if err != nil {
@@ -566,14 +566,11 @@ func finishNext(t *testing.T, f *fixture, kind huifang.CallbackKind, override ma
 	if wk.Callback.Kind != kind {
 		t.Fatalf("next callback is a %s, want %s", wk.Callback.Kind, kind)
 	}
-	answers := map[string]huifang.Answer{}
-	for _, it := range wk.Items {
-		answers[it.Key] = it.Expect
-	}
+	answers := wk.Script.Script.Passing()
 	for k, a := range override {
 		answers[k] = a
 	}
-	cb, err := f.svc.Finish(ctx, f.op, wk.Callback.ID, answers)
+	cb, err := f.svc.Finish(ctx, f.op, wk.Callback.ID, app.FinishInput{Answers: answers})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -251,7 +251,7 @@ func TestWorkbenchForms(t *testing.T) {
 		t.Fatalf("reschedule without time: %d\n%s", res.StatusCode, body)
 	}
 	// Finishing with answers missing marks them and keeps the given ones.
-	res, body = op.postForm(work+"/finish", url.Values{"a.policyholder": {"yes"}, "a.signed": {"yes"}})
+	res, body = op.postForm(work+"/finish", url.Values{"a.identity": {"yes"}, "a.signed": {"yes"}})
 	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "尚未回答") || !strings.Contains(body, "has-error") ||
 		!regexp.MustCompile(`name="a.signed" value="yes" checked`).MatchString(body) {
 		t.Fatalf("finish with answers missing: %d\n%s", res.StatusCode, body)

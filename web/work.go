@@ -11,6 +11,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/store"
 )
 
@@ -21,7 +22,7 @@ const formLimit = 64 << 10
 type callbackView struct {
 	Work     *app.Work
 	C        *huifang.Callback
-	Items    []itemView
+	Steps    []stepView
 	Problems []huifang.ProblemCase // opened by this callback
 	DueClass string                // "due-over", "due-today" or ""
 	DueText  string
@@ -29,31 +30,90 @@ type callbackView struct {
 	Answered bool   // the last attempt connected with the policyholder
 }
 
-// itemView is a confirmation item in the page's language.
-type itemView struct {
-	N      int
-	Key    string
-	Text   string
-	Answer string // chosen answer, kept when the form comes back
-	Fine   bool   // the answer is the one expected (no problem case)
-	Expect string // the answer that raises no problem case
-	Error  string
+// stepView is a step of the callback's script as the page shows it.
+type stepView struct {
+	N       int // the question's number; 0 for statements
+	ID      string
+	Title   string
+	Text    string // variables filled in
+	Kind    script.Kind
+	Answer  script.AnswerType
+	Choices []choiceView // yes-no-unclear and choice questions
+	Covers  []string
+	Value   string // the answer given, kept when the form comes back
+	Tone    string // of the answer given: see choiceView
+	Error   string
+	// Input questions (date, number, text): where an answer leads.
+	Goto, End string
 }
 
-// Tone colours a choice: the expected answer is fine, "unclear" is doubtful,
-// any other answer is a problem (for some items the fine answer is "no").
-func (it itemView) Tone(a huifang.Answer) string {
-	switch {
-	case string(a) == it.Expect:
-		return "fine"
-	case a == huifang.AnswerUnclear:
-		return "doubt"
+// Question reports whether the step takes an answer.
+func (v stepView) Question() bool { return v.Kind == script.KindQuestion }
+
+// choiceView is one answer offered to a question.
+type choiceView struct {
+	Value, Label string
+	// Tone: "fine" goes on, "doubt" is an unclear answer that raises a
+	// problem, "problem" raises one, "end" ends the call.
+	Tone      string
+	Goto, End string
+}
+
+// tone colours an answer by what the first rule matching it does.
+func tone(st *script.Step, a string) (t, gotoID, end string) {
+	for _, r := range st.Rules {
+		for _, w := range r.When {
+			if w == a || w == script.Other {
+				switch {
+				case r.End != "":
+					return "end", "", string(r.End)
+				case r.Problem != "" && a == script.Unclear:
+					return "doubt", r.Goto, ""
+				case r.Problem != "":
+					return "problem", r.Goto, ""
+				}
+				return "fine", r.Goto, ""
+			}
+		}
 	}
-	return "problem"
+	return "fine", "", ""
 }
 
-// answers offered for every item, in the order of the number keys 1, 2, 3.
-var answerChoices = []huifang.Answer{huifang.AnswerYes, huifang.AnswerNo, huifang.AnswerUnclear}
+// scriptSteps builds the steps of a callback's script with the answers given.
+func scriptSteps(t translator, cs *app.CallScript, answers map[string]string, fieldErrs map[string]string) []stepView {
+	var out []stepView
+	n := 0
+	for i, cst := range cs.Steps {
+		st := &cs.Script.Steps[i]
+		v := stepView{ID: cst.ID, Title: cst.Title, Text: cst.Text, Kind: cst.Kind, Answer: cst.Answer, Covers: cst.Covers,
+			Value: answers[cst.ID], Error: fieldErrs[cst.ID]}
+		if cst.Question() {
+			n++
+			v.N = n
+			if v.Value != "" {
+				v.Tone, _, _ = tone(st, v.Value)
+			}
+			switch cst.Answer {
+			case script.AnswerYesNo:
+				for _, a := range []string{script.Yes, script.No, script.Unclear} {
+					c := choiceView{Value: a, Label: t.T("answer." + a)}
+					c.Tone, c.Goto, c.End = tone(st, a)
+					v.Choices = append(v.Choices, c)
+				}
+			case script.AnswerChoice:
+				for _, a := range cst.Choices {
+					c := choiceView{Value: a, Label: a}
+					c.Tone, c.Goto, c.End = tone(st, a)
+					v.Choices = append(v.Choices, c)
+				}
+			default:
+				_, v.Goto, v.End = tone(st, "\x00") // only an "other" rule matches
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
 
 // workPage is the workbench on one callback.
 type workPage struct {
@@ -61,9 +121,9 @@ type workPage struct {
 	Held        bool // the user holds the lease: the forms are live
 	LeaseLost   bool
 	Outcomes    []huifang.AttemptOutcome
-	Answers     []huifang.Answer
 	Attempt     attemptForm
 	FinishError string
+	ScheduleAt  string // the time the customer asked for, when the script ended with "busy now"
 }
 
 // attemptForm is what the operator typed in the attempt form.
@@ -81,7 +141,7 @@ type workbenchPage struct {
 }
 
 // loadCallback builds the view of a callback of the user's organisation.
-func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answers map[string]huifang.Answer, fieldErrs map[string]string) (callbackView, error) {
+func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answers map[string]string, fieldErrs map[string]string) (callbackView, error) {
 	w, err := s.svc.Callback(ctx, rq.User, id)
 	if err != nil {
 		return callbackView{}, err
@@ -89,16 +149,12 @@ func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answer
 	c := w.Callback
 	v := callbackView{Work: w, C: c}
 	if answers == nil {
-		answers = c.Answers
-	}
-	for i, it := range w.Items {
-		text := it.TextZH
-		if rq.Lang == langEN {
-			text = it.TextEN
+		answers = make(map[string]string, len(c.Answers))
+		for k, a := range c.Answers {
+			answers[k] = string(a)
 		}
-		a := answers[it.Key]
-		v.Items = append(v.Items, itemView{N: i + 1, Key: it.Key, Text: text, Answer: string(a), Fine: a == it.Expect, Expect: string(it.Expect), Error: fieldErrs[it.Key]})
 	}
+	v.Steps = scriptSteps(rq.T, w.Script, answers, fieldErrs)
 	if n := len(w.Attempts); n > 0 && w.Attempts[n-1].Outcome == huifang.AttemptAnswered {
 		v.Answered = true
 	}
@@ -127,7 +183,6 @@ func (s *server) renderWork(w http.ResponseWriter, r *http.Request, rq *request,
 	p.Held = c.Open() && c.LeaseUserID == rq.User.ID && !c.LeaseUntil.Before(s.now())
 	p.LeaseLost = c.Open() && !p.Held
 	p.Outcomes = huifang.AttemptOutcomes
-	p.Answers = answerChoices
 	s.render(w, r, rq, status, "work", rq.T.T("work.callback", c.ID)+" · "+c.PolicyNo, "work", p)
 }
 
@@ -276,18 +331,27 @@ func (s *server) workFinish(w http.ResponseWriter, r *http.Request, rq *request)
 	if err := r.ParseForm(); err != nil {
 		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
 	}
-	answers := make(map[string]huifang.Answer)
+	answers := make(map[string]string)
 	for k, vs := range r.PostForm {
-		if key, ok := strings.CutPrefix(k, "a."); ok && len(vs) > 0 && vs[0] != "" {
-			answers[key] = huifang.Answer(vs[0])
+		if key, ok := strings.CutPrefix(k, "a."); ok && len(vs) > 0 && strings.TrimSpace(vs[0]) != "" {
+			answers[key] = strings.TrimSpace(vs[0])
 		}
 	}
-	c, err := s.svc.Finish(r.Context(), rq.User, id, answers)
+	in := app.FinishInput{Answers: answers, Script: r.PostFormValue("script")}
+	schedule := strings.TrimSpace(r.PostFormValue("schedule_at"))
+	if schedule != "" {
+		t, ok := parseLocal(schedule)
+		if !ok {
+			return s.finishAgain(w, r, rq, id, answers, schedule, nil, rq.T.T("work.badtime"), http.StatusBadRequest)
+		}
+		in.ScheduleAt = t
+	}
+	c, err := s.svc.Finish(r.Context(), rq.User, id, in)
 	if err == nil {
 		if c.Status == huifang.StatusDone {
 			http.Redirect(w, r, "/work/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
 		} else {
-			// Someone other than the policyholder answered: recorded as an attempt.
+			// Not the policyholder, or another time: recorded as an attempt.
 			http.Redirect(w, r, "/work?requeued="+strconv.FormatInt(id, 10), http.StatusSeeOther)
 		}
 		return nil
@@ -298,11 +362,17 @@ func (s *server) workFinish(w http.ResponseWriter, r *http.Request, rq *request)
 	if err != nil {
 		return err
 	}
+	return s.finishAgain(w, r, rq, id, answers, schedule, fieldErrs, msg, status)
+}
+
+// finishAgain shows the script form again with the answers given and what
+// was wrong with them.
+func (s *server) finishAgain(w http.ResponseWriter, r *http.Request, rq *request, id int64, answers map[string]string, schedule string, fieldErrs map[string]string, msg string, status int) error {
 	v, err := s.loadCallback(r.Context(), rq, id, answers, fieldErrs)
 	if err != nil {
 		return err
 	}
-	s.renderWork(w, r, rq, status, workPage{callbackView: v, FinishError: msg})
+	s.renderWork(w, r, rq, status, workPage{callbackView: v, FinishError: msg, ScheduleAt: schedule})
 	return nil
 }
 

@@ -4,37 +4,100 @@
 (function () {
   "use strict";
 
-  // Confirmation items: on a focused item, 1 / 2 / 3 answer yes / no /
-  // unclear, and focus moves on to the next item (then to the finish button).
+  // The callback script: the answers decide the path. Steps off the path
+  // are hidden and their inputs disabled (the server ignores them anyway);
+  // an answer that ends the call shows what to do instead of finishing.
+  // On a focused question 1 / 2 / 3 … choose its answers and focus moves to
+  // the next question on the path (then to the finish button); Enter in a
+  // typed answer moves on too instead of submitting.
   function initItems() {
     var form = document.getElementById("items");
     if (!form) return;
-    var sets = Array.prototype.slice.call(form.querySelectorAll("fieldset[data-item]"));
-    form.addEventListener("keydown", function (ev) {
-      if (ev.ctrlKey || ev.metaKey || ev.altKey) return;
-      var i = ["1", "2", "3"].indexOf(ev.key);
-      if (i < 0 || ev.target.tagName !== "INPUT") return;
-      var set = ev.target.closest("fieldset[data-item]");
-      if (!set) return;
-      var radios = set.querySelectorAll("input[type=radio]");
-      if (!radios[i]) return;
-      ev.preventDefault();
-      radios[i].checked = true;
-      radios[i].dispatchEvent(new Event("change", { bubbles: true }));
-      var next = sets[sets.indexOf(set) + 1];
-      if (next) {
-        (next.querySelector("input:checked") || next.querySelector("input[type=radio]")).focus();
-      } else {
-        var finish = document.getElementById("finish");
-        if (finish) finish.focus();
+    var steps = Array.prototype.slice.call(form.querySelectorAll("li[data-step]"));
+    var index = {};
+    steps.forEach(function (li, i) { index[li.getAttribute("data-step")] = i; });
+    var finish = document.getElementById("finish");
+    var finishLabel = finish ? finish.textContent : "";
+    var ends = { "not-policyholder": document.getElementById("end-not-policyholder"), "reschedule": document.getElementById("end-reschedule") };
+    var scheduleAt = document.getElementById("finish-schedule-at");
+
+    function answerOf(li) {
+      var set = li.querySelector("fieldset[data-item]");
+      if (!set) return null;
+      var r = set.querySelector("input[type=radio]:checked");
+      if (r) return { go: r.getAttribute("data-goto"), end: r.getAttribute("data-end") };
+      var t = set.querySelector("input.answer-input");
+      if (t && t.value.trim() !== "") return { go: set.getAttribute("data-goto"), end: set.getAttribute("data-end") };
+      return null;
+    }
+    function update() {
+      var on = {}, end = null, i = 0;
+      while (i < steps.length) {
+        on[i] = true;
+        var li = steps[i];
+        if (!li.classList.contains("question")) { i++; continue; }
+        var a = answerOf(li);
+        if (!a) { for (var j = i + 1; j < steps.length; j++) on[j] = true; break; }
+        if (a.end) { end = a.end; break; }
+        if (a.go && index[a.go] !== undefined) { i = index[a.go]; continue; }
+        i++;
       }
+      steps.forEach(function (li, k) {
+        var skip = !on[k];
+        li.classList.toggle("skipped", skip);
+        Array.prototype.forEach.call(li.querySelectorAll("input"), function (x) { x.disabled = skip; });
+      });
+      Object.keys(ends).forEach(function (k) { if (ends[k]) ends[k].hidden = k !== end; });
+      if (scheduleAt) { scheduleAt.required = end === "reschedule"; scheduleAt.disabled = end !== "reschedule"; }
+      if (finish) {
+        var alt = end ? finish.getAttribute("data-label-" + end) : null;
+        finish.textContent = alt || finishLabel;
+      }
+      return end;
+    }
+    function questions() {
+      return steps.filter(function (li) { return li.classList.contains("question") && !li.classList.contains("skipped"); });
+    }
+    function focusQuestion(li) {
+      var x = li.querySelector("input:checked") || li.querySelector("input");
+      if (x) x.focus();
+    }
+    function moveOn(li) {
+      var end = update();
+      if (end === "reschedule" && scheduleAt) { scheduleAt.focus(); return; }
+      var qs = questions();
+      var next = end ? null : qs[qs.indexOf(li) + 1];
+      if (next) focusQuestion(next);
+      else if (finish) finish.focus();
+    }
+    form.addEventListener("change", update);
+    form.addEventListener("input", function (ev) { if (ev.target.classList.contains("answer-input")) update(); });
+    form.addEventListener("keydown", function (ev) {
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.target.tagName !== "INPUT") return;
+      var li = ev.target.closest("li[data-step]");
+      if (!li) return;
+      if (ev.key === "Enter" && ev.target.classList.contains("answer-input")) {
+        ev.preventDefault();
+        moveOn(li);
+        return;
+      }
+      if (ev.target.type !== "radio") return;
+      var n = parseInt(ev.key, 10);
+      var radios = li.querySelectorAll("input[type=radio]");
+      if (!(n >= 1) || !radios[n - 1]) return;
+      ev.preventDefault();
+      radios[n - 1].checked = true;
+      radios[n - 1].dispatchEvent(new Event("change", { bubbles: true }));
+      moveOn(li);
     });
-    // Straight after "answered" was recorded, start on the first open item.
+    update();
+    // Straight after "answered" was recorded, start on the first open question.
     // Wait for the load: scrolling to #items moves the focus to the page.
-    if (window.location.hash === "#items" && sets.length) {
+    if (window.location.hash === "#items") {
       var focusFirst = function () {
-        var first = sets.find(function (s) { return !s.querySelector("input:checked"); }) || sets[0];
-        first.querySelector("input[type=radio]").focus();
+        var qs = questions();
+        var first = qs.find(function (li) { return !answerOf(li); }) || qs[0];
+        if (first) focusQuestion(first);
       };
       if (document.readyState === "complete") {
         window.setTimeout(focusFirst, 0);

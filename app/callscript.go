@@ -1,0 +1,210 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/script"
+	"github.com/huifang/huifang/store"
+)
+
+// CallScript is the script a callback runs, its variables filled in for the
+// policy: what the operator reads, or what the customer sees on an
+// electronic callback.
+type CallScript struct {
+	Script  *script.Script `json:"-"`
+	ID      int64          `json:"script_id"` // the stored version; 0 for a shipped standard script
+	Code    string         `json:"code"`
+	Version int            `json:"version"`
+	Name    string         `json:"name"`
+	Steps   []CallStep     `json:"steps"`
+}
+
+// Ref names the script version, as callbacks record it: "code v2".
+func (cs *CallScript) Ref() string { return fmt.Sprintf("%s v%d", cs.Code, cs.Version) }
+
+// CallStep is one step as it is read, with what the answers do, so that a
+// page can follow the branches as the call goes.
+type CallStep struct {
+	ID      string            `json:"id"`
+	Kind    script.Kind       `json:"kind"`
+	Title   string            `json:"title"`
+	Text    string            `json:"text"` // variables filled in
+	Answer  script.AnswerType `json:"answer,omitempty"`
+	Choices []string          `json:"choices,omitempty"`
+	Covers  []string          `json:"covers,omitempty"` // the mandatory items it confirms, as labels
+	Rules   []script.Rule     `json:"rules,omitempty"`
+}
+
+// Question reports whether the step takes an answer.
+func (st CallStep) Question() bool { return st.Kind == script.KindQuestion }
+
+// callScript finds the script of a callback and fills it in: the version the
+// callback recorded once it has answers, otherwise the one selected for the
+// policy today.
+func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *store.PolicyRecord, prod huifang.Product) (*CallScript, error) {
+	var sc *script.Script
+	var id int64
+	switch {
+	case c.ScriptID != 0:
+		r, err := s.DB.FindScript(ctx, c.OrgID, c.ScriptID)
+		if err != nil {
+			return nil, fmt.Errorf("script %d of callback %d: %w", c.ScriptID, c.ID, err)
+		}
+		if sc, err = script.Parse(strings.NewReader(r.Body)); err != nil {
+			return nil, err
+		}
+		id = r.ID
+	case c.ScriptCode != "" && script.Lookup(c.ScriptCode) != nil:
+		sc = script.Lookup(c.ScriptCode)
+	default:
+		var r *store.ScriptRecord
+		var err error
+		sc, r, err = s.SelectScript(ctx, c.OrgID, prod, rec.Channel, s.today())
+		if err != nil {
+			return nil, err
+		}
+		if r != nil {
+			id = r.ID
+		}
+	}
+	vars, err := s.scriptVars(ctx, c, rec, prod)
+	if err != nil {
+		return nil, err
+	}
+	cs := &CallScript{Script: sc, ID: id, Code: sc.Code, Version: sc.Version, Name: sc.Name}
+	for i := range sc.Steps {
+		st := &sc.Steps[i]
+		cst := CallStep{ID: st.ID, Kind: st.Kind, Title: st.Title, Text: st.Render(vars), Answer: st.Answer, Choices: st.Choices, Rules: st.Rules}
+		for _, it := range st.Covers {
+			cst.Covers = append(cst.Covers, it.Label())
+		}
+		cs.Steps = append(cs.Steps, cst)
+	}
+	return cs, nil
+}
+
+// scriptVars fills a script's variables for a callback's policy.
+func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *store.PolicyRecord, prod huifang.Product) (script.Vars, error) {
+	v := script.FromPolicy(rec.Policy, prod)
+	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	v["insurer_name"], v["service_phone"] = org.Name, org.ServicePhone
+	days := callback.CoolingOffDays(rec.Policy, prod)
+	v["cooling_off_days"] = strconv.Itoa(days)
+	if !rec.ReceiptOn.IsZero() {
+		end := callback.Deadline(rec.ReceiptOn, days)
+		if c.Kind == huifang.KindNewBusiness {
+			end = c.DueOn // the profile may roll a period ending on a rest day on
+		}
+		v["cooling_off_end"] = fmt.Sprintf("%d年%d月%d日", end.Year(), end.Month(), end.Day())
+	}
+	if v["agent_name"], err = s.DB.RefName(ctx, c.OrgID, "agent", rec.AgentCode); err != nil {
+		return nil, err
+	}
+	if v["outlet_name"], err = s.DB.RefName(ctx, c.OrgID, "outlet", rec.OutletCode); err != nil {
+		return nil, err
+	}
+	v["servicer_name"] = v["agent_name"]
+	return v, nil
+}
+
+// FinishInput is a call's answers to its script.
+type FinishInput struct {
+	// Answers maps step ids to answers: "yes", "no", "unclear" for
+	// yes-no-unclear questions, a choice's text, YYYY-MM-DD, a number, text.
+	Answers map[string]string `json:"answers"`
+	// ScheduleAt is the time the customer asked for, when the script ended
+	// with "busy now".
+	ScheduleAt time.Time `json:"schedule_at"`
+	// Script, when set, is the version the operator read ("code v2"); a
+	// callback now on another version is a conflict, to be reloaded.
+	Script string `json:"script"`
+}
+
+// Finish records a phone call's answers to the callback's script and acts on
+// its outcome: finished as successful or with problems (one problem case per
+// type the rules raised); "not the policyholder" is a wrong-person attempt and
+// "busy now" a rescheduled one, both leaving the callback open.
+func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, in FinishInput) (*huifang.Callback, error) {
+	c, err := s.held(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	if err != nil {
+		return nil, err
+	}
+	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.callScript(ctx, c, rec, prod)
+	if err != nil {
+		return nil, err
+	}
+	if in.Script != "" && in.Script != cs.Ref() {
+		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访的话术已更新为 %s（您看到的是 %s），请刷新页面后重新确认", cs.Ref(), in.Script)
+	}
+	res, err := cs.Script.Evaluate(in.Answers)
+	if err != nil {
+		return nil, err
+	}
+	switch res.Outcome {
+	case script.OutcomeNotPolicyholder:
+		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptWrongPerson, Note: "接听人不是投保人本人"})
+	case script.OutcomeReschedule:
+		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptReschedule, Note: "客户表示现在不方便，另约时间", ScheduleAt: in.ScheduleAt})
+	}
+	now := s.now()
+	ch := store.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Audit: huifang.AuditEntry{Actor: u.Login}}
+	// The answered attempt was recorded when the operator said the call
+	// connected; record one now if the operator went straight to the answers.
+	as, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(as) == 0 || as[len(as)-1].Outcome != huifang.AttemptAnswered {
+		ch.Attempt = &huifang.Attempt{At: now, Outcome: huifang.AttemptAnswered}
+	}
+	if err := s.completeWithScript(ctx, &ch, c, cs, res, in.Answers, huifang.MethodPhone, ""); err != nil {
+		return nil, err
+	}
+	return s.DB.ChangeCallback(ctx, ch)
+}
+
+// completeWithScript fills a change that finishes a callback with a completed
+// script: the answers, the script version, the method and its evidence (JSON,
+// or ""), the result, and the problem cases the rules raised. Every method —
+// phone, electronic, letter, visit — records its result through here.
+func (s *Service) completeWithScript(ctx context.Context, ch *store.CallbackChange, c *huifang.Callback, cs *CallScript, res script.Result, answers map[string]string, method huifang.CallbackMethod, evidence string) error {
+	if !res.Outcome.Completed() {
+		return errors.New("app: completeWithScript on a call that did not complete")
+	}
+	ch.Answers = make(map[string]huifang.Answer, len(answers))
+	for _, id := range res.Asked {
+		if a, ok := answers[id]; ok {
+			ch.Answers[id] = huifang.Answer(strings.TrimSpace(a))
+		}
+	}
+	ch.Method, ch.ScriptID, ch.ScriptCode, ch.ScriptVersion, ch.Evidence = method, cs.ID, cs.Code, cs.Version, evidence
+	result := huifang.ResultSuccessful
+	var problems []callback.Problem
+	for _, p := range res.Problems {
+		result = huifang.ResultProblems
+		problems = append(problems, callback.Problem{Type: p.Type, Detail: p.Detail})
+	}
+	if err := s.finishChange(ctx, ch, c, result, "", problems); err != nil {
+		return err
+	}
+	ch.Audit.Detail = jsonDetail(map[string]any{"result": result, "problems": len(problems), "late": ch.Late, "method": method, "script": cs.Ref()})
+	return nil
+}
