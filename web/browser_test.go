@@ -11,8 +11,8 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/browsertest"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/browsertest"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
