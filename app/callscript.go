@@ -57,7 +57,7 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *stor
 		if err != nil {
 			return nil, fmt.Errorf("script %d of callback %d: %w", c.ScriptID, c.ID, err)
 		}
-		if sc, err = script.Parse(strings.NewReader(r.Body)); err != nil {
+		if sc, err = parseRecord(r); err != nil {
 			return nil, err
 		}
 		id = r.ID

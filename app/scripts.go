@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -49,7 +50,7 @@ func (s *Service) ownScript(ctx context.Context, u *huifang.User, id int64) (*st
 	} else if err != nil {
 		return nil, nil, err
 	}
-	sc, err := script.Parse(strings.NewReader(r.Body))
+	sc, err := parseRecord(r)
 	return r, sc, err
 }
 
@@ -148,7 +149,7 @@ func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Pr
 		}
 	}
 	if best != nil {
-		sc, err := script.Parse(strings.NewReader(best.Body))
+		sc, err := parseRecord(best)
 		return sc, best, err
 	}
 	for _, sc := range script.Library() {
@@ -173,4 +174,15 @@ func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Pr
 		}
 	}
 	return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "没有适用于 %s、%s 的回访话术", prod.Design.ZH(), channel.ZH())
+}
+
+// parseRecord reads a stored script version. Its number is the store's: the
+// file's own version field says which version it was when written.
+func parseRecord(r *store.ScriptRecord) (*script.Script, error) {
+	sc, err := script.Parse(strings.NewReader(r.Body))
+	if err != nil {
+		return nil, fmt.Errorf("script %d (%s v%d): %w", r.ID, r.Code, r.Version, err)
+	}
+	sc.Version = r.Version
+	return sc, nil
 }

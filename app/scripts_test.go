@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
@@ -117,6 +118,87 @@ func TestScriptLifecycle(t *testing.T) {
 		}
 		if a, _ := db.ListAudit(ctx, w.admin.OrgID, store.AuditFilter{Entity: "script"}); len(a) < 6 {
 			t.Fatalf("script audit: %d entries", len(a))
+		}
+	})
+}
+
+// TestCallbackRunsItsScript: a callback runs the insurer's active script
+// version and records it; a later version leaves finished callbacks on the
+// one they ran; the script's endings are attempts, not results.
+func TestCallbackRunsItsScript(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		w.clk.t = at(4, 10, 0)
+		r, err := w.svc.ImportScript(ctx, w.admin, scriptFile(t, "life-traditional-agency", func(s *script.Script) {
+			s.Steps[0].Text = "您好！这里是{{insurer_name}}回访中心，本次通话将全程录音。"
+		}), "")
+		mustDo(t, func() error { return err })
+		mustDo(t, func() error { return w.svc.FileScript(ctx, w.admin, r.ID) })
+		mustDo(t, func() error { return w.svc.ActivateScript(ctx, w.admin, r.ID, huifang.NewDate(2026, 3, 5)) })
+		w.loadPolicies(t,
+			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1),
+			policyLine("P2", "L20", "个险", "2026-03-03", "13800000002", 2))
+		w.clk.t = at(5, 10, 0)
+		work, err := w.svc.Next(ctx, w.op)
+		mustDo(t, func() error { return err })
+		if work.Script.ID != r.ID || work.Script.Ref() != "life-traditional-agency v1" || work.Script.Steps[0].Text != "您好！这里是A人寿回访中心，本次通话将全程录音。" {
+			t.Fatalf("script of the callback: %+v", work.Script)
+		}
+		// Someone else answers: a wrong-person attempt, the callback stays open.
+		first := work.Script.Steps[1].ID
+		c, err := w.svc.Finish(ctx, w.op, work.Callback.ID, app.FinishInput{Answers: map[string]string{first: "no"}})
+		mustDo(t, func() error { return err })
+		if c.Status == huifang.StatusDone || c.Attempts != 1 {
+			t.Fatalf("not the policyholder: %+v", c)
+		}
+		as, _ := db.ListAttempts(ctx, w.op.OrgID, c.ID)
+		if len(as) != 1 || as[0].Outcome != huifang.AttemptWrongPerson {
+			t.Fatalf("attempts %+v", as)
+		}
+		// Busy now: another time is needed, then it is scheduled.
+		work, err = w.svc.Next(ctx, w.op2)
+		mustDo(t, func() error { return err })
+		busy := app.FinishInput{Answers: map[string]string{"identity": "yes", "convenient": "现在不方便，另约时间"}}
+		if _, err := w.svc.Finish(ctx, w.op2, work.Callback.ID, busy); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("busy without a time: %v", err)
+		}
+		busy.ScheduleAt = at(6, 15, 0)
+		c, err = w.svc.Finish(ctx, w.op2, work.Callback.ID, busy)
+		mustDo(t, func() error { return err })
+		if c.Status != huifang.StatusScheduled || !c.NextAt.Equal(at(6, 15, 0)) {
+			t.Fatalf("busy: %+v", c)
+		}
+		// Answers that skip or leave out questions are refused with the step named.
+		w.clk.t = at(5, 14, 0)
+		work, err = w.svc.Next(ctx, w.op)
+		mustDo(t, func() error { return err })
+		if _, err := w.svc.Finish(ctx, w.op, work.Callback.ID, app.FinishInput{Answers: map[string]string{"identity": "yes", "convenient": "方便", "nosuch": "yes"}}); huifang.ErrorCode(err) != huifang.EINVALID || !strings.Contains(huifang.ErrorMessage(err), "nosuch") {
+			t.Fatalf("an unknown step: %v", err)
+		}
+		in := passing(work)
+		in.Script = "life-traditional-agency v0"
+		if _, err := w.svc.Finish(ctx, w.op, work.Callback.ID, in); huifang.ErrorCode(err) != huifang.ECONFLICT {
+			t.Fatalf("answers to another version: %v", err)
+		}
+		done, err := w.svc.Finish(ctx, w.op, work.Callback.ID, passing(work))
+		mustDo(t, func() error { return err })
+		if done.Result != huifang.ResultSuccessful || done.ScriptID != r.ID || done.ScriptVersion != 1 || done.Method != huifang.MethodPhone {
+			t.Fatalf("finished: %+v", done)
+		}
+		// Version 2 comes into force; the finished callback still shows version 1.
+		r2, err := w.svc.ImportScript(ctx, w.admin, scriptFile(t, "life-traditional-agency", nil), "")
+		mustDo(t, func() error { return err })
+		mustDo(t, func() error { return w.svc.FileScript(ctx, w.admin, r2.ID) })
+		mustDo(t, func() error { return w.svc.ActivateScript(ctx, w.admin, r2.ID, huifang.NewDate(2026, 3, 5)) })
+		again, err := w.svc.Callback(ctx, w.op, done.ID)
+		mustDo(t, func() error { return err })
+		if again.Script.ID != r.ID || again.Script.Version != 1 {
+			t.Fatalf("a finished callback's script: %s (%d)", again.Script.Ref(), again.Script.ID)
+		}
+		open, err := w.svc.Callback(ctx, w.op, c.ID)
+		mustDo(t, func() error { return err })
+		if open.Script.ID != r2.ID || open.Script.Ref() != "life-traditional-agency v2" {
+			t.Fatalf("an open callback's script: %s (%d)", open.Script.Ref(), open.Script.ID)
 		}
 	})
 }

@@ -75,7 +75,13 @@ func (s *Script) Evaluate(answers map[string]string) (Result, error) {
 	}
 	var res Result
 	failed := map[huifang.ProblemType][]string{}
-	blocked := false // an earlier question has no usable answer: only branch-free steps are still certain
+	blocked := false           // an earlier question has no usable answer: only branch-free steps are still certain
+	number := map[string]int{} // questions are numbered as operators see them
+	for _, st := range s.Steps {
+		if st.Question() {
+			number[st.ID] = len(number) + 1
+		}
+	}
 	for i := 0; i < len(s.Steps); {
 		st := &s.Steps[i]
 		res.Asked = append(res.Asked, st.ID)
@@ -84,7 +90,7 @@ func (s *Script) Evaluate(answers map[string]string) (Result, error) {
 			continue
 		}
 		a, ok := answers[st.ID]
-		name := fmt.Sprintf("第 %d 步“%s”", i+1, st.Title)
+		name := fmt.Sprintf("第 %d 题“%s”", number[st.ID], st.Title)
 		switch {
 		case !ok || strings.TrimSpace(a) == "":
 			c.add(st.ID, "%s尚未回答", name)

@@ -3,6 +3,7 @@ package web_test
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/browsertest"
+	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
@@ -102,39 +104,38 @@ func TestBrowserOperatorCallback(t *testing.T) {
 		t.Fatalf("attempts: %q", got)
 	}
 
-	// Answered: the items come up with the first one focused.
+	// Answered: the script's questions come up with the first one focused.
 	b.Do(t,
 		chromedp.Click(chromedp.ID("outcome-answered")),
 		chromedp.Click(chromedp.ID("record-attempt")),
 		chromedp.WaitVisible(chromedp.ID("answered")),
 	)
-	items := eval[int](t, b, `document.querySelectorAll("#items fieldset[data-item]").length`)
-	if items < 7 {
-		t.Fatalf("%d confirmation items", items)
+	sc := script.Lookup("life-traditional-agency")
+	if got := b.Text(t, "#script-ref"); !strings.Contains(got, "life-traditional-agency v1") {
+		t.Fatalf("script shown: %q", got)
 	}
-	// The script focuses the first item once the page has loaded.
+	if strings.Contains(b.Text(t, "#items"), "【未知") {
+		t.Fatalf("a variable is not filled:\n%s", b.Text(t, "#items"))
+	}
 	start := time.Now()
-	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`document.activeElement.name === "a.policyholder"`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
-		t.Fatalf("the first item is not focused: %v", err)
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`document.activeElement.name === "a.identity"`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("the first question is not focused: %v", err)
 	}
-	t.Logf("first item focused after %v", time.Since(start))
-	// Keys answer and move on, item after item: 1 (yes) to everything the
-	// customer confirms, 2 (no) to the last two questions, about misleading
-	// promises and complaints.
+	t.Logf("first question focused after %v", time.Since(start))
+	// Keys answer and move on, question after question: the key of the
+	// answer a customer who bought knowingly gives (1 for yes to what they
+	// confirm, 2 for no to misleading promises and complaints).
 	start = time.Now()
-	for i := range items {
-		key := "1"
-		if i >= items-2 {
-			key = "2"
-		}
-		b.Do(t, chromedp.KeyEvent(key))
+	keys := answerKeys(t, sc, sc.Passing())
+	for _, k := range keys {
+		b.Do(t, chromedp.KeyEvent(k))
 	}
-	t.Logf("answered %d items in %v", items, time.Since(start))
-	if n := eval[int](t, b, `document.querySelectorAll("#items input[value=yes]:checked").length`); n != items-2 {
-		t.Fatalf("%d of %d items answered yes by keyboard", n, items-2)
-	}
+	t.Logf("answered %d questions in %v", len(keys), time.Since(start))
 	if got := eval[string](t, b, `[...document.querySelectorAll("#items input[value=no]:checked")].map(i => i.name).join(",")`); got != "a.misleading,a.complaint" {
 		t.Fatalf("answered no: %s", got)
+	}
+	if n := eval[int](t, b, `document.querySelectorAll("#items input:checked").length`); n != len(keys) {
+		t.Fatalf("%d of %d questions answered by keyboard", n, len(keys))
 	}
 	if !eval[bool](t, b, `document.activeElement.id === "finish"`) {
 		t.Fatal("focus did not reach the finish button")
@@ -279,5 +280,104 @@ func TestBrowserImport(t *testing.T) {
 	b.Screenshot(t, "import-done")
 	if n, _ := f.db.CountPolicies(ctx, f.orgA.ID); n != rows {
 		t.Fatalf("%d policies in the database", n)
+	}
+}
+
+// answerKeys are the number keys that give the answers, question by
+// question along the script's path.
+func answerKeys(t *testing.T, sc *script.Script, answers map[string]string) []string {
+	t.Helper()
+	res, err := sc.Evaluate(answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, id := range res.Asked {
+		st := sc.Step(id)
+		if !st.Question() {
+			continue
+		}
+		options := st.Choices
+		if st.Answer == script.AnswerYesNo {
+			options = []string{script.Yes, script.No, script.Unclear}
+		}
+		i := slices.Index(options, answers[id])
+		if i < 0 {
+			t.Fatalf("step %s: answer %q is not offered", id, answers[id])
+		}
+		keys = append(keys, strconv.Itoa(i+1))
+	}
+	return keys
+}
+
+// TestBrowserDepositBelief: on a bancassurance universal-life policy the
+// customer believes they put money in a deposit. The operator runs the
+// script by keyboard; a first "no" to "are you the policyholder?" shows the
+// call must end without revealing anything, corrected when the customer
+// says yes after all; the finished call opens a problem case of the type the
+// profile gives that answer (customer unclear about rights, DOMAIN.md §5).
+func TestBrowserDepositBelief(t *testing.T) {
+	b := browsertest.Start(t)
+	f := setup(t, storetest.Open(t, store.SQLite))
+	f.loadPolicies(t, "A", policyLine("P20260002", "U01", "银保", "李四", "2026-03-03", "13800000002", 2))
+	browserLogin(t, b, f, "op1")
+	b.Do(t,
+		chromedp.Click(chromedp.ID("nav-work")),
+		chromedp.WaitVisible(chromedp.ID("take-next")),
+		chromedp.Click(chromedp.ID("take-next")),
+		chromedp.WaitVisible(chromedp.ID("attempt")),
+		chromedp.Click(chromedp.ID("outcome-answered")),
+		chromedp.Click(chromedp.ID("record-attempt")),
+		chromedp.WaitVisible(chromedp.ID("answered")),
+	)
+	if got := b.Text(t, "#script-ref"); !strings.Contains(got, "universal-bank v1") {
+		t.Fatalf("script shown: %q", got)
+	}
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`document.activeElement.name === "a.identity"`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("the first question is not focused: %v", err)
+	}
+	// "No, I am not": the rest of the script disappears and the call ends.
+	b.Do(t, chromedp.KeyEvent("2"))
+	visible := `[...document.querySelectorAll("#items li.question")].filter(li => !li.classList.contains("skipped")).length`
+	if n := eval[int](t, b, visible); n != 1 {
+		t.Fatalf("after 'not the policyholder' %d questions still shown", n)
+	}
+	if !eval[bool](t, b, `!document.getElementById("end-not-policyholder").hidden`) || b.Text(t, "#finish") != "记录：非投保人接听" {
+		t.Fatalf("end of call not shown; button %q", b.Text(t, "#finish"))
+	}
+	b.Screenshot(t, "script-not-policyholder")
+	// "Sorry, yes, it is me": back to the whole script, answered by keys.
+	b.Do(t, chromedp.Focus(chromedp.CSS(`input[name="a.identity"][value="yes"]`)), chromedp.KeyEvent("1"))
+	if n := eval[int](t, b, visible); n < 12 || b.Text(t, "#finish") != "完成回访" {
+		t.Fatalf("after 'yes' %d questions shown, button %q", n, b.Text(t, "#finish"))
+	}
+	sc := script.Lookup("universal-bank")
+	answers := sc.Passing()
+	answers["not-deposit"] = script.No // "I thought it was a deposit"
+	keys := answerKeys(t, sc, answers)
+	for _, k := range keys[1:] {
+		b.Do(t, chromedp.KeyEvent(k))
+	}
+	if got := eval[string](t, b, `document.querySelector('input[name="a.not-deposit"]:checked').value`); got != "no" {
+		t.Fatalf("deposit question answered %q", got)
+	}
+	b.Screenshot(t, "script-deposit")
+	b.Do(t,
+		chromedp.Click(chromedp.ID("finish")),
+		chromedp.WaitVisible(chromedp.ID("result")),
+	)
+	if got := b.Text(t, "#result-label"); got != "完成但有问题" {
+		t.Fatalf("result %q", got)
+	}
+	if got := b.Text(t, "#result-problems"); !strings.Contains(got, "客户不清楚保险权益") || !strings.Contains(got, "保险而非存款") {
+		t.Fatalf("problem cases: %q", got)
+	}
+	b.Screenshot(t, "script-deposit-result")
+	ps, err := f.svc.ListProblemCases(ctx, f.op, store.ProblemFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ps) != 1 || ps[0].Type != huifang.ProblemUnclearRights || ps[0].PolicyNo != "P20260002" {
+		t.Fatalf("problem cases: %+v", ps)
 	}
 }
