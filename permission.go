@@ -15,13 +15,14 @@ const (
 	PermSupervise     Permission = "supervise"        // regulator's view over its companies
 	PermRecord        Permission = "recordings.add"   // attach call recordings
 	PermListen        Permission = "recordings.play"  // play call recordings
+	PermViewStats     Permission = "stats.view"       // statistics tables and indicators
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport},
-	RoleSupervisor:   {PermSupervise, PermViewCallbacks},
-	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord},
-	RoleManager:      {PermViewCallbacks, PermExport, PermListen},
+	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermViewStats},
+	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats},
+	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord, PermViewStats},
+	RoleManager:      {PermViewCallbacks, PermExport, PermListen, PermViewStats},
 	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord},
 	RoleHandler:      {PermViewCallbacks, PermViewPII},
 	RoleQA:           {PermViewCallbacks, PermListen},

@@ -49,6 +49,7 @@ func commands() []command {
 		{"calendar", "working-day calendar: calendar load FILE | show YEAR | add --from DATE --workdays N", cmdCalendar},
 		{"jobs", "background jobs: jobs run (serve runs them itself)", cmdJobs},
 		{"export", "export callbacks --org CODE [--format csv|xlsx]", cmdExport},
+		{"report", "statistics tables: report stats --org CODE --period 2026-03|2026-Q1|2026 [--format json|csv|xlsx]", cmdReport},
 		{"bench", "measure import and next-callback performance (see docs/performance.md)", cmdBench},
 		{"version", "print the version", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "huifang", Version); return nil }},
 	}

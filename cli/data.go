@@ -69,3 +69,28 @@ func cmdExport(e *env, args []string) error {
 	defer svc.DB.Close()
 	return svc.ExportCallbacksOf(e.ctx, org, format, e.stdout)
 }
+
+func cmdReport(e *env, args []string) error {
+	const use = "report stats --org CODE --period 2026-03|2026-Q1|2026 [--format json|csv|xlsx] > FILE"
+	if len(args) == 0 || args[0] != "stats" {
+		return usageError{"usage: huifang " + use}
+	}
+	var cfg config
+	var org, period, format string
+	fs := flags(e, "report stats", use, &cfg)
+	fs.StringVar(&org, "org", "", "insurer code")
+	fs.StringVar(&period, "period", "", "a month (2026-03), a quarter (2026-Q1) or a year (2026)")
+	fs.StringVar(&format, "format", "json", "json, csv or xlsx")
+	if _, err := parse(fs, args[1:], 0); err != nil {
+		return err
+	}
+	if org == "" || period == "" {
+		return usageError{"--org and --period are required"}
+	}
+	svc, err := cfg.service(e.ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer svc.DB.Close()
+	return svc.WriteStats(e.ctx, app.CLI(), org, period, format, e.stdout)
+}

@@ -51,11 +51,11 @@ type CallbackKey struct {
 
 // CallbackCounts are the additive counts of callbacks.
 type CallbackCounts struct {
-	Due                int64 // deadline in the period
-	Successful         int64 // of those, finished successful, whenever
-	SuccessfulInPeriod int64 // of those, finished successful by the deadline
-	Completed          int64 // of those, finished successful or with problems
-	Problems           int64 // problem cases the due callbacks opened
+	Due                int64 `json:"due"`                  // deadline in the period
+	Successful         int64 `json:"successful"`           // of those, finished successful, whenever
+	SuccessfulInPeriod int64 `json:"successful_in_period"` // of those, finished successful by the deadline
+	Completed          int64 `json:"completed"`            // of those, finished successful or with problems
+	Problems           int64 `json:"problems"`             // problem cases the due callbacks opened
 }
 
 // Add adds o to c.
@@ -123,12 +123,12 @@ type CaseKey struct {
 
 // CaseCounts are the additive counts of problem cases.
 type CaseCounts struct {
-	Opened       int64 // opened in the period (keyed by the opening month)
-	Due          int64 // deadline in the period (the rest: keyed by the deadline's month)
-	Resolved     int64 // of those, resolved successfully, whenever
-	Closed       int64 // of those, resolved or closed unresolved, whenever
-	ClosedOnTime int64 // of those, done by the deadline
-	Pending      int64 // of those, not done yet
+	Opened       int64 `json:"opened"`         // opened in the period (keyed by the opening month)
+	Due          int64 `json:"due"`            // deadline in the period (the rest: keyed by the deadline's month)
+	Resolved     int64 `json:"resolved"`       // of those, resolved successfully, whenever
+	Closed       int64 `json:"closed"`         // of those, resolved or closed unresolved, whenever
+	ClosedOnTime int64 `json:"closed_on_time"` // of those, done by the deadline
+	Pending      int64 `json:"pending"`        // of those, not done yet
 }
 
 // Add adds o (times sign) to c.

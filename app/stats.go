@@ -1,0 +1,134 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"slices"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/indicator"
+	"github.com/huifang/huifang/sheet"
+)
+
+// StatsTable computes a company's statistics table for a period ("2026-03",
+// "2026-Q1", "2026") from its callbacks and problem cases, overdue cases
+// counted as of today. An insurer's staff see their own company (orgCode ""
+// or their own); a regulator's supervisor the companies it supervises.
+func (s *Service) StatsTable(ctx context.Context, u *huifang.User, orgCode, period string) (*huifang.Org, indicator.Table, error) {
+	if err := require(u, huifang.PermViewStats); err != nil {
+		return nil, indicator.Table{}, err
+	}
+	p, err := indicator.ParsePeriod(period)
+	if err != nil {
+		return nil, indicator.Table{}, err
+	}
+	org, err := s.statsOrg(ctx, u, orgCode)
+	if err != nil {
+		return nil, indicator.Table{}, err
+	}
+	b := indicator.NewBuilder(p, s.today())
+	if err := s.DB.ForEachCallbackFact(ctx, org.ID, p.First(), p.Last(), func(f indicator.CallbackFact) error {
+		b.AddCallback(f)
+		return nil
+	}); err != nil {
+		return nil, indicator.Table{}, err
+	}
+	if err := s.DB.ForEachCaseFact(ctx, org.ID, p.First(), p.Last(), func(f indicator.CaseFact) error {
+		b.AddCase(f)
+		return nil
+	}); err != nil {
+		return nil, indicator.Table{}, err
+	}
+	return org, b.Table(), nil
+}
+
+// statsOrg is the insurer whose figures the user asks for, if the user may
+// see them.
+func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*huifang.Org, error) {
+	if code == "" {
+		if u.Role == huifang.RoleSupervisor || u.Role == huifang.RoleAdmin {
+			return nil, huifang.Errorf(huifang.EINVALID, "请指定保险公司代码")
+		}
+		o, err := s.DB.FindOrgByID(ctx, u.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		code = o.Code
+	}
+	o, err := s.DB.FindOrgByCode(ctx, code)
+	if errors.Is(err, huifang.ErrNotFound) {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", code)
+	} else if err != nil {
+		return nil, err
+	}
+	allowed := o.Kind == huifang.KindInsurer && (u.Role == huifang.RoleAdmin ||
+		(u.Role == huifang.RoleSupervisor && o.RegulatorID == u.OrgID) || o.ID == u.OrgID)
+	if !allowed {
+		// Same answer as a missing code: never tell what exists elsewhere.
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", code)
+	}
+	return o, nil
+}
+
+// WriteStats writes a company's statistics table as json, csv or xlsx.
+func (s *Service) WriteStats(ctx context.Context, u *huifang.User, orgCode, period, format string, w io.Writer) error {
+	if format != "json" && format != "csv" && format != "xlsx" {
+		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
+	}
+	org, t, err := s.StatsTable(ctx, u, orgCode, period)
+	if err != nil {
+		return err
+	}
+	switch format {
+	case "json":
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(StatsJSON(org, t))
+	case "csv":
+		return sheet.WriteCSV(w, indicator.Columns, slices.Values(t.Lines()))
+	}
+	return sheet.WriteXLSX(w, t.Period.ZH(), indicator.Columns, slices.Values(t.Lines()))
+}
+
+// rateJSON is a rate with its parts.
+type rateJSON struct {
+	Num     int64   `json:"num"`
+	Den     int64   `json:"den"`
+	Value   float64 `json:"value"`
+	Percent string  `json:"percent"`
+}
+
+func rateOf(r indicator.Rate) rateJSON {
+	return rateJSON{Num: r.Num, Den: r.Den, Value: r.Value(), Percent: r.Percent()}
+}
+
+// StatsJSON is the table as the API and `report stats --format json` give it.
+func StatsJSON(org *huifang.Org, t indicator.Table) map[string]any {
+	row := func(r indicator.Row) map[string]any {
+		c, k := r.Callbacks, r.Cases
+		return map[string]any{
+			"key": r.Key, "callbacks": c, "cases": k, "orphans": r.Orphans, "overdue": r.Overdue,
+			"rates": map[string]rateJSON{
+				indicator.SuccessRate.ID: rateOf(c.SuccessRate()), indicator.InPeriodSuccessRate.ID: rateOf(c.InPeriodSuccessRate()),
+				indicator.CompletionRate.ID: rateOf(c.CompletionRate()), indicator.ProblemRate.ID: rateOf(c.ProblemRate()),
+				indicator.ResolutionRate.ID: rateOf(k.ResolutionRate()), indicator.ClosureRate.ID: rateOf(k.ClosureRate()),
+				indicator.OnTimeRate.ID: rateOf(k.OnTimeRate()), indicator.OrphanRate.ID: rateOf(r.OrphanRate()),
+			},
+		}
+	}
+	rows := func(rs []indicator.Row) []map[string]any {
+		out := make([]map[string]any, 0, len(rs))
+		for _, r := range rs {
+			out = append(out, row(r))
+		}
+		return out
+	}
+	defs := make([]map[string]string, 0, len(indicator.Indicators))
+	for _, d := range indicator.Indicators {
+		defs = append(defs, map[string]string{"id": d.ID, "name": d.ZH, "name_en": d.EN, "formula": d.Formula, "formula_en": d.FormulaEN})
+	}
+	return map[string]any{"org": org.Code, "org_name": org.Name, "period": t.Period.String(), "as_of": t.AsOf,
+		"indicators": defs, "total": row(t.Total), "by_channel": rows(t.ByChannel), "by_design": rows(t.ByDesign), "by_problem_type": rows(t.ByType)}
+}
