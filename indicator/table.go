@@ -121,6 +121,13 @@ var Columns = []string{"分组", "项目", "应回访件数", "回访成功件�
 	"回访完成件数", "回访完成率", "回访开立问题件数", "问题件率", "新开问题件数", "应办结问题件数", "处理成功件数", "问题件处理成功率",
 	"已办结件数", "问题件办结率", "按时办结件数", "问题件按时办结率", "超期件数", "应回访孤儿保单数", "孤儿保单回访成功件数", "孤儿保单回访成功率"}
 
+// ColumnGroups head runs of Columns: the grouping, the callbacks, the
+// problem cases and the orphan-policy callbacks.
+var ColumnGroups = []struct {
+	Title string
+	Cols  int
+}{{"统计分组", 2}, {"新单回访", 9}, {"问题件", 9}, {"孤儿保单回访", 3}}
+
 // Lines flattens the table for CSV and spreadsheets: the total, then the
 // rows by channel, by design type and by problem type. Rates are Rate values
 // (a writer shows them as percentages).
