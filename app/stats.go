@@ -91,7 +91,7 @@ func (s *Service) WriteStats(ctx context.Context, u *huifang.User, orgCode, peri
 	}
 	r := sheet.Report{Sheet: t.Period.String(), Title: org.Name + " 回访统计表（" + t.Period.ZH() + "）",
 		Subtitle: "统计期间 " + t.Period.First().String() + " 至 " + t.Period.Last().String() + "；超期件数截至 " + t.AsOf.String() + "；指标口径见 docs/indicators.md",
-		Header: indicator.Columns, Rows: t.Lines()}
+		Header:   indicator.Columns, Rows: t.Lines()}
 	for _, g := range indicator.ColumnGroups {
 		r.Bands = append(r.Bands, sheet.Band{Title: g.Title, Cols: g.Cols})
 	}
