@@ -42,6 +42,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.route("POST /api/v1/policies/{no}/reveal-phone", a.revealPhone)
 	a.route("POST /api/v1/import/{kind}", a.importBatch)
 	a.route("GET /api/v1/export/callbacks", a.export)
+	a.route("GET /api/v1/stats", a.stats)
 	a.routeProblems()
 	a.routeRecordings()
 	a.routeScripts()

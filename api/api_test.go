@@ -386,6 +386,28 @@ func TestAPI(t *testing.T) {
 			json.NewDecoder(res.Body).Decode(&out)
 			return res.StatusCode, out
 		}
+		// The statistics table: JSON for the insurer's staff, nothing for
+		// an operator, and another insurer's as if it did not exist.
+		code, st := admin.do("GET", "/api/v1/stats?period=2026-03", nil)
+		if code != 200 || st["period"] != "2026-03" || st["org"] != "A" {
+			t.Fatalf("stats: %d %v", code, st)
+		}
+		tot := st["total"].(map[string]any)
+		if due := tot["callbacks"].(map[string]any)["due"].(float64); due < 1 {
+			t.Fatalf("stats total %v", tot)
+		}
+		if r := tot["rates"].(map[string]any)["success_rate"].(map[string]any); r["den"] != tot["callbacks"].(map[string]any)["due"] {
+			t.Fatalf("success rate %v", r)
+		}
+		if code, _ := op.do("GET", "/api/v1/stats?period=2026-03", nil); code != 403 {
+			t.Fatalf("stats for an operator: %d", code)
+		}
+		if code, _ := opB.do("GET", "/api/v1/stats?org=A&period=2026-03", nil); code != 403 {
+			t.Fatalf("stats for another insurer's operator: %d", code)
+		}
+		if code, _ := admin.do("GET", "/api/v1/stats?period=2026-3", nil); code != 400 {
+			t.Fatalf("stats for a bad period: %d", code)
+		}
 		var scriptBody bytes.Buffer
 		script.Lookup("life-traditional-agency").Format(&scriptBody)
 		code, sc := scriptReq(admin, "POST", "/api/v1/scripts", scriptBody.String())

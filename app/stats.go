@@ -81,6 +81,11 @@ func (s *Service) WriteStats(ctx context.Context, u *huifang.User, orgCode, peri
 	if err != nil {
 		return err
 	}
+	return RenderStats(w, org, t, format)
+}
+
+// RenderStats writes a computed table as json, csv or xlsx.
+func RenderStats(w io.Writer, org *huifang.Org, t indicator.Table, format string) error {
 	switch format {
 	case "json":
 		enc := json.NewEncoder(w)
