@@ -15,7 +15,9 @@ import (
 // StatsTable computes a company's statistics table for a period ("2026-03",
 // "2026-Q1", "2026") from its callbacks and problem cases, overdue cases
 // counted as of today. An insurer's staff see their own company (orgCode ""
-// or their own); a regulator's supervisor the companies it supervises.
+// or their own); a regulator's supervisor the companies it supervises, and
+// the regulator's own code gives its table: a row per company, the totals
+// over them.
 func (s *Service) StatsTable(ctx context.Context, u *huifang.User, orgCode, period string) (*huifang.Org, indicator.Table, error) {
 	if err := require(u, huifang.PermViewStats); err != nil {
 		return nil, indicator.Table{}, err
@@ -28,28 +30,60 @@ func (s *Service) StatsTable(ctx context.Context, u *huifang.User, orgCode, peri
 	if err != nil {
 		return nil, indicator.Table{}, err
 	}
-	b := indicator.NewBuilder(p, s.today())
-	if err := s.DB.ForEachCallbackFact(ctx, org.ID, p.First(), p.Last(), func(f indicator.CallbackFact) error {
-		b.AddCallback(f)
-		return nil
-	}); err != nil {
+	total := indicator.NewBuilder(p, s.today())
+	if org.Kind == huifang.KindInsurer {
+		if err := s.tally(ctx, org.ID, p, total); err != nil {
+			return nil, indicator.Table{}, err
+		}
+		return org, total.Table(), nil
+	}
+	// A regulator: each company it supervises, and the totals over them.
+	orgs, err := s.DB.ListOrgs(ctx, org.ID)
+	if err != nil {
 		return nil, indicator.Table{}, err
 	}
-	if err := s.DB.ForEachCaseFact(ctx, org.ID, p.First(), p.Last(), func(f indicator.CaseFact) error {
-		b.AddCase(f)
+	var rows []indicator.Row
+	for _, o := range orgs {
+		if o.Kind != huifang.KindInsurer {
+			continue
+		}
+		one := indicator.NewBuilder(p, s.today())
+		if err := s.tally(ctx, o.ID, p, one, total); err != nil {
+			return nil, indicator.Table{}, err
+		}
+		r := one.Table().Total
+		r.Key, r.Label = o.Code, o.Name
+		rows = append(rows, r)
+	}
+	t := total.Table()
+	t.ByCompany = rows
+	return org, t, nil
+}
+
+// tally feeds an insurer's facts for the period into the builders.
+func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error {
+	if err := s.DB.ForEachCallbackFact(ctx, orgID, p.First(), p.Last(), func(f indicator.CallbackFact) error {
+		for _, b := range bs {
+			b.AddCallback(f)
+		}
 		return nil
 	}); err != nil {
-		return nil, indicator.Table{}, err
+		return err
 	}
-	return org, b.Table(), nil
+	return s.DB.ForEachCaseFact(ctx, orgID, p.First(), p.Last(), func(f indicator.CaseFact) error {
+		for _, b := range bs {
+			b.AddCase(f)
+		}
+		return nil
+	})
 }
 
 // statsOrg is the insurer whose figures the user asks for, if the user may
 // see them.
 func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*huifang.Org, error) {
 	if code == "" {
-		if u.Role == huifang.RoleSupervisor || u.Role == huifang.RoleAdmin {
-			return nil, huifang.Errorf(huifang.EINVALID, "请指定保险公司代码")
+		if u.Role == huifang.RoleAdmin {
+			return nil, huifang.Errorf(huifang.EINVALID, "请指定机构代码")
 		}
 		o, err := s.DB.FindOrgByID(ctx, u.OrgID)
 		if err != nil {
@@ -63,8 +97,15 @@ func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*
 	} else if err != nil {
 		return nil, err
 	}
-	allowed := o.Kind == huifang.KindInsurer && (u.Role == huifang.RoleAdmin ||
-		(u.Role == huifang.RoleSupervisor && o.RegulatorID == u.OrgID) || o.ID == u.OrgID)
+	var allowed bool
+	switch {
+	case u.Role == huifang.RoleAdmin:
+		allowed = true
+	case u.Role == huifang.RoleSupervisor:
+		allowed = o.ID == u.OrgID || (o.Kind == huifang.KindInsurer && o.RegulatorID == u.OrgID)
+	default:
+		allowed = o.Kind == huifang.KindInsurer && o.ID == u.OrgID
+	}
 	if !allowed {
 		// Same answer as a missing code: never tell what exists elsewhere.
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", code)
@@ -120,7 +161,7 @@ func StatsJSON(org *huifang.Org, t indicator.Table) map[string]any {
 	row := func(r indicator.Row) map[string]any {
 		c, k := r.Callbacks, r.Cases
 		return map[string]any{
-			"key": r.Key, "callbacks": c, "cases": k, "orphans": r.Orphans, "overdue": r.Overdue,
+			"key": r.Key, "label": r.Label, "callbacks": c, "cases": k, "orphans": r.Orphans, "overdue": r.Overdue,
 			"rates": map[string]rateJSON{
 				indicator.SuccessRate.ID: rateOf(c.SuccessRate()), indicator.InPeriodSuccessRate.ID: rateOf(c.InPeriodSuccessRate()),
 				indicator.CompletionRate.ID: rateOf(c.CompletionRate()), indicator.ProblemRate.ID: rateOf(c.ProblemRate()),
@@ -141,5 +182,6 @@ func StatsJSON(org *huifang.Org, t indicator.Table) map[string]any {
 		defs = append(defs, map[string]string{"id": d.ID, "name": d.ZH, "name_en": d.EN, "formula": d.Formula, "formula_en": d.FormulaEN})
 	}
 	return map[string]any{"org": org.Code, "org_name": org.Name, "period": t.Period.String(), "as_of": t.AsOf,
-		"indicators": defs, "total": row(t.Total), "by_channel": rows(t.ByChannel), "by_design": rows(t.ByDesign), "by_problem_type": rows(t.ByType)}
+		"indicators": defs, "total": row(t.Total), "by_channel": rows(t.ByChannel), "by_design": rows(t.ByDesign), "by_problem_type": rows(t.ByType),
+		"by_company": rows(t.ByCompany)}
 }

@@ -83,6 +83,16 @@ func TestStatsTable(t *testing.T) {
 		if _, s, err := w.svc.StatsTable(ctx, sup, "A", "2026-03"); err != nil || s.Total.Callbacks != got {
 			t.Fatalf("regulator: %+v %v", s.Total.Callbacks, err)
 		}
+		// The regulator's own table: a row per company, totals over them.
+		reg, rt, err := w.svc.StatsTable(ctx, sup, "", "2026-03")
+		mustDo(t, func() error { return err })
+		if reg.Kind != huifang.KindRegulator || len(rt.ByCompany) < 2 || rt.ByCompany[0].Key != "A" || rt.ByCompany[0].Callbacks != got ||
+			rt.Total.Callbacks != got || rt.ByCompany[1].Callbacks.Due != 0 {
+			t.Fatalf("regulator's table: total %+v, companies %+v", rt.Total.Callbacks, rt.ByCompany)
+		}
+		if _, _, err := w.svc.StatsTable(ctx, w.admin, "REG", "2026-03"); huifang.ErrorCode(err) != huifang.ENOTFOUND {
+			t.Fatalf("an insurer asking for the regulator's table: %v", err)
+		}
 		if _, _, err := w.svc.StatsTable(ctx, sup, "A", "2026-13"); huifang.ErrorCode(err) != huifang.EINVALID {
 			t.Fatalf("bad period: %v", err)
 		}

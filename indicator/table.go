@@ -8,7 +8,8 @@ import (
 
 // Row is one line of a statistics table: the counts of a group.
 type Row struct {
-	Key       string // the channel, design type or problem type; "" for the total
+	Key       string // the channel, design type, problem type or company; "" for the total
+	Label     string // companies: the name
 	Callbacks CallbackCounts
 	Orphans   CallbackCounts
 	Cases     CaseCounts
@@ -26,6 +27,10 @@ type Table struct {
 	ByChannel []Row // in the order of huifang.Channels, only channels with figures
 	ByDesign  []Row // in the order of huifang.DesignTypes
 	ByType    []Row // problem cases, in the order of huifang.ProblemTypes
+	// ByCompany: a regulator's table, one row per company it supervises
+	// (Key is the company's code, Label its name); the other rows are the
+	// totals over them.
+	ByCompany []Row
 }
 
 // Builder tallies facts into a table.
@@ -147,6 +152,9 @@ func (t Table) Lines() [][]any {
 	}
 	for _, r := range t.ByType {
 		out = append(out, line("问题件类型", label(huifang.ProblemType(r.Key).ZH(), r.Key), r))
+	}
+	for _, r := range t.ByCompany {
+		out = append(out, line("保险公司", label(r.Label, r.Key), r))
 	}
 	return out
 }
