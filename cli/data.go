@@ -78,7 +78,7 @@ func cmdReport(e *env, args []string) error {
 	var cfg config
 	var org, period, format string
 	fs := flags(e, "report stats", use, &cfg)
-	fs.StringVar(&org, "org", "", "insurer code")
+	fs.StringVar(&org, "org", "", "an insurer's code, or a regulator's for its companies side by side")
 	fs.StringVar(&period, "period", "", "a month (2026-03), a quarter (2026-Q1) or a year (2026)")
 	fs.StringVar(&format, "format", "json", "json, csv or xlsx")
 	if _, err := parse(fs, args[1:], 0); err != nil {
