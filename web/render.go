@@ -226,6 +226,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermViewCallbacks) {
 		items = append(items, navItem{Key: "callbacks", Href: "/callbacks"}, navItem{Key: "problems", Href: "/problems"})
 	}
+	if seesScripts(u) {
+		items = append(items, navItem{Key: "scripts", Href: "/scripts"})
+	}
 	if u.Can(huifang.PermImport) {
 		items = append(items, navItem{Key: "import", Href: "/import"})
 	}

@@ -97,6 +97,13 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /problems/{id}/{verb}", s.page(s.problemVerb))
 	mux.Handle("GET /problems/{id}/evidence/{eid}", s.page(s.problemEvidence))
 
+	mux.Handle("GET /scripts", s.page(s.scriptList))
+	mux.Handle("POST /scripts", s.page(s.scriptImport))
+	mux.Handle("GET /scripts/library", s.page(s.scriptLibraryIndex))
+	mux.Handle("GET /scripts/library/{code}", s.page(s.scriptLibrary))
+	mux.Handle("GET /scripts/{id}", s.page(s.scriptShow))
+	mux.Handle("POST /scripts/{id}/{verb}", s.page(s.scriptVerb))
+
 	mux.Handle("GET /profile", s.page(s.profileShow))
 	mux.Handle("POST /profile", s.page(s.profileChange))
 	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))
