@@ -320,8 +320,8 @@ func TestAPI(t *testing.T) {
 		}
 		qa, qaB := client{t, srv.URL, tokens["a-qa"]}, client{t, srv.URL, tokens["b-qa"]}
 		wav := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([]byte{1, 2, 3, 4}, 1000)...)
-		push := func(c client, body []byte) (int, map[string]any) {
-			req, _ := http.NewRequest("POST", srv.URL+path+"/recordings", bytes.NewReader(body))
+		push := func(c client, body []byte, query ...string) (int, map[string]any) {
+			req, _ := http.NewRequest("POST", srv.URL+path+"/recordings"+strings.Join(query, ""), bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+c.token)
 			req.Header.Set("Content-Type", "audio/wav")
 			res, err := http.DefaultClient.Do(req)
@@ -339,8 +339,15 @@ func TestAPI(t *testing.T) {
 		if code, _ := push(opB, wav); code != 404 {
 			t.Fatalf("pushed to another insurer's callback: %d", code)
 		}
-		code, rec := push(op, wav)
-		if code != 201 || rec["format"] != "wav" || rec["size"] != float64(len(wav)) || rec["sha256"] == "" || rec["retain_until"] != "" {
+		// It names the phone attempt it records, one of the callback's.
+		_, cbWork := op.do("GET", path, nil)
+		attempts := cbWork["attempts"].([]any)
+		attemptID := int64(attempts[len(attempts)-1].(map[string]any)["id"].(float64))
+		if code, body := push(op, wav, "?attempt_id=999999"); code != 400 {
+			t.Fatalf("another callback's attempt: %d %v", code, body)
+		}
+		code, rec := push(op, wav, "?attempt_id="+itoa(attemptID))
+		if code != 201 || rec["format"] != "wav" || rec["size"] != float64(len(wav)) || rec["sha256"] == "" || rec["retain_until"] != "" || rec["attempt_id"] != float64(attemptID) {
 			t.Fatalf("push: %d %v", code, rec) // whole life: kept while the contract runs
 		}
 		rpath := "/api/v1/recordings/" + itoa(int64(rec["id"].(float64)))

@@ -26,7 +26,7 @@ func callbackJSON(c *huifang.Callback) map[string]any {
 func workJSON(w *app.Work) map[string]any {
 	attempts := make([]map[string]any, len(w.Attempts))
 	for i, a := range w.Attempts {
-		attempts[i] = map[string]any{"at": a.At, "outcome": a.Outcome, "note": a.Note, "schedule_at": timeOrNil(a.ScheduleAt, a.ScheduleAt)}
+		attempts[i] = map[string]any{"id": a.ID, "at": a.At, "outcome": a.Outcome, "note": a.Note, "schedule_at": timeOrNil(a.ScheduleAt, a.ScheduleAt)}
 	}
 	return map[string]any{"callback": callbackJSON(w.Callback), "policy": w.Policy, "script": w.Script, "attempts": attempts, "warnings": w.Warnings}
 }

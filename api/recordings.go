@@ -17,19 +17,26 @@ func (a *API) routeRecordings() {
 }
 
 func recordingJSON(r *store.Recording) map[string]any {
-	return map[string]any{"id": r.ID, "callback_id": r.CallbackID, "format": r.Format, "content_type": r.ContentType, "size": r.Size,
+	return map[string]any{"id": r.ID, "callback_id": r.CallbackID, "attempt_id": r.AttemptID, "format": r.Format, "content_type": r.ContentType, "size": r.Size,
 		"sha256": r.SHA256, "retain_until": r.RetainUntil, "uploaded_at": r.UploadedAt, "source": r.Source}
 }
 
 // addRecording takes the audio as the request body (a call-centre system
-// pushes it after the call): POST /api/v1/callbacks/{id}/recordings.
+// pushes it after the call): POST /api/v1/callbacks/{id}/recordings, with
+// ?attempt_id=N naming the phone attempt it records (optional).
 func (a *API) addRecording(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
+	var attemptID int64
+	if v := r.URL.Query().Get("attempt_id"); v != "" && v != "0" {
+		if attemptID, err = app.ParseID(v); err != nil {
+			return err
+		}
+	}
 	body := http.MaxBytesReader(w, r.Body, app.MaxRecording+1)
-	rec, err := a.svc.AddRecording(r.Context(), u, id, body, "api")
+	rec, err := a.svc.AddRecording(r.Context(), u, id, attemptID, body, "api")
 	if err != nil {
 		return err
 	}
