@@ -753,6 +753,6 @@ func (s *server) problemEvidence(w http.ResponseWriter, r *http.Request, rq *req
 	if e.CaseID != id {
 		return notFound
 	}
-	s.sendAttachment(w, r, body, e.Name, "evidence-"+strconv.FormatInt(e.ID, 10), e.ContentType, e.Size)
+	s.sendDocument(w, r, body, document{Name: e.Name, Fallback: "evidence-" + strconv.FormatInt(e.ID, 10), ContentType: e.ContentType, Size: e.Size})
 	return nil
 }
