@@ -70,7 +70,7 @@ func (a *API) recordLetter(w http.ResponseWriter, r *http.Request, u *huifang.Us
 		return invalidField("receipt", "回执文件无法读取")
 	default:
 		defer file.Close()
-		in.Receipt, in.ReceiptName = file, hdr.Filename
+		in.Receipt, in.ReceiptName, in.ReceiptSize = file, hdr.Filename, hdr.Size
 	}
 	c, err := a.svc.RecordLetter(r.Context(), u, id, in)
 	if err != nil {

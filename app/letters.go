@@ -52,6 +52,8 @@ type LetterInput struct {
 	// or PNG, at most MaxReceipt bytes); nil when none was given.
 	Receipt     io.Reader
 	ReceiptName string // the uploaded file's name, kept for the download
+	ReceiptSize int64  // its size when known (an upload's), else 0
+
 	// Script, when set, is the version the handler saw ("code v2"); a
 	// callback now on another version is a conflict, to be reloaded.
 	Script string
@@ -157,6 +159,8 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 			field("receipt", "上传的回执文件是空的")
 		case !ok:
 			field("receipt", "回执须为 PDF、JPEG 或 PNG 格式（按文件内容判断）")
+		case in.ReceiptSize > MaxReceipt:
+			field("receipt", "回执超过 %d MB", MaxReceipt>>20)
 		}
 	}
 	cs, err := s.callScript(ctx, c, rec, prod)

@@ -10,6 +10,9 @@ import (
 	"github.com/huifang/huifang/app"
 )
 
+// letterBodyLimit bounds the body of the letter form.
+const letterBodyLimit = 4 * app.MaxReceipt
+
 // callbackPage is the detail page of a callback: read-only, but for the
 // form that records a letter or visit while the callback is open.
 type callbackPage struct {
@@ -55,7 +58,9 @@ func (s *server) callbackLetter(w http.ResponseWriter, r *http.Request, rq *requ
 	if err != nil {
 		return err
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, app.MaxReceipt+(1<<20))
+	// Room for a receipt well over the limit, so that the service refuses it
+	// beside its field with the answers kept; a body beyond this is cut.
+	r.Body = http.MaxBytesReader(w, r.Body, letterBodyLimit)
 	f := letterForm{Fields: map[string]string{}}
 	err = r.ParseMultipartForm(1 << 20)
 	if r.MultipartForm != nil {
@@ -93,7 +98,7 @@ func (s *server) callbackLetter(w http.ResponseWriter, r *http.Request, rq *requ
 			return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
 		default:
 			defer file.Close()
-			in.Receipt, in.ReceiptName = file, hdr.Filename
+			in.Receipt, in.ReceiptName, in.ReceiptSize = file, hdr.Filename, hdr.Size
 		}
 	}
 	stepErrs := map[string]string{}

@@ -97,6 +97,13 @@ func TestLetterForm(t *testing.T) {
 			!regexp.MustCompile(`(?s)data-step="cover".*?尚未回答`).MatchString(body) || !strings.Contains(body, "3 处需要修改") {
 			t.Fatalf("bad letter: %d\n%s", res.StatusCode, body)
 		}
+		// A receipt over 10 MB: refused beside the file field, the answers kept.
+		big := append(append([]byte{}, pdf...), make([]byte, app.MaxReceipt)...)
+		res, body = op.postMultipart(page+"/letter", f.letterFields(t, id, map[string]string{"a.signed": "no"}), "receipt", "scan.pdf", "application/pdf", big)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "回执超过 10 MB") || !strings.Contains(body, `id="letter-receipt-error"`) ||
+			!regexp.MustCompile(`name="a.signed" value="no" checked`).MatchString(body) {
+			t.Fatalf("oversized receipt: %d\n%s", res.StatusCode, body)
+		}
 		// Signed by someone else: not a completed callback.
 		res, body = op.postMultipart(page+"/letter", f.letterFields(t, id, map[string]string{"a.identity": "no"}), "receipt", "r.pdf", "application/pdf", pdf)
 		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "签名人不是投保人本人") || !strings.Contains(body, `id="letter-reselect"`) {
@@ -190,15 +197,15 @@ func TestRecordingUploadAndPlay(t *testing.T) {
 		}
 		upload := "/callbacks/" + strconv.FormatInt(id, 10) + "/attempts/" + aid + "/recording"
 		// Not audio: refused beside the form.
-		res, body = op.postFile(upload, map[string]string{"from": "work"}, "file", "call.wav", []byte("not a recording"))
+		res, body = op.postFile(upload+"?from=work", nil, "file", "call.wav", []byte("not a recording"))
 		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="rec-error-`+aid+`"`) || !strings.Contains(body, "不是 WAV、MP3、AMR 或 OGG") || !strings.Contains(body, `id="items"`) {
 			t.Fatalf("non-audio upload: %d\n%s", res.StatusCode, body)
 		}
 		// Another operator may not add to op1's call.
-		if res, _ := f.login(t, "op2").postFile(upload, map[string]string{"from": "callback"}, "file", "call.wav", wav); res.StatusCode != http.StatusForbidden {
+		if res, _ := f.login(t, "op2").postFile(upload+"?from=callback", nil, "file", "call.wav", wav); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("op2 uploads for op1's call: %d", res.StatusCode)
 		}
-		res, _ = op.postFile(upload, map[string]string{"from": "work"}, "file", "call.wav", wav)
+		res, _ = op.postFile(upload+"?from=work", nil, "file", "call.wav", wav)
 		if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), work+"?recorded="+aid) {
 			t.Fatalf("upload: %d %s", res.StatusCode, res.Header.Get("Location"))
 		}

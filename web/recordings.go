@@ -50,8 +50,8 @@ func recordingPage(from string, id int64) string {
 }
 
 // recordingUpload stores the recording of one of the user's calls:
-// POST /callbacks/{id}/attempts/{aid}/recording, multipart with the audio
-// as file and the page to come back to as from.
+// POST /callbacks/{id}/attempts/{aid}/recording?from=work|callback (the
+// page to come back to), multipart with the audio as file.
 func (s *server) recordingUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -66,7 +66,9 @@ func (s *server) recordingUpload(w http.ResponseWriter, r *http.Request, rq *req
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
-	from := r.FormValue("from")
+	// The page to come back to is in the URL: it is known even when the
+	// body was cut short.
+	from := r.URL.Query().Get("from")
 	if from != "work" {
 		from = "callback"
 	}
