@@ -103,6 +103,25 @@ func TestBrowserLetter(t *testing.T) {
 	if eval[bool](t, b, `document.getElementById("letter-submit").disabled`) {
 		t.Fatal("submit still disabled")
 	}
+	// A file that only pretends to be a scan comes back beside its field,
+	// with everything else kept.
+	fake := filepath.Join(t.TempDir(), "回执.png")
+	if err := os.WriteFile(fake, []byte("这不是扫描件"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b.Do(t,
+		chromedp.SetUploadFiles(chromedp.ID("letter-receipt"), []string{fake}),
+		chromedp.Click(chromedp.ID("letter-submit")),
+		chromedp.WaitVisible(chromedp.ID("letter-receipt-error")),
+	)
+	if got := b.Text(t, "#letter-receipt-error"); !strings.Contains(got, "PDF、JPEG 或 PNG") {
+		t.Fatalf("receipt error %q", got)
+	}
+	if !eval[bool](t, b, `document.querySelector('#letter input[name="a.signed"][value="no"]').checked && document.getElementById("letter-method-letter").checked && document.getElementById("letter-signed-on").value === "2026-03-04"`) {
+		t.Fatal("the form came back without what was entered")
+	}
+	b.Screenshot(t, "letter-error")
+
 	b.Do(t, chromedp.SetUploadFiles(chromedp.ID("letter-receipt"), []string{scan}))
 	b.Screenshot(t, "letter-form")
 
