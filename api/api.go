@@ -45,6 +45,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.route("GET /api/v1/stats", a.stats)
 	a.routeProblems()
 	a.routeRecordings()
+	a.routeLetters()
 	a.routeScripts()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "没有这个接口：" + r.Method + " " + r.URL.Path, Code: huifang.ENOTFOUND})

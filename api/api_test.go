@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -320,8 +321,8 @@ func TestAPI(t *testing.T) {
 		}
 		qa, qaB := client{t, srv.URL, tokens["a-qa"]}, client{t, srv.URL, tokens["b-qa"]}
 		wav := append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([]byte{1, 2, 3, 4}, 1000)...)
-		push := func(c client, body []byte) (int, map[string]any) {
-			req, _ := http.NewRequest("POST", srv.URL+path+"/recordings", bytes.NewReader(body))
+		push := func(c client, body []byte, query ...string) (int, map[string]any) {
+			req, _ := http.NewRequest("POST", srv.URL+path+"/recordings"+strings.Join(query, ""), bytes.NewReader(body))
 			req.Header.Set("Authorization", "Bearer "+c.token)
 			req.Header.Set("Content-Type", "audio/wav")
 			res, err := http.DefaultClient.Do(req)
@@ -339,8 +340,15 @@ func TestAPI(t *testing.T) {
 		if code, _ := push(opB, wav); code != 404 {
 			t.Fatalf("pushed to another insurer's callback: %d", code)
 		}
-		code, rec := push(op, wav)
-		if code != 201 || rec["format"] != "wav" || rec["size"] != float64(len(wav)) || rec["sha256"] == "" || rec["retain_until"] != "" {
+		// It names the phone attempt it records, one of the callback's.
+		_, cbWork := op.do("GET", path, nil)
+		attempts := cbWork["attempts"].([]any)
+		attemptID := int64(attempts[len(attempts)-1].(map[string]any)["id"].(float64))
+		if code, body := push(op, wav, "?attempt_id=999999"); code != 400 {
+			t.Fatalf("another callback's attempt: %d %v", code, body)
+		}
+		code, rec := push(op, wav, "?attempt_id="+itoa(attemptID))
+		if code != 201 || rec["format"] != "wav" || rec["size"] != float64(len(wav)) || rec["sha256"] == "" || rec["retain_until"] != "" || rec["attempt_id"] != float64(attemptID) {
 			t.Fatalf("push: %d %v", code, rec) // whole life: kept while the contract runs
 		}
 		rpath := "/api/v1/recordings/" + itoa(int64(rec["id"].(float64)))
@@ -373,6 +381,74 @@ func TestAPI(t *testing.T) {
 		if res, _ := play(hdl, ""); res.StatusCode != 403 {
 			t.Fatalf("a handler playing: %d", res.StatusCode)
 		}
+		// A letter recorded from the returned form, counted only with the signed receipt.
+		_, list2 := op.do("GET", "/api/v1/callbacks?policy_no=P2", nil)
+		lpath := "/api/v1/callbacks/" + itoa(int64(list2["callbacks"].([]any)[0].(map[string]any)["id"].(float64)))
+		_, work2 := op.do("GET", lpath, nil)
+		letterAnswers := map[string]string{}
+		for _, x := range work2["script"].(map[string]any)["steps"].([]any) {
+			st := x.(map[string]any)
+			if st["kind"] != "question" {
+				continue
+			}
+			options := []string{"yes", "no", "unclear"}
+			if cs, ok := st["choices"].([]any); ok {
+				options = nil
+				for _, c := range cs {
+					options = append(options, c.(string))
+				}
+			}
+			letterAnswers[st["id"].(string)] = passingAnswer(st, options)
+		}
+		answersJSON, _ := json.Marshal(letterAnswers)
+		receipt := []byte("%PDF-1.4 signed receipt")
+		postLetter := func(c client, withReceipt bool) (int, map[string]any) {
+			var buf bytes.Buffer
+			mw := multipart.NewWriter(&buf)
+			mw.WriteField("method", "letter")
+			mw.WriteField("signed_on", "2026-03-04")
+			mw.WriteField("answers", string(answersJSON))
+			if withReceipt {
+				fw, _ := mw.CreateFormFile("receipt", "receipt.pdf")
+				fw.Write(receipt)
+			}
+			mw.Close()
+			req, _ := http.NewRequest("POST", srv.URL+lpath+"/letter", &buf)
+			req.Header.Set("Authorization", "Bearer "+c.token)
+			req.Header.Set("Content-Type", mw.FormDataContentType())
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			out := map[string]any{}
+			json.NewDecoder(res.Body).Decode(&out)
+			return res.StatusCode, out
+		}
+		if code, body := postLetter(op, false); code != 400 || !strings.Contains(fmt.Sprint(body["fields"]), "receipt") {
+			t.Fatalf("letter without a receipt: %d %v", code, body)
+		}
+		if code, body := postLetter(opB, true); code != 404 {
+			t.Fatalf("letter to another insurer's callback: %d %v", code, body)
+		}
+		code, done2 := postLetter(op, true)
+		letterEv, _ := done2["letter"].(map[string]any)
+		if code != 200 || done2["method"] != "letter" || done2["result"] != "successful" || letterEv == nil || letterEv["signed_on"] != "2026-03-04" {
+			t.Fatalf("letter: %d %v", code, done2)
+		}
+		if rc := letterEv["receipt"].(map[string]any); rc["size"] != float64(len(receipt)) || rc["key"] != nil {
+			t.Fatalf("letter receipt %v", rc)
+		}
+		if code, body := qaB.do("GET", lpath+"/receipt", nil); code != 404 {
+			t.Fatalf("receipt to another insurer: %d %v", code, body)
+		}
+		if code, body := qa.do("GET", lpath+"/receipt", nil); code != 200 || body["raw"] != string(receipt) {
+			t.Fatalf("receipt: %d %v", code, body)
+		}
+		if code, body := qa.do("GET", path+"/receipt", nil); code != 404 {
+			t.Fatalf("receipt of a phone callback: %d %v", code, body)
+		}
+
 		// Scripts through the API: import, file, activate; a missing item refuses activation.
 		scriptReq := func(c client, method, p string, body string) (int, map[string]any) {
 			req, _ := http.NewRequest(method, srv.URL+p, strings.NewReader(body))

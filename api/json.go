@@ -14,19 +14,23 @@ func timeOrNil(t interface{ IsZero() bool }, v any) any {
 }
 
 func callbackJSON(c *huifang.Callback) map[string]any {
-	return map[string]any{
+	out := map[string]any{
 		"id": c.ID, "policy_no": c.PolicyNo, "kind": c.Kind, "channel": c.Channel, "branch_code": c.BranchCode,
 		"due_on": c.DueOn, "status": c.Status, "result": c.Result, "reason": c.Reason, "late": c.Late,
 		"attempts": c.Attempts, "next_at": timeOrNil(c.NextAt, c.NextAt), "lease_until": timeOrNil(c.LeaseUntil, c.LeaseUntil),
 		"finished_at": timeOrNil(c.FinishedAt, c.FinishedAt), "answers": c.Answers, "method": c.Method,
 		"script": map[string]any{"id": c.ScriptID, "code": c.ScriptCode, "version": c.ScriptVersion},
 	}
+	if ev, ok := app.LetterOf(c); ok {
+		out["letter"] = letterJSON(ev)
+	}
+	return out
 }
 
 func workJSON(w *app.Work) map[string]any {
 	attempts := make([]map[string]any, len(w.Attempts))
 	for i, a := range w.Attempts {
-		attempts[i] = map[string]any{"at": a.At, "outcome": a.Outcome, "note": a.Note, "schedule_at": timeOrNil(a.ScheduleAt, a.ScheduleAt)}
+		attempts[i] = map[string]any{"id": a.ID, "at": a.At, "outcome": a.Outcome, "note": a.Note, "schedule_at": timeOrNil(a.ScheduleAt, a.ScheduleAt)}
 	}
 	return map[string]any{"callback": callbackJSON(w.Callback), "policy": w.Policy, "script": w.Script, "attempts": attempts, "warnings": w.Warnings}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/huifang/huifang"
@@ -174,18 +175,22 @@ func (a *API) evidence(w http.ResponseWriter, r *http.Request, u *huifang.User) 
 	if err != nil {
 		return err
 	}
-	e, err := a.svc.Evidence(r.Context(), u, id)
+	body, e, err := a.svc.Evidence(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
+	defer body.Close()
 	ct := e.ContentType
 	if ct == "" {
 		ct = "application/octet-stream"
 	}
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename*=UTF-8''%s`, urlEscape(e.Name)))
+	w.Header().Set("Content-Length", strconv.FormatInt(e.Size, 10))
 	w.Header().Set("X-Checksum-Sha256", e.SHA256)
-	w.Write(e.Data)
+	if _, err := io.Copy(w, body); err != nil {
+		a.log.Warn("evidence stream ended early", "evidence", id, "err", err)
+	}
 	return nil
 }
 

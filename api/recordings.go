@@ -1,11 +1,8 @@
 package api
 
 import (
-	"fmt"
 	"io"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
@@ -20,19 +17,26 @@ func (a *API) routeRecordings() {
 }
 
 func recordingJSON(r *store.Recording) map[string]any {
-	return map[string]any{"id": r.ID, "callback_id": r.CallbackID, "format": r.Format, "content_type": r.ContentType, "size": r.Size,
+	return map[string]any{"id": r.ID, "callback_id": r.CallbackID, "attempt_id": r.AttemptID, "format": r.Format, "content_type": r.ContentType, "size": r.Size,
 		"sha256": r.SHA256, "retain_until": r.RetainUntil, "uploaded_at": r.UploadedAt, "source": r.Source}
 }
 
 // addRecording takes the audio as the request body (a call-centre system
-// pushes it after the call): POST /api/v1/callbacks/{id}/recordings.
+// pushes it after the call): POST /api/v1/callbacks/{id}/recordings, with
+// ?attempt_id=N naming the phone attempt it records (optional).
 func (a *API) addRecording(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
+	var attemptID int64
+	if v := r.URL.Query().Get("attempt_id"); v != "" && v != "0" {
+		if attemptID, err = app.ParseID(v); err != nil {
+			return err
+		}
+	}
 	body := http.MaxBytesReader(w, r.Body, app.MaxRecording+1)
-	rec, err := a.svc.AddRecording(r.Context(), u, id, body, "api")
+	rec, err := a.svc.AddRecording(r.Context(), u, id, attemptID, body, "api")
 	if err != nil {
 		return err
 	}
@@ -57,28 +61,6 @@ func (a *API) listRecordings(w http.ResponseWriter, r *http.Request, u *huifang.
 	return nil
 }
 
-// parseRange reads "bytes=a-b" or "bytes=a-"; other forms are ignored and
-// the whole recording is sent, as HTTP allows.
-func parseRange(h string) (offset, length int64, ok bool) {
-	spec, found := strings.CutPrefix(h, "bytes=")
-	if !found || strings.Contains(spec, ",") {
-		return 0, -1, false
-	}
-	from, to, _ := strings.Cut(spec, "-")
-	a, err := strconv.ParseInt(from, 10, 64)
-	if err != nil || a < 0 {
-		return 0, -1, false
-	}
-	if to == "" {
-		return a, -1, true
-	}
-	b, err := strconv.ParseInt(to, 10, 64)
-	if err != nil || b < a {
-		return 0, -1, false
-	}
-	return a, b - a + 1, true
-}
-
 // playRecording streams a recording, honouring byte ranges so that a
 // browser's player can seek: GET /api/v1/recordings/{id}.
 func (a *API) playRecording(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
@@ -86,11 +68,11 @@ func (a *API) playRecording(w http.ResponseWriter, r *http.Request, u *huifang.U
 	if err != nil {
 		return err
 	}
-	offset, length, ranged := parseRange(r.Header.Get("Range"))
+	offset, length, ranged := httpx.ParseRange(r.Header.Get("Range"))
 	body, rec, err := a.svc.PlayRecording(r.Context(), u, id, offset, length)
 	if err != nil {
 		if ranged && huifang.ErrorCode(err) == huifang.EINVALID {
-			w.Header().Set("Content-Range", fmt.Sprintf("bytes */%d", recSize(a, r, u, id)))
+			httpx.Unsatisfiable(w.Header(), recSize(a, r, u, id))
 			httpx.JSON(w, http.StatusRequestedRangeNotSatisfiable, httpx.Body(err))
 			return nil
 		}
@@ -99,22 +81,9 @@ func (a *API) playRecording(w http.ResponseWriter, r *http.Request, u *huifang.U
 	defer body.Close()
 	h := w.Header()
 	h.Set("Content-Type", rec.ContentType)
-	h.Set("Accept-Ranges", "bytes")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Checksum-Sha256", rec.SHA256)
-	status := http.StatusOK
-	n := rec.Size
-	if ranged {
-		end := rec.Size - 1
-		if length >= 0 && offset+length-1 < end {
-			end = offset + length - 1
-		}
-		n = end - offset + 1
-		h.Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", offset, end, rec.Size))
-		status = http.StatusPartialContent
-	}
-	h.Set("Content-Length", strconv.FormatInt(n, 10))
-	w.WriteHeader(status)
+	w.WriteHeader(httpx.RangeHeaders(h, ranged, offset, length, rec.Size))
 	if _, err := io.Copy(w, body); err != nil {
 		a.log.Warn("recording stream ended early", "recording", id, "err", err)
 	}

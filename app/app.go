@@ -49,8 +49,10 @@ type Service struct {
 	Rules Rules
 	Log   *slog.Logger
 	Mail  mail.Sender // nil: notifications stay in the app
-	Blobs blob.Store  // call recordings; nil: recordings are not stored
-	cal   *calendars  // shared by copies made with WithClock
+	// Blobs keeps recordings, letter receipts and problem-case documents.
+	// nil: recordings and letters are refused, documents stay in the database.
+	Blobs blob.Store
+	cal   *calendars // shared by copies made with WithClock
 	pc    *profileCache
 }
 

@@ -320,7 +320,18 @@ func (s *Service) Act(ctx context.Context, u *huifang.User, id int64, in ActionI
 		return nil, err
 	}
 	st.Events = events(ev)
-	return s.step(ctx, u, c, was, st)
+	if st.Evidence == nil {
+		return s.step(ctx, u, c, was, st)
+	}
+	stored, err := s.putEvidence(ctx, c, st.Evidence)
+	if err != nil {
+		return nil, err
+	}
+	out, err := s.step(ctx, u, c, was, st)
+	if err != nil && stored {
+		s.deleteBlob(ctx, st.Evidence.Key)
+	}
+	return out, err
 }
 
 // RequestRecallback asks for a re-callback to confirm the fix: a callback of
@@ -399,16 +410,4 @@ func (s *Service) Reopen(ctx context.Context, u *huifang.User, id int64, reason 
 		return nil, err
 	}
 	return s.step(ctx, u, c, was, store.CaseStep{Events: events(ev)})
-}
-
-// Evidence returns a document of a case of the user's organisation.
-func (s *Service) Evidence(ctx context.Context, u *huifang.User, id int64) (*store.Evidence, error) {
-	if err := require(u, huifang.PermViewCallbacks); err != nil {
-		return nil, err
-	}
-	e, err := s.DB.FindEvidence(ctx, u.OrgID, id)
-	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "文件 %d 不存在", id)
-	}
-	return e, err
 }

@@ -1,6 +1,9 @@
 package app_test
 
 import (
+	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"testing"
@@ -8,6 +11,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/mail/smtptest"
@@ -15,6 +19,21 @@ import (
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
+
+// readEvidence reads a problem case's document through the service.
+func readEvidence(t *testing.T, svc *app.Service, u *huifang.User, id int64) (string, *store.Evidence) {
+	t.Helper()
+	body, doc, err := svc.Evidence(ctx, u, id)
+	if err != nil {
+		t.Fatalf("evidence %d: %v", id, err)
+	}
+	defer body.Close()
+	data, err := io.ReadAll(body)
+	if err != nil {
+		t.Fatalf("read evidence %d: %v", id, err)
+	}
+	return string(data), doc
+}
 
 func (w *world) user(t *testing.T, org, login string, role huifang.Role, branch, email string) *huifang.User {
 	t.Helper()
@@ -106,11 +125,11 @@ func TestProblemCaseWorkflow(t *testing.T) {
 		if strings.Join(kinds, " ") != want || !strings.Contains(v.Events[len(v.Events)-1].Detail, "按时") {
 			t.Fatalf("timeline %v", kinds)
 		}
-		doc, err := w.svc.Evidence(ctx, unit, evidence)
-		if err != nil || string(doc.Data) != "%PDF-1.4 signed" || doc.SHA256 == "" {
-			t.Fatalf("evidence %v %+v", err, doc)
+		// Without a blob store the document is kept in the database.
+		if data, doc := readEvidence(t, w.svc, unit, evidence); data != "%PDF-1.4 signed" || doc.SHA256 == "" || doc.Key != "" {
+			t.Fatalf("evidence %q %+v", data, doc)
 		}
-		if _, err := w.svc.Evidence(ctx, w.opB, evidence); huifang.ErrorCode(err) != huifang.ENOTFOUND {
+		if _, _, err := w.svc.Evidence(ctx, w.opB, evidence); huifang.ErrorCode(err) != huifang.ENOTFOUND {
 			t.Fatalf("evidence across insurers: %v", err)
 		}
 		if _, err := w.svc.Reopen(ctx, unit, c.ID, "x"); huifang.ErrorCode(err) != huifang.ECONFLICT {
@@ -255,6 +274,65 @@ func TestEscalateRace(t *testing.T) {
 		ns, _ := db.ListNotifications(ctx, mgr.OrgID, mgr.ID, 50)
 		if total != 5 || len(ns) != 5 {
 			t.Fatalf("escalations %v (total %d), notices %d; want 5 and 5", counts, total, len(ns))
+		}
+	})
+}
+
+// TestEvidenceInBlobStore: with a blob store a problem case's document goes
+// there (key and checksum in the row, no bytes in the database); a document
+// stored in the database before still downloads.
+func TestEvidenceInBlobStore(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "")
+		unit := w.user(t, "A", "h-unit", huifang.RoleHandler, "86010101", "")
+		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
+		c := w.signedByAnother(t, w.op)
+		_, err := w.svc.Transfer(ctx, mgr, c.ID, app.TransferInput{Branch: "86010101", Handler: "h-unit"})
+		mustDo(t, func() error { return err })
+		_, err = w.svc.Acknowledge(ctx, unit, c.ID)
+		mustDo(t, func() error { return err })
+		act := func(data string) int64 {
+			t.Helper()
+			_, err := w.svc.Act(ctx, unit, c.ID, app.ActionInput{Kind: "visit", Note: "上门", Evidence: &app.Upload{Name: "回执.pdf", ContentType: "application/pdf", Data: []byte(data)}})
+			mustDo(t, func() error { return err })
+			v, err := w.svc.Case(ctx, unit, c.ID)
+			mustDo(t, func() error { return err })
+			return v.Events[len(v.Events)-1].EvidenceID
+		}
+		// Before the blob store: in the database.
+		old := act("%PDF-1.4 old")
+		blobs, err := blob.NewLocal(t.TempDir())
+		mustDo(t, func() error { return err })
+		w.svc.Blobs = blobs
+		fresh := act("%PDF-1.4 new")
+
+		row, err := db.FindEvidence(ctx, w.op.OrgID, fresh)
+		mustDo(t, func() error { return err })
+		if row.Key == "" || len(row.Data) != 0 || row.Size != int64(len("%PDF-1.4 new")) || !strings.HasPrefix(row.Key, fmt.Sprintf("org-%d/problem-cases/%d/", w.op.OrgID, c.ID)) {
+			t.Fatalf("new evidence row %+v", row)
+		}
+		info, err := blobs.Stat(ctx, row.Key)
+		if err != nil || info.SHA256 != row.SHA256 {
+			t.Fatalf("blob %+v %v, row sha256 %s", info, err, row.SHA256)
+		}
+		if data, doc := readEvidence(t, w.svc, unit, fresh); data != "%PDF-1.4 new" || doc.Name != "回执.pdf" {
+			t.Fatalf("new evidence %q %+v", data, doc)
+		}
+		if data, doc := readEvidence(t, w.svc, mgr, old); data != "%PDF-1.4 old" || doc.Key != "" {
+			t.Fatalf("old evidence %q %+v", data, doc)
+		}
+		if _, _, err := w.svc.Evidence(ctx, w.opB, fresh); huifang.ErrorCode(err) != huifang.ENOTFOUND {
+			t.Fatalf("evidence across insurers: %v", err)
+		}
+		// An object replaced in the store is refused: it carries a checksum of
+		// its own, but the one the database recorded at upload decides.
+		mustDo(t, func() error {
+			_, err := blobs.Put(ctx, row.Key, strings.NewReader("%PDF-1.4 neW"), -1, "application/pdf")
+			return err
+		})
+		if _, _, err := w.svc.Evidence(ctx, unit, fresh); !errors.Is(err, blob.ErrChecksum) {
+			t.Fatalf("replaced evidence opened: %v", err)
 		}
 	})
 }

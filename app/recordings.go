@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -63,8 +61,10 @@ func retainUntil(p huifang.Policy, prod huifang.Product) huifang.Date {
 }
 
 // AddRecording stores a call's recording (WAV, MP3, AMR or OGG, told by
-// content) with its checksum and retention date. source is "api" or "upload".
-func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID int64, r io.Reader, source string) (*store.Recording, error) {
+// content) with its checksum and retention date. attemptID names the phone
+// attempt it records, one of the callback's, or is 0. source is "api" or
+// "upload".
+func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID, attemptID int64, r io.Reader, source string) (*store.Recording, error) {
 	if s.Blobs == nil {
 		return nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
 	}
@@ -72,6 +72,50 @@ func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID 
 	if err != nil {
 		return nil, err
 	}
+	if attemptID != 0 {
+		if _, err := s.attempt(ctx, c, attemptID); err != nil {
+			return nil, err
+		}
+	}
+	return s.addRecording(ctx, u, c, attemptID, r, source)
+}
+
+// UploadRecording stores the recording of a phone attempt the user made
+// themselves, uploaded from the web page: the operator who held the
+// callback for that call.
+func (s *Service) UploadRecording(ctx context.Context, u *huifang.User, callbackID, attemptID int64, r io.Reader) (*store.Recording, error) {
+	if s.Blobs == nil {
+		return nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
+	}
+	c, err := s.findCallback(ctx, u, huifang.PermRecord, callbackID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := s.attempt(ctx, c, attemptID)
+	if err != nil {
+		return nil, err
+	}
+	if a.UserID != u.ID {
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只能为自己拨打的电话上传录音")
+	}
+	return s.addRecording(ctx, u, c, attemptID, r, "upload")
+}
+
+// attempt finds one of a callback's phone attempts.
+func (s *Service) attempt(ctx context.Context, c *huifang.Callback, id int64) (*huifang.Attempt, error) {
+	as, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for i := range as {
+		if as[i].ID == id {
+			return &as[i], nil
+		}
+	}
+	return nil, huifang.Errorf(huifang.EINVALID, "拨打记录 %d 不属于回访 %d", id, c.ID)
+}
+
+func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.Callback, attemptID int64, r io.Reader, source string) (*store.Recording, error) {
 	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
@@ -89,30 +133,31 @@ func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID 
 	if !ok {
 		return nil, huifang.Errorf(huifang.EINVALID, "不是 WAV、MP3、AMR 或 OGG 格式的录音")
 	}
-	b := make([]byte, 8)
-	rand.Read(b)
-	key := fmt.Sprintf("org-%d/callbacks/%d/%s.%s", c.OrgID, c.ID, hex.EncodeToString(b), format)
+	key := newBlobKey(c.OrgID, "callbacks", c.ID, "", format)
 	info, err := s.Blobs.Put(ctx, key, io.LimitReader(br, MaxRecording+1), -1, ct)
 	if err != nil {
 		return nil, fmt.Errorf("store recording: %w", err)
 	}
 	if info.Size > MaxRecording {
-		s.Blobs.Delete(ctx, key)
+		s.deleteBlob(ctx, key)
 		return nil, huifang.Errorf(huifang.EINVALID, "录音超过 %d MB", MaxRecording>>20)
 	}
-	out := &store.Recording{OrgID: c.OrgID, CallbackID: c.ID, Key: key, Format: format, ContentType: ct, Size: info.Size, SHA256: info.SHA256,
+	out := &store.Recording{OrgID: c.OrgID, CallbackID: c.ID, AttemptID: attemptID, Key: key, Format: format, ContentType: ct, Size: info.Size, SHA256: info.SHA256,
 		RetainUntil: retainUntil(rec.Policy, prod), UploadedAt: s.now(), UploadedBy: u.ID, Source: source}
 	if err := s.DB.AddRecording(ctx, out, actor(u)); err != nil {
-		s.Blobs.Delete(ctx, key)
+		s.deleteBlob(ctx, key)
 		return nil, err
 	}
 	return out, nil
 }
 
-// Recordings lists a callback's recordings for roles that may play them.
+// Recordings lists a callback's recordings (what they are, not their
+// sound) for roles that may play or add them.
 func (s *Service) Recordings(ctx context.Context, u *huifang.User, callbackID int64) ([]store.Recording, error) {
-	if err := require(u, huifang.PermListen); err != nil {
-		return nil, err
+	if u == nil || !u.Can(huifang.PermRecord) {
+		if err := require(u, huifang.PermListen); err != nil {
+			return nil, err
+		}
 	}
 	return s.DB.ListRecordings(ctx, u.OrgID, callbackID)
 }

@@ -44,6 +44,8 @@ type Work struct {
 	Attempts []huifang.Attempt `json:"attempts"`
 	// Warnings are signs of a false phone number (DOMAIN.md §6).
 	Warnings []string `json:"warnings,omitempty"`
+	// Letter is how a letter or visit callback was made; nil otherwise.
+	Letter *LetterEvidence `json:"-"`
 }
 
 func (s *Service) policyView(ctx context.Context, rec *store.PolicyRecord) (PolicyView, huifang.Product, error) {
@@ -88,6 +90,7 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 		return nil, err
 	}
 	w := &Work{Callback: c, Policy: view, Script: cs, Attempts: attempts}
+	w.Letter, _ = LetterOf(c)
 	holders, agents, err := s.DB.CountPhoneHolders(ctx, c.OrgID, rec.HolderPhoneHash)
 	if err != nil {
 		return nil, err

@@ -63,9 +63,9 @@ func prepare(e *env, svc *app.Service) error {
 	return nil
 }
 
-// recordingStore is where call recordings go: S3-compatible storage when
-// HUIFANG_S3_ENDPOINT is set, else a local directory (HUIFANG_RECORDINGS_DIR,
-// default huifang-recordings).
+// recordingStore is where call recordings, letter receipts and problem-case
+// documents go: S3-compatible storage when HUIFANG_S3_ENDPOINT is set, else a
+// local directory (HUIFANG_RECORDINGS_DIR, default huifang-recordings).
 func recordingStore() (blob.Store, error) {
 	c, ok, err := blob.S3ConfigFromEnv(os.Getenv)
 	if err != nil {

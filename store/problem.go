@@ -176,7 +176,9 @@ func (db *DB) ListEvents(ctx context.Context, orgID, caseID int64) ([]Event, err
 	return out, rows.Err()
 }
 
-// Evidence is an uploaded document.
+// Evidence is an uploaded document. Its bytes are in the blob store under
+// Key, or, for a document stored before schema 4 (or by a service without a
+// blob store), in Data with Key empty.
 type Evidence struct {
 	ID          int64
 	CaseID      int64
@@ -184,6 +186,7 @@ type Evidence struct {
 	ContentType string
 	Size        int64
 	SHA256      string
+	Key         string // blob-store key; "" when the bytes are in Data
 	Data        []byte
 	UploadedAt  time.Time
 	UploadedBy  int64
@@ -193,8 +196,8 @@ type Evidence struct {
 func (db *DB) FindEvidence(ctx context.Context, orgID, id int64) (*Evidence, error) {
 	var e Evidence
 	var at int64
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT id, case_id, name, content_type, size, sha256, data, uploaded_at, uploaded_by FROM evidence WHERE org_id = ? AND id = ?`), orgID, id).
-		Scan(&e.ID, &e.CaseID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Data, &at, &e.UploadedBy)
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT id, case_id, name, content_type, size, sha256, storage_key, data, uploaded_at, uploaded_by FROM evidence WHERE org_id = ? AND id = ?`), orgID, id).
+		Scan(&e.ID, &e.CaseID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Key, &e.Data, &at, &e.UploadedBy)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -264,10 +267,16 @@ func (db *DB) applyCaseStep(ctx context.Context, tx txn, s CaseStep) error {
 		}
 		var evidenceID int64
 		if e := s.Evidence; e != nil {
-			sum := sha256.Sum256(e.Data)
-			e.SHA256, e.Size = hex.EncodeToString(sum[:]), int64(len(e.Data))
-			if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO evidence (org_id, case_id, name, content_type, size, sha256, data, uploaded_at, uploaded_by)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), c.OrgID, c.ID, e.Name, e.ContentType, e.Size, e.SHA256, e.Data, ms64(s.Now), s.Actor.UserID).Scan(&evidenceID); err != nil {
+			data := e.Data
+			if e.Key != "" {
+				// In the blob store: the caller has its size and checksum.
+				data = []byte{}
+			} else {
+				sum := sha256.Sum256(e.Data)
+				e.SHA256, e.Size = hex.EncodeToString(sum[:]), int64(len(e.Data))
+			}
+			if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO evidence (org_id, case_id, name, content_type, size, sha256, storage_key, data, uploaded_at, uploaded_by)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), c.OrgID, c.ID, e.Name, e.ContentType, e.Size, e.SHA256, e.Key, data, ms64(s.Now), s.Actor.UserID).Scan(&evidenceID); err != nil {
 				return fmt.Errorf("store evidence: %w", err)
 			}
 			e.ID = evidenceID

@@ -13,6 +13,7 @@ type Recording struct {
 	ID          int64
 	OrgID       int64
 	CallbackID  int64
+	AttemptID   int64 // the phone attempt it records; 0: not tied to one
 	Key         string
 	Format      string // wav, mp3, amr, ogg
 	ContentType string
@@ -27,22 +28,22 @@ type Recording struct {
 // AddRecording stores a recording's record, audited.
 func (db *DB) AddRecording(ctx context.Context, r *Recording, a huifang.Actor) error {
 	return db.tx(ctx, func(tx txn) error {
-		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO recordings (org_id, callback_id, storage_key, format, content_type, size, sha256, retain_until, uploaded_at, uploaded_by, source)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.OrgID, r.CallbackID, r.Key, r.Format, r.ContentType, r.Size, r.SHA256, r.RetainUntil,
+		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO recordings (org_id, callback_id, attempt_id, storage_key, format, content_type, size, sha256, retain_until, uploaded_at, uploaded_by, source)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.OrgID, r.CallbackID, r.AttemptID, r.Key, r.Format, r.ContentType, r.Size, r.SHA256, r.RetainUntil,
 			ms64(r.UploadedAt), r.UploadedBy, r.Source).Scan(&r.ID); err != nil {
 			return fmt.Errorf("add recording: %w", mapErr(err))
 		}
 		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: r.OrgID, At: r.UploadedAt, UserID: a.UserID, Actor: a.Name, Entity: "recording",
-			Key: fmt.Sprint(r.ID), Action: "create", Detail: jsonString(map[string]any{"callback": r.CallbackID, "sha256": r.SHA256, "size": r.Size, "retain_until": r.RetainUntil})})
+			Key: fmt.Sprint(r.ID), Action: "create", Detail: jsonString(map[string]any{"callback": r.CallbackID, "attempt": r.AttemptID, "sha256": r.SHA256, "size": r.Size, "retain_until": r.RetainUntil})})
 	})
 }
 
-const recordingCols = `id, org_id, callback_id, storage_key, format, content_type, size, sha256, retain_until, uploaded_at, uploaded_by, source`
+const recordingCols = `id, org_id, callback_id, attempt_id, storage_key, format, content_type, size, sha256, retain_until, uploaded_at, uploaded_by, source`
 
 func scanRecording(s scanner) (Recording, error) {
 	var r Recording
 	var at int64
-	err := s.Scan(&r.ID, &r.OrgID, &r.CallbackID, &r.Key, &r.Format, &r.ContentType, &r.Size, &r.SHA256, &r.RetainUntil, &at, &r.UploadedBy, &r.Source)
+	err := s.Scan(&r.ID, &r.OrgID, &r.CallbackID, &r.AttemptID, &r.Key, &r.Format, &r.ContentType, &r.Size, &r.SHA256, &r.RetainUntil, &at, &r.UploadedBy, &r.Source)
 	r.UploadedAt = fromMS(at)
 	return r, mapErr(err)
 }

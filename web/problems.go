@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"io"
-	"mime"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -746,30 +745,14 @@ func (s *server) problemEvidence(w http.ResponseWriter, r *http.Request, rq *req
 	if !listed {
 		return notFound
 	}
-	e, err := s.svc.Evidence(r.Context(), rq.User, eid)
+	body, e, err := s.svc.Evidence(r.Context(), rq.User, eid)
 	if err != nil {
 		return err
 	}
+	defer body.Close()
 	if e.CaseID != id {
 		return notFound
 	}
-	ctype := e.ContentType
-	if _, _, err := mime.ParseMediaType(ctype); err != nil || ctype == "" {
-		ctype = "application/octet-stream"
-	}
-	disp := mime.FormatMediaType("attachment", map[string]string{"filename": e.Name})
-	if disp == "" {
-		disp = `attachment; filename="evidence-` + strconv.FormatInt(e.ID, 10) + `"`
-	}
-	h := w.Header()
-	h.Set("Content-Type", ctype)
-	h.Set("Content-Disposition", disp)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
-	h.Set("Content-Length", strconv.Itoa(len(e.Data)))
-	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(e.Data)
-	}
+	s.sendDocument(w, r, body, document{Name: e.Name, Fallback: "evidence-" + strconv.FormatInt(e.ID, 10), ContentType: e.ContentType, Size: e.Size})
 	return nil
 }

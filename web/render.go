@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/store"
 )
 
 //go:embed templates
@@ -105,7 +106,12 @@ func funcs(l lang, st *staticFiles) template.FuncMap {
 			}
 			return t.T("no")
 		},
-		"add": func(a, b int) int { return a + b },
+		"add":   func(a, b int) int { return a + b },
+		"upper": strings.ToUpper,
+		"kb":    size,
+		// recording is the data of the "recording" part: a recording, and
+		// whether the user may play it.
+		"recording": func(r store.Recording, play bool) map[string]any { return map[string]any{"Rec": r, "Play": play} },
 		"term": func(s string) string {
 			if l != langEN {
 				return s
@@ -113,6 +119,14 @@ func funcs(l lang, st *staticFiles) template.FuncMap {
 			return termEN(s)
 		},
 	}
+}
+
+// size shows a file size in KB, or MB from 1 MB on.
+func size(n int64) string {
+	if n >= 1<<20 {
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	}
+	return fmt.Sprintf("%d KB", (n+1023)/1024)
 }
 
 func orDash(s string) string {

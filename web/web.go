@@ -90,6 +90,10 @@ func (s *server) routes() *http.ServeMux {
 
 	mux.Handle("GET /callbacks", s.page(s.callbackList))
 	mux.Handle("GET /callbacks/{id}", s.page(s.callbackShow))
+	mux.Handle("POST /callbacks/{id}/letter", s.page(s.callbackLetter))
+	mux.Handle("GET /callbacks/{id}/receipt", s.page(s.callbackReceipt))
+	mux.Handle("POST /callbacks/{id}/attempts/{aid}/recording", s.page(s.recordingUpload))
+	mux.Handle("GET /recordings/{id}", s.page(s.recordingPlay))
 	mux.Handle("GET /export/callbacks", s.page(s.exportCallbacks))
 	mux.Handle("GET /problems", s.page(s.problemBoard))
 	mux.Handle("POST /problems", s.page(s.problemOpen))

@@ -66,7 +66,7 @@ func TestLogin(t *testing.T) {
 func TestPagesNeedASession(t *testing.T) {
 	f := setup(t, storetest.Open(t, store.SQLite))
 	c := f.client(t)
-	for _, path := range []string{"/", "/work", "/callbacks?status=open", "/problems", "/import", "/callbacks/1", "/problems/1", "/problems/1/evidence/1", "/profile", "/admin/calendar", "/notifications"} {
+	for _, path := range []string{"/", "/work", "/callbacks?status=open", "/problems", "/import", "/callbacks/1", "/problems/1", "/problems/1/evidence/1", "/callbacks/1/receipt", "/recordings/1", "/profile", "/admin/calendar", "/notifications"} {
 		res, _ := c.get(path)
 		want := "/login?next=" + url.QueryEscape(path)
 		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != want {

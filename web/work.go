@@ -28,6 +28,24 @@ type callbackView struct {
 	DueText  string
 	Phone    string // the full number, right after the operator asked for it
 	Answered bool   // the last attempt connected with the policyholder
+	// Attempts are the phone attempts with their recordings; Unattached the
+	// recordings tied to none. CanListen shows players.
+	Attempts   []attemptView
+	Unattached []store.Recording
+	CanListen  bool
+	// From is the page showing the view, "work" or "callback": forms on
+	// both come back to it.
+	From         string
+	RecNotice    string // after a recording was uploaded
+	MaxRecording int    // MB
+}
+
+// attemptView is a phone attempt with its recordings.
+type attemptView struct {
+	huifang.Attempt
+	Recordings []store.Recording
+	CanUpload  bool   // the user made this call and may add recordings
+	RecError   string // an upload refused
 }
 
 // stepView is a step of the callback's script as the page shows it.
@@ -147,7 +165,7 @@ func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answer
 		return callbackView{}, err
 	}
 	c := w.Callback
-	v := callbackView{Work: w, C: c}
+	v := callbackView{Work: w, C: c, MaxRecording: app.MaxRecording >> 20}
 	if answers == nil {
 		answers = make(map[string]string, len(c.Answers))
 		for k, a := range c.Answers {
@@ -155,6 +173,9 @@ func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answer
 		}
 	}
 	v.Steps = scriptSteps(rq.T, w.Script, answers, fieldErrs)
+	if err := s.attemptViews(ctx, rq.User, &v); err != nil {
+		return v, err
+	}
 	if n := len(w.Attempts); n > 0 && w.Attempts[n-1].Outcome == huifang.AttemptAnswered {
 		v.Answered = true
 	}
@@ -183,6 +204,7 @@ func (s *server) renderWork(w http.ResponseWriter, r *http.Request, rq *request,
 	p.Held = c.Open() && c.LeaseUserID == rq.User.ID && !c.LeaseUntil.Before(s.now())
 	p.LeaseLost = c.Open() && !p.Held
 	p.Outcomes = huifang.AttemptOutcomes
+	p.From = "work"
 	s.render(w, r, rq, status, "work", rq.T.T("work.callback", c.ID)+" · "+c.PolicyNo, "work", p)
 }
 
@@ -253,6 +275,7 @@ func (s *server) workShow(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		return err
 	}
+	v.RecNotice = recordedNotice(rq, r.URL.Query().Get("recorded"))
 	s.renderWork(w, r, rq, http.StatusOK, workPage{callbackView: v})
 	return nil
 }
@@ -406,7 +429,8 @@ func (s *server) workReveal(w http.ResponseWriter, r *http.Request, rq *request)
 	return nil
 }
 
-// callbackShow is the read-only view of a callback.
+// callbackShow is the view of a callback: read-only, but for the form that
+// records a letter or visit.
 func (s *server) callbackShow(w http.ResponseWriter, r *http.Request, rq *request) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -416,6 +440,20 @@ func (s *server) callbackShow(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	s.render(w, r, rq, http.StatusOK, "callback", rq.T.T("detail.title")+" · "+v.C.PolicyNo, "callbacks", v)
+	p := callbackPage{callbackView: v}
+	q := r.URL.Query()
+	if q.Get("letter") == "recorded" && v.Work.Letter != nil {
+		p.Notice = rq.T.T("letter.recorded", rq.T.T("method."+string(v.Work.Letter.Method)))
+	}
+	p.RecNotice = recordedNotice(rq, q.Get("recorded"))
+	s.renderCallback(w, r, rq, http.StatusOK, p)
 	return nil
+}
+
+// recordedNotice is the notice after a recording was uploaded.
+func recordedNotice(rq *request, v string) string {
+	if v == "" {
+		return ""
+	}
+	return rq.T.T("rec.uploaded")
 }

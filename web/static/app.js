@@ -4,22 +4,27 @@
 (function () {
   "use strict";
 
-  // The callback script: the answers decide the path. Steps off the path
-  // are hidden and their inputs disabled (the server ignores them anyway);
-  // an answer that ends the call shows what to do instead of finishing.
-  // On a focused question 1 / 2 / 3 … choose its answers and focus moves to
-  // the next question on the path (then to the finish button); Enter in a
-  // typed answer moves on too instead of submitting.
-  function initItems() {
-    var form = document.getElementById("items");
-    if (!form) return;
+  // A callback script's form (the call on the workbench, a letter's returned
+  // form): the answers decide the path. Steps off the path are hidden and
+  // their inputs disabled (the server ignores them anyway); an answer that
+  // ends the call shows what that means ([data-end] notices) and relabels the
+  // submit button ([data-finish], data-label-END). On a focused question
+  // 1 / 2 / 3 … choose its answers and focus moves to the next question on
+  // the path (then to the submit button); Enter in a typed answer moves on
+  // too instead of submitting.
+  function initScriptForms() {
+    Array.prototype.forEach.call(document.querySelectorAll("form.script-form"), initScript);
+  }
+
+  function initScript(form) {
     var steps = Array.prototype.slice.call(form.querySelectorAll("li[data-step]"));
     var index = {};
     steps.forEach(function (li, i) { index[li.getAttribute("data-step")] = i; });
-    var finish = document.getElementById("finish");
+    var finish = form.querySelector("[data-finish]");
     var finishLabel = finish ? finish.textContent : "";
-    var ends = { "not-policyholder": document.getElementById("end-not-policyholder"), "reschedule": document.getElementById("end-reschedule") };
-    var scheduleAt = document.getElementById("finish-schedule-at");
+    var ends = {};
+    Array.prototype.forEach.call(form.querySelectorAll(".script-end[data-end]"), function (el) { ends[el.getAttribute("data-end")] = el; });
+    var scheduleAt = form.querySelector("[data-schedule]");
 
     function answerOf(li) {
       var set = li.querySelector("fieldset[data-item]");
@@ -51,6 +56,7 @@
       if (scheduleAt) { scheduleAt.required = end === "reschedule"; scheduleAt.disabled = end !== "reschedule"; }
       if (finish) {
         var alt = end ? finish.getAttribute("data-label-" + end) : null;
+        finish.disabled = !!end && finish.hasAttribute("data-refuse-end");
         finish.textContent = alt || finishLabel;
       }
       return end;
@@ -93,7 +99,7 @@
     update();
     // Straight after "answered" was recorded, start on the first open question.
     // Wait for the load: scrolling to #items moves the focus to the page.
-    if (window.location.hash === "#items") {
+    if (form.id === "items" && window.location.hash === "#items") {
       var focusFirst = function () {
         var qs = questions();
         var first = qs.find(function (li) { return !answerOf(li); }) || qs[0];
@@ -188,7 +194,7 @@
   }
 
   function init() {
-    initItems();
+    initScriptForms();
     initAttempt();
     initJob();
     initAct();

@@ -1,0 +1,58 @@
+package web
+
+// Strings of letter and visit callbacks and of recordings on the pages.
+func init() {
+	zh := map[string]string{
+		"letter.title":               "记录信函/上门回访",
+		"letter.hint":                "信函或上门回访须由投保人本人在回访表上签名才算完成。请按寄回（或上门收回）的回访表录入每一题的回答，并上传投保人签名回执的扫描件或照片。",
+		"letter.method":              "回访方式",
+		"letter.signed_on":           "投保人签名日期",
+		"letter.answers":             "回访表上的回答",
+		"letter.receipt":             "投保人签名的回执（PDF、JPEG 或 PNG，不超过 %d MB）",
+		"letter.receipt.hint":        "按文件内容判断格式。没有回执的信函或上门回访不算完成。",
+		"letter.reselect":            "请重新选择回执文件：页面返回后浏览器不会保留已选的文件。",
+		"letter.toolarge":            "回执超过 %d MB",
+		"letter.check":               "有 %d 处需要修改，请查看下面标出的内容。",
+		"letter.submit":              "记录回访",
+		"letter.end.notpolicyholder": "回访表显示签名人不是投保人本人：不能记为完成的回访，请改用其他方式回访投保人。",
+		"letter.end.reschedule":      "信函或上门回访不能“另约时间”：请核对回访表上的回答。",
+		"letter.recorded":            "已记录%s，结果见下方。",
+		"letter.recorded_by":         "记录人",
+		"letter.receipt.view":        "查看签收回执",
+		"rec.label":                  "录音",
+		"rec.upload":                 "上传录音",
+		"rec.upload.label":           "本次通话的录音",
+		"rec.upload.hint":            "WAV、MP3、AMR 或 OGG，不超过 %d MB",
+		"rec.nofile":                 "请选择录音文件",
+		"rec.toolarge":               "录音超过 %d MB",
+		"rec.uploaded":               "录音已上传。",
+		"rec.unattached":             "未关联拨打记录的录音",
+	}
+	en := map[string]string{
+		"letter.title":               "Record a letter or visit",
+		"letter.hint":                "A letter or visit counts only when the policyholder has signed the callback form. Enter each answer from the returned form and upload a scan or photo of the receipt the policyholder signed.",
+		"letter.method":              "Method",
+		"letter.signed_on":           "Signed by the policyholder on",
+		"letter.answers":             "Answers on the form",
+		"letter.receipt":             "Receipt signed by the policyholder (PDF, JPEG or PNG, at most %d MB)",
+		"letter.receipt.hint":        "The format is told by the file's content. Without the receipt a letter or visit does not count.",
+		"letter.reselect":            "Choose the receipt file again: the browser does not keep a chosen file when the page comes back.",
+		"letter.toolarge":            "The receipt is larger than %d MB",
+		"letter.check":               "%d things to correct: see the marked fields below.",
+		"letter.submit":              "Record the callback",
+		"letter.end.notpolicyholder": "The form was not signed by the policyholder: it is not a completed callback. Reach the policyholder another way.",
+		"letter.end.reschedule":      "A letter or visit cannot be \u201canother time\u201d: check the answers on the form.",
+		"letter.recorded":            "%s recorded; the result is below.",
+		"letter.recorded_by":         "Recorded by",
+		"letter.receipt.view":        "View the signed receipt",
+		"rec.label":                  "Recording",
+		"rec.upload":                 "Upload recording",
+		"rec.upload.label":           "Recording of this call",
+		"rec.upload.hint":            "WAV, MP3, AMR or OGG, at most %d MB",
+		"rec.nofile":                 "Choose a recording file",
+		"rec.toolarge":               "The recording is larger than %d MB",
+		"rec.uploaded":               "Recording uploaded.",
+		"rec.unattached":             "Recordings not tied to an attempt",
+	}
+	addMessages(zh, en)
+}
