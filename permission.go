@@ -16,15 +16,16 @@ const (
 	PermRecord        Permission = "recordings.add"   // attach call recordings
 	PermListen        Permission = "recordings.play"  // play call recordings
 	PermViewStats     Permission = "stats.view"       // statistics tables and indicators
+	PermRecordLetter  Permission = "callbacks.letter" // record a letter or visit callback with its signed receipt
 )
 
 var rolePerms = map[Role][]Permission{
 	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermViewStats},
 	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats},
-	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord, PermViewStats},
+	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter},
 	RoleManager:      {PermViewCallbacks, PermExport, PermListen, PermViewStats},
-	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord},
-	RoleHandler:      {PermViewCallbacks, PermViewPII},
+	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord, PermRecordLetter},
+	RoleHandler:      {PermViewCallbacks, PermViewPII, PermRecordLetter},
 	RoleQA:           {PermViewCallbacks, PermListen},
 }
 

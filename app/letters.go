@@ -102,7 +102,7 @@ func LetterOf(c *huifang.Callback) (ev *LetterEvidence, ok bool) {
 // stored. The handler needs no lease, only a callback not yet done that no
 // operator is calling right now.
 func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID int64, in LetterInput) (*huifang.Callback, error) {
-	c, err := s.findCallback(ctx, u, huifang.PermWorkCallbacks, callbackID)
+	c, err := s.findCallback(ctx, u, huifang.PermRecordLetter, callbackID)
 	if err != nil {
 		return nil, err
 	}

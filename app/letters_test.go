@@ -121,13 +121,12 @@ func TestLetter(t *testing.T) {
 		if c := w.callbackWork(t, w.op, "P1").Callback; !c.Open() || c.Method != huifang.MethodPhone {
 			t.Fatalf("refused letters changed the callback: %+v", c)
 		}
-		// Only who works callbacks records them; an operator calling it now blocks it.
+		// Operators and branch handlers (who make the visits) record them, not
+		// QA; an operator calling it now blocks it.
 		qa := w.user(t, "A", "qa", huifang.RoleQA, "", "")
 		handler := w.user(t, "A", "h1", huifang.RoleHandler, "86010101", "")
-		for _, u := range []*huifang.User{qa, handler} {
-			if _, err := w.svc.RecordLetter(ctx, u, id, letter(wk)); huifang.ErrorCode(err) != huifang.EFORBIDDEN {
-				t.Errorf("%s records a letter: %v", u.Role, err)
-			}
+		if _, err := w.svc.RecordLetter(ctx, qa, id, letter(wk)); huifang.ErrorCode(err) != huifang.EFORBIDDEN {
+			t.Errorf("QA records a letter: %v", err)
 		}
 		if _, err := w.svc.RecordLetter(ctx, w.opB, id, letter(wk)); huifang.ErrorCode(err) != huifang.ENOTFOUND {
 			t.Fatalf("insurer B records A's letter: %v", err)
@@ -144,11 +143,11 @@ func TestLetter(t *testing.T) {
 		// with a problem case, as a call would be.
 		in = letter(wk)
 		in.Answers["signed"] = "no"
-		c, err := w.svc.RecordLetter(ctx, w.op, id, in)
+		c, err := w.svc.RecordLetter(ctx, handler, id, in)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Status != huifang.StatusDone || c.Result != huifang.ResultProblems || c.Method != huifang.MethodLetter || c.FinishedBy != w.op.ID ||
+		if c.Status != huifang.StatusDone || c.Result != huifang.ResultProblems || c.Method != huifang.MethodLetter || c.FinishedBy != handler.ID ||
 			c.ScriptCode != "life-traditional-agency" || c.ScriptVersion != wk.Script.Version || c.Answers["signed"] != huifang.AnswerNo || c.Answers["identity"] != huifang.AnswerYes || c.LeaseUserID != 0 {
 			t.Fatalf("letter callback %+v", c)
 		}
@@ -161,7 +160,7 @@ func TestLetter(t *testing.T) {
 			t.Fatalf("evidence %q: %v", c.Evidence, err)
 		}
 		r := ev.Receipt
-		if ev.Method != huifang.MethodLetter || ev.SignedOn != huifang.NewDate(2026, 3, 3) || ev.RecordedBy != "op1" || ev.RecordedID != w.op.ID || ev.RecordedAt.IsZero() ||
+		if ev.Method != huifang.MethodLetter || ev.SignedOn != huifang.NewDate(2026, 3, 3) || ev.RecordedBy != "h1" || ev.RecordedID != handler.ID || ev.RecordedAt.IsZero() ||
 			r.FileName != "回执-张三.pdf" || r.ContentType != "application/pdf" || r.Size != int64(len(pdfReceipt)) || !ev.RetainUntil.IsZero() { // whole life: kept
 			t.Fatalf("evidence %+v", ev)
 		}

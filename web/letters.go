@@ -39,7 +39,7 @@ type letterForm struct {
 // renderCallback renders the detail page.
 func (s *server) renderCallback(w http.ResponseWriter, r *http.Request, rq *request, status int, p callbackPage) {
 	p.From = "callback"
-	p.CanLetter = p.C.Open() && rq.User.Can(huifang.PermWorkCallbacks)
+	p.CanLetter = p.C.Open() && rq.User.Can(huifang.PermRecordLetter)
 	p.Methods = []huifang.CallbackMethod{huifang.MethodLetter, huifang.MethodVisit}
 	p.MaxReceipt = app.MaxReceipt >> 20
 	p.Today = s.today().String()
