@@ -240,6 +240,7 @@ func printDemoSummary(ctx context.Context, w io.Writer, svc *app.Service, took t
 		problems += len(ps)
 		t.Open += x.Open
 		t.Scheduled += x.Scheduled
+		t.Electronic += x.Electronic
 		t.Successful += x.Successful
 		t.Problems += x.Problems
 		t.NotCompleted += x.NotCompleted
@@ -247,7 +248,7 @@ func printDemoSummary(ctx context.Context, w io.Writer, svc *app.Service, took t
 		t.Overdue += x.Overdue
 	}
 	done := t.Successful + t.Problems + t.NotCompleted
-	fmt.Fprintf(w, "Made in %s: %d insurers, %d policies, %d callbacks:\n", took.Round(100*time.Millisecond), insurers, policies, done+t.Open+t.Scheduled)
+	fmt.Fprintf(w, "Made in %s: %d insurers, %d policies, %d callbacks:\n", took.Round(100*time.Millisecond), insurers, policies, done+t.Open+t.Scheduled+t.Electronic)
 	fmt.Fprintf(w, "  %d done (%d successful, %d with problems, %d not completed; %d late), %d problem cases\n",
 		done, t.Successful, t.Problems, t.NotCompleted, t.Late, problems)
 	fmt.Fprintf(w, "  %d open (%d overdue), %d scheduled\n", t.Open, t.Overdue, t.Scheduled)
