@@ -365,3 +365,15 @@ func (s *Service) ElectronicFallback(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Outbox lists the text messages the development sender kept for the
+// user's insurer, newest first, numbers masked: insurer administrators only.
+func (s *Service) Outbox(ctx context.Context, u *huifang.User, limit int) ([]store.OutboxMessage, error) {
+	if u == nil {
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+	}
+	if u.Role != huifang.RoleInsurerAdmin {
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有公司管理员可以查看短信发件箱")
+	}
+	return s.DB.ListOutbox(ctx, u.OrgID, limit)
+}
