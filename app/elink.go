@@ -67,6 +67,9 @@ type LinkPage struct {
 	// CookieUntil.
 	Cookie      string
 	CookieUntil time.Time
+	// Notice is something the customer should know, such as a code that
+	// could not be sent.
+	Notice string
 }
 
 // live finds the link of a token when it can still be used: active, not
@@ -250,6 +253,10 @@ func (s *Service) CheckIdentity(ctx context.Context, v Visit, digits string) (*L
 	} else {
 		err = s.sendCode(ctx, l, c, rec, v, "electronic-identity")
 	}
+	notice := ""
+	if err == errCodeUnsent { // the identity is saved: the customer may ask again
+		notice, err = huifang.ErrorMessage(err), nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -257,7 +264,7 @@ func (s *Service) CheckIdentity(ctx context.Context, v Visit, digits string) (*L
 	if err != nil {
 		return nil, err
 	}
-	p.Cookie, p.CookieUntil = cookie, l.CookieUntil
+	p.Cookie, p.CookieUntil, p.Notice = cookie, l.CookieUntil, notice
 	return p, nil
 }
 

@@ -28,6 +28,8 @@ type callbackView struct {
 	DueText  string
 	Phone    string // the full number, right after the operator asked for it
 	Answered bool   // the last attempt connected with the policyholder
+	// Electronic is the callback's electronic callback: links, evidence, actions.
+	Electronic electronicView
 }
 
 // stepView is a step of the callback's script as the page shows it.
@@ -147,7 +149,7 @@ func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answer
 		return callbackView{}, err
 	}
 	c := w.Callback
-	v := callbackView{Work: w, C: c}
+	v := callbackView{Work: w, C: c, Electronic: electronicOf(rq.User, w)}
 	if answers == nil {
 		answers = make(map[string]string, len(c.Answers))
 		for k, a := range c.Answers {
@@ -182,6 +184,7 @@ func (s *server) renderWork(w http.ResponseWriter, r *http.Request, rq *request,
 	c := p.C
 	p.Held = c.Open() && c.LeaseUserID == rq.User.ID && !c.LeaseUntil.Before(s.now())
 	p.LeaseLost = c.Open() && !p.Held
+	p.Electronic.FromWork = p.Held
 	p.Outcomes = huifang.AttemptOutcomes
 	s.render(w, r, rq, status, "work", rq.T.T("work.callback", c.ID)+" · "+c.PolicyNo, "work", p)
 }
@@ -194,8 +197,11 @@ func (s *server) workbench(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	p := workbenchPage{}
 	q := r.URL.Query()
-	if q.Get("notice") == "released" {
+	switch q.Get("notice") {
+	case "released":
 		p.Notice = rq.T.T("work.released")
+	case "electronic":
+		p.Notice = rq.T.T("ecb.staff.sent.work")
 	}
 	if v := q.Get("requeued"); v != "" {
 		if id, err := app.ParseID(v); err == nil {
@@ -415,6 +421,12 @@ func (s *server) callbackShow(w http.ResponseWriter, r *http.Request, rq *reques
 	v, err := s.loadCallback(r.Context(), rq, id, nil, nil)
 	if err != nil {
 		return err
+	}
+	switch r.URL.Query().Get("notice") {
+	case "electronic-sent":
+		v.Electronic.Notice = rq.T.T("ecb.staff.sent")
+	case "electronic-withdrawn":
+		v.Electronic.Notice = rq.T.T("ecb.staff.withdrawn")
 	}
 	s.render(w, r, rq, http.StatusOK, "callback", rq.T.T("detail.title")+" · "+v.C.PolicyNo, "callbacks", v)
 	return nil
