@@ -116,8 +116,17 @@ type codeData struct {
 // answersData is the script as the customer answers it.
 type answersData struct {
 	Page  *app.LinkPage
+	Due   string // the deadline, as people write it
 	Steps []stepView
 	Error string
+}
+
+// longDate writes a date as people do: 2026年3月17日, 17 March 2026.
+func longDate(l lang, d huifang.Date) string {
+	if l == langEN {
+		return d.Time().Format("2 January 2006")
+	}
+	return strconv.Itoa(d.Year()) + "年" + strconv.Itoa(int(d.Month())) + "月" + strconv.Itoa(d.Day()) + "日"
 }
 
 // doneData says what became of the answers.
@@ -143,7 +152,7 @@ func (s *server) renderStage(w http.ResponseWriter, r *http.Request, rq *request
 }
 
 func (s *server) renderAnswers(w http.ResponseWriter, rq *request, status int, p *app.LinkPage, answers, fieldErrs map[string]string, msg string) {
-	d := answersData{Page: p, Steps: scriptSteps(rq.T, p.Script, answers, fieldErrs), Error: msg}
+	d := answersData{Page: p, Due: longDate(rq.Lang, p.DueOn), Steps: scriptSteps(rq.T, p.Script, answers, fieldErrs), Error: msg}
 	s.renderCustomer(w, rq, status, "answers", rq.T.T("ecb.answers.title"), d)
 }
 
@@ -245,7 +254,7 @@ func (s *server) linkAnswers(w http.ResponseWriter, r *http.Request, rq *request
 	res, err := s.svc.SubmitAnswers(ctx, v, r.PostFormValue("script"), answers)
 	switch huifang.ErrorCode(err) {
 	case "":
-		s.renderCustomer(w, rq, http.StatusOK, "done", rq.T.T("ecb.done.title"), doneOf(rq.T, res))
+		s.renderCustomer(w, rq, http.StatusOK, "done", rq.T.T("ecb.done.title"), doneOf(rq, res))
 		return
 	case huifang.EINVALID, huifang.ECONFLICT:
 		// Unanswered questions, or the script changed: the form again.
@@ -276,12 +285,13 @@ func httpStatus(err error) int {
 
 // doneOf says what became of the answers: never more than the customer
 // needs, and nothing of the policy to someone who is not its holder.
-func doneOf(t translator, res *app.ElectronicResult) doneData {
+func doneOf(rq *request, res *app.ElectronicResult) doneData {
+	t := rq.T
 	d := doneData{Outcome: res.Outcome, Completed: res.Outcome.Completed(), Phone: res.Phone}
 	switch res.Outcome {
 	case script.OutcomeReschedule:
 		d.Title = t.T("ecb.done.later.title")
-		d.Lines = []string{t.T("ecb.done.later", res.DueOn.String())}
+		d.Lines = []string{t.T("ecb.done.later", longDate(rq.Lang, res.DueOn))}
 	case script.OutcomeNotPolicyholder:
 		d.Title, d.Phone = t.T("ecb.done.ended.title"), ""
 		d.Lines = []string{t.T("ecb.done.ended")}
