@@ -19,6 +19,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/demo"
 	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/store"
 )
 
@@ -77,7 +78,9 @@ func cmdDemo(e *env, args []string) error {
 		return nil
 	}
 	fmt.Fprintln(e.stdout)
+	svc.SMS = sms.Outbox{DB: db} // electronic callbacks' messages, for insurer administrators to read
 	return serve(e, svc, addr, false, func(listening string) {
+		svc.PublicURL = browserURL(listening)
 		fmt.Fprintf(e.stdout, "Open %s in a browser and log in with one of the logins above; Ctrl-C stops.\n", browserURL(listening))
 	})
 }
