@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -335,4 +336,49 @@ func TestOutboxPage(t *testing.T) {
 			t.Fatalf("B's outbox:\n%s", body)
 		}
 	})
+}
+
+// TestProfileElectronicSettings: the regulator's supervisor makes
+// traditional and health products electronic first and moves the fallback
+// to five days.
+func TestProfileElectronicSettings(t *testing.T) {
+	f := setupCases(t, storetest.Open(t, store.SQLite))
+	sup := f.login(t, "sup")
+	_, body := sup.get("/profile")
+	if !strings.Contains(body, "仅在客户选择时") || !strings.Contains(body, `id="profile-fallback-days" value="3"`) {
+		t.Fatalf("shipped settings:\n%s", body)
+	}
+	form := url.Values{"from": {"2026-04-01"}, "call_start": {"09:00"}, "call_end": {"20:00"}, "due_soon": {"2"},
+		"min_attempts": {"3"}, "min_days": {"3"}, "min_slots": {"2"}, "orphan_mode": {"gate"}}
+	for _, m := range regexp.MustCompile(`name="(days\.[a-z-]+)" id="[a-z-]+" value="(\d+)"`).FindAllStringSubmatch(body, -1) {
+		form.Set(m[1], m[2])
+	}
+	for _, ty := range huifang.ProblemTypes {
+		form.Set("working."+string(ty), "1")
+	}
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("electronic", "1")
+	bad.Set("electronic_fallback_days", "11")
+	if res, body := sup.postForm("/profile", bad); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "1–10") {
+		t.Fatalf("11 days: %d\n%s", res.StatusCode, body)
+	}
+	form.Set("electronic", "1")
+	form["electronic_first"] = []string{"health", "traditional"}
+	form.Set("electronic_fallback_days", "5")
+	if res, body := sup.postForm("/profile", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d\n%s", res.StatusCode, body)
+	}
+	v, err := f.svc.ProfileFor(ctx, f.orgA.ID, huifang.NewDate(2026, 4, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(v.Rules.ElectronicFirst) != "[traditional health]" || v.Rules.ElectronicFallbackDays != 5 {
+		t.Fatalf("saved %v %d", v.Rules.ElectronicFirst, v.Rules.ElectronicFallbackDays)
+	}
+	if _, body := sup.get("/profile"); !strings.Contains(body, "传统、健康") {
+		t.Fatalf("versions:\n%s", body)
+	}
 }
