@@ -216,6 +216,10 @@ func TestElectronicPages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f, out, digits := electronicFixture(t, db)
 		link := linkRE.FindString(out.msgs[0].Text)
+		// English on request, like the rest of the site.
+		if _, en := f.client(t).get(link + "?lang=en"); !strings.Contains(en, "Confirm who you are") || !strings.Contains(en, `lang="en"`) {
+			t.Fatalf("English page:\n%s", en)
+		}
 		c := f.client(t)
 		c.get(link)
 		res, body := c.postForm(link, url.Values{"step": {"identity"}, "digits": {digits}})
