@@ -307,7 +307,10 @@ type Policy struct {
 	PayMode     PayMode
 	PayYears    int
 	Term        Term
-	UpdatedAt   time.Time
+	// CallbackMethod is how the customer asked to be called back:
+	// MethodPhone, MethodElectronic, or "" when they did not say.
+	CallbackMethod CallbackMethod
+	UpdatedAt      time.Time
 }
 
 // CallbackKind tells which callback a policy gets.
@@ -342,6 +345,19 @@ func (m CallbackMethod) ZH() string { return methodZH[m] }
 // Valid reports whether m is a known method.
 func (m CallbackMethod) Valid() bool { return methodZH[m] != "" }
 
+// ParseChosenMethod reads the callback method a customer chose, as a policy
+// file writes it: 电话/电子 (or their full names) or phone/electronic. Only
+// those two can be chosen; letters and visits are what staff fall back on.
+func ParseChosenMethod(s string) (CallbackMethod, bool) {
+	switch s {
+	case "电话", "电话回访", "phone", "Phone", "PHONE":
+		return MethodPhone, true
+	case "电子", "电子化", "电子回访", "电子化回访", "electronic", "Electronic", "ELECTRONIC":
+		return MethodElectronic, true
+	}
+	return "", false
+}
+
 // CallbackStatus is where a callback stands in its life.
 type CallbackStatus string
 
@@ -349,8 +365,14 @@ type CallbackStatus string
 const (
 	StatusOpen      CallbackStatus = "open"      // waiting in the pool
 	StatusScheduled CallbackStatus = "scheduled" // the customer asked for another time
-	StatusDone      CallbackStatus = "done"      // finished; see Result
+	// StatusElectronic: a link went to the customer, whose answers are
+	// awaited; the callback stays out of the phone pool meanwhile.
+	StatusElectronic CallbackStatus = "electronic"
+	StatusDone       CallbackStatus = "done" // finished; see Result
 )
+
+// CallbackStatuses lists the statuses in the order a callback goes through them.
+var CallbackStatuses = []CallbackStatus{StatusOpen, StatusScheduled, StatusElectronic, StatusDone}
 
 // CallbackResult is the outcome of a finished callback.
 type CallbackResult string
@@ -568,7 +590,7 @@ type Actor struct {
 	Name   string
 }
 
-var statusZH = map[CallbackStatus]string{StatusOpen: "待回访", StatusScheduled: "已预约", StatusDone: "已完成"}
+var statusZH = map[CallbackStatus]string{StatusOpen: "待回访", StatusScheduled: "已预约", StatusElectronic: "等待客户电子回访", StatusDone: "已完成"}
 
 // ZH is the Chinese name.
 func (s CallbackStatus) ZH() string { return statusZH[s] }

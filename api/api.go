@@ -39,6 +39,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.route("POST /api/v1/callbacks/{id}/attempts", a.attempt)
 	a.route("POST /api/v1/callbacks/{id}/finish", a.finish)
 	a.route("POST /api/v1/callbacks/{id}/release", a.release)
+	a.route("POST /api/v1/callbacks/{id}/electronic", a.sendElectronic)
 	a.route("POST /api/v1/policies/{no}/reveal-phone", a.revealPhone)
 	a.route("POST /api/v1/import/{kind}", a.importBatch)
 	a.route("GET /api/v1/export/callbacks", a.export)

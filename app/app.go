@@ -12,6 +12,7 @@ import (
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/store"
 )
 
@@ -52,8 +53,13 @@ type Service struct {
 	// Blobs keeps recordings, letter receipts and problem-case documents.
 	// nil: recordings and letters are refused, documents stay in the database.
 	Blobs blob.Store
-	cal   *calendars // shared by copies made with WithClock
-	pc    *profileCache
+	// SMS sends electronic callbacks' links and codes; nil: no links are sent.
+	SMS sms.Sender
+	// PublicURL is the site's address as customers reach it
+	// ("https://huifang.example.com"), put in front of links in text messages.
+	PublicURL string
+	cal       *calendars // shared by copies made with WithClock
+	pc        *profileCache
 }
 
 // New makes a service with the default rules and the system clock.

@@ -315,5 +315,10 @@ func canonical(p huifang.Policy) string {
 	f := []string{p.No, p.ProductCode, string(p.Channel), p.BranchCode, p.AgentCode, p.OutletCode, p.HolderName, p.HolderID,
 		p.HolderBirth.String(), p.HolderPhone, p.InsuredName, p.AppliedOn.String(), p.IssuedOn.String(), p.ReceiptOn.String(),
 		strconv.FormatInt(p.PremiumFen, 10), string(p.PayMode), strconv.Itoa(p.PayYears), strconv.Itoa(p.Term.Years), strconv.FormatBool(p.Term.WholeLife)}
+	if p.CallbackMethod != "" {
+		// Only when chosen, so that policies loaded before the choice
+		// existed keep their row hash and load again as unchanged.
+		f = append(f, string(p.CallbackMethod))
+	}
 	return strings.Join(f, "\x1f")
 }

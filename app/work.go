@@ -34,6 +34,8 @@ type PolicyView struct {
 	PayMode     huifang.PayMode    `json:"pay_mode"`
 	PayYears    int                `json:"pay_years"`
 	Term        string             `json:"term"`
+	// CallbackMethod is how the customer asked to be called back, if they said.
+	CallbackMethod huifang.CallbackMethod `json:"callback_method,omitempty"`
 }
 
 // Work is a callback with everything an operator needs to make the call.
@@ -46,6 +48,10 @@ type Work struct {
 	Warnings []string `json:"warnings,omitempty"`
 	// Letter is how a letter or visit callback was made; nil otherwise.
 	Letter *LetterEvidence `json:"-"`
+	// Links are the electronic-callback links sent for it, oldest first;
+	// Evidence is how an electronic callback's answers were given.
+	Links    []LinkView          `json:"electronic_links,omitempty"`
+	Evidence *ElectronicEvidence `json:"electronic_evidence,omitempty"`
 }
 
 func (s *Service) policyView(ctx context.Context, rec *store.PolicyRecord) (PolicyView, huifang.Product, error) {
@@ -66,7 +72,7 @@ func (s *Service) policyView(ctx context.Context, rec *store.PolicyRecord) (Poli
 		BranchCode: p.BranchCode, AgentCode: p.AgentCode, OutletCode: p.OutletCode, HolderName: p.HolderName,
 		HolderID: pii.MaskID(id), HolderPhone: pii.MaskPhone(phone), InsuredName: p.InsuredName, AppliedOn: p.AppliedOn,
 		IssuedOn: p.IssuedOn, ReceiptOn: p.ReceiptOn, PremiumFen: p.PremiumFen, PayMode: p.PayMode, PayYears: p.PayYears,
-		Term: callback.EffectiveTerm(p, prod).String()}, prod, nil
+		Term: callback.EffectiveTerm(p, prod).String(), CallbackMethod: p.CallbackMethod}, prod, nil
 }
 
 // work loads a callback's policy, script and attempts.
@@ -89,7 +95,16 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 	if err != nil {
 		return nil, err
 	}
-	w := &Work{Callback: c, Policy: view, Script: cs, Attempts: attempts}
+	w := &Work{Callback: c, Policy: view, Script: cs, Attempts: attempts, Evidence: ParseElectronicEvidence(c)}
+	if c.Kind == huifang.KindNewBusiness {
+		ls, err := s.DB.ListLinks(ctx, c.OrgID, c.ID)
+		if err != nil {
+			return nil, err
+		}
+		for i := range ls {
+			w.Links = append(w.Links, linkView(&ls[i]))
+		}
+	}
 	w.Letter, _ = LetterOf(c)
 	holders, agents, err := s.DB.CountPhoneHolders(ctx, c.OrgID, rec.HolderPhoneHash)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/demo"
 	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/store"
 )
 
@@ -77,7 +78,9 @@ func cmdDemo(e *env, args []string) error {
 		return nil
 	}
 	fmt.Fprintln(e.stdout)
+	svc.SMS = sms.Outbox{DB: db} // electronic callbacks' messages, for insurer administrators to read
 	return serve(e, svc, addr, false, func(listening string) {
+		svc.PublicURL = browserURL(listening)
 		fmt.Fprintf(e.stdout, "Open %s in a browser and log in with one of the logins above; Ctrl-C stops.\n", browserURL(listening))
 	})
 }
@@ -240,6 +243,7 @@ func printDemoSummary(ctx context.Context, w io.Writer, svc *app.Service, took t
 		problems += len(ps)
 		t.Open += x.Open
 		t.Scheduled += x.Scheduled
+		t.Electronic += x.Electronic
 		t.Successful += x.Successful
 		t.Problems += x.Problems
 		t.NotCompleted += x.NotCompleted
@@ -247,7 +251,7 @@ func printDemoSummary(ctx context.Context, w io.Writer, svc *app.Service, took t
 		t.Overdue += x.Overdue
 	}
 	done := t.Successful + t.Problems + t.NotCompleted
-	fmt.Fprintf(w, "Made in %s: %d insurers, %d policies, %d callbacks:\n", took.Round(100*time.Millisecond), insurers, policies, done+t.Open+t.Scheduled)
+	fmt.Fprintf(w, "Made in %s: %d insurers, %d policies, %d callbacks:\n", took.Round(100*time.Millisecond), insurers, policies, done+t.Open+t.Scheduled+t.Electronic)
 	fmt.Fprintf(w, "  %d done (%d successful, %d with problems, %d not completed; %d late), %d problem cases\n",
 		done, t.Successful, t.Problems, t.NotCompleted, t.Late, problems)
 	fmt.Fprintf(w, "  %d open (%d overdue), %d scheduled\n", t.Open, t.Overdue, t.Scheduled)

@@ -8,7 +8,9 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/huifang/huifang/api"
@@ -16,15 +18,17 @@ import (
 	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/mail"
+	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/web"
 )
 
 func cmdServe(e *env, args []string) error {
 	var cfg config
-	var addr string
+	var addr, publicURL string
 	var secure bool
-	fs := flags(e, "serve", "serve [--addr :8080] [--db URL] [--key-file FILE]", &cfg)
+	fs := flags(e, "serve", "serve [--addr :8080] [--db URL] [--key-file FILE] [--public-url URL]", &cfg)
 	fs.StringVar(&addr, "addr", envOr("HUIFANG_ADDR", ":8080"), "address to listen on (env HUIFANG_ADDR)")
+	fs.StringVar(&publicURL, "public-url", os.Getenv("HUIFANG_PUBLIC_URL"), "the site's address as customers reach it, for the links of electronic callbacks (env HUIFANG_PUBLIC_URL)")
 	fs.BoolVar(&secure, "secure-cookies", os.Getenv("HUIFANG_SECURE_COOKIES") == "1", "mark session cookies Secure (behind HTTPS; env HUIFANG_SECURE_COOKIES=1)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
@@ -38,7 +42,24 @@ func cmdServe(e *env, args []string) error {
 	if err := prepare(e, svc); err != nil {
 		return err
 	}
+	if publicURL != os.Getenv("HUIFANG_PUBLIC_URL") {
+		if svc.PublicURL, err = checkPublicURL(publicURL); err != nil {
+			return err
+		}
+	}
 	return serve(e, svc, addr, secure, nil)
+}
+
+// checkPublicURL accepts the site's public address: http(s), a host, no query.
+func checkPublicURL(s string) (string, error) {
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("public URL %q: want https://host or https://host/path", s)
+	}
+	return strings.TrimRight(s, "/"), nil
 }
 
 // prepare loads what a serving process needs beyond the database: the
@@ -57,8 +78,34 @@ func prepare(e *env, svc *app.Service) error {
 	if svc.Blobs, err = recordingStore(); err != nil {
 		return fmt.Errorf("recording storage: %w", err)
 	}
+	if err := textMessages(svc); err != nil {
+		return err
+	}
 	if w := svc.CalendarWarning(); w != "" {
 		svc.Log.Warn(w)
+	}
+	return nil
+}
+
+// textMessages sets up the text messages of electronic callbacks: an SMS
+// gateway when HUIFANG_SMS_URL is set, else the outbox, where insurer
+// administrators read them; HUIFANG_PUBLIC_URL is put in front of links.
+func textMessages(svc *app.Service) error {
+	c, ok, err := sms.ConfigFromEnv(os.Getenv)
+	if err != nil {
+		return fmt.Errorf("sms settings: %w", err)
+	}
+	if ok {
+		svc.SMS = sms.NewHTTP(c)
+	} else {
+		svc.SMS = sms.Outbox{DB: svc.DB}
+		svc.Log.Info("text messages to customers are kept in the outbox, not sent: set HUIFANG_SMS_URL to send them")
+	}
+	if svc.PublicURL, err = checkPublicURL(os.Getenv("HUIFANG_PUBLIC_URL")); err != nil {
+		return err
+	}
+	if svc.PublicURL == "" {
+		svc.Log.Warn("HUIFANG_PUBLIC_URL is not set: links in text messages to customers will lack the site's address")
 	}
 	return nil
 }

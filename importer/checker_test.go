@@ -3,6 +3,7 @@ package importer
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -625,5 +626,49 @@ func TestRefsAreCached(t *testing.T) {
 	}
 	if refs.asked != 2 {
 		t.Errorf("asked %d times, want 2", refs.asked)
+	}
+}
+
+// The customer's chosen callback method is an optional column; a file
+// without it loads as before.
+func TestPolicyCallbackMethod(t *testing.T) {
+	header := append(slices.Clone(policyHeader), "回访方式")
+	tests := []struct {
+		cell string
+		want huifang.CallbackMethod
+		bad  bool
+	}{
+		{"", "", false},
+		{"电子", huifang.MethodElectronic, false},
+		{"电子化回访", huifang.MethodElectronic, false},
+		{"electronic", huifang.MethodElectronic, false},
+		{"电话", huifang.MethodPhone, false},
+		{"phone", huifang.MethodPhone, false},
+		{"信函", "", true},
+		{"短信", "", true},
+	}
+	for _, tt := range tests {
+		c := newChecker(t, KindPolicies, header)
+		base := maps.Clone(policyBase)
+		base["回访方式"] = tt.cell
+		item, good := c.Row(2, record(header, base, nil))
+		if tt.bad {
+			rep := c.Report()
+			if good || len(rep.Errors) != 1 || rep.Errors[0].Column != "回访方式" || !strings.Contains(rep.Errors[0].Reason, "电话 或 电子") {
+				t.Errorf("%q: good %v, report %v", tt.cell, good, rep.Errors)
+			}
+			continue
+		}
+		if !good {
+			t.Errorf("%q: bad row %v", tt.cell, c.Report().Errors)
+			continue
+		}
+		if got := item.(huifang.Policy).CallbackMethod; got != tt.want {
+			t.Errorf("%q: method %q, want %q", tt.cell, got, tt.want)
+		}
+	}
+	c := newChecker(t, KindPolicies, append(slices.Clone(policyHeader), "callback_method"))
+	if _, good := c.Row(2, append(record(policyHeader, policyBase, nil), "electronic")); !good {
+		t.Errorf("English header: %v", c.Report().Errors)
 	}
 }

@@ -214,5 +214,12 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 		}
 		p.PayYears = n
 	}
+	if v := r.get(pCallbackMethod); v != "" {
+		m, ok := huifang.ParseChosenMethod(v)
+		if !ok {
+			r.fail(pCallbackMethod, v, "回访方式应为 电话 或 电子（也可写 phone、electronic），不填表示客户未选择")
+		}
+		p.CallbackMethod = m
+	}
 	return p
 }

@@ -117,6 +117,7 @@ const (
 	pPayMode
 	pPayYears
 	pTerm
+	pCallbackMethod
 )
 
 var columns = map[Kind][]column{
@@ -149,24 +150,25 @@ var columns = map[Kind][]column{
 		oBranch: {zh: "机构代码", en: "branch_code", aliases: []string{"所属机构代码"}, required: true},
 	},
 	KindPolicies: {
-		pNo:          {zh: "保单号", en: "policy_no", aliases: []string{"保单号码", "policy_number"}, required: true},
-		pProduct:     {zh: "产品代码", en: "product_code", required: true},
-		pChannel:     {zh: "销售渠道", en: "channel", aliases: []string{"渠道"}, required: true},
-		pBranch:      {zh: "机构代码", en: "branch_code", aliases: []string{"管理机构代码"}, required: true},
-		pAgent:       {zh: "业务员代码", en: "agent_code", aliases: []string{"营销员代码"}},
-		pOutlet:      {zh: "银行网点代码", en: "outlet_code", aliases: []string{"网点代码"}},
-		pHolderName:  {zh: "投保人姓名", en: "holder_name", required: true},
-		pHolderID:    {zh: "投保人证件号码", en: "holder_id", aliases: []string{"投保人身份证号", "投保人身份证号码", "holder_id_no"}, required: true, mask: idMask},
-		pHolderBirth: {zh: "投保人出生日期", en: "holder_birth", aliases: []string{"holder_birth_date"}},
-		pHolderPhone: {zh: "投保人手机号", en: "holder_phone", aliases: []string{"投保人手机号码", "holder_mobile"}, required: true, mask: phoneMask},
-		pInsuredName: {zh: "被保险人姓名", en: "insured_name", required: true},
-		pApplied:     {zh: "投保日期", en: "applied_on", aliases: []string{"apply_date", "application_date"}, required: true},
-		pIssued:      {zh: "承保日期", en: "issued_on", aliases: []string{"issue_date"}, required: true},
-		pReceipt:     {zh: "回执签收日期", en: "receipt_on", aliases: []string{"回执签收日", "回执日期", "receipt_date"}, required: true},
-		pPremium:     {zh: "保费", en: "premium", aliases: []string{"保费(元)", "保险费", "premium_yuan"}, required: true},
-		pPayMode:     {zh: "缴费方式", en: "pay_mode", aliases: []string{"交费方式"}, required: true},
-		pPayYears:    {zh: "缴费年期", en: "pay_years", aliases: []string{"交费年期", "缴费期限", "交费期限"}, required: true},
-		pTerm:        {zh: "保险期间", en: "term", aliases: []string{"保险期限"}},
+		pNo:             {zh: "保单号", en: "policy_no", aliases: []string{"保单号码", "policy_number"}, required: true},
+		pProduct:        {zh: "产品代码", en: "product_code", required: true},
+		pChannel:        {zh: "销售渠道", en: "channel", aliases: []string{"渠道"}, required: true},
+		pBranch:         {zh: "机构代码", en: "branch_code", aliases: []string{"管理机构代码"}, required: true},
+		pAgent:          {zh: "业务员代码", en: "agent_code", aliases: []string{"营销员代码"}},
+		pOutlet:         {zh: "银行网点代码", en: "outlet_code", aliases: []string{"网点代码"}},
+		pHolderName:     {zh: "投保人姓名", en: "holder_name", required: true},
+		pHolderID:       {zh: "投保人证件号码", en: "holder_id", aliases: []string{"投保人身份证号", "投保人身份证号码", "holder_id_no"}, required: true, mask: idMask},
+		pHolderBirth:    {zh: "投保人出生日期", en: "holder_birth", aliases: []string{"holder_birth_date"}},
+		pHolderPhone:    {zh: "投保人手机号", en: "holder_phone", aliases: []string{"投保人手机号码", "holder_mobile"}, required: true, mask: phoneMask},
+		pInsuredName:    {zh: "被保险人姓名", en: "insured_name", required: true},
+		pApplied:        {zh: "投保日期", en: "applied_on", aliases: []string{"apply_date", "application_date"}, required: true},
+		pIssued:         {zh: "承保日期", en: "issued_on", aliases: []string{"issue_date"}, required: true},
+		pReceipt:        {zh: "回执签收日期", en: "receipt_on", aliases: []string{"回执签收日", "回执日期", "receipt_date"}, required: true},
+		pPremium:        {zh: "保费", en: "premium", aliases: []string{"保费(元)", "保险费", "premium_yuan"}, required: true},
+		pPayMode:        {zh: "缴费方式", en: "pay_mode", aliases: []string{"交费方式"}, required: true},
+		pPayYears:       {zh: "缴费年期", en: "pay_years", aliases: []string{"交费年期", "缴费期限", "交费期限"}, required: true},
+		pTerm:           {zh: "保险期间", en: "term", aliases: []string{"保险期限"}},
+		pCallbackMethod: {zh: "回访方式", en: "callback_method", aliases: []string{"客户选择的回访方式"}},
 	},
 }
 

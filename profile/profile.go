@@ -50,6 +50,15 @@ type Rules struct {
 	OrphanNotifyDays int    `json:"orphan_notify_days,omitempty"`
 	// NonLifeWealthInScope brings P&C wealth-management products into scope.
 	NonLifeWealthInScope bool `json:"nonlife_wealth_in_scope"`
+	// ElectronicFirst lists the product design types whose new-business
+	// callbacks start as electronic callbacks for customers under 60 who did
+	// not choose a method; empty (the shipped setting): phone first. A
+	// customer's own choice wins either way.
+	ElectronicFirst []huifang.DesignType `json:"electronic_first,omitempty"`
+	// ElectronicFallbackDays: an electronic callback not finished this many
+	// days before the deadline goes back to the phone; 0 means
+	// callback.DefaultFallbackDays (3).
+	ElectronicFallbackDays int `json:"electronic_fallback_days,omitempty"`
 }
 
 // Version is one dated version of a regulator's profile.
@@ -148,6 +157,17 @@ func (r Rules) Validate() error {
 		}
 	default:
 		bad("orphan_mode", "孤儿保单模式须为 gate 或 notify")
+	}
+	seen := map[huifang.DesignType]bool{}
+	for _, d := range r.ElectronicFirst {
+		if d.ZH() == "" || seen[d] {
+			bad("electronic_first", "电子化回访优先的产品设计类型无效或重复："+string(d))
+			break
+		}
+		seen[d] = true
+	}
+	if r.ElectronicFallbackDays < 0 || r.ElectronicFallbackDays > 10 {
+		bad("electronic_fallback_days", "电子化回访转电话回访的提前天数须为 1–10（0 表示默认 3 天）")
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })

@@ -26,6 +26,13 @@ func TestShipped(t *testing.T) {
 			t.Fatalf("national %s limit %+v", typ, l)
 		}
 	}
+	// Electronic callbacks are the customer's choice only, until a
+	// regulator makes them a default.
+	for _, r := range []Rules{seed, nat} {
+		if len(r.ElectronicFirst) != 0 || r.ElectronicFallbackDays != 0 {
+			t.Fatalf("shipped electronic settings %v %d", r.ElectronicFirst, r.ElectronicFallbackDays)
+		}
+	}
 	if _, _, ok := Shipped("nope"); ok {
 		t.Fatal("unknown profile found")
 	}
@@ -44,6 +51,11 @@ func TestValidate(t *testing.T) {
 		{"bad clock", func(r *Rules) { r.CallStart = "9am" }, "call_start"},
 		{"attempts", func(r *Rules) { r.MinDays = 5 }, "min_attempts"},
 		{"orphan", func(r *Rules) { r.OrphanMode = "maybe" }, "orphan_mode"},
+		{"electronic design", func(r *Rules) { r.ElectronicFirst = []huifang.DesignType{"nope"} }, "electronic_first"},
+		{"electronic twice", func(r *Rules) {
+			r.ElectronicFirst = []huifang.DesignType{huifang.DesignHealth, huifang.DesignHealth}
+		}, "electronic_first"},
+		{"fallback days", func(r *Rules) { r.ElectronicFallbackDays = 11 }, "electronic_fallback_days"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -85,5 +97,26 @@ func TestInForce(t *testing.T) {
 	}
 	if _, ok := InForce(vs, huifang.NewDate(2025, 12, 31)); ok {
 		t.Error("a version before any applies")
+	}
+}
+
+func TestElectronicSettings(t *testing.T) {
+	r, _, _ := Shipped(NationalBaseline)
+	r.ElectronicFirst, r.ElectronicFallbackDays = []huifang.DesignType{huifang.DesignTraditional, huifang.DesignHealth}, 5
+	if err := r.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	s, err := MarshalRules(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := UnmarshalRules(s)
+	if err != nil || len(back.ElectronicFirst) != 2 || back.ElectronicFallbackDays != 5 {
+		t.Fatalf("round trip %v %d: %v", back.ElectronicFirst, back.ElectronicFallbackDays, err)
+	}
+	// Versions stored before these settings existed read as "phone first".
+	old, err := UnmarshalRules(`{"call_start":"09:00","call_end":"20:00"}`)
+	if err != nil || old.ElectronicFirst != nil || old.ElectronicFallbackDays != 0 {
+		t.Fatalf("old version %+v: %v", old, err)
 	}
 }

@@ -112,7 +112,10 @@ type CallbackChange struct {
 	KeepLease bool                  // otherwise the callback goes back to the pool
 	Problems  []huifang.ProblemCase // to open, deadlines set
 	CaseStep  *CaseStep             // a re-callback's result for its problem case
-	Audit     huifang.AuditEntry
+	// Link, when set, ends the electronic-callback link the change comes
+	// from; the change fails with a conflict unless the link is still active.
+	Link  *LinkClose
+	Audit huifang.AuditEntry
 }
 
 // ChangeCallback applies a change to a callback the user holds the lease on.
@@ -169,6 +172,11 @@ func (db *DB) ChangeCallback(ctx context.Context, ch CallbackChange) (*huifang.C
 		}
 		if ch.CaseStep != nil {
 			if err := db.applyCaseStep(ctx, tx, *ch.CaseStep); err != nil {
+				return err
+			}
+		}
+		if ch.Link != nil {
+			if err := db.closeLink(ctx, tx, ch.OrgID, *ch.Link, ch.Now); err != nil {
 				return err
 			}
 		}
@@ -278,7 +286,7 @@ func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f CallbackFilter)
 
 // CallbackTally counts an insurer's callbacks by status and result.
 type CallbackTally struct {
-	Open, Scheduled, Successful, Problems, NotCompleted, Late, Overdue int
+	Open, Scheduled, Electronic, Successful, Problems, NotCompleted, Late, Overdue int
 }
 
 // TallyCallbacks counts callbacks for the overview: overdue means still open
@@ -304,6 +312,8 @@ func (db *DB) TallyCallbacks(ctx context.Context, orgID int64, today huifang.Dat
 			t.Open += n
 		case st == huifang.StatusScheduled:
 			t.Scheduled += n
+		case st == huifang.StatusElectronic:
+			t.Electronic += n
 		case res == huifang.ResultSuccessful:
 			t.Successful += n
 		case res == huifang.ResultProblems:

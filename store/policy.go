@@ -42,7 +42,7 @@ type PolicyImport struct {
 var policyCols = []string{"policy_no", "product_code", "channel", "branch_code", "agent_code", "outlet_code",
 	"holder_name", "holder_id_enc", "holder_id_hash", "holder_birth", "holder_phone_enc", "holder_phone_hash",
 	"insured_name", "applied_on", "issued_on", "receipt_on", "premium_fen", "pay_mode", "pay_years",
-	"term_years", "whole_life", "row_hash"}
+	"term_years", "whole_life", "row_hash", "callback_method"}
 
 // planCols hold the due date of each planned callback kind in the staging table.
 var planCols = map[huifang.CallbackKind]string{
@@ -60,7 +60,7 @@ func (r *PolicyRecord) values() []any {
 	v := []any{p.No, p.ProductCode, string(p.Channel), p.BranchCode, p.AgentCode, p.OutletCode,
 		p.HolderName, r.HolderIDEnc, r.HolderIDHash, p.HolderBirth, r.HolderPhoneEnc, r.HolderPhoneHash,
 		p.InsuredName, p.AppliedOn, p.IssuedOn, p.ReceiptOn, p.PremiumFen, string(p.PayMode), p.PayYears,
-		p.Term.Years, p.Term.WholeLife, r.RowHash}
+		p.Term.Years, p.Term.WholeLife, r.RowHash, string(p.CallbackMethod)}
 	for _, k := range planKinds {
 		var due huifang.Date
 		for _, pl := range r.Plans {
@@ -237,7 +237,7 @@ func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a hui
 const policySelect = `SELECT org_id, ` + `policy_no, product_code, channel, branch_code, agent_code, outlet_code,
 	holder_name, holder_id_enc, holder_id_hash, holder_birth, holder_phone_enc, holder_phone_hash,
 	insured_name, applied_on, issued_on, receipt_on, premium_fen, pay_mode, pay_years,
-	term_years, whole_life, row_hash, updated_at FROM policies`
+	term_years, whole_life, row_hash, callback_method, updated_at FROM policies`
 
 func scanPolicy(s scanner) (*PolicyRecord, error) {
 	var r PolicyRecord
@@ -246,7 +246,7 @@ func scanPolicy(s scanner) (*PolicyRecord, error) {
 	err := s.Scan(&p.OrgID, &p.No, &p.ProductCode, &p.Channel, &p.BranchCode, &p.AgentCode, &p.OutletCode,
 		&p.HolderName, &r.HolderIDEnc, &r.HolderIDHash, &p.HolderBirth, &r.HolderPhoneEnc, &r.HolderPhoneHash,
 		&p.InsuredName, &p.AppliedOn, &p.IssuedOn, &p.ReceiptOn, &p.PremiumFen, &p.PayMode, &p.PayYears,
-		&p.Term.Years, &p.Term.WholeLife, &r.RowHash, &updated)
+		&p.Term.Years, &p.Term.WholeLife, &r.RowHash, &p.CallbackMethod, &updated)
 	if err != nil {
 		return nil, mapErr(err)
 	}

@@ -39,7 +39,7 @@ func (f listForm) query() url.Values {
 }
 
 var (
-	callbackStatuses = []huifang.CallbackStatus{huifang.StatusOpen, huifang.StatusScheduled, huifang.StatusDone}
+	callbackStatuses = huifang.CallbackStatuses
 	callbackResults  = []huifang.CallbackResult{huifang.ResultSuccessful, huifang.ResultProblems, huifang.ResultNotCompleted}
 )
 

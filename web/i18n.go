@@ -843,7 +843,7 @@ func init() {
 	for _, p := range huifang.PayModes {
 		zh["pay."+string(p)], en["pay."+string(p)] = p.ZH(), payEN[p]
 	}
-	for _, st := range []huifang.CallbackStatus{huifang.StatusOpen, huifang.StatusScheduled, huifang.StatusDone} {
+	for _, st := range huifang.CallbackStatuses {
 		zh["status."+string(st)] = st.ZH()
 	}
 	for _, r := range []huifang.CallbackResult{huifang.ResultSuccessful, huifang.ResultProblems, huifang.ResultNotCompleted} {

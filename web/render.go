@@ -19,9 +19,12 @@ import (
 //go:embed templates
 var templateFS embed.FS
 
-// views holds every page's template, parsed once per language at start-up.
+// views holds every page's template, parsed once per language at start-up:
+// the staff's pages over layout.html, the customers' (electronic callbacks)
+// over customer/layout.html.
 type views struct {
-	pages map[lang]map[string]*template.Template
+	pages    map[lang]map[string]*template.Template
+	customer map[lang]map[string]*template.Template
 }
 
 // parseViews parses layout.html and the shared parts (parts/*.html) with each
@@ -46,7 +49,28 @@ func parseViews(st *staticFiles) (*views, error) {
 	if shared == nil {
 		return nil, fmt.Errorf("web: no layout.html")
 	}
-	v := &views{pages: make(map[lang]map[string]*template.Template)}
+	v := &views{pages: make(map[lang]map[string]*template.Template), customer: make(map[lang]map[string]*template.Template)}
+	customer, err := fs.Glob(templateFS, "templates/customer/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range langs {
+		base, err := template.New("layout.html").Funcs(funcs(l, st)).ParseFS(templateFS, "templates/customer/layout.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse customer layout: %w", err)
+		}
+		v.customer[l] = make(map[string]*template.Template)
+		for _, p := range customer {
+			if path.Base(p) == "layout.html" {
+				continue
+			}
+			t, err := template.Must(base.Clone()).ParseFS(templateFS, p)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", p, err)
+			}
+			v.customer[l][strings.TrimSuffix(path.Base(p), ".html")] = t
+		}
+	}
 	for _, l := range langs {
 		base, err := template.New("layout.html").Funcs(funcs(l, st)).ParseFS(templateFS, shared...)
 		if err != nil {
@@ -247,6 +271,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 		items = append(items, navItem{Key: "import", Href: "/import"})
 	}
 	items = append(items, navItem{Key: "profile", Href: "/profile"})
+	if u.Role == huifang.RoleInsurerAdmin {
+		items = append(items, navItem{Key: "outbox", Href: "/admin/outbox"})
+	}
 	if u.Role == huifang.RoleAdmin {
 		items = append(items, navItem{Key: "calendar", Href: "/admin/calendar"})
 	}

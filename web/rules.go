@@ -12,6 +12,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/profile"
 	"github.com/huifang/huifang/workday"
 )
@@ -30,10 +31,15 @@ type versionView struct {
 	V      profile.Version
 	State  string // "current", "scheduled" or "past"
 	Limits []limitView
+	// FallbackDays is the electronic callbacks' fallback, its default filled in.
+	FallbackDays int
 }
 
 func viewVersion(v profile.Version, state string) versionView {
-	vv := versionView{V: v, State: state}
+	vv := versionView{V: v, State: state, FallbackDays: v.Rules.ElectronicFallbackDays}
+	if vv.FallbackDays <= 0 {
+		vv.FallbackDays = callback.DefaultFallbackDays
+	}
 	for _, t := range huifang.ProblemTypes {
 		l := v.Rules.Limits[t]
 		vv.Limits = append(vv.Limits, limitView{Type: t, Days: l.Days, Working: l.Working, CustomerMustAct: l.CustomerMustAct})
@@ -58,6 +64,8 @@ type profileForm struct {
 	DueSoon                        string
 	MinAttempts, MinDays, MinSlots string
 	OrphanMode, NotifyDays         string
+	Electronic                     map[huifang.DesignType]bool // electronic first for these design types
+	FallbackDays                   string
 	Note                           string
 	Errors                         map[string]string
 	Error                          string
@@ -67,10 +75,25 @@ func formOf(r profile.Rules, from huifang.Date) profileForm {
 	f := profileForm{From: from.String(), CallStart: r.CallStart, CallEnd: r.CallEnd, RestDays: r.RestDays,
 		DueSoon: strconv.Itoa(r.DueSoonWorkdays), MinAttempts: strconv.Itoa(r.MinAttempts), MinDays: strconv.Itoa(r.MinDays),
 		MinSlots: strconv.Itoa(r.MinSlots), OrphanMode: r.OrphanMode, NotifyDays: strconv.Itoa(r.OrphanNotifyDays), Errors: map[string]string{}}
+	f = withElectronic(f, r)
 	for _, t := range huifang.ProblemTypes {
 		l := r.Limits[t]
 		f.Limits = append(f.Limits, limitField{Type: t, Days: strconv.Itoa(l.Days), Working: l.Working})
 	}
+	return f
+}
+
+// withElectronic fills the form's electronic-callback section from rules.
+func withElectronic(f profileForm, r profile.Rules) profileForm {
+	f.Electronic = map[huifang.DesignType]bool{}
+	for _, d := range r.ElectronicFirst {
+		f.Electronic[d] = true
+	}
+	days := r.ElectronicFallbackDays
+	if days <= 0 {
+		days = callback.DefaultFallbackDays
+	}
+	f.FallbackDays = strconv.Itoa(days)
 	return f
 }
 
@@ -81,6 +104,7 @@ type profilePage struct {
 	CanChange bool
 	Form      profileForm
 	Modes     []string
+	Designs   []huifang.DesignType
 	Notice    string
 }
 
@@ -107,7 +131,7 @@ func (s *server) renderProfile(w http.ResponseWriter, r *http.Request, rq *reque
 		return err
 	}
 	p := profilePage{InForce: viewVersion(cur, "current"), Default: len(vs) == 0, CanChange: u.Can(huifang.PermSupervise),
-		Modes: []string{profile.OrphanGate, profile.OrphanNotify}, Notice: notice}
+		Modes: []string{profile.OrphanGate, profile.OrphanNotify}, Designs: huifang.DesignTypes, Notice: notice}
 	sort.SliceStable(vs, func(i, j int) bool {
 		if vs[i].From != vs[j].From {
 			return vs[i].From.After(vs[j].From)
@@ -151,7 +175,8 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 	f := profileForm{From: strings.TrimSpace(pf.Get("from")), CallStart: strings.TrimSpace(pf.Get("call_start")), CallEnd: strings.TrimSpace(pf.Get("call_end")),
 		RestDays: pf.Get("rest_days") != "", DueSoon: strings.TrimSpace(pf.Get("due_soon")), MinAttempts: strings.TrimSpace(pf.Get("min_attempts")),
 		MinDays: strings.TrimSpace(pf.Get("min_days")), MinSlots: strings.TrimSpace(pf.Get("min_slots")), OrphanMode: pf.Get("orphan_mode"),
-		NotifyDays: strings.TrimSpace(pf.Get("notify_days")), Note: strings.TrimSpace(pf.Get("note")), Errors: map[string]string{}}
+		NotifyDays: strings.TrimSpace(pf.Get("notify_days")), Note: strings.TrimSpace(pf.Get("note")), Errors: map[string]string{},
+		Electronic: map[huifang.DesignType]bool{}, FallbackDays: strings.TrimSpace(pf.Get("electronic_fallback_days"))}
 	// The rules start from those in force: what the form does not show is kept.
 	rules := cur.Rules
 	rules.Limits = map[huifang.ProblemType]profile.Limit{}
@@ -181,6 +206,20 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 		rules.OrphanNotifyDays = num("orphan_notify_days", f.NotifyDays)
 	} else {
 		rules.OrphanNotifyDays = 0
+	}
+	if pf.Get("electronic") != "" { // the form had the section: else the rules in force stay
+		rules.ElectronicFirst = nil
+		for _, d := range huifang.DesignTypes { // in display order, whatever the form's
+			for _, v := range pf["electronic_first"] {
+				if v == string(d) && !f.Electronic[d] {
+					f.Electronic[d] = true
+					rules.ElectronicFirst = append(rules.ElectronicFirst, d)
+				}
+			}
+		}
+		rules.ElectronicFallbackDays = num("electronic_fallback_days", f.FallbackDays)
+	} else {
+		f = withElectronic(f, rules)
 	}
 	from, err := huifang.ParseISODate(f.From)
 	if err != nil {

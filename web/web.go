@@ -94,6 +94,8 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /callbacks/{id}/receipt", s.page(s.callbackReceipt))
 	mux.Handle("POST /callbacks/{id}/attempts/{aid}/recording", s.page(s.recordingUpload))
 	mux.Handle("GET /recordings/{id}", s.page(s.recordingPlay))
+	mux.Handle("POST /callbacks/{id}/electronic", s.page(s.electronicSend))
+	mux.Handle("POST /callbacks/{id}/electronic/withdraw", s.page(s.electronicWithdraw))
 	mux.Handle("GET /export/callbacks", s.page(s.exportCallbacks))
 	mux.Handle("GET /problems", s.page(s.problemBoard))
 	mux.Handle("POST /problems", s.page(s.problemOpen))
@@ -113,6 +115,11 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))
 	mux.Handle("POST /admin/calendar/load", s.page(s.calendarLoad))
 	mux.Handle("GET /notifications", s.page(s.notifications))
+	mux.Handle("GET /admin/outbox", s.page(s.outbox))
+
+	// The customers' pages of electronic callbacks: no login.
+	mux.HandleFunc("GET /e/{token}", s.linkShow)
+	mux.HandleFunc("POST /e/{token}", s.linkPost)
 
 	mux.Handle("GET /import", s.page(s.importForm))
 	mux.Handle("POST /import", s.page(s.importUpload))

@@ -38,6 +38,8 @@ type callbackView struct {
 	From         string
 	RecNotice    string // after a recording was uploaded
 	MaxRecording int    // MB
+	// Electronic is the callback's electronic callback: links, evidence, actions.
+	Electronic electronicView
 }
 
 // attemptView is a phone attempt with its recordings.
@@ -165,7 +167,7 @@ func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answer
 		return callbackView{}, err
 	}
 	c := w.Callback
-	v := callbackView{Work: w, C: c, MaxRecording: app.MaxRecording >> 20}
+	v := callbackView{Work: w, C: c, MaxRecording: app.MaxRecording >> 20, Electronic: electronicOf(rq.User, w)}
 	if answers == nil {
 		answers = make(map[string]string, len(c.Answers))
 		for k, a := range c.Answers {
@@ -203,6 +205,7 @@ func (s *server) renderWork(w http.ResponseWriter, r *http.Request, rq *request,
 	c := p.C
 	p.Held = c.Open() && c.LeaseUserID == rq.User.ID && !c.LeaseUntil.Before(s.now())
 	p.LeaseLost = c.Open() && !p.Held
+	p.Electronic.FromWork = p.Held
 	p.Outcomes = huifang.AttemptOutcomes
 	p.From = "work"
 	s.render(w, r, rq, status, "work", rq.T.T("work.callback", c.ID)+" · "+c.PolicyNo, "work", p)
@@ -216,8 +219,11 @@ func (s *server) workbench(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	p := workbenchPage{}
 	q := r.URL.Query()
-	if q.Get("notice") == "released" {
+	switch q.Get("notice") {
+	case "released":
 		p.Notice = rq.T.T("work.released")
+	case "electronic":
+		p.Notice = rq.T.T("ecb.staff.sent.work")
 	}
 	if v := q.Get("requeued"); v != "" {
 		if id, err := app.ParseID(v); err == nil {
@@ -446,6 +452,12 @@ func (s *server) callbackShow(w http.ResponseWriter, r *http.Request, rq *reques
 		p.Notice = rq.T.T("letter.recorded", rq.T.T("method."+string(v.Work.Letter.Method)))
 	}
 	p.RecNotice = recordedNotice(rq, q.Get("recorded"))
+	switch q.Get("notice") {
+	case "electronic-sent":
+		p.Electronic.Notice = rq.T.T("ecb.staff.sent")
+	case "electronic-withdrawn":
+		p.Electronic.Notice = rq.T.T("ecb.staff.withdrawn")
+	}
 	s.renderCallback(w, r, rq, http.StatusOK, p)
 	return nil
 }

@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"log/slog"
+	"testing"
+
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/sms"
+	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/store/storetest"
+)
+
+func TestCheckPublicURL(t *testing.T) {
+	for in, want := range map[string]string{"": "", "https://hf.example.com/": "https://hf.example.com", "http://10.0.0.5:8080/huifang": "http://10.0.0.5:8080/huifang"} {
+		if got, err := checkPublicURL(in); err != nil || got != want {
+			t.Errorf("%q: %q %v", in, got, err)
+		}
+	}
+	for _, in := range []string{"hf.example.com", "ftp://hf.example.com", "https://hf.example.com/?a=1", "https:///x"} {
+		if _, err := checkPublicURL(in); err == nil {
+			t.Errorf("%q accepted", in)
+		}
+	}
+}
+
+// The text messages of electronic callbacks go to the outbox unless a
+// gateway is configured.
+func TestTextMessages(t *testing.T) {
+	svc := app.New(storetest.Open(t, store.SQLite), nil, slog.New(slog.DiscardHandler))
+	t.Setenv("HUIFANG_SMS_URL", "")
+	t.Setenv("HUIFANG_PUBLIC_URL", "https://hf.example.com/")
+	if err := textMessages(svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := svc.SMS.(sms.Outbox); !ok || svc.PublicURL != "https://hf.example.com" {
+		t.Fatalf("sender %T, public URL %q", svc.SMS, svc.PublicURL)
+	}
+	t.Setenv("HUIFANG_SMS_URL", "https://sms.example.com/send")
+	t.Setenv("HUIFANG_SMS_TOKEN", "t")
+	if err := textMessages(svc); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := svc.SMS.(*sms.HTTP); !ok {
+		t.Fatalf("sender %T", svc.SMS)
+	}
+	t.Setenv("HUIFANG_SMS_URL", "http://sms.example.com/send")
+	if err := textMessages(svc); err == nil {
+		t.Fatal("plain http to another machine accepted")
+	}
+}
