@@ -171,11 +171,7 @@ func (a *API) finish(w http.ResponseWriter, r *http.Request, u *huifang.User) er
 	if err != nil {
 		return err
 	}
-	out := callbackJSON(c)
-	if ps, err := a.svc.ListProblemCases(r.Context(), u, problemFilterFor(c.ID)); err == nil {
-		out["problem_cases"] = problemsJSON(ps)
-	}
-	httpx.JSON(w, http.StatusOK, out)
+	a.finished(w, r, u, c)
 	return nil
 }
 
@@ -226,4 +222,13 @@ func (a *API) export(w http.ResponseWriter, r *http.Request, u *huifang.User) er
 		a.log.Error("export failed mid-stream", "err", err)
 	}
 	return nil
+}
+
+// finished replies with a finished callback and the problem cases it opened.
+func (a *API) finished(w http.ResponseWriter, r *http.Request, u *huifang.User, c *huifang.Callback) {
+	out := callbackJSON(c)
+	if ps, err := a.svc.ListProblemCases(r.Context(), u, problemFilterFor(c.ID)); err == nil {
+		out["problem_cases"] = problemsJSON(ps)
+	}
+	httpx.JSON(w, http.StatusOK, out)
 }

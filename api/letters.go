@@ -11,7 +11,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/httpx"
 )
 
 func (a *API) routeLetters() {
@@ -76,11 +75,7 @@ func (a *API) recordLetter(w http.ResponseWriter, r *http.Request, u *huifang.Us
 	if err != nil {
 		return err
 	}
-	out := callbackJSON(c)
-	if ps, err := a.svc.ListProblemCases(r.Context(), u, problemFilterFor(c.ID)); err == nil {
-		out["problem_cases"] = problemsJSON(ps)
-	}
-	httpx.JSON(w, http.StatusOK, out)
+	a.finished(w, r, u, c)
 	return nil
 }
 

@@ -90,6 +90,19 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *stor
 	return cs, nil
 }
 
+// scriptOf loads a callback's policy and product and gives its script.
+func (s *Service) scriptOf(ctx context.Context, c *huifang.Callback) (*CallScript, error) {
+	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	if err != nil {
+		return nil, err
+	}
+	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
+	if err != nil {
+		return nil, err
+	}
+	return s.callScript(ctx, c, rec, prod)
+}
+
 // scriptVars fills a script's variables for a callback's policy.
 func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *store.PolicyRecord, prod huifang.Product) (script.Vars, error) {
 	v := script.FromPolicy(rec.Policy, prod)
@@ -139,15 +152,7 @@ func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, in Fini
 	if err != nil {
 		return nil, err
 	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
-	if err != nil {
-		return nil, err
-	}
-	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := s.callScript(ctx, c, rec, prod)
+	cs, err := s.scriptOf(ctx, c)
 	if err != nil {
 		return nil, err
 	}

@@ -158,15 +158,7 @@ func (s *Service) answersPage(ctx context.Context, c *huifang.Callback) (*LinkPa
 	if err != nil {
 		return nil, err
 	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
-	if err != nil {
-		return nil, err
-	}
-	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
-	if err != nil {
-		return nil, err
-	}
-	cs, err := s.callScript(ctx, c, rec, prod)
+	cs, err := s.scriptOf(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -397,19 +389,11 @@ func (s *Service) SubmitAnswers(ctx context.Context, v Visit, ref string, answer
 	if l == nil || !s.cookieOK(l, v) || l.VerifiedAt.IsZero() {
 		return nil, ErrLinkRefused
 	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
-	if err != nil {
-		return nil, err
-	}
-	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
-	if err != nil {
-		return nil, err
-	}
 	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.callScript(ctx, c, rec, prod)
+	cs, err := s.scriptOf(ctx, c)
 	if err != nil {
 		return nil, err
 	}

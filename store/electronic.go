@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -110,16 +111,7 @@ func (db *DB) ListLinks(ctx context.Context, orgID, callbackID int64) ([]Electro
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []ElectronicLink
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *l)
-	}
-	return out, rows.Err()
+	return scanLinks(rows)
 }
 
 // SaveLinkProgress writes what a customer's visit changed on an active link —
@@ -254,16 +246,7 @@ func (db *DB) LinksDueBack(ctx context.Context, orgID int64, lastDue huifang.Dat
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []ElectronicLink
-	for rows.Next() {
-		l, err := scanLink(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *l)
-	}
-	return out, rows.Err()
+	return scanLinks(rows)
 }
 
 // OutboxMessage is a text message the development sender kept instead of
@@ -302,6 +285,20 @@ func (db *DB) ListOutbox(ctx context.Context, orgID int64, limit int) ([]OutboxM
 		}
 		m.At = fromMS(at)
 		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// scanLinks reads every row of a links query and closes it.
+func scanLinks(rows *sql.Rows) ([]ElectronicLink, error) {
+	defer rows.Close()
+	var out []ElectronicLink
+	for rows.Next() {
+		l, err := scanLink(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *l)
 	}
 	return out, rows.Err()
 }
