@@ -75,30 +75,8 @@ func policyRow(no, product, receipt, id string) map[string]string {
 func TestAPI(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		key, _ := pii.ParseKey(pii.NewKey())
-		box, _ := pii.New(key)
-		svc := app.New(db, box, slog.New(slog.DiscardHandler))
-		svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
+		svc, srv, tokens := apiWorld(t, db, nil)
 		cli := app.CLI()
-		for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG"}, {Kind: huifang.KindInsurer, Code: "B", Name: "乙", RegulatorCode: "REG"}} {
-			if _, err := svc.CreateOrg(ctx, cli, in); err != nil {
-				t.Fatal(err)
-			}
-		}
-		tokens := map[string]string{}
-		for _, u := range []app.UserInput{{OrgCode: "A", Login: "a-admin", Role: huifang.RoleInsurerAdmin}, {OrgCode: "A", Login: "a-op", Role: huifang.RoleOperator}, {OrgCode: "B", Login: "b-op", Role: huifang.RoleOperator}} {
-			u.Password = "secret-password"
-			if _, err := svc.CreateUser(ctx, cli, u); err != nil {
-				t.Fatal(err)
-			}
-			tok, err := svc.CreateToken(ctx, cli, u.OrgCode, u.Login)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tokens[u.Login] = tok
-		}
-		srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
-		defer srv.Close()
 		anon := client{t, srv.URL, ""}
 		admin, op, opB := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}, client{t, srv.URL, tokens["b-op"]}
 
@@ -540,4 +518,40 @@ func passingAnswer(st map[string]any, options []string) string {
 		}
 	}
 	return options[0]
+}
+
+// apiWorld starts the API on a service at 10:00 on 5 March 2026 with a
+// regulator REG, insurers A and B, and tokens for a-admin, a-op (A) and
+// b-op (B); configure, when set, adjusts the service first.
+func apiWorld(t *testing.T, db *store.DB, configure func(*app.Service)) (*app.Service, *httptest.Server, map[string]string) {
+	t.Helper()
+	ctx := context.Background()
+	key, _ := pii.ParseKey(pii.NewKey())
+	box, _ := pii.New(key)
+	svc := app.New(db, box, slog.New(slog.DiscardHandler))
+	svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
+	if configure != nil {
+		configure(svc)
+	}
+	cli := app.CLI()
+	for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG"}, {Kind: huifang.KindInsurer, Code: "B", Name: "乙", RegulatorCode: "REG"}} {
+		if _, err := svc.CreateOrg(ctx, cli, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tokens := map[string]string{}
+	for _, u := range []app.UserInput{{OrgCode: "A", Login: "a-admin", Role: huifang.RoleInsurerAdmin}, {OrgCode: "A", Login: "a-op", Role: huifang.RoleOperator}, {OrgCode: "B", Login: "b-op", Role: huifang.RoleOperator}} {
+		u.Password = "secret-password"
+		if _, err := svc.CreateUser(ctx, cli, u); err != nil {
+			t.Fatal(err)
+		}
+		tok, err := svc.CreateToken(ctx, cli, u.OrgCode, u.Login)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tokens[u.Login] = tok
+	}
+	srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	return svc, srv, tokens
 }

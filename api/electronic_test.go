@@ -3,18 +3,13 @@ package api_test
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
-	"time"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/api"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
@@ -37,33 +32,8 @@ func (x *texts) Send(_ context.Context, m sms.Message) error {
 // for an electronic callback on the phone.
 func TestSendElectronicLink(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		ctx := context.Background()
-		key, _ := pii.ParseKey(pii.NewKey())
-		box, _ := pii.New(key)
-		svc := app.New(db, box, slog.New(slog.DiscardHandler))
-		svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
 		out := &texts{}
-		svc.SMS, svc.PublicURL = out, "https://hf.example.com"
-		cli := app.CLI()
-		for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG"}, {Kind: huifang.KindInsurer, Code: "B", Name: "乙", RegulatorCode: "REG"}} {
-			if _, err := svc.CreateOrg(ctx, cli, in); err != nil {
-				t.Fatal(err)
-			}
-		}
-		tokens := map[string]string{}
-		for _, u := range []app.UserInput{{OrgCode: "A", Login: "a-admin", Role: huifang.RoleInsurerAdmin}, {OrgCode: "A", Login: "a-op", Role: huifang.RoleOperator}, {OrgCode: "B", Login: "b-op", Role: huifang.RoleOperator}} {
-			u.Password = "secret-password"
-			if _, err := svc.CreateUser(ctx, cli, u); err != nil {
-				t.Fatal(err)
-			}
-			tok, err := svc.CreateToken(ctx, cli, u.OrgCode, u.Login)
-			if err != nil {
-				t.Fatal(err)
-			}
-			tokens[u.Login] = tok
-		}
-		srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
-		defer srv.Close()
+		_, srv, tokens := apiWorld(t, db, func(svc *app.Service) { svc.SMS, svc.PublicURL = out, "https://hf.example.com" })
 		admin, op, opB := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}, client{t, srv.URL, tokens["b-op"]}
 		soon := policyRow("P2", "L20", "2026-02-20", importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 2)) // due 03-07
 		soon["投保日期"], soon["承保日期"] = "2026-02-10", "2026-02-15"
