@@ -59,6 +59,47 @@ type Rules struct {
 	// days before the deadline goes back to the phone; 0 means
 	// callback.DefaultFallbackDays (3).
 	ElectronicFallbackDays int `json:"electronic_fallback_days,omitempty"`
+	// Statistics tables are due this many calendar days after the end of
+	// their month, quarter or year (DOMAIN.md §8); 0 means the default:
+	// 10 for a month, 30 for a quarter or a year.
+	SubmitDaysMonth   int `json:"submit_days_month,omitempty"`
+	SubmitDaysQuarter int `json:"submit_days_quarter,omitempty"`
+	SubmitDaysYear    int `json:"submit_days_year,omitempty"`
+	// Targets the regulator's dashboard highlights companies below, in
+	// basis points (10000 = 100%); 0 means the "double 100%" standard.
+	TargetSuccessBP    int `json:"target_success_bp,omitempty"`
+	TargetResolutionBP int `json:"target_resolution_bp,omitempty"`
+}
+
+// SubmitDays is how many calendar days after the end of a period of the
+// kind ("month", "quarter" or "year") its statistics table is due.
+func (r Rules) SubmitDays(kind string) int {
+	pick := func(v, def int) int {
+		if v > 0 {
+			return v
+		}
+		return def
+	}
+	switch kind {
+	case "month":
+		return pick(r.SubmitDaysMonth, 10)
+	case "quarter":
+		return pick(r.SubmitDaysQuarter, 30)
+	}
+	return pick(r.SubmitDaysYear, 30)
+}
+
+// Targets are the success and resolution rates, in basis points, below
+// which a company is highlighted (default 10000 each: "double 100%").
+func (r Rules) Targets() (successBP, resolutionBP int) {
+	successBP, resolutionBP = r.TargetSuccessBP, r.TargetResolutionBP
+	if successBP <= 0 {
+		successBP = 10000
+	}
+	if resolutionBP <= 0 {
+		resolutionBP = 10000
+	}
+	return
 }
 
 // Version is one dated version of a regulator's profile.
@@ -168,6 +209,16 @@ func (r Rules) Validate() error {
 	}
 	if r.ElectronicFallbackDays < 0 || r.ElectronicFallbackDays > 10 {
 		bad("electronic_fallback_days", "电子化回访转电话回访的提前天数须为 1–10（0 表示默认 3 天）")
+	}
+	for f, v := range map[string]int{"submit_days_month": r.SubmitDaysMonth, "submit_days_quarter": r.SubmitDaysQuarter, "submit_days_year": r.SubmitDaysYear} {
+		if v < 0 || v > 90 {
+			bad(f, "报表报送期限须为 1–90 天（0 表示默认）")
+		}
+	}
+	for f, v := range map[string]int{"target_success_bp": r.TargetSuccessBP, "target_resolution_bp": r.TargetResolutionBP} {
+		if v < 0 || v > 10000 {
+			bad(f, "目标值须为 0–100%")
+		}
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })

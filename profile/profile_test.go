@@ -120,3 +120,22 @@ func TestElectronicSettings(t *testing.T) {
 		t.Fatalf("old version %+v: %v", old, err)
 	}
 }
+
+func TestSubmitDaysAndTargets(t *testing.T) {
+	var r Rules
+	if r.SubmitDays("month") != 10 || r.SubmitDays("quarter") != 30 || r.SubmitDays("year") != 30 {
+		t.Fatalf("defaults: %d %d %d", r.SubmitDays("month"), r.SubmitDays("quarter"), r.SubmitDays("year"))
+	}
+	r.SubmitDaysMonth, r.TargetSuccessBP = 15, 9800
+	if r.SubmitDays("month") != 15 {
+		t.Fatal("month days not taken")
+	}
+	if s, res := r.Targets(); s != 9800 || res != 10000 {
+		t.Fatalf("targets %d %d", s, res)
+	}
+	r, _, _ = Shipped(SeedBureau)
+	r.SubmitDaysYear = 91
+	if err := r.Validate(); err == nil {
+		t.Fatal("91 days accepted")
+	}
+}
