@@ -131,6 +131,7 @@ func funcs(l lang, st *staticFiles) template.FuncMap {
 			return t.T("no")
 		},
 		"add":   func(a, b int) int { return a + b },
+		"fig":   figureFunc(l),
 		"upper": strings.ToUpper,
 		"kb":    size,
 		// recording is the data of the "recording" part: a recording, and
