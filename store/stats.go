@@ -404,7 +404,9 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 			return out, err
 		}
 		k.Orphan, k.Aged60 = orphan != 0, old != 0
-		out.Callbacks[k] = n
+		if !n.IsZero() { // a group whose callbacks all moved elsewhere
+			out.Callbacks[k] = n
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return out, err
@@ -425,7 +427,9 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 		if k.Month, err = indicator.ParsePeriod(month); err != nil {
 			return out, err
 		}
-		out.Cases[k] = n
+		if !n.IsZero() {
+			out.Cases[k] = n
+		}
 	}
 	if err := rows.Err(); err != nil {
 		return out, err
