@@ -158,6 +158,36 @@ func (s *Service) WriteStats(ctx context.Context, u *huifang.User, orgCode, peri
 	return RenderStats(w, org, t, format)
 }
 
+// WriteRecount is WriteStats from a full recount of the rows.
+func (s *Service) WriteRecount(ctx context.Context, u *huifang.User, orgCode, period, format string, w io.Writer) error {
+	if format != "json" && format != "csv" && format != "xlsx" {
+		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
+	}
+	org, t, err := s.StatsRecount(ctx, u, orgCode, period)
+	if err != nil {
+		return err
+	}
+	return RenderStats(w, org, t, format)
+}
+
+// RebuildStats recounts an insurer's stored counts from its rows
+// (administrators: after restoring a backup or repairing data by hand).
+func (s *Service) RebuildStats(ctx context.Context, u *huifang.User, orgCode string) error {
+	if err := require(u, huifang.PermManageOrgs); err != nil {
+		return err
+	}
+	o, err := s.DB.FindOrgByCode(ctx, orgCode)
+	if errors.Is(err, huifang.ErrNotFound) || (err == nil && o.Kind != huifang.KindInsurer) {
+		return huifang.Errorf(huifang.ENOTFOUND, "保险公司 %q 不存在", orgCode)
+	} else if err != nil {
+		return err
+	}
+	if err := s.DB.RebuildStats(ctx, o.ID); err != nil {
+		return err
+	}
+	return s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "stats", Key: o.Code, Action: "rebuild"})
+}
+
 // RenderStats writes a computed table as json, csv or xlsx.
 func RenderStats(w io.Writer, org *huifang.Org, t indicator.Table, format string) error {
 	switch format {
