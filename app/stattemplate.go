@@ -110,12 +110,13 @@ type UploadError struct {
 	Problems []CellProblem
 }
 
-func (e *UploadError) Error() string { return e.appError().Error() }
+func (e *UploadError) Error() string { return e.AppError().Error() }
 
 // Unwrap gives the application error, so that huifang.ErrorCode sees it.
-func (e *UploadError) Unwrap() error { return e.appError() }
+func (e *UploadError) Unwrap() error { return e.AppError() }
 
-func (e *UploadError) appError() *huifang.Error {
+// AppError is the problems as one application error, the cells its fields.
+func (e *UploadError) AppError() *huifang.Error {
 	ae := huifang.Errorf(huifang.EINVALID, "上传的报表有 %d 处问题，未报送", len(e.Problems))
 	for _, p := range e.Problems {
 		ae.Fields = append(ae.Fields, huifang.FieldError{Field: p.Cell, Reason: p.ZH})
