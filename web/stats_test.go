@@ -94,6 +94,14 @@ func TestStatsPageAndSubmission(t *testing.T) {
 	}
 
 	sup := f.login(t, "sup")
+	res, body = sup.get("/stats?org=REG&period=2026-03")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `data-row="company-A"`) || !strings.Contains(body, `id="stats-org"`) || strings.Contains(body, `id="submit-card"`) {
+		t.Fatalf("the regulator's side-by-side table %d", res.StatusCode)
+	}
+	if _, body := sup.get("/stats?org=A&period=2026-03&lang=en"); !strings.Contains(body, "Due callbacks") || !strings.Contains(body, "Callback success rate") {
+		t.Fatal("the English table")
+	}
+	sup.get("/stats?lang=zh")
 	_, body = sup.get("/submissions")
 	if !strings.Contains(body, `data-org="A"`) || !strings.Contains(body, `data-period="2026-03" data-status="submitted"`) ||
 		!strings.Contains(body, `data-period="2026-02" data-status="missing"`) {
