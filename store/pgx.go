@@ -60,6 +60,9 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 		} else if !errors.Is(err, errExists) {
 			return res, err
 		}
+		if err := db.lockPolicies(ctx, ex, orgID, db.byPolicies(nos)); err != nil {
+			return res, err
+		}
 		if err := db.readDelta(ctx, ex, orgID, db.byPolicies(nos), -1, delta); err != nil {
 			return res, err
 		}

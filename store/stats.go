@@ -81,6 +81,10 @@ func (r pgxRows) Scan(dest ...any) error { return r.Rows.Scan(dest...) }
 // factSel selects the callbacks (on alias c) and the problem cases (on
 // alias pc) whose facts to read; an empty condition reads none.
 type factSel struct {
+	// policies selects the policies (alias p) whose callbacks and cases
+	// these are: a change locks them first (see counted).
+	policies  string
+	pArgs     []any
 	callbacks string
 	cbArgs    []any
 	cases     string
@@ -268,6 +272,9 @@ func (db *DB) readDelta(ctx context.Context, q querier, orgID int64, sel factSel
 // taken away, their contributions after added. sel may name rows the change
 // creates.
 func (db *DB) counted(ctx context.Context, q querier, orgID int64, sel factSel, change func() error) error {
+	if err := db.lockPolicies(ctx, q, orgID, sel); err != nil {
+		return err
+	}
 	d := newDelta()
 	if err := db.readDelta(ctx, q, orgID, sel, -1, d); err != nil {
 		return err
@@ -284,34 +291,52 @@ func (db *DB) counted(ctx context.Context, q querier, orgID int64, sel factSel, 
 // A change is counted policy by policy: it selects every callback and
 // problem case of the policies it touches, which are few per policy.
 
-// byPolicy selects the callbacks and cases of one policy.
-func byPolicy(no string) factSel {
-	return factSel{callbacks: `c.policy_no = ?`, cbArgs: []any{no}, cases: `pc.policy_no = ?`, csArgs: []any{no}}
+// policySel selects the callbacks and cases of the policies whose number
+// matches cond (written for a column named policy_no).
+func policySel(cond string, args ...any) factSel {
+	return factSel{policies: `p.policy_no ` + cond, pArgs: args, callbacks: `c.policy_no ` + cond, cbArgs: args, cases: `pc.policy_no ` + cond, csArgs: args}
 }
+
+// byPolicy selects the callbacks and cases of one policy.
+func byPolicy(no string) factSel { return policySel(`= ?`, no) }
 
 // byCallbackPolicy selects those of the policy of a callback.
 func byCallbackPolicy(id int64) factSel {
-	return factSel{callbacks: `c.policy_no = (SELECT policy_no FROM callbacks WHERE id = ?)`, cbArgs: []any{id},
-		cases: `pc.policy_no = (SELECT policy_no FROM callbacks WHERE id = ?)`, csArgs: []any{id}}
+	return policySel(`= (SELECT policy_no FROM callbacks WHERE id = ?)`, id)
 }
 
 // byCasePolicy selects those of the policy of a problem case.
 func byCasePolicy(id int64) factSel {
-	return factSel{callbacks: `c.policy_no = (SELECT policy_no FROM problem_cases WHERE id = ?)`, cbArgs: []any{id},
-		cases: `pc.policy_no = (SELECT policy_no FROM problem_cases WHERE id = ?)`, csArgs: []any{id}}
+	return policySel(`= (SELECT policy_no FROM problem_cases WHERE id = ?)`, id)
 }
 
 // byPolicies selects those of many policies (an import's batch).
 func (db *DB) byPolicies(nos []string) factSel {
 	if db.engine == Postgres {
-		return factSel{callbacks: `c.policy_no = ANY(?)`, cbArgs: []any{nos}, cases: `pc.policy_no = ANY(?)`, csArgs: []any{nos}}
+		return policySel(`= ANY(?)`, nos)
 	}
-	in := `IN (?` + strings.Repeat(`, ?`, len(nos)-1) + `)`
 	args := make([]any, len(nos))
 	for i, n := range nos {
 		args[i] = n
 	}
-	return factSel{callbacks: `c.policy_no ` + in, cbArgs: args, cases: `pc.policy_no ` + in, csArgs: args}
+	return policySel(`IN (?`+strings.Repeat(`, ?`, len(nos)-1)+`)`, args...)
+}
+
+// lockPolicies locks the selected policies on PostgreSQL, in order, so
+// that two changes to one policy's callbacks and cases are counted one
+// after the other: each reads the facts before it with the other's change
+// committed. (SQLite has one writer at a time.)
+func (db *DB) lockPolicies(ctx context.Context, q querier, orgID int64, sel factSel) error {
+	if db.engine != Postgres || sel.policies == "" {
+		return nil
+	}
+	rows, err := q.query(ctx, db.q(`SELECT p.policy_no FROM policies p WHERE p.org_id = ? AND `+sel.policies+` ORDER BY p.policy_no FOR UPDATE`),
+		append([]any{orgID}, sel.pArgs...)...)
+	if err != nil {
+		return fmt.Errorf("lock policies: %w", err)
+	}
+	rows.Close()
+	return rows.Err()
 }
 
 func bit(b bool) int {
