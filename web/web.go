@@ -72,7 +72,7 @@ func New(svc *app.Service, opts Options) http.Handler {
 func (s *server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
-	mux.Handle("GET /static/{name}", s.static)
+	mux.Handle("GET /static/{name...}", s.static)
 
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
