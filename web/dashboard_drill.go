@@ -1,0 +1,159 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/indicator"
+	"github.com/huifang/huifang/store"
+)
+
+// drillDims are the dimensions of an insurer's drill-down, in tab order.
+var drillDims = []string{"branch", "channel", "design", "seller", "method", "age"}
+
+// drillFilterNames narrow the drill-down before it groups (and the
+// callback lists behind its figures).
+var drillFilterNames = []string{"branch", "channel", "design"}
+
+// drillView is the drill-down of an insurer's dashboard: the period's
+// figures grouped by one dimension, within the filters chosen so far.
+type drillView struct {
+	Dim     string
+	Dims    []drillTab
+	Filters []drillFilter
+	// Hidden keeps the drill-down when the period changes.
+	Hidden      []hiddenField
+	Table       rowsTable
+	Hint        string
+	Unavailable bool
+}
+
+type drillTab struct {
+	Dim, Href string
+	Active    bool
+}
+
+type drillFilter struct {
+	Name, Value, Label string
+	Remove             string // the drill-down without it
+}
+
+type hiddenField struct{ Name, Value string }
+
+// errNoBreakdown: the service cannot group figures by dimension.
+var errNoBreakdown = errors.New("web: no breakdown")
+
+// breakdown groups an insurer's figures for a period by one dimension
+// within the filters (branch, channel, design).
+func (s *server) breakdown(ctx context.Context, u *huifang.User, orgCode, period, dim string, f map[string]string) ([]indicator.Row, error) {
+	return nil, errNoBreakdown
+}
+
+// drillDown fills in the insurer's drill-down from ?dim= (default branch)
+// and the filters ?branch=, ?channel=, ?design=.
+func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
+	q := r.URL.Query()
+	d := &drillView{Dim: q.Get("dim")}
+	if !slices.Contains(drillDims, d.Dim) {
+		d.Dim = "branch"
+	}
+	filters := map[string]string{}
+	for _, n := range drillFilterNames {
+		if v := q.Get(n); v != "" {
+			filters[n] = v
+		}
+	}
+	// link is this dashboard with the dimension and filters changed.
+	link := func(dim string, set map[string]string) string {
+		v := url.Values{"period": {pg.Period.String()}, "dim": {dim}}
+		if !pg.Own {
+			v.Set("org", pg.Org.Code)
+		}
+		for _, n := range drillFilterNames {
+			x, ok := set[n]
+			if !ok {
+				x = filters[n]
+			}
+			if x != "" {
+				v.Set(n, x)
+			}
+		}
+		return "/dashboard?" + v.Encode() + "#drill"
+	}
+	for _, dim := range drillDims {
+		d.Dims = append(d.Dims, drillTab{Dim: dim, Href: link(dim, nil), Active: dim == d.Dim})
+	}
+	d.Hidden = append(d.Hidden, hiddenField{"dim", d.Dim})
+	for _, n := range drillFilterNames {
+		if v := filters[n]; v != "" {
+			d.Filters = append(d.Filters, drillFilter{Name: n, Value: v, Label: rq.T.T("dash.dim."+n) + ": " + drillLabel(rq, n, v, ""),
+				Remove: link(d.Dim, map[string]string{n: ""})})
+			d.Hidden = append(d.Hidden, hiddenField{n, v})
+		}
+	}
+	d.Hidden = d.Hidden[1:] // the form has dim already
+	pg.Drill = d
+
+	rows, err := s.breakdown(r.Context(), rq.User, pg.Org.Code, pg.Period.String(), d.Dim, filters)
+	if errors.Is(err, errNoBreakdown) {
+		d.Unavailable = true
+		return nil
+	} else if err != nil {
+		return err
+	}
+	var out []dashRow
+	for _, row := range rows {
+		dr := pg.newDashRow(row, drillLabel(rq, d.Dim, row.Key, row.Label))
+		// The list behind the row: the filters and the row's own value, for
+		// the dimensions the callback list can filter by.
+		if d.Dim == "branch" || d.Dim == "channel" || d.Dim == "design" || d.Dim == "seller" {
+			kv := []string{d.Dim, row.Key}
+			for _, n := range drillFilterNames {
+				if n != d.Dim {
+					kv = append(kv, n, filters[n])
+				}
+			}
+			dr.Href = listHref(pg.Org, pg.Own, pg.Period, store.OutcomeDue, kv...)
+		}
+		// Drilling in: a branch to its agents and outlets; a channel or a
+		// design type to its branches.
+		switch d.Dim {
+		case "branch":
+			dr.Open = link("seller", map[string]string{"branch": row.Key})
+		case "channel", "design":
+			dr.Open = link("branch", map[string]string{d.Dim: row.Key})
+		}
+		out = append(out, dr)
+	}
+	switch d.Dim {
+	case "branch":
+		d.Hint = rq.T.T("dash.drill.hint.branch")
+	case "channel", "design":
+		d.Hint = rq.T.T("dash.drill.hint.other")
+	}
+	d.Table = rowsTable{ID: "table-drill", Rows: out}
+	pg.Chart.Charts = append(pg.Chart.Charts, rowsChart("chart-drill", "bar", out, "success_rate", "in_period_success_rate", "resolution_rate"))
+	return nil
+}
+
+// drillLabel names a group of a dimension: the service's label (branch and
+// agent names) or the value's name in the page's language.
+func drillLabel(rq *request, dim, key, label string) string {
+	switch {
+	case key == "" && dim == "method":
+		return rq.T.T("dash.method.none")
+	case key == "":
+		return rq.T.T("dash.unknown")
+	case dim == "channel" || dim == "design":
+		return rq.T.T(dim + "." + key)
+	case dim == "method" || dim == "age":
+		return rq.T.T("dash." + dim + "." + key)
+	case label != "" && label != key:
+		return label + " (" + key + ")"
+	}
+	return key
+}
