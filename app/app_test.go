@@ -50,7 +50,11 @@ const (
 )
 
 func policyLine(no, product, channel, receipt, phone string, seq int) string {
-	birth := huifang.NewDate(1980, 5, 6)
+	return policyLineBorn(no, product, channel, receipt, phone, seq, huifang.NewDate(1980, 5, 6))
+}
+
+// policyLineBorn is a policy line whose holder was born on birth.
+func policyLineBorn(no, product, channel, receipt, phone string, seq int, birth huifang.Date) string {
 	id := importer.ValidIDNumber("110101", birth, seq)
 	agent, outlet, payYears := "A001", "", "10"
 	if product == "H1" || product == "A1" {
@@ -59,7 +63,7 @@ func policyLine(no, product, channel, receipt, phone string, seq int) string {
 	if channel == "银保" {
 		agent, outlet = "", "B001"
 	}
-	return strings.Join([]string{no, product, channel, "86010101", agent, outlet, "张三", id, "1980-05-06", phone, "张三",
+	return strings.Join([]string{no, product, channel, "86010101", agent, outlet, "张三", id, birth.String(), phone, "张三",
 		"2026-02-20", "2026-02-25", receipt, "10000.00", "年交", payYears, ""}, ",") + "\n"
 }
 

@@ -13,12 +13,25 @@ import (
 )
 
 // StatsTable computes a company's statistics table for a period ("2026-03",
-// "2026-Q1", "2026") from its callbacks and problem cases, overdue cases
-// counted as of today. An insurer's staff see their own company (orgCode ""
-// or their own); a regulator's supervisor the companies it supervises, and
-// the regulator's own code gives its table: a row per company, the totals
-// over them.
+// "2026-Q1", "2026") from the stored counts, overdue cases counted as of
+// today. An insurer's staff see their own company (orgCode "" or their
+// own); a regulator's supervisor the companies it supervises, and the
+// regulator's own code gives its table: a row per company, the totals over
+// them.
 func (s *Service) StatsTable(ctx context.Context, u *huifang.User, orgCode, period string) (*huifang.Org, indicator.Table, error) {
+	return s.statsTable(ctx, u, orgCode, period, s.tally)
+}
+
+// StatsRecount is StatsTable computed by scanning every callback and
+// problem case of the period instead: slow, and what the stored counts
+// must always equal (`huifang report stats --recount`).
+func (s *Service) StatsRecount(ctx context.Context, u *huifang.User, orgCode, period string) (*huifang.Org, indicator.Table, error) {
+	return s.statsTable(ctx, u, orgCode, period, s.recount)
+}
+
+type tallyFunc func(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error
+
+func (s *Service) statsTable(ctx context.Context, u *huifang.User, orgCode, period string, tally tallyFunc) (*huifang.Org, indicator.Table, error) {
 	if err := require(u, huifang.PermViewStats); err != nil {
 		return nil, indicator.Table{}, err
 	}
@@ -32,7 +45,7 @@ func (s *Service) StatsTable(ctx context.Context, u *huifang.User, orgCode, peri
 	}
 	total := indicator.NewBuilder(p, s.today())
 	if org.Kind == huifang.KindInsurer {
-		if err := s.tally(ctx, org.ID, p, total); err != nil {
+		if err := tally(ctx, org.ID, p, total); err != nil {
 			return nil, indicator.Table{}, err
 		}
 		return org, total.Table(), nil
@@ -48,7 +61,7 @@ func (s *Service) StatsTable(ctx context.Context, u *huifang.User, orgCode, peri
 			continue
 		}
 		one := indicator.NewBuilder(p, s.today())
-		if err := s.tally(ctx, o.ID, p, one, total); err != nil {
+		if err := tally(ctx, o.ID, p, one, total); err != nil {
 			return nil, indicator.Table{}, err
 		}
 		r := one.Table().Total
@@ -60,8 +73,28 @@ func (s *Service) StatsTable(ctx context.Context, u *huifang.User, orgCode, peri
 	return org, t, nil
 }
 
-// tally feeds an insurer's facts for the period into the builders.
+// tally feeds an insurer's stored counts for the period into the builders.
 func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error {
+	c, err := s.DB.ReadStats(ctx, orgID, p, s.today())
+	if err != nil {
+		return err
+	}
+	for _, b := range bs {
+		for k, n := range c.Callbacks {
+			b.AddCallbackCounts(k, n)
+		}
+		for k, n := range c.Cases {
+			b.AddCaseCounts(k, n)
+		}
+		for k, n := range c.Overdue {
+			b.AddOverdue(k, n)
+		}
+	}
+	return nil
+}
+
+// recount feeds an insurer's facts for the period into the builders.
+func (s *Service) recount(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error {
 	if err := s.DB.ForEachCallbackFact(ctx, orgID, p.First(), p.Last(), func(f indicator.CallbackFact) error {
 		for _, b := range bs {
 			b.AddCallback(f)
@@ -123,6 +156,36 @@ func (s *Service) WriteStats(ctx context.Context, u *huifang.User, orgCode, peri
 		return err
 	}
 	return RenderStats(w, org, t, format)
+}
+
+// WriteRecount is WriteStats from a full recount of the rows.
+func (s *Service) WriteRecount(ctx context.Context, u *huifang.User, orgCode, period, format string, w io.Writer) error {
+	if format != "json" && format != "csv" && format != "xlsx" {
+		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
+	}
+	org, t, err := s.StatsRecount(ctx, u, orgCode, period)
+	if err != nil {
+		return err
+	}
+	return RenderStats(w, org, t, format)
+}
+
+// RebuildStats recounts an insurer's stored counts from its rows
+// (administrators: after restoring a backup or repairing data by hand).
+func (s *Service) RebuildStats(ctx context.Context, u *huifang.User, orgCode string) error {
+	if err := require(u, huifang.PermManageOrgs); err != nil {
+		return err
+	}
+	o, err := s.DB.FindOrgByCode(ctx, orgCode)
+	if errors.Is(err, huifang.ErrNotFound) || (err == nil && o.Kind != huifang.KindInsurer) {
+		return huifang.Errorf(huifang.ENOTFOUND, "保险公司 %q 不存在", orgCode)
+	} else if err != nil {
+		return err
+	}
+	if err := s.DB.RebuildStats(ctx, o.ID); err != nil {
+		return err
+	}
+	return s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "stats", Key: o.Code, Action: "rebuild"})
 }
 
 // RenderStats writes a computed table as json, csv or xlsx.

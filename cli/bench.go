@@ -13,15 +13,17 @@ import (
 
 func cmdBench(e *env, args []string) error {
 	var engines, pg, dir, what string
-	var rows, callbacks, ops, humanOps int
+	var rows, callbacks, ops, humanOps, policies, rounds int
 	var dur, humanDur time.Duration
 	fs := flags(e, "bench", "bench [--what import,claim,human] [--engines sqlite,postgres] [--postgres URL] [--rows N] ...", nil)
-	fs.StringVar(&what, "what", "import,claim,human", "benchmarks to run: import, claim, human")
+	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats")
 	fs.StringVar(&engines, "engines", "sqlite,postgres", "engines to run on")
 	fs.StringVar(&pg, "postgres", envOr("HUIFANG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL base URL (each run makes and drops its own schema)")
 	fs.StringVar(&dir, "dir", "", "scratch directory (default: a new temporary directory)")
 	fs.IntVar(&rows, "rows", 1000000, "policies to import")
 	fs.IntVar(&callbacks, "callbacks", 1000000, "open callbacks in the pool")
+	fs.IntVar(&policies, "policies", 10000000, "policies in the year of the statistics benchmark")
+	fs.IntVar(&rounds, "rounds", 5, "rounds of the statistics benchmark")
 	fs.IntVar(&ops, "operators", 200, "operators claiming as fast as they can")
 	fs.DurationVar(&dur, "duration", 10*time.Second, "length of each claim loop")
 	fs.IntVar(&humanOps, "human-operators", 500, "operators at a human pace")
@@ -70,6 +72,13 @@ func cmdBench(e *env, args []string) error {
 				}
 				fmt.Fprintf(e.stdout, "human   %-8s callbacks=%d operators=%d requests=%d p50=%s p99=%s max=%s\n",
 					eng, f.Callbacks, f.Operators, f.Requests, f.P50.Round(10*time.Microsecond), f.P99.Round(10*time.Microsecond), f.Max.Round(10*time.Microsecond))
+			case "stats":
+				f, err := bench.Stats(e.ctx, env, policies, rounds)
+				if err != nil {
+					return fmt.Errorf("%s stats: %w", eng, err)
+				}
+				fmt.Fprintf(e.stdout, "stats   %-8s policies=%d due=%d seed=%.0fs build=%.1fs bare-scan=%.3fs table=%.4fs ratio=%.0f\n",
+					eng, f.Policies, f.Due, f.SeedSeconds, f.BuildSeconds, f.BareMedian(), f.OursMedian(), f.Ratio())
 			default:
 				return usageError{"unknown benchmark " + w}
 			}

@@ -71,13 +71,18 @@ func cmdExport(e *env, args []string) error {
 }
 
 func cmdReport(e *env, args []string) error {
-	const use = "report stats --org CODE --period 2026-03|2026-Q1|2026 [--format json|csv|xlsx] > FILE"
+	const use = "report stats --org CODE --period 2026-03|2026-Q1|2026 [--format json|csv|xlsx] [--recount] > FILE\n       huifang report rebuild --org CODE"
+	if len(args) > 0 && args[0] == "rebuild" {
+		return cmdRebuild(e, args[1:])
+	}
 	if len(args) == 0 || args[0] != "stats" {
 		return usageError{"usage: huifang " + use}
 	}
 	var cfg config
 	var org, period, format string
+	var recount bool
 	fs := flags(e, "report stats", use, &cfg)
+	fs.BoolVar(&recount, "recount", false, "count from every callback and problem case instead of the stored counts (slow; what they must equal)")
 	fs.StringVar(&org, "org", "", "an insurer's code, or a regulator's for its companies side by side")
 	fs.StringVar(&period, "period", "", "a month (2026-03), a quarter (2026-Q1) or a year (2026)")
 	fs.StringVar(&format, "format", "json", "json, csv or xlsx")
@@ -92,5 +97,32 @@ func cmdReport(e *env, args []string) error {
 		return err
 	}
 	defer svc.DB.Close()
+	if recount {
+		return svc.WriteRecount(e.ctx, app.CLI(), org, period, format, e.stdout)
+	}
 	return svc.WriteStats(e.ctx, app.CLI(), org, period, format, e.stdout)
+}
+
+// cmdRebuild recounts an insurer's stored counts from its rows.
+func cmdRebuild(e *env, args []string) error {
+	var cfg config
+	var org string
+	fs := flags(e, "report rebuild", "report rebuild --org CODE", &cfg)
+	fs.StringVar(&org, "org", "", "the insurer whose counts to rebuild")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if org == "" {
+		return usageError{"--org is required"}
+	}
+	svc, err := cfg.service(e.ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer svc.DB.Close()
+	if err := svc.RebuildStats(e.ctx, app.CLI(), org); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "rebuilt the indicators' counts of %s\n", org)
+	return nil
 }

@@ -24,6 +24,9 @@ type CallbackFact struct {
 	// (zero if not). A policy cancelled before its callback was finished
 	// owes no callback and counts nowhere.
 	CancelledOn huifang.Date
+	// Seller is the agent, or the bank outlet for bancassurance: a
+	// dimension of drill-downs, not of the stored counts.
+	Seller string
 }
 
 // Counts reports whether the callback counts at all (see CancelledOn).
@@ -47,6 +50,7 @@ type CallbackKey struct {
 	Orphan  bool
 	Aged60  bool
 	Method  huifang.CallbackMethod // "" while open
+	Seller  string                 // see CallbackFact.Seller
 }
 
 // CallbackCounts are the additive counts of callbacks.
@@ -76,7 +80,7 @@ func (f CallbackFact) Contribution() (key CallbackKey, n CallbackCounts, ok bool
 	if !f.Counts() {
 		return CallbackKey{}, CallbackCounts{}, false
 	}
-	key = CallbackKey{Month: MonthOf(f.DueOn), Branch: f.Branch, Channel: f.Channel, Design: f.Design, Orphan: f.Orphan, Aged60: f.Aged60}
+	key = CallbackKey{Month: MonthOf(f.DueOn), Branch: f.Branch, Channel: f.Channel, Design: f.Design, Orphan: f.Orphan, Aged60: f.Aged60, Seller: f.Seller}
 	n.Due = 1
 	switch f.Result {
 	case huifang.ResultSuccessful:
@@ -105,6 +109,7 @@ type CaseFact struct {
 	// Status is the workflow status; resolved and closed cases are done.
 	Status   huifang.ProblemStatus
 	ClosedOn huifang.Date // when it was resolved or closed
+	Seller   string       // see CallbackFact.Seller
 }
 
 // Done reports whether the case is resolved or closed.
@@ -119,6 +124,7 @@ type CaseKey struct {
 	Channel huifang.Channel
 	Design  huifang.DesignType
 	Type    huifang.ProblemType
+	Seller  string
 }
 
 // CaseCounts are the additive counts of problem cases.
@@ -152,7 +158,7 @@ func (f CaseFact) Contributions() map[CaseKey]CaseCounts {
 		if d.IsZero() {
 			return
 		}
-		k := CaseKey{Month: MonthOf(d), Branch: f.Branch, Channel: f.Channel, Design: f.Design, Type: f.Type}
+		k := CaseKey{Month: MonthOf(d), Branch: f.Branch, Channel: f.Channel, Design: f.Design, Type: f.Type, Seller: f.Seller}
 		c := out[k]
 		c.Add(n, 1)
 		out[k] = c

@@ -31,21 +31,77 @@ type Table struct {
 	// (Key is the company's code, Label its name); the other rows are the
 	// totals over them.
 	ByCompany []Row
+	// Extra holds the rows of the groups given to NewBuilder, in order.
+	Extra [][]Row
 }
 
-// Builder tallies facts into a table.
+// Group is a way of splitting a table into rows: the row a callback's and a
+// problem case's counts go to, or false when they go to none.
+type Group struct {
+	Callback func(CallbackKey) (string, bool)
+	Case     func(CaseKey) (string, bool)
+	// Order lists the known keys in the order rows are shown; others follow
+	// sorted.
+	Order []string
+}
+
+func none[K any](K) (string, bool) { return "", false }
+
+func order[K ~string](ks []K) []string {
+	out := make([]string, len(ks))
+	for i, k := range ks {
+		out[i] = string(k)
+	}
+	return out
+}
+
+// The groups of DOMAIN.md §7.
+var (
+	ByChannel = Group{func(k CallbackKey) (string, bool) { return string(k.Channel), true },
+		func(k CaseKey) (string, bool) { return string(k.Channel), true }, order(huifang.Channels)}
+	ByDesign = Group{func(k CallbackKey) (string, bool) { return string(k.Design), true },
+		func(k CaseKey) (string, bool) { return string(k.Design), true }, order(huifang.DesignTypes)}
+	ByType   = Group{none[CallbackKey], func(k CaseKey) (string, bool) { return string(k.Type), true }, order(huifang.ProblemTypes)}
+	ByBranch = Group{func(k CallbackKey) (string, bool) { return k.Branch, true }, func(k CaseKey) (string, bool) { return k.Branch, true }, nil}
+	ByMonth  = Group{func(k CallbackKey) (string, bool) { return k.Month.String(), true }, func(k CaseKey) (string, bool) { return k.Month.String(), true }, nil}
+	BySeller = Group{func(k CallbackKey) (string, bool) { return k.Seller, true }, func(k CaseKey) (string, bool) { return k.Seller, true }, nil}
+	// ByMethod splits finished callbacks by how they were made (open ones
+	// under ""); problem cases have no method.
+	ByMethod = Group{func(k CallbackKey) (string, bool) { return string(k.Method), true }, none[CaseKey], order(huifang.CallbackMethods)}
+	// ByAge splits callbacks into policyholders of 60 and over ("60+") and
+	// the others ("under60").
+	ByAge = Group{func(k CallbackKey) (string, bool) {
+		if k.Aged60 {
+			return "60+", true
+		}
+		return "under60", true
+	}, none[CaseKey], []string{"60+", "under60"}}
+)
+
+// Builder tallies counts into a table.
 type Builder struct {
-	period   Period
-	asOf     huifang.Date
-	total    Row
-	channels map[string]*Row
-	designs  map[string]*Row
-	types    map[string]*Row
+	period Period
+	asOf   huifang.Date
+	// Keep, when set, counts only callbacks and cases of the branches,
+	// channels and design types it accepts.
+	Keep   func(branch string, ch huifang.Channel, d huifang.DesignType) bool
+	total  Row
+	groups []grouping // channel, design, type, then the extra groups
 }
 
-// NewBuilder starts a table for the period, overdue counted as of asOf.
-func NewBuilder(p Period, asOf huifang.Date) *Builder {
-	return &Builder{period: p, asOf: asOf, channels: map[string]*Row{}, designs: map[string]*Row{}, types: map[string]*Row{}}
+type grouping struct {
+	Group
+	rows map[string]*Row
+}
+
+// NewBuilder starts a table for the period, overdue counted as of asOf,
+// with rows by channel, design type and problem type and by any extra groups.
+func NewBuilder(p Period, asOf huifang.Date, extra ...Group) *Builder {
+	b := &Builder{period: p, asOf: asOf}
+	for _, g := range append([]Group{ByChannel, ByDesign, ByType}, extra...) {
+		b.groups = append(b.groups, grouping{g, map[string]*Row{}})
+	}
+	return b
 }
 
 func row(m map[string]*Row, key string) *Row {
@@ -59,60 +115,101 @@ func row(m map[string]*Row, key string) *Row {
 
 // AddCallback counts a callback, if it counts in the table's period.
 func (b *Builder) AddCallback(f CallbackFact) {
-	k, n, ok := f.Contribution()
-	if !ok || !b.period.Contains(k.Month.First()) {
+	if k, n, ok := f.Contribution(); ok {
+		b.AddCallbackCounts(k, n)
+	}
+}
+
+// AddCallbackCounts adds the counts of a group of callbacks, if their
+// month is in the table's period.
+func (b *Builder) AddCallbackCounts(k CallbackKey, n CallbackCounts) {
+	if !b.period.Contains(k.Month.First()) || (b.Keep != nil && !b.Keep(k.Branch, k.Channel, k.Design)) {
 		return
 	}
-	for _, r := range []*Row{&b.total, row(b.channels, string(k.Channel)), row(b.designs, string(k.Design))} {
+	add := func(r *Row) {
 		if k.Orphan {
 			r.Orphans.Add(n, 1)
 		} else {
 			r.Callbacks.Add(n, 1)
 		}
 	}
+	add(&b.total)
+	for _, g := range b.groups {
+		if key, ok := g.Callback(k); ok {
+			add(row(g.rows, key))
+		}
+	}
 }
 
 // AddCase counts a problem case where it counts in the table's period.
 func (b *Builder) AddCase(f CaseFact) {
-	late := !f.Done() && f.DueOn.Before(b.asOf) && b.period.Contains(f.DueOn)
 	for k, n := range f.Contributions() {
-		if !b.period.Contains(k.Month.First()) {
-			continue
-		}
-		for _, r := range []*Row{&b.total, row(b.channels, string(k.Channel)), row(b.designs, string(k.Design)), row(b.types, string(k.Type))} {
-			r.Cases.Add(n, 1)
-		}
+		b.AddCaseCounts(k, n)
 	}
-	if late {
-		for _, r := range []*Row{&b.total, row(b.channels, string(f.Channel)), row(b.designs, string(f.Design)), row(b.types, string(f.Type))} {
-			r.Overdue++
+	if !f.Done() && f.DueOn.Before(b.asOf) {
+		b.AddOverdue(CaseKey{Month: MonthOf(f.DueOn), Branch: f.Branch, Channel: f.Channel, Design: f.Design, Type: f.Type, Seller: f.Seller}, 1)
+	}
+}
+
+// AddCaseCounts adds the counts of a group of problem cases, if their
+// month is in the table's period.
+func (b *Builder) AddCaseCounts(k CaseKey, n CaseCounts) {
+	b.addCase(k, func(r *Row) { r.Cases.Add(n, 1) })
+}
+
+// AddOverdue adds n cases still pending past their deadline as of the
+// table's day; k.Month is the month of the deadline.
+func (b *Builder) AddOverdue(k CaseKey, n int64) {
+	b.addCase(k, func(r *Row) { r.Overdue += n })
+}
+
+func (b *Builder) addCase(k CaseKey, add func(*Row)) {
+	if !b.period.Contains(k.Month.First()) || (b.Keep != nil && !b.Keep(k.Branch, k.Channel, k.Design)) {
+		return
+	}
+	add(&b.total)
+	for _, g := range b.groups {
+		if key, ok := g.Case(k); ok {
+			add(row(g.rows, key))
 		}
 	}
 }
 
 // Table finishes the table.
 func (b *Builder) Table() Table {
-	t := Table{Period: b.period, AsOf: b.asOf, Total: b.total}
-	finish := func(r *Row) Row { r.Overdue += r.Cases.Closed - r.Cases.ClosedOnTime; return *r }
-	t.Total = finish(&b.total)
-	t.ByChannel = ordered(b.channels, huifang.Channels, finish)
-	t.ByDesign = ordered(b.designs, huifang.DesignTypes, finish)
-	t.ByType = ordered(b.types, huifang.ProblemTypes, finish)
+	finish := func(r *Row) Row { x := *r; x.Overdue += x.Cases.Closed - x.Cases.ClosedOnTime; return x }
+	t := Table{Period: b.period, AsOf: b.asOf, Total: finish(&b.total)}
+	for i, g := range b.groups {
+		rows := ordered(g.rows, g.Order, finish)
+		switch i {
+		case 0:
+			t.ByChannel = rows
+		case 1:
+			t.ByDesign = rows
+		case 2:
+			t.ByType = rows
+		default:
+			t.Extra = append(t.Extra, rows)
+		}
+	}
 	return t
 }
 
 // ordered lists the rows in the order of known, then any others by key.
-func ordered[K ~string](m map[string]*Row, known []K, finish func(*Row) Row) []Row {
+func ordered(m map[string]*Row, known []string, finish func(*Row) Row) []Row {
 	var out []Row
+	seen := map[string]bool{}
 	for _, k := range known {
-		if r := m[string(k)]; r != nil {
+		if r := m[k]; r != nil && !seen[k] {
 			out = append(out, finish(r))
-			delete(m, string(k))
+			seen[k] = true
 		}
 	}
 	rest := make([]string, 0, len(m))
 	for k := range m {
-		rest = append(rest, k)
+		if !seen[k] {
+			rest = append(rest, k)
+		}
 	}
 	slices.Sort(rest)
 	for _, k := range rest {

@@ -121,3 +121,111 @@ func (db *DB) MarkDone(ctx context.Context, orgID, id int64) error {
 	_, err := db.write.ExecContext(ctx, db.q(`UPDATE callbacks SET status = 'done', result = 'successful', lease_user_id = 0, lease_until = 0 WHERE org_id = ? AND id = ?`), orgID, id)
 	return err
 }
+
+// SeedYear adds n policies of the bench fixture with their new-business
+// callbacks, deadlines spread over the days of year, generated inside the
+// database: 88% successful (some after the deadline), 5% completed with a
+// problem case each, 4% not completed, 3% still open; one holder in five
+// is 60 or over; a third are bancassurance. Problem cases are of every
+// type, 70% resolved, 20% closed unresolved, the rest open. The counts are
+// not kept: call RebuildStats after.
+func (db *DB) SeedYear(ctx context.Context, orgID int64, n, year int, enc string) error {
+	first := huifang.NewDate(year, 1, 1)
+	series := `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?) SELECT i FROM s`
+	due := `date(?, '+' || (i % 365) || ' days')`
+	epoch := func(day string) string { return `CAST(strftime('%s', ` + day + `) AS INTEGER)` }
+	if db.engine == Postgres {
+		series = `SELECT generate_series(1, ?::int) AS i`
+		due = `(?::date + (i % 365))`
+		epoch = func(day string) string { return `EXTRACT(EPOCH FROM (` + day + `)::timestamp)::bigint` }
+	}
+	old, young := `'1958-06-01'`, `'1985-06-01'`
+	if db.engine == Postgres {
+		old, young = `DATE '1958-06-01'`, `DATE '1985-06-01'`
+	}
+	cb := `CASE WHEN i % 100 < 88 THEN 'successful' WHEN i % 100 < 93 THEN 'problems' WHEN i % 100 < 97 THEN 'not-completed' ELSE '' END`
+	now := ms64(time.Now())
+	err := db.tx(ctx, func(tx txn) error {
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO policies (org_id, policy_no, product_code, channel, branch_code, agent_code, outlet_code,
+			holder_name, holder_id_enc, holder_id_hash, holder_birth, holder_phone_enc, holder_phone_hash, insured_name, receipt_on,
+			premium_fen, pay_mode, pay_years, term_years, whole_life, row_hash, created_at, updated_at)
+			SELECT ?, 'Y' || i,
+				CASE i % 4 WHEN 0 THEN 'L20' WHEN 1 THEN 'P10' WHEN 2 THEN 'U01' ELSE 'H01' END,
+				CASE WHEN i % 3 = 0 THEN 'bancassurance' ELSE 'agency' END,
+				CASE i % 3 WHEN 0 THEN '8601' WHEN 1 THEN '860101' ELSE '86010101' END,
+				CASE WHEN i % 3 = 0 THEN '' WHEN i % 2 = 0 THEN 'A001' ELSE 'A002' END,
+				CASE WHEN i % 3 = 0 THEN 'B001' ELSE '' END,
+				'张三', ?, 'id' || i, CASE WHEN i % 5 = 0 THEN `+old+` ELSE `+young+` END, ?, 'ph' || i, '张三', `+due+`,
+				1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
+			FROM (`+series+`) g`), orgID, enc, enc, first.AddDays(-15), now, now, n)
+		if err != nil {
+			return fmt.Errorf("seed policies: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, result, method,
+			finished_at, created_at, updated_at)
+			SELECT ?, 'Y' || i, 'new-business', CASE WHEN i % 3 = 0 THEN 'bancassurance' ELSE 'agency' END,
+				CASE i % 3 WHEN 0 THEN '8601' WHEN 1 THEN '860101' ELSE '86010101' END, `+due+`,
+				CASE WHEN i % 100 < 97 THEN 'done' ELSE 'open' END, `+cb+`,
+				CASE WHEN i % 100 >= 97 THEN '' WHEN i % 10 = 0 THEN 'electronic' ELSE 'phone' END,
+				CASE WHEN i % 100 >= 97 THEN 0 ELSE (`+epoch(due)+` + 7200 - (i % 7) * 86400 + CASE WHEN i % 11 = 0 THEN 864000 ELSE 0 END) * 1000 END,
+				?, ?
+			FROM (`+series+`) g`), orgID, first, first, now, now, n)
+		if err != nil {
+			return fmt.Errorf("seed callbacks: %w", err)
+		}
+		types := `CASE c.id % 7 WHEN 0 THEN 'cannot-contact' WHEN 1 THEN 'false-phone' WHEN 2 THEN 'unclear-rights' WHEN 3 THEN 'unsigned'
+			WHEN 4 THEN 'policy-info' WHEN 5 THEN 'complaint' ELSE 'misleading-sale' END`
+		status := `CASE WHEN c.id % 10 < 7 THEN 'resolved' WHEN c.id % 10 < 9 THEN 'closed' ELSE 'open' END`
+		dueDay, openMS := `date(c.due_on, '+14 days')`, epoch(`c.due_on`)+` * 1000`
+		if db.engine == Postgres {
+			dueDay = `(c.due_on + 14)`
+		}
+		done := `(` + epoch(`c.due_on`) + ` + 7200 + (c.id % 20) * 86400) * 1000`
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO problem_cases (org_id, callback_id, policy_no, type, status, branch_code, channel, agent_code,
+			opened_at, opened_on, due_on, limit_days, resolved_at, closed_at, updated_at)
+			SELECT c.org_id, c.id, c.policy_no, `+types+`, `+status+`, c.branch_code, c.channel, '',
+				`+openMS+`, c.due_on, `+dueDay+`, 14,
+				CASE WHEN c.id % 10 < 7 THEN `+done+` ELSE 0 END,
+				CASE WHEN c.id % 10 >= 7 AND c.id % 10 < 9 THEN `+done+` ELSE 0 END, ?
+			FROM callbacks c WHERE c.org_id = ? AND c.result = 'problems'`), now, orgID)
+		if err != nil {
+			return fmt.Errorf("seed problem cases: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	q := `ANALYZE`
+	if db.engine == SQLite {
+		q = `PRAGMA optimize`
+	}
+	_, err = db.write.ExecContext(ctx, q)
+	return err
+}
+
+// BareStatsScan is the baseline of a statistics table: one aggregate scan
+// of an insurer's new-business callbacks due in [from, to] joined to their
+// policies, grouped by channel, the plainest query that gives due and
+// successful counts. It returns the callbacks it counted.
+func (db *DB) BareStatsScan(ctx context.Context, orgID int64, from, to huifang.Date) (int64, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT c.channel, COUNT(*), SUM(CASE WHEN c.result = 'successful' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN c.result = 'successful' AND c.finished_at <= ? THEN 1 ELSE 0 END), SUM(CASE WHEN p.holder_birth IS NULL THEN 0 ELSE 1 END)
+		FROM callbacks c JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
+		WHERE c.org_id = ? AND c.kind = 'new-business' AND c.due_on >= ? AND c.due_on <= ?
+		GROUP BY c.channel`), ms64(time.Now()), orgID, from, to)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	var total int64
+	for rows.Next() {
+		var ch string
+		var due, ok, inPeriod, born int64
+		if err := rows.Scan(&ch, &due, &ok, &inPeriod, &born); err != nil {
+			return 0, err
+		}
+		total += due
+	}
+	return total, rows.Err()
+}

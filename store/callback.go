@@ -123,68 +123,72 @@ type CallbackChange struct {
 func (db *DB) ChangeCallback(ctx context.Context, ch CallbackChange) (*huifang.Callback, error) {
 	var out *huifang.Callback
 	err := db.tx(ctx, func(tx txn) error {
-		leaseUser, leaseUntil := int64(0), int64(0)
-		if ch.KeepLease {
-			leaseUser, leaseUntil = ch.UserID, ms64(ch.Now.Add(10*time.Minute))
-		}
-		var finishedAt, finishedBy int64
-		if ch.Status == huifang.StatusDone {
-			finishedAt, finishedBy = ms64(ch.Now), ch.UserID
-		}
-		attempts := 0
-		if ch.Attempt != nil {
-			attempts = 1
-		}
-		answers := ""
-		if ch.Answers != nil {
-			answers = jsonString(ch.Answers)
-		}
-		c, err := scanCallback(tx.QueryRowContext(ctx, db.q(`UPDATE callbacks SET status = ?, result = ?, reason = ?, late = ?, next_at = ?,
-			lease_user_id = ?, lease_until = ?, attempts = attempts + ?, finished_at = ?, finished_by = ?,
-			answers = CASE WHEN ? = '' THEN answers ELSE ? END, updated_at = ?,
-			method = CASE WHEN ? = '' THEN method ELSE ? END,
-			script_id = CASE WHEN ? = '' THEN script_id ELSE ? END,
-			script_code = CASE WHEN ? = '' THEN script_code ELSE ? END,
-			script_version = CASE WHEN ? = '' THEN script_version ELSE ? END,
-			evidence = CASE WHEN ? = '' THEN evidence ELSE ? END
-			WHERE org_id = ? AND id = ? AND status <> 'done' AND (? OR (lease_user_id = ? AND lease_until >= ?)) RETURNING `+callbackCols),
-			ch.Status, ch.Result, ch.Reason, ch.Late, ms64(ch.NextAt), leaseUser, leaseUntil, attempts, finishedAt, finishedBy,
-			answers, answers, ms64(ch.Now),
-			ch.Method, ch.Method, ch.Method, ch.ScriptID, ch.Method, ch.ScriptCode, ch.Method, ch.ScriptVersion, ch.Method, ch.Evidence,
-			ch.OrgID, ch.ID, ch.NoLease, ch.UserID, ms64(ch.Now)))
-		if err == huifang.ErrNotFound {
-			return huifang.Errorf(huifang.ECONFLICT, "此回访已不在您名下（租约已过期或已被完成），请重新领取")
-		} else if err != nil {
-			return err
-		}
-		out = c
-		if a := ch.Attempt; a != nil {
-			if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO attempts (org_id, callback_id, user_id, at, outcome, note, schedule_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
-				ch.OrgID, ch.ID, ch.UserID, ms64(a.At), a.Outcome, a.Note, ms64(a.ScheduleAt)); err != nil {
-				return fmt.Errorf("insert attempt: %w", err)
-			}
-		}
-		for _, p := range ch.Problems {
-			p.OrgID, p.CallbackID, p.PolicyNo, p.BranchCode, p.Channel, p.OpenedAt, p.OpenedBy = ch.OrgID, ch.ID, c.PolicyNo, c.BranchCode, c.Channel, ch.Now, ch.UserID
-			if err := db.insertCase(ctx, tx, &p, ch.Audit.Actor); err != nil {
-				return err
-			}
-		}
-		if ch.CaseStep != nil {
-			if err := db.applyCaseStep(ctx, tx, *ch.CaseStep); err != nil {
-				return err
-			}
-		}
-		if ch.Link != nil {
-			if err := db.closeLink(ctx, tx, ch.OrgID, *ch.Link, ch.Now); err != nil {
-				return err
-			}
-		}
-		e := ch.Audit
-		e.OrgID, e.At, e.UserID, e.Entity, e.Key = ch.OrgID, ch.Now, ch.UserID, "callback", fmt.Sprint(ch.ID)
-		return db.appendAudit(ctx, tx, e)
+		return db.counted(ctx, sqlQ{tx}, ch.OrgID, byCallbackPolicy(ch.ID), func() error { return db.changeCallback(ctx, tx, ch, &out) })
 	})
 	return out, err
+}
+
+func (db *DB) changeCallback(ctx context.Context, tx txn, ch CallbackChange, out **huifang.Callback) error {
+	leaseUser, leaseUntil := int64(0), int64(0)
+	if ch.KeepLease {
+		leaseUser, leaseUntil = ch.UserID, ms64(ch.Now.Add(10*time.Minute))
+	}
+	var finishedAt, finishedBy int64
+	if ch.Status == huifang.StatusDone {
+		finishedAt, finishedBy = ms64(ch.Now), ch.UserID
+	}
+	attempts := 0
+	if ch.Attempt != nil {
+		attempts = 1
+	}
+	answers := ""
+	if ch.Answers != nil {
+		answers = jsonString(ch.Answers)
+	}
+	c, err := scanCallback(tx.QueryRowContext(ctx, db.q(`UPDATE callbacks SET status = ?, result = ?, reason = ?, late = ?, next_at = ?,
+		lease_user_id = ?, lease_until = ?, attempts = attempts + ?, finished_at = ?, finished_by = ?,
+		answers = CASE WHEN ? = '' THEN answers ELSE ? END, updated_at = ?,
+		method = CASE WHEN ? = '' THEN method ELSE ? END,
+		script_id = CASE WHEN ? = '' THEN script_id ELSE ? END,
+		script_code = CASE WHEN ? = '' THEN script_code ELSE ? END,
+		script_version = CASE WHEN ? = '' THEN script_version ELSE ? END,
+		evidence = CASE WHEN ? = '' THEN evidence ELSE ? END
+		WHERE org_id = ? AND id = ? AND status <> 'done' AND (? OR (lease_user_id = ? AND lease_until >= ?)) RETURNING `+callbackCols),
+		ch.Status, ch.Result, ch.Reason, ch.Late, ms64(ch.NextAt), leaseUser, leaseUntil, attempts, finishedAt, finishedBy,
+		answers, answers, ms64(ch.Now),
+		ch.Method, ch.Method, ch.Method, ch.ScriptID, ch.Method, ch.ScriptCode, ch.Method, ch.ScriptVersion, ch.Method, ch.Evidence,
+		ch.OrgID, ch.ID, ch.NoLease, ch.UserID, ms64(ch.Now)))
+	if err == huifang.ErrNotFound {
+		return huifang.Errorf(huifang.ECONFLICT, "此回访已不在您名下（租约已过期或已被完成），请重新领取")
+	} else if err != nil {
+		return err
+	}
+	*out = c
+	if a := ch.Attempt; a != nil {
+		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO attempts (org_id, callback_id, user_id, at, outcome, note, schedule_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+			ch.OrgID, ch.ID, ch.UserID, ms64(a.At), a.Outcome, a.Note, ms64(a.ScheduleAt)); err != nil {
+			return fmt.Errorf("insert attempt: %w", err)
+		}
+	}
+	for _, p := range ch.Problems {
+		p.OrgID, p.CallbackID, p.PolicyNo, p.BranchCode, p.Channel, p.OpenedAt, p.OpenedBy = ch.OrgID, ch.ID, c.PolicyNo, c.BranchCode, c.Channel, ch.Now, ch.UserID
+		if err := db.insertCase(ctx, tx, &p, ch.Audit.Actor); err != nil {
+			return err
+		}
+	}
+	if ch.CaseStep != nil {
+		if err := db.applyCaseStep(ctx, tx, *ch.CaseStep); err != nil {
+			return err
+		}
+	}
+	if ch.Link != nil {
+		if err := db.closeLink(ctx, tx, ch.OrgID, *ch.Link, ch.Now); err != nil {
+			return err
+		}
+	}
+	e := ch.Audit
+	e.OrgID, e.At, e.UserID, e.Entity, e.Key = ch.OrgID, ch.Now, ch.UserID, "callback", fmt.Sprint(ch.ID)
+	return db.appendAudit(ctx, tx, e)
 }
 
 // ListAttempts lists the attempts of a callback, oldest first.

@@ -25,7 +25,7 @@ const sqliteBatch = 100
 // staging table instead (mergePolicies); both keep the same contract, which
 // the conformance suite checks on both engines.
 func (db *DB) importSQLite(ctx context.Context, tx *sql.Tx, orgID int64, a huifang.Actor, now time.Time, next func() (*PolicyRecord, error)) (PolicyImport, error) {
-	w := &sqliteImport{db: db, tx: tx, orgID: orgID, actor: a, nowMS: ms64(now), stmts: map[string]*sql.Stmt{}}
+	w := &sqliteImport{db: db, tx: tx, orgID: orgID, actor: a, nowMS: ms64(now), stmts: map[string]*sql.Stmt{}, delta: newDelta()}
 	defer w.close()
 	batch := make([]*PolicyRecord, 0, sqliteBatch)
 	for {
@@ -43,7 +43,7 @@ func (db *DB) importSQLite(ctx context.Context, tx *sql.Tx, orgID int64, a huifa
 			batch = batch[:0]
 		}
 		if err == io.EOF {
-			return w.res, nil
+			return w.res, db.saveDelta(ctx, sqlQ{tx}, orgID, w.delta)
 		}
 	}
 }
@@ -56,6 +56,7 @@ type sqliteImport struct {
 	nowMS int64
 	res   PolicyImport
 	stmts map[string]*sql.Stmt
+	delta *statDelta // the change to the indicators' counts
 }
 
 func (w *sqliteImport) close() {
@@ -109,6 +110,29 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
 	if err := rows.Close(); err != nil {
 		return err
 	}
+	// The counts of existing policies are taken away before they change and
+	// added back after, with those of the new ones.
+	var existing, all []string
+	for _, r := range rs {
+		all = append(all, r.No)
+		if !created[r.No] {
+			existing = append(existing, r.No)
+		}
+	}
+	if len(existing) > 0 {
+		if err := w.db.readDelta(ctx, sqlQ{w.tx}, w.orgID, w.db.byPolicies(existing), -1, w.delta); err != nil {
+			return err
+		}
+	}
+	if err := w.plan(ctx, rs, created); err != nil {
+		return err
+	}
+	return w.db.readDelta(ctx, sqlQ{w.tx}, w.orgID, w.db.byPolicies(all), 1, w.delta)
+}
+
+// plan updates the batch's existing policies and upserts the callbacks
+// planned for new and changed ones.
+func (w *sqliteImport) plan(ctx context.Context, rs []*PolicyRecord, created map[string]bool) error {
 	// 2. Existing policies: unchanged, or updated with the old values audited.
 	var plan []*PolicyRecord
 	for _, r := range rs {

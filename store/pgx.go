@@ -25,6 +25,10 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 	var res PolicyImport
 	ex := &pgxExec{tx: tx}
 	staged := false
+	// The change to the indicators' counts: new policies add theirs;
+	// existing ones take theirs away before the merge and add them after.
+	delta := newDelta()
+	nos := make([]string, 0, pgChunk)
 	chunk := make([]*PolicyRecord, 0, pgChunk)
 	for eof := false; !eof; {
 		chunk = chunk[:0]
@@ -41,12 +45,22 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 		if len(chunk) == 0 {
 			break
 		}
+		nos = nos[:0]
+		for _, r := range chunk {
+			nos = append(nos, r.No)
+		}
 		n, err := db.copyNew(ctx, tx, orgID, now, chunk)
 		if err == nil {
 			res.Created += len(chunk)
 			res.Callbacks += n
+			if err := db.readDelta(ctx, ex, orgID, db.byPolicies(nos), 1, delta); err != nil {
+				return res, err
+			}
 			continue
 		} else if !errors.Is(err, errExists) {
+			return res, err
+		}
+		if err := db.readDelta(ctx, ex, orgID, db.byPolicies(nos), -1, delta); err != nil {
 			return res, err
 		}
 		if !staged {
@@ -63,6 +77,9 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 			return res, err
 		}
 		res.Created, res.Updated, res.Unchanged, res.Callbacks = res.Created+r.Created, res.Updated+r.Updated, res.Unchanged+r.Unchanged, res.Callbacks+r.Callbacks
+		if err := db.readDelta(ctx, ex, orgID, db.byPolicies(nos), 1, delta); err != nil {
+			return res, err
+		}
 		if _, err := ex.exec(ctx, `TRUNCATE policy_stage`); err != nil {
 			return res, err
 		}
@@ -72,7 +89,7 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 			return res, err
 		}
 	}
-	return res, nil
+	return res, db.saveDelta(ctx, ex, orgID, delta)
 }
 
 // errExists says a chunk holds a policy that is already stored.

@@ -60,12 +60,16 @@ func (db *DB) insertCase(ctx context.Context, tx txn, p *huifang.ProblemCase, ac
 // OpenProblemCase opens a case by hand.
 func (db *DB) OpenProblemCase(ctx context.Context, p *huifang.ProblemCase, actor string) error {
 	return db.tx(ctx, func(tx txn) error {
-		if err := db.insertCase(ctx, tx, p, actor); err != nil {
-			return err
-		}
-		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: p.OrgID, At: p.OpenedAt, UserID: p.OpenedBy, Actor: actor, Entity: "problem-case",
-			Key: fmt.Sprint(p.ID), Action: "open", Detail: jsonString(map[string]any{"type": p.Type, "policy": p.PolicyNo, "due": p.DueOn})})
+		return db.counted(ctx, sqlQ{tx}, p.OrgID, byPolicy(p.PolicyNo), func() error { return db.openCase(ctx, tx, p, actor) })
 	})
+}
+
+func (db *DB) openCase(ctx context.Context, tx txn, p *huifang.ProblemCase, actor string) error {
+	if err := db.insertCase(ctx, tx, p, actor); err != nil {
+		return err
+	}
+	return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: p.OrgID, At: p.OpenedAt, UserID: p.OpenedBy, Actor: actor, Entity: "problem-case",
+		Key: fmt.Sprint(p.ID), Action: "open", Detail: jsonString(map[string]any{"type": p.Type, "policy": p.PolicyNo, "due": p.DueOn})})
 }
 
 // Event is a line of a problem case's timeline.
@@ -236,7 +240,9 @@ type PhoneChange struct {
 // ApplyCaseStep applies a step; it fails with a conflict when the case changed
 // meanwhile.
 func (db *DB) ApplyCaseStep(ctx context.Context, s CaseStep) error {
-	return db.tx(ctx, func(tx txn) error { return db.applyCaseStep(ctx, tx, s) })
+	return db.tx(ctx, func(tx txn) error {
+		return db.counted(ctx, sqlQ{tx}, s.Case.OrgID, byCasePolicy(s.Case.ID), func() error { return db.applyCaseStep(ctx, tx, s) })
+	})
 }
 
 func (db *DB) applyCaseStep(ctx context.Context, tx txn, s CaseStep) error {

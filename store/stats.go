@@ -1,25 +1,120 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/indicator"
 )
 
-// ForEachCallbackFact streams the facts of an insurer's callbacks owed to a
-// policy (new business) whose deadline falls in [from, to]: a full scan, the
-// reference the indicators are checked against. What a fact counts for is
-// decided by package indicator, not here.
-func (db *DB) ForEachCallbackFact(ctx context.Context, orgID int64, from, to huifang.Date, fn func(indicator.CallbackFact) error) error {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT c.due_on, c.branch_code, c.channel, COALESCE(pr.design, ''), p.holder_birth,
+// The indicators' counts are kept in stat_callbacks and stat_cases (schema
+// 5): every change to a policy, a callback or a problem case reads the
+// facts of the callbacks and cases it touches before and after, inside its
+// transaction, and adds the difference of their contributions. A table then
+// adds up a few hundred count rows instead of scanning millions of
+// callbacks. The full scan (ForEachCallbackFact, ForEachCaseFact) stays as
+// the reference the counts are checked against, and RebuildStats recounts
+// from it.
+
+// querier runs a query inside whatever transaction a change runs in: a
+// database/sql one, or a native pgx one (the PostgreSQL import).
+type querier interface {
+	query(ctx context.Context, q string, args ...any) (rowsIter, error)
+	exec(ctx context.Context, q string, args ...any) (int64, error)
+}
+
+type rowsIter interface {
+	Next() bool
+	Scan(...any) error
+	Err() error
+	Close()
+}
+
+// sqlQ runs on a database/sql transaction or pool.
+type sqlQ struct {
+	q interface {
+		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+		ExecContext(context.Context, string, ...any) (sql.Result, error)
+	}
+}
+
+type sqlRows struct{ *sql.Rows }
+
+func (r sqlRows) Close() { r.Rows.Close() }
+
+func (s sqlQ) query(ctx context.Context, q string, args ...any) (rowsIter, error) {
+	rows, err := s.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return sqlRows{rows}, nil
+}
+
+func (s sqlQ) exec(ctx context.Context, q string, args ...any) (int64, error) {
+	res, err := s.q.ExecContext(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+func (e *pgxExec) query(ctx context.Context, q string, args ...any) (rowsIter, error) {
+	rows, err := e.tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgxRows{rows}, nil
+}
+
+type pgxRows struct{ pgx.Rows }
+
+func (r pgxRows) Scan(dest ...any) error { return r.Rows.Scan(dest...) }
+
+// factSel selects the callbacks (on alias c) and the problem cases (on
+// alias pc) whose facts to read; an empty condition reads none.
+type factSel struct {
+	callbacks string
+	cbArgs    []any
+	cases     string
+	csArgs    []any
+}
+
+// callbackFactSQL reads the facts of an insurer's new-business callbacks.
+const callbackFactSQL = `SELECT c.due_on, c.branch_code, c.channel, COALESCE(pr.design, ''), p.holder_birth,
 		c.result, c.method, c.finished_at,
-		(SELECT COUNT(*) FROM problem_cases pc WHERE pc.org_id = c.org_id AND pc.callback_id = c.id)
+		(SELECT COUNT(*) FROM problem_cases x WHERE x.org_id = c.org_id AND x.callback_id = c.id),
+		COALESCE(p.agent_code, ''), COALESCE(p.outlet_code, '')
 		FROM callbacks c
 		LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
 		LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
-		WHERE c.org_id = ? AND c.kind = ? AND c.due_on >= ? AND c.due_on <= ?`), orgID, huifang.KindNewBusiness, from, to)
+		WHERE c.org_id = ? AND c.kind = 'new-business' AND `
+
+// caseFactSQL reads the facts of an insurer's problem cases.
+const caseFactSQL = `SELECT pc.type, pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.opened_on, pc.due_on,
+		pc.status, pc.resolved_at, pc.closed_at, COALESCE(p.agent_code, ''), COALESCE(p.outlet_code, '')
+		FROM problem_cases pc
+		LEFT JOIN policies p ON p.org_id = pc.org_id AND p.policy_no = pc.policy_no
+		LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
+		WHERE pc.org_id = ? AND `
+
+// seller is the agent, or the bank outlet where there is one.
+func seller(agent, outlet string) string {
+	if outlet != "" {
+		return outlet
+	}
+	return agent
+}
+
+func (db *DB) callbackFacts(ctx context.Context, q querier, orgID int64, cond string, args []any, fn func(indicator.CallbackFact) error) error {
+	rows, err := q.query(ctx, db.q(callbackFactSQL+cond), append([]any{orgID}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -28,10 +123,12 @@ func (db *DB) ForEachCallbackFact(ctx context.Context, orgID int64, from, to hui
 		var f indicator.CallbackFact
 		var birth huifang.Date
 		var finished int64
-		if err := rows.Scan(&f.DueOn, &f.Branch, &f.Channel, &f.Design, &birth, &f.Result, &f.Method, &finished, &f.Problems); err != nil {
+		var agent, outlet string
+		if err := rows.Scan(&f.DueOn, &f.Branch, &f.Channel, &f.Design, &birth, &f.Result, &f.Method, &finished, &f.Problems, &agent, &outlet); err != nil {
 			return err
 		}
 		f.Aged60 = aged60(birth, f.DueOn)
+		f.Seller = seller(agent, outlet)
 		if f.Result != "" && finished != 0 {
 			f.FinishedOn = huifang.DateOf(fromMS(finished))
 		}
@@ -42,24 +139,8 @@ func (db *DB) ForEachCallbackFact(ctx context.Context, orgID int64, from, to hui
 	return rows.Err()
 }
 
-// aged60 reports whether someone born on birth is 60 or over on day.
-func aged60(birth, day huifang.Date) bool {
-	if birth.IsZero() {
-		return false
-	}
-	sixty := huifang.NewDate(birth.Year()+60, birth.Month(), 1).AddDays(birth.Day() - 1)
-	return !sixty.After(day)
-}
-
-// ForEachCaseFact streams the facts of an insurer's problem cases opened or
-// due in [from, to].
-func (db *DB) ForEachCaseFact(ctx context.Context, orgID int64, from, to huifang.Date, fn func(indicator.CaseFact) error) error {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT pc.type, pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.opened_on, pc.due_on,
-		pc.status, pc.resolved_at, pc.closed_at
-		FROM problem_cases pc
-		LEFT JOIN policies p ON p.org_id = pc.org_id AND p.policy_no = pc.policy_no
-		LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
-		WHERE pc.org_id = ? AND ((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?))`), orgID, from, to, from, to)
+func (db *DB) caseFacts(ctx context.Context, q querier, orgID int64, cond string, args []any, fn func(indicator.CaseFact) error) error {
+	rows, err := q.query(ctx, db.q(caseFactSQL+cond), append([]any{orgID}, args...)...)
 	if err != nil {
 		return err
 	}
@@ -67,9 +148,11 @@ func (db *DB) ForEachCaseFact(ctx context.Context, orgID int64, from, to huifang
 	for rows.Next() {
 		var f indicator.CaseFact
 		var resolved, closed sql.NullInt64
-		if err := rows.Scan(&f.Type, &f.Branch, &f.Channel, &f.Design, &f.OpenedOn, &f.DueOn, &f.Status, &resolved, &closed); err != nil {
+		var agent, outlet string
+		if err := rows.Scan(&f.Type, &f.Branch, &f.Channel, &f.Design, &f.OpenedOn, &f.DueOn, &f.Status, &resolved, &closed, &agent, &outlet); err != nil {
 			return err
 		}
+		f.Seller = seller(agent, outlet)
 		switch {
 		case f.Status == huifang.ProblemResolved && resolved.Int64 != 0:
 			f.ClosedOn = huifang.DateOf(fromMS(resolved.Int64))
@@ -81,4 +164,352 @@ func (db *DB) ForEachCaseFact(ctx context.Context, orgID int64, from, to huifang
 		}
 	}
 	return rows.Err()
+}
+
+// ForEachCallbackFact streams the facts of an insurer's callbacks owed to a
+// policy (new business) whose deadline falls in [from, to]: a full scan, the
+// reference the counts are checked against. What a fact counts for is
+// decided by package indicator, not here.
+func (db *DB) ForEachCallbackFact(ctx context.Context, orgID int64, from, to huifang.Date, fn func(indicator.CallbackFact) error) error {
+	return db.callbackFacts(ctx, sqlQ{db.read}, orgID, `c.due_on >= ? AND c.due_on <= ?`, []any{from, to}, fn)
+}
+
+// ForEachCaseFact streams the facts of an insurer's problem cases opened or
+// due in [from, to].
+func (db *DB) ForEachCaseFact(ctx context.Context, orgID int64, from, to huifang.Date, fn func(indicator.CaseFact) error) error {
+	return db.caseFacts(ctx, sqlQ{db.read}, orgID, `((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?))`,
+		[]any{from, to, from, to}, fn)
+}
+
+// ForEachFactIn streams the callback and problem-case facts of the period
+// (as ForEachCallbackFact and ForEachCaseFact) of some branches only: the
+// drill-downs by agent or outlet, which the stored counts do not keep.
+func (db *DB) ForEachFactIn(ctx context.Context, orgID int64, from, to huifang.Date, branches []string,
+	cb func(indicator.CallbackFact) error, cs func(indicator.CaseFact) error) error {
+	if len(branches) == 0 {
+		return nil
+	}
+	in := `IN (?` + strings.Repeat(`, ?`, len(branches)-1) + `)`
+	var bargs []any
+	for _, b := range branches {
+		bargs = append(bargs, b)
+	}
+	if err := db.callbackFacts(ctx, sqlQ{db.read}, orgID, `c.due_on >= ? AND c.due_on <= ? AND c.branch_code `+in,
+		append([]any{from, to}, bargs...), cb); err != nil {
+		return err
+	}
+	return db.caseFacts(ctx, sqlQ{db.read}, orgID, `((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?)) AND pc.branch_code `+in,
+		append([]any{from, to, from, to}, bargs...), cs)
+}
+
+// aged60 reports whether someone born on birth is 60 or over on day.
+func aged60(birth, day huifang.Date) bool {
+	if birth.IsZero() {
+		return false
+	}
+	sixty := huifang.NewDate(birth.Year()+60, birth.Month(), 1).AddDays(birth.Day() - 1)
+	return !sixty.After(day)
+}
+
+// statDelta is a change to the stored counts.
+type statDelta struct {
+	cb map[indicator.CallbackKey]indicator.CallbackCounts
+	cs map[indicator.CaseKey]indicator.CaseCounts
+}
+
+func newDelta() *statDelta {
+	return &statDelta{cb: map[indicator.CallbackKey]indicator.CallbackCounts{}, cs: map[indicator.CaseKey]indicator.CaseCounts{}}
+}
+
+func (d *statDelta) addCallback(f indicator.CallbackFact, sign int64) {
+	k, n, ok := f.Contribution()
+	if !ok {
+		return
+	}
+	k.Seller = "" // not a dimension of the stored counts
+	c := d.cb[k]
+	c.Add(n, sign)
+	d.cb[k] = c
+}
+
+func (d *statDelta) addCase(f indicator.CaseFact, sign int64) {
+	f.Seller = ""
+	for k, n := range f.Contributions() {
+		c := d.cs[k]
+		c.Add(n, sign)
+		d.cs[k] = c
+	}
+}
+
+// read adds (sign +1) or takes away (-1) the contributions of the selected
+// callbacks and cases as they are now.
+func (db *DB) readDelta(ctx context.Context, q querier, orgID int64, sel factSel, sign int64, d *statDelta) error {
+	if sel.callbacks != "" {
+		if err := db.callbackFacts(ctx, q, orgID, sel.callbacks, sel.cbArgs, func(f indicator.CallbackFact) error {
+			d.addCallback(f, sign)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("count callbacks: %w", err)
+		}
+	}
+	if sel.cases != "" {
+		if err := db.caseFacts(ctx, q, orgID, sel.cases, sel.csArgs, func(f indicator.CaseFact) error {
+			d.addCase(f, sign)
+			return nil
+		}); err != nil {
+			return fmt.Errorf("count problem cases: %w", err)
+		}
+	}
+	return nil
+}
+
+// counted runs change inside a transaction and keeps the counts of the
+// selected callbacks and cases up to date: their contributions before are
+// taken away, their contributions after added. sel may name rows the change
+// creates.
+func (db *DB) counted(ctx context.Context, q querier, orgID int64, sel factSel, change func() error) error {
+	d := newDelta()
+	if err := db.readDelta(ctx, q, orgID, sel, -1, d); err != nil {
+		return err
+	}
+	if err := change(); err != nil {
+		return err
+	}
+	if err := db.readDelta(ctx, q, orgID, sel, 1, d); err != nil {
+		return err
+	}
+	return db.saveDelta(ctx, q, orgID, d)
+}
+
+// A change is counted policy by policy: it selects every callback and
+// problem case of the policies it touches, which are few per policy.
+
+// byPolicy selects the callbacks and cases of one policy.
+func byPolicy(no string) factSel {
+	return factSel{callbacks: `c.policy_no = ?`, cbArgs: []any{no}, cases: `pc.policy_no = ?`, csArgs: []any{no}}
+}
+
+// byCallbackPolicy selects those of the policy of a callback.
+func byCallbackPolicy(id int64) factSel {
+	return factSel{callbacks: `c.policy_no = (SELECT policy_no FROM callbacks WHERE id = ?)`, cbArgs: []any{id},
+		cases: `pc.policy_no = (SELECT policy_no FROM callbacks WHERE id = ?)`, csArgs: []any{id}}
+}
+
+// byCasePolicy selects those of the policy of a problem case.
+func byCasePolicy(id int64) factSel {
+	return factSel{callbacks: `c.policy_no = (SELECT policy_no FROM problem_cases WHERE id = ?)`, cbArgs: []any{id},
+		cases: `pc.policy_no = (SELECT policy_no FROM problem_cases WHERE id = ?)`, csArgs: []any{id}}
+}
+
+// byPolicies selects those of many policies (an import's batch).
+func (db *DB) byPolicies(nos []string) factSel {
+	if db.engine == Postgres {
+		return factSel{callbacks: `c.policy_no = ANY(?)`, cbArgs: []any{nos}, cases: `pc.policy_no = ANY(?)`, csArgs: []any{nos}}
+	}
+	in := `IN (?` + strings.Repeat(`, ?`, len(nos)-1) + `)`
+	args := make([]any, len(nos))
+	for i, n := range nos {
+		args[i] = n
+	}
+	return factSel{callbacks: `c.policy_no ` + in, cbArgs: args, cases: `pc.policy_no ` + in, csArgs: args}
+}
+
+func bit(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// saveDelta adds a change to the stored counts, row by row in key order (so
+// that concurrent changes lock rows in one order and cannot deadlock).
+func (db *DB) saveDelta(ctx context.Context, q querier, orgID int64, d *statDelta) error {
+	cbKeys := slices.Collect(maps.Keys(d.cb))
+	slices.SortFunc(cbKeys, func(a, b indicator.CallbackKey) int {
+		return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Branch, b.Branch), cmp.Compare(a.Channel, b.Channel),
+			cmp.Compare(a.Design, b.Design), cmp.Compare(bit(a.Orphan), bit(b.Orphan)), cmp.Compare(bit(a.Aged60), bit(b.Aged60)), cmp.Compare(a.Method, b.Method))
+	})
+	for _, k := range cbKeys {
+		n := d.cb[k]
+		if n.IsZero() {
+			continue
+		}
+		if _, err := q.exec(ctx, db.q(`INSERT INTO stat_callbacks (org_id, month, branch_code, channel, design, orphan, aged60, method,
+			due, successful, successful_in_period, completed, problems) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (org_id, month, branch_code, channel, design, orphan, aged60, method) DO UPDATE SET
+			due = stat_callbacks.due + excluded.due, successful = stat_callbacks.successful + excluded.successful,
+			successful_in_period = stat_callbacks.successful_in_period + excluded.successful_in_period,
+			completed = stat_callbacks.completed + excluded.completed, problems = stat_callbacks.problems + excluded.problems`),
+			orgID, k.Month.String(), k.Branch, string(k.Channel), string(k.Design), bit(k.Orphan), bit(k.Aged60), string(k.Method),
+			n.Due, n.Successful, n.SuccessfulInPeriod, n.Completed, n.Problems); err != nil {
+			return fmt.Errorf("save callback counts: %w", err)
+		}
+	}
+	csKeys := slices.Collect(maps.Keys(d.cs))
+	slices.SortFunc(csKeys, func(a, b indicator.CaseKey) int {
+		return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Branch, b.Branch), cmp.Compare(a.Channel, b.Channel),
+			cmp.Compare(a.Design, b.Design), cmp.Compare(a.Type, b.Type))
+	})
+	for _, k := range csKeys {
+		n := d.cs[k]
+		if n.IsZero() {
+			continue
+		}
+		if _, err := q.exec(ctx, db.q(`INSERT INTO stat_cases (org_id, month, branch_code, channel, design, type,
+			opened, due, resolved, closed, closed_on_time, pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (org_id, month, branch_code, channel, design, type) DO UPDATE SET
+			opened = stat_cases.opened + excluded.opened, due = stat_cases.due + excluded.due,
+			resolved = stat_cases.resolved + excluded.resolved, closed = stat_cases.closed + excluded.closed,
+			closed_on_time = stat_cases.closed_on_time + excluded.closed_on_time, pending = stat_cases.pending + excluded.pending`),
+			orgID, k.Month.String(), k.Branch, string(k.Channel), string(k.Design), string(k.Type),
+			n.Opened, n.Due, n.Resolved, n.Closed, n.ClosedOnTime, n.Pending); err != nil {
+			return fmt.Errorf("save problem-case counts: %w", err)
+		}
+	}
+	return nil
+}
+
+// StatCounts are an insurer's stored counts for the months of a period,
+// and its problem cases still pending past their deadline as of a day.
+type StatCounts struct {
+	Callbacks map[indicator.CallbackKey]indicator.CallbackCounts
+	Cases     map[indicator.CaseKey]indicator.CaseCounts
+	// Overdue: pending cases whose deadline is in the period and before
+	// the day, by key (Month is the deadline's month).
+	Overdue map[indicator.CaseKey]int64
+}
+
+// ReadStats reads an insurer's counts for a period, overdue cases as of
+// asOf.
+func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date) (StatCounts, error) {
+	out := StatCounts{Callbacks: map[indicator.CallbackKey]indicator.CallbackCounts{}, Cases: map[indicator.CaseKey]indicator.CaseCounts{},
+		Overdue: map[indicator.CaseKey]int64{}}
+	from, to := p.Months()[0].String(), p.Months()[len(p.Months())-1].String()
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT month, branch_code, channel, design, orphan, aged60, method,
+		due, successful, successful_in_period, completed, problems FROM stat_callbacks WHERE org_id = ? AND month >= ? AND month <= ?`), orgID, from, to)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k indicator.CallbackKey
+		var n indicator.CallbackCounts
+		var month string
+		var orphan, old int
+		if err := rows.Scan(&month, &k.Branch, &k.Channel, &k.Design, &orphan, &old, &k.Method,
+			&n.Due, &n.Successful, &n.SuccessfulInPeriod, &n.Completed, &n.Problems); err != nil {
+			return out, err
+		}
+		if k.Month, err = indicator.ParsePeriod(month); err != nil {
+			return out, err
+		}
+		k.Orphan, k.Aged60 = orphan != 0, old != 0
+		if !n.IsZero() { // a group whose callbacks all moved elsewhere
+			out.Callbacks[k] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return out, err
+	}
+	rows, err = db.read.QueryContext(ctx, db.q(`SELECT month, branch_code, channel, design, type,
+		opened, due, resolved, closed, closed_on_time, pending FROM stat_cases WHERE org_id = ? AND month >= ? AND month <= ?`), orgID, from, to)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k indicator.CaseKey
+		var n indicator.CaseCounts
+		var month string
+		if err := rows.Scan(&month, &k.Branch, &k.Channel, &k.Design, &k.Type, &n.Opened, &n.Due, &n.Resolved, &n.Closed, &n.ClosedOnTime, &n.Pending); err != nil {
+			return out, err
+		}
+		if k.Month, err = indicator.ParsePeriod(month); err != nil {
+			return out, err
+		}
+		if !n.IsZero() {
+			out.Cases[k] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return out, err
+	}
+	// Pending past the deadline depends on the day, not on a change: it is
+	// counted from the few open cases, through their own index.
+	last := p.Last()
+	if !asOf.After(last) {
+		last = asOf.AddDays(-1)
+	}
+	if last.Before(p.First()) {
+		return out, nil
+	}
+	rows, err = db.read.QueryContext(ctx, db.q(`SELECT pc.due_on, pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.type, COUNT(*)
+		FROM problem_cases pc
+		LEFT JOIN policies p ON p.org_id = pc.org_id AND p.policy_no = pc.policy_no
+		LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
+		WHERE pc.org_id = ? AND pc.status NOT IN ('resolved', 'closed') AND pc.due_on >= ? AND pc.due_on <= ?
+		GROUP BY pc.due_on, pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.type`), orgID, p.First(), last)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k indicator.CaseKey
+		var due huifang.Date
+		var n int64
+		if err := rows.Scan(&due, &k.Branch, &k.Channel, &k.Design, &k.Type, &n); err != nil {
+			return out, err
+		}
+		k.Month = indicator.MonthOf(due)
+		out.Overdue[k] += n
+	}
+	return out, rows.Err()
+}
+
+// RebuildStats recounts an insurer's stored counts from its rows, in one
+// transaction: what the counts must always equal.
+func (db *DB) RebuildStats(ctx context.Context, orgID int64) error {
+	return db.tx(ctx, func(tx txn) error { return db.rebuildStats(ctx, tx, orgID) })
+}
+
+func (db *DB) rebuildStats(ctx context.Context, tx txn, orgID int64) error {
+	q := sqlQ{tx}
+	for _, t := range []string{"stat_callbacks", "stat_cases"} {
+		if _, err := q.exec(ctx, db.q(`DELETE FROM `+t+` WHERE org_id = ?`), orgID); err != nil {
+			return err
+		}
+	}
+	d := newDelta()
+	if err := db.readDelta(ctx, q, orgID, factSel{callbacks: `1 = 1`, cases: `1 = 1`}, 1, d); err != nil {
+		return err
+	}
+	if err := db.saveDelta(ctx, q, orgID, d); err != nil {
+		return err
+	}
+	_, err := q.exec(ctx, db.q(`DELETE FROM stat_rebuild WHERE org_id = ?`), orgID)
+	return err
+}
+
+// rebuildMarked builds the counts of the insurers a migration marked.
+func (db *DB) rebuildMarked(ctx context.Context) error {
+	rows, err := db.write.QueryContext(ctx, `SELECT org_id FROM stat_rebuild ORDER BY org_id`)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		if err := db.RebuildStats(ctx, id); err != nil {
+			return fmt.Errorf("count the indicators of insurer %d: %w", id, err)
+		}
+	}
+	return nil
 }

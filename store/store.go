@@ -235,6 +235,10 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 			return done, err
 		}
 	}
+	// Counts a migration asked for are built from the rows (schema 5).
+	if err := db.rebuildMarked(ctx); err != nil {
+		return done, err
+	}
 	return done, nil
 }
 

@@ -1,0 +1,86 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/pii"
+)
+
+// StatsFigures are one engine's statistics-table measurements.
+type StatsFigures struct {
+	Policies     int
+	SeedSeconds  float64 // generating the rows inside the database
+	BuildSeconds float64 // building the counts from them once (RebuildStats)
+	Bare, Ours   []float64
+	Due          int64 // callbacks due in the year, as both counted them
+}
+
+// BareMedian and OursMedian are the medians of the rounds, in seconds.
+func (f StatsFigures) BareMedian() float64 { return median(f.Bare) }
+func (f StatsFigures) OursMedian() float64 { return median(f.Ours) }
+
+// Ratio is how many times faster the table is than the bare scan.
+func (f StatsFigures) Ratio() float64 { return f.BareMedian() / f.OursMedian() }
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s) == 0 {
+		return 0
+	}
+	return s[len(s)/2]
+}
+
+// Stats seeds a year of n policies with their callbacks and problem cases,
+// builds the counts once, then alternates rounds of the bare aggregate scan
+// of the year's callbacks joined to their policies and huifang's statistics
+// table for the year (app.Service.StatsTable, as the page and the API ask
+// for it), and checks both counted the same callbacks.
+func Stats(ctx context.Context, e Env, n, rounds int) (StatsFigures, error) {
+	fig := StatsFigures{Policies: n}
+	key, _ := pii.ParseKey(pii.NewKey())
+	svc, org, _, cleanup, err := e.setup(ctx, "stats", key)
+	if err != nil {
+		return fig, err
+	}
+	defer cleanup()
+	e.logf("%s: seeding a year of %d policies", e.Engine, n)
+	start := time.Now()
+	if err := svc.DB.SeedYear(ctx, org.ID, n, 2026, svc.Box.Seal("13900000000")); err != nil {
+		return fig, err
+	}
+	fig.SeedSeconds = time.Since(start).Seconds()
+	e.logf("%s: seeded in %.0fs; building the counts", e.Engine, fig.SeedSeconds)
+	start = time.Now()
+	if err := svc.DB.RebuildStats(ctx, org.ID); err != nil {
+		return fig, err
+	}
+	fig.BuildSeconds = time.Since(start).Seconds()
+	from, to := huifang.NewDate(2026, 1, 1), huifang.NewDate(2026, 12, 31)
+	for round := 0; round < rounds; round++ {
+		start = time.Now()
+		due, err := svc.DB.BareStatsScan(ctx, org.ID, from, to)
+		if err != nil {
+			return fig, err
+		}
+		bare := time.Since(start).Seconds()
+		start = time.Now()
+		_, t, err := svc.StatsTable(ctx, app.CLI(), "BENCH", "2026")
+		if err != nil {
+			return fig, err
+		}
+		ours := time.Since(start).Seconds()
+		if t.Total.Callbacks.Due != due {
+			return fig, fmt.Errorf("the table counts %d due callbacks, the bare scan %d", t.Total.Callbacks.Due, due)
+		}
+		fig.Due = due
+		e.logf("  round %d: bare scan %.3fs, table %.4fs", round+1, bare, ours)
+		fig.Bare, fig.Ours = append(fig.Bare, bare), append(fig.Ours, ours)
+	}
+	return fig, nil
+}
