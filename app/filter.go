@@ -13,7 +13,7 @@ import (
 // ParseCallbackFilter reads a callback filter from query parameters: status,
 // result, channel, policy_no, due_from, due_to (YYYY-MM-DD), late (1/true:
 // finished after the deadline), overdue (1/true: still not done after it),
-// branch (and the branches below it), design, seller (agent or bank outlet),
+// branch (and the branches below it; branch_only=1: itself only), design, seller (agent or bank outlet),
 // outcome (the callbacks behind an indicator's count: due, successful,
 // successful_in_period, completed), limit and offset. Unknown values are an error, not silently ignored.
 func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
@@ -70,7 +70,7 @@ func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 	for _, b := range []struct {
 		name string
 		dst  *bool
-	}{{"late", &f.Late}, {"overdue", &f.Overdue}} {
+	}{{"late", &f.Late}, {"overdue", &f.Overdue}, {"branch_only", &f.BranchOnly}} {
 		switch q.Get(b.name) {
 		case "", "0", "false":
 		case "1", "true", "on":

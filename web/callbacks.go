@@ -22,6 +22,7 @@ type listForm struct {
 	// Branch, Design, Seller and Outcome narrow the list to the callbacks
 	// behind a dashboard's figure.
 	Branch, Design, Seller, Outcome string
+	BranchOnly                      bool
 	// Org is a company's code: a supervisor opens its companies' lists.
 	Org string
 }
@@ -41,6 +42,9 @@ func (f listForm) query() url.Values {
 	if f.Overdue {
 		q.Set("overdue", "1")
 	}
+	if f.BranchOnly {
+		q.Set("branch_only", "1")
+	}
 	return q
 }
 
@@ -57,7 +61,7 @@ func parseCallbackFilter(q url.Values) (store.CallbackFilter, listForm, error) {
 		PolicyNo: strings.TrimSpace(q.Get("policy_no")), DueFrom: strings.TrimSpace(q.Get("due_from")), DueTo: strings.TrimSpace(q.Get("due_to")),
 		Late: q.Get("late") != "" && q.Get("late") != "0", Overdue: q.Get("overdue") != "" && q.Get("overdue") != "0", Errors: map[string]string{},
 		Branch: strings.TrimSpace(q.Get("branch")), Design: q.Get("design"), Seller: strings.TrimSpace(q.Get("seller")), Outcome: q.Get("outcome"),
-		Org: strings.TrimSpace(q.Get("org"))}
+		Org: strings.TrimSpace(q.Get("org")), BranchOnly: q.Get("branch_only") != "" && q.Get("branch_only") != "0"}
 	only := url.Values{}
 	for k, v := range f.query() {
 		only[k] = v

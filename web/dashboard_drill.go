@@ -1,13 +1,11 @@
 package web
 
 import (
-	"context"
-	"errors"
 	"net/http"
 	"net/url"
 	"slices"
 
-	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/store"
 )
@@ -26,10 +24,9 @@ type drillView struct {
 	Dims    []drillTab
 	Filters []drillFilter
 	// Hidden keeps the drill-down when the period changes.
-	Hidden      []hiddenField
-	Table       rowsTable
-	Hint        string
-	Unavailable bool
+	Hidden []hiddenField
+	Table  rowsTable
+	Hint   string
 }
 
 type drillTab struct {
@@ -43,15 +40,6 @@ type drillFilter struct {
 }
 
 type hiddenField struct{ Name, Value string }
-
-// errNoBreakdown: the service cannot group figures by dimension.
-var errNoBreakdown = errors.New("web: no breakdown")
-
-// breakdown groups an insurer's figures for a period by one dimension
-// within the filters (branch, channel, design).
-func (s *server) breakdown(ctx context.Context, u *huifang.User, orgCode, period, dim string, f map[string]string) ([]indicator.Row, error) {
-	return nil, errNoBreakdown
-}
 
 // drillDown fills in the insurer's drill-down from ?dim= (default branch)
 // and the filters ?branch=, ?channel=, ?design=.
@@ -84,26 +72,59 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 		}
 		return "/dashboard?" + v.Encode() + "#drill"
 	}
-	for _, dim := range drillDims {
-		d.Dims = append(d.Dims, drillTab{Dim: dim, Href: link(dim, nil), Active: dim == d.Dim})
+	pg.Drill = d
+
+	bs, err := s.svc.DB.ListBranches(r.Context(), pg.Org.ID)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	var roots []string
+	for _, b := range bs {
+		names[b.Code] = b.Name
+		if b.ParentCode == "" {
+			roots = append(roots, b.Code)
+		}
+	}
+	// The branch whose own policies a row of the branch dimension holds
+	// (the others hold their sub-branches' too): the filter's branch, or the
+	// head office.
+	self := filters["branch"]
+	if self == "" && len(roots) == 1 {
+		self = roots[0]
+	}
+	breakdown := func() ([]indicator.Row, error) {
+		_, rows, err := s.svc.StatsBreakdown(r.Context(), rq.User, pg.Org.Code, pg.Period.String(), d.Dim,
+			app.BreakdownFilter{Branch: filters["branch"], Channel: filters["channel"], Design: filters["design"]})
+		return rows, err
+	}
+	rows, err := breakdown()
+	if err != nil {
+		return err
+	}
+	asked := filters["branch"]
+	// A level with a single branch (a company in one province) says
+	// nothing: go down to the first level that splits.
+	for i := 0; i < 8 && d.Dim == "branch" && len(rows) == 1 && rows[0].Key != self && names[rows[0].Key] != ""; i++ {
+		filters["branch"], self = rows[0].Key, rows[0].Key
+		if rows, err = breakdown(); err != nil {
+			return err
+		}
 	}
 	d.Hidden = append(d.Hidden, hiddenField{"dim", d.Dim})
 	for _, n := range drillFilterNames {
 		if v := filters[n]; v != "" {
-			d.Filters = append(d.Filters, drillFilter{Name: n, Value: v, Label: rq.T.T("dash.dim."+n) + ": " + drillLabel(rq, n, v, ""),
-				Remove: link(d.Dim, map[string]string{n: ""})})
+			f := drillFilter{Name: n, Value: v, Label: rq.T.T("dash.dim."+n) + ": " + drillLabel(rq, n, v, names[v])}
+			if n != "branch" || asked != "" {
+				f.Remove = link(d.Dim, map[string]string{n: ""})
+			}
+			d.Filters = append(d.Filters, f)
 			d.Hidden = append(d.Hidden, hiddenField{n, v})
 		}
 	}
 	d.Hidden = d.Hidden[1:] // the form has dim already
-	pg.Drill = d
-
-	rows, err := s.breakdown(r.Context(), rq.User, pg.Org.Code, pg.Period.String(), d.Dim, filters)
-	if errors.Is(err, errNoBreakdown) {
-		d.Unavailable = true
-		return nil
-	} else if err != nil {
-		return err
+	for _, dim := range drillDims {
+		d.Dims = append(d.Dims, drillTab{Dim: dim, Href: link(dim, nil), Active: dim == d.Dim})
 	}
 	var out []dashRow
 	for _, row := range rows {
@@ -117,14 +138,20 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 					kv = append(kv, n, filters[n])
 				}
 			}
+			if d.Dim == "branch" && row.Key == self {
+				kv = append(kv, "branch_only", "1")
+			}
 			dr.Href = listHref(pg.Org, pg.Own, pg.Period, store.OutcomeDue, kv...)
 		}
-		// Drilling in: a branch to its agents and outlets; a channel or a
-		// design type to its branches.
-		switch d.Dim {
-		case "branch":
+		// Drilling in: a branch to the branches under it, or (the row of
+		// policies booked on the branch itself) to its agents and outlets;
+		// a channel or a design type to its branches.
+		switch {
+		case d.Dim == "branch" && row.Key == self:
 			dr.Open = link("seller", map[string]string{"branch": row.Key})
-		case "channel", "design":
+		case d.Dim == "branch":
+			dr.Open = link("branch", map[string]string{"branch": row.Key})
+		case d.Dim == "channel" || d.Dim == "design":
 			dr.Open = link("branch", map[string]string{d.Dim: row.Key})
 		}
 		out = append(out, dr)

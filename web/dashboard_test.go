@@ -16,7 +16,8 @@ import (
 
 // dashFixture is the web fixture with callbacks due in March 2026 and
 // finished: insurer A all successful (at the "double 100%" target), insurer
-// B one of three (below it); a manager of A, a supervisor of the regulator
+// B one of four (below it), one of its policies booked on a branch with
+// branches under it; a manager of A, a supervisor of the regulator
 // and one of another regulator.
 func dashFixture(t *testing.T, db *store.DB) *fixture {
 	t.Helper()
@@ -28,7 +29,9 @@ func dashFixture(t *testing.T, db *store.DB) *fixture {
 	f.loadPolicies(t, "B",
 		policyLine("B1", "L20", "个险", "赵六", "2026-02-20", "13800000011", 11),
 		policyLine("B2", "U01", "银保", "钱七", "2026-02-21", "13800000012", 12),
-		policyLine("B3", "L20", "个险", "孙八", "2026-02-22", "13800000013", 13))
+		policyLine("B3", "L20", "个险", "孙八", "2026-02-22", "13800000013", 13),
+		// Booked on a branch with branches under it.
+		strings.Replace(policyLine("B4", "U01", "个险", "周九", "2026-02-23", "13800000014", 14), ",86010101,", ",8601,", 1))
 	for range 3 {
 		finishAs(t, f, f.op)
 	}
@@ -146,9 +149,18 @@ func TestDashboardClickThrough(t *testing.T) {
 			{"mgr", "/dashboard?period=2026-Q1&dim=channel"},
 			{"sup", "/dashboard?period=2026-03"},
 			{"sup", "/dashboard?org=B&period=2026"},
+			// The drill-down: a branch's own policies and its sub-branches',
+			// the sellers, the design types within a channel.
+			{"sup", "/dashboard?org=B&period=2026-03&branch=8601"},
+			{"sup", "/dashboard?org=B&period=2026-03&dim=seller&branch=8601"},
+			{"mgr", "/dashboard?period=2026-03&dim=seller"},
+			{"mgr", "/dashboard?period=2026-03&dim=design&channel=bancassurance"},
 		} {
 			c := f.login(t, tc.login)
 			_, body := c.get(tc.path)
+			if tc.path == "/dashboard?org=B&period=2026-03&branch=8601" && !strings.Contains(body, "branch_only=1") {
+				t.Errorf("%s: no row of the branch's own policies", tc.path)
+			}
 			links := figureLink.FindAllStringSubmatch(body, -1)
 			if len(links) < 3 {
 				t.Fatalf("%s: %d figure links", tc.path, len(links))
