@@ -342,7 +342,7 @@ func (s *server) companyTrend(ctx context.Context, rq *request, pg *dashPage, id
 		for _, r := range t.ByCompany {
 			ss := byCompany[r.Key]
 			if ss == nil {
-				ss = &[2]series{{Name: r.Label, Rate: "success_rate"}, {Name: r.Label, Rate: "resolution_rate"}}
+				ss = &[2]series{{Name: shortName(r.Label), Rate: "success_rate"}, {Name: shortName(r.Label), Rate: "resolution_rate"}}
 				for j := range ss {
 					ss[j].Points = make([]point, len(periods))
 				}
@@ -408,11 +408,21 @@ func pointOf(r indicator.Rate, isBelow bool, href string) point {
 	return pt
 }
 
+// shortName is a company's name without its legal form, for charts.
+func shortName(name string) string {
+	for _, suffix := range []string{"股份有限公司", "有限责任公司", "有限公司"} {
+		if n, ok := strings.CutSuffix(name, suffix); ok && n != "" {
+			return n
+		}
+	}
+	return name
+}
+
 // rowsChart charts rates of rows, one series per rate.
 func rowsChart(id, kind string, rows []dashRow, rates ...string) chart {
 	c := chart{ID: id, Kind: kind}
 	for _, d := range rows {
-		c.Categories = append(c.Categories, d.Label)
+		c.Categories = append(c.Categories, shortName(d.Label))
 	}
 	for _, rate := range rates {
 		sr := series{Rate: rate}

@@ -76,12 +76,17 @@
         barMaxWidth: 36,
         data: s.points.map(function (pt) {
           var d = { value: pt.value, num: pt.num, den: pt.den, href: pt.href || "", below: !!pt.below };
-          if (pt.below) {
-            d.itemStyle = { color: RED };
-            if (spec.kind === "line") {
-              d.symbolSize = 11;
-              d.symbol = "diamond";
-            }
+          if (pt.below && spec.kind === "line") {
+            // The point keeps its line's colour, so that the company
+            // stays told apart, in a red diamond.
+            d.itemStyle = { borderColor: RED, borderWidth: 2 };
+            d.symbolSize = 11;
+            d.symbol = "diamond";
+          } else if (pt.below) {
+            // The bar keeps its series' colour (the rates stay told
+            // apart), with a red border and a red marker above it.
+            d.itemStyle = { borderColor: RED, borderWidth: 2 };
+            d.label = { show: true, position: "top", formatter: "▼", color: RED, fontSize: 11 };
           }
           return d;
         })
