@@ -17,13 +17,15 @@ const (
 	PermListen        Permission = "recordings.play"  // play call recordings
 	PermViewStats     Permission = "stats.view"       // statistics tables and indicators
 	PermRecordLetter  Permission = "callbacks.letter" // record a letter or visit callback with its signed receipt
+	PermSubmitStats   Permission = "stats.submit"     // submit a statistics table to the regulator
+	PermReviewStats   Permission = "stats.review"     // accept or return a submitted statistics table
 )
 
 var rolePerms = map[Role][]Permission{
 	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermViewStats},
-	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats},
-	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter},
-	RoleManager:      {PermViewCallbacks, PermExport, PermListen, PermViewStats},
+	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats, PermReviewStats},
+	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter, PermSubmitStats},
+	RoleManager:      {PermViewCallbacks, PermExport, PermListen, PermViewStats, PermSubmitStats},
 	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord, PermRecordLetter},
 	RoleHandler:      {PermViewCallbacks, PermViewPII, PermRecordLetter},
 	RoleQA:           {PermViewCallbacks, PermListen},

@@ -48,6 +48,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.routeRecordings()
 	a.routeLetters()
 	a.routeScripts()
+	a.routeSubmissions()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "没有这个接口：" + r.Method + " " + r.URL.Path, Code: huifang.ENOTFOUND})
 	})

@@ -555,3 +555,91 @@ func apiWorld(t *testing.T, db *store.DB, configure func(*app.Service)) (*app.Se
 	t.Cleanup(srv.Close)
 	return svc, srv, tokens
 }
+
+// TestSubmissionsAPI: submit, read with content and hash, return, correct,
+// accept; an upload with a mistake names its cell; the regulator's status.
+func TestSubmissionsAPI(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	svc, srv, tokens := apiWorld(t, db, func(s *app.Service) {
+		s.Clock = fixedClock{time.Date(2026, 4, 3, 10, 0, 0, 0, huifang.Shanghai)}
+	})
+	ctx := context.Background()
+	if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Role: huifang.RoleSupervisor, Password: "secret-password"}); err != nil {
+		t.Fatal(err)
+	}
+	supTok, err := svc.CreateToken(ctx, app.CLI(), "REG", "sup")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "B", Login: "b-admin", Role: huifang.RoleInsurerAdmin, Password: "secret-password"}); err != nil {
+		t.Fatal(err)
+	}
+	bTok, err := svc.CreateToken(ctx, app.CLI(), "B", "b-admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	adm, sup, admB := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, supTok}, client{t, srv.URL, bTok}
+
+	code, out := adm.do("POST", "/api/v1/submissions", map[string]any{"period": "2026-03"})
+	if code != http.StatusCreated || out["version"].(float64) != 1 || out["status"] != "submitted" {
+		t.Fatalf("submit %d %v", code, out)
+	}
+	id := itoa(int64(out["id"].(float64)))
+	code, out = sup.do("GET", "/api/v1/submissions/"+id, nil)
+	content, _ := json.Marshal(out["content"])
+	if code != http.StatusOK || out["hash"] == "" || !strings.Contains(string(content), `"period":"2026-03"`) {
+		t.Fatalf("get %d %v", code, out)
+	}
+	if code, _ := admB.do("GET", "/api/v1/submissions/"+id, nil); code != http.StatusNotFound {
+		t.Fatalf("another company's administrator: %d", code)
+	}
+	if code, out := sup.do("POST", "/api/v1/submissions/"+id+"/return", map[string]any{}); code != http.StatusBadRequest || out["code"] != "invalid" {
+		t.Fatalf("return without a comment %d %v", code, out)
+	}
+	if code, out := sup.do("POST", "/api/v1/submissions/"+id+"/return", map[string]any{"comment": "请核对"}); code != http.StatusOK || out["status"] != "returned" {
+		t.Fatalf("return %d %v", code, out)
+	}
+	if code, _ := adm.do("POST", "/api/v1/submissions", map[string]any{"period": "2026-03"}); code != http.StatusBadRequest {
+		t.Fatalf("a correction without a reason: %d", code)
+	}
+	code, out = adm.do("POST", "/api/v1/submissions", map[string]any{"period": "2026-03", "reason": "已核对"})
+	if code != http.StatusCreated || out["version"].(float64) != 2 {
+		t.Fatalf("correction %d %v", code, out)
+	}
+	id2 := itoa(int64(out["id"].(float64)))
+	if code, out := sup.do("POST", "/api/v1/submissions/"+id2+"/accept", nil); code != http.StatusOK || out["status"] != "accepted" {
+		t.Fatalf("accept %d %v", code, out)
+	}
+	if code, _ := sup.do("POST", "/api/v1/submissions/"+id2+"/accept", nil); code != http.StatusConflict {
+		t.Fatalf("accept twice %d", code)
+	}
+	code, out = adm.do("GET", "/api/v1/submissions?period=2026-03", nil)
+	if list := out["submissions"].([]any); code != http.StatusOK || len(list) != 2 || list[0].(map[string]any)["org"] != "A" {
+		t.Fatalf("list %d %v", code, out)
+	}
+	code, out = sup.do("GET", "/api/v1/submissions/status?periods=2026-03,2026-02", nil)
+	if st := out["status"].([]any); code != http.StatusOK || len(st) != 4 || st[0].(map[string]any)["status"] != "accepted" || st[1].(map[string]any)["status"] != "missing" {
+		t.Fatalf("status %d %v", code, out)
+	}
+
+	// An upload for the wrong period: the cell and the reason.
+	var xlsx bytes.Buffer
+	if err := svc.WriteStats(ctx, app.CLI(), "A", "2026-03", "xlsx", &xlsx); err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("POST", srv.URL+"/api/v1/submissions/upload?period=2026-02", bytes.NewReader(xlsx.Bytes()))
+	req.Header.Set("Authorization", "Bearer "+tokens["a-admin"])
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct {
+		Code   string
+		Fields []struct{ Field, Reason string }
+	}
+	json.NewDecoder(res.Body).Decode(&body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || len(body.Fields) != 1 || body.Fields[0].Field != "A1" {
+		t.Fatalf("upload %d %+v", res.StatusCode, body)
+	}
+}

@@ -18,7 +18,7 @@ import (
 func (a *API) importBatch(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	kind, ok := importer.ParseKind(r.PathValue("kind"))
 	if !ok {
-		return huifang.Errorf(huifang.EINVALID, "未知的导入类型 %q（branches, products, agents, outlets, policies）", r.PathValue("kind"))
+		return huifang.Errorf(huifang.EINVALID, "未知的导入类型 %q（branches, products, agents, outlets, policies, callbacks）", r.PathValue("kind"))
 	}
 	var body struct {
 		Source string              `json:"source"`

@@ -25,6 +25,7 @@ type ImportResult struct {
 	Rows      int              `json:"rows"`
 	Counts    store.Counts     `json:"counts"`
 	Callbacks int              `json:"callbacks"`
+	Cases     int              `json:"cases,omitempty"` // callback records: problem cases opened
 	Report    *importer.Report `json:"report,omitempty"`
 }
 
@@ -33,6 +34,9 @@ func (r *ImportResult) Summary() string {
 	s := fmt.Sprintf("imported %d %s: %d created, %d updated, %d unchanged", r.Rows, r.Kind, r.Counts.Created, r.Counts.Updated, r.Counts.Unchanged)
 	if r.Kind == importer.KindPolicies {
 		s += fmt.Sprintf("; %d callbacks planned", r.Callbacks)
+	}
+	if r.Kind == importer.KindCallbacks {
+		s = fmt.Sprintf("imported %d callback records: %d callbacks finished, %d unchanged; %d problem cases opened", r.Rows, r.Counts.Updated, r.Counts.Unchanged, r.Cases)
 	}
 	return s
 }
@@ -145,9 +149,12 @@ func (s *Service) importFrom(ctx context.Context, u *huifang.User, orgCode strin
 	}
 	a, today := actor(u), s.today()
 	var res *ImportResult
-	if kind == importer.KindPolicies {
+	switch kind {
+	case importer.KindPolicies:
 		res, err = s.importPolicies(ctx, org, a, rf, open, today, source, progress)
-	} else {
+	case importer.KindCallbacks:
+		res, err = s.importCallbacks(ctx, org, a, rf, open, today, source, progress)
+	default:
 		res, err = s.importRefs(ctx, org, a, kind, rf, open, today)
 	}
 	if err != nil {

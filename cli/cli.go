@@ -44,7 +44,7 @@ func commands() []command {
 		{"org", "organisations: org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE]", cmdOrg},
 		{"user", "users: user add --org CODE --login LOGIN --role ROLE --password-file FILE", cmdUser},
 		{"token", "API tokens: token add --org CODE --login LOGIN", cmdToken},
-		{"import", "import branches|products|agents|outlets|policies --org CODE FILE", cmdImport},
+		{"import", "import branches|products|agents|outlets|policies|callbacks --org CODE FILE", cmdImport},
 		{"script", "callback scripts: script check FILE | export CODE | list", cmdScript},
 		{"calendar", "working-day calendar: calendar load FILE | show YEAR | add --from DATE --workdays N", cmdCalendar},
 		{"jobs", "background jobs: jobs run (serve runs them itself)", cmdJobs},

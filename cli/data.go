@@ -11,11 +11,11 @@ import (
 
 func cmdImport(e *env, args []string) error {
 	if len(args) == 0 {
-		return usageError{"usage: huifang import branches|products|agents|outlets|policies --org CODE FILE"}
+		return usageError{"usage: huifang import branches|products|agents|outlets|policies|callbacks --org CODE FILE"}
 	}
 	kind, ok := importer.ParseKind(args[0])
 	if !ok {
-		return usageError{fmt.Sprintf("unknown import kind %q: branches, products, agents, outlets or policies", args[0])}
+		return usageError{fmt.Sprintf("unknown import kind %q: branches, products, agents, outlets, policies or callbacks", args[0])}
 	}
 	var cfg config
 	var org string

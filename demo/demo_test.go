@@ -66,6 +66,29 @@ func TestFill(t *testing.T) {
 		if len(insurers) < 5 {
 			t.Fatalf("%d insurers, want at least 5", len(insurers))
 		}
+		// The indicators' counts kept while the demo worked equal a recount.
+		var completed int64
+		for _, o := range insurers {
+			for _, period := range []string{testNow.Format("2006"), testNow.Format("2006-01")} {
+				_, fast, err := svc.StatsTable(ctx, app.CLI(), o.Code, period)
+				if err != nil {
+					t.Fatal(err)
+				}
+				_, slow, err := svc.StatsRecount(ctx, app.CLI(), o.Code, period)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(fast, slow) {
+					t.Fatalf("%s %s: counts %+v differ from a recount %+v", o.Code, period, fast.Total, slow.Total)
+				}
+				if period == testNow.Format("2006") {
+					completed += fast.Total.Callbacks.Completed
+				}
+			}
+		}
+		if completed == 0 {
+			t.Fatal("no completed callbacks counted")
+		}
 		designs := map[huifang.DesignType]bool{}
 		for _, o := range insurers {
 			ps, err := db.ListProducts(ctx, o.ID)

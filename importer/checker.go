@@ -162,6 +162,8 @@ func (c *Checker) Row(line int, rec []string) (item any, ok bool) {
 		item = c.outlet(r)
 	case KindPolicies:
 		item = c.policy(r)
+	case KindCallbacks:
+		item = c.callbackRecord(r)
 	}
 	if first := c.unique(r); first && c.tree != nil && b.Code != "" {
 		c.tree.add(r.line, b, r.bad)

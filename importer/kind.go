@@ -20,14 +20,18 @@ const (
 	KindAgents   Kind = "agents"
 	KindOutlets  Kind = "outlets"
 	KindPolicies Kind = "policies"
+	// KindCallbacks: callbacks an insurer made in its own system, reported
+	// to huifang (see callbacks.go).
+	KindCallbacks Kind = "callbacks"
 )
 
 // Kinds lists the kinds in the order they are usually imported: a file may
 // refer only to what an earlier kind has loaded.
-var Kinds = []Kind{KindBranches, KindProducts, KindAgents, KindOutlets, KindPolicies}
+var Kinds = []Kind{KindBranches, KindProducts, KindAgents, KindOutlets, KindPolicies, KindCallbacks}
 
 var kindZH = map[Kind]string{
 	KindBranches: "机构", KindProducts: "产品", KindAgents: "业务员", KindOutlets: "银行网点", KindPolicies: "保单",
+	KindCallbacks: "回访记录",
 }
 
 // ZH is the Chinese name.
@@ -45,6 +49,7 @@ var kindNames = map[string]Kind{
 	"agents": KindAgents, "agent": KindAgents, "业务员": KindAgents, "营销员": KindAgents,
 	"outlets": KindOutlets, "outlet": KindOutlets, "银行网点": KindOutlets, "网点": KindOutlets,
 	"policies": KindPolicies, "policy": KindPolicies, "保单": KindPolicies,
+	"callbacks": KindCallbacks, "callback": KindCallbacks, "回访记录": KindCallbacks, "回访": KindCallbacks,
 }
 
 // masking says how a column's values are shown in a report.

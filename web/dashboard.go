@@ -132,7 +132,7 @@ func periodOptions(today huifang.Date, sel indicator.Period, t translator) []per
 		if p.First().After(today) {
 			return
 		}
-		groups[g].Options = append(groups[g].Options, periodOption{Value: p.String(), Label: periodLabel(p, t), Selected: p == sel})
+		groups[g].Options = append(groups[g].Options, periodOption{Value: p.String(), Label: dashPeriod(p, t), Selected: p == sel})
 	}
 	for y := today.Year(); y >= today.Year()-1; y-- {
 		for m := 12; m >= 1; m-- {
@@ -147,7 +147,7 @@ func periodOptions(today huifang.Date, sel indicator.Period, t translator) []per
 }
 
 // periodLabel names a period in the page's language.
-func periodLabel(p indicator.Period, t translator) string {
+func dashPeriod(p indicator.Period, t translator) string {
 	switch p.Kind {
 	case indicator.Month:
 		return t.T("dash.period.month", p.Year, p.N)
@@ -255,7 +255,7 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 		if err != nil {
 			return err
 		}
-		d := pg.newDashRow(mt.Total, periodLabel(m, rq.T))
+		d := pg.newDashRow(mt.Total, dashPeriod(m, rq.T))
 		d.Href = listHref(org, pg.Own, m, store.OutcomeDue)
 		rows = append(rows, d)
 	}
@@ -334,7 +334,7 @@ func (s *server) companyTrend(ctx context.Context, rq *request, pg *dashPage, id
 	byCompany := map[string]*[2]series{}
 	var order []string
 	for i, p := range periods {
-		c.Categories = append(c.Categories, periodLabel(p, rq.T))
+		c.Categories = append(c.Categories, dashPeriod(p, rq.T))
 		_, t, err := s.svc.StatsTable(ctx, rq.User, pg.Org.Code, p.String())
 		if err != nil {
 			return chart{}, err
@@ -446,8 +446,7 @@ func rowsChart(id, kind string, rows []dashRow, rates ...string) chart {
 }
 
 // submissionView is one company's statistics table for one period as its
-// regulator has received it: the shape of Service.SubmissionStatus, which
-// the statistics-table submissions add.
+// regulator has received it (app.SubmissionState, as the page shows it).
 type submissionView struct {
 	OrgCode, OrgName string
 	Period           indicator.Period
@@ -459,10 +458,22 @@ type submissionView struct {
 }
 
 // submissions gives the statistics tables of a regulator's companies for
-// the periods. Until the service tracks submissions it has none (nil), and
-// the dashboard leaves the section out; wiring it in is this one function.
+// the periods (Service.SubmissionStatus); nil for a user who does not review
+// them, and the dashboard leaves the section out.
 func (s *server) submissions(ctx context.Context, u *huifang.User, regulatorCode string, periods []indicator.Period) ([]submissionView, error) {
-	return nil, nil
+	if !u.Can(huifang.PermReviewStats) {
+		return nil, nil
+	}
+	states, err := s.svc.SubmissionStatus(ctx, u, regulatorCode, periods)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]submissionView, 0, len(states))
+	for _, st := range states {
+		out = append(out, submissionView{OrgCode: st.OrgCode, OrgName: st.OrgName, Period: st.Period, Due: st.Due,
+			Status: st.Status, Version: st.Version, SubmittedAt: st.SubmittedAt, Late: st.Late})
+	}
+	return out, nil
 }
 
 // lateOrMissing keeps the submissions the regulator has to chase: missing

@@ -156,6 +156,9 @@ func TestBrowserDashboards(t *testing.T) {
 	if !strings.Contains(tip, "回访成功件数 ÷ 应回访件数") || !strings.Contains(tip, " ÷ ") {
 		t.Errorf("hover title: %q", tip)
 	}
+	if n := eval[int](t, b, `document.querySelectorAll("#submissions tbody tr").length`); n == 0 {
+		t.Error("no late or missing statistics tables, nor the line that all came on time")
+	}
 	b.Screenshot(t, "dashboard-regulator")
 	errs.check(t)
 

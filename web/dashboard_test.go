@@ -79,6 +79,7 @@ func TestDashboardScope(t *testing.T) {
 		{mgr, "/dashboard?org=B", 404, ""},
 		{mgr, "/dashboard?org=REG", 404, ""},
 		{sup, "/dashboard", 200, "ranking"},
+		{sup, "/dashboard?period=2026-03", 200, `id="submissions"`},
 		{sup, "/dashboard?org=B&period=2026", 200, "dash-back"},
 		{sup2, "/dashboard?org=A", 404, ""},
 		{sup2, "/dashboard?org=REG", 404, ""},

@@ -101,6 +101,7 @@ type jobSummary struct {
 	Updated   int `json:"updated"`
 	Unchanged int `json:"unchanged"`
 	Callbacks int `json:"callbacks"`
+	Cases     int `json:"cases,omitempty"` // callback records: problem cases opened
 	Bad       int `json:"bad"`
 }
 
@@ -110,7 +111,7 @@ func (j *importJob) status() (jobStatus, *app.ImportResult) {
 	st := jobStatus{Phase: j.phase, Done: j.done, Total: j.total, Message: j.message}
 	if res := j.result; res != nil {
 		st.Summary = &jobSummary{Rows: res.Rows, Created: res.Counts.Created, Updated: res.Counts.Updated,
-			Unchanged: res.Counts.Unchanged, Callbacks: res.Callbacks}
+			Unchanged: res.Counts.Unchanged, Callbacks: res.Callbacks, Cases: res.Cases}
 		if res.Report != nil {
 			st.Summary.Bad = res.Report.Bad
 		}

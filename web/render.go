@@ -274,6 +274,12 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermImport) {
 		items = append(items, navItem{Key: "import", Href: "/import"})
 	}
+	if u.Can(huifang.PermViewStats) {
+		items = append(items, navItem{Key: "stats", Href: "/stats"})
+	}
+	if u.Can(huifang.PermSubmitStats) || u.Can(huifang.PermReviewStats) {
+		items = append(items, navItem{Key: "submissions", Href: "/submissions"})
+	}
 	items = append(items, navItem{Key: "profile", Href: "/profile"})
 	if u.Role == huifang.RoleInsurerAdmin {
 		items = append(items, navItem{Key: "outbox", Href: "/admin/outbox"})

@@ -111,6 +111,16 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /scripts/{id}", s.page(s.scriptShow))
 	mux.Handle("POST /scripts/{id}/{verb}", s.page(s.scriptVerb))
 
+	mux.Handle("GET /stats", s.page(s.statsShow))
+	mux.Handle("GET /stats/download", s.page(s.statsDownload))
+	mux.Handle("GET /stats/template", s.page(s.statsTemplate))
+	mux.Handle("POST /stats/submit", s.page(s.statsSubmit))
+	mux.Handle("POST /stats/upload", s.page(s.statsUpload))
+	mux.Handle("GET /submissions", s.page(s.submissionList))
+	mux.Handle("GET /submissions/{id}", s.page(s.submissionShow))
+	mux.Handle("GET /submissions/{id}/download", s.page(s.submissionDownload))
+	mux.Handle("POST /submissions/{id}/{verb}", s.page(s.submissionVerb))
+
 	mux.Handle("GET /profile", s.page(s.profileShow))
 	mux.Handle("POST /profile", s.page(s.profileChange))
 	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))

@@ -1,0 +1,358 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/indicator"
+	"github.com/huifang/huifang/sheet"
+	"github.com/huifang/huifang/store"
+)
+
+// The published template of the statistics table (docs/submissions.md): the
+// generated workbook's title, bands, header and row labels, with the counts
+// and rates left blank. A company that keeps its figures elsewhere fills it
+// in and uploads it; the upload is checked cell by cell before anything is
+// stored, and a valid one becomes a submitted version like a generated one.
+
+// templateRow is a row of the template: its group and item labels (columns
+// A and B) and the key of the table's row.
+type templateRow struct {
+	group, item, key string
+	kind             string // total, channel, design, type
+}
+
+func templateRows() []templateRow {
+	rows := []templateRow{{"合计", "合计", "", "total"}}
+	for _, c := range huifang.Channels {
+		if c != huifang.ChannelGroup { // group business owes no callback
+			rows = append(rows, templateRow{"销售渠道", c.ZH(), string(c), "channel"})
+		}
+	}
+	for _, d := range huifang.DesignTypes {
+		rows = append(rows, templateRow{"产品类型", d.ZH(), string(d), "design"})
+	}
+	for _, t := range huifang.ProblemTypes {
+		rows = append(rows, templateRow{"问题件类型", t.ZH(), string(t), "type"})
+	}
+	return rows
+}
+
+// The columns of indicator.Columns that hold counts, and each rate's column
+// with its numerator's and denominator's (0-based).
+var (
+	countCols = []int{2, 3, 5, 7, 9, 11, 12, 13, 15, 17, 19, 20, 21}
+	rateCols  = map[int][2]int{4: {3, 2}, 6: {5, 2}, 8: {7, 2}, 10: {9, 7}, 14: {13, 12}, 16: {15, 12}, 18: {17, 15}, 22: {21, 20}}
+	// caseCols are the problem-case counts, which the problem-type rows add up.
+	caseCols = []int{11, 12, 13, 15, 17, 19}
+)
+
+func templateTitle(orgName string, p indicator.Period) string {
+	return orgName + " 回访统计表（" + p.ZH() + "）"
+}
+
+// WriteStatsTemplate writes the blank template of the user's company for a
+// period as XLSX.
+func (s *Service) WriteStatsTemplate(ctx context.Context, u *huifang.User, orgCode, period string, w io.Writer) error {
+	if err := require(u, huifang.PermViewStats); err != nil {
+		return err
+	}
+	p, err := indicator.ParsePeriod(period)
+	if err != nil {
+		return err
+	}
+	org, err := s.statsOrg(ctx, u, orgCode)
+	if err != nil {
+		return err
+	}
+	if org.Kind != huifang.KindInsurer {
+		return huifang.Errorf(huifang.EINVALID, "报表模板按保险公司填报：请选择一家公司")
+	}
+	return writeTemplate(w, org.Name, p)
+}
+
+func writeTemplate(w io.Writer, orgName string, p indicator.Period) error {
+	r := sheet.Report{Sheet: p.String(), Title: templateTitle(orgName, p),
+		Subtitle: "统计期间 " + p.First().String() + " 至 " + p.Last().String() + "（" + p.String() + "）；填写各行件数与比率（百分比，保留两位小数），没有业务的行整行留空；口径见 docs/indicators.md",
+		Header:   indicator.Columns}
+	for _, g := range indicator.ColumnGroups {
+		r.Bands = append(r.Bands, sheet.Band{Title: g.Title, Cols: g.Cols})
+	}
+	for _, tr := range templateRows() {
+		line := make([]any, len(indicator.Columns))
+		line[0], line[1] = tr.group, tr.item
+		for i := 2; i < len(line); i++ {
+			line[i] = ""
+		}
+		r.Rows = append(r.Rows, line)
+	}
+	return sheet.WriteReport(w, r)
+}
+
+// CellProblem is what is wrong with one cell of an uploaded table, in
+// Chinese and in English.
+type CellProblem struct {
+	Cell string // "D5"; "" for the whole file
+	ZH   string
+	EN   string
+}
+
+// UploadError lists every problem of an uploaded table. It unwraps to an
+// invalid-input *huifang.Error whose fields are the cells, in Chinese.
+type UploadError struct {
+	Problems []CellProblem
+}
+
+func (e *UploadError) Error() string { return e.AppError().Error() }
+
+// Unwrap gives the application error, so that huifang.ErrorCode sees it.
+func (e *UploadError) Unwrap() error { return e.AppError() }
+
+// AppError is the problems as one application error, the cells its fields.
+func (e *UploadError) AppError() *huifang.Error {
+	ae := huifang.Errorf(huifang.EINVALID, "上传的报表有 %d 处问题，未报送", len(e.Problems))
+	for _, p := range e.Problems {
+		ae.Fields = append(ae.Fields, huifang.FieldError{Field: p.Cell, Reason: p.ZH})
+	}
+	return ae
+}
+
+func cellName(col, row int) string {
+	name := ""
+	for c := col + 1; c > 0; c = (c - 1) / 26 {
+		name = string(rune('A'+(c-1)%26)) + name
+	}
+	return name + strconv.Itoa(row)
+}
+
+var titlePeriod = regexp.MustCompile(`（(\d{4}年(?:\d{1,2}月|第\d季度|度))）`)
+
+// ParseStatsUpload reads an uploaded template for a period and checks it:
+// the period in its title, the header, known rows only, non-negative whole
+// counts, rates equal to their counts' (to the two decimals shown, rounded
+// half up), and channel, design-type and problem-type rows adding up to the
+// total. It returns the table, overdue and pending as the counts give them,
+// or an *UploadError with every problem.
+func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifang.Date) (indicator.Table, error) {
+	rows, err := sheet.Open(r, size)
+	if err != nil {
+		return indicator.Table{}, err
+	}
+	defer rows.Close()
+	var probs []CellProblem
+	bad := func(cell, zh, en string, args ...any) {
+		probs = append(probs, CellProblem{Cell: cell, ZH: fmt.Sprintf(zh, args...), EN: fmt.Sprintf(en, args...)})
+	}
+	known := map[string]templateRow{}
+	for _, tr := range templateRows() {
+		known[tr.group+"/"+tr.item] = tr
+	}
+	type parsed struct {
+		tr     templateRow
+		line   int
+		counts map[int]int64
+	}
+	var got []parsed
+	seen := map[string]int{}
+	title, header := false, false
+	group := ""
+	for {
+		rec, err := rows.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return indicator.Table{}, err
+		}
+		line := rows.Line()
+		cell := func(i int) string {
+			if i < len(rec) {
+				return rec[i]
+			}
+			return ""
+		}
+		if !title {
+			title = true
+			m := titlePeriod.FindStringSubmatch(cell(0))
+			switch {
+			case m == nil:
+				bad(cellName(0, line), "标题中没有统计期间：应为「……回访统计表（%s）」，请使用本页下载的模板", "the title names no period: it should read \"…回访统计表（%s）\"; use the template from this page", p.ZH())
+			case m[1] != p.ZH():
+				bad(cellName(0, line), "表中的统计期间是%s，所选期间是%s", "the table is for %s, the period chosen is %s", m[1], p.ZH())
+			}
+			continue
+		}
+		if !header {
+			if cell(0) != indicator.Columns[0] || cell(1) != indicator.Columns[1] {
+				continue // the subtitle and the bands
+			}
+			header = true
+			for i, h := range indicator.Columns {
+				if cell(i) != h {
+					bad(cellName(i, line), "列名应为「%s」，实为「%s」：请勿增删或移动列", "the column should be \"%s\", not \"%s\": do not add, remove or move columns", h, cell(i))
+				}
+			}
+			if len(probs) > 0 {
+				return indicator.Table{}, &UploadError{Problems: probs}
+			}
+			continue
+		}
+		if cell(0) != "" {
+			group = cell(0)
+		}
+		tr, ok := known[group+"/"+cell(1)]
+		if !ok {
+			bad(cellName(1, line), "未知的行「%s / %s」：只能填写模板中的行", "unknown row \"%s / %s\": only the template's rows may be filled in", group, cell(1))
+			continue
+		}
+		if prev, dup := seen[tr.group+"/"+tr.item]; dup {
+			bad(cellName(1, line), "「%s / %s」重复（第 %d 行已有）", "\"%s / %s\" appears twice (also row %d)", tr.group, tr.item, prev)
+			continue
+		}
+		seen[tr.group+"/"+tr.item] = line
+		blank := true
+		for i := 2; i < len(indicator.Columns); i++ {
+			if v := cell(i); v != "" && v != "—" && v != "-" {
+				blank = false
+			}
+		}
+		if blank && tr.kind != "total" {
+			continue // no business in this row
+		}
+		pr := parsed{tr: tr, line: line, counts: map[int]int64{}}
+		ok = true
+		for _, i := range countCols {
+			v := cell(i)
+			n, err := strconv.ParseInt(v, 10, 64)
+			switch {
+			case v == "":
+				bad(cellName(i, line), "「%s」未填写：没有的填 0", "\"%s\" is empty: write 0 for none", indicator.Columns[i])
+			case err != nil:
+				bad(cellName(i, line), "「%s」应为整数，实为「%s」", "\"%s\" must be a whole number, not \"%s\"", indicator.Columns[i], v)
+			case n < 0:
+				bad(cellName(i, line), "「%s」不能为负数（%d）", "\"%s\" cannot be negative (%d)", indicator.Columns[i], n)
+			default:
+				pr.counts[i] = n
+				continue
+			}
+			ok = false
+		}
+		if !ok {
+			continue
+		}
+		for i, nd := range rateCols {
+			want := indicator.Rate{Num: pr.counts[nd[0]], Den: pr.counts[nd[1]]}
+			v := cell(i)
+			if !want.Defined() {
+				if v != "" && v != "—" && v != "-" {
+					bad(cellName(i, line), "「%s」的分母为 0，比率应为「—」，实为「%s」", "\"%s\" has a denominator of 0: the rate should be \"—\", not \"%s\"", indicator.Columns[i], v)
+				}
+				continue
+			}
+			shown, ok := percentOf(v)
+			switch {
+			case v == "":
+				bad(cellName(i, line), "「%s」未填写：应为 %s（%d ÷ %d）", "\"%s\" is empty: it should be %s (%d ÷ %d)", indicator.Columns[i], want.Percent(), want.Num, want.Den)
+			case !ok:
+				bad(cellName(i, line), "「%s」应为百分比，实为「%s」", "\"%s\" must be a percentage, not \"%s\"", indicator.Columns[i], v)
+			case shown != want.Percent():
+				bad(cellName(i, line), "「%s」为 %s，与件数不符：%d ÷ %d = %s", "\"%s\" is %s, which does not match the counts: %d ÷ %d = %s", indicator.Columns[i], shown, want.Num, want.Den, want.Percent())
+			}
+		}
+		got = append(got, pr)
+	}
+	var total *parsed
+	for i := range got {
+		if got[i].tr.kind == "total" {
+			total = &got[i]
+		}
+	}
+	if !header {
+		bad("", "没有找到表头（「分组」「项目」……）：请使用本页下载的模板", "no header row (\"分组\", \"项目\", …) was found: use the template from this page")
+	} else if total == nil && len(probs) == 0 {
+		bad("", "缺少「合计」行", "the \"合计\" (total) row is missing")
+	}
+	if len(probs) > 0 {
+		return indicator.Table{}, &UploadError{Problems: probs}
+	}
+	// The groups add up to the total.
+	sums := []struct {
+		kind, zh, en string
+		cols         []int
+	}{{"channel", "各销售渠道", "the channels", countCols}, {"design", "各产品类型", "the design types", countCols}, {"type", "各问题件类型", "the problem types", caseCols}}
+	for _, sm := range sums {
+		for _, i := range sm.cols {
+			var sum int64
+			for _, pr := range got {
+				if pr.tr.kind == sm.kind {
+					sum += pr.counts[i]
+				}
+			}
+			if sum != total.counts[i] {
+				bad(cellName(i, total.line), "合计「%s」为 %d，%s之和为 %d", "the total \"%s\" is %d, %s add up to %d", indicator.Columns[i], total.counts[i], sm.zh, sum)
+				probs[len(probs)-1].EN = fmt.Sprintf("the total \"%s\" is %d, %s add up to %d", indicator.Columns[i], total.counts[i], sm.en, sum)
+			}
+		}
+	}
+	if len(probs) > 0 {
+		return indicator.Table{}, &UploadError{Problems: probs}
+	}
+	t := indicator.Table{Period: p, AsOf: asOf}
+	for _, pr := range got {
+		c := pr.counts
+		row := indicator.Row{Key: pr.tr.key,
+			Callbacks: indicator.CallbackCounts{Due: c[2], Successful: c[3], SuccessfulInPeriod: c[5], Completed: c[7], Problems: c[9]},
+			Cases:     indicator.CaseCounts{Opened: c[11], Due: c[12], Resolved: c[13], Closed: c[15], ClosedOnTime: c[17], Pending: max(c[12]-c[15], 0)},
+			Overdue:   c[19], Orphans: indicator.CallbackCounts{Due: c[20], Successful: c[21]}}
+		switch pr.tr.kind {
+		case "total":
+			t.Total = row
+		case "channel":
+			t.ByChannel = append(t.ByChannel, row)
+		case "design":
+			t.ByDesign = append(t.ByDesign, row)
+		case "type":
+			t.ByType = append(t.ByType, row)
+		}
+	}
+	return t, nil
+}
+
+// percentOf reads a rate cell as the percentage shown with two decimals,
+// rounded half up: "96.41%" as typed, or 0.9641 as a percentage cell holds it.
+func percentOf(v string) (string, bool) {
+	v = strings.ReplaceAll(v, ",", "")
+	q, pct := strings.CutSuffix(v, "%")
+	x, ok := new(big.Rat).SetString(strings.TrimSpace(q))
+	if !ok || x.Sign() < 0 {
+		return "", false
+	}
+	if !pct {
+		x.Mul(x, big.NewRat(100, 1))
+	}
+	x.Mul(x, big.NewRat(100, 1))
+	x.Add(x, big.NewRat(1, 2))
+	h := new(big.Int).Quo(x.Num(), x.Denom()).Int64()
+	return fmt.Sprintf("%d.%02d%%", h/100, h%100), true
+}
+
+// UploadStats checks an uploaded template and submits it as the company's
+// table for the period (source "upload"): version 1, or a correction with
+// its reason. Nothing is stored unless every check passes.
+func (s *Service) UploadStats(ctx context.Context, u *huifang.User, in SubmitInput, r io.ReaderAt, size int64) (*store.Submission, error) {
+	org, p, prev, err := s.submitCheck(ctx, u, in)
+	if err != nil {
+		return nil, err
+	}
+	t, err := ParseStatsUpload(r, size, p, s.today())
+	if err != nil {
+		return nil, err
+	}
+	return s.storeSubmission(ctx, u, org, t, SourceUpload, in.Reason, prev)
+}

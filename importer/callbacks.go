@@ -1,0 +1,437 @@
+package importer
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/callback"
+)
+
+// A callback file reports callbacks an insurer made in its own system: one
+// row per policy, finishing the policy's new-business callback, with the
+// problem cases the callback opened. The policy must already be loaded, so
+// that its callback, with its deadline, exists.
+
+// Column positions of a callback file.
+const (
+	cNo = iota
+	cMethod
+	cFinished
+	cResult
+	cReason
+	cTypes
+	cOpened
+	cClosed
+	cOutcome
+)
+
+func init() {
+	columns[KindCallbacks] = []column{
+		cNo:       {zh: "保单号", en: "policy_no", aliases: []string{"保单号码", "policy_number"}, required: true},
+		cMethod:   {zh: "回访方式", en: "method", aliases: []string{"callback_method"}, required: true},
+		cFinished: {zh: "回访完成时间", en: "finished_at", aliases: []string{"回访时间", "回访完成日期", "回访日期", "finished_on"}, required: true},
+		cResult:   {zh: "回访结果", en: "result", aliases: []string{"callback_result"}, required: true},
+		cReason:   {zh: "未完成原因", en: "reason", aliases: []string{"回访未完成原因"}},
+		cTypes:    {zh: "问题类型", en: "problem_types", aliases: []string{"问题件类型", "problem_type"}},
+		cOpened:   {zh: "问题件开立日期", en: "case_opened_on", aliases: []string{"开立日期", "问题件开立时间"}},
+		cClosed:   {zh: "问题件办结日期", en: "case_closed_on", aliases: []string{"办结日期", "问题件关闭日期", "问题件办结时间"}},
+		cOutcome:  {zh: "问题件处理结果", en: "case_outcome", aliases: []string{"处理结果", "办结结果"}},
+	}
+	keyColumn[KindCallbacks] = cNo
+}
+
+// CallbackRefs is what checking a callback file needs of the system beyond
+// Refs: the policy's new-business callback as stored, and the deadline the
+// rule profile gives a problem case.
+type CallbackRefs interface {
+	Refs
+	// PolicyCallback finds a policy and its new-business callback; ok is
+	// false when the insurer has no such policy.
+	PolicyCallback(policyNo string) (pc PolicyCallback, ok bool)
+	// CaseDeadline is the deadline of a problem case of type t opened on a
+	// day, as huifang sets it for the cases it opens. Its error's message
+	// is shown on the row (a year with no calendar, a type without a limit).
+	CaseDeadline(t huifang.ProblemType, opened huifang.Date) (Deadline, error)
+}
+
+// PolicyCallback is a policy's new-business callback as stored.
+type PolicyCallback struct {
+	ReceiptOn huifang.Date
+	AgentCode string // the selling agent, who never handles the policy's cases
+	// CallbackID is 0 when the policy owes no new-business callback: out of
+	// scope, or no receipt yet.
+	CallbackID int64
+	DueOn      huifang.Date
+	Status     huifang.CallbackStatus
+	Result     huifang.CallbackResult
+	Method     huifang.CallbackMethod
+	FinishedAt time.Time
+	Cases      []StoredCase // the problem cases the callback opened
+}
+
+// StoredCase is a problem case as stored, as far as a callback file says.
+type StoredCase struct {
+	Type     huifang.ProblemType
+	OpenedOn huifang.Date
+	Status   huifang.ProblemStatus
+	ClosedOn huifang.Date // the day it was resolved or closed
+}
+
+// Deadline is a problem case's time limit, fixed when it opens.
+type Deadline struct {
+	DueOn     huifang.Date
+	Days      int
+	Working   bool
+	ProfileID int64 // the profile version that set it
+}
+
+// CallbackRecord is a good row of a callback file: the callback it
+// finishes, and the problem cases to open.
+type CallbackRecord struct {
+	Line       int
+	PolicyNo   string
+	Method     huifang.CallbackMethod
+	FinishedAt time.Time
+	Result     huifang.CallbackResult
+	Reason     string
+	Cases      []CaseRecord
+	// From the system.
+	CallbackID int64
+	DueOn      huifang.Date
+	Late       bool // finished after the deadline, as huifang decides it
+	AgentCode  string
+	// Unchanged: the callback is already done exactly as the row says (the
+	// same file loaded again); nothing is written for it.
+	Unchanged bool
+}
+
+// CaseRecord is a problem case a callback opened: open when ClosedOn is
+// zero, else resolved or closed that day.
+type CaseRecord struct {
+	Type     huifang.ProblemType
+	OpenedOn huifang.Date
+	Status   huifang.ProblemStatus // open, resolved or closed
+	ClosedOn huifang.Date
+	Deadline Deadline
+}
+
+// MemoryCallbacks extends MemoryRefs for callback files: the stored
+// callbacks by policy number, and a deadline rule.
+type MemoryCallbacks struct {
+	*MemoryRefs
+	Callbacks map[string]PolicyCallback
+	Deadline  func(t huifang.ProblemType, opened huifang.Date) (Deadline, error)
+}
+
+// PolicyCallback finds a policy's callback.
+func (m *MemoryCallbacks) PolicyCallback(no string) (PolicyCallback, bool) {
+	pc, ok := m.Callbacks[no]
+	return pc, ok
+}
+
+// CaseDeadline asks the Deadline rule.
+func (m *MemoryCallbacks) CaseDeadline(t huifang.ProblemType, opened huifang.Date) (Deadline, error) {
+	if m.Deadline == nil {
+		return Deadline{}, reason("没有问题件时限规则")
+	}
+	return m.Deadline(t, opened)
+}
+
+func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
+	rec := CallbackRecord{Line: r.line, PolicyNo: r.code(cNo)}
+	if v, ok := r.required(cMethod); ok {
+		m, ok := ParseCallbackMethod(v)
+		if !ok {
+			r.fail(cMethod, v, "回访方式应为 电话、电子化、信函 或 上门（也可写 phone、electronic、letter、visit）")
+		}
+		rec.Method = m
+	}
+	var layout string
+	if v, ok := r.required(cFinished); ok {
+		t, l, err := ParseDateTime(v)
+		switch {
+		case err != nil:
+			r.failErr(cFinished, v, err)
+		case huifang.DateOf(t).After(c.today):
+			r.fail(cFinished, v, "回访完成时间晚于今天（%s）", c.today)
+		default:
+			rec.FinishedAt, layout = t, l
+		}
+	}
+	if v, ok := r.required(cResult); ok {
+		res, ok := ParseCallbackResult(v)
+		if !ok {
+			r.fail(cResult, v, "回访结果应为 成功、完成但有问题 或 未完成（也可写 successful、problems、not-completed）")
+		}
+		rec.Result = res
+	}
+	if v := r.get(cReason); v != "" {
+		if err := checkName(v); err != nil {
+			r.failErr(cReason, v, err)
+		}
+		rec.Reason = v
+	}
+	finished := huifang.DateOf(rec.FinishedAt)
+	types := r.problemTypes()
+	opened, closed := r.date(cOpened, false), r.date(cClosed, false)
+	var outcome huifang.ProblemStatus
+	if v := r.get(cOutcome); v != "" {
+		o, ok := ParseCaseOutcome(v)
+		if !ok {
+			r.fail(cOutcome, v, "问题件处理结果应为 处理成功 或 关闭未解决（也可写 resolved、closed）")
+		}
+		outcome = o
+	}
+
+	// What the row says must hang together.
+	switch {
+	case rec.Result == huifang.ResultSuccessful && len(types) > 0:
+		r.fail(cTypes, r.get(cTypes), "回访成功的记录不应有问题类型：请把回访结果改为 完成但有问题，或删去问题类型")
+	case rec.Result == huifang.ResultProblems && len(types) == 0 && r.get(cTypes) == "":
+		r.fail(cTypes, "", "回访结果为 完成但有问题 时，必须填写问题类型")
+	}
+	if len(types) == 0 && r.get(cTypes) == "" {
+		for _, col := range []int{cOpened, cClosed, cOutcome} {
+			if v := r.get(col); v != "" {
+				r.fail(col, v, "没有问题类型，不应填写%s", c.cols[col].zh)
+			}
+		}
+	} else if r.get(cTypes) != "" {
+		switch {
+		case r.get(cOpened) == "":
+			r.fail(cOpened, "", "有问题类型时必须填写问题件开立日期")
+		case opened.IsZero():
+		case opened.After(c.today):
+			r.fail(cOpened, opened.String(), "问题件开立日期晚于今天（%s）", c.today)
+		case !rec.FinishedAt.IsZero() && opened.Before(finished):
+			r.fail(cOpened, opened.String(), "问题件开立日期早于回访完成时间（%s）", finished)
+		}
+		switch {
+		case closed.IsZero() && r.get(cClosed) == "" && r.get(cOutcome) != "":
+			r.fail(cOutcome, r.get(cOutcome), "没有问题件办结日期，不应填写处理结果：未办结的问题件两列都不填")
+		case closed.IsZero():
+		case !opened.IsZero() && closed.Before(opened):
+			r.fail(cClosed, closed.String(), "问题件办结日期早于开立日期（%s）", opened)
+		case closed.After(c.today):
+			r.fail(cClosed, closed.String(), "问题件办结日期晚于今天（%s）", c.today)
+		case r.get(cOutcome) == "":
+			r.fail(cOutcome, "", "填写了问题件办结日期，必须填写处理结果（处理成功 或 关闭未解决）")
+		}
+	}
+	if rec.PolicyNo == "" || checkCode(rec.PolicyNo) != nil {
+		return rec
+	}
+
+	// What the system holds.
+	refs, ok := c.refs.refs.(CallbackRefs)
+	if !ok {
+		r.fail(cNo, rec.PolicyNo, "系统无法查询保单的回访")
+		return rec
+	}
+	pc, ok := refs.PolicyCallback(rec.PolicyNo)
+	switch {
+	case !ok:
+		r.fail(cNo, rec.PolicyNo, "保单号在系统中不存在：请先导入保单")
+		return rec
+	case pc.CallbackID == 0 && pc.ReceiptOn.IsZero():
+		r.fail(cNo, rec.PolicyNo, "保单尚未签收回执，没有新单回访：请先在保单文件中补充回执签收日期并重新导入保单")
+		return rec
+	case pc.CallbackID == 0:
+		r.fail(cNo, rec.PolicyNo, "保单不在新单回访范围内（没有新单回访）")
+		return rec
+	case r.bad:
+		return rec
+	case finished.Before(pc.ReceiptOn):
+		r.fail(cFinished, r.get(cFinished), "回访完成时间早于保单的回执签收日期（%s）", pc.ReceiptOn)
+		return rec
+	}
+	rec.CallbackID, rec.DueOn, rec.AgentCode = pc.CallbackID, pc.DueOn, pc.AgentCode
+	rec.Late = callback.Late(pc.DueOn, rec.FinishedAt)
+	status := huifang.ProblemOpen
+	if !closed.IsZero() {
+		status = outcome
+	}
+	for _, t := range types {
+		d, err := refs.CaseDeadline(t, opened)
+		if err != nil {
+			r.fail(cOpened, opened.String(), "无法计算「%s」问题件的办结期限：%s", t.ZH(), huifang.ErrorMessage(err))
+			return rec
+		}
+		rec.Cases = append(rec.Cases, CaseRecord{Type: t, OpenedOn: opened, Status: status, ClosedOn: closed, Deadline: d})
+	}
+	if pc.Status == huifang.StatusDone {
+		if !rec.sameAs(pc, layout) {
+			r.fail(cNo, rec.PolicyNo, "该保单的回访已完成（%s，%s，%s），不能覆盖", pc.Result.ZH(), pc.Method.ZH(),
+				pc.FinishedAt.In(huifang.Shanghai).Format("2006-01-02 15:04"))
+			return rec
+		}
+		rec.Unchanged = true
+	}
+	return rec
+}
+
+// sameAs reports whether the row says what is stored: the same result and
+// method, the same completion time (as precise as the file gives it), and
+// the same problem cases, each in the same state.
+func (rec *CallbackRecord) sameAs(pc PolicyCallback, layout string) bool {
+	if pc.Result != rec.Result || pc.Method != rec.Method || len(pc.Cases) != len(rec.Cases) ||
+		pc.FinishedAt.In(huifang.Shanghai).Format(layout) != rec.FinishedAt.In(huifang.Shanghai).Format(layout) {
+		return false
+	}
+	used := make([]bool, len(pc.Cases))
+	for _, want := range rec.Cases {
+		found := false
+		for i, got := range pc.Cases {
+			if used[i] || got.Type != want.Type || got.OpenedOn != want.OpenedOn {
+				continue
+			}
+			switch {
+			case want.Status == huifang.ProblemOpen && got.Status.Final(),
+				want.Status != huifang.ProblemOpen && (got.Status != want.Status || got.ClosedOn != want.ClosedOn):
+				continue
+			}
+			used[i], found = true, true
+			break
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// problemTypes reads the problem-type cell: zero or more types, by Chinese
+// name or code, separated by 、 , ; | / or spaces.
+func (r *rowCtx) problemTypes() []huifang.ProblemType {
+	v := r.get(cTypes)
+	if v == "" {
+		return nil
+	}
+	parts := strings.FieldsFunc(v, func(c rune) bool {
+		return strings.ContainsRune("、,，;；|/ \t", c)
+	})
+	var out []huifang.ProblemType
+	seen := map[huifang.ProblemType]bool{}
+	for _, p := range parts {
+		t, ok := ParseProblemType(p)
+		switch {
+		case !ok:
+			var names []string
+			for _, t := range huifang.ProblemTypes {
+				names = append(names, t.ZH())
+			}
+			r.fail(cTypes, v, "未知的问题类型「%s」：应为 %s（或其英文代码）", p, strings.Join(names, "、"))
+			return nil
+		case seen[t]:
+			r.fail(cTypes, v, "问题类型「%s」重复", t.ZH())
+			return nil
+		}
+		seen[t] = true
+		out = append(out, t)
+	}
+	return out
+}
+
+// ParseProblemType accepts a problem-case type's Chinese name or code.
+func ParseProblemType(s string) (huifang.ProblemType, bool) {
+	s = strings.TrimSpace(s)
+	for _, t := range huifang.ProblemTypes {
+		if s == t.ZH() || strings.EqualFold(s, string(t)) {
+			return t, true
+		}
+	}
+	return "", false
+}
+
+// ParseCallbackMethod reads how a callback was made: 电话, 电子化 (电子),
+// 信函, 上门, with or without 回访, or the English code.
+func ParseCallbackMethod(s string) (huifang.CallbackMethod, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	s = strings.TrimSuffix(s, "回访")
+	switch s {
+	case "电话", "phone":
+		return huifang.MethodPhone, true
+	case "电子", "电子化", "electronic":
+		return huifang.MethodElectronic, true
+	case "信函", "letter":
+		return huifang.MethodLetter, true
+	case "上门", "visit":
+		return huifang.MethodVisit, true
+	}
+	return "", false
+}
+
+// ParseCallbackResult reads a callback's result: 成功, 完成但有问题, 未完成
+// (a note in brackets after it, such as 未完成（未能联系）, is allowed), or
+// the English code.
+func ParseCallbackResult(s string) (huifang.CallbackResult, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if i := strings.IndexAny(s, "（("); i > 0 {
+		s = strings.TrimSpace(s[:i])
+	}
+	s = strings.TrimPrefix(s, "回访")
+	switch s {
+	case "成功", "successful", "success":
+		return huifang.ResultSuccessful, true
+	case "完成但有问题", "完成有问题", "有问题", "problems":
+		return huifang.ResultProblems, true
+	case "未完成", "未能联系", "失败", "not-completed", "not_completed", "notcompleted":
+		return huifang.ResultNotCompleted, true
+	}
+	return "", false
+}
+
+// ParseCaseOutcome reads how a problem case ended: 处理成功 (resolved) or
+// 关闭未解决 (closed).
+func ParseCaseOutcome(s string) (huifang.ProblemStatus, bool) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	switch s {
+	case "处理成功", "成功", "已办结", "已解决", "resolved":
+		return huifang.ProblemResolved, true
+	case "关闭未解决", "关闭（未解决）", "关闭(未解决)", "已关闭（未解决）", "已关闭(未解决)", "未解决", "关闭", "closed":
+		return huifang.ProblemClosed, true
+	}
+	return "", false
+}
+
+// ParseDateTime reads a date (any form ParseDate takes) optionally followed
+// by a time of day (14:30 or 14:30:05) in Beijing time. It returns the
+// instant, and the layout of its precision, to compare it with a stored
+// time as precisely as the file gives it. A date alone is its first instant.
+func ParseDateTime(s string) (time.Time, string, error) {
+	s = strings.TrimSpace(s)
+	datePart, clockPart := s, ""
+	if i := strings.IndexAny(s, " T"); i > 0 {
+		datePart, clockPart = s[:i], strings.TrimSpace(s[i+1:])
+	}
+	d, err := ParseDate(datePart)
+	if err != nil {
+		return time.Time{}, "", err
+	}
+	layout := "2006-01-02"
+	var hms [3]int
+	if clockPart != "" {
+		if !isClock(clockPart) {
+			return time.Time{}, "", reason("时间格式不对，应写成 2026-03-05 14:30（北京时间），也可只写日期")
+		}
+		clockPart, _, _ = strings.Cut(strings.TrimSuffix(clockPart, "Z"), ".")
+		parts := strings.Split(clockPart, ":")
+		for i, p := range parts {
+			hms[i], _ = strconv.Atoi(p)
+		}
+		layout = "2006-01-02 15:04"
+		if len(parts) == 3 {
+			layout = "2006-01-02 15:04:05"
+		}
+	}
+	t := time.Date(d.Year(), d.Month(), d.Day(), hms[0], hms[1], hms[2], 0, huifang.Shanghai)
+	return t.UTC(), layout, nil
+}
+
+// String shows a record for logs and tests.
+func (rec CallbackRecord) String() string {
+	return fmt.Sprintf("%s %s %s %s cases=%d", rec.PolicyNo, rec.Method, rec.Result, rec.FinishedAt.In(huifang.Shanghai).Format("2006-01-02 15:04"), len(rec.Cases))
+}
