@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/store"
 )
@@ -184,6 +185,22 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request, rq *request) 
 	}
 	title := rq.T.T("dash.title")
 	s.render(w, r, rq, http.StatusOK, "dashboard", title, "dashboard", pg)
+	return nil
+}
+
+// dashboardJSON gives the dashboard's charts as JSON, for other tools: the
+// same query parameters, the same scope, every point with its counts and
+// its list.
+func (s *server) dashboardJSON(w http.ResponseWriter, r *http.Request, rq *request) error {
+	if !rq.User.Can(huifang.PermViewStats) {
+		return huifang.Errorf(huifang.EFORBIDDEN, "%s", rq.T.T("dash.forbidden"))
+	}
+	pg, err := s.dashData(r, rq)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"org": pg.Org.Code, "org_name": pg.Org.Name, "period": pg.Period.String(),
+		"target_success_bp": pg.SuccessBP, "target_resolution_bp": pg.ResolutionBP, "names": pg.Chart.Names, "charts": pg.Chart.Charts})
 	return nil
 }
 

@@ -104,6 +104,27 @@ func TestDashboardScope(t *testing.T) {
 			}
 		}
 	}
+	// The charts' data as JSON, in the same scope; errors as JSON.
+	for _, tc := range []struct {
+		c      *client
+		path   string
+		status int
+		want   string
+	}{
+		{mgr, "/dashboard/data.json?period=2026-03", 200, `"id":"chart-channel"`},
+		{sup, "/dashboard/data.json?period=2026-03", 200, `"id":"chart-companies"`},
+		{sup, "/dashboard/data.json?org=A&period=2026-03", 200, `"org":"A"`},
+		{mgr, "/dashboard/data.json?org=B", 404, `"code":"not_found"`},
+		{sup2, "/dashboard/data.json?org=A", 404, `"code":"not_found"`},
+		{op, "/dashboard/data.json", 403, `"code":"forbidden"`},
+	} {
+		req, _ := http.NewRequest(http.MethodGet, tc.c.base+tc.path, nil)
+		req.Header.Set("Accept", "application/json")
+		res, body := tc.c.do(req)
+		if res.StatusCode != tc.status || !strings.Contains(body, tc.want) || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") {
+			t.Errorf("%s: status %d, want %d with %s\n%s", tc.path, res.StatusCode, tc.status, tc.want, body)
+		}
+	}
 	// The navigation offers the dashboard to those who see statistics.
 	if _, body := mgr.get("/"); !strings.Contains(body, `id="nav-dashboard"`) {
 		t.Error("no dashboard in the manager's navigation")

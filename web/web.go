@@ -89,6 +89,7 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /work/{id}/reveal", s.page(s.workReveal))
 
 	mux.Handle("GET /dashboard", s.page(s.dashboard))
+	mux.Handle("GET /dashboard/data.json", s.page(s.dashboardJSON))
 	mux.Handle("GET /callbacks", s.page(s.callbackList))
 	mux.Handle("GET /callbacks/{id}", s.page(s.callbackShow))
 	mux.Handle("POST /callbacks/{id}/letter", s.page(s.callbackLetter))
