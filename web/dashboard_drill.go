@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/http"
 	"net/url"
 	"slices"
@@ -27,7 +28,12 @@ type drillView struct {
 	Hidden []hiddenField
 	Table  rowsTable
 	Hint   string
+	// ChartNote says the chart shows only some of the table's rows.
+	ChartNote string
 }
+
+// drillChartMax is how many groups the drill-down's chart shows at most.
+const drillChartMax = 15
 
 type drillTab struct {
 	Dim, Href string
@@ -163,7 +169,22 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 		d.Hint = rq.T.T("dash.drill.hint.other")
 	}
 	d.Table = rowsTable{ID: "table-drill", Rows: out}
-	pg.Chart.Charts = append(pg.Chart.Charts, rowsChart("chart-drill", "bar", out, "success_rate", "in_period_success_rate", "resolution_rate"))
+	// A chart of dozens of agents says nothing: it shows those with the
+	// lowest success rates, the table all of them.
+	charted := out
+	if len(out) > drillChartMax {
+		charted = slices.Clone(out)
+		slices.SortStableFunc(charted, func(a, b dashRow) int {
+			x, y := a.Row.Callbacks.SuccessRate(), b.Row.Callbacks.SuccessRate()
+			if x.Den == 0 || y.Den == 0 {
+				return cmp.Compare(y.Den, x.Den)
+			}
+			return cmp.Compare(x.Num*y.Den, y.Num*x.Den)
+		})
+		charted = charted[:drillChartMax]
+		d.ChartNote = rq.T.T("dash.drill.lowest", drillChartMax, len(out))
+	}
+	pg.Chart.Charts = append(pg.Chart.Charts, rowsChart("chart-drill", "bar", charted, "success_rate", "in_period_success_rate", "resolution_rate"))
 	return nil
 }
 
