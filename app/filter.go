@@ -2,6 +2,7 @@ package app
 
 import (
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,9 @@ import (
 // ParseCallbackFilter reads a callback filter from query parameters: status,
 // result, channel, policy_no, due_from, due_to (YYYY-MM-DD), late (1/true:
 // finished after the deadline), overdue (1/true: still not done after it),
-// limit and offset. Unknown values are an error, not silently ignored.
+// branch (and the branches below it; branch_only=1: itself only), design, seller (agent or bank outlet),
+// outcome (the callbacks behind an indicator's count: due, successful,
+// successful_in_period, completed), limit and offset. Unknown values are an error, not silently ignored.
 func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 	var f store.CallbackFilter
 	var fields []huifang.FieldError
@@ -37,6 +40,21 @@ func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 		f.Channel = c
 	}
 	f.PolicyNo = strings.TrimSpace(q.Get("policy_no"))
+	if v := q.Get("design"); v != "" {
+		d, ok := huifang.ParseDesignType(v)
+		if !ok {
+			bad("design", "未知的产品设计类型")
+		}
+		f.Design = d
+	}
+	f.Branch = strings.TrimSpace(q.Get("branch"))
+	f.Seller = strings.TrimSpace(q.Get("seller"))
+	if v := q.Get("outcome"); v != "" {
+		f.Outcome = v
+		if !slices.Contains(store.Outcomes, v) {
+			bad("outcome", "应为 due、successful、successful_in_period 或 completed")
+		}
+	}
 	for _, d := range []struct {
 		name string
 		dst  *huifang.Date
@@ -52,7 +70,7 @@ func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 	for _, b := range []struct {
 		name string
 		dst  *bool
-	}{{"late", &f.Late}, {"overdue", &f.Overdue}} {
+	}{{"late", &f.Late}, {"overdue", &f.Overdue}, {"branch_only", &f.BranchOnly}} {
 		switch q.Get(b.name) {
 		case "", "0", "false":
 		case "1", "true", "on":

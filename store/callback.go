@@ -226,7 +226,30 @@ type CallbackFilter struct {
 	Today   huifang.Date
 	Limit   int // 0: no limit (exports)
 	Offset  int
+	// Branch keeps the callbacks of a branch and of the branches below it;
+	// with BranchOnly, of the branch itself only.
+	Branch     string
+	BranchOnly bool
+	// Design keeps the policies of products of a design type.
+	Design huifang.DesignType
+	// Seller keeps the policies an agent sold, or the bank outlet that
+	// sold them where there is one (as the indicators' seller).
+	Seller string
+	// Outcome keeps the callbacks behind an indicator's count (Outcome*).
+	Outcome string
 }
+
+// Outcome classes: the callbacks owed to a policy that a count of
+// docs/indicators.md is made of, with DueFrom–DueTo the period.
+const (
+	OutcomeDue                = "due"                  // due callbacks
+	OutcomeSuccessful         = "successful"           // of those, successful, whenever
+	OutcomeSuccessfulInPeriod = "successful_in_period" // successful by the deadline
+	OutcomeCompleted          = "completed"            // successful or completed with problems
+)
+
+// Outcomes lists the outcome classes.
+var Outcomes = []string{OutcomeDue, OutcomeSuccessful, OutcomeSuccessfulInPeriod, OutcomeCompleted}
 
 func (f CallbackFilter) where(orgID int64) where {
 	w := where{}
@@ -239,6 +262,25 @@ func (f CallbackFilter) where(orgID int64) where {
 	w.addIf(!f.DueTo.IsZero(), "c.due_on <= ?", f.DueTo)
 	w.addIf(f.Late, "c.late = TRUE")
 	w.addIf(f.Overdue, "c.status <> 'done' AND c.due_on < ?", f.Today)
+	w.addIf(f.Branch != "" && f.BranchOnly, "c.branch_code = ?", f.Branch)
+	w.addIf(f.Branch != "" && !f.BranchOnly, `c.branch_code IN (WITH RECURSIVE sub(code) AS (SELECT CAST(? AS TEXT)
+		UNION SELECT b.code FROM branches b JOIN sub ON b.parent_code = sub.code WHERE b.org_id = ?) SELECT code FROM sub)`, f.Branch, orgID)
+	w.addIf(f.Design != "", `EXISTS (SELECT 1 FROM policies dp JOIN products dpr ON dpr.org_id = dp.org_id AND dpr.code = dp.product_code
+		WHERE dp.org_id = c.org_id AND dp.policy_no = c.policy_no AND dpr.design = ?)`, f.Design)
+	w.addIf(f.Seller != "", `EXISTS (SELECT 1 FROM policies sp WHERE sp.org_id = c.org_id AND sp.policy_no = c.policy_no
+		AND (CASE WHEN sp.outlet_code <> '' THEN sp.outlet_code ELSE sp.agent_code END) = ?)`, f.Seller)
+	if f.Outcome != "" {
+		// What counts as a callback owed to a policy, as in ForEachCallbackFact.
+		w.add("c.kind = ?", huifang.KindNewBusiness)
+		switch f.Outcome {
+		case OutcomeSuccessful:
+			w.add("c.result = ?", huifang.ResultSuccessful)
+		case OutcomeSuccessfulInPeriod:
+			w.add("c.result = ? AND c.late = FALSE", huifang.ResultSuccessful)
+		case OutcomeCompleted:
+			w.add("c.result IN (?, ?)", huifang.ResultSuccessful, huifang.ResultProblems)
+		}
+	}
 	return w
 }
 

@@ -19,12 +19,19 @@ type listForm struct {
 	Status, Result, Channel, PolicyNo, DueFrom, DueTo string
 	Late, Overdue                                     bool
 	Errors                                            map[string]string
+	// Branch, Design, Seller and Outcome narrow the list to the callbacks
+	// behind a dashboard's figure.
+	Branch, Design, Seller, Outcome string
+	BranchOnly                      bool
+	// Org is a company's code: a supervisor opens its companies' lists.
+	Org string
 }
 
 // query renders the filter for links (pagination, export).
 func (f listForm) query() url.Values {
 	q := url.Values{}
-	for k, v := range map[string]string{"status": f.Status, "result": f.Result, "channel": f.Channel, "policy_no": f.PolicyNo, "due_from": f.DueFrom, "due_to": f.DueTo} {
+	for k, v := range map[string]string{"status": f.Status, "result": f.Result, "channel": f.Channel, "policy_no": f.PolicyNo, "due_from": f.DueFrom, "due_to": f.DueTo,
+		"branch": f.Branch, "design": f.Design, "seller": f.Seller, "outcome": f.Outcome, "org": f.Org} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -34,6 +41,9 @@ func (f listForm) query() url.Values {
 	}
 	if f.Overdue {
 		q.Set("overdue", "1")
+	}
+	if f.BranchOnly {
+		q.Set("branch_only", "1")
 	}
 	return q
 }
@@ -49,7 +59,9 @@ var (
 func parseCallbackFilter(q url.Values) (store.CallbackFilter, listForm, error) {
 	f := listForm{Status: q.Get("status"), Result: q.Get("result"), Channel: q.Get("channel"),
 		PolicyNo: strings.TrimSpace(q.Get("policy_no")), DueFrom: strings.TrimSpace(q.Get("due_from")), DueTo: strings.TrimSpace(q.Get("due_to")),
-		Late: q.Get("late") != "" && q.Get("late") != "0", Overdue: q.Get("overdue") != "" && q.Get("overdue") != "0", Errors: map[string]string{}}
+		Late: q.Get("late") != "" && q.Get("late") != "0", Overdue: q.Get("overdue") != "" && q.Get("overdue") != "0", Errors: map[string]string{},
+		Branch: strings.TrimSpace(q.Get("branch")), Design: q.Get("design"), Seller: strings.TrimSpace(q.Get("seller")), Outcome: q.Get("outcome"),
+		Org: strings.TrimSpace(q.Get("org")), BranchOnly: q.Get("branch_only") != "" && q.Get("branch_only") != "0"}
 	only := url.Values{}
 	for k, v := range f.query() {
 		only[k] = v
@@ -74,6 +86,24 @@ type listPage struct {
 	Statuses  []huifang.CallbackStatus
 	Results   []huifang.CallbackResult
 	Channels  []huifang.Channel
+	Designs   []huifang.DesignType
+	Outcomes  []string
+	// OrgName names the company of a supervisor's list.
+	OrgName string
+	// Foreign: the list is of another company than the user's, whose
+	// callbacks the user cannot open one by one.
+	Foreign bool
+	// Counts are the list's figures by outcome class, when it shows one.
+	Counts []outcomeCount
+}
+
+// outcomeCount is the number of callbacks of one outcome class under the
+// list's other filters: a figure's numerator and denominator.
+type outcomeCount struct {
+	Outcome string
+	N       int
+	Href    string
+	Active  bool
 }
 
 func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -88,7 +118,8 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 		}
 	}
 	p := listPage{Form: form, Page: 1, Pages: 1, Today: s.today(), CanExport: rq.User.Can(huifang.PermExport),
-		Statuses: callbackStatuses, Results: callbackResults, Channels: huifang.Channels}
+		Statuses: callbackStatuses, Results: callbackResults, Channels: huifang.Channels,
+		Designs: huifang.DesignTypes, Outcomes: store.Outcomes}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		p.Page = n
 	}
@@ -97,11 +128,28 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 		status = http.StatusBadRequest
 	} else {
 		cf.Limit, cf.Offset = pageSize, (p.Page-1)*pageSize
-		rows, total, err := s.svc.ListCallbacks(r.Context(), rq.User, cf)
+		var rows []store.CallbackRow
+		var total int
+		var err error
+		if form.Org != "" {
+			var org *huifang.Org
+			org, rows, total, err = s.svc.ListCompanyCallbacks(r.Context(), rq.User, form.Org, cf)
+			if err == nil {
+				p.OrgName, p.Foreign = org.Name, org.ID != rq.User.OrgID
+				p.CanExport = p.CanExport && org.ID == rq.User.OrgID
+			}
+		} else {
+			rows, total, err = s.svc.ListCallbacks(r.Context(), rq.User, cf)
+		}
 		if err != nil {
 			return err
 		}
 		p.Rows, p.Total = rows, total
+		if form.Outcome != "" {
+			if p.Counts, err = s.outcomeCounts(r, rq, form, cf); err != nil {
+				return err
+			}
+		}
 		p.Pages = max(1, (total+pageSize-1)/pageSize)
 	}
 	fq := form.query()
@@ -186,4 +234,25 @@ func (s *server) exportCallbacks(w http.ResponseWriter, r *http.Request, rq *req
 		lw.headers() // an empty export is still a file
 	}
 	return err
+}
+
+// outcomeCounts counts the list's callbacks of each outcome class, the other
+// filters kept, with links to their lists.
+func (s *server) outcomeCounts(r *http.Request, rq *request, form listForm, cf store.CallbackFilter) ([]outcomeCount, error) {
+	fs := make([]store.CallbackFilter, len(store.Outcomes))
+	for i, o := range store.Outcomes {
+		fs[i] = cf
+		fs[i].Outcome, fs[i].Limit, fs[i].Offset = o, 0, 0
+	}
+	ns, err := s.svc.CountCompanyCallbacks(r.Context(), rq.User, form.Org, fs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]outcomeCount, len(ns))
+	for i, o := range store.Outcomes {
+		f := form
+		f.Outcome = o
+		out[i] = outcomeCount{Outcome: o, N: ns[i], Href: "/callbacks?" + f.query().Encode(), Active: o == form.Outcome}
+	}
+	return out, nil
 }

@@ -44,3 +44,10 @@ func figureFunc(l lang) func(id string, r indicator.Rate, href string) Figure {
 		return f
 	}
 }
+
+// Mark is the figure marked below its target or not, for templates:
+// {{template "figure" ((fig "success_rate" .Rate .Href).Mark .Below)}}.
+func (f Figure) Mark(below bool) Figure {
+	f.Below = below
+	return f
+}

@@ -259,6 +259,9 @@ func seesCalendarWarning(u *huifang.User) bool {
 // navFor lists what the user's role may open.
 func navFor(u *huifang.User, active string, unread int) []navItem {
 	items := []navItem{{Key: "overview", Href: "/"}}
+	if u.Can(huifang.PermViewStats) && u.Role != huifang.RoleAdmin {
+		items = append(items, navItem{Key: "dashboard", Href: "/dashboard"})
+	}
 	if u.Can(huifang.PermWorkCallbacks) {
 		items = append(items, navItem{Key: "work", Href: "/work"})
 	}

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"strings"
 )
 
 //go:embed static
@@ -28,22 +29,26 @@ type staticFile struct {
 }
 
 func loadStatic() (*staticFiles, error) {
-	entries, err := fs.ReadDir(staticFS, "static")
-	if err != nil {
-		return nil, err
-	}
 	st := &staticFiles{files: make(map[string]staticFile)}
-	for _, e := range entries {
-		body, err := staticFS.ReadFile("static/" + e.Name())
+	// Files in sub-directories (vendor/) are named by their path below static/.
+	err := fs.WalkDir(staticFS, "static", func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() {
+			return err
+		}
+		body, err := staticFS.ReadFile(p)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		sum := sha256.Sum256(body)
-		ctype := mime.TypeByExtension(path.Ext(e.Name()))
+		ctype := mime.TypeByExtension(path.Ext(p))
 		if ctype == "" {
 			ctype = "application/octet-stream"
 		}
-		st.files[e.Name()] = staticFile{body: body, hash: hex.EncodeToString(sum[:])[:12], ctype: ctype}
+		st.files[strings.TrimPrefix(p, "static/")] = staticFile{body: body, hash: hex.EncodeToString(sum[:])[:12], ctype: ctype}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return st, nil
 }

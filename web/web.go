@@ -72,7 +72,7 @@ func New(svc *app.Service, opts Options) http.Handler {
 func (s *server) routes() *http.ServeMux {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", healthz)
-	mux.Handle("GET /static/{name}", s.static)
+	mux.Handle("GET /static/{name...}", s.static)
 
 	mux.HandleFunc("GET /login", s.loginForm)
 	mux.HandleFunc("POST /login", s.login)
@@ -88,6 +88,8 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /work/{id}/release", s.page(s.workRelease))
 	mux.Handle("POST /work/{id}/reveal", s.page(s.workReveal))
 
+	mux.Handle("GET /dashboard", s.page(s.dashboard))
+	mux.Handle("GET /dashboard/data.json", s.page(s.dashboardJSON))
 	mux.Handle("GET /callbacks", s.page(s.callbackList))
 	mux.Handle("GET /callbacks/{id}", s.page(s.callbackShow))
 	mux.Handle("POST /callbacks/{id}/letter", s.page(s.callbackLetter))

@@ -1,0 +1,207 @@
+package web
+
+import (
+	"cmp"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/indicator"
+	"github.com/huifang/huifang/store"
+)
+
+// drillDims are the dimensions of an insurer's drill-down, in tab order.
+var drillDims = []string{"branch", "channel", "design", "seller", "method", "age"}
+
+// drillFilterNames narrow the drill-down before it groups (and the
+// callback lists behind its figures).
+var drillFilterNames = []string{"branch", "channel", "design"}
+
+// drillView is the drill-down of an insurer's dashboard: the period's
+// figures grouped by one dimension, within the filters chosen so far.
+type drillView struct {
+	Dim     string
+	Dims    []drillTab
+	Filters []drillFilter
+	// Hidden keeps the drill-down when the period changes.
+	Hidden []hiddenField
+	Table  rowsTable
+	Hint   string
+	// ChartNote says the chart shows only some of the table's rows.
+	ChartNote string
+}
+
+// drillChartMax is how many groups the drill-down's chart shows at most.
+const drillChartMax = 15
+
+type drillTab struct {
+	Dim, Href string
+	Active    bool
+}
+
+type drillFilter struct {
+	Name, Value, Label string
+	Remove             string // the drill-down without it
+}
+
+type hiddenField struct{ Name, Value string }
+
+// drillDown fills in the insurer's drill-down from ?dim= (default branch)
+// and the filters ?branch=, ?channel=, ?design=.
+func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
+	q := r.URL.Query()
+	d := &drillView{Dim: q.Get("dim")}
+	if !slices.Contains(drillDims, d.Dim) {
+		d.Dim = "branch"
+	}
+	filters := map[string]string{}
+	for _, n := range drillFilterNames {
+		if v := q.Get(n); v != "" {
+			filters[n] = v
+		}
+	}
+	// link is this dashboard with the dimension and filters changed.
+	link := func(dim string, set map[string]string) string {
+		v := url.Values{"period": {pg.Period.String()}, "dim": {dim}}
+		if !pg.Own {
+			v.Set("org", pg.Org.Code)
+		}
+		for _, n := range drillFilterNames {
+			x, ok := set[n]
+			if !ok {
+				x = filters[n]
+			}
+			if x != "" {
+				v.Set(n, x)
+			}
+		}
+		return "/dashboard?" + v.Encode() + "#drill"
+	}
+	pg.Drill = d
+
+	bs, err := s.svc.DB.ListBranches(r.Context(), pg.Org.ID)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	var roots []string
+	for _, b := range bs {
+		names[b.Code] = b.Name
+		if b.ParentCode == "" {
+			roots = append(roots, b.Code)
+		}
+	}
+	// The branch whose own policies a row of the branch dimension holds
+	// (the others hold their sub-branches' too): the filter's branch, or the
+	// head office.
+	self := filters["branch"]
+	if self == "" && len(roots) == 1 {
+		self = roots[0]
+	}
+	breakdown := func() ([]indicator.Row, error) {
+		_, rows, err := s.svc.StatsBreakdown(r.Context(), rq.User, pg.Org.Code, pg.Period.String(), d.Dim,
+			app.BreakdownFilter{Branch: filters["branch"], Channel: filters["channel"], Design: filters["design"]})
+		return rows, err
+	}
+	rows, err := breakdown()
+	if err != nil {
+		return err
+	}
+	asked := filters["branch"]
+	// A level with a single branch (a company in one province) says
+	// nothing: go down to the first level that splits.
+	for i := 0; i < 8 && d.Dim == "branch" && len(rows) == 1 && rows[0].Key != self && names[rows[0].Key] != ""; i++ {
+		filters["branch"], self = rows[0].Key, rows[0].Key
+		if rows, err = breakdown(); err != nil {
+			return err
+		}
+	}
+	d.Hidden = append(d.Hidden, hiddenField{"dim", d.Dim})
+	for _, n := range drillFilterNames {
+		if v := filters[n]; v != "" {
+			f := drillFilter{Name: n, Value: v, Label: rq.T.T("dash.dim."+n) + ": " + drillLabel(rq, n, v, names[v])}
+			if n != "branch" || asked != "" {
+				f.Remove = link(d.Dim, map[string]string{n: ""})
+			}
+			d.Filters = append(d.Filters, f)
+			d.Hidden = append(d.Hidden, hiddenField{n, v})
+		}
+	}
+	d.Hidden = d.Hidden[1:] // the form has dim already
+	for _, dim := range drillDims {
+		d.Dims = append(d.Dims, drillTab{Dim: dim, Href: link(dim, nil), Active: dim == d.Dim})
+	}
+	var out []dashRow
+	for _, row := range rows {
+		dr := pg.newDashRow(row, drillLabel(rq, d.Dim, row.Key, row.Label))
+		// The list behind the row: the filters and the row's own value, for
+		// the dimensions the callback list can filter by.
+		if d.Dim == "branch" || d.Dim == "channel" || d.Dim == "design" || d.Dim == "seller" {
+			kv := []string{d.Dim, row.Key}
+			for _, n := range drillFilterNames {
+				if n != d.Dim {
+					kv = append(kv, n, filters[n])
+				}
+			}
+			if d.Dim == "branch" && row.Key == self {
+				kv = append(kv, "branch_only", "1")
+			}
+			dr.Href = listHref(pg.Org, pg.Own, pg.Period, store.OutcomeDue, kv...)
+		}
+		// Drilling in: a branch to the branches under it, or (the row of
+		// policies booked on the branch itself) to its agents and outlets;
+		// a channel or a design type to its branches.
+		switch {
+		case d.Dim == "branch" && row.Key == self:
+			dr.Open = link("seller", map[string]string{"branch": row.Key})
+		case d.Dim == "branch":
+			dr.Open = link("branch", map[string]string{"branch": row.Key})
+		case d.Dim == "channel" || d.Dim == "design":
+			dr.Open = link("branch", map[string]string{d.Dim: row.Key})
+		}
+		out = append(out, dr)
+	}
+	switch d.Dim {
+	case "branch":
+		d.Hint = rq.T.T("dash.drill.hint.branch")
+	case "channel", "design":
+		d.Hint = rq.T.T("dash.drill.hint.other")
+	}
+	d.Table = rowsTable{ID: "table-drill", Rows: out}
+	// A chart of dozens of agents says nothing: it shows those with the
+	// lowest success rates, the table all of them.
+	charted := out
+	if len(out) > drillChartMax {
+		charted = slices.Clone(out)
+		slices.SortStableFunc(charted, func(a, b dashRow) int {
+			x, y := a.Row.Callbacks.SuccessRate(), b.Row.Callbacks.SuccessRate()
+			if x.Den == 0 || y.Den == 0 {
+				return cmp.Compare(y.Den, x.Den)
+			}
+			return cmp.Compare(x.Num*y.Den, y.Num*x.Den)
+		})
+		charted = charted[:drillChartMax]
+		d.ChartNote = rq.T.T("dash.drill.lowest", drillChartMax, len(out))
+	}
+	pg.Chart.Charts = append(pg.Chart.Charts, rowsChart("chart-drill", "bar", charted, "success_rate", "in_period_success_rate", "resolution_rate"))
+	return nil
+}
+
+// drillLabel names a group of a dimension: the service's label (branch and
+// agent names) or the value's name in the page's language.
+func drillLabel(rq *request, dim, key, label string) string {
+	switch {
+	case key == "" && dim == "method":
+		return rq.T.T("dash.method.none")
+	case key == "":
+		return rq.T.T("dash.unknown")
+	case dim == "channel" || dim == "design":
+		return rq.T.T(dim + "." + key)
+	case dim == "method" || dim == "age":
+		return rq.T.T("dash." + dim + "." + key)
+	case label != "" && label != key:
+		return label + " (" + key + ")"
+	}
+	return key
+}
