@@ -459,33 +459,35 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	// Pending past the deadline depends on the day, not on a change: it is
-	// counted from the few open cases, through their own index.
-	last := p.Last()
-	if !asOf.After(last) {
-		last = asOf.AddDays(-1)
+	// Pending past the deadline depends on the day, not on a change. Cases
+	// due in a month before the day's month are all past it: their pending
+	// count is kept. Only the day's own month is counted from the rows, the
+	// few open cases due in it before the day, through their own index.
+	month := indicator.MonthOf(asOf)
+	for k, n := range out.Cases {
+		if n.Pending != 0 && k.Month.First().Before(month.First()) {
+			out.Overdue[k] += n.Pending
+		}
 	}
-	if last.Before(p.First()) {
+	if !p.Contains(asOf) || asOf == month.First() {
 		return out, nil
 	}
-	rows, err = db.read.QueryContext(ctx, db.q(`SELECT pc.due_on, pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.type, COUNT(*)
+	rows, err = db.read.QueryContext(ctx, db.q(`SELECT pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.type, COUNT(*)
 		FROM problem_cases pc
 		LEFT JOIN policies p ON p.org_id = pc.org_id AND p.policy_no = pc.policy_no
 		LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
-		WHERE pc.org_id = ? AND pc.status NOT IN ('resolved', 'closed') AND pc.due_on >= ? AND pc.due_on <= ?
-		GROUP BY pc.due_on, pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.type`), orgID, p.First(), last)
+		WHERE pc.org_id = ? AND pc.status NOT IN ('resolved', 'closed') AND pc.due_on >= ? AND pc.due_on < ?
+		GROUP BY pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.type`), orgID, month.First(), asOf)
 	if err != nil {
 		return out, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var k indicator.CaseKey
-		var due huifang.Date
+		k := indicator.CaseKey{Month: month}
 		var n int64
-		if err := rows.Scan(&due, &k.Branch, &k.Channel, &k.Design, &k.Type, &n); err != nil {
+		if err := rows.Scan(&k.Branch, &k.Channel, &k.Design, &k.Type, &n); err != nil {
 			return out, err
 		}
-		k.Month = indicator.MonthOf(due)
 		out.Overdue[k] += n
 	}
 	return out, rows.Err()
