@@ -39,6 +39,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.route("POST /api/v1/callbacks/{id}/attempts", a.attempt)
 	a.route("POST /api/v1/callbacks/{id}/finish", a.finish)
 	a.route("POST /api/v1/callbacks/{id}/release", a.release)
+	a.route("POST /api/v1/callbacks/{id}/take", a.take)
 	a.route("POST /api/v1/callbacks/{id}/electronic", a.sendElectronic)
 	a.route("POST /api/v1/policies/{no}/reveal-phone", a.revealPhone)
 	a.route("POST /api/v1/import/{kind}", a.importBatch)
@@ -90,6 +91,20 @@ func (a *API) me(w http.ResponseWriter, r *http.Request, u *huifang.User) error 
 
 func (a *API) next(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	work, err := a.svc.Next(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, workJSON(work))
+	return nil
+}
+
+// take hands the operator one named callback (the customer rang back).
+func (a *API) take(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	work, err := a.svc.Take(r.Context(), u, id)
 	if err != nil {
 		return err
 	}

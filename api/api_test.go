@@ -143,6 +143,13 @@ func TestAPI(t *testing.T) {
 		if code, _ := opB.do("GET", path, nil); code != 404 {
 			t.Fatalf("another insurer's callback: %d", code)
 		}
+		// Taking the callback one holds gives it back; another insurer's is not found.
+		if code, body := op.do("POST", path+"/take", nil); code != 200 || body["callback"].(map[string]any)["id"].(float64) != float64(id) {
+			t.Fatalf("take: %d %v", code, body)
+		}
+		if code, _ := opB.do("POST", path+"/take", nil); code != 404 {
+			t.Fatalf("another insurer's take: %d", code)
+		}
 		if code, _ := opB.do("POST", path+"/attempts", map[string]any{"outcome": "busy"}); code != 404 {
 			t.Fatalf("another insurer's attempt: %d", code)
 		}

@@ -130,22 +130,14 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 		return nil, err
 	}
 	now := s.now()
-	hours, _, restDay, err := s.callRules(ctx, u.OrgID)
-	if err != nil {
-		return nil, err
-	}
-	ok, err := hours.Allowed(now, restDay)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
+	if err := s.callingHours(ctx, u.OrgID, now); err != nil {
 		// Outside calling hours an operator may still finish what they hold.
-		if c, err := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); err == nil {
+		if c, herr := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil {
 			return s.work(ctx, c)
-		} else if !errors.Is(err, huifang.ErrNotFound) {
-			return nil, err
+		} else if !errors.Is(herr, huifang.ErrNotFound) {
+			return nil, herr
 		}
-		return nil, huifang.Errorf(huifang.EINVALID, "现在不在回访时间内（北京时间 %s–%s，休息日除外），不能拨打客户电话", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
+		return nil, err
 	}
 	c, err := s.DB.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)
 	if errors.Is(err, huifang.ErrNotFound) {
@@ -161,6 +153,51 @@ func clock(d, def time.Duration) string {
 		d = def
 	}
 	return fmt.Sprintf("%02d:%02d", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// callingHours refuses calls outside the insurer's calling hours.
+func (s *Service) callingHours(ctx context.Context, orgID int64, now time.Time) error {
+	hours, _, restDay, err := s.callRules(ctx, orgID)
+	if err != nil {
+		return err
+	}
+	ok, err := hours.Allowed(now, restDay)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return huifang.Errorf(huifang.EINVALID, "现在不在回访时间内（北京时间 %s–%s，休息日除外），不能拨打客户电话", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
+	}
+	return nil
+}
+
+// Take hands the operator one named callback from the pool, under a lease:
+// the customer rang back, or a re-callback is to be made now. It is refused
+// outside calling hours, when the callback is done, waiting for the
+// customer's electronic answer or held by another operator, and while the
+// operator holds another callback.
+func (s *Service) Take(ctx context.Context, u *huifang.User, id int64) (*Work, error) {
+	c, err := s.findCallback(ctx, u, huifang.PermWorkCallbacks, id)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	if c.LeaseUserID == u.ID && !c.LeaseUntil.Before(now) && c.Open() {
+		return s.work(ctx, c) // already the operator's
+	}
+	if err := s.callingHours(ctx, u.OrgID, now); err != nil {
+		return nil, err
+	}
+	taken, err := s.DB.TakeCallback(ctx, u.OrgID, u.ID, id, now, s.Rules.Lease)
+	if errors.Is(err, huifang.ErrNotFound) {
+		if held, herr := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil && held.ID != id {
+			return nil, huifang.Errorf(huifang.ECONFLICT, "您手上还有回访 %d（保单 %s）：请先完成或放回", held.ID, held.PolicyNo)
+		}
+		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 已完成、正等待客户电子化回访，或正由其他坐席回访", id)
+	} else if err != nil {
+		return nil, err
+	}
+	return s.work(ctx, taken)
 }
 
 // findCallback finds a callback of the user's organisation, if the user's

@@ -69,6 +69,22 @@ func (db *DB) ClaimCallback(ctx context.Context, orgID, userID int64, now time.T
 	return c, err
 }
 
+// TakeCallback leases one named open or scheduled callback to the user: an
+// operator taking the callback of a customer who rang back. It returns
+// huifang.ErrNotFound when the callback is not open, another operator holds
+// it, or the user holds another one.
+func (db *DB) TakeCallback(ctx context.Context, orgID, userID, id int64, now time.Time, lease time.Duration) (*huifang.Callback, error) {
+	nowMS := ms64(now)
+	c, err := scanCallback(db.lease.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
+		WHERE org_id = ? AND id = ? AND status IN ('open', 'scheduled') AND (lease_until < ? OR lease_user_id = ?)
+		AND NOT EXISTS (SELECT 1 FROM callbacks h WHERE h.org_id = ? AND h.lease_user_id = ? AND h.lease_until >= ? AND h.status <> 'done' AND h.id <> ?)
+		RETURNING `+callbackCols), userID, ms64(now.Add(lease)), nowMS, orgID, id, nowMS, userID, orgID, userID, nowMS, id))
+	if err != nil && err != huifang.ErrNotFound {
+		return nil, fmt.Errorf("take callback: %w", err)
+	}
+	return c, err
+}
+
 // claimHints returns what a claim adds per engine: PostgreSQL skips rows
 // another claim has locked; SQLite is told to walk the partial pool indexes,
 // because without statistics it prefers callbacks_due and would step over

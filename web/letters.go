@@ -18,6 +18,7 @@ const letterBodyLimit = 4 * app.MaxReceipt
 type callbackPage struct {
 	callbackView
 	CanLetter  bool // the user records callbacks, and this one is open
+	CanTake    bool // an operator may take this callback from the pool
 	Letter     letterForm
 	Methods    []huifang.CallbackMethod
 	MaxReceipt int // MB
@@ -40,6 +41,7 @@ type letterForm struct {
 func (s *server) renderCallback(w http.ResponseWriter, r *http.Request, rq *request, status int, p callbackPage) {
 	p.From = "callback"
 	p.CanLetter = p.C.Open() && rq.User.Can(huifang.PermRecordLetter)
+	p.CanTake = (p.C.Status == huifang.StatusOpen || p.C.Status == huifang.StatusScheduled) && rq.User.Can(huifang.PermWorkCallbacks)
 	p.Methods = []huifang.CallbackMethod{huifang.MethodLetter, huifang.MethodVisit}
 	p.MaxReceipt = app.MaxReceipt >> 20
 	p.Today = s.today().String()

@@ -86,6 +86,7 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /work/{id}/attempt", s.page(s.workAttempt))
 	mux.Handle("POST /work/{id}/finish", s.page(s.workFinish))
 	mux.Handle("POST /work/{id}/release", s.page(s.workRelease))
+	mux.Handle("POST /work/{id}/take", s.page(s.workTake))
 	mux.Handle("POST /work/{id}/reveal", s.page(s.workReveal))
 
 	mux.Handle("GET /dashboard", s.page(s.dashboard))

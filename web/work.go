@@ -268,6 +268,29 @@ func (s *server) workNext(w http.ResponseWriter, r *http.Request, rq *request) e
 	return nil
 }
 
+// workTake takes a named callback from the pool (POST /work/{id}/take) and
+// opens it on the workbench; a refusal shows on the callback's page.
+func (s *server) workTake(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if _, err := s.svc.Take(r.Context(), rq.User, id); err != nil {
+		msg, status, ierr := formError(err)
+		if ierr != nil || status == http.StatusNotFound || status == http.StatusForbidden {
+			return err
+		}
+		v, lerr := s.loadCallback(r.Context(), rq, id, nil, nil)
+		if lerr != nil {
+			return lerr
+		}
+		s.renderCallback(w, r, rq, status, callbackPage{callbackView: v, Error: msg})
+		return nil
+	}
+	http.Redirect(w, r, "/work/"+strconv.FormatInt(id, 10), http.StatusSeeOther)
+	return nil
+}
+
 func (s *server) workShow(w http.ResponseWriter, r *http.Request, rq *request) error {
 	id, err := pathID(r)
 	if err != nil {
