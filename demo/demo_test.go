@@ -202,7 +202,7 @@ func TestFill(t *testing.T) {
 		if len(types) < 3 {
 			t.Errorf("problem cases of %d types, want at least 3: %v", len(types), types)
 		}
-		for _, st := range []huifang.ProblemStatus{huifang.ProblemOpen, huifang.ProblemTransferring, huifang.ProblemInProgress, huifang.ProblemRecallback} {
+		for _, st := range []huifang.ProblemStatus{huifang.ProblemOpen, huifang.ProblemTransferring, huifang.ProblemInProgress, huifang.ProblemRecallback, huifang.ProblemResolved} {
 			if statuses[st] == 0 {
 				t.Errorf("no problem case %s: %v", st, statuses)
 			}

@@ -74,8 +74,16 @@ func (s *sim) workflow(ctx context.Context, users map[huifang.Role][]*huifang.Us
 			return fmt.Errorf("act on case %d: %w", c.ID, err)
 		}
 		if u < 0.9 {
-			if _, err := s.svc.RequestRecallback(ctx, handler, c.ID); err != nil {
+			rc, err := s.svc.RequestRecallback(ctx, handler, c.ID)
+			if err != nil {
 				return fmt.Errorf("re-callback for case %d: %w", c.ID, err)
+			}
+			if u < 0.8 && len(users[huifang.RoleOperator]) > 0 {
+				// Most re-callbacks were made a working day or two later
+				// and confirmed the fix: the case is resolved.
+				if err := s.recallback(ctx, users[huifang.RoleOperator][0], rc.RecallbackID, s.clk.t, u); err != nil {
+					return fmt.Errorf("make the re-callback of case %d: %w", c.ID, err)
+				}
 			}
 			continue
 		}
@@ -85,6 +93,33 @@ func (s *sim) workflow(ctx context.Context, users map[huifang.Role][]*huifang.Us
 	}
 	s.clk.t = s.now
 	return nil
+}
+
+// recallback makes a case's re-callback on a working day after asked, if
+// that day has come: the operator takes it from the pool and the customer
+// confirms the fix.
+func (s *sim) recallback(ctx context.Context, op *huifang.User, id int64, asked time.Time, u float64) error {
+	day := huifang.DateOf(asked).AddDays(1 + int(u*10)%2)
+	for k := 0; k < 7; k++ {
+		if ok, err := s.svc.Calendar().IsWorkingDay(day); err == nil && ok {
+			break
+		}
+		day = day.AddDays(1)
+	}
+	t := at(day, 10*time.Hour+time.Duration(int(u*1000)%90)*time.Minute)
+	if t.After(s.now) {
+		return nil // not yet: it waits in the pool
+	}
+	s.clk.t = t
+	w, err := s.svc.Take(ctx, op, id)
+	if huifang.ErrorCode(err) == huifang.ECONFLICT {
+		return nil // the operator is busy with another: it waits in the pool
+	} else if err != nil {
+		return err
+	}
+	s.clk.t = t.Add(5 * time.Minute)
+	_, err = s.svc.Finish(ctx, op, id, app.FinishInput{Answers: w.Script.Script.Passing(), Script: w.Script.Ref()})
+	return err
 }
 
 // unitFor is a stable pseudo-random number in [0, 1) for a key.
