@@ -15,6 +15,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/sheet"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
@@ -172,4 +173,44 @@ func cells(t *testing.T, b []byte) [][]string {
 		}
 		out = append(out, []string{strings.Join(r, "|")})
 	}
+}
+
+// TestCasesBehindFigures: the problem cases a figure's link lists are as
+// many as the figure counts, for every row of the golden tables, on both
+// engines.
+func TestCasesBehindFigures(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := goldenWorld(t, db)
+		for _, period := range []string{"2026-04", "2026-Q2", "2026"} {
+			_, tbl, err := w.svc.StatsTable(ctx, w.admin, "", period)
+			mustDo(t, func() error { return err })
+			check := func(label string, r indicator.Row, f store.ProblemFilter) {
+				t.Helper()
+				f.DueFrom, f.DueTo = tbl.Period.First(), tbl.Period.Last()
+				want := map[string]int64{store.CaseOutcomeDue: r.Cases.Due, store.CaseOutcomeResolved: r.Cases.Resolved,
+					store.CaseOutcomeClosed: r.Cases.Closed, store.CaseOutcomeOnTime: r.Cases.ClosedOnTime}
+				for _, o := range store.CaseOutcomes {
+					f.Outcome = o
+					n, err := db.CountProblemCases(ctx, w.admin.OrgID, f)
+					mustDo(t, func() error { return err })
+					if int64(n) != want[o] {
+						t.Errorf("%s %s %s: %d cases listed, the figure counts %d", period, label, o, n, want[o])
+					}
+				}
+			}
+			check("total", tbl.Total, store.ProblemFilter{})
+			for _, r := range tbl.ByChannel {
+				check("channel "+r.Key, r, store.ProblemFilter{Channel: huifang.Channel(r.Key)})
+			}
+			for _, r := range tbl.ByDesign {
+				check("design "+r.Key, r, store.ProblemFilter{Design: huifang.DesignType(r.Key)})
+			}
+			for _, r := range tbl.ByType {
+				check("type "+r.Key, r, store.ProblemFilter{Type: huifang.ProblemType(r.Key)})
+			}
+			if period == "2026" && (tbl.Total.Cases.Due == 0 || tbl.Total.Cases.ClosedOnTime == 0) {
+				t.Fatalf("the golden year has no cases to list: %+v", tbl.Total.Cases)
+			}
+		}
+	})
 }

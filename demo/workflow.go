@@ -100,7 +100,7 @@ func (s *sim) workflow(ctx context.Context, users map[huifang.Role][]*huifang.Us
 // confirms the fix.
 func (s *sim) recallback(ctx context.Context, op *huifang.User, id int64, asked time.Time, u float64) error {
 	day := huifang.DateOf(asked).AddDays(1 + int(u*10)%2)
-	for k := 0; k < 7; k++ {
+	for k := 0; k < 15; k++ { // the National Day week is 8 days off
 		if ok, err := s.svc.Calendar().IsWorkingDay(day); err == nil && ok {
 			break
 		}
@@ -112,8 +112,8 @@ func (s *sim) recallback(ctx context.Context, op *huifang.User, id int64, asked 
 	}
 	s.clk.t = t
 	w, err := s.svc.Take(ctx, op, id)
-	if huifang.ErrorCode(err) == huifang.ECONFLICT {
-		return nil // the operator is busy with another: it waits in the pool
+	if c := huifang.ErrorCode(err); c == huifang.ECONFLICT || c == huifang.EINVALID {
+		return nil // the operator is busy with another, or no calling day was found: it waits in the pool
 	} else if err != nil {
 		return err
 	}

@@ -278,13 +278,7 @@ func (f CallbackFilter) where(orgID int64) where {
 	w.addIf(!f.DueTo.IsZero(), "c.due_on <= ?", f.DueTo)
 	w.addIf(f.Late, "c.late = TRUE")
 	w.addIf(f.Overdue, "c.status <> 'done' AND c.due_on < ?", f.Today)
-	w.addIf(f.Branch != "" && f.BranchOnly, "c.branch_code = ?", f.Branch)
-	w.addIf(f.Branch != "" && !f.BranchOnly, `c.branch_code IN (WITH RECURSIVE sub(code) AS (SELECT CAST(? AS TEXT)
-		UNION SELECT b.code FROM branches b JOIN sub ON b.parent_code = sub.code WHERE b.org_id = ?) SELECT code FROM sub)`, f.Branch, orgID)
-	w.addIf(f.Design != "", `EXISTS (SELECT 1 FROM policies dp JOIN products dpr ON dpr.org_id = dp.org_id AND dpr.code = dp.product_code
-		WHERE dp.org_id = c.org_id AND dp.policy_no = c.policy_no AND dpr.design = ?)`, f.Design)
-	w.addIf(f.Seller != "", `EXISTS (SELECT 1 FROM policies sp WHERE sp.org_id = c.org_id AND sp.policy_no = c.policy_no
-		AND (CASE WHEN sp.outlet_code <> '' THEN sp.outlet_code ELSE sp.agent_code END) = ?)`, f.Seller)
+	w.policyDims(orgID, f.Branch, f.BranchOnly, f.Design, f.Seller)
 	if f.Outcome != "" {
 		// What counts as a callback owed to a policy, as in ForEachCallbackFact.
 		w.add("c.kind = ?", huifang.KindNewBusiness)
@@ -298,6 +292,21 @@ func (f CallbackFilter) where(orgID int64) where {
 		}
 	}
 	return w
+}
+
+// policyDims narrows the rows of alias c (a callback or a problem case,
+// both with org_id, policy_no and branch_code) by the indicators' dimensions:
+// a branch and the branches below it (or the branch only), the policy's
+// product design type, its seller (the bank outlet where there is one, else
+// the agent, as the indicators count it).
+func (w *where) policyDims(orgID int64, branch string, branchOnly bool, design huifang.DesignType, seller string) {
+	w.addIf(branch != "" && branchOnly, "c.branch_code = ?", branch)
+	w.addIf(branch != "" && !branchOnly, `c.branch_code IN (WITH RECURSIVE sub(code) AS (SELECT CAST(? AS TEXT)
+		UNION SELECT b.code FROM branches b JOIN sub ON b.parent_code = sub.code WHERE b.org_id = ?) SELECT code FROM sub)`, branch, orgID)
+	w.addIf(design != "", `EXISTS (SELECT 1 FROM policies dp JOIN products dpr ON dpr.org_id = dp.org_id AND dpr.code = dp.product_code
+		WHERE dp.org_id = c.org_id AND dp.policy_no = c.policy_no AND dpr.design = ?)`, design)
+	w.addIf(seller != "", `EXISTS (SELECT 1 FROM policies sp WHERE sp.org_id = c.org_id AND sp.policy_no = c.policy_no
+		AND (CASE WHEN sp.outlet_code <> '' THEN sp.outlet_code ELSE sp.agent_code END) = ?)`, seller)
 }
 
 // CallbackRow is a callback with what a list shows of its policy.

@@ -109,11 +109,31 @@ type ProblemFilter struct {
 	Unfinished bool
 	DueBy      huifang.Date // unfinished and due on or before this date (due soon, overdue)
 	Limit      int
+	// The cases behind an indicator's figure: due in [DueFrom, DueTo], of a
+	// branch (and those below it), design type and seller, of an outcome
+	// class (CaseOutcome*).
+	DueFrom, DueTo huifang.Date
+	Branch         string
+	BranchOnly     bool // the branch itself, not those below it
+	Design         huifang.DesignType
+	Seller         string
+	Outcome        string
 }
 
-// ListProblemCases lists an insurer's problem cases: by deadline for boards,
-// newest first otherwise.
-func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f ProblemFilter) ([]huifang.ProblemCase, error) {
+// Problem-case outcome classes: the counts of indicator.CaseCounts.
+const (
+	CaseOutcomeDue      = "due"      // due in the period
+	CaseOutcomeResolved = "resolved" // of those, resolved successfully
+	CaseOutcomeClosed   = "closed"   // resolved or closed unresolved
+	CaseOutcomeOnTime   = "on_time"  // done by the deadline
+)
+
+// CaseOutcomes lists the outcome classes.
+var CaseOutcomes = []string{CaseOutcomeDue, CaseOutcomeResolved, CaseOutcomeClosed, CaseOutcomeOnTime}
+
+// where builds the filter's conditions on problem_cases c (and its pending
+// transfer t).
+func (db *DB) caseWhere(orgID int64, f ProblemFilter) where {
 	w := where{}
 	w.add("c.org_id = ?", orgID)
 	w.addIf(f.Status != "", "c.status = ?", f.Status)
@@ -131,6 +151,37 @@ func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f ProblemFilter
 	}
 	w.addIf(f.Unfinished || !f.DueBy.IsZero(), "c.status NOT IN ('resolved', 'closed')")
 	w.addIf(!f.DueBy.IsZero(), "c.due_on <= ?", f.DueBy)
+	w.addIf(!f.DueFrom.IsZero(), "c.due_on >= ?", f.DueFrom)
+	w.addIf(!f.DueTo.IsZero(), "c.due_on <= ?", f.DueTo)
+	w.policyDims(orgID, f.Branch, f.BranchOnly, f.Design, f.Seller)
+	// The day a case was done, in Beijing, as indicator.CaseFact reads it.
+	doneOn := `date((CASE WHEN c.status = 'resolved' THEN c.resolved_at ELSE c.closed_at END) / 1000, 'unixepoch', '+8 hours')`
+	if db.engine == Postgres {
+		doneOn = `((to_timestamp((CASE WHEN c.status = 'resolved' THEN c.resolved_at ELSE c.closed_at END) / 1000.0) AT TIME ZONE 'Asia/Shanghai')::date)`
+	}
+	switch f.Outcome {
+	case CaseOutcomeResolved:
+		w.add("c.status = 'resolved'")
+	case CaseOutcomeClosed:
+		w.add("c.status IN ('resolved', 'closed')")
+	case CaseOutcomeOnTime:
+		w.add("c.status IN ('resolved', 'closed') AND " + doneOn + " <= c.due_on")
+	}
+	return w
+}
+
+// CountProblemCases counts an insurer's problem cases under a filter.
+func (db *DB) CountProblemCases(ctx context.Context, orgID int64, f ProblemFilter) (int, error) {
+	w := db.caseWhere(orgID, f)
+	var n int
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*)`+caseFrom+w.sql()), w.args...).Scan(&n)
+	return n, err
+}
+
+// ListProblemCases lists an insurer's problem cases: by deadline for boards,
+// newest first otherwise.
+func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f ProblemFilter) ([]huifang.ProblemCase, error) {
+	w := db.caseWhere(orgID, f)
 	order := " ORDER BY c.opened_at DESC, c.id DESC"
 	if f.HolderBranch != nil || f.HandlerID != 0 || f.Unfinished || !f.DueBy.IsZero() {
 		order = " ORDER BY c.due_on, c.id"

@@ -71,6 +71,9 @@ type dashRow struct {
 	// of its callback rates); HrefOK its successful ones; empty when no
 	// list shows exactly the group.
 	Href, HrefOK string
+	// CaseHref lists the group's problem cases due in the period (the
+	// denominator of its problem-case rates, with the other counts above).
+	CaseHref string
 	// SuccessBelow and ResolutionBelow mark rates under their targets.
 	SuccessBelow, ResolutionBelow bool
 	// Open is the company's own dashboard (regulator's rows) or the drill
@@ -106,6 +109,16 @@ func bpPercent(bp int) string {
 // due in the period of an outcome class, narrowed by the filters given as
 // name, value pairs (empty values left out).
 func listHref(org *huifang.Org, own bool, p indicator.Period, outcome string, kv ...string) string {
+	return figureHref("/callbacks", org, own, p, outcome, kv...)
+}
+
+// caseHref is the list of problem cases behind a figure: the company's
+// cases due in the period, narrowed as listHref narrows callbacks.
+func caseHref(org *huifang.Org, own bool, p indicator.Period, kv ...string) string {
+	return figureHref("/problems/figure", org, own, p, store.CaseOutcomeDue, kv...)
+}
+
+func figureHref(path string, org *huifang.Org, own bool, p indicator.Period, outcome string, kv ...string) string {
 	q := url.Values{"due_from": {p.First().String()}, "due_to": {p.Last().String()}, "outcome": {outcome}}
 	if !own {
 		q.Set("org", org.Code)
@@ -115,7 +128,7 @@ func listHref(org *huifang.Org, own bool, p indicator.Period, outcome string, kv
 			q.Set(kv[i], kv[i+1])
 		}
 	}
-	return "/callbacks?" + q.Encode()
+	return path + "?" + q.Encode()
 }
 
 // newDashRow is a row with its targets marked.
@@ -248,14 +261,17 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 	org, p := pg.Org, pg.Period
 	pg.Total.Href = listHref(org, pg.Own, p, store.OutcomeDue)
 	pg.Total.HrefOK = listHref(org, pg.Own, p, store.OutcomeSuccessful)
+	pg.Total.CaseHref = caseHref(org, pg.Own, p)
 	for _, r := range t.ByChannel {
 		d := pg.newDashRow(r, rq.T.T("channel."+r.Key))
 		d.Href = listHref(org, pg.Own, p, store.OutcomeDue, "channel", r.Key)
+		d.CaseHref = caseHref(org, pg.Own, p, "channel", r.Key)
 		pg.ByChannel = append(pg.ByChannel, d)
 	}
 	for _, r := range t.ByDesign {
 		d := pg.newDashRow(r, rq.T.T("design."+r.Key))
 		d.Href = listHref(org, pg.Own, p, store.OutcomeDue, "design", r.Key)
+		d.CaseHref = caseHref(org, pg.Own, p, "design", r.Key)
 		pg.ByDesign = append(pg.ByDesign, d)
 	}
 	pg.ChannelTable = rowsTable{ID: "table-channel", Rows: pg.ByChannel}
@@ -274,6 +290,7 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 		}
 		d := pg.newDashRow(mt.Total, dashPeriod(m, rq.T))
 		d.Href = listHref(org, pg.Own, m, store.OutcomeDue)
+		d.CaseHref = caseHref(org, pg.Own, m)
 		rows = append(rows, d)
 	}
 	trend = rowsChart(trend.ID, trend.Kind, rows, "success_rate", "in_period_success_rate", "resolution_rate")
@@ -289,6 +306,7 @@ func (s *server) regulatorDash(ctx context.Context, rq *request, pg *dashPage, t
 		d := pg.newDashRow(r, r.Label)
 		d.Href = listHref(&huifang.Org{Code: r.Key}, false, p, store.OutcomeDue)
 		d.HrefOK = listHref(&huifang.Org{Code: r.Key}, false, p, store.OutcomeSuccessful)
+		d.CaseHref = caseHref(&huifang.Org{Code: r.Key}, false, p)
 		d.Open = "/dashboard?" + url.Values{"org": {r.Key}, "period": {p.String()}}.Encode()
 		pg.Companies = append(pg.Companies, d)
 	}
@@ -368,7 +386,7 @@ func (s *server) companyTrend(ctx context.Context, rq *request, pg *dashPage, id
 			}
 			href := listHref(&huifang.Org{Code: r.Key}, false, p, store.OutcomeDue)
 			ss[0].Points[i] = pointOf(r.Callbacks.SuccessRate(), below(r.Callbacks.SuccessRate(), pg.SuccessBP), href)
-			ss[1].Points[i] = pointOf(r.Cases.ResolutionRate(), below(r.Cases.ResolutionRate(), pg.ResolutionBP), "")
+			ss[1].Points[i] = pointOf(r.Cases.ResolutionRate(), below(r.Cases.ResolutionRate(), pg.ResolutionBP), caseHref(&huifang.Org{Code: r.Key}, false, p))
 		}
 	}
 	for _, k := range order {

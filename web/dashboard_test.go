@@ -36,6 +36,13 @@ func dashFixture(t *testing.T, db *store.DB) *fixture {
 		finishAs(t, f, f.op)
 	}
 	finishAs(t, f, f.opB)
+	// B: two callbacks with a problem; one case is closed unresolved, the
+	// other stays open (both due in April).
+	closed := finishWithProblem(t, f, f.opB)
+	finishWithProblem(t, f, f.opB)
+	if _, err := f.svc.CloseCase(ctx, f.user(t, "B", "mgr-b", huifang.RoleManager), closed, "客户已退保"); err != nil {
+		t.Fatal(err)
+	}
 	f.user(t, "A", "mgr", huifang.RoleManager)
 	cli := app.CLI()
 	if _, err := f.svc.CreateUser(ctx, cli, app.UserInput{OrgCode: "REG", Login: "sup", Name: "监管员", Role: huifang.RoleSupervisor, Password: password}); err != nil {
@@ -48,6 +55,27 @@ func dashFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	return f
+}
+
+// finishWithProblem finishes the user's next callback with its documents
+// signed by someone else, and returns the problem case it opened.
+func finishWithProblem(t *testing.T, f *fixture, u *huifang.User) int64 {
+	t.Helper()
+	wk, err := f.svc.Next(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ans := wk.Script.Script.Passing()
+	ans["signed"] = "no"
+	cb, err := f.svc.Finish(ctx, u, wk.Callback.ID, app.FinishInput{Answers: ans})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := f.svc.ListProblemCases(ctx, u, store.ProblemFilter{CallbackID: cb.ID})
+	if err != nil || len(cs) != 1 {
+		t.Fatalf("cases of the callback: %v %v", cs, err)
+	}
+	return cs[0].ID
 }
 
 // finishAs finishes the user's next callback successfully.
@@ -160,14 +188,28 @@ var numeratorOutcome = map[string]string{
 	"success_rate": store.OutcomeSuccessful, "in_period_success_rate": store.OutcomeSuccessfulInPeriod, "completion_rate": store.OutcomeCompleted,
 }
 
+// caseClasses are the problem-case counts a problem-case rate is formed
+// of: its denominator's class and its numerator's.
+var caseClasses = map[string][2]string{
+	"resolution_rate": {store.CaseOutcomeDue, store.CaseOutcomeResolved},
+	"on_time_rate":    {store.CaseOutcomeClosed, store.CaseOutcomeOnTime},
+}
+
 // TestDashboardClickThrough: every figure on the insurer's and the
 // regulator's dashboards links to a list whose count is the figure's
 // denominator, and whose count of the numerator's class is its numerator.
 func TestDashboardClickThrough(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := dashFixture(t, db)
+		caseDen := 0
+		defer func() {
+			if caseDen == 0 {
+				t.Error("no problem-case figure had a denominator: the case links were not checked")
+			}
+		}()
 		for _, tc := range []struct{ login, path string }{
 			{"mgr", "/dashboard?period=2026-03"},
+			{"mgr", "/dashboard?period=2026"},
 			{"mgr", "/dashboard?period=2026-Q1&dim=channel"},
 			{"sup", "/dashboard?period=2026-03"},
 			{"sup", "/dashboard?org=B&period=2026"},
@@ -187,7 +229,7 @@ func TestDashboardClickThrough(t *testing.T) {
 			if len(links) < 3 {
 				t.Fatalf("%s: %d figure links", tc.path, len(links))
 			}
-			nonzero := false
+			nonzero, cases := false, 0
 			for _, l := range links {
 				href, id := html.UnescapeString(l[1]), l[2]
 				num, _ := strconv.Atoi(l[3])
@@ -196,6 +238,19 @@ func TestDashboardClickThrough(t *testing.T) {
 				res, list := c.get(href)
 				if res.StatusCode != http.StatusOK {
 					t.Fatalf("%s: %s: status %d", tc.path, href, res.StatusCode)
+				}
+				if strings.HasPrefix(href, "/problems/figure?") {
+					// Problem cases: the counts of each class above the list.
+					d, n := caseClasses[id][0], caseClasses[id][1]
+					if got := attr(list, `data-outcome="`+d+`"`, "data-count"); got != den {
+						t.Errorf("%s: %s %s: %d %s, denominator %d", tc.path, id, href, got, d, den)
+					}
+					if got := attr(list, `data-outcome="`+n+`"`, "data-count"); got != num {
+						t.Errorf("%s: %s %s: %d %s, numerator %d", tc.path, id, href, got, n, num)
+					}
+					cases++
+					caseDen += den
+					continue
 				}
 				if got := attr(list, `id="list-total"`, "data-total"); got != den {
 					t.Errorf("%s: %s %s: list of %d, denominator %d", tc.path, id, href, got, den)
@@ -208,6 +263,9 @@ func TestDashboardClickThrough(t *testing.T) {
 			}
 			if !nonzero {
 				t.Errorf("%s: every figure has a denominator of 0", tc.path)
+			}
+			if cases == 0 {
+				t.Errorf("%s: no problem-case figure links", tc.path)
 			}
 		}
 	})

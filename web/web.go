@@ -102,6 +102,7 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /export/callbacks", s.page(s.exportCallbacks))
 	mux.Handle("GET /problems", s.page(s.problemBoard))
 	mux.Handle("POST /problems", s.page(s.problemOpen))
+	mux.Handle("GET /problems/figure", s.page(s.problemFigure))
 	mux.Handle("GET /problems/{id}", s.page(s.problemShow))
 	mux.Handle("POST /problems/{id}/{verb}", s.page(s.problemVerb))
 	mux.Handle("GET /problems/{id}/evidence/{eid}", s.page(s.problemEvidence))

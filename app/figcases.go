@@ -1,0 +1,51 @@
+package app
+
+import (
+	"context"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/store"
+)
+
+// CompanyCases lists the problem cases behind a figure of a company the
+// user may see the statistics of (its own insurer, or one its regulator
+// supervises), with how many there are of each outcome class under the same
+// filter: the figure's numerator and denominator. At most 500 are listed.
+func (s *Service) CompanyCases(ctx context.Context, u *huifang.User, orgCode string, f store.ProblemFilter) (*huifang.Org, []huifang.ProblemCase, map[string]int, error) {
+	if err := require(u, huifang.PermViewStats); err != nil {
+		return nil, nil, nil, err
+	}
+	if err := require(u, huifang.PermViewCallbacks); err != nil {
+		return nil, nil, nil, err
+	}
+	org, err := s.statsOrg(ctx, u, orgCode)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if org.Kind != huifang.KindInsurer {
+		return nil, nil, nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不是保险公司", org.Code)
+	}
+	if f.Outcome != "" && !validCaseOutcome(f.Outcome) {
+		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的问题件统计口径 %q", f.Outcome)
+	}
+	counts := map[string]int{}
+	for _, o := range store.CaseOutcomes {
+		g := f
+		g.Outcome = o
+		if counts[o], err = s.DB.CountProblemCases(ctx, org.ID, g); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	f.Limit = 500
+	cs, err := s.DB.ListProblemCases(ctx, org.ID, f)
+	return org, cs, counts, err
+}
+
+func validCaseOutcome(o string) bool {
+	for _, x := range store.CaseOutcomes {
+		if x == o {
+			return true
+		}
+	}
+	return false
+}
