@@ -193,10 +193,11 @@ var numeratorOutcome = map[string]string{
 var caseClasses = map[string][2]string{
 	"resolution_rate": {store.CaseOutcomeDue, store.CaseOutcomeResolved},
 	"on_time_rate":    {store.CaseOutcomeClosed, store.CaseOutcomeOnTime},
+	"closure_rate":    {store.CaseOutcomeDue, store.CaseOutcomeClosed},
 }
 
 // TestDashboardClickThrough: every figure on the insurer's and the
-// regulator's dashboards links to a list whose count is the figure's
+// regulator's dashboards and on the statistics tables links to a list whose count is the figure's
 // denominator, and whose count of the numerator's class is its numerator.
 func TestDashboardClickThrough(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
@@ -219,6 +220,10 @@ func TestDashboardClickThrough(t *testing.T) {
 			{"sup", "/dashboard?org=B&period=2026-03&dim=seller&branch=8601"},
 			{"mgr", "/dashboard?period=2026-03&dim=seller"},
 			{"mgr", "/dashboard?period=2026-03&dim=design&channel=bancassurance"},
+			// The statistics table's figures too.
+			{"mgr", "/stats?period=2026"},
+			{"sup", "/stats?org=B&period=2026"},
+			{"sup", "/stats?org=REG&period=2026"},
 		} {
 			c := f.login(t, tc.login)
 			_, body := c.get(tc.path)

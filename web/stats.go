@@ -61,7 +61,41 @@ type statsTableView struct {
 	Lines  []statsLine
 }
 
-func tableView(t indicator.Table, l lang, tr translator) statsTableView {
+// figureLinks gives the list behind a row's figure: its callbacks of an
+// outcome class, or (outcome "") its problem cases due in the period; ""
+// where there is none.
+type figureLinks func(group, key, outcome string) string
+
+// liveLinks links a live table's figures to the callbacks and problem
+// cases behind them; a regulator's company rows open that company's lists.
+func liveLinks(org *huifang.Org, own bool, p indicator.Period) figureLinks {
+	return func(group, key, outcome string) string {
+		o := org
+		var kv []string
+		switch {
+		case group == "company":
+			o, own = &huifang.Org{Code: key}, false
+		case org.Kind != huifang.KindInsurer:
+			return "" // totals over companies: each company's row has its lists
+		case group == "channel" || group == "design" || group == "type":
+			kv = []string{group, key}
+		case group != "total":
+			return ""
+		}
+		if outcome == "" {
+			return caseHref(o, own, p, kv...)
+		}
+		if group == "type" {
+			return "" // callbacks are not counted by problem type
+		}
+		return listHref(o, own, p, outcome, kv...)
+	}
+}
+
+// tableView is a table as the page shows it; links, when not nil, make its
+// figures open the lists behind them (a frozen submission's have none: the
+// lists are of today's data).
+func tableView(t indicator.Table, l lang, tr translator, links figureLinks) statsTableView {
 	v := statsTableView{Header: indicator.Columns}
 	if l == langEN {
 		v.Header = columnsEN
@@ -76,7 +110,20 @@ func tableView(t indicator.Table, l lang, tr translator) statsTableView {
 	fig := figureFunc(l)
 	line := func(group, item, key string, r indicator.Row) statsLine {
 		c, k := r.Callbacks, r.Cases
-		f := func(id string, rt indicator.Rate) statsCell { x := fig(id, rt, ""); return statsCell{Fig: &x} }
+		kind, _, _ := strings.Cut(key, "-") // total, channel, design, type or company
+		f := func(id string, rt indicator.Rate) statsCell {
+			// The list of each figure's denominator (its numerator's count
+			// shows above it).
+			outcome := map[string]string{indicator.SuccessRate.ID: store.OutcomeDue, indicator.InPeriodSuccessRate.ID: store.OutcomeDue,
+				indicator.CompletionRate.ID: store.OutcomeDue, indicator.ProblemRate.ID: store.OutcomeCompleted,
+				indicator.ResolutionRate.ID: "", indicator.ClosureRate.ID: "", indicator.OnTimeRate.ID: ""}
+			href := ""
+			if o, ok := outcome[id]; ok && links != nil {
+				href = links(kind, r.Key, o)
+			}
+			x := fig(id, rt, href)
+			return statsCell{Fig: &x}
+		}
 		n := func(x int64) statsCell { return statsCell{N: x} }
 		return statsLine{Group: group, Item: item, Key: key, Cells: []statsCell{
 			n(c.Due), n(c.Successful), f(indicator.SuccessRate.ID, c.SuccessRate()), n(c.SuccessfulInPeriod), f(indicator.InPeriodSuccessRate.ID, c.InPeriodSuccessRate()),
@@ -190,7 +237,7 @@ func (s *server) renderStats(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	p.Org, p.Period, p.AsOf, p.EN = org, t.Period, t.AsOf, rq.Lang == langEN
-	p.Table = tableView(t, rq.Lang, rq.T)
+	p.Table = tableView(t, rq.Lang, rq.T, liveLinks(org, org.ID == u.OrgID, t.Period))
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
 	}
@@ -455,7 +502,7 @@ func (s *server) renderSubmission(w http.ResponseWriter, r *http.Request, rq *re
 	}
 	p.Sub, p.OrgName, p.OrgCode, p.Period, p.AsOf = sub, fr.Org.Name, fr.Org.Code, fr.Table.Period, fr.Table.AsOf
 	p.PeriodName = periodLabel(fr.Table.Period, rq.Lang)
-	p.Table = tableView(fr.Table, rq.Lang, rq.T)
+	p.Table = tableView(fr.Table, rq.Lang, rq.T, nil)
 	p.History = historyRows(hist)
 	p.Current = len(hist) > 0 && hist[0].ID == sub.ID
 	u := rq.User
