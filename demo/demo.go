@@ -133,6 +133,9 @@ func Fill(ctx context.Context, svc *app.Service, opts Options) (*Logins, error) 
 	if _, err := end.Digest(ctx); err != nil {
 		return nil, fmt.Errorf("demo: digest: %w", err)
 	}
+	if err := w.submissions(ctx, svc, users, now); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	return logins, nil
 }
 

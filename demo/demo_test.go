@@ -89,6 +89,31 @@ func TestFill(t *testing.T) {
 		if completed == 0 {
 			t.Fatal("no completed callbacks counted")
 		}
+		// The statistics tables of the months that ended: accepted, one a
+		// correction (version 2), one late, one company's missing.
+		sup, err := db.FindUserByLogin(ctx, "supervisor")
+		if err != nil {
+			t.Fatal(err)
+		}
+		states, err := svc.SubmissionStatus(ctx, sup, RegulatorCode, app.RecentPeriods(huifang.DateOf(testNow)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		subs := map[string]int{}
+		for _, st := range states {
+			subs[st.Status]++
+			if st.Version == 2 {
+				subs["corrected"]++
+			}
+			if st.Late {
+				subs["late"]++
+			}
+		}
+		for _, k := range []string{"accepted", "missing", "corrected", "late"} {
+			if subs[k] == 0 {
+				t.Errorf("no %s statistics table in the demo: %v", k, subs)
+			}
+		}
 		designs := map[huifang.DesignType]bool{}
 		for _, o := range insurers {
 			ps, err := db.ListProducts(ctx, o.ID)
