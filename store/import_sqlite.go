@@ -49,14 +49,15 @@ func (db *DB) importSQLite(ctx context.Context, tx *sql.Tx, orgID int64, a huifa
 }
 
 type sqliteImport struct {
-	db    *DB
-	tx    *sql.Tx
-	orgID int64
-	actor huifang.Actor
-	nowMS int64
-	res   PolicyImport
-	stmts map[string]*sql.Stmt
-	delta *statDelta // the change to the indicators' counts
+	db      *DB
+	tx      *sql.Tx
+	orgID   int64
+	actor   huifang.Actor
+	nowMS   int64
+	res     PolicyImport
+	stmts   map[string]*sql.Stmt
+	delta   *statDelta // the change to the indicators' counts
+	designs map[string]huifang.DesignType
 }
 
 func (w *sqliteImport) close() {
@@ -111,11 +112,13 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
 		return err
 	}
 	// The counts of existing policies are taken away before they change and
-	// added back after, with those of the new ones.
-	var existing, all []string
+	// added back after; new ones add theirs from the records.
+	var existing []string
+	var fresh []*PolicyRecord
 	for _, r := range rs {
-		all = append(all, r.No)
-		if !created[r.No] {
+		if created[r.No] {
+			fresh = append(fresh, r)
+		} else {
 			existing = append(existing, r.No)
 		}
 	}
@@ -127,7 +130,17 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
 	if err := w.plan(ctx, rs, created); err != nil {
 		return err
 	}
-	return w.db.readDelta(ctx, sqlQ{w.tx}, w.orgID, w.db.byPolicies(all), 1, w.delta)
+	if w.designs == nil {
+		var err error
+		if w.designs, err = w.db.productDesigns(ctx, sqlQ{w.tx}, w.orgID); err != nil {
+			return err
+		}
+	}
+	w.delta.newPolicies(w.designs, fresh)
+	if len(existing) == 0 {
+		return nil
+	}
+	return w.db.readDelta(ctx, sqlQ{w.tx}, w.orgID, w.db.byPolicies(existing), 1, w.delta)
 }
 
 // plan updates the batch's existing policies and upserts the callbacks

@@ -29,6 +29,10 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 	// existing ones take theirs away before the merge and add them after.
 	delta := newDelta()
 	nos := make([]string, 0, pgChunk)
+	designs, err := db.productDesigns(ctx, ex, orgID)
+	if err != nil {
+		return res, err
+	}
 	chunk := make([]*PolicyRecord, 0, pgChunk)
 	for eof := false; !eof; {
 		chunk = chunk[:0]
@@ -53,9 +57,7 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 		if err == nil {
 			res.Created += len(chunk)
 			res.Callbacks += n
-			if err := db.readDelta(ctx, ex, orgID, db.byPolicies(nos), 1, delta); err != nil {
-				return res, err
-			}
+			delta.newPolicies(designs, chunk)
 			continue
 		} else if !errors.Is(err, errExists) {
 			return res, err

@@ -245,6 +245,41 @@ func (d *statDelta) addCase(f indicator.CaseFact, sign int64) {
 	}
 }
 
+// newPolicies adds the contributions of new policies' planned callbacks,
+// from the records themselves (an import need not read back what it just
+// wrote): each new-business callback is due, unfinished, with no problem
+// case, as callbackFacts would read it.
+func (d *statDelta) newPolicies(designs map[string]huifang.DesignType, rs []*PolicyRecord) {
+	for _, r := range rs {
+		for _, p := range r.Plans {
+			if p.Kind != huifang.KindNewBusiness {
+				continue
+			}
+			d.addCallback(indicator.CallbackFact{DueOn: p.DueOn, Branch: r.BranchCode, Channel: r.Channel,
+				Design: designs[r.ProductCode], Aged60: aged60(r.HolderBirth, p.DueOn)}, 1)
+		}
+	}
+}
+
+// productDesigns maps an insurer's product codes to their design types.
+func (db *DB) productDesigns(ctx context.Context, q querier, orgID int64) (map[string]huifang.DesignType, error) {
+	rows, err := q.query(ctx, db.q(`SELECT code, design FROM products WHERE org_id = ?`), orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]huifang.DesignType{}
+	for rows.Next() {
+		var code string
+		var d huifang.DesignType
+		if err := rows.Scan(&code, &d); err != nil {
+			return nil, err
+		}
+		out[code] = d
+	}
+	return out, rows.Err()
+}
+
 // read adds (sign +1) or takes away (-1) the contributions of the selected
 // callbacks and cases as they are now.
 func (db *DB) readDelta(ctx context.Context, q querier, orgID int64, sel factSel, sign int64, d *statDelta) error {
@@ -313,7 +348,9 @@ func byCasePolicy(id int64) factSel {
 // byPolicies selects those of many policies (an import's batch).
 func (db *DB) byPolicies(nos []string) factSel {
 	if db.engine == Postgres {
-		return policySel(`= ANY(?)`, nos)
+		// A hashed semi-join: "= ANY(array)" compared every row with the
+		// whole array (an import of 100,000 policies took 50 s instead of 4).
+		return policySel(`IN (SELECT unnest(?::text[]))`, nos)
 	}
 	args := make([]any, len(nos))
 	for i, n := range nos {
