@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"sort"
 	"strconv"
@@ -28,15 +29,21 @@ type limitView struct {
 // versionView is a version of the rule profile, with its limits in the
 // order of the types.
 type versionView struct {
-	V      profile.Version
-	State  string // "current", "scheduled" or "past"
-	Limits []limitView
+	V profile.Version
+	// The statistics tables' deadlines and targets, defaults filled in.
+	SubmitMonth, SubmitQuarter, SubmitYear int
+	TargetSuccess, TargetResolution        string
+	State                                  string // "current", "scheduled" or "past"
+	Limits                                 []limitView
 	// FallbackDays is the electronic callbacks' fallback, its default filled in.
 	FallbackDays int
 }
 
 func viewVersion(v profile.Version, state string) versionView {
-	vv := versionView{V: v, State: state, FallbackDays: v.Rules.ElectronicFallbackDays}
+	vv := versionView{V: v, State: state, FallbackDays: v.Rules.ElectronicFallbackDays,
+		SubmitMonth: v.Rules.SubmitDays("month"), SubmitQuarter: v.Rules.SubmitDays("quarter"), SubmitYear: v.Rules.SubmitDays("year")}
+	succ, res := v.Rules.Targets()
+	vv.TargetSuccess, vv.TargetResolution = bpPercent(succ), bpPercent(res)
 	if vv.FallbackDays <= 0 {
 		vv.FallbackDays = callback.DefaultFallbackDays
 	}
@@ -66,9 +73,13 @@ type profileForm struct {
 	OrphanMode, NotifyDays         string
 	Electronic                     map[huifang.DesignType]bool // electronic first for these design types
 	FallbackDays                   string
-	Note                           string
-	Errors                         map[string]string
-	Error                          string
+	// Statistics tables: submission days after a month, a quarter, a
+	// year; the targets as percentages ("100", "98.5").
+	SubmitMonth, SubmitQuarter, SubmitYear string
+	TargetSuccess, TargetResolution        string
+	Note                                   string
+	Errors                                 map[string]string
+	Error                                  string
 }
 
 func formOf(r profile.Rules, from huifang.Date) profileForm {
@@ -76,6 +87,7 @@ func formOf(r profile.Rules, from huifang.Date) profileForm {
 		DueSoon: strconv.Itoa(r.DueSoonWorkdays), MinAttempts: strconv.Itoa(r.MinAttempts), MinDays: strconv.Itoa(r.MinDays),
 		MinSlots: strconv.Itoa(r.MinSlots), OrphanMode: r.OrphanMode, NotifyDays: strconv.Itoa(r.OrphanNotifyDays), Errors: map[string]string{}}
 	f = withElectronic(f, r)
+	f = withStats(f, r)
 	for _, t := range huifang.ProblemTypes {
 		l := r.Limits[t]
 		f.Limits = append(f.Limits, limitField{Type: t, Days: strconv.Itoa(l.Days), Working: l.Working})
@@ -95,6 +107,27 @@ func withElectronic(f profileForm, r profile.Rules) profileForm {
 	}
 	f.FallbackDays = strconv.Itoa(days)
 	return f
+}
+
+// withStats fills the form's statistics section from rules, defaults
+// filled in.
+func withStats(f profileForm, r profile.Rules) profileForm {
+	f.SubmitMonth, f.SubmitQuarter, f.SubmitYear = strconv.Itoa(r.SubmitDays("month")), strconv.Itoa(r.SubmitDays("quarter")), strconv.Itoa(r.SubmitDays("year"))
+	succ, res := r.Targets()
+	f.TargetSuccess, f.TargetResolution = bpPercentNumber(succ), bpPercentNumber(res)
+	return f
+}
+
+// bpPercentNumber writes basis points as a percentage without its sign.
+func bpPercentNumber(bp int) string { return strings.TrimSuffix(bpPercent(bp), "%") }
+
+// percentBP reads a percentage ("98.5", "100") as basis points.
+func percentBP(s string) (int, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(s), "%"), 64)
+	if err != nil || v < 0 || v > 100 {
+		return 0, false
+	}
+	return int(math.Round(v * 100)), true
 }
 
 type profilePage struct {
@@ -220,6 +253,26 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 		rules.ElectronicFallbackDays = num("electronic_fallback_days", f.FallbackDays)
 	} else {
 		f = withElectronic(f, rules)
+	}
+	if pf.Get("stats") != "" { // the form had the section: else the rules in force stay
+		f.SubmitMonth, f.SubmitQuarter, f.SubmitYear = strings.TrimSpace(pf.Get("submit_days_month")), strings.TrimSpace(pf.Get("submit_days_quarter")), strings.TrimSpace(pf.Get("submit_days_year"))
+		f.TargetSuccess, f.TargetResolution = strings.TrimSpace(pf.Get("target_success")), strings.TrimSpace(pf.Get("target_resolution"))
+		rules.SubmitDaysMonth = num("submit_days_month", f.SubmitMonth)
+		rules.SubmitDaysQuarter = num("submit_days_quarter", f.SubmitQuarter)
+		rules.SubmitDaysYear = num("submit_days_year", f.SubmitYear)
+		for field, v := range map[string]string{"target_success_bp": f.TargetSuccess, "target_resolution_bp": f.TargetResolution} {
+			bp, ok := percentBP(v)
+			if !ok || bp == 0 {
+				f.Errors[field] = rq.T.T("profile.stats.target.bad")
+			}
+			if field == "target_success_bp" {
+				rules.TargetSuccessBP = bp
+			} else {
+				rules.TargetResolutionBP = bp
+			}
+		}
+	} else {
+		f = withStats(f, rules)
 	}
 	from, err := huifang.ParseISODate(f.From)
 	if err != nil {
