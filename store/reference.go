@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -86,6 +87,11 @@ func (db *DB) saveRefs(ctx context.Context, orgID int64, t refTable, rows [][]an
 			sets = append(sets, col+" = ?")
 		}
 		update := db.q(`UPDATE ` + t.table + ` SET ` + strings.Join(sets, ", ") + ` WHERE org_id = ? AND code = ?`)
+		// A product whose design type changes moves its policies' counts.
+		recount, err := db.designChanges(ctx, tx, orgID, t, old, rows)
+		if err != nil {
+			return err
+		}
 		for _, r := range rows {
 			code := norm(r[0])
 			prev, exists := old[code]
@@ -124,10 +130,49 @@ func (db *DB) saveRefs(ctx context.Context, orgID int64, t refTable, rows [][]an
 				return err
 			}
 		}
+		if err := recount(); err != nil {
+			return err
+		}
 		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: orgID, At: now, UserID: a.UserID, Actor: a.Name,
 			Entity: "import", Key: t.table, Action: "save", Detail: jsonString(c)})
 	})
 	return c, err
+}
+
+// designChanges prepares the recount of the policies of products whose
+// design type the rows change: their counts are taken away now, and the
+// returned function, called after the change, adds them back under the new
+// design type.
+func (db *DB) designChanges(ctx context.Context, tx txn, orgID int64, t refTable, old map[string][]string, rows [][]any) (func() error, error) {
+	none := func() error { return nil }
+	if t.table != productTable.table {
+		return none, nil
+	}
+	di := slices.Index(t.cols, "design")
+	var codes []any
+	for _, r := range rows {
+		if prev := old[norm(r[0])]; prev != nil && prev[di] != norm(r[di]) {
+			codes = append(codes, norm(r[0]))
+		}
+	}
+	if len(codes) == 0 {
+		return none, nil
+	}
+	sel := policySel(`IN (SELECT policy_no FROM policies WHERE org_id = ? AND product_code IN (?`+strings.Repeat(`, ?`, len(codes)-1)+`))`,
+		append([]any{orgID}, codes...)...)
+	q, d := sqlQ{tx}, newDelta()
+	if err := db.lockPolicies(ctx, q, orgID, sel); err != nil {
+		return nil, err
+	}
+	if err := db.readDelta(ctx, q, orgID, sel, -1, d); err != nil {
+		return nil, err
+	}
+	return func() error {
+		if err := db.readDelta(ctx, q, orgID, sel, 1, d); err != nil {
+			return err
+		}
+		return db.saveDelta(ctx, q, orgID, d)
+	}, nil
 }
 
 func (db *DB) loadRefs(ctx context.Context, tx txn, orgID int64, t refTable) (map[string][]string, error) {
