@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/store"
 )
 
@@ -54,7 +55,13 @@ func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, org
 		return nil, nil, 0, err
 	}
 	var rows []store.CallbackRow
+	foreign := org.ID != u.OrgID
 	err = s.DB.ForEachCallback(ctx, org.ID, f, func(r *store.CallbackRow) error {
+		if foreign {
+			// A regulator's staff see another company's policyholders
+			// masked, as exports show them (DOMAIN.md §10).
+			r.HolderName = pii.MaskName(r.HolderName)
+		}
 		rows = append(rows, *r)
 		return nil
 	})
@@ -70,6 +77,9 @@ func (s *Service) CountCompanyCallbacks(ctx context.Context, u *huifang.User, or
 	}
 	orgID := u.OrgID
 	if orgCode != "" {
+		if err := require(u, huifang.PermViewStats); err != nil {
+			return nil, err
+		}
 		org, err := s.statsOrg(ctx, u, orgCode)
 		if err != nil {
 			return nil, err

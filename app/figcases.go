@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/store"
@@ -25,8 +26,15 @@ func (s *Service) CompanyCases(ctx context.Context, u *huifang.User, orgCode str
 	if org.Kind != huifang.KindInsurer {
 		return nil, nil, nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不是保险公司", org.Code)
 	}
-	if f.Outcome != "" && !validCaseOutcome(f.Outcome) {
+	switch {
+	case f.Outcome != "" && !slices.Contains(store.CaseOutcomes, f.Outcome):
 		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的问题件统计口径 %q", f.Outcome)
+	case f.Channel != "" && f.Channel.ZH() == "":
+		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的销售渠道 %q", f.Channel)
+	case f.Design != "" && f.Design.ZH() == "":
+		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的产品设计类型 %q", f.Design)
+	case f.Type != "" && f.Type.ZH() == "":
+		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的问题件类型 %q", f.Type)
 	}
 	counts := map[string]int{}
 	for _, o := range store.CaseOutcomes {
@@ -39,13 +47,4 @@ func (s *Service) CompanyCases(ctx context.Context, u *huifang.User, orgCode str
 	f.Limit = 500
 	cs, err := s.DB.ListProblemCases(ctx, org.ID, f)
 	return org, cs, counts, err
-}
-
-func validCaseOutcome(o string) bool {
-	for _, x := range store.CaseOutcomes {
-		if x == o {
-			return true
-		}
-	}
-	return false
 }

@@ -130,13 +130,15 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 		return nil, err
 	}
 	now := s.now()
-	if err := s.callingHours(ctx, u.OrgID, now); err != nil {
+	if err := s.callingHours(ctx, u.OrgID, now); huifang.ErrorCode(err) == huifang.EINVALID {
 		// Outside calling hours an operator may still finish what they hold.
 		if c, herr := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil {
 			return s.work(ctx, c)
 		} else if !errors.Is(herr, huifang.ErrNotFound) {
 			return nil, herr
 		}
+		return nil, err
+	} else if err != nil {
 		return nil, err
 	}
 	c, err := s.DB.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)

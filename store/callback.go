@@ -139,7 +139,7 @@ type CallbackChange struct {
 func (db *DB) ChangeCallback(ctx context.Context, ch CallbackChange) (*huifang.Callback, error) {
 	var out *huifang.Callback
 	err := db.tx(ctx, func(tx txn) error {
-		return db.counted(ctx, sqlQ{tx}, ch.OrgID, byCallbackPolicy(ch.ID), func() error { return db.changeCallback(ctx, tx, ch, &out) })
+		return db.counted(ctx, sqlQ{tx}, ch.OrgID, byCallbackPolicy(ch.OrgID, ch.ID), func() error { return db.changeCallback(ctx, tx, ch, &out) })
 	})
 	return out, err
 }

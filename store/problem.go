@@ -292,7 +292,7 @@ type PhoneChange struct {
 // meanwhile.
 func (db *DB) ApplyCaseStep(ctx context.Context, s CaseStep) error {
 	return db.tx(ctx, func(tx txn) error {
-		return db.counted(ctx, sqlQ{tx}, s.Case.OrgID, byCasePolicy(s.Case.ID), func() error { return db.applyCaseStep(ctx, tx, s) })
+		return db.counted(ctx, sqlQ{tx}, s.Case.OrgID, byCasePolicy(s.Case.OrgID, s.Case.ID), func() error { return db.applyCaseStep(ctx, tx, s) })
 	})
 }
 

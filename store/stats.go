@@ -336,13 +336,13 @@ func policySel(cond string, args ...any) factSel {
 func byPolicy(no string) factSel { return policySel(`= ?`, no) }
 
 // byCallbackPolicy selects those of the policy of a callback.
-func byCallbackPolicy(id int64) factSel {
-	return policySel(`= (SELECT policy_no FROM callbacks WHERE id = ?)`, id)
+func byCallbackPolicy(orgID, id int64) factSel {
+	return policySel(`= (SELECT policy_no FROM callbacks WHERE org_id = ? AND id = ?)`, orgID, id)
 }
 
 // byCasePolicy selects those of the policy of a problem case.
-func byCasePolicy(id int64) factSel {
-	return policySel(`= (SELECT policy_no FROM problem_cases WHERE id = ?)`, id)
+func byCasePolicy(orgID, id int64) factSel {
+	return policySel(`= (SELECT policy_no FROM problem_cases WHERE org_id = ? AND id = ?)`, orgID, id)
 }
 
 // byPolicies selects those of many policies (an import's batch).

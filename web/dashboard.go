@@ -471,7 +471,7 @@ func rowsChart(id, kind string, rows []dashRow, rates ...string) chart {
 			case "completion_rate":
 				pt = pointOf(d.Row.Callbacks.CompletionRate(), false, d.Href)
 			case "resolution_rate":
-				pt = pointOf(d.Row.Cases.ResolutionRate(), d.ResolutionBelow, "")
+				pt = pointOf(d.Row.Cases.ResolutionRate(), d.ResolutionBelow, d.CaseHref)
 			}
 			sr.Points = append(sr.Points, pt)
 		}

@@ -291,3 +291,20 @@ func attr(body, marker, name string) int {
 	n, _ := strconv.Atoi(m[1])
 	return n
 }
+
+// TestSupervisorListMasksNames: a supervisor's list of a company's
+// callbacks shows policyholders' names masked; the company's own staff see
+// them whole.
+func TestSupervisorListMasksNames(t *testing.T) {
+	f := dashFixture(t, storetest.Open(t, store.SQLite))
+	_, body := f.login(t, "sup").get("/callbacks?org=B&outcome=due")
+	if strings.Contains(body, "赵六") || !strings.Contains(body, "赵*") {
+		t.Fatalf("supervisor's list:\n%s", body)
+	}
+	if _, body := f.login(t, "opb").get("/callbacks"); !strings.Contains(body, "赵六") {
+		t.Fatalf("the company's own list:\n%s", body)
+	}
+	if res, _ := f.login(t, "mgr").get("/problems/figure?channel=nonsense"); res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("an unknown channel: %d", res.StatusCode)
+	}
+}
