@@ -393,30 +393,13 @@ func RecentPeriods(today huifang.Date) []indicator.Period {
 	var out []indicator.Period
 	m := indicator.MonthOf(today)
 	for range 3 {
-		m = prevPeriod(m)
+		m = m.Prev()
 		out = append(out, m)
 	}
-	q := indicator.Period{Kind: indicator.Quarter, Year: today.Year(), N: (int(today.Month())-1)/3 + 1}
+	q := indicator.QuarterOf(today)
 	for range 2 {
-		q = prevPeriod(q)
+		q = q.Prev()
 		out = append(out, q)
 	}
 	return append(out, indicator.Period{Kind: indicator.Year, Year: today.Year() - 1})
-}
-
-// prevPeriod is the period of the same kind before p.
-func prevPeriod(p indicator.Period) indicator.Period {
-	switch p.Kind {
-	case indicator.Month:
-		if p.N == 1 {
-			return indicator.Period{Kind: indicator.Month, Year: p.Year - 1, N: 12}
-		}
-		return indicator.Period{Kind: indicator.Month, Year: p.Year, N: p.N - 1}
-	case indicator.Quarter:
-		if p.N == 1 {
-			return indicator.Period{Kind: indicator.Quarter, Year: p.Year - 1, N: 4}
-		}
-		return indicator.Period{Kind: indicator.Quarter, Year: p.Year, N: p.N - 1}
-	}
-	return indicator.Period{Kind: indicator.Year, Year: p.Year - 1}
 }

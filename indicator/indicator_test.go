@@ -146,3 +146,18 @@ func TestChangeIsAdditive(t *testing.T) {
 		t.Errorf("incremental %+v, recount %+v", c, got)
 	}
 }
+
+func TestPrevAndQuarterOf(t *testing.T) {
+	for _, c := range [][2]string{{"2026-01", "2025-12"}, {"2026-03", "2026-02"}, {"2026-Q1", "2025-Q4"}, {"2026-Q3", "2026-Q2"}, {"2026", "2025"}} {
+		p, _ := ParsePeriod(c[0])
+		if got := p.Prev().String(); got != c[1] {
+			t.Errorf("%s.Prev() = %s, want %s", c[0], got, c[1])
+		}
+		if p.Prev().Next() != p {
+			t.Errorf("%s: Prev then Next is %s", c[0], p.Prev().Next())
+		}
+	}
+	if q := QuarterOf(huifang.NewDate(2026, 9, 30)).String(); q != "2026-Q3" {
+		t.Errorf("quarter of 30 September: %s", q)
+	}
+}

@@ -120,6 +120,28 @@ func (p Period) Next() Period {
 	return Period{Year, p.Year + 1, 0}
 }
 
+// Prev is the period of the same kind that comes before.
+func (p Period) Prev() Period {
+	switch p.Kind {
+	case Month:
+		if p.N == 1 {
+			return Period{Month, p.Year - 1, 12}
+		}
+		return Period{Month, p.Year, p.N - 1}
+	case Quarter:
+		if p.N == 1 {
+			return Period{Quarter, p.Year - 1, 4}
+		}
+		return Period{Quarter, p.Year, p.N - 1}
+	}
+	return Period{Year, p.Year - 1, 0}
+}
+
+// QuarterOf is the quarter a date falls in.
+func QuarterOf(d huifang.Date) Period {
+	return Period{Kind: Quarter, Year: d.Year(), N: (int(d.Month())-1)/3 + 1}
+}
+
 // Contains reports whether the date falls in the period.
 func (p Period) Contains(d huifang.Date) bool {
 	return !d.IsZero() && !d.Before(p.First()) && !d.After(p.Last())

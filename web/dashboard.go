@@ -146,7 +146,7 @@ func periodOptions(today huifang.Date, sel indicator.Period, t translator) []per
 		if p.First().After(today) {
 			return
 		}
-		groups[g].Options = append(groups[g].Options, periodOption{Value: p.String(), Label: dashPeriod(p, t), Selected: p == sel})
+		groups[g].Options = append(groups[g].Options, periodOption{Value: p.String(), Label: periodLabel(p, t), Selected: p == sel})
 	}
 	for y := today.Year(); y >= today.Year()-1; y-- {
 		for m := 12; m >= 1; m-- {
@@ -161,7 +161,7 @@ func periodOptions(today huifang.Date, sel indicator.Period, t translator) []per
 }
 
 // periodLabel names a period in the page's language.
-func dashPeriod(p indicator.Period, t translator) string {
+func periodLabel(p indicator.Period, t translator) string {
 	switch p.Kind {
 	case indicator.Month:
 		return t.T("dash.period.month", p.Year, p.N)
@@ -173,7 +173,7 @@ func dashPeriod(p indicator.Period, t translator) string {
 
 // defaultPeriod is the quarter of today.
 func defaultPeriod(today huifang.Date) indicator.Period {
-	return indicator.Period{Kind: indicator.Quarter, Year: today.Year(), N: (int(today.Month())-1)/3 + 1}
+	return indicator.QuarterOf(today)
 }
 
 // trendMonths are the months of the period's year up to today's month.
@@ -288,7 +288,7 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 		if err != nil {
 			return err
 		}
-		d := pg.newDashRow(mt.Total, dashPeriod(m, rq.T))
+		d := pg.newDashRow(mt.Total, periodLabel(m, rq.T))
 		d.Href = listHref(org, pg.Own, m, store.OutcomeDue)
 		d.CaseHref = caseHref(org, pg.Own, m)
 		rows = append(rows, d)
@@ -369,7 +369,7 @@ func (s *server) companyTrend(ctx context.Context, rq *request, pg *dashPage, id
 	byCompany := map[string]*[2]series{}
 	var order []string
 	for i, p := range periods {
-		c.Categories = append(c.Categories, dashPeriod(p, rq.T))
+		c.Categories = append(c.Categories, periodLabel(p, rq.T))
 		_, t, err := s.svc.StatsTable(ctx, rq.User, pg.Org.Code, p.String())
 		if err != nil {
 			return chart{}, err

@@ -243,17 +243,17 @@ func (s *server) renderStats(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	m := indicator.MonthOf(today)
 	for range 24 {
-		p.Months = append(p.Months, periodChoice{m.String(), periodLabel(m, rq.Lang), m.Kind})
-		m = prevOf(m)
+		p.Months = append(p.Months, periodChoice{m.String(), periodLabel(m, rq.T), m.Kind})
+		m = m.Prev()
 	}
-	qt := indicator.Period{Kind: indicator.Quarter, Year: today.Year(), N: (int(today.Month())-1)/3 + 1}
+	qt := indicator.QuarterOf(today)
 	for range 8 {
-		p.Quarters = append(p.Quarters, periodChoice{qt.String(), periodLabel(qt, rq.Lang), qt.Kind})
-		qt = prevOf(qt)
+		p.Quarters = append(p.Quarters, periodChoice{qt.String(), periodLabel(qt, rq.T), qt.Kind})
+		qt = qt.Prev()
 	}
 	for y := today.Year(); y > today.Year()-3; y-- {
 		yp := indicator.Period{Kind: indicator.Year, Year: y}
-		p.Years = append(p.Years, periodChoice{yp.String(), periodLabel(yp, rq.Lang), yp.Kind})
+		p.Years = append(p.Years, periodChoice{yp.String(), periodLabel(yp, rq.T), yp.Kind})
 	}
 	if u.Role == huifang.RoleSupervisor {
 		own, err := s.svc.DB.FindOrgByID(r.Context(), u.OrgID)
@@ -296,30 +296,6 @@ func (s *server) renderStats(w http.ResponseWriter, r *http.Request, rq *request
 	title := rq.T.T("stats.title")
 	s.render(w, r, rq, status, "stats", title, "stats", p)
 	return nil
-}
-
-// periodLabel names a period in the page's language.
-func periodLabel(p indicator.Period, l lang) string {
-	if l != langEN {
-		return p.ZH()
-	}
-	return p.String()
-}
-
-func prevOf(p indicator.Period) indicator.Period {
-	switch p.Kind {
-	case indicator.Month:
-		if p.N == 1 {
-			return indicator.Period{Kind: indicator.Month, Year: p.Year - 1, N: 12}
-		}
-		return indicator.Period{Kind: indicator.Month, Year: p.Year, N: p.N - 1}
-	case indicator.Quarter:
-		if p.N == 1 {
-			return indicator.Period{Kind: indicator.Quarter, Year: p.Year - 1, N: 4}
-		}
-		return indicator.Period{Kind: indicator.Quarter, Year: p.Year, N: p.N - 1}
-	}
-	return indicator.Period{Kind: indicator.Year, Year: p.Year - 1}
 }
 
 var fileTypes = map[string]string{"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8",
@@ -501,7 +477,7 @@ func (s *server) renderSubmission(w http.ResponseWriter, r *http.Request, rq *re
 		return err
 	}
 	p.Sub, p.OrgName, p.OrgCode, p.Period, p.AsOf = sub, fr.Org.Name, fr.Org.Code, fr.Table.Period, fr.Table.AsOf
-	p.PeriodName = periodLabel(fr.Table.Period, rq.Lang)
+	p.PeriodName = periodLabel(fr.Table.Period, rq.T)
 	p.Table = tableView(fr.Table, rq.Lang, rq.T, nil)
 	p.History = historyRows(hist)
 	p.Current = len(hist) > 0 && hist[0].ID == sub.ID
@@ -600,7 +576,7 @@ func (s *server) submissionList(w http.ResponseWriter, r *http.Request, rq *requ
 		p.Regulator = true
 		periods := app.RecentPeriods(s.today())
 		for _, pr := range periods {
-			p.Periods = append(p.Periods, periodChoice{pr.String(), periodLabel(pr, rq.Lang), pr.Kind})
+			p.Periods = append(p.Periods, periodChoice{pr.String(), periodLabel(pr, rq.T), pr.Kind})
 		}
 		states, err := s.svc.SubmissionStatus(r.Context(), u, "", periods)
 		if err != nil {
