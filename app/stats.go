@@ -32,45 +32,89 @@ func (s *Service) StatsRecount(ctx context.Context, u *huifang.User, orgCode, pe
 type tallyFunc func(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error
 
 func (s *Service) statsTable(ctx context.Context, u *huifang.User, orgCode, period string, tally tallyFunc) (*huifang.Org, indicator.Table, error) {
-	if err := require(u, huifang.PermViewStats); err != nil {
-		return nil, indicator.Table{}, err
-	}
 	p, err := indicator.ParsePeriod(period)
 	if err != nil {
 		return nil, indicator.Table{}, err
 	}
-	org, err := s.statsOrg(ctx, u, orgCode)
+	org, ts, err := s.statsTables(ctx, u, orgCode, []indicator.Period{p}, tally)
 	if err != nil {
 		return nil, indicator.Table{}, err
 	}
-	total := indicator.NewBuilder(p, s.today())
-	if org.Kind == huifang.KindInsurer {
-		if err := tally(ctx, org.ID, p, total); err != nil {
-			return nil, indicator.Table{}, err
+	return org, ts[0], nil
+}
+
+// StatsTables is StatsTable for several periods of one year at once (a
+// dashboard's trend): each company's counts are read once for the year.
+func (s *Service) StatsTables(ctx context.Context, u *huifang.User, orgCode string, periods []indicator.Period) (*huifang.Org, []indicator.Table, error) {
+	return s.statsTables(ctx, u, orgCode, periods, s.tally)
+}
+
+func (s *Service) statsTables(ctx context.Context, u *huifang.User, orgCode string, periods []indicator.Period, tally tallyFunc) (*huifang.Org, []indicator.Table, error) {
+	if err := require(u, huifang.PermViewStats); err != nil {
+		return nil, nil, err
+	}
+	if len(periods) == 0 {
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "请指定统计期间")
+	}
+	span := indicator.Period{Kind: indicator.Year, Year: periods[0].Year}
+	for _, p := range periods {
+		if p.Year != span.Year {
+			return nil, nil, huifang.Errorf(huifang.EINVALID, "一次只能统计同一年度内的期间")
 		}
-		return org, total.Table(), nil
+	}
+	if len(periods) == 1 {
+		span = periods[0]
+	}
+	org, err := s.statsOrg(ctx, u, orgCode)
+	if err != nil {
+		return nil, nil, err
+	}
+	totals := make([]*indicator.Builder, len(periods))
+	for i, p := range periods {
+		totals[i] = indicator.NewBuilder(p, s.today())
+	}
+	if org.Kind == huifang.KindInsurer {
+		if err := tally(ctx, org.ID, span, totals...); err != nil {
+			return nil, nil, err
+		}
+		return org, tables(totals), nil
 	}
 	// A regulator: each company it supervises, and the totals over them.
 	orgs, err := s.DB.ListOrgs(ctx, org.ID)
 	if err != nil {
-		return nil, indicator.Table{}, err
+		return nil, nil, err
 	}
-	var rows []indicator.Row
+	rows := make([][]indicator.Row, len(periods))
 	for _, o := range orgs {
 		if o.Kind != huifang.KindInsurer {
 			continue
 		}
-		one := indicator.NewBuilder(p, s.today())
-		if err := tally(ctx, o.ID, p, one, total); err != nil {
-			return nil, indicator.Table{}, err
+		ones := make([]*indicator.Builder, len(periods))
+		for i, p := range periods {
+			ones[i] = indicator.NewBuilder(p, s.today())
 		}
-		r := one.Table().Total
-		r.Key, r.Label = o.Code, o.Name
-		rows = append(rows, r)
+		if err := tally(ctx, o.ID, span, append(ones, totals...)...); err != nil {
+			return nil, nil, err
+		}
+		for i, one := range ones {
+			r := one.Table().Total
+			r.Key, r.Label = o.Code, o.Name
+			rows[i] = append(rows[i], r)
+		}
 	}
-	t := total.Table()
-	t.ByCompany = rows
-	return org, t, nil
+	ts := tables(totals)
+	for i := range ts {
+		ts[i].ByCompany = rows[i]
+	}
+	return org, ts, nil
+}
+
+func tables(bs []*indicator.Builder) []indicator.Table {
+	out := make([]indicator.Table, len(bs))
+	for i, b := range bs {
+		out[i] = b.Table()
+	}
+	return out
 }
 
 // tally feeds an insurer's stored counts for the period into the builders.

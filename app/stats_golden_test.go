@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -211,6 +212,37 @@ func TestCasesBehindFigures(t *testing.T) {
 			if period == "2026" && (tbl.Total.Cases.Due == 0 || tbl.Total.Cases.ClosedOnTime == 0) {
 				t.Fatalf("the golden year has no cases to list: %+v", tbl.Total.Cases)
 			}
+		}
+	})
+}
+
+// TestStatsTablesAtOnce: the tables of several periods read at once equal
+// the tables read one by one, for an insurer and a regulator.
+func TestStatsTablesAtOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := goldenWorld(t, db)
+		sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
+		var periods []indicator.Period
+		for _, s := range []string{"2026-02", "2026-03", "2026-04", "2026-Q1", "2026-Q2", "2026"} {
+			p, _ := indicator.ParsePeriod(s)
+			periods = append(periods, p)
+		}
+		for _, tc := range []struct {
+			u   *huifang.User
+			org string
+		}{{w.admin, "A"}, {sup, "REG"}} {
+			_, all, err := w.svc.StatsTables(ctx, tc.u, tc.org, periods)
+			mustDo(t, func() error { return err })
+			for i, p := range periods {
+				_, one, err := w.svc.StatsTable(ctx, tc.u, tc.org, p.String())
+				mustDo(t, func() error { return err })
+				if !reflect.DeepEqual(all[i], one) {
+					t.Fatalf("%s %s: at once %+v, alone %+v", tc.org, p, all[i].Total, one.Total)
+				}
+			}
+		}
+		if _, _, err := w.svc.StatsTables(ctx, w.admin, "A", []indicator.Period{periods[0], {Kind: indicator.Year, Year: 2025}}); huifang.ErrorCode(err) != huifang.EINVALID {
+			t.Fatalf("two years at once: %v", err)
 		}
 	})
 }

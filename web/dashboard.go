@@ -281,20 +281,22 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 		rowsChart("chart-design", "bar", pg.ByDesign, "success_rate", "in_period_success_rate", "completion_rate"))
 
 	// The trend: each month of the period's year.
-	trend := chart{ID: "chart-trend", Kind: "line"}
 	var rows []dashRow
-	for _, m := range trendMonths(p, s.today()) {
-		_, mt, err := s.svc.StatsTable(r.Context(), rq.User, org.Code, m.String())
-		if err != nil {
+	months := trendMonths(p, s.today())
+	var mts []indicator.Table
+	if len(months) > 0 {
+		var err error
+		if _, mts, err = s.svc.StatsTables(r.Context(), rq.User, org.Code, months); err != nil {
 			return err
 		}
-		d := pg.newDashRow(mt.Total, periodLabel(m, rq.T))
+	}
+	for i, m := range months {
+		d := pg.newDashRow(mts[i].Total, periodLabel(m, rq.T))
 		d.Href = listHref(org, pg.Own, m, store.OutcomeDue)
 		d.CaseHref = caseHref(org, pg.Own, m)
 		rows = append(rows, d)
 	}
-	trend = rowsChart(trend.ID, trend.Kind, rows, "success_rate", "in_period_success_rate", "resolution_rate")
-	pg.Chart.Charts = append(pg.Chart.Charts, trend)
+	pg.Chart.Charts = append(pg.Chart.Charts, rowsChart("chart-trend", "line", rows, "success_rate", "in_period_success_rate", "resolution_rate"))
 	return s.drillDown(r, rq, pg)
 }
 
@@ -368,13 +370,16 @@ func (s *server) companyTrend(ctx context.Context, rq *request, pg *dashPage, id
 	c := chart{ID: id, Kind: "line", Multi: true}
 	byCompany := map[string]*[2]series{}
 	var order []string
+	if len(periods) == 0 {
+		return c, nil
+	}
+	_, ts, err := s.svc.StatsTables(ctx, rq.User, pg.Org.Code, periods)
+	if err != nil {
+		return chart{}, err
+	}
 	for i, p := range periods {
 		c.Categories = append(c.Categories, periodLabel(p, rq.T))
-		_, t, err := s.svc.StatsTable(ctx, rq.User, pg.Org.Code, p.String())
-		if err != nil {
-			return chart{}, err
-		}
-		for _, r := range t.ByCompany {
+		for _, r := range ts[i].ByCompany {
 			ss := byCompany[r.Key]
 			if ss == nil {
 				ss = &[2]series{{Name: shortName(r.Label), Rate: "success_rate"}, {Name: shortName(r.Label), Rate: "resolution_rate"}}
