@@ -192,22 +192,19 @@ func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*
 
 // WriteStats writes a company's statistics table as json, csv or xlsx.
 func (s *Service) WriteStats(ctx context.Context, u *huifang.User, orgCode, period, format string, w io.Writer) error {
-	if format != "json" && format != "csv" && format != "xlsx" {
-		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
-	}
-	org, t, err := s.StatsTable(ctx, u, orgCode, period)
-	if err != nil {
-		return err
-	}
-	return RenderStats(w, org, t, format)
+	return s.writeStats(ctx, u, orgCode, period, format, w, s.tally)
 }
 
 // WriteRecount is WriteStats from a full recount of the rows.
 func (s *Service) WriteRecount(ctx context.Context, u *huifang.User, orgCode, period, format string, w io.Writer) error {
+	return s.writeStats(ctx, u, orgCode, period, format, w, s.recount)
+}
+
+func (s *Service) writeStats(ctx context.Context, u *huifang.User, orgCode, period, format string, w io.Writer, tally tallyFunc) error {
 	if format != "json" && format != "csv" && format != "xlsx" {
 		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
 	}
-	org, t, err := s.StatsRecount(ctx, u, orgCode, period)
+	org, t, err := s.statsTable(ctx, u, orgCode, period, tally)
 	if err != nil {
 		return err
 	}

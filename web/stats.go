@@ -565,12 +565,11 @@ type submissionsPage struct {
 	Periods   []periodChoice
 	Board     []boardRow
 	History   []subRow
-	OrgNames  map[int64]string
 }
 
 func (s *server) submissionList(w http.ResponseWriter, r *http.Request, rq *request) error {
 	u := rq.User
-	p := submissionsPage{OrgNames: map[int64]string{}}
+	p := submissionsPage{}
 	switch {
 	case u.Can(huifang.PermReviewStats):
 		p.Regulator = true
