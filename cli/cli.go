@@ -50,6 +50,7 @@ func commands() []command {
 		{"jobs", "background jobs: jobs run (serve runs them itself)", cmdJobs},
 		{"export", "export callbacks --org CODE [--format csv|xlsx]", cmdExport},
 		{"report", "statistics tables: report stats --org CODE --period 2026-03|2026-Q1|2026 [--format json|csv|xlsx]", cmdReport},
+		{"key", "personal-data key: key check | key rotate --new-key-file FILE", cmdKey},
 		{"bench", "measure import and next-callback performance (see docs/performance.md)", cmdBench},
 		{"version", "print the version", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "huifang", Version); return nil }},
 	}
@@ -180,8 +181,26 @@ func (c *config) key() (*pii.Box, error) {
 	return pii.New(raw)
 }
 
-// open opens the database and checks that its schema is current.
+// open opens the database, checks that its schema is current, and refuses
+// it while a key rotation is unfinished.
 func (c *config) open(ctx context.Context) (*store.DB, error) {
+	db, err := c.openAny(ctx)
+	if err != nil {
+		return nil, err
+	}
+	st, err := db.KeyState(ctx)
+	if err == nil && st.Rotation != nil {
+		err = app.ErrRotating
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// openAny opens the database and checks that its schema is current.
+func (c *config) openAny(ctx context.Context) (*store.DB, error) {
 	db, err := store.Open(ctx, c.db)
 	if err != nil {
 		return nil, err
@@ -193,7 +212,9 @@ func (c *config) open(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
-// service opens everything a data command needs.
+// service opens everything a data command needs. The key is checked against
+// the database's before anything else is read or written: this is the one
+// place every command with a key goes through.
 func (c *config) service(ctx context.Context, log *slog.Logger) (*app.Service, error) {
 	box, err := c.key()
 	if err != nil {
@@ -203,7 +224,12 @@ func (c *config) service(ctx context.Context, log *slog.Logger) (*app.Service, e
 	if err != nil {
 		return nil, err
 	}
-	return app.New(db, box, log), nil
+	svc := app.New(db, box, log)
+	if err := svc.CheckKey(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return svc, nil
 }
 
 func cmdMigrate(e *env, args []string) error {

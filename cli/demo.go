@@ -64,6 +64,9 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 	svc := app.New(db, box, slog.New(slog.NewTextHandler(e.stderr, nil)))
+	if err := svc.CheckKey(e.ctx); err != nil { // keys the fresh database
+		return err
+	}
 	logins, err := demo.Fill(e.ctx, svc, demo.Options{Policies: policies})
 	if err != nil {
 		return err

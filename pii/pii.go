@@ -9,6 +9,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -29,6 +30,7 @@ const prefix = "v1:"
 type Box struct {
 	aead    cipher.AEAD
 	hashKey []byte
+	check   string
 	macs    sync.Pool // of hash.Hash: HMAC states keyed with hashKey
 
 	mu     sync.Mutex
@@ -49,7 +51,8 @@ func New(master []byte) (*Box, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &Box{aead: aead, hashKey: derive(master, "huifang pii lookup hash v1")}
+	b := &Box{aead: aead, hashKey: derive(master, "huifang pii lookup hash v1"),
+		check: base64.RawStdEncoding.EncodeToString(derive(master, "huifang pii key check v1"))}
 	b.macs.New = func() any { return hmac.New(sha256.New, b.hashKey) }
 	return b, nil
 }
@@ -58,6 +61,17 @@ func derive(master []byte, label string) []byte {
 	m := hmac.New(sha256.New, master)
 	m.Write([]byte(label))
 	return m.Sum(nil)
+}
+
+// Check is the key's check value: an HMAC-SHA256 of a fixed text under the
+// master key. A database keeps it to refuse any other key; like every HMAC
+// output it tells nothing of the key, and it is derived apart from the
+// encryption and hashing keys.
+func (b *Box) Check() string { return b.check }
+
+// SameCheck compares two check values in constant time.
+func SameCheck(a, b string) bool {
+	return subtle.ConstantTimeCompare([]byte(a), []byte(b)) == 1
 }
 
 // NewKey returns a fresh random master key, base64-encoded as key files hold it.

@@ -88,3 +88,20 @@ func TestParseKey(t *testing.T) {
 		t.Fatal("accepted a short key")
 	}
 }
+
+func TestCheck(t *testing.T) {
+	k := NewKey()
+	raw, _ := ParseKey(k)
+	a, _ := New(raw)
+	again, _ := New(raw)
+	other := testBox(t)
+	if a.Check() == "" || !SameCheck(a.Check(), again.Check()) {
+		t.Fatal("check value not stable for one key")
+	}
+	if SameCheck(a.Check(), other.Check()) {
+		t.Fatal("two keys share a check value")
+	}
+	if strings.Contains(a.Check(), strings.TrimRight(k, "=")) || a.Check() == a.Hash("huifang pii key check v1") {
+		t.Fatal("check value shows the key or a lookup hash")
+	}
+}

@@ -1,0 +1,226 @@
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/store"
+)
+
+// keySample is how many sealed values of each end of the policies (and of the
+// agents) a key must open before an unkeyed database takes its check value.
+const keySample = 50
+
+// ErrRotating refuses work on a database whose key rotation has not finished:
+// part of its personal data is under the old key and part under the new, and
+// look-ups by hash would miss one part.
+var ErrRotating = huifang.Errorf(huifang.ECONFLICT, "密钥轮换未完成：请用同一对密钥再次运行 huifang key rotate 完成它，其他命令在此之前一律拒绝（key rotation unfinished: run the same huifang key rotate again to finish it）")
+
+// errWrongKey refuses a key whose check value is not the database's.
+var errWrongKey = huifang.Errorf(huifang.EINVALID, "个人信息密钥与此数据库不符，未做任何改动：请给出加密此数据库所用的密钥（--key-file、HUIFANG_KEY_FILE 或 HUIFANG_KEY）（the personal-data key does not match this database; nothing was changed）")
+
+// errUnreadable refuses to key a database whose existing data the key cannot open.
+var errUnreadable = huifang.Errorf(huifang.EINVALID, "此数据库已有个人信息，但这把密钥无法解密它们，未做任何改动：请给出原来的密钥（the personal-data key cannot decrypt this database's existing data; nothing was changed）")
+
+// CheckKey makes sure the service's key is the one the database's personal data
+// is sealed under, before any command reads or writes it. A database without a
+// check value yet (new, or from before the check existed) takes this key's,
+// provided the key opens a sample of the data already there.
+func (s *Service) CheckKey(ctx context.Context) error {
+	st, err := s.DB.KeyState(ctx)
+	if err != nil {
+		return err
+	}
+	if st.Rotation != nil {
+		return ErrRotating
+	}
+	if st.Check != "" {
+		if !pii.SameCheck(st.Check, s.Box.Check()) {
+			return errWrongKey
+		}
+		return nil
+	}
+	return s.keyFirst(ctx)
+}
+
+// keyFirst stores the key's check value in a database that has none.
+func (s *Service) keyFirst(ctx context.Context) error {
+	sample, err := s.DB.SampleSealed(ctx, keySample)
+	if err != nil {
+		return err
+	}
+	for _, v := range sample {
+		if _, err := s.Box.Open(v); err != nil {
+			return errUnreadable
+		}
+	}
+	st, err := s.DB.SetKeyCheck(ctx, s.Box.Check(), s.now(), huifang.AuditEntry{At: s.now(), Actor: "cli", Entity: "pii-key", Key: "check",
+		Action: "keyed", Detail: jsonDetail(map[string]any{"sampled": len(sample)})})
+	if err != nil {
+		return err
+	}
+	if !pii.SameCheck(st.Check, s.Box.Check()) {
+		return errWrongKey // another process keyed it with another key meanwhile
+	}
+	return nil
+}
+
+// KeyRotated says what a key rotation did.
+type KeyRotated struct {
+	Resumed  bool  // it went on from where an interrupted run stopped
+	Agents   int64 // rows resealed by this run
+	Policies int64
+}
+
+// KeyProgress is told after every chunk a rotation commits.
+type KeyProgress func(stage string, rows int64)
+
+// RotateKey reseals every phone and ID number under next and recomputes every
+// keyed hash (the look-up hashes and the policies' row hashes), in chunks of
+// the given size, each committed with the rotation's progress. An interrupted
+// rotation is resumed by calling it again with the same two keys; until it
+// finishes every other command is refused (ErrRotating). At the end next's
+// check value is the database's.
+func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box, chunk int, progress KeyProgress) (*KeyRotated, error) {
+	if u == nil || u.Role != huifang.RoleAdmin {
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以轮换密钥")
+	}
+	if pii.SameCheck(s.Box.Check(), next.Check()) {
+		return nil, huifang.Errorf(huifang.EINVALID, "新密钥与当前密钥相同，未做任何改动：请用新生成的密钥（the new key is the current key; nothing was changed）")
+	}
+	if chunk < 1 {
+		chunk = 2000
+	}
+	st, err := s.DB.KeyState(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &KeyRotated{}
+	a := actor(u)
+	switch {
+	case st.Rotation != nil:
+		if !pii.SameCheck(st.Check, s.Box.Check()) || !pii.SameCheck(st.Rotation.Next, next.Check()) {
+			return nil, huifang.Errorf(huifang.EINVALID, "另一次密钥轮换未完成，且不是这一对密钥：请用开始它时的当前密钥（--key-file）和新密钥（--new-key-file）再次运行（an unfinished rotation between other keys）")
+		}
+		out.Resumed = true
+		if err := s.DB.AppendAudit(ctx, huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name, Entity: "pii-key", Key: "check", Action: "rotate-resume",
+			Detail: jsonDetail(map[string]any{"stage": st.Rotation.Stage, "rows_done": st.Rotation.Rows})}); err != nil {
+			return nil, err
+		}
+	case st.Check != "" && pii.SameCheck(st.Check, next.Check()):
+		return nil, huifang.Errorf(huifang.EINVALID, "数据库已在新密钥之下，无需轮换（the database is already under the new key）")
+	default:
+		if err := s.CheckKey(ctx); err != nil {
+			return nil, err
+		}
+		if err := s.DB.StartKeyRotation(ctx, s.Box.Check(), next.Check(), s.now(), huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name,
+			Entity: "pii-key", Key: "check", Action: "rotate-start"}); err != nil {
+			return nil, err
+		}
+	}
+	if st, err = s.DB.KeyState(ctx); err != nil {
+		return nil, err
+	}
+	r := st.Rotation
+	if r == nil {
+		return nil, huifang.Errorf(huifang.ECONFLICT, "密钥轮换已由另一进程完成")
+	}
+	for r.Stage != "" {
+		if err := ctx.Err(); err != nil {
+			return out, err
+		}
+		c := store.KeyChunk{Next: r.Next, Stage: r.Stage, FromOrg: r.AfterOrg, FromKey: r.AfterKey, ToStage: r.Stage}
+		n := 0
+		switch r.Stage {
+		case store.KeyStageAgents:
+			if c.Agents, err = s.resealAgents(ctx, r, next, chunk); err != nil {
+				return out, err
+			}
+			if n = len(c.Agents); n > 0 {
+				c.ToOrg, c.ToKey = c.Agents[n-1].OrgID, c.Agents[n-1].Code
+			}
+			out.Agents += int64(n)
+		case store.KeyStagePolicies:
+			if c.Policies, err = s.resealPolicies(ctx, r, next, chunk); err != nil {
+				return out, err
+			}
+			if n = len(c.Policies); n > 0 {
+				c.ToOrg, c.ToKey = c.Policies[n-1].OrgID, c.Policies[n-1].No
+			}
+			out.Policies += int64(n)
+		default:
+			return out, errors.New("key rotation: unknown stage " + r.Stage)
+		}
+		if n < chunk {
+			c.ToStage, c.ToOrg, c.ToKey = nextKeyStage(r.Stage), 0, ""
+		}
+		if err := s.DB.SaveKeyChunk(ctx, c); err != nil {
+			return out, err
+		}
+		r.Stage, r.AfterOrg, r.AfterKey, r.Rows = c.ToStage, c.ToOrg, c.ToKey, r.Rows+int64(n)
+		if progress != nil {
+			progress(c.Stage, r.Rows)
+		}
+	}
+	err = s.DB.FinishKeyRotation(ctx, next.Check(), s.now(), huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name, Entity: "pii-key", Key: "check",
+		Action: "rotated", Detail: jsonDetail(map[string]any{"rows": r.Rows, "started_at": r.StartedAt})})
+	return out, err
+}
+
+// nextKeyStage is the stage after one.
+func nextKeyStage(stage string) string {
+	if stage == store.KeyStageAgents {
+		return store.KeyStagePolicies
+	}
+	return ""
+}
+
+// openOld opens a value sealed under the old key, or says which row it cannot.
+func (s *Service) openOld(v, what, key string) (string, error) {
+	plain, err := s.Box.Open(v)
+	if err != nil {
+		return "", huifang.Errorf(huifang.EINVALID, "%s %s 的个人信息无法用当前密钥解密，轮换停在它之前（已轮换的部分保留）：此行的数据是用另一把密钥写入的", what, key)
+	}
+	return plain, nil
+}
+
+func (s *Service) resealAgents(ctx context.Context, r *store.KeyRotation, next *pii.Box, n int) ([]store.AgentRecord, error) {
+	rows, err := s.DB.AgentsAfter(ctx, r.AfterOrg, r.AfterKey, n)
+	if err != nil {
+		return nil, err
+	}
+	for i := range rows {
+		a := &rows[i]
+		phone, err := s.openOld(a.PhoneEnc, "营销员", a.Code)
+		if err != nil {
+			return nil, err
+		}
+		a.PhoneEnc, a.PhoneHash = next.Seal(phone), next.Hash(phone)
+	}
+	return rows, nil
+}
+
+// resealPolicies reseals a chunk of policies. The row hash is recomputed from
+// the policy as stored; for a policy whose phone was corrected after its
+// import that is the corrected row, as the next import would see it.
+func (s *Service) resealPolicies(ctx context.Context, r *store.KeyRotation, next *pii.Box, n int) ([]*store.PolicyRecord, error) {
+	rows, err := s.DB.PoliciesAfter(ctx, r.AfterOrg, r.AfterKey, n)
+	if err != nil {
+		return nil, err
+	}
+	for _, rec := range rows {
+		p := rec.Policy
+		if p.HolderID, err = s.openOld(rec.HolderIDEnc, "保单", p.No); err != nil {
+			return nil, err
+		}
+		if p.HolderPhone, err = s.openOld(rec.HolderPhoneEnc, "保单", p.No); err != nil {
+			return nil, err
+		}
+		rec.HolderIDEnc, rec.HolderIDHash = next.Seal(p.HolderID), next.Hash(p.HolderID)
+		rec.HolderPhoneEnc, rec.HolderPhoneHash = next.Seal(p.HolderPhone), next.Hash(p.HolderPhone)
+		rec.RowHash = next.Hash(canonical(p))
+	}
+	return rows, nil
+}
