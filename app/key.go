@@ -74,22 +74,31 @@ type KeyRotated struct {
 	Policies int64
 }
 
-// KeyProgress is told after every chunk a rotation commits.
-type KeyProgress func(stage string, rows int64)
+// KeyRotateOptions tune a rotation.
+type KeyRotateOptions struct {
+	Chunk int // rows resealed and committed at a time (default 2000)
+	// Started, when not nil, is called once a new rotation is recorded and
+	// before its first chunk: serving processes stop on seeing it, and the
+	// caller may give them the time to.
+	Started func(ctx context.Context) error
+	// Progress, when not nil, is told after every chunk committed.
+	Progress func(stage string, rows int64)
+}
 
 // RotateKey reseals every phone and ID number under next and recomputes every
 // keyed hash (the look-up hashes and the policies' row hashes), in chunks of
-// the given size, each committed with the rotation's progress. An interrupted
+// chunks, each committed with the rotation's progress. An interrupted
 // rotation is resumed by calling it again with the same two keys; until it
 // finishes every other command is refused (ErrRotating). At the end next's
 // check value is the database's.
-func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box, chunk int, progress KeyProgress) (*KeyRotated, error) {
+func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box, o KeyRotateOptions) (*KeyRotated, error) {
 	if u == nil || u.Role != huifang.RoleAdmin {
 		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以轮换密钥")
 	}
 	if pii.SameCheck(s.Box.Check(), next.Check()) {
 		return nil, huifang.Errorf(huifang.EINVALID, "新密钥与当前密钥相同，未做任何改动：请用新生成的密钥（the new key is the current key; nothing was changed）")
 	}
+	chunk := o.Chunk
 	if chunk < 1 {
 		chunk = 2000
 	}
@@ -118,6 +127,11 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 		if err := s.DB.StartKeyRotation(ctx, s.Box.Check(), next.Check(), s.now(), huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name,
 			Entity: "pii-key", Key: "check", Action: "rotate-start"}); err != nil {
 			return nil, err
+		}
+		if o.Started != nil {
+			if err := o.Started(ctx); err != nil {
+				return out, err
+			}
 		}
 	}
 	if st, err = s.DB.KeyState(ctx); err != nil {
@@ -160,8 +174,8 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 			return out, err
 		}
 		r.Stage, r.AfterOrg, r.AfterKey, r.Rows = c.ToStage, c.ToOrg, c.ToKey, r.Rows+int64(n)
-		if progress != nil {
-			progress(c.Stage, r.Rows)
+		if o.Progress != nil {
+			o.Progress(c.Stage, r.Rows)
 		}
 	}
 	err = s.DB.FinishKeyRotation(ctx, next.Check(), s.now(), huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name, Entity: "pii-key", Key: "check",

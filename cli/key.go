@@ -1,9 +1,13 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
+
+	"github.com/huifang/huifang"
 
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/pii"
@@ -11,6 +15,36 @@ import (
 
 func cmdKey(e *env, args []string) error {
 	return sub(e, "key", args, map[string]func(*env, []string) error{"check": keyCheck, "rotate": keyRotate})
+}
+
+// keyWatchInterval is how often a serving process reads the key's state.
+var keyWatchInterval = 10 * time.Second
+
+// rotationPause is how long a new rotation waits before its first chunk:
+// servers started with the old key see it within keyWatchInterval and stop,
+// after their running requests.
+var rotationPause = 2*keyWatchInterval + shutdownGrace
+
+// watchKey stops a serving process once its key is no longer the database's:
+// a rotation started from another shell, or finished. It would otherwise go on
+// sealing personal data under the old key. Errors of the database itself
+// (a connection lost for a while) do not stop it.
+func watchKey(ctx context.Context, svc *app.Service, stop context.CancelCauseFunc) {
+	t := time.NewTicker(keyWatchInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var refused *huifang.Error
+		if err := svc.CheckKey(ctx); errors.As(err, &refused) {
+			svc.Log.Error("stopping: the personal-data key is no longer this database's", "reason", refused.Message)
+			stop(err)
+			return
+		}
+	}
 }
 
 // keyCheck says whether the key is the database's (keying a database that has
@@ -88,11 +122,25 @@ func keyRotate(e *env, args []string) error {
 	defer db.Close()
 	svc := app.New(db, box, slog.New(slog.DiscardHandler))
 	last := ""
-	res, err := svc.RotateKey(e.ctx, app.CLI(), next, chunk, func(stage string, rows int64) {
-		if stage != last {
-			fmt.Fprintf(e.stderr, "resealing %s ...\n", stage)
-			last = stage
-		}
+	res, err := svc.RotateKey(e.ctx, app.CLI(), next, app.KeyRotateOptions{
+		Chunk: chunk,
+		Started: func(ctx context.Context) error {
+			// Servers started with the old key see the rotation within
+			// keyWatchInterval and stop; give them that, and their requests.
+			fmt.Fprintf(e.stderr, "rotation recorded; waiting %s for running servers to stop ...\n", rotationPause)
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(rotationPause):
+				return nil
+			}
+		},
+		Progress: func(stage string, rows int64) {
+			if stage != last {
+				fmt.Fprintf(e.stderr, "resealing %s ...\n", stage)
+				last = stage
+			}
+		},
 	})
 	if err != nil {
 		if res != nil && errors.Is(err, e.ctx.Err()) {

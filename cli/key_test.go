@@ -1,11 +1,15 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
+	"net/http"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
@@ -33,6 +37,9 @@ func keyPolicyLine(i int) string {
 
 func newKeyWorld(t *testing.T, engine store.Engine, policies int) *keyWorld {
 	t.Helper()
+	pause := rotationPause
+	rotationPause = 0 // no server to wait for
+	t.Cleanup(func() { rotationPause = pause })
 	w := &keyWorld{dir: t.TempDir(), db: storetest.URL(t, engine), n: policies}
 	w.k1 = write(t, w.dir, "k1.key", pii.NewKey()+"\n")
 	w.k2 = write(t, w.dir, "k2.key", pii.NewKey()+"\n")
@@ -299,11 +306,11 @@ func TestKeyRotateResumed(t *testing.T) {
 			next := w.service(t, w.k2).Box
 			ctx, cancel := context.WithCancel(context.Background())
 			chunks := 0
-			_, err := s.RotateKey(ctx, app.CLI(), next, 2, func(string, int64) {
+			_, err := s.RotateKey(ctx, app.CLI(), next, app.KeyRotateOptions{Chunk: 2, Progress: func(string, int64) {
 				if chunks++; chunks == 3 { // agents 1-2, agent 3 (stage done), policies 1-2
 					cancel()
 				}
-			})
+			}})
 			if err != context.Canceled {
 				t.Fatalf("interrupted rotation: %v", err)
 			}
@@ -353,4 +360,41 @@ func readFile(t *testing.T, path string) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestServeStopsWhenKeyRotates: a server started with the old key stops once a
+// rotation begins from another shell, instead of sealing data under the old key.
+func TestServeStopsWhenKeyRotates(t *testing.T) {
+	for _, engine := range storetest.Engines {
+		t.Run(string(engine), func(t *testing.T) {
+			w := newKeyWorld(t, engine, 2)
+			interval := keyWatchInterval
+			keyWatchInterval = 20 * time.Millisecond
+			t.Cleanup(func() { keyWatchInterval = interval })
+			svc := w.service(t, w.k1)
+			svc.Log = slog.New(slog.DiscardHandler)
+			if err := svc.CheckKey(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			var out, errb bytes.Buffer
+			e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
+			ready, done := make(chan string, 1), make(chan error, 1)
+			go func() { done <- serve(e, svc, "127.0.0.1:0", false, func(a string) { ready <- a }) }()
+			addr := <-ready
+			res, err := http.Get("http://" + addr + "/healthz")
+			if err != nil || res.StatusCode != http.StatusOK {
+				t.Fatalf("serving: %v", err)
+			}
+			res.Body.Close()
+			w.mustRun(t, "key", "rotate", "--new-key-file", w.k2)
+			select {
+			case err := <-done:
+				if err == nil || !strings.Contains(message(err), "密钥") {
+					t.Fatalf("server stopped with %v", err)
+				}
+			case <-time.After(20 * time.Second):
+				t.Fatal("the server goes on serving with the old key")
+			}
+		})
+	}
 }

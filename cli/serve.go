@@ -165,6 +165,9 @@ func Handler(svc *app.Service, secure bool) http.Handler {
 	return httpx.SecurityHeaders(mux)
 }
 
+// shutdownGrace is how long a stopping server waits for running requests.
+const shutdownGrace = 15 * time.Second
+
 // serve listens until the context ends, then shuts down gracefully. ready, when
 // not nil, receives the address actually listened on.
 func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string)) error {
@@ -185,19 +188,25 @@ func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	go runJobs(e.ctx, svc)
+	running, stop := context.WithCancelCause(e.ctx)
+	defer stop(nil)
+	go runJobs(running, svc)
+	go watchKey(running, svc, stop)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
 	case err := <-errc:
 		return err
-	case <-e.ctx.Done():
+	case <-running.Done():
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "huifang stopped")
+	if e.ctx.Err() == nil {
+		return context.Cause(running) // the key was refused
+	}
 	return nil
 }
