@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -12,6 +13,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/web"
 )
 
 // TestLoginGuessingGets429: 30 wrong passwords through the login form. After
@@ -204,5 +206,29 @@ func TestLastLoginOnOverview(t *testing.T) {
 	_, body := c.get("/")
 	if !strings.Contains(body, `id="last-login"`) || !strings.Contains(body, "上次登录：2026-03-05 10:00，来自 127.0.0.1") {
 		t.Fatalf("overview without the last login:\n%s", body)
+	}
+}
+
+// TestForwardedForOnlyBehindAProxy: a guesser cannot dodge the per-address
+// count by sending X-Forwarded-For, unless the server is told a proxy adds it.
+func TestForwardedForOnlyBehindAProxy(t *testing.T) {
+	f := setup(t, storetest.Open(t, store.SQLite))
+	c := f.client(t)
+	for i := 0; i < 10; i++ {
+		c.postForm("/login", url.Values{"login": {"nobody" + strconv.Itoa(i)}, "password": {"x-guess-123"}}, "X-Forwarded-For", "10.9.0."+strconv.Itoa(i))
+	}
+	if res, _ := c.postForm("/login", url.Values{"login": {"op1"}, "password": {password}}, "X-Forwarded-For", "10.9.1.1"); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("a forged X-Forwarded-For escaped the address count: %d", res.StatusCode)
+	}
+	proxied := httptest.NewServer(web.New(f.svc, web.Options{TrustProxy: true}))
+	defer proxied.Close()
+	pc := f.client(t)
+	pc.base = proxied.URL
+	if res, _ := pc.postForm("/login", url.Values{"login": {"adm"}, "password": {password}}, "X-Forwarded-For", "198.51.100.7, 203.0.113.5"); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("login through the proxy: %d", res.StatusCode)
+	}
+	u, err := f.svc.DB.FindUserByLogin(ctx, "adm")
+	if err != nil || u.LoginAddr != "203.0.113.5" {
+		t.Fatalf("address behind the proxy: %q %v", u.LoginAddr, err)
 	}
 }
