@@ -3,6 +3,7 @@ package huifang
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes: each maps to an HTTP status and a CLI exit.
@@ -13,6 +14,7 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
+	ETOOMANY      = "too_many" // too many tries: wait RetryAfter
 )
 
 // Error is an application error whose Message is safe to show to a user.
@@ -21,6 +23,8 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError // per-field problems, for forms and JSON
+	// RetryAfter is, for ETOOMANY, how long to wait before trying again.
+	RetryAfter time.Duration
 }
 
 // FieldError names what is wrong with one field.
@@ -56,6 +60,15 @@ func ErrorMessage(err error) string {
 		return e.Message
 	}
 	return "internal error"
+}
+
+// RetryAfter returns how long an ETOOMANY error says to wait, or 0.
+func RetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }
 
 // Sentinels for storage, mapped at the store boundary.

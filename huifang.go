@@ -73,6 +73,10 @@ type User struct {
 	PasswordHash string
 	Disabled     bool
 	CreatedAt    time.Time
+	// LoginAt and LoginAddr are the latest successful login; PrevLoginAt and
+	// PrevLoginAddr the one before it, shown to the user as their last login.
+	LoginAt, PrevLoginAt     time.Time
+	LoginAddr, PrevLoginAddr string
 }
 
 // Can reports whether the user's role includes perm.

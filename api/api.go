@@ -14,6 +14,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/store"
 )
 
 // maxBody limits JSON request bodies; a policy batch of 10,000 rows fits.
@@ -77,7 +78,7 @@ func (a *API) authenticate(r *http.Request) (*huifang.User, error) {
 	if !ok || token == "" {
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "缺少 Authorization: Bearer TOKEN")
 	}
-	return a.svc.Authenticate(r.Context(), strings.TrimSpace(token))
+	return a.svc.Authenticate(r.Context(), strings.TrimSpace(token), store.SessionAPI)
 }
 
 func (a *API) me(w http.ResponseWriter, r *http.Request, u *huifang.User) error {

@@ -229,7 +229,7 @@ func TestAPI(t *testing.T) {
 			if _, err := svc.CreateUser(ctx, cli, u); err != nil {
 				t.Fatal(err)
 			}
-			tok, _ := svc.CreateToken(ctx, cli, "A", u.Login)
+			tok, _ := svc.CreateToken(ctx, cli, app.TokenInput{OrgCode: "A", Login: u.Login})
 			tokens[u.Login] = tok
 		}
 		mgr, hdl := client{t, srv.URL, tokens["a-mgr"]}, client{t, srv.URL, tokens["a-hdl"]}
@@ -301,7 +301,7 @@ func TestAPI(t *testing.T) {
 			if _, err := svc.CreateUser(ctx, cli, u); err != nil {
 				t.Fatal(err)
 			}
-			tok, _ := svc.CreateToken(ctx, cli, u.OrgCode, u.Login)
+			tok, _ := svc.CreateToken(ctx, cli, app.TokenInput{OrgCode: u.OrgCode, Login: u.Login})
 			tokens[u.Login] = tok
 		}
 		qa, qaB := client{t, srv.URL, tokens["a-qa"]}, client{t, srv.URL, tokens["b-qa"]}
@@ -552,7 +552,7 @@ func apiWorld(t *testing.T, db *store.DB, configure func(*app.Service)) (*app.Se
 		if _, err := svc.CreateUser(ctx, cli, u); err != nil {
 			t.Fatal(err)
 		}
-		tok, err := svc.CreateToken(ctx, cli, u.OrgCode, u.Login)
+		tok, err := svc.CreateToken(ctx, cli, app.TokenInput{OrgCode: u.OrgCode, Login: u.Login})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -574,14 +574,14 @@ func TestSubmissionsAPI(t *testing.T) {
 	if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Role: huifang.RoleSupervisor, Password: "secret-password"}); err != nil {
 		t.Fatal(err)
 	}
-	supTok, err := svc.CreateToken(ctx, app.CLI(), "REG", "sup")
+	supTok, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "REG", Login: "sup"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "B", Login: "b-admin", Role: huifang.RoleInsurerAdmin, Password: "secret-password"}); err != nil {
 		t.Fatal(err)
 	}
-	bTok, err := svc.CreateToken(ctx, app.CLI(), "B", "b-admin")
+	bTok, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "B", Login: "b-admin"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -378,27 +378,27 @@ func TestRescheduleAndLateAndInvalid(t *testing.T) {
 func TestLoginAndTokens(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		w := setup(t, db)
-		if _, _, err := w.svc.Login(ctx, "op1", "wrong-password"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, _, err := w.svc.Login(ctx, "op1", "wrong-password", "10.0.0.1"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("wrong password: %v", err)
 		}
-		if _, _, err := w.svc.Login(ctx, "nobody", "secret-password"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, _, err := w.svc.Login(ctx, "nobody", "secret-password", "10.0.0.1"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("unknown login: %v", err)
 		}
-		tok, u, err := w.svc.Login(ctx, "op1", "secret-password")
+		tok, u, err := w.svc.Login(ctx, "op1", "secret-password", "10.0.0.1")
 		mustDo(t, func() error { return err })
-		if got, err := w.svc.Authenticate(ctx, tok); err != nil || got.ID != u.ID {
+		if got, err := w.svc.Authenticate(ctx, tok, store.SessionWeb); err != nil || got.ID != u.ID {
 			t.Fatalf("authenticate: %v", err)
 		}
 		w.clk.t = w.clk.t.Add(9 * time.Hour) // past the session's life
-		if _, err := w.svc.Authenticate(ctx, tok); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, tok, store.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("expired session: %v", err)
 		}
-		api, err := w.svc.CreateToken(ctx, app.CLI(), "A", "op1")
+		api, err := w.svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "A", Login: "op1"})
 		mustDo(t, func() error { return err })
-		if _, err := w.svc.Authenticate(ctx, api); err != nil {
+		if _, err := w.svc.Authenticate(ctx, api, store.SessionAPI); err != nil {
 			t.Fatalf("api token: %v", err)
 		}
-		if _, err := w.svc.CreateToken(ctx, app.CLI(), "B", "op1"); huifang.ErrorCode(err) != huifang.ENOTFOUND {
+		if _, err := w.svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "B", Login: "op1"}); huifang.ErrorCode(err) != huifang.ENOTFOUND {
 			t.Fatalf("token for a user of another org: %v", err)
 		}
 		// Roles must fit the organisation.

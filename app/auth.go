@@ -13,6 +13,8 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/throttle"
 )
 
 // MinPasswordLen is the shortest password accepted.
@@ -50,33 +52,113 @@ func hashToken(token string) string {
 
 var errBadLogin = huifang.Errorf(huifang.EUNAUTHORIZED, "用户名或密码错误")
 
-// Login checks a password and opens a web session, returning its secret token.
-func (s *Service) Login(ctx context.Context, login, password string) (string, *huifang.User, error) {
-	u, err := s.DB.FindUserByLogin(ctx, strings.TrimSpace(login))
-	if errors.Is(err, huifang.ErrNotFound) {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return "", nil, errBadLogin
-	} else if err != nil {
+// Login checks a password from a client address and opens a web session,
+// returning its secret token. Failures are counted per login and per address
+// in the database, so that every server agrees and a restart forgets nothing;
+// while the rules throttle.Login and throttle.Address say to wait, no password
+// is even checked — the right one included — and the answer is ETOOMANY with
+// the wait. Every failure, refusal and success is audited.
+func (s *Service) Login(ctx context.Context, login, password, addr string) (string, *huifang.User, error) {
+	login = strings.TrimSpace(login)
+	if len(login) > 128 {
+		login = login[:128]
+	}
+	now := s.now()
+	bySubject := loginSubject(login)
+	byAddr := "addr:" + addr
+	u, err := s.DB.FindUserByLogin(ctx, login)
+	if err != nil && !errors.Is(err, huifang.ErrNotFound) {
 		return "", nil, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled {
+	audit := func(action string, detail map[string]any) error {
+		e := huifang.AuditEntry{At: now, Actor: login, Entity: "user", Key: login, Action: action}
+		if u != nil {
+			e.OrgID, e.UserID = u.OrgID, u.ID
+		}
+		detail["addr"] = addr
+		e.Detail = jsonDetail(detail)
+		return s.DB.AppendAudit(ctx, e)
+	}
+	fs, err := s.DB.LoginFailures(ctx, bySubject, byAddr)
+	if err != nil {
+		return "", nil, err
+	}
+	wait := max(throttle.Login.Wait(fs[bySubject].Count, fs[bySubject].Last, now), throttle.Address.Wait(fs[byAddr].Count, fs[byAddr].Last, now))
+	if wait > 0 {
+		if err := audit("login-refused", map[string]any{"failures": fs[bySubject].Count, "addr_failures": fs[byAddr].Count, "wait_s": int(wait.Seconds())}); err != nil {
+			return "", nil, err
+		}
+		return "", nil, tooManyLogins(now, wait)
+	}
+	if u == nil {
+		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+	}
+	if u == nil || bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(password)) != nil || u.Disabled {
+		reason := "wrong-password"
+		if u == nil {
+			reason = "unknown-login"
+		} else if u.Disabled {
+			reason = "disabled"
+		}
+		n, err := s.loginFailed(ctx, now, bySubject, byAddr)
+		if err != nil {
+			return "", nil, err
+		}
+		if err := audit("login-failed", map[string]any{"reason": reason, "failures": n}); err != nil {
+			return "", nil, err
+		}
 		return "", nil, errBadLogin
 	}
+	if err := s.DB.ClearLoginFailures(ctx, bySubject); err != nil {
+		return "", nil, err
+	}
+	if err := s.DB.RecordLogin(ctx, u, now, addr); err != nil {
+		return "", nil, err
+	}
+	if err := audit("login", map[string]any{}); err != nil {
+		return "", nil, err
+	}
 	token, hash := newToken()
-	now := s.now()
-	if err := s.DB.CreateSession(ctx, hash, "web", u, now, now.Add(s.Rules.SessionTTL)); err != nil {
+	if err := s.DB.CreateSession(ctx, hash, store.SessionWeb, "", u, now, now.Add(s.Rules.SessionTTL)); err != nil {
 		return "", nil, err
 	}
 	return token, u, nil
 }
 
-// Authenticate returns the user behind a session or API token.
-func (s *Service) Authenticate(ctx context.Context, token string) (*huifang.User, error) {
+func loginSubject(login string) string { return "login:" + login }
+
+// loginFailed counts a failure against the login and the address, and
+// returns the login's count.
+func (s *Service) loginFailed(ctx context.Context, now time.Time, bySubject, byAddr string) (int, error) {
+	n, err := s.DB.AddLoginFailure(ctx, bySubject, now, now.Add(-throttle.Login.Forget))
+	if err != nil {
+		return 0, err
+	}
+	_, err = s.DB.AddLoginFailure(ctx, byAddr, now, now.Add(-throttle.Address.Forget))
+	return n, err
+}
+
+// tooManyLogins is the refusal while a login or an address must wait.
+func tooManyLogins(now time.Time, wait time.Duration) error {
+	until := now.Add(wait).In(huifang.Shanghai)
+	e := huifang.Errorf(huifang.ETOOMANY, "登录失败次数过多，请于 %s（北京时间）之后再试", until.Format("15:04:05"))
+	e.RetryAfter = wait
+	return e
+}
+
+// Authenticate returns the user behind a live session of the kind asked for:
+// store.SessionWeb for the browser's cookie, store.SessionAPI for a Bearer
+// token. Neither is accepted as the other. The user is read afresh each time,
+// so that a disabled user is refused and a new role applies at once.
+func (s *Service) Authenticate(ctx context.Context, token, kind string) (*huifang.User, error) {
 	if token == "" {
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
 	}
-	u, err := s.DB.FindSession(ctx, hashToken(token), s.now())
+	u, err := s.DB.FindSession(ctx, hashToken(token), kind, s.now())
 	if errors.Is(err, huifang.ErrNotFound) {
+		if kind == store.SessionAPI {
+			return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "令牌无效、已过期或已吊销")
+		}
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "登录已过期，请重新登录")
 	}
 	return u, err
@@ -85,29 +167,6 @@ func (s *Service) Authenticate(ctx context.Context, token string) (*huifang.User
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.DB.DeleteSession(ctx, hashToken(token))
-}
-
-// CreateToken issues an API token for a user; only its hash is stored.
-func (s *Service) CreateToken(ctx context.Context, by *huifang.User, orgCode, login string) (string, error) {
-	if err := require(by, huifang.PermManageUsers); err != nil {
-		return "", err
-	}
-	org, err := s.DB.FindOrgByCode(ctx, orgCode)
-	if err != nil {
-		return "", orgNotFound(orgCode, err)
-	}
-	if err := sameOrg(by, org.ID); err != nil {
-		return "", err
-	}
-	u, err := s.DB.FindUserByLogin(ctx, login)
-	if err != nil || u.OrgID != org.ID {
-		return "", huifang.Errorf(huifang.ENOTFOUND, "机构 %s 没有用户 %s", orgCode, login)
-	}
-	token, hash := newToken()
-	if err := s.DB.CreateSession(ctx, hash, "api", u, s.now(), time.Time{}); err != nil {
-		return "", err
-	}
-	return token, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: org.ID, At: s.now(), UserID: by.ID, Actor: by.Login, Entity: "user", Key: login, Action: "create-token"})
 }
 
 // sameOrg refuses work on another organisation, except for the command line

@@ -17,6 +17,7 @@ import (
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/throttle"
 )
 
 // Electronic callbacks (电子化回访, docs/electronic.md): the customer gets a
@@ -32,9 +33,6 @@ const (
 	// IDDigits is how many of the last characters of the ID number the
 	// customer types to prove who they are.
 	IDDigits = 6
-	// LinkMaxChecks failed identity or code checks lock the link; the
-	// callback then goes back to the phone.
-	LinkMaxChecks = 5
 	// LinkMaxCodes is how many one-time codes one link may send.
 	LinkMaxCodes = 5
 	// CodeTTL is how long a one-time code is good for.
@@ -47,6 +45,10 @@ const (
 	IdentityTTL = 15 * time.Minute
 	VerifiedTTL = 30 * time.Minute
 )
+
+// LinkMaxChecks failed identity or code checks lock the link, by the rule
+// throttle.Link that passwords share; the callback then goes back to the phone.
+var LinkMaxChecks = throttle.Link.Lock
 
 // LinkView is a link as staff see it: never its token or hashes.
 type LinkView struct {

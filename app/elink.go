@@ -17,6 +17,7 @@ import (
 	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/throttle"
 )
 
 // The customer's side of an electronic callback. Nothing here needs a login:
@@ -184,7 +185,7 @@ func (s *Service) check(ctx context.Context, l *store.ElectronicLink, c *huifang
 		return s.DB.ReturnLinkCheck(ctx, l.OrgID, l.ID)
 	}
 	customer := huifang.Actor{Name: "customer"}
-	if n >= LinkMaxChecks {
+	if throttle.Link.Locked(n) {
 		if _, err := s.toPhone(ctx, c, l.ID, store.LinkLocked, huifang.StatusOpen, customer, "electronic-locked",
 			map[string]any{"link": l.ID, "failed": what, "checks": n, "ip": v.IP, "user_agent": v.UserAgent}); err != nil && huifang.ErrorCode(err) != huifang.ECONFLICT {
 			return err

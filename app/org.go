@@ -104,17 +104,8 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 	if !loginRE.MatchString(in.Login) {
 		return nil, huifang.Errorf(huifang.EINVALID, "用户名须为 2–64 位字母、数字或 _ . @ -")
 	}
-	if !in.Role.Valid() {
-		return nil, huifang.Errorf(huifang.EINVALID, "未知角色 %q（可用：admin, supervisor, insurer-admin, manager, operator, handler, qa）", in.Role)
-	}
-	if in.Role == huifang.RoleAdmin && by.Role != huifang.RoleAdmin {
-		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以创建系统管理员")
-	}
-	if in.Role == huifang.RoleSupervisor && org.Kind != huifang.KindRegulator {
-		return nil, huifang.Errorf(huifang.EINVALID, "监管员（supervisor）只能属于监管机构")
-	}
-	if in.Role != huifang.RoleSupervisor && in.Role != huifang.RoleAdmin && org.Kind != huifang.KindInsurer {
-		return nil, huifang.Errorf(huifang.EINVALID, "角色 %s 只能属于保险公司", in.Role)
+	if err := s.roleFits(ctx, by, org, in.Role, in.BranchCode); err != nil {
+		return nil, err
 	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
@@ -123,17 +114,6 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 	if in.Email != "" {
 		if _, err := mail.ParseAddress(in.Email); err != nil {
 			return nil, huifang.Errorf(huifang.EINVALID, "邮箱地址无效：%s", in.Email)
-		}
-	}
-	if in.Role == huifang.RoleHandler && in.BranchCode != "" {
-		if bs, err := s.DB.ListBranches(ctx, org.ID); err == nil {
-			known := false
-			for _, b := range bs {
-				known = known || b.Code == in.BranchCode
-			}
-			if !known {
-				return nil, huifang.Errorf(huifang.EINVALID, "机构 %s 没有代码为 %s 的分支机构", org.Code, in.BranchCode)
-			}
 		}
 	}
 	u := &huifang.User{OrgID: org.ID, Login: in.Login, Name: strings.TrimSpace(in.Name), Role: in.Role, BranchCode: in.BranchCode,
@@ -145,6 +125,35 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 		return nil, err
 	}
 	return u, nil
+}
+
+// roleFits checks that a role fits the organisation's kind, that by may give
+// it, and that a handler's branch exists.
+func (s *Service) roleFits(ctx context.Context, by *huifang.User, org *huifang.Org, role huifang.Role, branch string) error {
+	if !role.Valid() {
+		return huifang.Errorf(huifang.EINVALID, "未知角色 %q（可用：admin, supervisor, insurer-admin, manager, operator, handler, qa）", role)
+	}
+	if role == huifang.RoleAdmin && by.Role != huifang.RoleAdmin {
+		return huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以授予系统管理员角色")
+	}
+	if role == huifang.RoleSupervisor && org.Kind != huifang.KindRegulator {
+		return huifang.Errorf(huifang.EINVALID, "监管员（supervisor）只能属于监管机构")
+	}
+	if role != huifang.RoleSupervisor && role != huifang.RoleAdmin && org.Kind != huifang.KindInsurer {
+		return huifang.Errorf(huifang.EINVALID, "角色 %s 只能属于保险公司", role)
+	}
+	if role == huifang.RoleHandler && branch != "" {
+		if bs, err := s.DB.ListBranches(ctx, org.ID); err == nil {
+			known := false
+			for _, b := range bs {
+				known = known || b.Code == branch
+			}
+			if !known {
+				return huifang.Errorf(huifang.EINVALID, "机构 %s 没有代码为 %s 的分支机构", org.Code, branch)
+			}
+		}
+	}
+	return nil
 }
 
 // Org returns an organisation the user may see.

@@ -45,7 +45,8 @@ func orgAdd(e *env, args []string) error {
 }
 
 func cmdUser(e *env, args []string) error {
-	return sub(e, "user", args, map[string]func(*env, []string) error{"add": userAdd})
+	return sub(e, "user", args, map[string]func(*env, []string) error{"add": userAdd, "list": userList, "disable": userDisable, "enable": userEnable,
+		"set-role": userSetRole, "set-password": userSetPassword})
 }
 
 func userAdd(e *env, args []string) error {
@@ -64,20 +65,10 @@ func userAdd(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	if pwFile == "" {
-		return usageError{"--password-file is required (the password never goes on the command line)"}
-	}
-	var pw []byte
 	var err error
-	if pwFile == "-" {
-		pw, err = io.ReadAll(io.LimitReader(e.stdin, 4096))
-	} else {
-		pw, err = os.ReadFile(pwFile)
+	if in.Password, err = readPassword(e, pwFile); err != nil {
+		return err
 	}
-	if err != nil {
-		return fmt.Errorf("read password: %w", err)
-	}
-	in.Password = strings.TrimRight(string(pw), "\r\n")
 	in.Role = huifang.Role(role)
 	db, err := cfg.open(e.ctx)
 	if err != nil {
@@ -92,28 +83,21 @@ func userAdd(e *env, args []string) error {
 	return nil
 }
 
-func cmdToken(e *env, args []string) error {
-	return sub(e, "token", args, map[string]func(*env, []string) error{"add": tokenAdd})
-}
-
-func tokenAdd(e *env, args []string) error {
-	var cfg config
-	var org, login string
-	fs := flags(e, "token add", "token add --org CODE --login LOGIN", &cfg)
-	fs.StringVar(&org, "org", "", "organisation code")
-	fs.StringVar(&login, "login", "", "the user the token acts as")
-	if _, err := parse(fs, args, 0); err != nil {
-		return err
+// readPassword reads a password from a file, or standard input for "-":
+// never from the command line, where other users of the machine see it.
+func readPassword(e *env, file string) (string, error) {
+	if file == "" {
+		return "", usageError{"--password-file is required (the password never goes on the command line)"}
 	}
-	db, err := cfg.open(e.ctx)
+	var pw []byte
+	var err error
+	if file == "-" {
+		pw, err = io.ReadAll(io.LimitReader(e.stdin, 4096))
+	} else {
+		pw, err = os.ReadFile(file)
+	}
 	if err != nil {
-		return err
+		return "", fmt.Errorf("read password: %w", err)
 	}
-	defer db.Close()
-	tok, err := app.New(db, nil, nil).CreateToken(e.ctx, app.CLI(), org, login)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, tok)
-	return nil
+	return strings.TrimRight(string(pw), "\r\n"), nil
 }

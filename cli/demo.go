@@ -35,8 +35,8 @@ func cmdDemo(e *env, args []string) error {
 	var addr string
 	var policies int
 	var noServe bool
-	fs := flags(e, "demo", "demo [--addr :8080] [--db URL] [--policies N] [--no-serve]", &cfg)
-	fs.StringVar(&addr, "addr", envOr("HUIFANG_ADDR", ":8080"), "address to listen on (env HUIFANG_ADDR)")
+	fs := flags(e, "demo", "demo [--addr 127.0.0.1:8080] [--db URL] [--policies N] [--no-serve]", &cfg)
+	fs.StringVar(&addr, "addr", envOr("HUIFANG_ADDR", DefaultAddr), "address to listen on; :8080 for every interface (env HUIFANG_ADDR)")
 	fs.IntVar(&policies, "policies", 3000, "how many policies to make up")
 	fs.BoolVar(&noServe, "no-serve", false, "create the demo database and print the logins, then exit")
 	if _, err := parse(fs, args, 0); err != nil {
@@ -82,7 +82,7 @@ func cmdDemo(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout)
 	svc.SMS = sms.Outbox{DB: db} // electronic callbacks' messages, for insurer administrators to read
-	return serve(e, svc, addr, false, func(listening string) {
+	return serve(e, svc, serveOptions{addr: addr}, func(listening string) {
 		svc.PublicURL = browserURL(listening)
 		fmt.Fprintf(e.stdout, "Open %s in a browser and log in with one of the logins above; Ctrl-C stops.\n", browserURL(listening))
 	})

@@ -379,7 +379,7 @@ func TestServeStopsWhenKeyRotates(t *testing.T) {
 			var out, errb bytes.Buffer
 			e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
 			ready, done := make(chan string, 1), make(chan error, 1)
-			go func() { done <- serve(e, svc, "127.0.0.1:0", false, func(a string) { ready <- a }) }()
+			go func() { done <- serve(e, svc, serveOptions{addr: "127.0.0.1:0"}, func(a string) { ready <- a }) }()
 			addr := <-ready
 			res, err := http.Get("http://" + addr + "/healthz")
 			if err != nil || res.StatusCode != http.StatusOK {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -22,16 +23,36 @@ import (
 	"github.com/huifang/huifang/web"
 )
 
+// DefaultAddr is where serve and demo listen unless told otherwise: this
+// machine only. Serving others takes a deliberate --addr (or HUIFANG_ADDR),
+// ideally behind TLS (README, "Running it in production").
+const DefaultAddr = "127.0.0.1:8080"
+
+// serveOptions are how serve listens and what its HTTP surface trusts.
+type serveOptions struct {
+	addr            string
+	secure          bool // mark cookies Secure
+	hsts            bool // send Strict-Transport-Security
+	trustProxy      bool // client addresses from X-Forwarded-For
+	tlsCert, tlsKey string
+}
+
 func cmdServe(e *env, args []string) error {
 	var cfg config
-	var addr, publicURL string
-	var secure bool
-	fs := flags(e, "serve", "serve [--addr :8080] [--db URL] [--key-file FILE] [--public-url URL]", &cfg)
-	fs.StringVar(&addr, "addr", envOr("HUIFANG_ADDR", ":8080"), "address to listen on (env HUIFANG_ADDR)")
-	fs.StringVar(&publicURL, "public-url", os.Getenv("HUIFANG_PUBLIC_URL"), "the site's address as customers reach it, for the links of electronic callbacks (env HUIFANG_PUBLIC_URL)")
-	fs.BoolVar(&secure, "secure-cookies", os.Getenv("HUIFANG_SECURE_COOKIES") == "1", "mark session cookies Secure (behind HTTPS; env HUIFANG_SECURE_COOKIES=1)")
+	var o serveOptions
+	var publicURL string
+	fs := flags(e, "serve", "serve [--addr 127.0.0.1:8080] [--db URL] [--key-file FILE] [--public-url URL] [--tls-cert FILE --tls-key FILE]", &cfg)
+	fs.StringVar(&o.addr, "addr", envOr("HUIFANG_ADDR", DefaultAddr), "address to listen on; :8080 for every interface (env HUIFANG_ADDR)")
+	fs.StringVar(&publicURL, "public-url", os.Getenv("HUIFANG_PUBLIC_URL"), "the site's address as people and customers reach it; on https, cookies are Secure and HSTS is sent (env HUIFANG_PUBLIC_URL)")
+	fs.BoolVar(&o.secure, "secure-cookies", os.Getenv("HUIFANG_SECURE_COOKIES") == "1", "mark session cookies Secure (behind HTTPS; env HUIFANG_SECURE_COOKIES=1)")
+	fs.StringVar(&o.tlsCert, "tls-cert", os.Getenv("HUIFANG_TLS_CERT"), "serve HTTPS with this certificate chain (PEM; env HUIFANG_TLS_CERT)")
+	fs.StringVar(&o.tlsKey, "tls-key", os.Getenv("HUIFANG_TLS_KEY"), "the certificate's private key (PEM; env HUIFANG_TLS_KEY)")
+	fs.BoolVar(&o.trustProxy, "trust-proxy", os.Getenv("HUIFANG_TRUST_PROXY") == "1", "behind a reverse proxy: take the client's address from the last X-Forwarded-For entry (env HUIFANG_TRUST_PROXY=1)")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if (o.tlsCert == "") != (o.tlsKey == "") {
+		return usageError{"--tls-cert and --tls-key go together"}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	svc, err := cfg.service(e.ctx, log)
@@ -47,7 +68,17 @@ func cmdServe(e *env, args []string) error {
 			return err
 		}
 	}
-	return serve(e, svc, addr, secure, nil)
+	o = o.withPublicURL(svc.PublicURL)
+	return serve(e, svc, o, nil)
+}
+
+// withPublicURL turns on Secure cookies and HSTS when the site is reached
+// over HTTPS: its public address is https, or it serves TLS itself.
+func (o serveOptions) withPublicURL(publicURL string) serveOptions {
+	if strings.HasPrefix(publicURL, "https://") || o.tlsCert != "" {
+		o.secure, o.hsts = true, true
+	}
+	return o
 }
 
 // checkPublicURL accepts the site's public address: http(s), a host, no query.
@@ -156,13 +187,17 @@ func runJobs(ctx context.Context, svc *app.Service) {
 	}
 }
 
-// Handler is huifang's whole HTTP surface: the JSON API under /api/ and the
+// handler is huifang's whole HTTP surface: the JSON API under /api/ and the
 // web UI everywhere else.
-func Handler(svc *app.Service, secure bool) http.Handler {
+func handler(svc *app.Service, o serveOptions) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/api/", api.New(svc, svc.Log))
-	mux.Handle("/", web.New(svc, web.Options{Secure: secure, Log: svc.Log}))
-	return httpx.SecurityHeaders(mux)
+	mux.Handle("/", web.New(svc, web.Options{Secure: o.secure, TrustProxy: o.trustProxy, Log: svc.Log}))
+	h := httpx.SecurityHeaders(mux)
+	if o.hsts {
+		h = httpx.HSTS(h)
+	}
+	return h
 }
 
 // shutdownGrace is how long a stopping server waits for running requests.
@@ -170,13 +205,29 @@ const shutdownGrace = 15 * time.Second
 
 // serve listens until the context ends, then shuts down gracefully. ready, when
 // not nil, receives the address actually listened on.
-func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string)) error {
-	ln, err := net.Listen("tcp", addr)
+func serve(e *env, svc *app.Service, o serveOptions, ready func(string)) error {
+	var certs []tls.Certificate
+	if o.tlsCert != "" {
+		c, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
+		if err != nil {
+			return fmt.Errorf("TLS certificate: %w", err)
+		}
+		certs = append(certs, c)
+	}
+	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
+		return fmt.Errorf("listen on %s: %w", o.addr, err)
+	}
+	if host, _, _ := net.SplitHostPort(ln.Addr().String()); !isLoopback(host) && certs == nil && !o.secure {
+		svc.Log.Warn("serving plain HTTP beyond this machine: put it behind a TLS reverse proxy (and set HUIFANG_PUBLIC_URL=https://...) or give --tls-cert and --tls-key", "addr", ln.Addr().String())
+	}
+	scheme := "http"
+	if certs != nil {
+		scheme = "https"
+		ln = tls.NewListener(ln, &tls.Config{Certificates: certs, MinVersion: tls.VersionTLS12, NextProtos: []string{"h2", "http/1.1"}})
 	}
 	srv := &http.Server{
-		Handler:           Handler(svc, secure),
+		Handler:           handler(svc, o),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       10 * time.Minute, // large imports upload slowly
 		WriteTimeout:      10 * time.Minute, // large exports stream slowly
@@ -184,7 +235,7 @@ func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string
 		MaxHeaderBytes:    1 << 20,
 		ErrorLog:          slog.NewLogLogger(svc.Log.Handler(), slog.LevelWarn),
 	}
-	fmt.Fprintf(e.stdout, "huifang %s listening on http://%s\n", Version, ln.Addr())
+	fmt.Fprintf(e.stdout, "huifang %s listening on %s://%s\n", Version, scheme, ln.Addr())
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
@@ -209,4 +260,10 @@ func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string
 		return context.Cause(running) // the key was refused
 	}
 	return nil
+}
+
+// isLoopback reports whether a listening host is this machine only.
+func isLoopback(host string) bool {
+	ip := net.ParseIP(host)
+	return host == "localhost" || (ip != nil && ip.IsLoopback())
 }

@@ -263,7 +263,7 @@ func TestFill(t *testing.T) {
 				t.Errorf("no demo user with role %s", r)
 			}
 		}
-		if _, _, err := svc.Login(ctx, "hta-op1", DefaultPassword); err != nil {
+		if _, _, err := svc.Login(ctx, "hta-op1", DefaultPassword, "127.0.0.1"); err != nil {
 			t.Errorf("log in as hta-op1: %v", err)
 		}
 

@@ -8,7 +8,9 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/huifang/huifang"
 )
@@ -20,6 +22,7 @@ var statuses = map[string]int{
 	huifang.EUNAUTHORIZED: http.StatusUnauthorized,
 	huifang.EFORBIDDEN:    http.StatusForbidden,
 	huifang.EINTERNAL:     http.StatusInternalServerError,
+	huifang.ETOOMANY:      http.StatusTooManyRequests,
 }
 
 // Status maps an error to an HTTP status.
@@ -66,7 +69,16 @@ func JSON(w http.ResponseWriter, status int, v any) {
 // Error writes an error as JSON.
 func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	LogIfInternal(log, r, err)
+	SetRetryAfter(w, err)
 	JSON(w, Status(err), Body(err))
+}
+
+// SetRetryAfter sends Retry-After, in whole seconds rounded up, when err says
+// to wait.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	if d := huifang.RetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))
+	}
 }
 
 // DecodeJSON reads a JSON body of at most limit bytes into v, refusing unknown fields.
@@ -93,6 +105,15 @@ func jsonProblem(err error) string {
 		msg = msg[:200]
 	}
 	return msg
+}
+
+// HSTS tells browsers to reach the site only over HTTPS for a year: for a
+// site served only over HTTPS (its public address is https).
+func HSTS(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Strict-Transport-Security", "max-age=31536000")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // SecurityHeaders sets headers every response carries.

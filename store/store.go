@@ -294,7 +294,7 @@ func mapErr(err error) error {
 
 // Reset drops every table: for tests and the demo only.
 func (db *DB) Reset(ctx context.Context) error {
-	tables := []string{"pii_key", "submissions", "stat_callbacks", "stat_cases", "stat_rebuild", "outbox", "electronic_links", "scripts", "recordings", "jobs", "calendar_years", "profile_versions", "notifications", "evidence", "problem_events", "transfers",
+	tables := []string{"pii_key", "login_failures", "submissions", "stat_callbacks", "stat_cases", "stat_rebuild", "outbox", "electronic_links", "scripts", "recordings", "jobs", "calendar_years", "profile_versions", "notifications", "evidence", "problem_events", "transfers",
 		"audit", "problem_cases", "attempts", "callbacks", "policies", "outlets", "agents", "products", "branches", "sessions", "users", "orgs", "schema_migrations"}
 	for _, t := range tables {
 		q := "DROP TABLE IF EXISTS " + t

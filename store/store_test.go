@@ -128,17 +128,17 @@ func TestOrgsUsersSessions(t *testing.T) {
 		if _, err := db.FindUserByID(ctx, bd.b.ID, bd.userA.ID); !errors.Is(err, huifang.ErrNotFound) {
 			t.Fatalf("user of A found through B: %v", err)
 		}
-		must(t, db.CreateSession(ctx, "tok", "web", bd.userA, t0, t0.Add(time.Hour)))
-		u, err := db.FindSession(ctx, "tok", t0.Add(30*time.Minute))
+		must(t, db.CreateSession(ctx, "tok", store.SessionWeb, "", bd.userA, t0, t0.Add(time.Hour)))
+		u, err := db.FindSession(ctx, "tok", store.SessionWeb, t0.Add(30*time.Minute))
 		must(t, err)
 		if u.ID != bd.userA.ID || u.OrgID != bd.a.ID {
 			t.Fatalf("session user %+v", u)
 		}
-		if _, err := db.FindSession(ctx, "tok", t0.Add(2*time.Hour)); !errors.Is(err, huifang.ErrNotFound) {
+		if _, err := db.FindSession(ctx, "tok", store.SessionWeb, t0.Add(2*time.Hour)); !errors.Is(err, huifang.ErrNotFound) {
 			t.Fatalf("expired session accepted: %v", err)
 		}
-		must(t, db.CreateSession(ctx, "api", "api", bd.userA, t0, time.Time{}))
-		if _, err := db.FindSession(ctx, "api", t0.AddDate(5, 0, 0)); err != nil {
+		must(t, db.CreateSession(ctx, "api", store.SessionAPI, "ci", bd.userA, t0, time.Time{}))
+		if _, err := db.FindSession(ctx, "api", store.SessionAPI, t0.AddDate(5, 0, 0)); err != nil {
 			t.Fatalf("token without expiry: %v", err)
 		}
 		n, err := db.DeleteExpiredSessions(ctx, t0.Add(2*time.Hour))
@@ -147,7 +147,7 @@ func TestOrgsUsersSessions(t *testing.T) {
 			t.Fatalf("deleted %d expired sessions", n)
 		}
 		must(t, db.DeleteSession(ctx, "api"))
-		if _, err := db.FindSession(ctx, "api", t0); !errors.Is(err, huifang.ErrNotFound) {
+		if _, err := db.FindSession(ctx, "api", store.SessionAPI, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Fatal("deleted token still works")
 		}
 		orgs, err := db.ListOrgs(ctx, bd.reg.ID)

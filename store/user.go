@@ -3,20 +3,25 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/huifang/huifang"
 )
 
-const userCols = `id, org_id, login, name, role, branch_code, agent_code, email, password_hash, disabled, created_at`
+const userCols = `id, org_id, login, name, role, branch_code, agent_code, email, password_hash, disabled, created_at, login_at, login_addr, prev_login_at, prev_login_addr`
+
+// userColsOf is userCols of the table aliased u.
+var userColsOf = "u." + strings.ReplaceAll(userCols, ", ", ", u.")
 
 func scanUser(row interface{ Scan(...any) error }) (*huifang.User, error) {
 	var u huifang.User
-	var created int64
-	if err := row.Scan(&u.ID, &u.OrgID, &u.Login, &u.Name, &u.Role, &u.BranchCode, &u.AgentCode, &u.Email, &u.PasswordHash, &u.Disabled, &created); err != nil {
+	var created, login, prev int64
+	if err := row.Scan(&u.ID, &u.OrgID, &u.Login, &u.Name, &u.Role, &u.BranchCode, &u.AgentCode, &u.Email, &u.PasswordHash, &u.Disabled, &created,
+		&login, &u.LoginAddr, &prev, &u.PrevLoginAddr); err != nil {
 		return nil, mapErr(err)
 	}
-	u.CreatedAt = fromMS(created)
+	u.CreatedAt, u.LoginAt, u.PrevLoginAt = fromMS(created), fromMS(login), fromMS(prev)
 	return &u, nil
 }
 
@@ -73,19 +78,28 @@ func (db *DB) SetPassword(ctx context.Context, orgID, userID int64, hash string,
 	})
 }
 
-// CreateSession stores a session (kind "web") or an API token (kind "api") by
-// the hash of its secret; expires zero means never.
-func (db *DB) CreateSession(ctx context.Context, tokenHash, kind string, u *huifang.User, now, expires time.Time) error {
-	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO sessions (token_hash, kind, user_id, org_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`),
-		tokenHash, kind, u.ID, u.OrgID, ms64(now), ms64(expires))
+// Session kinds: a web session lives in the browser's cookie, an API token
+// in an Authorization header; neither is accepted as the other.
+const (
+	SessionWeb = "web"
+	SessionAPI = "api"
+)
+
+// CreateSession stores a web session (kind SessionWeb) or an API token (kind
+// SessionAPI, with a name) by the hash of its secret.
+func (db *DB) CreateSession(ctx context.Context, tokenHash, kind, name string, u *huifang.User, now, expires time.Time) error {
+	_, err := db.write.ExecContext(ctx, db.q(`INSERT INTO sessions (token_hash, kind, name, user_id, org_id, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+		tokenHash, kind, name, u.ID, u.OrgID, ms64(now), ms64(expires))
 	return mapErr(err)
 }
 
-// FindSession returns the user behind a live session or token.
-func (db *DB) FindSession(ctx context.Context, tokenHash string, now time.Time) (*huifang.User, error) {
-	return scanUser(db.read.QueryRowContext(ctx, db.q(`SELECT u.id, u.org_id, u.login, u.name, u.role, u.branch_code, u.agent_code, u.email, u.password_hash, u.disabled, u.created_at
+// FindSession returns the enabled user behind a live session or token of the
+// kind asked for. It is read on every request, so a disabled user or a
+// changed role takes effect at once.
+func (db *DB) FindSession(ctx context.Context, tokenHash, kind string, now time.Time) (*huifang.User, error) {
+	return scanUser(db.read.QueryRowContext(ctx, db.q(`SELECT `+userColsOf+`
 		FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id
-		WHERE s.token_hash = ? AND (s.expires_at = 0 OR s.expires_at > ?) AND u.disabled = FALSE`), tokenHash, ms64(now)))
+		WHERE s.token_hash = ? AND s.kind = ? AND (s.expires_at = 0 OR s.expires_at > ?) AND u.disabled = FALSE`), tokenHash, kind, ms64(now)))
 }
 
 // DeleteSession ends a session (logout).

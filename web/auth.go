@@ -10,9 +10,10 @@ import (
 
 // loginPage is the data of the login form.
 type loginPage struct {
-	Login string
-	Next  string
-	Error string
+	Login  string
+	Next   string
+	Error  string
+	Locked bool // too many failures: the message says when to come back
 }
 
 func (s *server) loginForm(w http.ResponseWriter, r *http.Request) {
@@ -41,7 +42,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, rq, http.StatusBadRequest, "login", rq.T.T("login.title"), "", p)
 		return
 	}
-	token, _, err := s.svc.Login(r.Context(), p.Login, password)
+	token, _, err := s.svc.Login(r.Context(), p.Login, password, s.clientAddr(r))
 	if err != nil {
 		httpx.LogIfInternal(s.log, r, err)
 		switch huifang.ErrorCode(err) {
@@ -49,6 +50,8 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 			p.Error = rq.T.T("error.internal")
 		case huifang.EUNAUTHORIZED:
 			p.Error = rq.T.T("login.failed")
+		case huifang.ETOOMANY:
+			p.Error, p.Locked = s.tooMany(w, rq, err), true
 		default:
 			p.Error = huifang.ErrorMessage(err)
 		}

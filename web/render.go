@@ -284,6 +284,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Role == huifang.RoleInsurerAdmin {
 		items = append(items, navItem{Key: "outbox", Href: "/admin/outbox"})
 	}
+	if u.Can(huifang.PermManageUsers) {
+		items = append(items, navItem{Key: "users", Href: "/admin/users"}) // API tokens are a link on it
+	}
 	if u.Role == huifang.RoleAdmin {
 		items = append(items, navItem{Key: "calendar", Href: "/admin/calendar"})
 	}

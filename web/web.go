@@ -16,6 +16,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/store"
 )
 
 // Options configure the web UI.
@@ -26,6 +27,10 @@ type Options struct {
 	Log *slog.Logger
 	// MaxUpload limits an import file in bytes; 0 means 200 MiB.
 	MaxUpload int64
+	// TrustProxy takes the client's address for login throttling from the
+	// last X-Forwarded-For entry: set it only behind a reverse proxy that
+	// adds one, else anyone could pick their address.
+	TrustProxy bool
 }
 
 // DefaultMaxUpload is the largest import file accepted by default.
@@ -79,6 +84,14 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /logout", s.page(s.logout))
 
 	mux.Handle("GET /{$}", s.page(s.overview))
+
+	mux.Handle("GET /account", s.page(s.accountShow))
+	mux.Handle("POST /account/password", s.page(s.accountPassword))
+	mux.Handle("GET /admin/users", s.page(s.usersShow))
+	mux.Handle("POST /admin/users/{login}/{verb}", s.page(s.userVerb))
+	mux.Handle("GET /admin/tokens", s.page(s.tokensShow))
+	mux.Handle("POST /admin/tokens", s.page(s.tokenCreate))
+	mux.Handle("POST /admin/tokens/{id}/revoke", s.page(s.tokenRevoke))
 
 	mux.Handle("GET /work", s.page(s.workbench))
 	mux.Handle("POST /work/next", s.page(s.workNext))
@@ -170,7 +183,7 @@ func (s *server) page(h handlerFunc) http.Handler {
 		c, err := r.Cookie(sessionCookie)
 		if err == nil && c.Value != "" {
 			rq.Token = c.Value
-			rq.User, err = s.svc.Authenticate(r.Context(), c.Value)
+			rq.User, err = s.svc.Authenticate(r.Context(), c.Value, store.SessionWeb)
 		} else {
 			err = huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
 		}
@@ -289,7 +302,7 @@ func (s *server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 // pages that show without one.
 func (s *server) optionalUser(r *http.Request, rq *request) {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if u, err := s.svc.Authenticate(r.Context(), c.Value); err == nil {
+		if u, err := s.svc.Authenticate(r.Context(), c.Value, store.SessionWeb); err == nil {
 			rq.User, rq.Token = u, c.Value
 		}
 	}
