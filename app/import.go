@@ -92,6 +92,7 @@ func (m *mapRows) Next() ([]string, error) {
 	return row, nil
 }
 
+func (m *mapRows) Header()      {}
 func (m *mapRows) Line() int    { return m.i }
 func (m *mapRows) Close() error { return nil }
 
