@@ -44,8 +44,8 @@ func check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(it
 		}
 		return Report{Kind: kind}, err
 	}
-	c.report.HeaderRow = line
 	if skipped > 0 {
+		c.report.HeaderRow = line
 		c.report.Warnings = append(c.report.Warnings, fmt.Sprintf("表头在第%d行：上面的%d行是标题或说明，没有读入", line, skipped))
 	}
 	for {

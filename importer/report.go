@@ -35,7 +35,7 @@ func (e RowError) String() string {
 // Report says how a file fared.
 type Report struct {
 	Kind       Kind       `json:"kind"`
-	HeaderRow  int        `json:"header_row,omitempty"` // the line of the header in the file
+	HeaderRow  int        `json:"header_row,omitempty"` // the header's line, when titles or notes came before it
 	Rows       int        `json:"rows"`                 // data rows, the header and empty lines not counted
 	Bad        int        `json:"bad"`                  // rows with at least one problem
 	ErrorCount int        `json:"error_count"`          // problems found, kept or not

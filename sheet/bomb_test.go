@@ -3,12 +3,9 @@
 package sheet
 
 import (
-	"archive/zip"
 	"bytes"
-	"compress/flate"
 	"encoding/json"
 	"errors"
-	"hash/crc32"
 	"io"
 	"os"
 	"os/exec"
@@ -19,84 +16,8 @@ import (
 	"testing"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/sheet/sheettest"
 )
-
-// segment is bytes repeated a number of times.
-type segment struct {
-	data  []byte
-	times int64
-}
-
-// write is a part's content: fixed text around repeated bulk.
-type write []segment
-
-func text(s ...string) write { return write{{[]byte(strings.Join(s, "")), 1}} }
-
-// bulk is unit repeated to n bytes between before and after.
-func bulk(before, unit string, n int64, after string) write {
-	block := strings.Repeat(unit, max(1, 1<<20/len(unit)))
-	rest := n % int64(len(block))
-	return write{{[]byte(before), 1}, {[]byte(block), n / int64(len(block))}, {[]byte(block[:rest]), 1}, {[]byte(after), 1}}
-}
-
-// deflate compresses a part without ever holding it: each segment is
-// compressed once by a compressor of its own, ending on a byte boundary
-// (Flush), so that its compressed bytes can be repeated as it is.
-func deflate(w write) (comp []byte, crc uint32, n uint64) {
-	var out bytes.Buffer
-	sum := crc32.NewIEEE()
-	for i, s := range w {
-		var c bytes.Buffer
-		fw, _ := flate.NewWriter(&c, flate.BestCompression)
-		fw.Write(s.data)
-		if i == len(w)-1 {
-			fw.Close()
-		} else {
-			fw.Flush()
-		}
-		for range s.times {
-			out.Write(c.Bytes())
-			sum.Write(s.data)
-		}
-		n += uint64(len(s.data)) * uint64(s.times)
-	}
-	return out.Bytes(), sum.Sum32(), n
-}
-
-// bombXLSX makes a workbook of one sheet whose parts are given, the others
-// standard. A part of a GiB costs about a megabyte.
-func bombXLSX(t testing.TB, parts map[string]write) []byte {
-	t.Helper()
-	all := map[string]write{
-		"[Content_Types].xml": text(`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>`),
-		"_rels/.rels": text(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`),
-		"xl/workbook.xml": text(`<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
-			`<sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>`),
-		"xl/_rels/workbook.xml.rels": text(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
-			`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
-			`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`),
-		"xl/sharedStrings.xml":     text(`<sst><si><t>保单号</t></si></sst>`),
-		"xl/worksheets/sheet1.xml": text(`<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>`),
-	}
-	for name, w := range parts {
-		all[name] = w
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, name := range []string{"[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/sharedStrings.xml", "xl/worksheets/sheet1.xml"} {
-		comp, crc, n := deflate(all[name])
-		w, err := zw.CreateRaw(&zip.FileHeader{Name: name, Method: zip.Deflate, CRC32: crc, CompressedSize64: uint64(len(comp)), UncompressedSize64: n})
-		if err != nil {
-			t.Fatal(err)
-		}
-		w.Write(comp)
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
-}
 
 const gib = 1 << 30
 
@@ -104,42 +25,42 @@ const gib = 1 << 30
 // against one limit, with what the refusal must say.
 var bombs = []struct {
 	name  string
-	parts map[string]write
+	parts map[string]sheettest.Part
 	want  string
 }{
-	{"one shared string of 1 GiB", map[string]write{
-		"xl/sharedStrings.xml": bulk(`<sst><si><t>`, "A", gib, `</t></si></sst>`),
+	{"one shared string of 1 GiB", map[string]sheettest.Part{
+		"xl/sharedStrings.xml": sheettest.Bulk(`<sst><si><t>`, "A", gib, `</t></si></sst>`),
 	}, "文件解压后过大：共享字符串第1项超过 128 KiB"},
-	{"one shared string of 1 GiB in pieces", map[string]write{
-		"xl/sharedStrings.xml": bulk(`<sst><si>`, "<r><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></r>", gib, `</si></sst>`),
+	{"one shared string of 1 GiB in pieces", map[string]sheettest.Part{
+		"xl/sharedStrings.xml": sheettest.Bulk(`<sst><si>`, "<r><t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t></r>", gib, `</si></sst>`),
 	}, "文件解压后过大：共享字符串第1项超过 128 KiB"},
-	{"1 GiB of shared strings", map[string]write{
-		"xl/sharedStrings.xml": bulk(`<sst>`, "<si><t>"+strings.Repeat("张三丰", 10<<10)+"</t></si>", gib, `</sst>`),
+	{"1 GiB of shared strings", map[string]sheettest.Part{
+		"xl/sharedStrings.xml": sheettest.Bulk(`<sst>`, "<si><t>"+strings.Repeat("张三丰", 10<<10)+"</t></si>", gib, `</sst>`),
 	}, "文件解压后过大：共享字符串（工作簿中的文字）超过 128 MiB"},
-	{"a million empty shared strings", map[string]write{
-		"xl/sharedStrings.xml": bulk(`<sst>`, "<si/>", gib, `</sst>`),
+	{"a million empty shared strings", map[string]sheettest.Part{
+		"xl/sharedStrings.xml": sheettest.Bulk(`<sst>`, "<si/>", gib, `</sst>`),
 	}, "文件解压后过大：共享字符串（工作簿中的文字）超过 128 MiB"},
-	{"a row of endless cells", map[string]write{
-		"xl/worksheets/sheet1.xml": bulk(`<worksheet><sheetData><row>`, "<c><v>1</v></c>", gib, `</row></sheetData></worksheet>`),
+	{"a row of endless cells", map[string]sheettest.Part{
+		"xl/worksheets/sheet1.xml": sheettest.Bulk(`<worksheet><sheetData><row>`, "<c><v>1</v></c>", gib, `</row></sheetData></worksheet>`),
 	}, "文件解压后过大：第1行超过 16384 列"},
-	{"endless rows", map[string]write{
-		"xl/worksheets/sheet1.xml": bulk(`<worksheet><sheetData>`, `<row><c t="s"><v>0</v></c></row>`, gib, `</sheetData></worksheet>`),
+	{"endless rows", map[string]sheettest.Part{
+		"xl/worksheets/sheet1.xml": sheettest.Bulk(`<worksheet><sheetData>`, `<row><c t="s"><v>0</v></c></row>`, gib, `</sheetData></worksheet>`),
 	}, "文件解压后过大：工作表超过 1048576 行"},
-	{"a row of big cells", map[string]write{
-		"xl/sharedStrings.xml":     text(`<sst><si><t>`, strings.Repeat("A", 100<<10), `</t></si></sst>`),
-		"xl/worksheets/sheet1.xml": bulk(`<worksheet><sheetData><row>`, `<c t="s"><v>0</v></c>`, gib, `</row></sheetData></worksheet>`),
+	{"a row of big cells", map[string]sheettest.Part{
+		"xl/sharedStrings.xml":     sheettest.Text(`<sst><si><t>`, strings.Repeat("A", 100<<10), `</t></si></sst>`),
+		"xl/worksheets/sheet1.xml": sheettest.Bulk(`<worksheet><sheetData><row>`, `<c t="s"><v>0</v></c>`, gib, `</row></sheetData></worksheet>`),
 	}, "文件解压后过大：第1行的内容超过 4 MiB"},
-	{"a cell of 1 GiB", map[string]write{
-		"xl/worksheets/sheet1.xml": bulk(`<worksheet><sheetData><row><c t="inlineStr"><is>`, "<t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t>", gib, `</is></c></row></sheetData></worksheet>`),
+	{"a cell of 1 GiB", map[string]sheettest.Part{
+		"xl/worksheets/sheet1.xml": sheettest.Bulk(`<worksheet><sheetData><row><c t="inlineStr"><is>`, "<t>AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA</t>", gib, `</is></c></row></sheetData></worksheet>`),
 	}, "文件解压后过大：第1行有一个单元格超过 128 KiB"},
-	{"an attribute of 1 GiB", map[string]write{
-		"xl/worksheets/sheet1.xml": bulk(`<worksheet><sheetData><row><c r="A1" x="`, "A", gib, `"/></row></sheetData></worksheet>`),
+	{"an attribute of 1 GiB", map[string]sheettest.Part{
+		"xl/worksheets/sheet1.xml": sheettest.Bulk(`<worksheet><sheetData><row><c r="A1" x="`, "A", gib, `"/></row></sheetData></worksheet>`),
 	}, "文件解压后过大：xl/worksheets/sheet1.xml 中有一段连续内容超过 1 MiB"},
-	{"a workbook part of 1 GiB", map[string]write{
-		"xl/workbook.xml": bulk(`<workbook xmlns:r="r"><sheets><sheet name="a" r:id="rId1"/></sheets>`, "<x/>", gib, `</workbook>`),
+	{"a workbook part of 1 GiB", map[string]sheettest.Part{
+		"xl/workbook.xml": sheettest.Bulk(`<workbook xmlns:r="r"><sheets><sheet name="a" r:id="rId1"/></sheets>`, "<x/>", gib, `</workbook>`),
 	}, "文件解压后过大：xl/workbook.xml 解压后超过 16 MiB"},
-	{"3 GiB in all", map[string]write{
-		"xl/worksheets/sheet1.xml": bulk(`<worksheet><sheetData><row><c t="s"><v>0</v></c></row>`,
+	{"3 GiB in all", map[string]sheettest.Part{
+		"xl/worksheets/sheet1.xml": sheettest.Bulk(`<worksheet><sheetData><row><c t="s"><v>0</v></c></row>`,
 			`<row><c><v>1</v></c></row><!--`+strings.Repeat("A", 4000)+`-->`, 3*gib, `</sheetData></worksheet>`),
 	}, "文件解压后过大：工作簿解压后超过 2 GiB"},
 }
@@ -150,7 +71,7 @@ func bombPaths(t *testing.T) []string {
 	var files []string
 	for _, b := range bombs {
 		name := filepath.Join(t.TempDir(), strings.ReplaceAll(b.name, " ", "-")+".xlsx")
-		if err := os.WriteFile(name, bombXLSX(t, b.parts), 0o600); err != nil {
+		if err := os.WriteFile(name, sheettest.XLSX(b.parts), 0o600); err != nil {
 			t.Fatal(err)
 		}
 		files = append(files, name)
