@@ -53,36 +53,64 @@ func size(n int64) string {
 // partReader feeds one part of a workbook to the XML decoder, which reads
 // it byte by byte through io.ByteReader. It stops the part at its limit,
 // each token at maxToken (the decoder buffers a whole tag or run of text
-// before returning it) and the workbook at its total.
+// before returning it) and the workbook at its total. One counter, left,
+// runs down per byte; the three limits are settled when it reaches zero or
+// a token begins.
 type partReader struct {
 	r     *bufio.Reader
 	name  string
 	part  int64  // bytes this part may still produce
 	token int64  // bytes the current token may still take
 	total *int64 // bytes the whole workbook may still produce
+	grant int64  // what left was set to
+	left  int64  // bytes that may be read before settling
 }
 
 func newPartReader(r io.Reader, name string, limit int64, total *int64) *partReader {
-	return &partReader{r: bufio.NewReaderSize(r, 32<<10), name: name, part: limit, token: min(limit, maxToken), total: total}
+	p := &partReader{r: bufio.NewReaderSize(r, 32<<10), name: name, part: limit, total: total}
+	p.setToken(maxToken)
+	return p
+}
+
+// settle charges the bytes read since the last settling to every limit.
+func (p *partReader) settle() {
+	used := p.grant - p.left
+	p.part, p.token, *p.total = p.part-used, p.token-used, *p.total-used
+	p.grant, p.left = 0, 0
+}
+
+// allow lets the reader run down the least of the three limits.
+func (p *partReader) allow() {
+	p.grant = max(0, min(p.part, p.token, *p.total))
+	p.left = p.grant
+}
+
+// setToken gives the next token n bytes.
+func (p *partReader) setToken(n int64) {
+	p.settle()
+	p.token = n
+	p.allow()
 }
 
 // nextToken allows the next token its own maxToken bytes.
-func (p *partReader) nextToken() { p.token = min(p.part, maxToken) }
+func (p *partReader) nextToken() { p.setToken(maxToken) }
 
 func (p *partReader) ReadByte() (byte, error) {
-	switch {
-	case *p.total <= 0:
-		return 0, tooBig("工作簿解压后超过 %s", size(maxUnpacked))
-	case p.part <= 0:
-		return 0, tooBig("%s 解压后超过 %s", p.name, size(maxPartSize))
-	case p.token <= 0:
-		return 0, tooBig("%s 中有一段连续内容超过 %s", p.name, size(maxToken))
+	if p.left <= 0 {
+		p.settle()
+		switch {
+		case *p.total <= 0:
+			return 0, tooBig("工作簿解压后超过 %s", size(maxUnpacked))
+		case p.part <= 0:
+			return 0, tooBig("%s 解压后超过 %s", p.name, size(maxPartSize))
+		case p.token <= 0:
+			return 0, tooBig("%s 中有一段连续内容超过 %s", p.name, size(maxToken))
+		}
+		p.allow()
 	}
 	c, err := p.r.ReadByte()
 	if err == nil {
-		p.part--
-		p.token--
-		*p.total--
+		p.left--
 	}
 	return c, err
 }

@@ -91,7 +91,7 @@ func (p xlsxPackage) unmarshal(name string, v any) error {
 	}
 	defer rc.Close()
 	pr := newPartReader(rc, f.Name, maxPartSize, p.unpacked)
-	pr.token = maxPartSize // the decoder reads the part whole: no token is reset
+	pr.setToken(maxPartSize) // the decoder reads the part whole: no token is reset
 	return xml.NewDecoder(pr).Decode(v)
 }
 
