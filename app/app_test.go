@@ -16,6 +16,7 @@ import (
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/pii"
+	"github.com/huifang/huifang/sheet/sheettest"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
@@ -463,6 +464,38 @@ func TestPreUnderwritingCallback(t *testing.T) {
 		}
 		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindRegulator, Code: "R2", Name: "x", PreUnderwriting: true}); huifang.ErrorCode(err) != huifang.EINVALID {
 			t.Fatalf("regulator with pre-underwriting: %v", err)
+		}
+	})
+}
+
+// The files a user uploads or gives `huifang import` go through the
+// reader's limits: a workbook that unpacks to a GiB is refused saying so,
+// and a header under a title is found.
+func TestImportOddFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		w := setup(t, db)
+		bomb := filepath.Join(w.dir, "policies.xlsx")
+		if err := os.WriteFile(bomb, sheettest.SharedStringBomb(sheettest.GiB), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, err := w.svc.ImportFile(ctx, app.CLI(), "A", importer.KindPolicies, bomb, "policies.xlsx", nil)
+		if huifang.ErrorCode(err) != huifang.EINVALID || !strings.Contains(huifang.ErrorMessage(err), "文件解压后过大：共享字符串第1项超过 128 KiB") {
+			t.Errorf("bomb: %v", err)
+		}
+
+		body := "新单保单清单 2026年3月\n说明：每张保单一行\n" + policyHead + policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1)
+		res, err := w.svc.ImportFile(ctx, app.CLI(), "A", importer.KindPolicies, w.file(t, "titled.csv", body), "titled.csv", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Rows != 1 || res.HeaderRow != 3 || !strings.Contains(res.Summary(), "header on row 3") {
+			t.Errorf("titled file: %+v", res)
+		}
+
+		body = policyHead + policyLine("P2", "L20", "个险", "2026-03-02", "13800000002", 2)
+		_, err = w.svc.ImportFile(ctx, app.CLI(), "A", importer.KindPolicies, w.file(t, "nul.csv", strings.Replace(body, "张三", "张\x00三", 1)), "nul.csv", nil)
+		if !strings.Contains(huifang.ErrorMessage(err), "第2行第7列含有空字符") {
+			t.Errorf("NUL: %v", err)
 		}
 	})
 }

@@ -111,7 +111,7 @@ func (s *Service) importCallbacks(ctx context.Context, org *huifang.Org, a huifa
 	if err != nil {
 		return nil, err
 	}
-	res := &ImportResult{Kind: importer.KindCallbacks, Rows: rep.Rows}
+	res := &ImportResult{Kind: importer.KindCallbacks, Rows: rep.Rows, HeaderRow: rep.HeaderRow}
 	if rep.Bad > 0 {
 		return refused(res, rep)
 	}

@@ -25,7 +25,8 @@ type ImportResult struct {
 	Rows      int              `json:"rows"`
 	Counts    store.Counts     `json:"counts"`
 	Callbacks int              `json:"callbacks"`
-	Cases     int              `json:"cases,omitempty"` // callback records: problem cases opened
+	Cases     int              `json:"cases,omitempty"`      // callback records: problem cases opened
+	HeaderRow int              `json:"header_row,omitempty"` // the header's line, when rows above it were titles or notes
 	Report    *importer.Report `json:"report,omitempty"`
 }
 
@@ -37,6 +38,9 @@ func (r *ImportResult) Summary() string {
 	}
 	if r.Kind == importer.KindCallbacks {
 		s = fmt.Sprintf("imported %d callback records: %d callbacks finished, %d unchanged; %d problem cases opened", r.Rows, r.Counts.Updated, r.Counts.Unchanged, r.Cases)
+	}
+	if r.HeaderRow > 1 {
+		s += fmt.Sprintf(" (header on row %d, the rows above it skipped)", r.HeaderRow)
 	}
 	return s
 }
@@ -92,6 +96,7 @@ func (m *mapRows) Next() ([]string, error) {
 	return row, nil
 }
 
+func (m *mapRows) Header()      {}
 func (m *mapRows) Line() int    { return m.i }
 func (m *mapRows) Close() error { return nil }
 
@@ -183,7 +188,7 @@ func (s *Service) importRefs(ctx context.Context, org *huifang.Org, a huifang.Ac
 	if err != nil {
 		return nil, err
 	}
-	res := &ImportResult{Kind: kind, Rows: rep.Rows}
+	res := &ImportResult{Kind: kind, Rows: rep.Rows, HeaderRow: rep.HeaderRow}
 	if rep.Bad > 0 {
 		return refused(res, rep)
 	}
@@ -287,7 +292,7 @@ func (s *Service) importPolicies(ctx context.Context, org *huifang.Org, a huifan
 		for range ch { // let the reader finish
 		}
 	}
-	res := &ImportResult{Kind: importer.KindPolicies, Rows: rep.Rows, Counts: r.Counts, Callbacks: r.Callbacks}
+	res := &ImportResult{Kind: importer.KindPolicies, Rows: rep.Rows, Counts: r.Counts, Callbacks: r.Callbacks, HeaderRow: rep.HeaderRow}
 	switch {
 	case rep.Bad > 0:
 		res.Counts, res.Callbacks = store.Counts{}, 0

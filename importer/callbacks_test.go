@@ -187,3 +187,4 @@ func (m *memRows) Next() ([]string, error) {
 
 func (m *memRows) Line() int    { return m.i }
 func (m *memRows) Close() error { return nil }
+func (m *memRows) Header()      {}

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/sheet"
@@ -30,15 +32,21 @@ func CheckOnce(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn fun
 }
 
 func check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(item any) error, stopAtBad bool) (Report, error) {
-	header, err := rows.Next()
-	if errors.Is(err, io.EOF) {
-		return Report{Kind: kind}, huifang.Errorf(huifang.EINVALID, "文件为空：没有表头。%s", expected(kind))
-	} else if err != nil {
+	header, line, skipped, err := findHeader(kind, rows)
+	if err != nil {
 		return Report{Kind: kind}, err
 	}
 	c, err := NewChecker(kind, header, refs, today)
 	if err != nil {
+		var e *huifang.Error
+		if skipped > 0 && errors.As(err, &e) {
+			e.Message = strings.Replace(e.Message, "表头不对", fmt.Sprintf("表头（第%d行）不对", line), 1)
+		}
 		return Report{Kind: kind}, err
+	}
+	if skipped > 0 {
+		c.report.HeaderRow = line
+		c.report.Warnings = append(c.report.Warnings, fmt.Sprintf("表头在第%d行：上面的%d行是标题或说明，没有读入", line, skipped))
 	}
 	for {
 		rec, err := rows.Next()
@@ -69,6 +77,78 @@ func check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(it
 		rep.Warnings = append(rep.Warnings, "文件只有表头，没有数据")
 	}
 	return rep, nil
+}
+
+// maxHeaderSearch is how many rows may come before the header: a title
+// (often a merged cell, "新单保单清单 2026年3月") and notes, as templates
+// and core-system exports have them.
+const maxHeaderSearch = 20
+
+// findHeader finds the header among the first maxHeaderSearch non-empty
+// rows: the first that has every required column of kind. It tells the
+// header's line and how many rows came before it. When no row has them all,
+// it gives the row with most known columns (or the first row) for
+// NewChecker to say what is missing.
+func findHeader(kind Kind, rows sheet.Rows) (header []string, line, skipped int, err error) {
+	names := headerNames(kind)
+	best, bestScore := -1, 0
+	var seen [][]string
+	var lines []int
+	for len(seen) < maxHeaderSearch {
+		rec, err := rows.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, 0, 0, err
+		}
+		score, all := matchHeader(kind, names, rec)
+		if all {
+			rows.Header()
+			return rec, rows.Line(), len(seen), nil
+		}
+		if score > bestScore {
+			best, bestScore = len(seen), score
+		}
+		seen = append(seen, slices.Clone(rec))
+		lines = append(lines, rows.Line())
+	}
+	switch {
+	case len(seen) == 0:
+		return nil, 0, 0, huifang.Errorf(huifang.EINVALID, "文件为空：没有表头。%s", expected(kind))
+	case best < 0:
+		best = 0
+	}
+	return seen[best], lines[best], best, nil
+}
+
+// headerNames maps the folded names and aliases of kind's columns to their index.
+func headerNames(kind Kind) map[string]int {
+	names := make(map[string]int)
+	for i, col := range columns[kind] {
+		for _, a := range append([]string{col.zh, col.en}, col.aliases...) {
+			names[normHeader(a)] = i
+		}
+	}
+	return names
+}
+
+// matchHeader counts the columns of kind that rec names, and reports
+// whether it names every required one.
+func matchHeader(kind Kind, names map[string]int, rec []string) (score int, all bool) {
+	cols := columns[kind]
+	found := make([]bool, len(cols))
+	for _, h := range rec {
+		if i, ok := names[normHeader(h)]; ok && !found[i] {
+			found[i] = true
+			score++
+		}
+	}
+	for i, col := range cols {
+		if col.required && !found[i] {
+			return score, false
+		}
+	}
+	return score, true
 }
 
 // Import checks a file and, only when every row is good, reads it again

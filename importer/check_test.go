@@ -326,6 +326,7 @@ func (g *generated) Next() ([]string, error) {
 
 func (g *generated) Line() int    { return g.i } // Next has moved i on: the header is line 1
 func (g *generated) Close() error { return nil }
+func (g *generated) Header()      {}
 
 // A million policies fit in a small, fixed amount of memory: a hash and a
 // line number each, to find duplicates.

@@ -54,11 +54,8 @@ func NewChecker(kind Kind, header []string, refs Refs, today huifang.Date) (*Che
 	if kind == KindBranches {
 		c.tree = newBranchTree()
 	}
-	names := make(map[string]int)
-	for i, col := range cols {
-		for _, a := range append([]string{col.zh, col.en}, col.aliases...) {
-			names[normHeader(a)] = i
-		}
+	names := headerNames(kind)
+	for i := range cols {
 		c.index[i] = -1
 	}
 	var unknown []string

@@ -35,12 +35,13 @@ func (e RowError) String() string {
 // Report says how a file fared.
 type Report struct {
 	Kind       Kind       `json:"kind"`
-	Rows       int        `json:"rows"`        // data rows, the header and empty lines not counted
-	Bad        int        `json:"bad"`         // rows with at least one problem
-	ErrorCount int        `json:"error_count"` // problems found, kept or not
-	Errors     []RowError `json:"errors"`      // the first MaxErrors problems, by row
-	Warnings   []string   `json:"warnings"`    // worth knowing, but not stopping the import
-	Truncated  bool       `json:"truncated"`   // some problems were not kept
+	HeaderRow  int        `json:"header_row,omitempty"` // the header's line, when titles or notes came before it
+	Rows       int        `json:"rows"`                 // data rows, the header and empty lines not counted
+	Bad        int        `json:"bad"`                  // rows with at least one problem
+	ErrorCount int        `json:"error_count"`          // problems found, kept or not
+	Errors     []RowError `json:"errors"`               // the first MaxErrors problems, by row
+	Warnings   []string   `json:"warnings"`             // worth knowing, but not stopping the import
+	Truncated  bool       `json:"truncated"`            // some problems were not kept
 }
 
 // OK reports whether every row is good.

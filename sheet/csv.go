@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
@@ -16,10 +17,25 @@ import (
 
 // csvRows reads a CSV file, one record at a time.
 type csvRows struct {
-	r     *csv.Reader
-	width int // number of columns, set by the header
-	line  int
+	r      *csv.Reader
+	lim    *lineLimit
+	enc    encoding
+	header bool
+	last   int // cells in the row returned last, without empty ones at its end
+	width  int // number of columns, set by the header
+	line   int
+	end    int // the last line of the record read last
 }
+
+// encoding is how a CSV file's bytes are read.
+type encoding int
+
+const (
+	encUTF8    encoding = iota
+	encUTF8BOM          // UTF-8 announced by a byte-order mark
+	encGB               // GB18030, a superset of GBK and GB2312
+	encUTF16
+)
 
 var utf8BOM = []byte("\xEF\xBB\xBF")
 
@@ -28,20 +44,29 @@ var utf8BOM = []byte("\xEF\xBB\xBF")
 func openCSV(r io.ReaderAt, size int64, head []byte) (Rows, error) {
 	src := io.NewSectionReader(r, 0, size)
 	var text io.Reader
+	var enc encoding
 	switch {
 	case bytes.HasPrefix(head, []byte("\xFF\xFE")), bytes.HasPrefix(head, []byte("\xFE\xFF")):
 		// Excel's "Unicode text": UTF-16 with a byte-order mark, tab-separated.
-		text = transform.NewReader(src, xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM).NewDecoder())
-	case bytes.IndexByte(head, 0) >= 0:
-		return nil, invalid(msgBinary)
-	case looksUTF8(head, int64(len(head)) < size):
-		if bytes.HasPrefix(head, utf8BOM) {
-			src = io.NewSectionReader(r, int64(len(utf8BOM)), size-int64(len(utf8BOM)))
+		text, enc = transform.NewReader(src, xunicode.UTF16(xunicode.BigEndian, xunicode.ExpectBOM).NewDecoder()), encUTF16
+	case utf16NoBOM(head):
+		// UTF-16 without a byte-order mark, as some programs write it.
+		_, order := utf16Order(head)
+		text, enc = transform.NewReader(src, xunicode.UTF16(order, xunicode.IgnoreBOM).NewDecoder()), encUTF16
+	case bytes.HasPrefix(head, utf8BOM):
+		// A byte-order mark says UTF-8, but some programs put it before GBK
+		// text: the text decides.
+		src = io.NewSectionReader(r, int64(len(utf8BOM)), size-int64(len(utf8BOM)))
+		text, enc = src, encUTF8BOM
+		if rest := head[len(utf8BOM):]; !looksUTF8(rest, int64(len(head)) < size) && !mixedUTF8(rest) {
+			text, enc = transform.NewReader(src, simplifiedchinese.GB18030.NewDecoder()), encGB
 		}
-		text = src
+	case looksUTF8(head, int64(len(head)) < size), mixedUTF8(head):
+		// Mixed: read as UTF-8, for Next to name the first line that is not.
+		text, enc = src, encUTF8
 	default:
 		// GB18030 is a superset of GBK and GB2312, what Excel writes on Chinese Windows.
-		text = transform.NewReader(src, simplifiedchinese.GB18030.NewDecoder())
+		text, enc = transform.NewReader(src, simplifiedchinese.GB18030.NewDecoder()), encGB
 	}
 	br := bufio.NewReaderSize(text, sniffSize)
 	peek, err := br.Peek(sniffSize)
@@ -54,11 +79,113 @@ func openCSV(r io.ReaderAt, size int64, head []byte) (Rows, error) {
 	if !textual(peek) {
 		return nil, invalid(msgBinary)
 	}
-	cr := csv.NewReader(br)
-	cr.Comma = separator(peek)
+	text = br
+	if bytes.IndexByte(peek, '\n') < 0 && bytes.IndexByte(peek, '\r') >= 0 {
+		// Lines ended by a carriage return alone, as "CSV (Macintosh)" and
+		// old Mac programs write them: read as the lines they are, where
+		// encoding/csv would see one endless line.
+		text = crReader{br}
+		peek = bytes.ReplaceAll(peek, []byte("\r"), []byte("\n"))
+	}
+	lim := &lineLimit{r: text, sep: byte(separator(peek)), line: 1, stop: maxLineSize}
+	cr := csv.NewReader(lim)
+	cr.Comma = rune(lim.sep)
 	cr.FieldsPerRecord = -1 // checked by Next, which can tell empty lines apart
 	cr.ReuseRecord = true
-	return &csvRows{r: cr}, nil
+	return &csvRows{r: cr, lim: lim, enc: enc}, nil
+}
+
+func utf16NoBOM(head []byte) bool { ok, _ := utf16Order(head); return ok }
+
+// utf16Order tells whether head is UTF-16 text without a byte-order mark,
+// and its byte order: in such
+// text many characters of a CSV file (digits, separators, line ends) are
+// ASCII, one zero byte in each pair, always on the same side. In other text
+// a zero byte is rare.
+func utf16Order(head []byte) (bool, xunicode.Endianness) {
+	head = head[:min(len(head), 4096)&^1]
+	var le, be int
+	for i := 0; i < len(head); i += 2 {
+		switch {
+		case head[i] != 0 && head[i+1] == 0:
+			le++
+		case head[i] == 0 && head[i+1] != 0:
+			be++
+		}
+	}
+	pairs := len(head) / 2
+	switch {
+	case pairs > 0 && le*4 >= pairs && be*20 <= le:
+		return true, xunicode.LittleEndian
+	case pairs > 0 && be*4 >= pairs && le*20 <= be:
+		return true, xunicode.BigEndian
+	}
+	return false, xunicode.LittleEndian
+}
+
+// crReader turns carriage returns into line feeds.
+type crReader struct{ r io.Reader }
+
+func (c crReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i, b := range p[:n] {
+		if b == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
+}
+
+// lineLimit stops a line longer than maxLineSize, and a record (a quoted
+// field may span lines) longer than that, before encoding/csv holds it in
+// memory: a 10 MB line, or a quote never closed in a large file, would
+// otherwise be read whole.
+type lineLimit struct {
+	r    io.Reader
+	sep  byte  // the separator, counted to stop a row of too many cells early
+	line int   // lines begun
+	run  int   // bytes since the last line feed
+	seps int   // separators since the last line feed
+	read int64 // bytes read
+	stop int64 // read may not pass this before the next record is read
+}
+
+// errLineTooLong and errRecordTooLong are found by Next.
+var (
+	errLineTooLong   = errors.New("line too long")
+	errRecordTooLong = errors.New("record too long")
+	errTooManyCells  = errors.New("too many cells")
+)
+
+// nextRecord lets the next record have its own maxLineSize bytes (beyond
+// what encoding/csv has buffered already).
+func (l *lineLimit) nextRecord() { l.stop = l.read + maxLineSize }
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	if l.read >= l.stop {
+		return 0, errRecordTooLong
+	}
+	p = p[:min(int64(len(p)), l.stop-l.read)]
+	n, err := l.r.Read(p)
+	for i, b := range p[:n] {
+		switch {
+		case b == '\n':
+			l.line++
+			l.run, l.seps = 0, 0
+			continue
+		case b == l.sep:
+			if l.seps++; l.seps >= maxColumns {
+				l.read += int64(i)
+				return i, errTooManyCells
+			}
+		}
+		if l.run++; l.run > maxLineSize {
+			l.read += int64(i)
+			return i, errLineTooLong
+		}
+	}
+	l.read += int64(n)
+	return n, err
 }
 
 // looksUTF8 reports whether head is UTF-8. A window cut from a longer file may
@@ -95,10 +222,27 @@ func looksUTF8(head []byte, cut bool) bool {
 	return bad*20 < good
 }
 
+// mixedUTF8 reports whether head has both lines of Chinese (or other
+// non-ASCII) text in UTF-8 and lines that are not UTF-8: a file pieced
+// together from programs that save in different encodings. A line of GBK
+// with two or more Chinese characters is almost never valid UTF-8.
+func mixedUTF8(head []byte) bool {
+	var good, bad bool
+	lines := bytes.Split(head, []byte("\n"))
+	for _, line := range lines[:max(1, len(lines)-1)] { // the last may be cut
+		switch {
+		case !utf8.Valid(line):
+			bad = true
+		case utf8.RuneCount(line) <= len(line)-4: // two or more multi-byte characters
+			good = true
+		}
+	}
+	return good && bad
+}
+
 // textual reports whether b (decoded to UTF-8) reads as text: at most 2% of
-// its characters are control characters or replacement characters (which
-// the GB18030 decoder makes of bytes it cannot decode). Bytes that are not
-// UTF-8 in a file taken as UTF-8 are rare by then, and are let through.
+// its characters (or three) are control characters. Characters that are not
+// in the file's encoding are a matter for Next, which names their line.
 func textual(b []byte) bool {
 	var total, bad int
 	for len(b) > 0 {
@@ -106,13 +250,12 @@ func textual(b []byte) bool {
 		b = b[n:]
 		total++
 		switch {
-		case r == utf8.RuneError && n == 1:
 		case r == '\t', r == '\n', r == '\r', r == '\f', r == '\v', r == 0x1A: // 0x1A: MS-DOS end of file
-		case r == utf8.RuneError, r == 0x7F, r < 0x20:
+		case r == 0x7F, r < 0x20:
 			bad++
 		}
 	}
-	return bad*50 <= total
+	return bad*50 <= total || bad <= 3
 }
 
 // separator is a tab when the first line has tabs but no commas, else a comma.
@@ -130,33 +273,88 @@ func separator(peek []byte) rune {
 func (c *csvRows) Next() ([]string, error) {
 	for {
 		rec, err := c.r.Read()
-		if errors.Is(err, io.EOF) {
+		switch {
+		case errors.Is(err, io.EOF):
 			return nil, io.EOF
-		}
-		if err != nil {
+		case errors.Is(err, errLineTooLong):
+			return nil, invalid("第%d行太长（超过 %s）：请检查这一行是否缺了换行，或文件是否真的是 CSV", c.lim.line, size(maxLineSize))
+		case errors.Is(err, errTooManyCells):
+			return nil, invalid("第%d行超过 %d 列：请检查这一行的分隔符和引号", c.lim.line, maxColumns)
+		case errors.Is(err, errRecordTooLong):
+			return nil, invalid("从第%d行开始的一条记录超过 %s：多半是引号不配对，一个字段从这里一直延续到了后面的行", c.end+1, size(maxLineSize))
+		case err != nil:
 			return nil, csvError(err)
 		}
+		c.lim.nextRecord()
 		line, _ := c.r.FieldPos(0)
+		last, _ := c.r.FieldPos(len(rec) - 1)
+		c.end = last + strings.Count(rec[len(rec)-1], "\n")
+		if len(rec) > maxColumns {
+			return nil, invalid("第%d行有%d列，超过 %d 列的上限：请检查这一行的分隔符和引号", line, len(rec), maxColumns)
+		}
+		if err := c.checkText(rec); err != nil {
+			return nil, err
+		}
 		for i := range rec {
 			rec[i] = cleanCell(rec[i])
 		}
 		if allEmpty(rec) {
 			continue
 		}
-		if c.width == 0 {
-			// The header: trailing empty header cells are not columns.
+		if err := checkNUL(line, rec); err != nil {
+			return nil, err
+		}
+		switch {
+		case !c.header:
+			// Before the header (or the header itself): trailing empty cells
+			// are not columns.
 			for len(rec) > 0 && rec[len(rec)-1] == "" {
 				rec = rec[:len(rec)-1]
 			}
-			c.width = len(rec)
-		} else if len(rec) > c.width && allEmpty(rec[c.width:]) {
+		case len(rec) > c.width && allEmpty(rec[c.width:]):
 			rec = rec[:c.width]
-		} else if len(rec) != c.width {
+		case len(rec) != c.width:
 			return nil, invalid("第%d行有%d列，而表头有%d列：请检查这一行的逗号和引号", line, len(rec), c.width)
 		}
-		c.line = line
+		c.line, c.last = line, len(rec)
 		return rec, nil
 	}
+}
+
+// checkText finds the line where the text stops being in the file's
+// encoding: a file saved in pieces by different programs, or damaged.
+func (c *csvRows) checkText(rec []string) error {
+	for i, s := range rec {
+		var ok bool
+		switch c.enc {
+		case encUTF8, encUTF8BOM:
+			ok = utf8.ValidString(s)
+		default: // the decoders make U+FFFD of bytes they cannot decode
+			ok = !strings.ContainsRune(s, utf8.RuneError)
+		}
+		if ok {
+			continue
+		}
+		line, _ := c.r.FieldPos(i)
+		const fix = "请把整个文件用同一种编码保存，例如在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+		switch c.enc {
+		case encUTF8:
+			return invalid("第%d行不是 UTF-8 编码的文字，而文件的其他行是 UTF-8：这一行可能是 GBK 编码。%s", line, fix)
+		case encUTF8BOM:
+			return invalid("文件开头标明是 UTF-8 编码（BOM），但第%d行不是 UTF-8 编码的文字（可能是 GBK）：%s", line, fix)
+		case encGB:
+			return invalid("第%d行有无法按 GBK 编码读出的字节：文件可能混用了几种编码，或已损坏。%s", line, fix)
+		default:
+			return invalid("第%d行有无法按 UTF-16 编码读出的字符：文件可能已损坏。%s", line, fix)
+		}
+	}
+	return nil
+}
+
+// Header makes the row returned last the header: later rows must have as
+// many cells.
+func (c *csvRows) Header() {
+	c.header, c.width = true, c.last
 }
 
 // csvError explains a CSV syntax error in Chinese, naming the line.

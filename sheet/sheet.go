@@ -23,12 +23,15 @@ import (
 // Rows iterates over the non-empty rows of the first sheet of a file.
 type Rows interface {
 	// Next returns the next non-empty row, its cells trimmed of surrounding
-	// white space, or io.EOF after the last row. The first row is the header,
-	// without empty cells at its end; every later row has at least as many
-	// cells (a CSV row exactly as many). The slice is reused: it is valid only
-	// until the next call. A problem with the file is a *huifang.Error that
-	// names the line.
+	// white space, or io.EOF after the last row. Until Header is called, rows
+	// come without the empty cells at their end; after it every row has at
+	// least as many cells as the header (a CSV row exactly as many). The slice
+	// is reused: it is valid only until the next call. A problem with the
+	// file is a *huifang.Error that names the line.
 	Next() ([]string, error)
+	// Header says that the row Next returned last is the header: the title
+	// and notes above it, if any, were rows of their own width.
+	Header()
 	// Line is the line (CSV) or row number (XLSX) of the row Next returned
 	// last, counting from 1, as the user sees it in an editor or in Excel.
 	Line() int
@@ -114,6 +117,17 @@ func cleanCell(s string) string {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
 	return s
+}
+
+// checkNUL refuses a row with a NUL character, which no text has: it is
+// a sign of a damaged file or of binary content, and no database keeps it.
+func checkNUL(line int, rec []string) error {
+	for i, s := range rec {
+		if strings.IndexByte(s, 0) >= 0 {
+			return invalid("第%d行第%d列含有空字符（NUL，0x00）：文件可能已损坏，或夹带了不是文字的内容，请检查这一行", line, i+1)
+		}
+	}
+	return nil
 }
 
 // allEmpty reports whether every cell is empty.

@@ -2,6 +2,7 @@ package sheet
 
 import (
 	"archive/zip"
+	"encoding/binary"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"path"
 	"strconv"
 	"strings"
+
+	"github.com/huifang/huifang"
 )
 
 // The XLSX reader parses the worksheet XML itself, one token at a time,
@@ -17,30 +20,32 @@ import (
 // type and style, so a date serial could not be told from a number, nor a
 // number from text that looks like one.
 
-const (
-	maxPartSize = 64 << 20 // workbook, relationships, styles
-	maxSSTSize  = 1 << 30  // the shared strings, held in memory
-	maxColumns  = 16384    // Excel's limit (column XFD)
-	maxCellSize = 1 << 20  // Excel holds at most 32,767 characters in a cell
-)
-
 var errCellTooLong = errors.New("cell too long")
 
 type xlsxRows struct {
 	rc       io.ReadCloser
-	dec      *xml.Decoder
+	tok      *tokens
 	sst      *sharedStrings
 	kinds    []cellKind // by cell style (xf) index
 	date1904 bool
 	rec      []string
-	width    int // cells in the header: later rows are padded to it
-	row      int // number of the row being read
-	line     int // number of the row returned last
+	header   bool
+	width    int   // cells in the header: later rows are padded to it
+	row      int   // number of the row being read
+	line     int   // number of the row returned last
+	unpacked int64 // bytes the workbook may still unpack to
 }
 
 // corrupt turns an error met inside the archive into the user's message; a
 // failure of the disk itself stays an internal error.
 func corrupt(err error) error {
+	var tb *tooBigError
+	if errors.As(err, &tb) {
+		return tb.message()
+	}
+	if errors.Is(err, errBusy) {
+		return huifang.Errorf(huifang.ECONFLICT, "服务器正在读取其他大文件，请稍后重试")
+	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return fmt.Errorf("read xlsx: %w", err)
@@ -48,13 +53,33 @@ func corrupt(err error) error {
 	return invalid(msgCorrupt)
 }
 
-type xlsxPackage map[string]*zip.File // by lower-case name
-
-func (p xlsxPackage) file(name string) *zip.File {
-	return p[strings.ToLower(strings.TrimPrefix(name, "/"))]
+// tokens reads the XML of one part, each token within maxToken bytes.
+type tokens struct {
+	d *xml.Decoder
+	p *partReader
 }
 
-// unmarshal decodes a small part; a missing part leaves v as it is.
+func newTokens(r io.Reader, name string, limit int64, total *int64) *tokens {
+	p := newPartReader(r, name, limit, total)
+	return &tokens{d: xml.NewDecoder(p), p: p}
+}
+
+func (t *tokens) next() (xml.Token, error) {
+	t.p.nextToken()
+	return t.d.RawToken()
+}
+
+type xlsxPackage struct {
+	files    map[string]*zip.File // by lower-case name
+	unpacked *int64               // bytes the workbook may still unpack to
+}
+
+func (p xlsxPackage) file(name string) *zip.File {
+	return p.files[strings.ToLower(strings.TrimPrefix(name, "/"))]
+}
+
+// unmarshal decodes a small part, of at most maxPartSize bytes; a missing
+// part leaves v as it is.
 func (p xlsxPackage) unmarshal(name string, v any) error {
 	f := p.file(name)
 	if f == nil {
@@ -65,7 +90,9 @@ func (p xlsxPackage) unmarshal(name string, v any) error {
 		return err
 	}
 	defer rc.Close()
-	return xml.NewDecoder(io.LimitReader(rc, maxPartSize)).Decode(v)
+	pr := newPartReader(rc, f.Name, maxPartSize, p.unpacked)
+	pr.setToken(maxPartSize) // the decoder reads the part whole: no token is reset
+	return xml.NewDecoder(pr).Decode(v)
 }
 
 type xRelationships struct {
@@ -123,9 +150,10 @@ func openXLSX(r io.ReaderAt, size int64) (Rows, error) {
 	if err != nil {
 		return nil, corrupt(err)
 	}
-	p := make(xlsxPackage, len(zr.File))
+	x := &xlsxRows{unpacked: maxUnpacked}
+	p := xlsxPackage{files: make(map[string]*zip.File, len(zr.File)), unpacked: &x.unpacked}
 	for _, f := range zr.File {
-		p[strings.ToLower(f.Name)] = f
+		p.files[strings.ToLower(f.Name)] = f
 	}
 
 	var rootRels xRelationships
@@ -164,7 +192,7 @@ func openXLSX(r io.ReaderAt, size int64) (Rows, error) {
 		return nil, invalid(msgCorrupt)
 	}
 
-	x := &xlsxRows{date1904: wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"}
+	x.date1904 = wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"
 	if name := rels.target(dir, relType("/styles")); name != "" {
 		var st xStyles
 		if err := p.unmarshal(name, &st); err != nil {
@@ -173,14 +201,15 @@ func openXLSX(r io.ReaderAt, size int64) (Rows, error) {
 		x.kinds = styleKinds(&st)
 	}
 	if name := rels.target(dir, relType("/sharedStrings")); name != "" && p.file(name) != nil {
-		if x.sst, err = readSharedStrings(p.file(name)); err != nil {
-			return nil, err
+		if x.sst, err = readSharedStrings(p.file(name), &x.unpacked); err != nil {
+			return nil, corrupt(err)
 		}
 	}
 	if x.rc, err = sheetFile.Open(); err != nil {
+		x.sst.release()
 		return nil, corrupt(err)
 	}
-	x.dec = xml.NewDecoder(x.rc)
+	x.tok = newTokens(x.rc, sheetFile.Name, maxUnpacked, &x.unpacked)
 	return x, nil
 }
 
@@ -201,56 +230,138 @@ func styleKinds(st *xStyles) []cellKind {
 	return kinds
 }
 
-// sharedStrings holds the workbook's string table in one buffer.
+// sharedStrings holds the workbook's string table in blocks of sstBlock
+// bytes, each string its length (a uvarint) then its bytes, never across two
+// blocks; index blocks give each string's place, block<<20 | offset, as
+// little-endian uint32s. The blocks are taken from sstMemory, allocated
+// outside the Go heap where the system allows (see allocBlock), and given
+// back by release.
 type sharedStrings struct {
-	buf  []byte
-	ends []int
+	data     [][]byte
+	used     int // bytes used in the last data block
+	index    [][]byte
+	n        int
+	reserved int // blocks of sstMemory reserved but not yet used
 }
+
+const indexBlock = sstBlock / 4 // places in one index block
 
 func (s *sharedStrings) get(i int) (string, bool) {
-	if s == nil || i < 0 || i >= len(s.ends) {
+	if s == nil || i < 0 || i >= s.n {
 		return "", false
 	}
-	start := 0
-	if i > 0 {
-		start = s.ends[i-1]
-	}
-	return unescapeOOXML(string(s.buf[start:s.ends[i]])), true
+	pos := binary.LittleEndian.Uint32(s.index[i/indexBlock][i%indexBlock*4:])
+	b := s.data[pos>>20][pos&(sstBlock-1):]
+	n, k := binary.Uvarint(b)
+	return unescapeOOXML(string(b[k : k+int(n)])), true
 }
 
-func readSharedStrings(f *zip.File) (*sharedStrings, error) {
+// add appends a string of at most maxCellSize bytes.
+func (s *sharedStrings) add(str []byte) error {
+	if len(s.data) == 0 || s.used+binary.MaxVarintLen32+len(str) > sstBlock {
+		b, err := s.block()
+		if err != nil {
+			return err
+		}
+		s.data, s.used = append(s.data, b), 0
+	}
+	if s.n%indexBlock == 0 {
+		b, err := s.block()
+		if err != nil {
+			return err
+		}
+		s.index = append(s.index, b)
+	}
+	blk := len(s.data) - 1
+	binary.LittleEndian.PutUint32(s.index[s.n/indexBlock][s.n%indexBlock*4:], uint32(blk<<20|s.used))
+	d := s.data[blk]
+	k := binary.PutUvarint(d[s.used:], uint64(len(str)))
+	s.used += k + copy(d[s.used+k:], str)
+	s.n++
+	return nil
+}
+
+// block takes one more block of memory, within the table's limit and the
+// memory of all the tables being read.
+func (s *sharedStrings) block() ([]byte, error) {
+	if (len(s.data)+len(s.index)+1)*sstBlock > maxSSTSize || s.reserved == 0 {
+		return nil, tooBig("共享字符串（工作簿中的文字）超过 %s", size(maxSSTSize))
+	}
+	b, err := allocBlock()
+	if err != nil {
+		return nil, fmt.Errorf("shared strings: %w", err)
+	}
+	s.reserved--
+	return b, nil
+}
+
+// release gives the table's memory back.
+func (s *sharedStrings) release() {
+	if s == nil {
+		return
+	}
+	for _, b := range append(s.data, s.index...) {
+		freeBlock(b)
+	}
+	releaseBlocks(len(s.data) + len(s.index) + s.reserved)
+	s.data, s.index, s.n, s.reserved = nil, nil, 0, 0
+}
+
+// sstBlocks is how many blocks the table of a part may need, at most: a
+// string takes no more memory than its XML (<si/> is 5 bytes; the table
+// takes 1 for the length and 4 for the index), and a data block may leave
+// an eighth of itself unused. archive/zip refuses to inflate a part beyond
+// the size its header declares, which makes that size a bound.
+func sstBlocks(declared uint64) int {
+	return int(min(declared/sstBlock*5/4+3, maxSSTSize/sstBlock+1))
+}
+
+func readSharedStrings(f *zip.File, unpacked *int64) (*sharedStrings, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return nil, corrupt(err)
+		return nil, err
 	}
 	defer rc.Close()
-	d := xml.NewDecoder(rc)
-	s := &sharedStrings{}
+	t := newTokens(rc, f.Name, maxUnpacked, unpacked)
+	// The memory is reserved at once, before reading: readers that took it
+	// a block at a time could each hold part of what they need and all wait.
+	s := &sharedStrings{reserved: sstBlocks(f.UncompressedSize64)}
+	if err := reserveBlocks(s.reserved); err != nil {
+		return nil, err
+	}
+	var buf []byte
 	for {
-		tok, err := d.RawToken()
+		tok, err := t.next()
 		if errors.Is(err, io.EOF) {
+			releaseBlocks(s.reserved) // what the table did not need
+			s.reserved = 0
 			return s, nil
 		} else if err != nil {
-			return nil, corrupt(err)
+			s.release()
+			return nil, err
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "si" {
-			if s.buf, err = appendText(d, s.buf, "si"); err != nil {
-				return nil, corrupt(err)
+			if buf, err = appendText(t, buf[:0], "si"); err != nil {
+				s.release()
+				if errors.Is(err, errCellTooLong) {
+					return nil, tooBig("共享字符串第%d项超过 %s（Excel 的单元格最多 32,767 个字符）", s.n+1, size(maxCellSize))
+				}
+				return nil, err
 			}
-			if len(s.buf) > maxSSTSize {
-				return nil, invalid("XLSX 文件的文字内容太多（超过 1 GiB），请拆分或另存为 CSV")
+			if err := s.add(buf); err != nil {
+				s.release()
+				return nil, err
 			}
-			s.ends = append(s.ends, len(s.buf))
 		}
 	}
 }
 
 // appendText appends the text of the <t> elements up to the end of the
 // element named end, leaving out phonetic guides (<rPh>).
-func appendText(d *xml.Decoder, buf []byte, end string) ([]byte, error) {
+func appendText(d *tokens, buf []byte, end string) ([]byte, error) {
 	inT, phonetic, start := false, 0, len(buf)
 	for {
-		tok, err := d.RawToken()
+		tok, err := d.next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
@@ -296,11 +407,13 @@ func (x *xlsxRows) Next() ([]string, error) {
 		if allEmpty(rec) {
 			continue
 		}
-		if x.width == 0 {
+		if err := checkNUL(x.row, rec); err != nil {
+			return nil, err
+		}
+		if !x.header {
 			for len(rec) > 0 && rec[len(rec)-1] == "" {
 				rec = rec[:len(rec)-1]
 			}
-			x.width = len(rec)
 		}
 		for len(rec) < x.width {
 			rec = append(rec, "")
@@ -311,12 +424,17 @@ func (x *xlsxRows) Next() ([]string, error) {
 	}
 }
 
+// Header makes the row returned last the header: later rows are padded to it.
+func (x *xlsxRows) Header() {
+	x.header, x.width = true, len(x.rec)
+}
+
 // readRow reads the next <row> element.
 func (x *xlsxRows) readRow() ([]string, error) {
 	x.rec = x.rec[:0]
-	inRow, col := false, 0
+	inRow, col, bytes := false, 0, 0
 	for {
-		tok, err := x.dec.RawToken()
+		tok, err := x.tok.next()
 		if errors.Is(err, io.EOF) {
 			if inRow {
 				return nil, invalid(msgCorrupt)
@@ -329,7 +447,7 @@ func (x *xlsxRows) readRow() ([]string, error) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "row":
-				inRow, col = true, 0
+				inRow, col, bytes = true, 0, 0
 				x.row++
 				if r := attr(t, "r"); r != "" {
 					n, err := strconv.Atoi(r)
@@ -337,6 +455,9 @@ func (x *xlsxRows) readRow() ([]string, error) {
 						return nil, invalid(msgCorrupt)
 					}
 					x.row = n
+				}
+				if x.row > maxRows {
+					return nil, tooBig("工作表超过 %d 行（Excel 的上限）", maxRows).message()
 				}
 			case "c":
 				if !inRow {
@@ -350,9 +471,15 @@ func (x *xlsxRows) readRow() ([]string, error) {
 					}
 					col = c
 				}
+				if col > maxColumns {
+					return nil, tooBig("第%d行超过 %d 列（Excel 的上限）", x.row, maxColumns).message()
+				}
 				v, err := x.cell(t)
 				if err != nil {
 					return nil, err
+				}
+				if bytes += len(v); bytes > maxRowSize {
+					return nil, tooBig("第%d行的内容超过 %s", x.row, size(maxRowSize)).message()
 				}
 				for len(x.rec) < col-1 {
 					x.rec = append(x.rec, "")
@@ -380,7 +507,7 @@ func (x *xlsxRows) cell(start xml.StartElement) (string, error) {
 	style, _ := strconv.Atoi(attr(start, "s"))
 	var v, inline []byte
 	for {
-		tok, err := x.dec.RawToken()
+		tok, err := x.tok.next()
 		if err != nil {
 			return "", corrupt(err)
 		}
@@ -388,13 +515,14 @@ func (x *xlsxRows) cell(start xml.StartElement) (string, error) {
 		case xml.StartElement:
 			switch t.Name.Local {
 			case "v":
-				if v, err = appendChars(x.dec, v[:0], "v"); err != nil {
-					return "", corrupt(err)
-				}
+				v, err = appendChars(x.tok, v[:0], "v")
 			case "is":
-				if inline, err = appendText(x.dec, inline[:0], "is"); err != nil {
-					return "", corrupt(err)
-				}
+				inline, err = appendText(x.tok, inline[:0], "is")
+			}
+			if errors.Is(err, errCellTooLong) {
+				return "", tooBig("第%d行有一个单元格超过 %s（Excel 的单元格最多 32,767 个字符）", x.row, size(maxCellSize)).message()
+			} else if err != nil {
+				return "", corrupt(err)
 			}
 		case xml.EndElement:
 			if t.Name.Local == "c" {
@@ -439,10 +567,10 @@ func (x *xlsxRows) render(typ string, style int, v, inline string) (string, erro
 }
 
 // appendChars appends the character data up to the end of the element named end.
-func appendChars(d *xml.Decoder, buf []byte, end string) ([]byte, error) {
+func appendChars(d *tokens, buf []byte, end string) ([]byte, error) {
 	start := len(buf)
 	for {
-		tok, err := d.RawToken()
+		tok, err := d.next()
 		if err != nil {
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
@@ -481,7 +609,7 @@ func columnOf(ref string) (int, bool) {
 		}
 		col = col*26 + int(c-'a'+1)
 		if col > maxColumns {
-			return 0, false
+			return maxColumns + 1, true // refused by the caller as too wide
 		}
 	}
 	return col, i > 0 && col > 0
@@ -489,4 +617,7 @@ func columnOf(ref string) (int, bool) {
 
 func (x *xlsxRows) Line() int { return x.line }
 
-func (x *xlsxRows) Close() error { return x.rc.Close() }
+func (x *xlsxRows) Close() error {
+	x.sst.release()
+	return x.rc.Close()
+}

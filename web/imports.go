@@ -103,6 +103,7 @@ type jobSummary struct {
 	Callbacks int `json:"callbacks"`
 	Cases     int `json:"cases,omitempty"` // callback records: problem cases opened
 	Bad       int `json:"bad"`
+	HeaderRow int `json:"header_row,omitempty"` // when titles or notes came before the header
 }
 
 func (j *importJob) status() (jobStatus, *app.ImportResult) {
@@ -111,7 +112,7 @@ func (j *importJob) status() (jobStatus, *app.ImportResult) {
 	st := jobStatus{Phase: j.phase, Done: j.done, Total: j.total, Message: j.message}
 	if res := j.result; res != nil {
 		st.Summary = &jobSummary{Rows: res.Rows, Created: res.Counts.Created, Updated: res.Counts.Updated,
-			Unchanged: res.Counts.Unchanged, Callbacks: res.Callbacks, Cases: res.Cases}
+			Unchanged: res.Counts.Unchanged, Callbacks: res.Callbacks, Cases: res.Cases, HeaderRow: res.HeaderRow}
 		if res.Report != nil {
 			st.Summary.Bad = res.Report.Bad
 		}
