@@ -13,6 +13,7 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
+	ETOOMANY      = "too_many_requests" // a limit per user and time was reached; try later
 )
 
 // Error is an application error whose Message is safe to show to a user.

@@ -19,6 +19,7 @@ var statuses = map[string]int{
 	huifang.ENOTFOUND:     http.StatusNotFound,
 	huifang.EUNAUTHORIZED: http.StatusUnauthorized,
 	huifang.EFORBIDDEN:    http.StatusForbidden,
+	huifang.ETOOMANY:      http.StatusTooManyRequests,
 	huifang.EINTERNAL:     http.StatusInternalServerError,
 }
 
