@@ -78,6 +78,16 @@ func TestWebBounds(t *testing.T) {
 			t.Errorf("%s: Cache-Control %q", tc.name, res.Header.Get("Cache-Control"))
 		}
 	}
+	// Queries are not read before the permission either.
+	for _, tc := range []struct{ name, login, path string }{
+		{"operator exports in a bad format", "op1", "/export/callbacks?format=doc"},
+		{"handler downloads a table of a bad period", "h1", "/stats/download?period=soon"},
+		{"operator plays a recording", "op1", "/recordings/x"},
+	} {
+		if res, _ := as(tc.login).get(tc.path); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s: %d", tc.name, res.StatusCode)
+		}
+	}
 	// The callback held: its number, on a page no cache keeps.
 	res, body := as("op1").postForm(work(held.Callback.ID, "reveal"), url.Values{})
 	if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "no-store" || !strings.Contains(body, "1380000000") {
