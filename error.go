@@ -14,7 +14,7 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
-	ETOOMANY      = "too_many" // too many tries: wait RetryAfter
+	ETOOMANY      = "too_many_requests" // too many tries or a limit per user and time: wait RetryAfter when it says
 )
 
 // Error is an application error whose Message is safe to show to a user.

@@ -19,15 +19,18 @@ const (
 	PermRecordLetter  Permission = "callbacks.letter" // record a letter or visit callback with its signed receipt
 	PermSubmitStats   Permission = "stats.submit"     // submit a statistics table to the regulator
 	PermReviewStats   Permission = "stats.review"     // accept or return a submitted statistics table
+	PermOpenCase      Permission = "cases.open"       // open a problem case by hand
+	PermWorkCases     Permission = "cases.work"       // transfer, act on, close problem cases (the workflow decides which)
+	PermLoadCalendar  Permission = "calendar.load"    // load a year of the working-day calendar
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermViewStats},
+	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermViewStats, PermLoadCalendar},
 	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats, PermReviewStats},
-	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter, PermSubmitStats},
-	RoleManager:      {PermViewCallbacks, PermExport, PermListen, PermViewStats, PermSubmitStats},
-	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord, PermRecordLetter},
-	RoleHandler:      {PermViewCallbacks, PermViewPII, PermRecordLetter},
+	RoleInsurerAdmin: {PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter, PermSubmitStats, PermOpenCase, PermWorkCases},
+	RoleManager:      {PermViewCallbacks, PermExport, PermListen, PermViewStats, PermSubmitStats, PermOpenCase, PermWorkCases},
+	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord, PermRecordLetter, PermOpenCase},
+	RoleHandler:      {PermViewCallbacks, PermViewPII, PermRecordLetter, PermWorkCases},
 	RoleQA:           {PermViewCallbacks, PermListen},
 }
 

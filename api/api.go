@@ -33,19 +33,19 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 		log = slog.Default()
 	}
 	a := &API{svc: svc, log: log, mux: http.NewServeMux()}
-	a.route("GET /api/v1/me", a.me)
-	a.route("POST /api/v1/callbacks/next", a.next)
-	a.route("GET /api/v1/callbacks", a.listCallbacks)
-	a.route("GET /api/v1/callbacks/{id}", a.getCallback)
-	a.route("POST /api/v1/callbacks/{id}/attempts", a.attempt)
-	a.route("POST /api/v1/callbacks/{id}/finish", a.finish)
-	a.route("POST /api/v1/callbacks/{id}/release", a.release)
-	a.route("POST /api/v1/callbacks/{id}/take", a.take)
-	a.route("POST /api/v1/callbacks/{id}/electronic", a.sendElectronic)
-	a.route("POST /api/v1/policies/{no}/reveal-phone", a.revealPhone)
-	a.route("POST /api/v1/import/{kind}", a.importBatch)
-	a.route("GET /api/v1/export/callbacks", a.export)
-	a.route("GET /api/v1/stats", a.stats)
+	a.route("GET /api/v1/me", anyone, a.me)
+	a.route("POST /api/v1/callbacks/next", huifang.PermWorkCallbacks, a.next)
+	a.route("GET /api/v1/callbacks", huifang.PermViewCallbacks, a.listCallbacks)
+	a.route("GET /api/v1/callbacks/{id}", huifang.PermViewCallbacks, a.getCallback)
+	a.route("POST /api/v1/callbacks/{id}/attempts", huifang.PermWorkCallbacks, a.attempt)
+	a.route("POST /api/v1/callbacks/{id}/finish", huifang.PermWorkCallbacks, a.finish)
+	a.route("POST /api/v1/callbacks/{id}/release", huifang.PermWorkCallbacks, a.release)
+	a.route("POST /api/v1/callbacks/{id}/take", huifang.PermWorkCallbacks, a.take)
+	a.route("POST /api/v1/callbacks/{id}/electronic", huifang.PermWorkCallbacks, a.sendElectronic)
+	a.route("POST /api/v1/policies/{no}/reveal-phone", anyone, a.revealPhone) // the service audits a refusal
+	a.route("POST /api/v1/import/{kind}", huifang.PermImport, a.importBatch)
+	a.route("GET /api/v1/export/callbacks", huifang.PermExport, a.export)
+	a.route("GET /api/v1/stats", huifang.PermViewStats, a.stats)
 	a.routeProblems()
 	a.routeRecordings()
 	a.routeLetters()
@@ -59,10 +59,22 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 
 type handler func(w http.ResponseWriter, r *http.Request, u *huifang.User) error
 
-// route wraps a handler with authentication and error rendering.
-func (a *API) route(pattern string, h handler) {
+// anyone is the gate of a route open to every signed-in user; the service
+// decides what each may see.
+const anyone huifang.Permission = ""
+
+// route wraps a handler with authentication, its gate and error rendering.
+// The gate is the permission the service requires first: checked before the
+// handler reads the request, so that a role without it is refused (403)
+// whatever the body, never told what is wrong with a body it may not send.
+// Every response says no-store: the API answers with personal data.
+func (a *API) route(pattern string, gate huifang.Permission, h handler) {
 	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
 		u, err := a.authenticate(r)
+		if err == nil && gate != anyone {
+			err = app.Require(u, gate)
+		}
 		if err == nil {
 			err = h(w, r, u)
 		}

@@ -147,6 +147,9 @@ func TestAPI(t *testing.T) {
 		if code, body := op.do("POST", path+"/take", nil); code != 200 || body["callback"].(map[string]any)["id"].(float64) != float64(id) {
 			t.Fatalf("take: %d %v", code, body)
 		}
+		if code, body := op.do("POST", "/api/v1/policies/P1/reveal-phone", nil); code != 200 || body["phone"] != "13800000001" {
+			t.Fatalf("reveal of the callback held: %d %v", code, body)
+		}
 		if code, _ := opB.do("POST", path+"/take", nil); code != 404 {
 			t.Fatalf("another insurer's take: %d", code)
 		}
@@ -202,14 +205,18 @@ func TestAPI(t *testing.T) {
 		if _, pl := opB.do("GET", "/api/v1/problem-cases", nil); len(pl["problem_cases"].([]any)) != 0 {
 			t.Fatalf("B sees A's problem cases: %v", pl)
 		}
-		if code, body := op.do("POST", "/api/v1/policies/P1/reveal-phone", nil); code != 200 || body["phone"] != "13800000001" {
-			t.Fatalf("reveal: %d %v", code, body)
+		// The callback is done: its number is no longer the operator's to see.
+		if code, body := op.do("POST", "/api/v1/policies/P1/reveal-phone", nil); code != 403 {
+			t.Fatalf("reveal after finishing: %d %v", code, body)
 		}
 		if code, _ := opB.do("POST", "/api/v1/policies/P1/reveal-phone", nil); code != 404 {
 			t.Fatalf("reveal across insurers: %d", code)
 		}
 		if a, _ := db.ListAudit(ctx, 2, store.AuditFilter{Action: "view-pii"}); len(a) != 1 {
 			t.Fatalf("reveal not audited: %v", a)
+		}
+		if a, _ := db.ListAudit(ctx, 2, store.AuditFilter{Action: "view-pii-refused"}); len(a) != 1 {
+			t.Fatalf("refused reveal not audited: %v", a)
 		}
 		if code, _ := op.do("GET", "/api/v1/export/callbacks", nil); code != 403 {
 			t.Fatalf("operator export: %d", code)

@@ -14,8 +14,8 @@ import (
 )
 
 func (a *API) routeLetters() {
-	a.route("POST /api/v1/callbacks/{id}/letter", a.recordLetter)
-	a.route("GET /api/v1/callbacks/{id}/receipt", a.receipt)
+	a.route("POST /api/v1/callbacks/{id}/letter", huifang.PermRecordLetter, a.recordLetter)
+	a.route("GET /api/v1/callbacks/{id}/receipt", huifang.PermViewCallbacks, a.receipt)
 }
 
 // letterJSON is a letter or visit's evidence as clients see it: the storage

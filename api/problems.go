@@ -15,16 +15,16 @@ import (
 )
 
 func (a *API) routeProblems() {
-	a.route("GET /api/v1/problem-cases", a.board)
-	a.route("POST /api/v1/problem-cases", a.openCase)
-	a.route("GET /api/v1/problem-cases/{id}", a.getCase)
-	a.route("POST /api/v1/problem-cases/{id}/{verb}", a.caseStep)
-	a.route("GET /api/v1/evidence/{id}", a.evidence)
-	a.route("GET /api/v1/profile", a.getProfile)
-	a.route("POST /api/v1/profile", a.changeProfile)
-	a.route("GET /api/v1/calendar/{year}", a.getCalendar)
-	a.route("POST /api/v1/calendar", a.loadCalendar)
-	a.route("GET /api/v1/notifications", a.notifications)
+	a.route("GET /api/v1/problem-cases", huifang.PermViewCallbacks, a.board)
+	a.route("POST /api/v1/problem-cases", huifang.PermOpenCase, a.openCase)
+	a.route("GET /api/v1/problem-cases/{id}", huifang.PermViewCallbacks, a.getCase)
+	a.route("POST /api/v1/problem-cases/{id}/{verb}", huifang.PermWorkCases, a.caseStep)
+	a.route("GET /api/v1/evidence/{id}", huifang.PermViewCallbacks, a.evidence)
+	a.route("GET /api/v1/profile", anyone, a.getProfile)
+	a.route("POST /api/v1/profile", huifang.PermSupervise, a.changeProfile)
+	a.route("GET /api/v1/calendar/{year}", anyone, a.getCalendar)
+	a.route("POST /api/v1/calendar", huifang.PermLoadCalendar, a.loadCalendar)
+	a.route("GET /api/v1/notifications", anyone, a.notifications)
 }
 
 func caseJSON(v app.CaseView) map[string]any {

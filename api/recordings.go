@@ -11,9 +11,9 @@ import (
 )
 
 func (a *API) routeRecordings() {
-	a.route("POST /api/v1/callbacks/{id}/recordings", a.addRecording)
-	a.route("GET /api/v1/callbacks/{id}/recordings", a.listRecordings)
-	a.route("GET /api/v1/recordings/{id}", a.playRecording)
+	a.route("POST /api/v1/callbacks/{id}/recordings", huifang.PermRecord, a.addRecording)
+	a.route("GET /api/v1/callbacks/{id}/recordings", anyone, a.listRecordings)
+	a.route("GET /api/v1/recordings/{id}", huifang.PermListen, a.playRecording)
 }
 
 func recordingJSON(r *store.Recording) map[string]any {

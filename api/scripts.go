@@ -10,9 +10,9 @@ import (
 )
 
 func (a *API) routeScripts() {
-	a.route("GET /api/v1/scripts", a.listScripts)
-	a.route("POST /api/v1/scripts", a.importScript)
-	a.route("POST /api/v1/scripts/{id}/{verb}", a.moveScript)
+	a.route("GET /api/v1/scripts", anyone, a.listScripts)
+	a.route("POST /api/v1/scripts", huifang.PermImport, a.importScript)
+	a.route("POST /api/v1/scripts/{id}/{verb}", huifang.PermImport, a.moveScript)
 }
 
 func scriptJSON(r *store.ScriptRecord) map[string]any {

@@ -18,12 +18,12 @@ import (
 
 // Statistics tables submitted to the regulator (docs/submissions.md).
 func (a *API) routeSubmissions() {
-	a.route("GET /api/v1/submissions", a.listSubmissions)
-	a.route("POST /api/v1/submissions", a.submit)
-	a.route("POST /api/v1/submissions/upload", a.uploadSubmission)
-	a.route("GET /api/v1/submissions/status", a.submissionStatus)
-	a.route("GET /api/v1/submissions/{id}", a.getSubmission)
-	a.route("POST /api/v1/submissions/{id}/{verb}", a.reviewSubmission)
+	a.route("GET /api/v1/submissions", huifang.PermViewStats, a.listSubmissions)
+	a.route("POST /api/v1/submissions", huifang.PermSubmitStats, a.submit)
+	a.route("POST /api/v1/submissions/upload", huifang.PermSubmitStats, a.uploadSubmission)
+	a.route("GET /api/v1/submissions/status", huifang.PermReviewStats, a.submissionStatus)
+	a.route("GET /api/v1/submissions/{id}", huifang.PermViewStats, a.getSubmission)
+	a.route("POST /api/v1/submissions/{id}/{verb}", huifang.PermReviewStats, a.reviewSubmission)
 }
 
 func submissionJSON(s *store.Submission) map[string]any {

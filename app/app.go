@@ -24,6 +24,9 @@ type Rules struct {
 	Scope      callback.Scope
 	Lease      time.Duration // how long a taken callback stays with its operator
 	SessionTTL time.Duration // how long a web login lasts without activity
+	// RevealsPerHour is how many full phone numbers one user may see in an
+	// hour (counted from the audit trail); 0 means DefaultRevealsPerHour.
+	RevealsPerHour int
 	// RestDay tells rest days for calling hours when Fixed.
 	RestDay callback.RestDayFunc
 	// Fixed makes Hours, Attempts and RestDay win over the rule profile:
@@ -31,14 +34,20 @@ type Rules struct {
 	Fixed bool
 }
 
+// DefaultRevealsPerHour bounds a user's unmasked phone numbers per hour: an
+// operator calls perhaps 15 customers an hour; twice that is room enough,
+// and a few hundred numbers cannot be read in a sitting.
+const DefaultRevealsPerHour = 30
+
 // DefaultRules are DOMAIN.md's defaults.
 func DefaultRules() Rules {
 	return Rules{
-		Hours:      callback.Hours{Start: callback.DefaultStart, End: callback.DefaultEnd},
-		Attempts:   callback.DefaultAttempts,
-		Scope:      callback.DefaultScope,
-		Lease:      10 * time.Minute,
-		SessionTTL: 8 * time.Hour,
+		Hours:          callback.Hours{Start: callback.DefaultStart, End: callback.DefaultEnd},
+		Attempts:       callback.DefaultAttempts,
+		Scope:          callback.DefaultScope,
+		Lease:          10 * time.Minute,
+		SessionTTL:     8 * time.Hour,
+		RevealsPerHour: DefaultRevealsPerHour,
 	}
 }
 
@@ -85,6 +94,10 @@ func (s *Service) today() huifang.Date { return huifang.DateOf(s.now()) }
 
 // actor names a user for the audit trail.
 func actor(u *huifang.User) huifang.Actor { return huifang.Actor{UserID: u.ID, Name: u.Login} }
+
+// Require checks a permission, with the message the service gives; the web
+// and API check a route's permission with it before they read the request.
+func Require(u *huifang.User, p huifang.Permission) error { return require(u, p) }
 
 // require checks a permission.
 func require(u *huifang.User, p huifang.Permission) error {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -18,27 +17,6 @@ import (
 
 // MaxReceipt is the largest signed receipt accepted: a scan or a photo.
 const MaxReceipt = 10 << 20
-
-// receiptFormats are the receipt formats accepted, told by their first
-// bytes (what the uploader claims is not trusted).
-var receiptFormats = []struct {
-	format, contentType string
-	magic               string
-}{
-	{"pdf", "application/pdf", "%PDF-"},
-	{"jpg", "image/jpeg", "\xff\xd8\xff"},
-	{"png", "image/png", "\x89PNG\r\n\x1a\n"},
-}
-
-// sniffReceipt tells the format of a receipt from its first bytes.
-func sniffReceipt(head []byte) (format, contentType string, ok bool) {
-	for _, f := range receiptFormats {
-		if bytes.HasPrefix(head, []byte(f.magic)) {
-			return f.format, f.contentType, true
-		}
-	}
-	return "", "", false
-}
 
 // LetterInput is a letter or visit callback as a handler records it from
 // the form the policyholder returned.
@@ -152,13 +130,14 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 		field("receipt", "须上传投保人签名的回执（PDF、JPEG 或 PNG）：没有回执的信函或上门回访不算完成")
 	} else {
 		body = bufio.NewReaderSize(in.Receipt, 64)
-		head, _ := body.Peek(8)
-		var ok bool
-		switch format, ctype, ok = sniffReceipt(head); {
+		head, _ := body.Peek(SniffLen)
+		ft, ok := Sniff(DocumentTypes, head)
+		format, ctype = ft.Format, ft.ContentType
+		switch {
 		case len(head) == 0:
 			field("receipt", "上传的回执文件是空的")
 		case !ok:
-			field("receipt", "回执须为 PDF、JPEG 或 PNG 格式（按文件内容判断）")
+			field("receipt", "回执须为 %s 格式（按文件内容判断，不看文件名）", Labels(DocumentTypes))
 		case in.ReceiptSize > MaxReceipt:
 			field("receipt", "回执超过 %d MB", MaxReceipt>>20)
 		}

@@ -57,6 +57,7 @@ func workflowActor(u *huifang.User) problem.Actor { return problem.ActorOf(u) }
 type CaseView struct {
 	Case     *huifang.ProblemCase
 	Events   []store.Event
+	Evidence map[int64]store.Evidence // the timeline's documents by id, without their bytes
 	DueSoon  bool
 	Overdue  bool
 	Workdays int // working days left (negative: overdue), when computable
@@ -101,7 +102,14 @@ func (s *Service) Case(ctx context.Context, u *huifang.User, id int64) (*CaseVie
 	if err != nil {
 		return nil, err
 	}
-	v := &CaseView{Case: c, Events: evs}
+	docs, err := s.DB.ListEvidence(ctx, u.OrgID, id)
+	if err != nil {
+		return nil, err
+	}
+	v := &CaseView{Case: c, Events: evs, Evidence: map[int64]store.Evidence{}}
+	for _, d := range docs {
+		v.Evidence[d.ID] = d
+	}
 	s.flags(ctx, v)
 	return v, nil
 }
@@ -163,7 +171,7 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 
 // OpenCase opens a problem case by hand, for a policy, with a reason.
 func (s *Service) OpenCase(ctx context.Context, u *huifang.User, policyNo string, t huifang.ProblemType, reason string) (*huifang.ProblemCase, error) {
-	if u == nil || (u.Role != huifang.RoleManager && u.Role != huifang.RoleInsurerAdmin && u.Role != huifang.RoleOperator) {
+	if u == nil || !u.Can(huifang.PermOpenCase) {
 		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有回访人员和管理人员可以登记问题件")
 	}
 	if t.ZH() == "" {
@@ -272,7 +280,9 @@ func (s *Service) ReturnTransfer(ctx context.Context, u *huifang.User, id int64,
 	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{Settle: "returned", Reason: strings.TrimSpace(reason)}, Events: events(ev)})
 }
 
-// Upload is a document attached to an action.
+// Upload is a document attached to an action: a PDF, JPEG or PNG
+// (DocumentTypes), told by content; ContentType, the uploader's claim, is
+// not trusted.
 type Upload struct {
 	Name        string
 	ContentType string
@@ -301,11 +311,16 @@ func (s *Service) Act(ctx context.Context, u *huifang.User, id int64, in ActionI
 		if len(e.Data) > MaxEvidence {
 			return nil, huifang.Errorf(huifang.EINVALID, "上传的文件超过 %d MB", MaxEvidence>>20)
 		}
+		ft, ok := Sniff(DocumentTypes, e.Data)
+		if !ok {
+			return nil, huifang.Errorf(huifang.EINVALID, "上传的文件须为 %s 格式（按文件内容判断，不看文件名）", Labels(DocumentTypes))
+		}
 		name := strings.TrimSpace(e.Name)
 		if name == "" {
-			name = "evidence"
+			name = "evidence." + ft.Format
 		}
-		st.Evidence = &store.Evidence{Name: name, ContentType: e.ContentType, Data: e.Data}
+		// The type is the one told by content, never the uploader's claim.
+		st.Evidence = &store.Evidence{Name: name, ContentType: ft.ContentType, Data: e.Data}
 	}
 	if in.Kind == problem.ActContact {
 		phone, err := importer.ParseMobile(in.Phone)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,29 +15,6 @@ import (
 
 // MaxRecording is the largest recording accepted (a long call in WAV).
 const MaxRecording = 200 << 20
-
-// audioFormats are the recording formats accepted, told by their first bytes.
-var audioFormats = []struct {
-	format, contentType string
-	match               func(b []byte) bool
-}{
-	{"wav", "audio/wav", func(b []byte) bool { return len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WAVE" }},
-	{"amr", "audio/amr", func(b []byte) bool { return bytes.HasPrefix(b, []byte("#!AMR")) }},
-	{"ogg", "audio/ogg", func(b []byte) bool { return bytes.HasPrefix(b, []byte("OggS")) }},
-	{"mp3", "audio/mpeg", func(b []byte) bool {
-		return bytes.HasPrefix(b, []byte("ID3")) || (len(b) >= 2 && b[0] == 0xFF && b[1]&0xE0 == 0xE0)
-	}},
-}
-
-// sniffAudio tells the format of a recording from its first bytes.
-func sniffAudio(head []byte) (format, contentType string, ok bool) {
-	for _, f := range audioFormats {
-		if f.match(head) {
-			return f.format, f.contentType, true
-		}
-	}
-	return "", "", false
-}
 
 // retainUntil is how long a recording is kept (DOMAIN.md §10): 10 years after
 // the contract ends when its term is over one year, 5 years otherwise; a
@@ -125,14 +101,15 @@ func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.
 		return nil, err
 	}
 	br := bufio.NewReaderSize(r, 64)
-	head, _ := br.Peek(12)
+	head, _ := br.Peek(SniffLen)
 	if len(head) == 0 {
 		return nil, huifang.Errorf(huifang.EINVALID, "录音文件是空的")
 	}
-	format, ct, ok := sniffAudio(head)
+	ft, ok := Sniff(AudioTypes, head)
 	if !ok {
-		return nil, huifang.Errorf(huifang.EINVALID, "不是 WAV、MP3、AMR 或 OGG 格式的录音")
+		return nil, huifang.Errorf(huifang.EINVALID, "录音须为 %s 格式（按文件内容判断，不看文件名）", Labels(AudioTypes))
 	}
+	format, ct := ft.Format, ft.ContentType
 	key := newBlobKey(c.OrgID, "callbacks", c.ID, "", format)
 	info, err := s.Blobs.Put(ctx, key, io.LimitReader(br, MaxRecording+1), -1, ct)
 	if err != nil {
@@ -152,14 +129,18 @@ func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.
 }
 
 // Recordings lists a callback's recordings (what they are, not their
-// sound) for roles that may play or add them.
+// sound) for roles that may play or add them. Another insurer's callback is
+// not found, rather than an empty list.
 func (s *Service) Recordings(ctx context.Context, u *huifang.User, callbackID int64) ([]store.Recording, error) {
-	if u == nil || !u.Can(huifang.PermRecord) {
-		if err := require(u, huifang.PermListen); err != nil {
-			return nil, err
-		}
+	p := huifang.PermListen
+	if u != nil && u.Can(huifang.PermRecord) {
+		p = huifang.PermRecord
 	}
-	return s.DB.ListRecordings(ctx, u.OrgID, callbackID)
+	c, err := s.findCallback(ctx, u, p, callbackID)
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.ListRecordings(ctx, u.OrgID, c.ID)
 }
 
 // PlayRecording opens a recording, or a byte range of it (length < 0: to the

@@ -353,19 +353,49 @@ func (s *Service) finishChange(ctx context.Context, ch *store.CallbackChange, c 
 	return nil
 }
 
-// Release gives a taken callback back to the pool.
+// Release gives a taken callback back to the pool. Another insurer's
+// callback is not found; one the user does not hold is a conflict, so that a
+// caller never believes it released what someone else is working on.
 func (s *Service) Release(ctx context.Context, u *huifang.User, id int64) error {
-	if err := require(u, huifang.PermWorkCallbacks); err != nil {
+	c, err := s.findCallback(ctx, u, huifang.PermWorkCallbacks, id)
+	if err != nil {
 		return err
 	}
-	return s.DB.ReleaseCallback(ctx, u.OrgID, u.ID, id, s.now())
+	released, err := s.DB.ReleaseCallback(ctx, u.OrgID, u.ID, c.ID, s.now())
+	if err != nil {
+		return err
+	}
+	if !released {
+		return huifang.Errorf(huifang.ECONFLICT, "回访 %d 不在您手上，无需放回", id)
+	}
+	return nil
 }
 
-// RevealPhone shows a policyholder's full phone number to a role that needs it
-// (an operator dialling), and records the view in the audit trail.
+// RevealPhone shows a policyholder's full phone number to someone who needs
+// it for work in hand, and records the view in the audit trail:
+//
+//   - an operator, for the callback they hold now (they are dialling);
+//   - a handler, for an unfinished problem case held in their branch or a
+//     branch below it (they contact the customer to resolve it).
+//
+// Nobody else sees full numbers: managers, QA and administrators work from
+// masked numbers and recordings (their roles lack PermViewPII). Each user
+// sees at most Rules.RevealsPerHour numbers an hour, counted from the audit
+// trail. A refusal is audited too ("view-pii-refused", with its reason).
 func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo string) (string, error) {
-	if err := require(u, huifang.PermViewPII); err != nil {
-		return "", err
+	if u == nil {
+		return "", huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+	}
+	entry := huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "policy", Key: policyNo, Action: "view-pii"}
+	refuse := func(reason string, e *huifang.Error) (string, error) {
+		entry.Action, entry.Detail = "view-pii-refused", jsonDetail(map[string]any{"field": "holder_phone", "reason": reason})
+		if err := s.DB.AppendAudit(ctx, entry); err != nil {
+			return "", err
+		}
+		return "", e
+	}
+	if !u.Can(huifang.PermViewPII) {
+		return refuse("role", huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看完整号码", u.Role))
 	}
 	rec, err := s.DB.FindPolicy(ctx, u.OrgID, policyNo)
 	if errors.Is(err, huifang.ErrNotFound) {
@@ -373,12 +403,65 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 	} else if err != nil {
 		return "", err
 	}
+	why, err := s.revealGround(ctx, u, policyNo)
+	if err != nil {
+		return "", err
+	}
+	if why == "" {
+		return refuse("not-in-hand", huifang.Errorf(huifang.EFORBIDDEN, "只能查看您正在回访的客户、或本机构及下级机构问题件客户的完整号码"))
+	}
 	phone, err := s.Box.Open(rec.HolderPhoneEnc)
 	if err != nil {
 		return "", err
 	}
-	return phone, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login,
-		Entity: "policy", Key: policyNo, Action: "view-pii", Detail: `{"field":"holder_phone"}`})
+	limit := s.Rules.RevealsPerHour
+	if limit <= 0 {
+		limit = DefaultRevealsPerHour
+	}
+	entry.Detail = jsonDetail(map[string]any{"field": "holder_phone", "for": why})
+	ok, err := s.DB.AppendAuditCapped(ctx, entry, entry.At.Add(-time.Hour), limit)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return refuse("rate-limit", huifang.Errorf(huifang.ETOOMANY, "每小时最多查看 %d 个完整号码，请稍后再试", limit))
+	}
+	return phone, nil
+}
+
+// revealGround says why the user may see the policyholder's number now
+// ("callback N", "case N"), or "" when they may not.
+func (s *Service) revealGround(ctx context.Context, u *huifang.User, policyNo string) (string, error) {
+	switch u.Role {
+	case huifang.RoleOperator:
+		c, err := s.DB.HeldCallback(ctx, u.OrgID, u.ID, s.now())
+		if errors.Is(err, huifang.ErrNotFound) {
+			return "", nil
+		} else if err != nil {
+			return "", err
+		}
+		if c.PolicyNo == policyNo {
+			return fmt.Sprintf("callback %d", c.ID), nil
+		}
+	case huifang.RoleHandler:
+		if u.BranchCode == "" {
+			return "", nil // a handler belongs to a branch; without one, no subtree
+		}
+		cs, err := s.DB.ListProblemCases(ctx, u.OrgID, store.ProblemFilter{PolicyNo: policyNo, Unfinished: true, Limit: 100})
+		if err != nil || len(cs) == 0 {
+			return "", err
+		}
+		t, err := s.tree(ctx, u.OrgID)
+		if err != nil {
+			return "", err
+		}
+		for _, c := range cs {
+			if c.HolderBranch == u.BranchCode || t.Below(c.HolderBranch, u.BranchCode) {
+				return fmt.Sprintf("case %d", c.ID), nil
+			}
+		}
+	}
+	return "", nil
 }
 
 // Tally counts the user's organisation's callbacks for the overview.

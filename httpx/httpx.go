@@ -21,8 +21,8 @@ var statuses = map[string]int{
 	huifang.ENOTFOUND:     http.StatusNotFound,
 	huifang.EUNAUTHORIZED: http.StatusUnauthorized,
 	huifang.EFORBIDDEN:    http.StatusForbidden,
-	huifang.EINTERNAL:     http.StatusInternalServerError,
 	huifang.ETOOMANY:      http.StatusTooManyRequests,
+	huifang.EINTERNAL:     http.StatusInternalServerError,
 }
 
 // Status maps an error to an HTTP status.

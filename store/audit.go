@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"strconv"
+	"time"
 
 	"github.com/huifang/huifang"
 )
@@ -35,6 +36,34 @@ func (db *DB) AppendAudit(ctx context.Context, entries ...huifang.AuditEntry) er
 		}
 		return nil
 	})
+}
+
+// AppendAuditCapped adds e to the audit trail unless its user already has
+// limit entries of its action since the given time; it reports whether it
+// added it. The count is the audit trail's, so every server sharing the
+// database agrees on it; on PostgreSQL the user's row is locked for the
+// transaction, so that two servers cannot both take the last one (SQLite has
+// one writer).
+func (db *DB) AppendAuditCapped(ctx context.Context, e huifang.AuditEntry, since time.Time, limit int) (bool, error) {
+	added := false
+	err := db.tx(ctx, func(tx txn) error {
+		if db.engine == Postgres {
+			if _, err := tx.ExecContext(ctx, db.q(`SELECT id FROM users WHERE id = ? FOR UPDATE`), e.UserID); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM audit WHERE org_id = ? AND at >= ? AND user_id = ? AND action = ?`),
+			e.OrgID, ms64(since), e.UserID, e.Action).Scan(&n); err != nil {
+			return err
+		}
+		if n >= limit {
+			return nil
+		}
+		added = true
+		return db.appendAudit(ctx, tx, e)
+	})
+	return added, err
 }
 
 // AuditFilter selects audit entries.

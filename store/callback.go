@@ -96,11 +96,17 @@ func (db *DB) claimHints() (lock, sched, pool string) {
 	return "", " INDEXED BY callbacks_scheduled", " INDEXED BY callbacks_pool"
 }
 
-// ReleaseCallback gives a leased callback back to the pool.
-func (db *DB) ReleaseCallback(ctx context.Context, orgID, userID, id int64, now time.Time) error {
-	_, err := db.lease.ExecContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = 0, lease_until = 0, updated_at = ?
-		WHERE org_id = ? AND id = ? AND lease_user_id = ?`), ms64(now), orgID, id, userID)
-	return err
+// ReleaseCallback gives a callback the user holds back to the pool. It
+// reports false when the user held no lease on it (never had one, lost it to
+// another operator, or the callback is not the organisation's).
+func (db *DB) ReleaseCallback(ctx context.Context, orgID, userID, id int64, now time.Time) (bool, error) {
+	res, err := db.lease.ExecContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = 0, lease_until = 0, updated_at = ?
+		WHERE org_id = ? AND id = ? AND lease_user_id = ? AND lease_user_id <> 0`), ms64(now), orgID, id, userID)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n > 0, err
 }
 
 // CallbackChange is one step of work on a leased callback, applied atomically:

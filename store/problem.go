@@ -101,6 +101,7 @@ type ProblemFilter struct {
 	Type       huifang.ProblemType
 	Channel    huifang.Channel
 	CallbackID int64
+	PolicyNo   string
 	// A branch's board: every case it holds or that is transferred to it.
 	HolderBranch *string
 	// A handler's board: cases assigned or transferred to them; with
@@ -140,6 +141,7 @@ func (db *DB) caseWhere(orgID int64, f ProblemFilter) where {
 	w.addIf(f.Type != "", "c.type = ?", f.Type)
 	w.addIf(f.Channel != "", "c.channel = ?", f.Channel)
 	w.addIf(f.CallbackID != 0, "c.callback_id = ?", f.CallbackID)
+	w.addIf(f.PolicyNo != "", "c.policy_no = ?", f.PolicyNo)
 	switch {
 	case f.HolderBranch != nil && f.HandlerID != 0:
 		w.add("(c.handler_id = ? OR t.to_user_id = ? OR (c.holder_branch = ? AND c.handler_id = 0 AND t.id IS NULL) OR (t.to_branch = ? AND t.to_user_id = 0))",
@@ -245,6 +247,28 @@ type Evidence struct {
 	Data        []byte
 	UploadedAt  time.Time
 	UploadedBy  int64
+}
+
+// ListEvidence lists a case's documents, what they are without their bytes,
+// for its timeline.
+func (db *DB) ListEvidence(ctx context.Context, orgID, caseID int64) ([]Evidence, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, case_id, name, content_type, size, sha256, storage_key, uploaded_at, uploaded_by FROM evidence
+		WHERE org_id = ? AND case_id = ? ORDER BY id`), orgID, caseID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Evidence
+	for rows.Next() {
+		var e Evidence
+		var at int64
+		if err := rows.Scan(&e.ID, &e.CaseID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Key, &at, &e.UploadedBy); err != nil {
+			return nil, err
+		}
+		e.UploadedAt = fromMS(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
 }
 
 // FindEvidence returns a document of an insurer's case.

@@ -198,7 +198,7 @@ func TestRecordingUploadAndPlay(t *testing.T) {
 		upload := "/callbacks/" + strconv.FormatInt(id, 10) + "/attempts/" + aid + "/recording"
 		// Not audio: refused beside the form.
 		res, body = op.postFile(upload+"?from=work", nil, "file", "call.wav", []byte("not a recording"))
-		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="rec-error-`+aid+`"`) || !strings.Contains(body, "不是 WAV、MP3、AMR 或 OGG") || !strings.Contains(body, `id="items"`) {
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="rec-error-`+aid+`"`) || !strings.Contains(body, "录音须为 WAV、MP3、AMR 或 OGG 格式") || !strings.Contains(body, `id="items"`) {
 			t.Fatalf("non-audio upload: %d\n%s", res.StatusCode, body)
 		}
 		// Another operator may not add to op1's call.

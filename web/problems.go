@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
@@ -330,6 +331,14 @@ type eventView struct {
 	Actor       string
 	Detail      string
 	EvidenceURL string
+	File        *fileView // the document the step added
+}
+
+// fileView is a document on a case's timeline: its name, type and size, and
+// a preview for a picture or a PDF.
+type fileView struct {
+	Name, Type, Size string
+	Image, PDF       bool
 }
 
 // pendingView is a transfer waiting for acknowledgement.
@@ -499,6 +508,13 @@ func (s *server) loadCase(ctx context.Context, rq *request, id int64) (*casePage
 		}
 		if e.EvidenceID != 0 {
 			ev.EvidenceURL = caseURL(c.ID) + "/evidence/" + strconv.FormatInt(e.EvidenceID, 10)
+			if d, ok := v.Evidence[e.EvidenceID]; ok {
+				f := &fileView{Name: d.Name, Type: d.ContentType, Size: size(d.Size)}
+				if ft, ok := app.TypeOf(app.DocumentTypes, d.ContentType); ok {
+					f.Type, f.Image, f.PDF = ft.Label, ft.Image(), ft.Format == "pdf"
+				}
+				ev.File = f
+			}
 		}
 		p.Events = append(p.Events, ev)
 	}
@@ -674,11 +690,9 @@ func (s *server) caseAct(w http.ResponseWriter, r *http.Request, rq *request, id
 			f.Fields["file"] = rq.T.T("case.act.toolarge", app.MaxEvidence>>20)
 			break
 		}
-		ctype := hdr.Header.Get("Content-Type")
-		if ctype == "" || ctype == "application/octet-stream" {
-			ctype = http.DetectContentType(data)
-		}
-		in.Evidence = &app.Upload{Name: filepath.Base(hdr.Filename), ContentType: ctype, Data: data}
+		// The service tells the type by content; the browser's claim is kept
+		// for nothing more than the record.
+		in.Evidence = &app.Upload{Name: filepath.Base(hdr.Filename), ContentType: hdr.Header.Get("Content-Type"), Data: data}
 	}
 	if len(f.Fields) > 0 {
 		f.Reselect = in.Evidence != nil
@@ -753,6 +767,13 @@ func (s *server) problemEvidence(w http.ResponseWriter, r *http.Request, rq *req
 	if e.CaseID != id {
 		return notFound
 	}
-	s.sendDocument(w, r, body, document{Name: e.Name, Fallback: "evidence-" + strconv.FormatInt(e.ID, 10), ContentType: e.ContentType, Size: e.Size})
+	// A picture or PDF shows in the page (the timeline's preview) when its
+	// first bytes are what it was stored as; anything else — a document kept
+	// from before types were told by content — stays an attachment.
+	br := bufio.NewReaderSize(body, 64)
+	head, _ := br.Peek(app.SniffLen)
+	ft, ok := app.Sniff(app.DocumentTypes, head)
+	inline := ok && ft.ContentType == e.ContentType
+	s.sendDocument(w, r, br, document{Name: e.Name, Fallback: "evidence-" + strconv.FormatInt(e.ID, 10), ContentType: e.ContentType, Size: e.Size, Inline: inline})
 	return nil
 }

@@ -72,7 +72,8 @@ func TestBrowserHandlerResolvesCase(t *testing.T) {
 	f.clk.Set(at(5, 10, 30)) // Thursday 5 March, inside calling hours
 
 	png := filepath.Join(t.TempDir(), "重新签署的投保单.png")
-	if err := os.WriteFile(png, tinyPNG, 0o600); err != nil {
+	signed := receiptPNG(t)
+	if err := os.WriteFile(png, signed, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	page := caseURL(c.ID)
@@ -180,11 +181,22 @@ func TestBrowserHandlerResolvesCase(t *testing.T) {
 	if eval[bool](t, b, `!!document.getElementById("act-form") || !!document.getElementById("request-recallback")`) {
 		t.Fatal("a resolved case still offers actions")
 	}
+	// The document shows on the timeline with its name, type and size, and
+	// the picture itself, loaded within the page's CSP.
+	if got := b.Text(t, "#timeline .evfile"); !strings.Contains(got, "重新签署的投保单.png") || !strings.Contains(got, "PNG · ") {
+		t.Fatalf("document on the timeline: %q", got)
+	}
+	if _, err := chromedp.Run(b.Ctx, chromedp.Poll[bool](`(() => { const i = document.querySelector("#timeline img.evpreview"); return !!i && i.complete && i.naturalWidth > 0; })()`, chromedp.WithPollingTimeout(5*time.Second))); err != nil {
+		t.Fatalf("the preview does not load: %v", err)
+	}
+	if w := eval[int](t, b, `document.querySelector("#timeline img.evpreview").naturalWidth`); w != 480 {
+		t.Fatalf("preview width %d", w)
+	}
 	b.Screenshot(t, "problem-case-resolved")
 
 	// The document the handler uploaded is the one stored.
 	res, body := f.login(t, "h1").get(href)
-	if res.StatusCode != 200 || body != string(tinyPNG) || res.Header.Get("Content-Type") != "image/png" {
+	if res.StatusCode != 200 || body != string(signed) || res.Header.Get("Content-Type") != "image/png" {
 		t.Fatalf("download: %d %v", res.StatusCode, res.Header)
 	}
 }

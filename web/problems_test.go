@@ -88,7 +88,7 @@ var tinyPNG = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x0
 
 func caseURL(id int64) string { return "/problems/" + strconv.FormatInt(id, 10) }
 
-var evidenceLink = regexp.MustCompile(`href="(/problems/\d+/evidence/\d+)"`)
+var evidenceLink = regexp.MustCompile(`class="evidence" href="(/problems/\d+/evidence/\d+)"`)
 
 // TestCaseWorkflowForms: a handler works a case through the forms; each
 // refusal comes back next to its form.
@@ -222,8 +222,20 @@ func TestEvidenceDownload(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := f.login(t, "h1")
+	// A page, and a program renamed as a photo, are refused next to the file field.
 	html := []byte("<html><script>alert(1)</script></html>")
-	if res, _ := h.postMultipart(caseURL(c.ID)+"/act", map[string]string{"kind": "visit"}, "file", "签收回执 3月.html", "text/html", html); res.StatusCode != http.StatusSeeOther {
+	exe := append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 100)...)
+	for _, up := range []struct {
+		name, ctype string
+		data        []byte
+	}{{"签收回执 3月.html", "text/html", html}, {"回执.jpg", "image/jpeg", exe}, {"回执.pdf", "application/pdf", exe}} {
+		res, body := h.postMultipart(caseURL(c.ID)+"/act", map[string]string{"kind": "visit"}, "file", up.name, up.ctype, up.data)
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "PDF、JPEG 或 PNG") || evidenceLink.MatchString(body) {
+			t.Fatalf("upload of %s: %d\n%s", up.name, res.StatusCode, body)
+		}
+	}
+	// A photo shows on the timeline with its name, type and size, and a preview.
+	if res, _ := h.postMultipart(caseURL(c.ID)+"/act", map[string]string{"kind": "visit"}, "file", "签收回执 3月.png", "application/octet-stream", tinyPNG); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("upload: %d", res.StatusCode)
 	}
 	_, body := h.get(caseURL(c.ID))
@@ -231,24 +243,33 @@ func TestEvidenceDownload(t *testing.T) {
 	if link == nil {
 		t.Fatalf("no evidence link:\n%s", body)
 	}
+	for _, want := range []string{`<span class="evfile-name">签收回执 3月.png</span>`, `PNG · 1 KB`, `<img class="evpreview" src="` + link[1] + `"`} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("timeline lacks %q:\n%s", want, body)
+		}
+	}
 	res, got := h.get(link[1])
 	hd := res.Header
-	if res.StatusCode != http.StatusOK || got != string(html) {
+	if res.StatusCode != http.StatusOK || got != string(tinyPNG) {
 		t.Fatalf("download: %d %q", res.StatusCode, got)
 	}
-	if hd.Get("Content-Type") != "text/html" || hd.Get("X-Content-Type-Options") != "nosniff" ||
-		!strings.HasPrefix(hd.Get("Content-Disposition"), "attachment;") || !strings.Contains(hd.Get("Content-Disposition"), "filename*=utf-8''%E7%AD%BE") ||
-		!strings.Contains(hd.Get("Content-Security-Policy"), "sandbox") || hd.Get("Cache-Control") != "no-store" {
+	if hd.Get("Content-Type") != "image/png" || hd.Get("X-Content-Type-Options") != "nosniff" ||
+		!strings.HasPrefix(hd.Get("Content-Disposition"), "inline;") || !strings.Contains(hd.Get("Content-Disposition"), "filename*=utf-8''%E7%AD%BE") ||
+		!strings.Contains(hd.Get("Content-Security-Policy"), "default-src 'none'") || hd.Get("Cache-Control") != "no-store" {
 		t.Fatalf("download headers: %v", hd)
 	}
-	// A plain name stays readable.
+	// A PDF opens in the browser from its link.
 	if _, err := f.svc.Act(ctx, f.h1, c.ID, app.ActionInput{Kind: "re-signed", Evidence: &app.Upload{Name: "receipt.pdf", ContentType: "application/pdf", Data: []byte("%PDF-1.4")}}); err != nil {
 		t.Fatal(err)
 	}
 	_, body = h.get(caseURL(c.ID))
 	links := evidenceLink.FindAllStringSubmatch(body, -1)
-	res, _ = h.get(links[len(links)-1][1])
-	if res.Header.Get("Content-Disposition") != `attachment; filename=receipt.pdf` || res.Header.Get("Content-Type") != "application/pdf" {
+	last := links[len(links)-1][1]
+	if !strings.Contains(body, `<a class="evfile-open" href="`+last+`" target="_blank" rel="noopener">预览 PDF</a>`) || !strings.Contains(body, "PDF · 1 KB") {
+		t.Fatalf("pdf on the timeline:\n%s", body)
+	}
+	res, _ = h.get(last)
+	if res.Header.Get("Content-Disposition") != `inline; filename=receipt.pdf` || res.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("pdf download: %v", res.Header)
 	}
 	// A document over the limit comes back next to the file field.

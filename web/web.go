@@ -94,53 +94,53 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /admin/tokens/{id}/revoke", s.page(s.tokenRevoke))
 
 	mux.Handle("GET /work", s.page(s.workbench))
-	mux.Handle("POST /work/next", s.page(s.workNext))
+	mux.Handle("POST /work/next", s.gated(huifang.PermWorkCallbacks, s.workNext))
 	mux.Handle("GET /work/{id}", s.page(s.workShow))
-	mux.Handle("POST /work/{id}/attempt", s.page(s.workAttempt))
-	mux.Handle("POST /work/{id}/finish", s.page(s.workFinish))
-	mux.Handle("POST /work/{id}/release", s.page(s.workRelease))
-	mux.Handle("POST /work/{id}/take", s.page(s.workTake))
-	mux.Handle("POST /work/{id}/reveal", s.page(s.workReveal))
+	mux.Handle("POST /work/{id}/attempt", s.gated(huifang.PermWorkCallbacks, s.workAttempt))
+	mux.Handle("POST /work/{id}/finish", s.gated(huifang.PermWorkCallbacks, s.workFinish))
+	mux.Handle("POST /work/{id}/release", s.gated(huifang.PermWorkCallbacks, s.workRelease))
+	mux.Handle("POST /work/{id}/take", s.gated(huifang.PermWorkCallbacks, s.workTake))
+	mux.Handle("POST /work/{id}/reveal", s.page(s.workReveal)) // the service audits a refusal
 
 	mux.Handle("GET /dashboard", s.page(s.dashboard))
 	mux.Handle("GET /dashboard/data.json", s.page(s.dashboardJSON))
 	mux.Handle("GET /callbacks", s.page(s.callbackList))
 	mux.Handle("GET /callbacks/{id}", s.page(s.callbackShow))
-	mux.Handle("POST /callbacks/{id}/letter", s.page(s.callbackLetter))
+	mux.Handle("POST /callbacks/{id}/letter", s.gated(huifang.PermRecordLetter, s.callbackLetter))
 	mux.Handle("GET /callbacks/{id}/receipt", s.page(s.callbackReceipt))
-	mux.Handle("POST /callbacks/{id}/attempts/{aid}/recording", s.page(s.recordingUpload))
-	mux.Handle("GET /recordings/{id}", s.page(s.recordingPlay))
-	mux.Handle("POST /callbacks/{id}/electronic", s.page(s.electronicSend))
-	mux.Handle("POST /callbacks/{id}/electronic/withdraw", s.page(s.electronicWithdraw))
-	mux.Handle("GET /export/callbacks", s.page(s.exportCallbacks))
+	mux.Handle("POST /callbacks/{id}/attempts/{aid}/recording", s.gated(huifang.PermRecord, s.recordingUpload))
+	mux.Handle("GET /recordings/{id}", s.gated(huifang.PermListen, s.recordingPlay))
+	mux.Handle("POST /callbacks/{id}/electronic", s.gated(huifang.PermWorkCallbacks, s.electronicSend))
+	mux.Handle("POST /callbacks/{id}/electronic/withdraw", s.gated(huifang.PermWorkCallbacks, s.electronicWithdraw))
+	mux.Handle("GET /export/callbacks", s.gated(huifang.PermExport, s.exportCallbacks))
 	mux.Handle("GET /problems", s.page(s.problemBoard))
-	mux.Handle("POST /problems", s.page(s.problemOpen))
+	mux.Handle("POST /problems", s.gated(huifang.PermOpenCase, s.problemOpen))
 	mux.Handle("GET /problems/figure", s.page(s.problemFigure))
 	mux.Handle("GET /problems/{id}", s.page(s.problemShow))
-	mux.Handle("POST /problems/{id}/{verb}", s.page(s.problemVerb))
+	mux.Handle("POST /problems/{id}/{verb}", s.gated(huifang.PermWorkCases, s.problemVerb))
 	mux.Handle("GET /problems/{id}/evidence/{eid}", s.page(s.problemEvidence))
 
 	mux.Handle("GET /scripts", s.page(s.scriptList))
-	mux.Handle("POST /scripts", s.page(s.scriptImport))
+	mux.Handle("POST /scripts", s.gated(huifang.PermImport, s.scriptImport))
 	mux.Handle("GET /scripts/library", s.page(s.scriptLibraryIndex))
 	mux.Handle("GET /scripts/library/{code}", s.page(s.scriptLibrary))
 	mux.Handle("GET /scripts/{id}", s.page(s.scriptShow))
-	mux.Handle("POST /scripts/{id}/{verb}", s.page(s.scriptVerb))
+	mux.Handle("POST /scripts/{id}/{verb}", s.gated(huifang.PermImport, s.scriptVerb))
 
 	mux.Handle("GET /stats", s.page(s.statsShow))
-	mux.Handle("GET /stats/download", s.page(s.statsDownload))
+	mux.Handle("GET /stats/download", s.gated(huifang.PermViewStats, s.statsDownload))
 	mux.Handle("GET /stats/template", s.page(s.statsTemplate))
-	mux.Handle("POST /stats/submit", s.page(s.statsSubmit))
-	mux.Handle("POST /stats/upload", s.page(s.statsUpload))
+	mux.Handle("POST /stats/submit", s.gated(huifang.PermSubmitStats, s.statsSubmit))
+	mux.Handle("POST /stats/upload", s.gated(huifang.PermSubmitStats, s.statsUpload))
 	mux.Handle("GET /submissions", s.page(s.submissionList))
 	mux.Handle("GET /submissions/{id}", s.page(s.submissionShow))
 	mux.Handle("GET /submissions/{id}/download", s.page(s.submissionDownload))
-	mux.Handle("POST /submissions/{id}/{verb}", s.page(s.submissionVerb))
+	mux.Handle("POST /submissions/{id}/{verb}", s.gated(huifang.PermReviewStats, s.submissionVerb))
 
 	mux.Handle("GET /profile", s.page(s.profileShow))
-	mux.Handle("POST /profile", s.page(s.profileChange))
+	mux.Handle("POST /profile", s.gated(huifang.PermSupervise, s.profileChange))
 	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))
-	mux.Handle("POST /admin/calendar/load", s.page(s.calendarLoad))
+	mux.Handle("POST /admin/calendar/load", s.gated(huifang.PermLoadCalendar, s.calendarLoad))
 	mux.Handle("GET /notifications", s.page(s.notifications))
 	mux.Handle("GET /admin/outbox", s.page(s.outbox))
 
@@ -149,7 +149,7 @@ func (s *server) routes() *http.ServeMux {
 	mux.HandleFunc("POST /e/{token}", s.linkPost)
 
 	mux.Handle("GET /import", s.page(s.importForm))
-	mux.Handle("POST /import", s.page(s.importUpload))
+	mux.Handle("POST /import", s.gated(huifang.PermImport, s.importUpload))
 	mux.Handle("GET /import/{id}", s.page(s.importJob))
 	mux.Handle("GET /import/jobs/{id}", s.page(s.importJobStatus))
 	mux.Handle("GET /import/jobs/{id}/report.csv", s.page(s.importReport))
@@ -204,6 +204,18 @@ func (s *server) page(h handlerFunc) http.Handler {
 			}
 			s.renderError(w, r, rq, err)
 		}
+	})
+}
+
+// gated is page for a route that needs a permission: a role without it is
+// refused (403) before the handler reads the form, so that it never learns
+// what is wrong with a form it may not send.
+func (s *server) gated(p huifang.Permission, h handlerFunc) http.Handler {
+	return s.page(func(w http.ResponseWriter, r *http.Request, rq *request) error {
+		if err := app.Require(rq.User, p); err != nil {
+			return err
+		}
+		return h(w, r, rq)
 	})
 }
 
