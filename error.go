@@ -13,6 +13,9 @@ const (
 	ENOTFOUND     = "not_found"
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
+	// EUNAVAILABLE: the database is busy for now (a lock held too long);
+	// the same request may succeed in a moment.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is an application error whose Message is safe to show to a user.
@@ -62,4 +65,7 @@ func ErrorMessage(err error) string {
 var (
 	ErrNotFound = &Error{Code: ENOTFOUND, Message: "not found"}
 	ErrConflict = &Error{Code: ECONFLICT, Message: "already exists"}
+	// ErrUnavailable is a busy database: SQLite's lock or PostgreSQL's lock
+	// or serialization timeout.
+	ErrUnavailable = &Error{Code: EUNAVAILABLE, Message: "系统繁忙，请稍后重试"}
 )

@@ -79,7 +79,7 @@ func cmdDemo(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout)
 	svc.SMS = sms.Outbox{DB: db} // electronic callbacks' messages, for insurer administrators to read
-	return serve(e, svc, addr, false, func(listening string) {
+	return serve(e, svc, addr, false, 30*time.Second, func(listening string) {
 		svc.PublicURL = browserURL(listening)
 		fmt.Fprintf(e.stdout, "Open %s in a browser and log in with one of the logins above; Ctrl-C stops.\n", browserURL(listening))
 	})

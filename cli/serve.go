@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -26,10 +25,12 @@ func cmdServe(e *env, args []string) error {
 	var cfg config
 	var addr, publicURL string
 	var secure bool
-	fs := flags(e, "serve", "serve [--addr :8080] [--db URL] [--key-file FILE] [--public-url URL]", &cfg)
+	var grace time.Duration
+	fs := flags(e, "serve", "serve [--addr :8080] [--db URL] [--key-file FILE] [--public-url URL] [--shutdown-timeout 30s]", &cfg)
 	fs.StringVar(&addr, "addr", envOr("HUIFANG_ADDR", ":8080"), "address to listen on (env HUIFANG_ADDR)")
 	fs.StringVar(&publicURL, "public-url", os.Getenv("HUIFANG_PUBLIC_URL"), "the site's address as customers reach it, for the links of electronic callbacks (env HUIFANG_PUBLIC_URL)")
 	fs.BoolVar(&secure, "secure-cookies", os.Getenv("HUIFANG_SECURE_COOKIES") == "1", "mark session cookies Secure (behind HTTPS; env HUIFANG_SECURE_COOKIES=1)")
+	fs.DurationVar(&grace, "shutdown-timeout", 30*time.Second, "on SIGTERM or SIGINT, how long to wait for running requests and imports before exiting")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -47,7 +48,7 @@ func cmdServe(e *env, args []string) error {
 			return err
 		}
 	}
-	return serve(e, svc, addr, secure, nil)
+	return serve(e, svc, addr, secure, grace, nil)
 }
 
 // checkPublicURL accepts the site's public address: http(s), a host, no query.
@@ -136,10 +137,7 @@ func jobInterval() time.Duration {
 // runJobs runs the background jobs until the context ends. Every serving
 // process runs this loop; the database's job locks make each job run once.
 func runJobs(ctx context.Context, svc *app.Service) {
-	host, _ := os.Hostname()
-	b := make([]byte, 4)
-	rand.Read(b)
-	owner := fmt.Sprintf("%s:%d:%x", host, os.Getpid(), b)
+	owner := app.ProcessOwner()
 	t := time.NewTicker(jobInterval())
 	defer t.Stop()
 	for {
@@ -165,9 +163,23 @@ func Handler(svc *app.Service, secure bool) http.Handler {
 	return httpx.SecurityHeaders(mux)
 }
 
-// serve listens until the context ends, then shuts down gracefully. ready, when
-// not nil, receives the address actually listened on.
-func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string)) error {
+// serve listens until the context ends (SIGTERM or SIGINT), then shuts
+// down: it stops taking requests, asks running imports to stop after their
+// current chunk (they are marked interrupted, and importing the same file
+// again completes them), waits up to grace for requests and imports, stops
+// the background jobs and says what it did. ready, when not nil, receives
+// the address actually listened on.
+func serve(e *env, svc *app.Service, addr string, secure bool, grace time.Duration, ready func(string)) error {
+	// Imports left running by a process that died (kill -9, a crash) show
+	// as interrupted.
+	lost, err := svc.InterruptLostImports(e.ctx)
+	if err != nil {
+		return fmt.Errorf("import jobs: %w", err)
+	}
+	for _, j := range lost {
+		svc.Log.Warn("import interrupted by a process that is gone: import the same file again to complete it",
+			"job", j.ID, "org_id", j.OrgID, "source", j.Source, "written", j.RowsWritten, "rows", j.RowsTotal, "owner", j.Owner)
+	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
@@ -185,7 +197,10 @@ func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string
 	if ready != nil {
 		ready(ln.Addr().String())
 	}
-	go runJobs(e.ctx, svc)
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(e.ctx))
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); runJobs(jobsCtx, svc) }()
+	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -193,11 +208,31 @@ func serve(e *env, svc *app.Service, addr string, secure bool, ready func(string
 		return err
 	case <-e.ctx.Done():
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	start := time.Now()
+	svc.Log.Info("stopping: no new requests; running imports stop after their current chunk", "deadline", grace)
+	ctx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	svc.StopImports()
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(ctx) }()
+	importsErr := svc.WaitImports(ctx)
+	if importsErr != nil {
+		svc.Log.Warn("stopping: imports still writing at the deadline; they show as interrupted when a server next starts")
+	} else {
+		svc.Log.Info("stopping: no import is writing", "after", time.Since(start).Round(time.Millisecond))
 	}
+	shutErr := <-shut
+	if shutErr != nil {
+		svc.Log.Warn("stopping: requests still running at the deadline were cut off", "err", shutErr)
+	} else {
+		svc.Log.Info("stopping: every request answered", "after", time.Since(start).Round(time.Millisecond))
+	}
+	stopJobs()
+	<-jobsDone
+	svc.Log.Info("stopped: background jobs ended", "after", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintln(e.stdout, "huifang stopped")
+	if shutErr != nil && !errors.Is(shutErr, http.ErrServerClosed) && !errors.Is(shutErr, context.DeadlineExceeded) {
+		return shutErr
+	}
 	return nil
 }
