@@ -64,6 +64,10 @@ type Service struct {
 	// ImportChunk is how many policies a chunk of an import writes; 0:
 	// the default (importChunk).
 	ImportChunk int
+	// ImportPause is how long an import leaves the database to other
+	// writers after each chunk; 0: the default (sqlitePause on SQLite,
+	// none on PostgreSQL); negative: none.
+	ImportPause time.Duration
 	imports     *importRuns // shared by copies made with WithClock
 	cal         *calendars  // shared by copies made with WithClock
 	pc          *profileCache

@@ -264,6 +264,7 @@ func (s *Service) importPolicies(ctx context.Context, org *huifang.Org, a huifan
 		return nil, errOnlyHeader
 	}
 	if s.SingleTransactionImport {
+		progress("writing", 0, rep.Rows)
 		return s.importPoliciesOnce(ctx, org, a, rf, open, today, source, res)
 	}
 	j, err := s.startImportJob(ctx, org, a, source, hash, rep.Rows)

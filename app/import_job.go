@@ -26,6 +26,13 @@ import (
 // (docs/performance.md, "Import under load").
 var importChunk = 2000
 
+// sqlitePause is how long an import on SQLite leaves the database to other
+// writers after each chunk. Another process (a server, while `huifang import`
+// runs) waiting for SQLite's lock sleeps in steps that grow to 100 ms: a
+// shorter gap would let the import take the lock again before it wakes,
+// every time. Writers of the same process queue in Go and need no gap.
+const sqlitePause = 110 * time.Millisecond
+
 // staleImport is how long a running job may go without committing a chunk
 // before a process on another host counts its owner as gone.
 const staleImport = 2 * time.Minute
@@ -226,9 +233,14 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 		}
 	}
 	progress("writing", j.RowsWritten, j.RowsTotal)
-	size := s.ImportChunk
+	size, pause := s.ImportChunk, s.ImportPause
 	if size <= 0 {
 		size = importChunk
+	}
+	if pause < 0 {
+		pause = 0
+	} else if pause == 0 && s.DB.Engine() == store.SQLite {
+		pause = sqlitePause
 	}
 	chunk := make([]*store.PolicyRecord, 0, size)
 	for eof := false; !eof; {
@@ -260,13 +272,13 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 			break
 		}
 		select {
+		case <-time.After(pause):
 		case <-ctx.Done():
 			end(store.JobInterrupted, "导入被取消")
 			return huifang.Errorf(huifang.EUNAVAILABLE, "导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
 		case <-s.imports.stop:
 			end(store.JobInterrupted, "服务停止")
 			return huifang.Errorf(huifang.EUNAVAILABLE, "服务正在停止，导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
-		default:
 		}
 	}
 	if j.RowsWritten != j.RowsTotal {
