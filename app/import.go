@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -72,6 +73,9 @@ func (s *Service) ImportRecords(ctx context.Context, u *huifang.User, orgCode st
 			}
 		}
 	}
+	// In one order, so the same records are the same file (its hash)
+	// whatever the order of the maps' keys.
+	slices.Sort(header)
 	open := func() (sheet.Rows, error) { return &mapRows{header: header, records: records}, nil }
 	return s.importFrom(ctx, u, orgCode, kind, source, open, nil)
 }
