@@ -112,6 +112,7 @@ func funcs(l lang, st *staticFiles) template.FuncMap {
 		"role":     label("role"),
 		"kind":     label("kind"),
 		"phase":    label("phase"),
+		"jobstate": label("import.state"),
 		"ckind":    label("callbackkind"),
 		"action":   label("action"),
 		"event":    label("event"),
