@@ -232,6 +232,20 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 			s.Log.Error("import: end job", "job", j.ID, "state", state, "err", err)
 		}
 	}
+	// stopped marks the job interrupted when ctx has ended or the process
+	// is stopping.
+	stopped := func() error {
+		select {
+		case <-ctx.Done():
+			end(store.JobInterrupted, "导入被取消")
+			return huifang.Errorf(huifang.EUNAVAILABLE, "导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
+		case <-s.imports.stop:
+			end(store.JobInterrupted, "服务停止")
+			return huifang.Errorf(huifang.EUNAVAILABLE, "服务正在停止，导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
+		default:
+			return nil
+		}
+	}
 	progress("writing", j.RowsWritten, j.RowsTotal)
 	size, pause := s.ImportChunk, s.ImportPause
 	if size <= 0 {
@@ -271,14 +285,19 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 		if eof {
 			break
 		}
-		select {
-		case <-time.After(pause):
-		case <-ctx.Done():
-			end(store.JobInterrupted, "导入被取消")
-			return huifang.Errorf(huifang.EUNAVAILABLE, "导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
-		case <-s.imports.stop:
-			end(store.JobInterrupted, "服务停止")
-			return huifang.Errorf(huifang.EUNAVAILABLE, "服务正在停止，导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
+		// Stopped between chunks: before the pause, and after it.
+		if err := stopped(); err != nil {
+			return err
+		}
+		if pause > 0 {
+			select {
+			case <-time.After(pause):
+			case <-ctx.Done():
+			case <-s.imports.stop:
+			}
+			if err := stopped(); err != nil {
+				return err
+			}
 		}
 	}
 	if j.RowsWritten != j.RowsTotal {

@@ -26,6 +26,7 @@ type LoadFigures struct {
 	Rows          int
 	Operators     int
 	Single        bool // the import wrote in one transaction ("before")
+	Apart         bool // the import ran on its own connections, as another process
 	ImportSeconds float64
 	Chunks        int
 	Next, Finish  Latencies
@@ -55,12 +56,14 @@ func latencies(ds []time.Duration) Latencies {
 // ImportLoad imports n synthetic policies while ops operators work: each
 // asks for the next callback and finishes it with its script's passing
 // answers (svc.Next and svc.Finish, what the workbench calls), pausing on
-// average pace between calls. The import runs as `huifang import` beside a
-// server does: its own service on its own connection pool (on SQLite, its
-// own writer connection, as another process has). single writes the file in
-// one transaction, as huifang did before imports were chunked.
-func ImportLoad(ctx context.Context, e Env, n, ops int, pace time.Duration, single bool) (LoadFigures, error) {
-	fig := LoadFigures{Engine: e.Engine, Rows: n, Operators: ops, Single: single}
+// average pace between calls. The import runs in the operators' server, as
+// an upload on the import page or an API batch does, or, apart, as
+// `huifang import` beside a server: its own service on its own connection
+// pool (on SQLite, its own writer connection, as another process has).
+// single writes the file in one transaction, as huifang did before imports
+// were chunked.
+func ImportLoad(ctx context.Context, e Env, n, ops int, pace time.Duration, single, apart bool) (LoadFigures, error) {
+	fig := LoadFigures{Engine: e.Engine, Rows: n, Operators: ops, Single: single, Apart: apart}
 	// Inside calling hours on a working day, whatever the time the benchmark runs.
 	now := time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)
 	today := huifang.DateOf(now)
@@ -82,18 +85,20 @@ func ImportLoad(ctx context.Context, e Env, n, ops int, pace time.Duration, sing
 	if err := svc.DB.SeedOpenCallbacks(ctx, org.ID, seed, today, "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
 		return fig, err
 	}
-	idb, err := store.Open(ctx, dbURL)
-	if err != nil {
-		return fig, err
+	isvc := svc.WithClock(svc.Clock)
+	if apart {
+		idb, err := store.Open(ctx, dbURL)
+		if err != nil {
+			return fig, err
+		}
+		defer idb.Close()
+		isvc = app.New(idb, svc.Box, slog.New(slog.DiscardHandler))
+		isvc.Clock = svc.Clock
+		if err := isvc.LoadCalendars(ctx); err != nil {
+			return fig, err
+		}
 	}
-	defer idb.Close()
-	isvc := app.New(idb, svc.Box, slog.New(slog.DiscardHandler))
-	isvc.Clock = svc.Clock
 	isvc.SingleTransactionImport = single
-	if err := isvc.LoadCalendars(ctx); err != nil {
-		return fig, err
-	}
-
 	var mu sync.Mutex
 	var next, finish []time.Duration
 	var writing time.Time // when the import began to write

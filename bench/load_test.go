@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -10,7 +11,8 @@ import (
 )
 
 // TestImportLoad imports 20,000 policies in chunks while a few operators
-// ask for and finish callbacks beside it, on SQLite and, when
+// ask for and finish callbacks beside it — the import in their server, and
+// apart, as `huifang import` beside a server — on SQLite and, when
 // HUIFANG_TEST_POSTGRES names a server, on PostgreSQL: no operator's request
 // fails (before chunks, a long import made them wait past SQLite's busy
 // timeout: 500s), and operators' finishes commit while the import writes
@@ -30,15 +32,17 @@ func TestImportLoad(t *testing.T) {
 		t.Log("PostgreSQL half skipped: set HUIFANG_TEST_POSTGRES=postgres://... to run it")
 	}
 	for _, eng := range engines {
-		t.Run(string(eng), func(t *testing.T) {
-			f, err := ImportLoad(context.Background(), Env{Engine: eng, Postgres: pg, Dir: t.TempDir()}, 20000, 4, 50*time.Millisecond, false)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if f.Errors != 0 || f.Chunks != 10 || f.Next.N == 0 || f.Finish.N == 0 || f.Interleaved == 0 {
-				t.Fatalf("figures %+v", f)
-			}
-			t.Logf("%s: import %.1fs in %d chunks, %d finishes between chunks; next p50 %s p99 %s, finish p50 %s p99 %s", eng, f.ImportSeconds, f.Chunks, f.Interleaved, f.Next.P50, f.Next.P99, f.Finish.P50, f.Finish.P99)
-		})
+		for _, apart := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/apart=%v", eng, apart), func(t *testing.T) {
+				f, err := ImportLoad(context.Background(), Env{Engine: eng, Postgres: pg, Dir: t.TempDir()}, 20000, 4, 50*time.Millisecond, false, apart)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if f.Errors != 0 || f.Chunks != 10 || f.Next.N == 0 || f.Finish.N == 0 || f.Interleaved == 0 {
+					t.Fatalf("figures %+v", f)
+				}
+				t.Logf("%s apart=%v: import %.1fs in %d chunks, %d finishes between chunks; next p50 %s p99 %s, finish p50 %s p99 %s", eng, apart, f.ImportSeconds, f.Chunks, f.Interleaved, f.Next.P50, f.Next.P99, f.Finish.P50, f.Finish.P99)
+			})
+		}
 	}
 }

@@ -16,6 +16,7 @@ func cmdBench(e *env, args []string) error {
 	var rows, callbacks, ops, humanOps, policies, rounds, loadOps int
 	var dur, humanDur, loadPace time.Duration
 	var loadWays string
+	var loadApart bool
 	fs := flags(e, "bench", "bench [--what import,claim,human] [--engines sqlite,postgres] [--postgres URL] [--rows N] ...", nil)
 	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats, import-load")
 	fs.StringVar(&engines, "engines", "sqlite,postgres", "engines to run on")
@@ -31,6 +32,7 @@ func cmdBench(e *env, args []string) error {
 	fs.DurationVar(&humanDur, "human-duration", 30*time.Second, "length of the human-pace run")
 	fs.IntVar(&loadOps, "load-operators", 50, "import-load: operators working during the import")
 	fs.DurationVar(&loadPace, "load-pace", time.Second, "import-load: each operator's mean pause before a next and before a finish")
+	fs.BoolVar(&loadApart, "load-apart", false, "import-load: import on connections of its own, as `huifang import` beside a server does (default: in the operators' server, as an upload does)")
 	fs.StringVar(&loadWays, "load-ways", "single,chunks", "import-load: how the import writes, in order: single (one transaction, as before), chunks")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
@@ -88,13 +90,13 @@ func cmdBench(e *env, args []string) error {
 					if way != "single" && way != "chunks" {
 						return usageError{"unknown --load-ways " + way}
 					}
-					f, err := bench.ImportLoad(e.ctx, env, rows, loadOps, loadPace, way == "single")
+					f, err := bench.ImportLoad(e.ctx, env, rows, loadOps, loadPace, way == "single", loadApart)
 					if err != nil {
 						return fmt.Errorf("%s import-load: %w", eng, err)
 					}
 					r := func(d time.Duration) time.Duration { return d.Round(100 * time.Microsecond) }
-					fmt.Fprintf(e.stdout, "load    %-8s rows=%d write=%-7s import=%.1fs chunks=%d operators=%d errors=%d (busy %d) next n=%d p50=%s p99=%s max=%s finish n=%d p50=%s p99=%s max=%s\n",
-						eng, f.Rows, way, f.ImportSeconds, f.Chunks, f.Operators, f.Errors, f.Busy,
+					fmt.Fprintf(e.stdout, "load    %-8s rows=%d write=%-7s apart=%-5v import=%.1fs chunks=%d operators=%d errors=%d (busy %d) next n=%d p50=%s p99=%s max=%s finish n=%d p50=%s p99=%s max=%s\n",
+						eng, f.Rows, way, loadApart, f.ImportSeconds, f.Chunks, f.Operators, f.Errors, f.Busy,
 						f.Next.N, r(f.Next.P50), r(f.Next.P99), r(f.Next.Max), f.Finish.N, r(f.Finish.P50), r(f.Finish.P99), r(f.Finish.Max))
 					if f.FirstError != "" {
 						fmt.Fprintf(e.stdout, "        first error: %s\n", f.FirstError)
