@@ -38,7 +38,7 @@ func TestImportLoad(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if f.Errors != 0 || f.Chunks != 10 || f.Next.N == 0 || f.Finish.N == 0 || f.Interleaved == 0 {
+				if f.Errors != 0 || f.Chunks < 10 || f.Next.N == 0 || f.Finish.N == 0 || f.Interleaved == 0 {
 					t.Fatalf("figures %+v", f)
 				}
 				t.Logf("%s apart=%v: import %.1fs in %d chunks, %d finishes between chunks; next p50 %s p99 %s, finish p50 %s p99 %s", eng, apart, f.ImportSeconds, f.Chunks, f.Interleaved, f.Next.P50, f.Next.P99, f.Finish.P50, f.Finish.P99)
