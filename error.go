@@ -15,6 +15,9 @@ const (
 	EUNAUTHORIZED = "unauthorized"
 	EFORBIDDEN    = "forbidden"
 	ETOOMANY      = "too_many_requests" // too many tries or a limit per user and time: wait RetryAfter when it says
+	// EUNAVAILABLE: the database is busy for now (a lock held too long);
+	// the same request may succeed in a moment.
+	EUNAVAILABLE = "unavailable"
 )
 
 // Error is an application error whose Message is safe to show to a user.
@@ -75,4 +78,7 @@ func RetryAfter(err error) time.Duration {
 var (
 	ErrNotFound = &Error{Code: ENOTFOUND, Message: "not found"}
 	ErrConflict = &Error{Code: ECONFLICT, Message: "already exists"}
+	// ErrUnavailable is a busy database: SQLite's lock or PostgreSQL's lock
+	// or serialization timeout.
+	ErrUnavailable = &Error{Code: EUNAVAILABLE, Message: "系统繁忙，请稍后重试"}
 )

@@ -67,8 +67,19 @@ type Service struct {
 	// PublicURL is the site's address as customers reach it
 	// ("https://huifang.example.com"), put in front of links in text messages.
 	PublicURL string
-	cal       *calendars // shared by copies made with WithClock
-	pc        *profileCache
+	// SingleTransactionImport writes a policy file in one transaction, as
+	// before imports were chunked: for the benchmark's "before" only.
+	SingleTransactionImport bool
+	// ImportChunk is how many policies a chunk of an import writes; 0:
+	// the default (importChunk).
+	ImportChunk int
+	// ImportPause is how long an import leaves the database to other
+	// writers after each chunk; 0: the default (sqlitePause on SQLite,
+	// none on PostgreSQL); negative: none.
+	ImportPause time.Duration
+	imports     *importRuns // shared by copies made with WithClock
+	cal         *calendars  // shared by copies made with WithClock
+	pc          *profileCache
 }
 
 // New makes a service with the default rules and the system clock.
@@ -76,7 +87,7 @@ func New(db *store.DB, box *pii.Box, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{DB: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log, cal: &calendars{}, pc: &profileCache{reg: map[int64]int64{}, versions: map[int64]cachedVersions{}}}
+	return &Service{DB: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log, imports: newImportRuns(), cal: &calendars{}, pc: &profileCache{reg: map[int64]int64{}, versions: map[int64]cachedVersions{}}}
 }
 
 // WithClock returns a service that tells time by c and shares everything

@@ -2,9 +2,11 @@ package app
 
 import (
 	"context"
-	"errors"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -28,6 +30,8 @@ type ImportResult struct {
 	Cases     int              `json:"cases,omitempty"`      // callback records: problem cases opened
 	HeaderRow int              `json:"header_row,omitempty"` // the header's line, when rows above it were titles or notes
 	Report    *importer.Report `json:"report,omitempty"`
+	// Job is the stored job of a policy import written in chunks.
+	Job *store.ImportJob `json:"job,omitempty"`
 }
 
 // Summary is the one-line summary the command line prints.
@@ -35,6 +39,9 @@ func (r *ImportResult) Summary() string {
 	s := fmt.Sprintf("imported %d %s: %d created, %d updated, %d unchanged", r.Rows, r.Kind, r.Counts.Created, r.Counts.Updated, r.Counts.Unchanged)
 	if r.Kind == importer.KindPolicies {
 		s += fmt.Sprintf("; %d callbacks planned", r.Callbacks)
+		if r.Job != nil {
+			s += fmt.Sprintf(" (job %d, %d chunks)", r.Job.ID, r.Job.Chunks)
+		}
 	}
 	if r.Kind == importer.KindCallbacks {
 		s = fmt.Sprintf("imported %d callback records: %d callbacks finished, %d unchanged; %d problem cases opened", r.Rows, r.Counts.Updated, r.Counts.Unchanged, r.Cases)
@@ -70,6 +77,9 @@ func (s *Service) ImportRecords(ctx context.Context, u *huifang.User, orgCode st
 			}
 		}
 	}
+	// In one order, so the same records are the same file (its hash)
+	// whatever the order of the maps' keys.
+	slices.Sort(header)
 	open := func() (sheet.Rows, error) { return &mapRows{header: header, records: records}, nil }
 	return s.importFrom(ctx, u, orgCode, kind, source, open, nil)
 }
@@ -238,45 +248,51 @@ func collect[T any](items []any, orgID int64) []T {
 	return out
 }
 
-// errBadRows stops the store's transaction when the file has bad rows.
-var errBadRows = errors.New("bad rows")
-
-// importPolicies reads the file once: one goroutine checks each row,
-// encrypts and plans it, while the database takes the previous ones, all in
-// one transaction. A bad row stops the writing (checking goes on, to complete
-// the report) and rolls the transaction back: nothing is written.
+// importPolicies checks the whole file first, writing nothing: a bad row
+// refuses the file. Then it reads the file again and writes it in chunks
+// that commit separately (importChunk policies each, a fraction of a
+// second), so operators' writes interleave with a large import; the job
+// stored beside the policies says what the committed chunks wrote. An
+// unfinished job of the same file resumes after its last committed chunk.
 func (s *Service) importPolicies(ctx context.Context, org *huifang.Org, a huifang.Actor, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, source string, progress Progress) (*ImportResult, error) {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	// As many records as the store merges at a time on PostgreSQL, so the
-	// next chunk is ready when a merge ends.
-	ch := make(chan *store.PolicyRecord, 16384)
-	var rep importer.Report
-	errc := make(chan error, 1)
-	go func() {
-		defer close(ch)
-		done := 0
-		var err error
-		rep, err = readFile(open, func(rows sheet.Rows) (importer.Report, error) {
-			return importer.CheckOnce(importer.KindPolicies, rows, rf, today, func(it any) error {
-				p := it.(huifang.Policy)
-				p.OrgID = org.ID
-				select {
-				case ch <- s.PolicyRecord(p, rf.Products[p.ProductCode], org):
-				case <-ctx.Done():
-					return ctx.Err()
-				}
-				if done++; done%2000 == 0 {
-					progress("writing", done, 0)
-				}
-				return nil
-			})
-		})
-		if err == nil && rep.Bad > 0 {
-			err = errBadRows
-		}
-		errc <- err
-	}()
+	var hash string
+	rep, err := readFile(open, func(rows sheet.Rows) (importer.Report, error) {
+		h := &hashRows{Rows: rows, h: sha256.New(), progress: progress}
+		rep, err := importer.Check(importer.KindPolicies, h, rf, today, nil)
+		hash = hex.EncodeToString(h.h.Sum(nil))
+		return rep, err
+	})
+	if err != nil {
+		return nil, err
+	}
+	res := &ImportResult{Kind: importer.KindPolicies, Rows: rep.Rows, HeaderRow: rep.HeaderRow}
+	if rep.Bad > 0 {
+		return refused(res, rep)
+	}
+	if rep.Rows == 0 {
+		return nil, errOnlyHeader
+	}
+	if s.SingleTransactionImport {
+		progress("writing", 0, rep.Rows)
+		return s.importPoliciesOnce(ctx, org, a, rf, open, today, source, res)
+	}
+	j, err := s.startImportJob(ctx, org, a, source, hash, rep.Rows)
+	if err != nil {
+		return nil, err
+	}
+	defer s.imports.done()
+	if err := s.writeChunks(ctx, j, org, a, rf, open, today, progress); err != nil {
+		return nil, err
+	}
+	res.Counts, res.Callbacks, res.Job = j.Result.Counts, j.Result.Callbacks, j
+	return res, nil
+}
+
+// importPoliciesOnce writes a checked file in one transaction, as huifang
+// did before imports were written in chunks: kept for the benchmark's
+// "before" (bench --what import-load) and nothing else.
+func (s *Service) importPoliciesOnce(ctx context.Context, org *huifang.Org, a huifang.Actor, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, source string, res *ImportResult) (*ImportResult, error) {
+	ch, errc := s.policyRecords(ctx, org, rf, open, today, 0)
 	next := func() (*store.PolicyRecord, error) {
 		if rec, ok := <-ch; ok {
 			return rec, nil
@@ -288,24 +304,49 @@ func (s *Service) importPolicies(ctx context.Context, org *huifang.Org, a huifan
 	}
 	r, err := s.DB.ImportPolicies(ctx, org.ID, a, s.now(), source, next)
 	if err != nil {
-		cancel()
 		for range ch { // let the reader finish
 		}
-	}
-	res := &ImportResult{Kind: importer.KindPolicies, Rows: rep.Rows, Counts: r.Counts, Callbacks: r.Callbacks, HeaderRow: rep.HeaderRow}
-	switch {
-	case rep.Bad > 0:
-		res.Counts, res.Callbacks = store.Counts{}, 0
-		return refused(res, rep)
-	case err != nil && ctx.Err() == nil:
 		return nil, fmt.Errorf("import policies: %w", err)
-	case err != nil:
-		return nil, err
-	case rep.Rows == 0:
-		return nil, errOnlyHeader
 	}
+	res.Counts, res.Callbacks = r.Counts, r.Callbacks
 	return res, nil
 }
+
+// policyRecords reads a checked file again and sends its policies, from
+// the skip+1-th, prepared for storage; the error channel then says how the
+// reading ended. Ending ctx stops the reader.
+func (s *Service) policyRecords(ctx context.Context, org *huifang.Org, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, skip int) (<-chan *store.PolicyRecord, <-chan error) {
+	// Enough records for a few chunks, so the next is ready when one commits.
+	ch := make(chan *store.PolicyRecord, 4*importChunk)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(ch)
+		i := 0
+		rep, err := readFile(open, func(rows sheet.Rows) (importer.Report, error) {
+			return importer.CheckOnce(importer.KindPolicies, rows, rf, today, func(it any) error {
+				if i++; i <= skip {
+					return nil
+				}
+				p := it.(huifang.Policy)
+				p.OrgID = org.ID
+				select {
+				case ch <- s.PolicyRecord(p, rf.Products[p.ProductCode], org):
+				case <-ctx.Done():
+					return ctx.Err()
+				}
+				return nil
+			})
+		})
+		if err == nil && rep.Bad > 0 {
+			err = errChangedFile
+		}
+		errc <- err
+	}()
+	return ch, errc
+}
+
+// errChangedFile is a file that was good when checked and is not when written.
+var errChangedFile = huifang.Errorf(huifang.EINVALID, "文件在导入过程中被改动，已停止；请重新导入")
 
 // PolicyRecord prepares a checked policy for storage: phone and ID numbers
 // encrypted with their lookup hashes, a keyed hash of the whole row, and the

@@ -13,10 +13,12 @@ import (
 
 func cmdBench(e *env, args []string) error {
 	var engines, pg, dir, what string
-	var rows, callbacks, ops, humanOps, policies, rounds int
-	var dur, humanDur time.Duration
+	var rows, callbacks, ops, humanOps, policies, rounds, loadOps int
+	var dur, humanDur, loadPace time.Duration
+	var loadWays string
+	var loadApart bool
 	fs := flags(e, "bench", "bench [--what import,claim,human] [--engines sqlite,postgres] [--postgres URL] [--rows N] ...", nil)
-	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats")
+	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats, import-load")
 	fs.StringVar(&engines, "engines", "sqlite,postgres", "engines to run on")
 	fs.StringVar(&pg, "postgres", envOr("HUIFANG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL base URL (each run makes and drops its own schema)")
 	fs.StringVar(&dir, "dir", "", "scratch directory (default: a new temporary directory)")
@@ -28,6 +30,10 @@ func cmdBench(e *env, args []string) error {
 	fs.DurationVar(&dur, "duration", 10*time.Second, "length of each claim loop")
 	fs.IntVar(&humanOps, "human-operators", 500, "operators at a human pace")
 	fs.DurationVar(&humanDur, "human-duration", 30*time.Second, "length of the human-pace run")
+	fs.IntVar(&loadOps, "load-operators", 50, "import-load: operators working during the import")
+	fs.DurationVar(&loadPace, "load-pace", time.Second, "import-load: each operator's mean pause before a next and before a finish")
+	fs.BoolVar(&loadApart, "load-apart", false, "import-load: import on connections of its own, as `huifang import` beside a server does (default: in the operators' server, as an upload does)")
+	fs.StringVar(&loadWays, "load-ways", "single,chunks", "import-load: how the import writes, in order: single (one transaction, as before), chunks")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -79,6 +85,23 @@ func cmdBench(e *env, args []string) error {
 				}
 				fmt.Fprintf(e.stdout, "stats   %-8s policies=%d due=%d seed=%.0fs build=%.1fs bare-scan=%.3fs table=%.4fs ratio=%.0f\n",
 					eng, f.Policies, f.Due, f.SeedSeconds, f.BuildSeconds, f.BareMedian(), f.OursMedian(), f.Ratio())
+			case "import-load":
+				for _, way := range strings.Split(loadWays, ",") {
+					if way != "single" && way != "chunks" {
+						return usageError{"unknown --load-ways " + way}
+					}
+					f, err := bench.ImportLoad(e.ctx, env, rows, loadOps, loadPace, way == "single", loadApart)
+					if err != nil {
+						return fmt.Errorf("%s import-load: %w", eng, err)
+					}
+					r := func(d time.Duration) time.Duration { return d.Round(100 * time.Microsecond) }
+					fmt.Fprintf(e.stdout, "load    %-8s rows=%d write=%-7s apart=%-5v import=%.1fs chunks=%d operators=%d errors=%d (busy %d) next n=%d p50=%s p99=%s max=%s finish n=%d p50=%s p99=%s max=%s\n",
+						eng, f.Rows, way, loadApart, f.ImportSeconds, f.Chunks, f.Operators, f.Errors, f.Busy,
+						f.Next.N, r(f.Next.P50), r(f.Next.P99), r(f.Next.Max), f.Finish.N, r(f.Finish.P50), r(f.Finish.P99), r(f.Finish.Max))
+					if f.FirstError != "" {
+						fmt.Fprintf(e.stdout, "        first error: %s\n", f.FirstError)
+					}
+				}
 			default:
 				return usageError{"unknown benchmark " + w}
 			}

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"text/tabwriter"
+	"time"
 
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
@@ -11,7 +13,10 @@ import (
 
 func cmdImport(e *env, args []string) error {
 	if len(args) == 0 {
-		return usageError{"usage: huifang import branches|products|agents|outlets|policies|callbacks --org CODE FILE"}
+		return usageError{"usage: huifang import branches|products|agents|outlets|policies|callbacks --org CODE FILE\n       huifang import status --org CODE"}
+	}
+	if args[0] == "status" {
+		return cmdImportStatus(e, args[1:])
 	}
 	kind, ok := importer.ParseKind(args[0])
 	if !ok {
@@ -42,6 +47,40 @@ func cmdImport(e *env, args []string) error {
 	}
 	fmt.Fprintln(e.stdout, res.Summary())
 	return nil
+}
+
+// cmdImportStatus lists an insurer's latest policy imports: how far each got,
+// and whether it finished or was interrupted (import the same file again to
+// complete it).
+func cmdImportStatus(e *env, args []string) error {
+	var cfg config
+	var org string
+	var limit int
+	fs := flags(e, "import status", "import status --org CODE [--limit N]", &cfg)
+	fs.StringVar(&org, "org", "", "insurer code")
+	fs.IntVar(&limit, "limit", 20, "how many of the latest imports to list")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	if org == "" {
+		return usageError{"--org is required"}
+	}
+	svc, err := cfg.service(e.ctx, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return err
+	}
+	defer svc.DB.Close()
+	js, err := svc.ImportJobsOf(e.ctx, app.CLI(), org, limit)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "job\tstate\twritten\tchunks\tcreated\tupdated\tunchanged\tsource\tby\tstarted (UTC)\tnote")
+	for _, j := range js {
+		fmt.Fprintf(tw, "%d\t%s\t%d/%d\t%d\t%d\t%d\t%d\t%s\t%s\t%s\t%s\n", j.ID, j.State, j.RowsWritten, j.RowsTotal, j.Chunks,
+			j.Result.Created, j.Result.Updated, j.Result.Unchanged, j.Source, j.Actor, j.StartedAt.Format(time.DateTime), j.Message)
+	}
+	return tw.Flush()
 }
 
 func cmdExport(e *env, args []string) error {

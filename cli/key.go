@@ -23,7 +23,7 @@ var keyWatchInterval = 10 * time.Second
 // rotationPause is how long a new rotation waits before its first chunk:
 // servers started with the old key see it within keyWatchInterval and stop,
 // after their running requests.
-var rotationPause = 2*keyWatchInterval + shutdownGrace
+var rotationPause = 2*keyWatchInterval + defaultShutdownTimeout
 
 // watchKey stops a serving process once its key is no longer the database's:
 // a rotation started from another shell, or finished. It would otherwise go on

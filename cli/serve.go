@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -35,6 +34,7 @@ type serveOptions struct {
 	hsts            bool // send Strict-Transport-Security
 	trustProxy      bool // client addresses from X-Forwarded-For
 	tlsCert, tlsKey string
+	shutdownTimeout time.Duration // on a signal, how long to wait for requests and imports (default 30 s)
 }
 
 func cmdServe(e *env, args []string) error {
@@ -48,6 +48,7 @@ func cmdServe(e *env, args []string) error {
 	fs.StringVar(&o.tlsCert, "tls-cert", os.Getenv("HUIFANG_TLS_CERT"), "serve HTTPS with this certificate chain (PEM; env HUIFANG_TLS_CERT)")
 	fs.StringVar(&o.tlsKey, "tls-key", os.Getenv("HUIFANG_TLS_KEY"), "the certificate's private key (PEM; env HUIFANG_TLS_KEY)")
 	fs.BoolVar(&o.trustProxy, "trust-proxy", os.Getenv("HUIFANG_TRUST_PROXY") == "1", "behind a reverse proxy: take the client's address from the last X-Forwarded-For entry (env HUIFANG_TRUST_PROXY=1)")
+	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGTERM or SIGINT, how long to wait for running requests and imports before exiting")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
@@ -167,10 +168,7 @@ func jobInterval() time.Duration {
 // runJobs runs the background jobs until the context ends. Every serving
 // process runs this loop; the database's job locks make each job run once.
 func runJobs(ctx context.Context, svc *app.Service) {
-	host, _ := os.Hostname()
-	b := make([]byte, 4)
-	rand.Read(b)
-	owner := fmt.Sprintf("%s:%d:%x", host, os.Getpid(), b)
+	owner := app.ProcessOwner()
 	t := time.NewTicker(jobInterval())
 	defer t.Stop()
 	for {
@@ -200,12 +198,31 @@ func handler(svc *app.Service, o serveOptions) http.Handler {
 	return h
 }
 
-// shutdownGrace is how long a stopping server waits for running requests.
-const shutdownGrace = 15 * time.Second
+// defaultShutdownTimeout is how long a stopping server waits, unless
+// --shutdown-timeout says otherwise, for running requests and imports.
+const defaultShutdownTimeout = 30 * time.Second
 
-// serve listens until the context ends, then shuts down gracefully. ready, when
-// not nil, receives the address actually listened on.
+// serve listens until the context ends (SIGTERM or SIGINT) or its key is no
+// longer the database's, then shuts down: it stops taking requests, asks
+// running imports to stop after their current chunk (they are marked
+// interrupted, and importing the same file again completes them), waits up
+// to o.shutdownTimeout for requests and imports, stops the background jobs
+// and says what it did. ready, when not nil, receives the address actually
+// listened on.
 func serve(e *env, svc *app.Service, o serveOptions, ready func(string)) error {
+	if o.shutdownTimeout <= 0 {
+		o.shutdownTimeout = defaultShutdownTimeout
+	}
+	// Imports left running by a process that died (kill -9, a crash) show
+	// as interrupted.
+	lost, err := svc.InterruptLostImports(e.ctx)
+	if err != nil {
+		return fmt.Errorf("import jobs: %w", err)
+	}
+	for _, j := range lost {
+		svc.Log.Warn("import interrupted by a process that is gone: import the same file again to complete it",
+			"job", j.ID, "org_id", j.OrgID, "source", j.Source, "written", j.RowsWritten, "rows", j.RowsTotal, "owner", j.Owner)
+	}
 	var certs []tls.Certificate
 	if o.tlsCert != "" {
 		c, err := tls.LoadX509KeyPair(o.tlsCert, o.tlsKey)
@@ -241,8 +258,12 @@ func serve(e *env, svc *app.Service, o serveOptions, ready func(string)) error {
 	}
 	running, stop := context.WithCancelCause(e.ctx)
 	defer stop(nil)
-	go runJobs(running, svc)
 	go watchKey(running, svc, stop)
+	// Background jobs outlive the signal: they stop after the requests and imports.
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(e.ctx))
+	jobsDone := make(chan struct{})
+	go func() { defer close(jobsDone); runJobs(jobsCtx, svc) }()
+	defer stopJobs()
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -250,14 +271,34 @@ func serve(e *env, svc *app.Service, o serveOptions, ready func(string)) error {
 		return err
 	case <-running.Done():
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	start := time.Now()
+	svc.Log.Info("stopping: no new requests; running imports stop after their current chunk", "deadline", o.shutdownTimeout)
+	ctx, cancel := context.WithTimeout(context.Background(), o.shutdownTimeout)
 	defer cancel()
-	if err := srv.Shutdown(ctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	svc.StopImports()
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(ctx) }()
+	importsErr := svc.WaitImports(ctx)
+	if importsErr != nil {
+		svc.Log.Warn("stopping: imports still writing at the deadline; they show as interrupted when a server next starts")
+	} else {
+		svc.Log.Info("stopping: no import is writing", "after", time.Since(start).Round(time.Millisecond))
 	}
+	shutErr := <-shut
+	if shutErr != nil {
+		svc.Log.Warn("stopping: requests still running at the deadline were cut off", "err", shutErr)
+	} else {
+		svc.Log.Info("stopping: every request answered", "after", time.Since(start).Round(time.Millisecond))
+	}
+	stopJobs()
+	<-jobsDone
+	svc.Log.Info("stopped: background jobs ended", "after", time.Since(start).Round(time.Millisecond))
 	fmt.Fprintln(e.stdout, "huifang stopped")
 	if e.ctx.Err() == nil {
 		return context.Cause(running) // the key was refused
+	}
+	if shutErr != nil && !errors.Is(shutErr, http.ErrServerClosed) && !errors.Is(shutErr, context.DeadlineExceeded) {
+		return shutErr
 	}
 	return nil
 }

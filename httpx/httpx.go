@@ -23,6 +23,18 @@ var statuses = map[string]int{
 	huifang.EFORBIDDEN:    http.StatusForbidden,
 	huifang.ETOOMANY:      http.StatusTooManyRequests,
 	huifang.EINTERNAL:     http.StatusInternalServerError,
+	huifang.EUNAVAILABLE:  http.StatusServiceUnavailable,
+}
+
+// RetryAfterSeconds is what a busy database's 503 asks the client to wait.
+const RetryAfterSeconds = "2"
+
+// RetryAfter sets Retry-After on a 503 (a busy database), which is worth
+// retrying in a moment.
+func RetryAfter(w http.ResponseWriter, status int) {
+	if status == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", RetryAfterSeconds)
+	}
 }
 
 // Status maps an error to an HTTP status.
@@ -36,7 +48,10 @@ func Status(err error) int {
 // LogIfInternal logs errors that are not application errors: their text is
 // never shown to the user, so the log is where it goes.
 func LogIfInternal(log *slog.Logger, r *http.Request, err error) {
-	if huifang.ErrorCode(err) == huifang.EINTERNAL {
+	switch huifang.ErrorCode(err) {
+	case huifang.EUNAVAILABLE:
+		log.Warn("database busy", "method", r.Method, "path", r.URL.Path, "err", err)
+	case huifang.EINTERNAL:
 		log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 }
@@ -60,6 +75,7 @@ func Body(err error) ErrorBody {
 // JSON writes v as JSON with a status.
 func JSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	RetryAfter(w, status)
 	w.WriteHeader(status)
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(true)

@@ -1,6 +1,9 @@
 package store
 
-import "context"
+import (
+	"context"
+	"database/sql"
+)
 
 // ExecForTest runs a statement on the write pool.
 func (db *DB) ExecForTest(ctx context.Context, query string) error {
@@ -13,4 +16,16 @@ func SetChunkForTest(n int) func() {
 	old := pgChunk
 	pgChunk = n
 	return func() { pgChunk = old }
+}
+
+// SetSQLiteBusyForTest makes SQLite databases opened next wait ms for a lock.
+func SetSQLiteBusyForTest(ms int) func() {
+	old := sqliteBusyMS
+	sqliteBusyMS = ms
+	return func() { sqliteBusyMS = old }
+}
+
+// BeginWriteForTest begins a write transaction on the write pool.
+func (db *DB) BeginWriteForTest(ctx context.Context) (*sql.Tx, error) {
+	return db.write.BeginTx(ctx, nil)
 }

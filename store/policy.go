@@ -105,7 +105,8 @@ var pgChunk = 16384
 // the planner's statistics.
 const analyzeAfter = 10000
 
-// ImportPolicies streams policies into the database in one transaction: it
+// ImportPolicies streams policies into the database in one transaction (a
+// large checked file goes in chunks instead: ImportPolicyChunk): it
 // creates new policies, updates changed ones (auditing the old values), leaves
 // unchanged ones alone, and creates the planned callbacks. Each engine does it
 // its fastest way (importPostgres, importSQLite); the conformance suite holds
@@ -137,17 +138,21 @@ func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, 
 		return PolicyImport{}, err
 	}
 	if res.Created+res.Updated >= analyzeAfter {
-		// A large load leaves the planner's statistics of the callbacks
-		// behind; PostgreSQL would then sort every open callback to claim
-		// one. The import is committed either way: should this fail,
-		// autovacuum catches up.
-		q := `ANALYZE callbacks`
-		if db.engine == SQLite {
-			q = `PRAGMA optimize`
-		}
-		_, _ = db.write.ExecContext(ctx, q)
+		db.analyzeCallbacks(ctx)
 	}
 	return res, nil
+}
+
+// analyzeCallbacks refreshes the planner's statistics after a large load,
+// which leaves those of the callbacks behind; PostgreSQL would then sort
+// every open callback to claim one. The import is committed either way:
+// should this fail, autovacuum catches up.
+func (db *DB) analyzeCallbacks(ctx context.Context) {
+	q := `ANALYZE callbacks`
+	if db.engine == SQLite {
+		q = `PRAGMA optimize`
+	}
+	_, _ = db.write.ExecContext(ctx, q)
 }
 
 // mergePolicies moves policy_stage into policies and callbacks on

@@ -249,11 +249,11 @@ type txn = *sql.Tx
 func (db *DB) tx(ctx context.Context, fn func(tx txn) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return mapErr(fmt.Errorf("begin: %w", err))
 	}
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
-		return err
+		return mapErr(err)
 	}
 	if err := tx.Commit(); err != nil {
 		return mapErr(fmt.Errorf("commit: %w", err))
@@ -285,16 +285,35 @@ func mapErr(err error) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return huifang.ErrNotFound
 	}
+	if errors.Is(err, huifang.ErrUnavailable) || errors.Is(err, huifang.ErrConflict) || errors.Is(err, huifang.ErrNotFound) {
+		return err
+	}
 	msg := err.Error()
+	if busy(msg) {
+		return fmt.Errorf("%w: %v", huifang.ErrUnavailable, err)
+	}
 	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "duplicate key value") {
 		return fmt.Errorf("%w: %v", huifang.ErrConflict, err)
 	}
 	return err
 }
 
+// busy tells an engine error that only says "not now": SQLite's lock held
+// past busy_timeout (SQLITE_BUSY, SQLITE_LOCKED), PostgreSQL's serialization
+// failure, deadlock, or lock_timeout. The request may succeed if tried again.
+func busy(msg string) bool {
+	for _, s := range []string{"SQLITE_BUSY", "SQLITE_LOCKED", "database is locked", "database table is locked",
+		"SQLSTATE 40001", "SQLSTATE 40P01", "SQLSTATE 55P03"} {
+		if strings.Contains(msg, s) {
+			return true
+		}
+	}
+	return false
+}
+
 // Reset drops every table: for tests and the demo only.
 func (db *DB) Reset(ctx context.Context) error {
-	tables := []string{"pii_key", "login_failures", "submissions", "stat_callbacks", "stat_cases", "stat_rebuild", "outbox", "electronic_links", "scripts", "recordings", "jobs", "calendar_years", "profile_versions", "notifications", "evidence", "problem_events", "transfers",
+	tables := []string{"pii_key", "login_failures", "import_jobs", "submissions", "stat_callbacks", "stat_cases", "stat_rebuild", "outbox", "electronic_links", "scripts", "recordings", "jobs", "calendar_years", "profile_versions", "notifications", "evidence", "problem_events", "transfers",
 		"audit", "problem_cases", "attempts", "callbacks", "policies", "outlets", "agents", "products", "branches", "sessions", "users", "orgs", "schema_migrations"}
 	for _, t := range tables {
 		q := "DROP TABLE IF EXISTS " + t

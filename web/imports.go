@@ -18,6 +18,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/store"
 )
 
 // importKinds are the kinds of file an administrator may load, in the order
@@ -170,12 +171,16 @@ func newJobID() string {
 	return hex.EncodeToString(b)
 }
 
-// importFormPage is the upload form.
+// importFormPage is the upload form, with the latest policy imports.
 type importFormPage struct {
 	Kinds  []string
 	Kind   string
 	Errors map[string]string
+	Jobs   []store.ImportJob
 }
+
+// recentImports is how many of the latest policy imports the page lists.
+const recentImports = 10
 
 // importJobPage is the progress page of a job.
 type importJobPage struct {
@@ -197,6 +202,10 @@ func (s *server) importForm(w http.ResponseWriter, r *http.Request, rq *request)
 		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权导入数据", rq.User.Role)
 	}
 	p := importFormPage{Kinds: importKinds, Kind: r.URL.Query().Get("kind"), Errors: map[string]string{}}
+	var err error
+	if p.Jobs, err = s.svc.ImportJobs(r.Context(), rq.User, recentImports); err != nil {
+		return err
+	}
 	s.render(w, r, rq, http.StatusOK, "import", rq.T.T("import.title"), "import", p)
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/store"
 )
 
@@ -111,6 +112,7 @@ func funcs(l lang, st *staticFiles) template.FuncMap {
 		"role":     label("role"),
 		"kind":     label("kind"),
 		"phase":    label("phase"),
+		"jobstate": label("import.state"),
 		"ckind":    label("callbackkind"),
 		"action":   label("action"),
 		"event":    label("event"),
@@ -242,6 +244,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, rq *request, sta
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	httpx.RetryAfter(w, status)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }
