@@ -41,7 +41,7 @@ func commands() []command {
 		{"serve", "serve the web UI and the JSON API", cmdServe},
 		{"migrate", "bring the database schema up to date", cmdMigrate},
 		{"demo", "create a fresh demo database, print its logins and serve it", cmdDemo},
-		{"org", "organisations: org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE]", cmdOrg},
+		{"org", "organisations: org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE]; org set --code CODE --service-phone 95xxx", cmdOrg},
 		{"user", "users: user add --org CODE --login LOGIN --role ROLE --password-file FILE", cmdUser},
 		{"token", "API tokens: token add --org CODE --login LOGIN", cmdToken},
 		{"import", "import branches|products|agents|outlets|policies|callbacks --org CODE FILE", cmdImport},

@@ -424,9 +424,9 @@ func maps(m map[string]string) map[string]string {
 func TestLibrary(t *testing.T) {
 	lib := Library()
 	want := []string{
-		"health-agency", "health-bank", "investment-linked-agency", "investment-linked-bank",
-		"life-traditional-agency", "life-traditional-bank", "nonlife-wealth", "orphan",
-		"participating-agency", "participating-bank", "universal-agency", "universal-bank",
+		"health-agency", "health-bank", "health-internet", "health-telesales", "investment-linked-agency", "investment-linked-bank",
+		"life-traditional-agency", "life-traditional-bank", "life-traditional-internet", "life-traditional-telesales", "nonlife-wealth", "orphan",
+		"participating-agency", "participating-bank", "participating-telesales", "universal-agency", "universal-bank",
 	}
 	var codes []string
 	for _, s := range lib {

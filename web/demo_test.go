@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -87,4 +88,37 @@ func TestBrowserDemoWorkbenchAtNight(t *testing.T) {
 		t.Fatalf("took %q at 22:30", got)
 	}
 	b.Screenshot(t, "demo-work-2230")
+}
+
+// TestBrowserScriptGap: the administrator reads on a set-aside callback's
+// page why its script is incomplete; the operator reads the telesales script
+// of the next one.
+func TestBrowserScriptGap(t *testing.T) {
+	b := browsertest.Start(t)
+	f := setup(t, storetest.Open(t, store.SQLite))
+	gap, _ := holderLine("G1", "个险", "", "B001", "2026-02-27", "13800000001", "", 1)
+	tele, _ := holderLine("T1", "电销", "", "", "2026-02-28", "13800000002", "", 2)
+	f.importFile(t, "A", importer.KindPolicies, policyHeadMethod+gap+tele)
+	browserLogin(t, b, f, "op1")
+	b.Do(t,
+		chromedp.Click(chromedp.ID("nav-work")),
+		chromedp.WaitVisible(chromedp.ID("take-next")),
+		chromedp.Click(chromedp.ID("take-next")),
+		chromedp.WaitVisible(chromedp.ID("attempt")),
+	)
+	if got := b.Text(t, "#policy-no"); got != "T1" {
+		t.Fatalf("next gave %q", got)
+	}
+	b.Screenshot(t, "telesales-work")
+	b2 := browsertest.Start(t)
+	browserLogin(t, b2, f, "adm")
+	g1 := f.callbackOf(t, f.orgA, "G1")
+	b2.Do(t,
+		chromedp.Navigate(f.srv.URL+"/callbacks/"+strconv.FormatInt(g1.ID, 10)),
+		chromedp.WaitVisible(chromedp.ID("script-gap")),
+	)
+	if got := b2.Text(t, "#script-gap"); !strings.Contains(got, "营销员姓名（保单 G1 无营销员）") {
+		t.Fatalf("gap shown: %q", got)
+	}
+	b2.Screenshot(t, "script-gap-admin")
 }
