@@ -82,4 +82,38 @@ func TestDemoCallsAtAnyHour(t *testing.T) {
 	if checked == 0 {
 		t.Fatal("no attempts in the demo")
 	}
+
+	// Every callback still to make has its script complete: telesales and
+	// internet policies read their own scripts, none is set aside.
+	for _, o := range orgs {
+		if o.Kind != huifang.KindInsurer {
+			continue
+		}
+		admin, err := db.FindUserByLogin(ctx, map[string]string{"HTAK": "hta", "GMRS": "gm", "ZHRS": "zh", "PRRS": "pr", "DFJF": "df"}[o.Code]+"-admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var open []int64
+		err = db.ForEachCallback(ctx, o.ID, store.CallbackFilter{}, func(r *store.CallbackRow) error {
+			if r.Status == huifang.StatusBlocked {
+				t.Errorf("%s: callback %d (%s) set aside: %s", o.Code, r.ID, r.PolicyNo, r.Reason)
+			}
+			if r.Open() {
+				open = append(open, r.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range open {
+			wk, err := svc.Callback(ctx, admin, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wk.Script.Gap != "" {
+				t.Errorf("%s: callback %d (%s, %s): %s", o.Code, id, wk.Policy.No, wk.Policy.Channel, wk.Script.Gap)
+			}
+		}
+	}
 }
