@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/store"
@@ -187,6 +189,16 @@ func TestIncompleteScriptIsRefused(t *testing.T) {
 		}
 		if phone.count() != 0 {
 			t.Fatalf("%d text messages sent", phone.count())
+		}
+		// Nor is a returned letter recorded against it.
+		blobs, err := blob.NewLocal(t.TempDir())
+		mustDo(t, func() error { return err })
+		w.svc.Blobs = blobs
+		g1 := w.callbackOf(t, db, "G1")
+		in := app.LetterInput{Method: huifang.MethodLetter, SignedOn: huifang.NewDate(2026, 3, 3), Answers: script.Lookup("life-traditional-agency").Passing(),
+			Receipt: bytes.NewReader(pdfReceipt), ReceiptName: "回执.pdf"}
+		if _, err := w.svc.RecordLetter(ctx, w.admin, g1.ID, in); err == nil || !strings.Contains(huifang.ErrorMessage(err), reasons["G1"]) {
+			t.Fatalf("a letter for G1: %v", err)
 		}
 		if a, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Action: "script-blocked"}); len(a) != 3 {
 			t.Fatalf("%d set-aside entries in the audit trail, want 3", len(a))
