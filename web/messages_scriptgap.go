@@ -11,6 +11,7 @@ func init() {
 	}
 	en := map[string]string{
 		"gap.title":        "The script is incomplete: no callback can be made",
+		"gap.done":         "This callback is done, but its script can no longer be shown in full:",
 		"gap.hint":         "This callback is handed to no operator, sent as no electronic link and used for no letter until the problem above is fixed (import the missing agent, correct the policy, set the service phone or activate a script that applies). Once it is fixed, the callback returns to the pool within minutes.",
 		"status.blocked":   "Script incomplete, on hold",
 		"overview.blocked": "Script incomplete, on hold",
