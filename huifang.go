@@ -372,11 +372,15 @@ const (
 	// StatusElectronic: a link went to the customer, whose answers are
 	// awaited; the callback stays out of the phone pool meanwhile.
 	StatusElectronic CallbackStatus = "electronic"
-	StatusDone       CallbackStatus = "done" // finished; see Result
+	// StatusBlocked: no complete script can be given for it (a variable
+	// without a value, no script for the policy); Reason says why. It is
+	// handed to nobody until an administrator has fixed the data.
+	StatusBlocked CallbackStatus = "blocked"
+	StatusDone    CallbackStatus = "done" // finished; see Result
 )
 
 // CallbackStatuses lists the statuses in the order a callback goes through them.
-var CallbackStatuses = []CallbackStatus{StatusOpen, StatusScheduled, StatusElectronic, StatusDone}
+var CallbackStatuses = []CallbackStatus{StatusOpen, StatusScheduled, StatusElectronic, StatusBlocked, StatusDone}
 
 // CallbackResult is the outcome of a finished callback.
 type CallbackResult string
@@ -594,7 +598,7 @@ type Actor struct {
 	Name   string
 }
 
-var statusZH = map[CallbackStatus]string{StatusOpen: "待回访", StatusScheduled: "已预约", StatusElectronic: "等待客户电子回访", StatusDone: "已完成"}
+var statusZH = map[CallbackStatus]string{StatusOpen: "待回访", StatusScheduled: "已预约", StatusElectronic: "等待客户电子回访", StatusBlocked: "话术不完整，暂停回访", StatusDone: "已完成"}
 
 // ZH is the Chinese name.
 func (s CallbackStatus) ZH() string { return statusZH[s] }

@@ -548,7 +548,7 @@ func apiWorld(t *testing.T, db *store.DB, configure func(*app.Service)) (*app.Se
 		configure(svc)
 	}
 	cli := app.CLI()
-	for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG"}, {Kind: huifang.KindInsurer, Code: "B", Name: "乙", RegulatorCode: "REG"}} {
+	for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG", ServicePhone: "95500"}, {Kind: huifang.KindInsurer, Code: "B", Name: "乙", RegulatorCode: "REG", ServicePhone: "95501"}} {
 		if _, err := svc.CreateOrg(ctx, cli, in); err != nil {
 			t.Fatal(err)
 		}

@@ -24,6 +24,22 @@ type CallScript struct {
 	Version int            `json:"version"`
 	Name    string         `json:"name"`
 	Steps   []CallStep     `json:"steps"`
+	// Gap, when set, says why no complete script can be given for the
+	// callback — no script fits the policy, or a variable it uses has no
+	// value — in words for the administrator who must fix it. Steps are
+	// then left out: nobody reads a gap to a customer.
+	Gap string `json:"gap,omitempty"`
+	// orgGap: the gap is the insurer's (its name or service phone), not the
+	// policy's, so every callback has it.
+	orgGap bool
+}
+
+// Complete refuses a script with a gap, with its reason.
+func (cs *CallScript) Complete() error {
+	if cs.Gap != "" {
+		return huifang.Errorf(huifang.EINVALID, "%s", cs.Gap)
+	}
+	return nil
 }
 
 // Ref names the script version, as callbacks record it: "code v2".
@@ -67,18 +83,25 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *stor
 		var r *store.ScriptRecord
 		var err error
 		sc, r, err = s.SelectScript(ctx, c.OrgID, prod, rec.Channel, s.today())
-		if err != nil {
+		if huifang.ErrorCode(err) == huifang.ENOTFOUND {
+			return &CallScript{Gap: fmt.Sprintf("%s（保单 %s）", huifang.ErrorMessage(err), rec.No)}, nil
+		} else if err != nil {
 			return nil, err
 		}
 		if r != nil {
 			id = r.ID
 		}
 	}
-	vars, err := s.scriptVars(ctx, c, rec, prod)
+	vars, org, err := s.scriptVars(ctx, c, rec, prod)
 	if err != nil {
 		return nil, err
 	}
 	cs := &CallScript{Script: sc, ID: id, Code: sc.Code, Version: sc.Version, Name: sc.Name}
+	if missing := sc.Unfilled(vars); len(missing) > 0 {
+		cs.Gap, cs.orgGap = gapReason(missing, rec, org)
+		cs.Gap = fmt.Sprintf("%s（话术 %s）", cs.Gap, cs.Ref())
+		return cs, nil
+	}
 	for i := range sc.Steps {
 		st := &sc.Steps[i]
 		cst := CallStep{ID: st.ID, Kind: st.Kind, Title: st.Title, Text: st.Render(vars), Answer: st.Answer, Choices: st.Choices, Rules: st.Rules}
@@ -88,6 +111,36 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *stor
 		cs.Steps = append(cs.Steps, cst)
 	}
 	return cs, nil
+}
+
+// gapReason says, for the administrator, which variables have no value and
+// why: "话术变量缺失：营销员姓名（保单 P1 无营销员）". org reports whether a
+// missing value is the insurer's own.
+func gapReason(missing []string, rec *store.PolicyRecord, o *huifang.Org) (reason string, org bool) {
+	parts := make([]string, len(missing))
+	for i, name := range missing {
+		why := fmt.Sprintf("保单 %s 缺少此项", rec.No)
+		switch name {
+		case "insurer_name":
+			why, org = "本公司未设置名称", true
+		case "service_phone":
+			why, org = fmt.Sprintf("本公司（%s）未设置客服电话：请管理员用 huifang org set --code %s --service-phone 号码 设置", o.Code, o.Code), true
+		case "agent_name", "servicer_name":
+			if rec.AgentCode == "" {
+				why = fmt.Sprintf("保单 %s 无营销员", rec.No)
+			} else {
+				why = fmt.Sprintf("保单 %s 的营销员代码 %s 不在营销员名单中", rec.No, rec.AgentCode)
+			}
+		case "outlet_name":
+			if rec.OutletCode == "" {
+				why = fmt.Sprintf("保单 %s 无银行网点", rec.No)
+			} else {
+				why = fmt.Sprintf("保单 %s 的网点代码 %s 不在网点名单中", rec.No, rec.OutletCode)
+			}
+		}
+		parts[i] = script.VariableZH(name) + "（" + why + "）"
+	}
+	return "话术变量缺失：" + strings.Join(parts, "；"), org
 }
 
 // scriptOf loads a callback's policy and product and gives its script.
@@ -103,12 +156,13 @@ func (s *Service) scriptOf(ctx context.Context, c *huifang.Callback) (*CallScrip
 	return s.callScript(ctx, c, rec, prod)
 }
 
-// scriptVars fills a script's variables for a callback's policy.
-func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *store.PolicyRecord, prod huifang.Product) (script.Vars, error) {
+// scriptVars fills a script's variables for a callback's policy; it gives
+// the insurer too.
+func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *store.PolicyRecord, prod huifang.Product) (script.Vars, *huifang.Org, error) {
 	v := script.FromPolicy(rec.Policy, prod)
 	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v["insurer_name"], v["service_phone"] = org.Name, org.ServicePhone
 	days := callback.CoolingOffDays(rec.Policy, prod)
@@ -121,13 +175,13 @@ func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *stor
 		v["cooling_off_end"] = fmt.Sprintf("%d年%d月%d日", end.Year(), end.Month(), end.Day())
 	}
 	if v["agent_name"], err = s.DB.RefName(ctx, c.OrgID, "agent", rec.AgentCode); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if v["outlet_name"], err = s.DB.RefName(ctx, c.OrgID, "outlet", rec.OutletCode); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	v["servicer_name"] = v["agent_name"]
-	return v, nil
+	return v, org, nil
 }
 
 // FinishInput is a call's answers to its script.
@@ -154,6 +208,9 @@ func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, in Fini
 	}
 	cs, err := s.scriptOf(ctx, c)
 	if err != nil {
+		return nil, err
+	}
+	if err := cs.Complete(); err != nil {
 		return nil, err
 	}
 	if in.Script != "" && in.Script != cs.Ref() {

@@ -178,6 +178,12 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 	if err != nil {
 		return nil, err
 	}
+	// The customer must be able to read the whole script.
+	if cs, err := s.callScript(ctx, c, rec, prod); err != nil {
+		return nil, err
+	} else if cs.Gap != "" {
+		return nil, s.refuseGap(ctx, c, cs, a)
+	}
 	phone, err := s.Box.Open(rec.HolderPhoneEnc)
 	if err != nil {
 		return nil, err

@@ -133,7 +133,7 @@ func (s *Service) OpenLink(ctx context.Context, v Visit) (*LinkPage, error) {
 		return &LinkPage{Stage: StageIdentity}, nil
 	}
 	if !l.VerifiedAt.IsZero() {
-		return s.answersPage(ctx, c)
+		return s.answersPage(ctx, l, c)
 	}
 	return s.codePage(ctx, l, c)
 }
@@ -154,7 +154,7 @@ func (s *Service) codePage(ctx context.Context, l *store.ElectronicLink, c *huif
 	return &LinkPage{Stage: StageCode, Insurer: org.Name, Phone: pii.MaskPhone(phone), DueOn: c.DueOn}, nil
 }
 
-func (s *Service) answersPage(ctx context.Context, c *huifang.Callback) (*LinkPage, error) {
+func (s *Service) answersPage(ctx context.Context, l *store.ElectronicLink, c *huifang.Callback) (*LinkPage, error) {
 	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
 		return nil, err
@@ -163,7 +163,32 @@ func (s *Service) answersPage(ctx context.Context, c *huifang.Callback) (*LinkPa
 	if err != nil {
 		return nil, err
 	}
+	if cs.Gap != "" {
+		return nil, s.closeForGap(ctx, l, c, cs)
+	}
 	return &LinkPage{Stage: StageAnswers, Insurer: org.Name, DueOn: c.DueOn, Script: cs}, nil
+}
+
+// ErrLinkUnavailable tells a customer that the callback cannot be shown now;
+// the administrator sees why on the callback's page.
+var ErrLinkUnavailable = huifang.Errorf(huifang.ECONFLICT, "很抱歉，回访内容暂时无法显示。我们的工作人员会另行与您联系，无需您再做任何操作。")
+
+// closeForGap ends a link whose callback's script can no longer be completed
+// (the data changed after the link went out) and sets the callback aside for
+// the administrator, with the reason — or, for a gap of the insurer's own,
+// back in the phone pool: the customer never sees a gap.
+func (s *Service) closeForGap(ctx context.Context, l *store.ElectronicLink, c *huifang.Callback, cs *CallScript) error {
+	status, reason := huifang.StatusBlocked, cs.Gap
+	if cs.orgGap {
+		status, reason = huifang.StatusOpen, "" // every callback has it: the phone pool refuses them all until it is fixed
+	}
+	_, err := s.DB.ChangeCallback(ctx, store.CallbackChange{OrgID: c.OrgID, ID: c.ID, Now: s.now(), NoLease: true,
+		Status: status, Reason: reason, NextAt: s.now(), Link: &store.LinkClose{ID: l.ID, Status: store.LinkClosed},
+		Audit: huifang.AuditEntry{Actor: "system", Action: "script-blocked", Detail: jsonDetail(map[string]any{"reason": cs.Gap, "link": l.ID})}})
+	if err != nil && huifang.ErrorCode(err) != huifang.ECONFLICT {
+		return err
+	}
+	return ErrLinkUnavailable
 }
 
 // check spends one of the link's checks on test, which compares in constant
@@ -358,7 +383,7 @@ func (s *Service) CheckCode(ctx context.Context, v Visit, code string) (*LinkPag
 		Detail: v.detail(map[string]any{"link": l.ID})}); err != nil {
 		return nil, err
 	}
-	p, err := s.answersPage(ctx, c)
+	p, err := s.answersPage(ctx, l, c)
 	if err != nil {
 		return nil, err
 	}
@@ -397,6 +422,9 @@ func (s *Service) SubmitAnswers(ctx context.Context, v Visit, ref string, answer
 	cs, err := s.scriptOf(ctx, c)
 	if err != nil {
 		return nil, err
+	}
+	if cs.Gap != "" {
+		return nil, s.closeForGap(ctx, l, c, cs)
 	}
 	if ref != cs.Ref() {
 		return nil, huifang.Errorf(huifang.ECONFLICT, "回访内容已更新，请重新阅读并作答。")

@@ -146,6 +146,9 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	if err != nil {
 		return nil, err
 	}
+	if err := cs.Complete(); err != nil {
+		return nil, err
+	}
 	if in.Script != "" && in.Script != cs.Ref() {
 		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访的话术已更新为 %s（您看到的是 %s），请刷新页面后重新填写", cs.Ref(), in.Script)
 	}

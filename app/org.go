@@ -80,6 +80,32 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 	return o, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: o.CreatedAt, UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code, Action: "create", Detail: `{"kind":"` + string(o.Kind) + `"}`})
 }
 
+// SetServicePhone sets an insurer's customer-service number, said at the end
+// of every shipped script: without it no such script can be completed and no
+// callback is made (scriptgap.go). Callbacks it held up go back to the pool
+// with the next RecheckBlocked.
+func (s *Service) SetServicePhone(ctx context.Context, by *huifang.User, code, phone string) error {
+	if err := require(by, huifang.PermManageOrgs); err != nil {
+		return err
+	}
+	phone = strings.TrimSpace(phone)
+	if !servicePhoneRE.MatchString(phone) {
+		return huifang.Errorf(huifang.EINVALID, "客服电话只能包含数字和 -，3–20 位")
+	}
+	o, err := s.DB.FindOrgByCode(ctx, code)
+	if err != nil {
+		return orgNotFound(code, err)
+	}
+	if o.Kind != huifang.KindInsurer {
+		return huifang.Errorf(huifang.EINVALID, "%s 不是保险公司", code)
+	}
+	if err := s.DB.SetServicePhone(ctx, o.ID, phone); err != nil {
+		return err
+	}
+	return s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: s.now(), UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code,
+		Action: "service-phone", Detail: jsonDetail(map[string]any{"old": o.ServicePhone, "new": phone})})
+}
+
 // UserInput is what makes a user.
 type UserInput struct {
 	OrgCode, Login, Name, Password, BranchCode string

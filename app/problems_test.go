@@ -201,7 +201,7 @@ func TestNationalBaselineDeadline(t *testing.T) {
 		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindRegulator, Code: "NAT", Name: "全国", Profile: profile.NationalBaseline}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "N", Name: "丁人寿", RegulatorCode: "NAT"}); err != nil {
+		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "N", Name: "丁人寿", RegulatorCode: "NAT", ServicePhone: "95511"}); err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range []struct {

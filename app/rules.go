@@ -189,7 +189,7 @@ func (s *Service) ProfileFor(ctx context.Context, orgID int64, on huifang.Date) 
 func callingRules(r profile.Rules) (callback.Hours, callback.AttemptPolicy) {
 	start, _ := profile.ClockTime(r.CallStart)
 	end, _ := profile.ClockTime(r.CallEnd)
-	return callback.Hours{Start: start, End: end, RestDays: r.RestDays},
+	return callback.Hours{Start: start, End: end, RestDays: r.RestDays, AnyTime: r.CallAnyTime},
 		callback.AttemptPolicy{MinAttempts: r.MinAttempts, MinDays: r.MinDays, MinSlots: r.MinSlots}
 }
 
@@ -206,6 +206,17 @@ func (s *Service) callRules(ctx context.Context, orgID int64) (callback.Hours, c
 	}
 	h, a := callingRules(v.Rules)
 	return h, a, s.restDay, nil
+}
+
+// CallsAnyTime reports whether the rules in force let the user's insurer
+// call at any hour and on rest days: the demo's profile does, so that pages
+// can say so; a real profile never.
+func (s *Service) CallsAnyTime(ctx context.Context, u *huifang.User) bool {
+	if u == nil {
+		return false
+	}
+	hours, _, _, err := s.callRules(ctx, u.OrgID)
+	return err == nil && hours.AnyTime
 }
 
 // deadline computes a problem case's deadline from the limit of its type in
@@ -273,6 +284,11 @@ func (s *Service) ChangeProfile(ctx context.Context, u *huifang.User, in Profile
 	base, name := profile.NationalBaseline, "规则"
 	if cur, ok := profile.InForce(vs, s.today()); ok {
 		base, name = cur.Base, cur.Name
+	}
+	if in.Rules.CallAnyTime && base != profile.Demo {
+		// Customers' evenings and rest days are not for calls; only the
+		// demonstration may ignore calling hours.
+		return nil, huifang.Errorf(huifang.EINVALID, "“任何时间均可回访”仅用于演示规则，正式规则须设回访时间")
 	}
 	v := &profile.Version{RegulatorID: u.OrgID, Name: name, Base: base, From: in.From, Rules: in.Rules, Note: strings.TrimSpace(in.Note), CreatedAt: s.now(), CreatedBy: u.Login}
 	defer s.forgetVersions(u.OrgID)

@@ -152,28 +152,43 @@ func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Pr
 		sc, err := parseRecord(best)
 		return sc, best, err
 	}
-	for _, sc := range script.Library() {
-		if sc.Purpose == script.PurposeNewBusiness && sc.Design == prod.Design && (len(sc.Channels) == 0 || slices.Contains(sc.Channels, channel)) {
-			return sc, nil, nil
-		}
+	if sc := shippedScript(prod.Design, channel); sc != nil {
+		return sc, nil, nil
 	}
-	// Broker, telesales and internet sales: the agency script of the design
-	// (the bank's adds only the deposit warning); then the traditional one.
-	if channel != huifang.ChannelBank {
-		for _, d := range []huifang.DesignType{prod.Design, huifang.DesignTraditional} {
-			for _, sc := range script.Library() {
-				if sc.Purpose == script.PurposeNewBusiness && sc.Design == d && slices.Contains(sc.Channels, huifang.ChannelAgency) {
-					return sc, nil, nil
-				}
+	return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "没有适用于%s产品、%s渠道的标准回访话术：请导入并启用本公司的话术", prod.Design.ZH(), channel.ZH())
+}
+
+// shippedScript chooses the shipped standard script for a design type and a
+// channel: the one written for both; for broker sales, the design's agency
+// script (a broker's salesperson is met in person as an agent is); then the
+// channel's (for brokers, the agency's) traditional script, which serves
+// accident products. Only a script that confirms every item the design and
+// channel require is chosen, and never one that speaks of a person or place
+// the channel has not: a telesales or internet customer bought from no agent
+// and no bank outlet. nil when none fits.
+func shippedScript(design huifang.DesignType, channel huifang.Channel) *script.Script {
+	lib := script.Library()
+	pick := func(d huifang.DesignType, ch huifang.Channel) *script.Script {
+		for _, sc := range lib {
+			if sc.Purpose == script.PurposeNewBusiness && sc.Design == d && (len(sc.Channels) == 0 || slices.Contains(sc.Channels, ch)) && sc.Fits(design, channel) {
+				return sc
 			}
 		}
+		return nil
 	}
-	for _, sc := range script.Library() {
-		if sc.Purpose == script.PurposeNewBusiness && sc.Design == huifang.DesignTraditional && slices.Contains(sc.Channels, channel) {
-			return sc, nil, nil
+	like := channel
+	if channel == huifang.ChannelBroker {
+		like = huifang.ChannelAgency
+	}
+	for _, try := range []struct {
+		d  huifang.DesignType
+		ch huifang.Channel
+	}{{design, channel}, {design, like}, {huifang.DesignTraditional, channel}, {huifang.DesignTraditional, like}} {
+		if sc := pick(try.d, try.ch); sc != nil {
+			return sc
 		}
 	}
-	return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "没有适用于 %s、%s 的回访话术", prod.Design.ZH(), channel.ZH())
+	return nil
 }
 
 // parseRecord reads a stored script version. Its number is the store's: the

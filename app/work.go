@@ -124,7 +124,8 @@ var ErrNoWork = huifang.Errorf(huifang.ENOTFOUND, "目前没有可以拨打的�
 
 // Next hands the operator the most urgent callback that may be called now,
 // under a lease; an operator who already holds one gets it back, its lease
-// renewed.
+// renewed. A callback whose script cannot be completed is set aside for the
+// administrator and the next one is handed out instead (scriptgap.go).
 func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 	if err := require(u, huifang.PermWorkCallbacks); err != nil {
 		return nil, err
@@ -133,7 +134,8 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 	if err := s.callingHours(ctx, u.OrgID, now); huifang.ErrorCode(err) == huifang.EINVALID {
 		// Outside calling hours an operator may still finish what they hold.
 		if c, herr := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil {
-			return s.work(ctx, c)
+			w, _, err := s.handOut(ctx, u, c)
+			return w, err
 		} else if !errors.Is(herr, huifang.ErrNotFound) {
 			return nil, herr
 		}
@@ -141,13 +143,39 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 	} else if err != nil {
 		return nil, err
 	}
-	c, err := s.DB.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)
-	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, ErrNoWork
-	} else if err != nil {
-		return nil, err
+	for blocked := 0; ; {
+		c, err := s.DB.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)
+		if errors.Is(err, huifang.ErrNotFound) {
+			return nil, ErrNoWork
+		} else if err != nil {
+			return nil, err
+		}
+		w, set, err := s.handOut(ctx, u, c)
+		if !set {
+			return w, err
+		}
+		if blocked++; blocked == maxBlockedPerNext {
+			return nil, huifang.Errorf(huifang.ENOTFOUND, "已有 %d 条回访因话术不完整暂停，等待管理员处理（例如：%s）；请稍后再领取", blocked, huifang.ErrorMessage(err))
+		}
 	}
-	return s.work(ctx, c)
+}
+
+// handOut gives the operator a callback they hold, unless its script cannot
+// be completed: then the callback is set aside (set) or, for a gap of the
+// insurer's own, given back to the pool, and the reason is the error.
+func (s *Service) handOut(ctx context.Context, u *huifang.User, c *huifang.Callback) (w *Work, set bool, err error) {
+	w, err = s.work(ctx, c)
+	if err != nil || w.Script.Gap == "" {
+		return w, false, err
+	}
+	err = s.refuseGap(ctx, c, w.Script, actor(u))
+	if w.Script.orgGap {
+		if _, rerr := s.DB.ReleaseCallback(ctx, c.OrgID, u.ID, c.ID, s.now()); rerr != nil {
+			return nil, false, rerr
+		}
+		return nil, false, err
+	}
+	return nil, huifang.ErrorCode(err) == huifang.EINVALID, err
 }
 
 func clock(d, def time.Duration) string {
@@ -185,10 +213,14 @@ func (s *Service) Take(ctx context.Context, u *huifang.User, id int64) (*Work, e
 	}
 	now := s.now()
 	if c.LeaseUserID == u.ID && !c.LeaseUntil.Before(now) && c.Open() {
-		return s.work(ctx, c) // already the operator's
+		w, _, err := s.handOut(ctx, u, c) // already the operator's
+		return w, err
 	}
 	if err := s.callingHours(ctx, u.OrgID, now); err != nil {
 		return nil, err
+	}
+	if c.Status == huifang.StatusBlocked {
+		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访的话术不完整，已暂停回访：%s", c.Reason)
 	}
 	taken, err := s.DB.TakeCallback(ctx, u.OrgID, u.ID, id, now, s.Rules.Lease)
 	if errors.Is(err, huifang.ErrNotFound) {
@@ -199,7 +231,8 @@ func (s *Service) Take(ctx context.Context, u *huifang.User, id int64) (*Work, e
 	} else if err != nil {
 		return nil, err
 	}
-	return s.work(ctx, taken)
+	w, _, err := s.handOut(ctx, u, taken)
+	return w, err
 }
 
 // findCallback finds a callback of the user's organisation, if the user's

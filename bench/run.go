@@ -108,7 +108,7 @@ func (e Env) setup(ctx context.Context, name string, key []byte) (*app.Service, 
 		return fail(err)
 	}
 	svc := app.New(db, box, slog.New(slog.DiscardHandler))
-	org, err := svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "BENCH", Name: "基准人寿"})
+	org, err := svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "BENCH", Name: "基准人寿", ServicePhone: "95500"})
 	if err != nil {
 		db.Close()
 		return fail(err)

@@ -11,7 +11,28 @@ import (
 )
 
 func cmdOrg(e *env, args []string) error {
-	return sub(e, "org", args, map[string]func(*env, []string) error{"add": orgAdd})
+	return sub(e, "org", args, map[string]func(*env, []string) error{"add": orgAdd, "set": orgSet})
+}
+
+func orgSet(e *env, args []string) error {
+	var cfg config
+	var code, phone string
+	fs := flags(e, "org set", "org set --code CODE --service-phone 95xxx", &cfg)
+	fs.StringVar(&code, "code", "", "insurer code")
+	fs.StringVar(&phone, "service-phone", "", "the customer-service number said at the end of every callback script")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	db, err := cfg.open(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := app.New(db, nil, nil).SetServicePhone(e.ctx, app.CLI(), code, phone); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: service phone %s\n", code, phone)
+	return nil
 }
 
 func orgAdd(e *env, args []string) error {

@@ -71,7 +71,7 @@ func TestTwoServersEscalateOnce(t *testing.T) {
 	svc := app.New(db, box, slog.New(slog.DiscardHandler))
 	svc.Clock = fixed{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
 	cliUser := app.CLI()
-	for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG"}} {
+	for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG", ServicePhone: "95500"}} {
 		if _, err := svc.CreateOrg(ctx, cliUser, in); err != nil {
 			t.Fatal(err)
 		}

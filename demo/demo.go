@@ -17,6 +17,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/profile"
 	"github.com/huifang/huifang/store"
 )
 
@@ -169,6 +170,15 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 	cli := app.CLI()
 	reg, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindRegulator, Code: RegulatorCode, Name: regulatorName})
 	if err != nil {
+		return nil, nil, err
+	}
+	// From today the demo's profile lets operators call at any hour and on
+	// rest days, so that the demo works in the evening, at a weekend and
+	// from any time zone. The simulated weeks before keep the seed bureau's
+	// calling hours, so their history reads as a real centre's.
+	rules, name, _ := profile.Shipped(profile.Demo)
+	if err := svc.DB.AddProfileVersion(ctx, &profile.Version{RegulatorID: reg.ID, Name: name, Base: profile.Demo, From: w.today,
+		Rules: rules, Note: "演示：任何时间均可回访", CreatedAt: svc.Clock.Now(), CreatedBy: "demo"}); err != nil {
 		return nil, nil, err
 	}
 	staff := newPeople(newRand(w.seed, 0))

@@ -41,6 +41,11 @@ type Rules struct {
 	CallStart string `json:"call_start"`
 	CallEnd   string `json:"call_end"`
 	RestDays  bool   `json:"call_on_rest_days"`
+	// CallAnyTime allows calls at any hour and on rest days. Only the demo
+	// profile sets it, so that the demo can be tried in the evening, at a
+	// weekend or from another time zone; a real profile keeps customers'
+	// evenings and rest days free of calls.
+	CallAnyTime bool `json:"call_any_time,omitempty"`
 	// The attempt policy for "cannot contact".
 	MinAttempts int `json:"min_attempts"`
 	MinDays     int `json:"min_days"`
@@ -119,6 +124,9 @@ type Version struct {
 const (
 	SeedBureau       = "seed-bureau"
 	NationalBaseline = "national-baseline"
+	// Demo is the seed bureau's rules with calls allowed at any hour and on
+	// rest days: for the demonstration database only.
+	Demo = "demo"
 )
 
 func common() Rules {
@@ -149,11 +157,16 @@ func Shipped(code string) (Rules, string, bool) {
 		}
 		r.OrphanMode, r.OrphanNotifyDays = OrphanNotify, 30
 		return r, "全国基准规则", true
+	case Demo:
+		r, _, _ := Shipped(SeedBureau)
+		r.CallAnyTime, r.RestDays = true, true
+		return r, "演示规则（任何时间均可回访）", true
 	}
 	return Rules{}, "", false
 }
 
-// ShippedCodes lists the shipped profiles.
+// ShippedCodes lists the shipped profiles a real regulator starts from;
+// Demo is left out on purpose.
 var ShippedCodes = []string{SeedBureau, NationalBaseline}
 
 // Validate checks the rules and says what is wrong, field by field.

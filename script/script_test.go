@@ -424,9 +424,9 @@ func maps(m map[string]string) map[string]string {
 func TestLibrary(t *testing.T) {
 	lib := Library()
 	want := []string{
-		"health-agency", "health-bank", "investment-linked-agency", "investment-linked-bank",
-		"life-traditional-agency", "life-traditional-bank", "nonlife-wealth", "orphan",
-		"participating-agency", "participating-bank", "universal-agency", "universal-bank",
+		"health-agency", "health-bank", "health-internet", "health-telesales", "investment-linked-agency", "investment-linked-bank",
+		"life-traditional-agency", "life-traditional-bank", "life-traditional-internet", "life-traditional-telesales", "nonlife-wealth", "orphan",
+		"participating-agency", "participating-bank", "participating-telesales", "universal-agency", "universal-bank",
 	}
 	var codes []string
 	for _, s := range lib {
@@ -436,7 +436,8 @@ func TestLibrary(t *testing.T) {
 		t.Fatalf("codes = %v", codes)
 	}
 	// The counts docs/scripts.md gives.
-	items := map[string]int{"life-traditional-agency": 7, "orphan": 2, "nonlife-wealth": 8, "health-bank": 9, "universal-agency": 8}
+	items := map[string]int{"life-traditional-agency": 7, "orphan": 2, "nonlife-wealth": 8, "health-bank": 9, "universal-agency": 8,
+		"life-traditional-telesales": 7, "participating-telesales": 8, "health-telesales": 8, "life-traditional-internet": 7, "health-internet": 8}
 	for _, s := range lib {
 		if n, ok := items[s.Code]; ok && len(s.Required()) != n {
 			t.Errorf("%s requires %d items, docs say %d", s.Code, len(s.Required()), n)

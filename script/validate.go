@@ -307,6 +307,27 @@ func (s *Script) Missing() []Item {
 	return out
 }
 
+// Fits reports whether the script confirms every item a policy of the design
+// type sold through the channel requires (Required), whatever the script was
+// written for: a script for traditional products fits an accident policy of
+// the same channel, not a universal one.
+func (s *Script) Fits(design huifang.DesignType, channel huifang.Channel) bool {
+	covered := map[Item]bool{}
+	for _, st := range s.Steps {
+		if st.Question() {
+			for _, it := range st.Covers {
+				covered[it] = true
+			}
+		}
+	}
+	for _, it := range Required(design, []huifang.Channel{channel}, s.VideoRecorded) {
+		if !covered[it] {
+			return false
+		}
+	}
+	return true
+}
+
 // CanActivate reports whether the script may be put into use: it must
 // validate and cover every required item. The huifang.Error (EINVALID) lists
 // the structural problems and the missing items by their Chinese names.

@@ -112,14 +112,49 @@ func yuan(fen int64) string {
 	return fmt.Sprintf("%d.%02d元", fen/100, fen%100)
 }
 
+// VariableZH is what a variable's value is, in Chinese: "营销员姓名"; the name
+// itself for an unknown variable.
+func VariableZH(name string) string {
+	if v, ok := variable(name); ok {
+		return v.ZH
+	}
+	return name
+}
+
+// Uses lists the variables the script's steps use, each once, in the order
+// they first appear.
+func (s *Script) Uses() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, st := range s.Steps {
+		names, _ := varsIn(st.Text)
+		for _, n := range names {
+			if !seen[n] {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// Unfilled lists the variables the script uses that vars leaves without a
+// value (or blank), in the order of Uses: the script cannot be read to a
+// customer until they are filled, or Render would show a Placeholder.
+func (s *Script) Unfilled(vars Vars) []string {
+	var out []string
+	for _, n := range s.Uses() {
+		if strings.TrimSpace(vars[n]) == "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
 // Placeholder is what Render shows for a variable without a value, so that
 // the operator sees at once what is missing: 【未知：保费】.
 func Placeholder(name string) string {
-	zh := name
-	if v, ok := variable(name); ok {
-		zh = v.ZH
-	}
-	return "【未知：" + zh + "】"
+	return "【未知：" + VariableZH(name) + "】"
 }
 
 // Render returns the text of the step with the id, variables filled in; ""

@@ -82,9 +82,11 @@ func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDu
 	}
 	now := ms64(time.Now())
 	err := db.tx(ctx, func(tx txn) error {
-		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO policies (org_id, policy_no, product_code, channel, branch_code, holder_name, holder_id_enc, holder_id_hash,
+		// Sold by agent A001 of the bench's fixture: an agency policy without
+		// its agent has no complete script and would never be handed out.
+		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO policies (org_id, policy_no, product_code, channel, branch_code, agent_code, holder_name, holder_id_enc, holder_id_hash,
 			holder_phone_enc, holder_phone_hash, insured_name, receipt_on, premium_fen, pay_mode, pay_years, term_years, whole_life, row_hash, created_at, updated_at)
-			SELECT ?, 'S' || i, ?, 'agency', '86010101', '张三', ?, 'id' || i, ?, ? || i, '张三', `+due+`, 1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
+			SELECT ?, 'S' || i, ?, 'agency', '86010101', 'A001', '张三', ?, 'id' || i, ?, ? || i, '张三', `+due+`, 1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
 			FROM (`+series+`) g`), orgID, product, enc, enc, hash, firstDue.AddDays(-15), now, now, n)
 		if err != nil {
 			return fmt.Errorf("seed policies: %w", err)

@@ -363,7 +363,7 @@ func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f CallbackFilter)
 
 // CallbackTally counts an insurer's callbacks by status and result.
 type CallbackTally struct {
-	Open, Scheduled, Electronic, Successful, Problems, NotCompleted, Late, Overdue int
+	Open, Scheduled, Electronic, Blocked, Successful, Problems, NotCompleted, Late, Overdue int
 }
 
 // TallyCallbacks counts callbacks for the overview: overdue means still open
@@ -391,6 +391,8 @@ func (db *DB) TallyCallbacks(ctx context.Context, orgID int64, today huifang.Dat
 			t.Scheduled += n
 		case st == huifang.StatusElectronic:
 			t.Electronic += n
+		case st == huifang.StatusBlocked:
+			t.Blocked += n
 		case res == huifang.ResultSuccessful:
 			t.Successful += n
 		case res == huifang.ResultProblems:

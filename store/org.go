@@ -34,6 +34,20 @@ func (db *DB) CreateOrg(ctx context.Context, o *huifang.Org) error {
 	return nil
 }
 
+// SetServicePhone changes an insurer's customer-service number.
+func (db *DB) SetServicePhone(ctx context.Context, orgID int64, phone string) error {
+	res, err := db.write.ExecContext(ctx, db.q(`UPDATE orgs SET service_phone = ? WHERE id = ?`), phone, orgID)
+	if err != nil {
+		return fmt.Errorf("set service phone: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return huifang.ErrNotFound
+	}
+	return nil
+}
+
 // FindOrgByCode finds an organisation by its code.
 func (db *DB) FindOrgByCode(ctx context.Context, code string) (*huifang.Org, error) {
 	return scanOrg(db.read.QueryRowContext(ctx, db.q(`SELECT `+orgCols+` FROM orgs WHERE code = ?`), code))

@@ -96,7 +96,9 @@ func (s *server) refused(w http.ResponseWriter, rq *request) {
 // refusal page, anything unexpected as the same page too (logged), so that
 // an internal error tells nothing either.
 func (s *server) customerError(w http.ResponseWriter, r *http.Request, rq *request, err error) {
-	if !errors.Is(err, app.ErrLinkRefused) {
+	if errors.Is(err, app.ErrLinkUnavailable) {
+		s.log.Warn("electronic callback: script incomplete, callback set aside", "method", r.Method)
+	} else if !errors.Is(err, app.ErrLinkRefused) {
 		s.log.Error("electronic callback", "method", r.Method, "err", err)
 	}
 	s.refused(w, rq)

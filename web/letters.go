@@ -40,8 +40,9 @@ type letterForm struct {
 // renderCallback renders the detail page.
 func (s *server) renderCallback(w http.ResponseWriter, r *http.Request, rq *request, status int, p callbackPage) {
 	p.From = "callback"
-	p.CanLetter = p.C.Open() && rq.User.Can(huifang.PermRecordLetter)
-	p.CanTake = (p.C.Status == huifang.StatusOpen || p.C.Status == huifang.StatusScheduled) && rq.User.Can(huifang.PermWorkCallbacks)
+	complete := p.Work.Script.Gap == "" // nobody reads, or writes down, a gap
+	p.CanLetter = p.C.Open() && complete && rq.User.Can(huifang.PermRecordLetter)
+	p.CanTake = (p.C.Status == huifang.StatusOpen || p.C.Status == huifang.StatusScheduled) && complete && rq.User.Can(huifang.PermWorkCallbacks)
 	p.Methods = []huifang.CallbackMethod{huifang.MethodLetter, huifang.MethodVisit}
 	p.MaxReceipt = app.MaxReceipt >> 20
 	p.Today = s.today().String()

@@ -41,6 +41,7 @@ func tallyFigures(t store.CallbackTally) []figure {
 		{Key: "overview.open", Value: t.Open, Href: "/callbacks?status=open", Class: "fig-open"},
 		{Key: "overview.scheduled", Value: t.Scheduled, Href: "/callbacks?status=scheduled", Class: "fig-scheduled"},
 		{Key: "overview.electronic", Value: t.Electronic, Href: "/callbacks?status=electronic", Class: "fig-scheduled"},
+		{Key: "overview.blocked", Value: t.Blocked, Href: "/callbacks?status=blocked", Class: "fig-bad"},
 		{Key: "overview.successful", Value: t.Successful, Href: "/callbacks?result=successful", Class: "fig-ok"},
 		{Key: "overview.problems", Value: t.Problems, Href: "/callbacks?result=problems", Class: "fig-warn"},
 		{Key: "overview.notcomplete", Value: t.NotCompleted, Href: "/callbacks?result=not-completed", Class: "fig-bad"},

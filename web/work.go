@@ -158,6 +158,8 @@ type attemptForm struct {
 type workbenchPage struct {
 	Notice string
 	Error  string
+	// AnyTime: the rules in force allow calls at any hour (the demo's).
+	AnyTime bool
 }
 
 // loadCallback builds the view of a callback of the user's organisation.
@@ -217,7 +219,7 @@ func (s *server) workbench(w http.ResponseWriter, r *http.Request, rq *request) 
 	if !rq.User.Can(huifang.PermWorkCallbacks) {
 		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权执行此操作", rq.User.Role)
 	}
-	p := workbenchPage{}
+	p := workbenchPage{AnyTime: s.svc.CallsAnyTime(r.Context(), rq.User)}
 	q := r.URL.Query()
 	switch q.Get("notice") {
 	case "released":
@@ -255,7 +257,7 @@ func (s *server) workNext(w http.ResponseWriter, r *http.Request, rq *request) e
 		// No work, or outside calling hours: a notice, not a failure.
 		switch huifang.ErrorCode(err) {
 		case huifang.ENOTFOUND, huifang.EINVALID:
-			p := workbenchPage{Error: huifang.ErrorMessage(err)}
+			p := workbenchPage{Error: huifang.ErrorMessage(err), AnyTime: s.svc.CallsAnyTime(r.Context(), rq.User)}
 			if errors.Is(err, app.ErrNoWork) {
 				p.Error = rq.T.T("work.nowork")
 			}
