@@ -223,7 +223,7 @@ func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			p.Errors["file"] = rq.T.T("import.toolarge")
+			p.Errors["file"] = rq.T.T("import.toolarge", s.opts.MaxUpload>>20)
 			status = http.StatusRequestEntityTooLarge
 		} else {
 			s.log.Warn("web: upload interrupted", "err", err)
