@@ -75,19 +75,20 @@ func (db *DB) BareInsertPolicies(ctx context.Context, orgID int64, n int, row fu
 // each policy has its own phone hash (hash followed by its number).
 func (db *DB) SeedOpenCallbacks(ctx context.Context, orgID int64, n int, firstDue huifang.Date, product, enc, hash string) error {
 	series := `WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < ?) SELECT i FROM s`
-	due := `date(?, '+' || (i % 30) || ' days')`
+	due, day := `date(?, '+' || (i % 30) || ' days')`, `?`
 	if db.engine == Postgres {
 		series = `SELECT generate_series(1, ?::int) AS i`
-		due = `(?::date + (i % 30))`
+		due, day = `(?::date + (i % 30))`, `?::date`
 	}
 	now := ms64(time.Now())
 	err := db.tx(ctx, func(tx txn) error {
-		// Sold by agent A001 of the bench's fixture: an agency policy without
-		// its agent has no complete script and would never be handed out.
+		// Sold by agent A001 of the bench's fixture, with its dates: a policy
+		// missing a value its script reads has no complete script and would
+		// never be handed out.
 		_, err := tx.ExecContext(ctx, db.q(`INSERT INTO policies (org_id, policy_no, product_code, channel, branch_code, agent_code, holder_name, holder_id_enc, holder_id_hash,
-			holder_phone_enc, holder_phone_hash, insured_name, receipt_on, premium_fen, pay_mode, pay_years, term_years, whole_life, row_hash, created_at, updated_at)
-			SELECT ?, 'S' || i, ?, 'agency', '86010101', 'A001', '张三', ?, 'id' || i, ?, ? || i, '张三', `+due+`, 1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
-			FROM (`+series+`) g`), orgID, product, enc, enc, hash, firstDue.AddDays(-15), now, now, n)
+			holder_phone_enc, holder_phone_hash, insured_name, applied_on, issued_on, receipt_on, premium_fen, pay_mode, pay_years, term_years, whole_life, row_hash, created_at, updated_at)
+			SELECT ?, 'S' || i, ?, 'agency', '86010101', 'A001', '张三', ?, 'id' || i, ?, ? || i, '张三', `+day+`, `+day+`, `+due+`, 1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
+			FROM (`+series+`) g`), orgID, product, enc, enc, hash, firstDue.AddDays(-30), firstDue.AddDays(-25), firstDue.AddDays(-15), now, now, n)
 		if err != nil {
 			return fmt.Errorf("seed policies: %w", err)
 		}
