@@ -84,39 +84,21 @@ func (db *DB) UnfinishedImportJob(ctx context.Context, orgID int64, kind, fileHa
 
 // ListImportJobs lists an organisation's latest jobs, newest first.
 func (db *DB) ListImportJobs(ctx context.Context, orgID int64, limit int) ([]ImportJob, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+importJobCols+` FROM import_jobs WHERE org_id = ? ORDER BY id DESC LIMIT ?`), orgID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []ImportJob
-	for rows.Next() {
-		j, err := scanImportJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *j)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, db, `SELECT `+importJobCols+` FROM import_jobs WHERE org_id = ? ORDER BY id DESC LIMIT ?`, scanImportJobValue, orgID, limit)
 }
 
 // RunningImportJobs lists every job marked running, of every organisation:
 // a starting process decides which have lost their owner.
 func (db *DB) RunningImportJobs(ctx context.Context) ([]ImportJob, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT `+importJobCols+` FROM import_jobs WHERE state = 'running' ORDER BY id`)
+	return queryAll(ctx, db, `SELECT `+importJobCols+` FROM import_jobs WHERE state = 'running' ORDER BY id`, scanImportJobValue)
+}
+
+func scanImportJobValue(s scanner) (ImportJob, error) {
+	j, err := scanImportJob(s)
 	if err != nil {
-		return nil, err
+		return ImportJob{}, err
 	}
-	defer rows.Close()
-	var out []ImportJob
-	for rows.Next() {
-		j, err := scanImportJob(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, *j)
-	}
-	return out, rows.Err()
+	return *j, nil
 }
 
 // TakeImportJob makes a job running again under a new owner, from the state

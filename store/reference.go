@@ -283,9 +283,14 @@ func (db *DB) ListOutlets(ctx context.Context, orgID int64) ([]huifang.Outlet, e
 
 type scanner interface{ Scan(...any) error }
 
-// list runs a query on the read pool and scans every row.
+// list runs a query of one organisation's rows on the read pool and scans every row.
 func list[T any](ctx context.Context, db *DB, query string, orgID int64, scan func(scanner) (T, error)) ([]T, error) {
-	rows, err := db.read.QueryContext(ctx, db.q(query), orgID)
+	return queryAll(ctx, db, query, scan, orgID)
+}
+
+// queryAll runs a query on the read pool and scans every row.
+func queryAll[T any](ctx context.Context, db *DB, query string, scan func(scanner) (T, error), args ...any) ([]T, error) {
+	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
 	if err != nil {
 		return nil, err
 	}
