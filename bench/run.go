@@ -169,7 +169,7 @@ func Import(ctx context.Context, e Env, n int) (ImportFigures, error) {
 	enc, hash := svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")
 	e.logf("%s: bare bulk insert of %d rows", e.Engine, n)
 	start := time.Now()
-	err = svc.DB.BareInsertPolicies(ctx, org.ID, n, func(i int) []any {
+	err = svc.DB.Bench().BareInsertPolicies(ctx, org.ID, n, func(i int) []any {
 		r := MakeRow(i+1, today)
 		return []any{r.No, r.Product, "agency", "86010101", r.Agent, r.Outlet, r.Holder, enc, hash, r.Birth, enc, hash, r.Holder,
 			r.Applied, r.Issued, r.Receipt, r.PremiumFen, "annual", 10, 0, false, hash, ""}
@@ -240,7 +240,7 @@ func Claims(ctx context.Context, e Env, n, ops int, d time.Duration) (ClaimFigur
 	}
 	defer cleanup()
 	e.logf("%s: seeding %d open callbacks", e.Engine, n)
-	if err := svc.DB.SeedOpenCallbacks(ctx, org.ID, n, huifang.DateOf(time.Now()), "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
+	if err := svc.DB.Bench().SeedOpenCallbacks(ctx, org.ID, n, huifang.DateOf(time.Now()), "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
 		return fig, err
 	}
 	ours := func(op int64) (int64, error) {
@@ -250,7 +250,9 @@ func Claims(ctx context.Context, e Env, n, ops int, d time.Duration) (ClaimFigur
 		}
 		return c.ID, nil
 	}
-	bare := func(op int64) (int64, error) { return svc.DB.BareClaim(ctx, org.ID, op, time.Now(), 10*time.Minute) }
+	bare := func(op int64) (int64, error) {
+		return svc.DB.Bench().BareClaim(ctx, org.ID, op, time.Now(), 10*time.Minute)
+	}
 	var o, b []float64
 	for round := 0; round < 2; round++ {
 		rb, err := claimLoop(ctx, svc.DB, org.ID, ops, d, bare)
@@ -289,7 +291,7 @@ func claimLoop(ctx context.Context, db *store.DB, orgID int64, ops int, d time.D
 			for time.Now().Before(deadline) {
 				id, err := claim(int64(op))
 				if err == nil {
-					err = db.MarkDone(ctx, orgID, id)
+					err = db.Bench().MarkDone(ctx, orgID, id)
 				}
 				if err != nil {
 					once.Do(func() { firstErr = err })
@@ -323,7 +325,7 @@ func Human(ctx context.Context, e Env, n, ops int, d, pace time.Duration) (Laten
 	}
 	defer cleanup()
 	e.logf("%s: seeding %d open callbacks", e.Engine, n)
-	if err := svc.DB.SeedOpenCallbacks(ctx, org.ID, n, huifang.DateOf(time.Now()), "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
+	if err := svc.DB.Bench().SeedOpenCallbacks(ctx, org.ID, n, huifang.DateOf(time.Now()), "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
 		return fig, err
 	}
 	// Inside calling hours, whatever the time the benchmark runs.
@@ -350,7 +352,7 @@ func Human(ctx context.Context, e Env, n, ops int, d, pace time.Duration) (Laten
 				w, err := svc.Next(ctx, u)
 				el := time.Since(start)
 				if err == nil {
-					err = svc.DB.MarkDone(ctx, org.ID, w.Callback.ID)
+					err = svc.DB.Bench().MarkDone(ctx, org.ID, w.Callback.ID)
 				}
 				mu.Lock()
 				if err != nil && firstErr == nil {

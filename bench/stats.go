@@ -51,7 +51,7 @@ func Stats(ctx context.Context, e Env, n, rounds int) (StatsFigures, error) {
 	defer cleanup()
 	e.logf("%s: seeding a year of %d policies", e.Engine, n)
 	start := time.Now()
-	if err := svc.DB.SeedYear(ctx, org.ID, n, 2026, svc.Box.Seal("13900000000")); err != nil {
+	if err := svc.DB.Bench().SeedYear(ctx, org.ID, n, 2026, svc.Box.Seal("13900000000")); err != nil {
 		return fig, err
 	}
 	fig.SeedSeconds = time.Since(start).Seconds()
@@ -64,7 +64,7 @@ func Stats(ctx context.Context, e Env, n, rounds int) (StatsFigures, error) {
 	from, to := huifang.NewDate(2026, 1, 1), huifang.NewDate(2026, 12, 31)
 	for round := 0; round < rounds; round++ {
 		start = time.Now()
-		due, err := svc.DB.BareStatsScan(ctx, org.ID, from, to)
+		due, err := svc.DB.Bench().BareStatsScan(ctx, org.ID, from, to)
 		if err != nil {
 			return fig, err
 		}

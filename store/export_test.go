@@ -29,3 +29,8 @@ func SetSQLiteBusyForTest(ms int) func() {
 func (db *DB) BeginWriteForTest(ctx context.Context) (*sql.Tx, error) {
 	return db.write.BeginTx(ctx, nil)
 }
+
+// QueryForTest runs a query on the read pool, its ? placeholders rewritten for the engine.
+func (db *DB) QueryForTest(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return db.read.QueryContext(ctx, db.q(query), args...)
+}

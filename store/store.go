@@ -311,12 +311,15 @@ func busy(msg string) bool {
 	return false
 }
 
-// Reset drops every table: for tests and the demo only.
+// Reset drops every table of the database (on PostgreSQL, of its schema),
+// whatever migrations made them: for tests and the demo only.
 func (db *DB) Reset(ctx context.Context) error {
-	tables := []string{"pii_key", "login_failures", "import_jobs", "submissions", "stat_callbacks", "stat_cases", "stat_rebuild", "outbox", "electronic_links", "scripts", "recordings", "jobs", "calendar_years", "profile_versions", "notifications", "evidence", "problem_events", "transfers",
-		"audit", "problem_cases", "attempts", "callbacks", "policies", "outlets", "agents", "products", "branches", "sessions", "users", "orgs", "schema_migrations"}
+	tables, err := db.tablesToDrop(ctx)
+	if err != nil {
+		return fmt.Errorf("list tables: %w", err)
+	}
 	for _, t := range tables {
-		q := "DROP TABLE IF EXISTS " + t
+		q := `DROP TABLE IF EXISTS "` + t + `"`
 		if db.engine == Postgres {
 			q += " CASCADE"
 		}
@@ -330,4 +333,57 @@ func (db *DB) Reset(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// tablesToDrop lists the tables of the database, each after every table
+// whose foreign keys refer to it. On PostgreSQL the order does not matter:
+// DROP ... CASCADE drops the keys that refer to a table with it.
+func (db *DB) tablesToDrop(ctx context.Context) ([]string, error) {
+	name := func(s scanner) (string, error) {
+		var n string
+		return n, s.Scan(&n)
+	}
+	if db.engine == Postgres {
+		return queryAll(ctx, db, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`, name)
+	}
+	// SQLite empties a table it drops, and with foreign keys on that fails
+	// while another table still refers to its rows.
+	tables, err := queryAll(ctx, db, `SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`, name)
+	if err != nil {
+		return nil, err
+	}
+	type ref struct{ from, to string }
+	refs, err := queryAll(ctx, db, `SELECT m.name, f."table" FROM sqlite_master m, pragma_foreign_key_list(m.name) f
+		WHERE m.type = 'table' AND m.name <> f."table"`, func(s scanner) (ref, error) {
+		var r ref
+		return r, s.Scan(&r.from, &r.to)
+	})
+	if err != nil {
+		return nil, err
+	}
+	referrers := map[string]int{} // foreign keys of tables not yet dropped, by the table they refer to
+	for _, r := range refs {
+		referrers[r.to]++
+	}
+	var order []string
+	for len(tables) > 0 {
+		var left []string
+		for _, t := range tables {
+			if referrers[t] > 0 {
+				left = append(left, t)
+				continue
+			}
+			order = append(order, t)
+			for _, r := range refs {
+				if r.from == t {
+					referrers[r.to]--
+				}
+			}
+		}
+		if len(left) == len(tables) {
+			return nil, fmt.Errorf("foreign keys refer in a cycle among %s", strings.Join(left, ", "))
+		}
+		tables = left
+	}
+	return order, nil
 }
