@@ -7,10 +7,14 @@
 //     The file starts with a fixed-size header holding the content type,
 //     size and checksum, so data and metadata are replaced together by one
 //     atomic rename. Configure it with the directory: NewLocal(dir).
-//   - S3 talks to an S3-compatible object store (AWS S3, MinIO, Ceph, …)
-//     with the standard library only, signing requests with AWS Signature
-//     Version 4. Configure it with an S3Config, usually read from the
-//     HUIFANG_S3_* environment variables by S3ConfigFromEnv.
+//   - S3 keeps objects in a bucket of an S3-compatible object store (AWS
+//     S3, Alibaba Cloud OSS, Tencent COS, Huawei OBS, MinIO, Ceph, …)
+//     through github.com/minio/minio-go/v7, which signs the requests,
+//     retries those that fail for a passing reason, uploads large objects
+//     in parts, and takes temporary credentials (a session token).
+//     Configure it with an S3Config, usually read from the HUIFANG_S3_*
+//     environment variables by S3ConfigFromEnv; minio-go stays inside this
+//     package.
 //
 // Get re-checks the checksum as the bytes stream past and fails at the end
 // if they differ. GetRange serves byte ranges for HTTP playback without that

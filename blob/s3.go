@@ -2,9 +2,10 @@ package blob
 
 import (
 	"context"
+	"crypto/md5"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
-	"encoding/xml"
 	"errors"
 	"fmt"
 	"io"
@@ -14,24 +15,36 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
 )
 
-// S3 is a Store in a bucket of an S3-compatible object store. Put spools
-// the body to a temporary file while hashing it, then uploads the file with
-// the hash as both the signed payload hash (so the server rejects a body
-// damaged in transit) and the x-amz-meta-sha256 metadata. Memory use stays
-// flat whatever the object size.
+// S3 is a Store in a bucket of an S3-compatible object store, reached
+// through minio-go, which signs the requests (AWS Signature Version 4, with
+// a session token for temporary credentials), retries the ones that fail for
+// a passing reason, and uploads large objects in parts.
+//
+// Put spools the body to a temporary file while hashing it, then uploads the
+// file with the hash in the x-amz-meta-sha256 metadata: the checksum must be
+// known when the upload starts, since S3 cannot add metadata to an object
+// afterwards without copying it. An object larger than the part size goes up
+// as a multipart upload whose parts are read from the file (and re-read when
+// a part is retried), so memory use stays flat whatever the object size and
+// whether or not the size was known in advance.
 type S3 struct {
 	cfg    S3Config
-	base   *url.URL
-	client *http.Client
-	now    func() time.Time // the signing clock; tests replace it
+	client *minio.Client
 }
 
 var _ Store = (*S3)(nil)
 
 // metaSHA256 is the user metadata holding the object's checksum.
 const metaSHA256 = "X-Amz-Meta-Sha256"
+
+// DefaultPartSize is the part size of multipart uploads: objects up to this
+// size go up in one request, larger ones in parts of this size.
+const DefaultPartSize = 64 << 20
 
 // NewS3 makes a store for cfg. It does not contact the server; Check does.
 func NewS3(cfg S3Config) (*S3, error) {
@@ -41,29 +54,45 @@ func NewS3(cfg S3Config) (*S3, error) {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	base, _ := url.Parse(cfg.Endpoint) // checked by Validate
-	client := cfg.HTTPClient
-	if client == nil {
-		t := http.DefaultTransport.(*http.Transport).Clone()
-		t.ResponseHeaderTimeout = time.Minute
-		client = &http.Client{
-			Transport:     t,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+	if cfg.PartSize == 0 {
+		cfg.PartSize = DefaultPartSize
 	}
-	return &S3{cfg: cfg, base: base, client: client, now: time.Now}, nil
+	u, _ := url.Parse(cfg.Endpoint) // checked by Validate
+	lookup := minio.BucketLookupPath
+	if cfg.VirtualHostStyle {
+		lookup = minio.BucketLookupDNS
+	}
+	transport := cfg.Transport
+	if transport == nil {
+		t, err := minio.DefaultTransport(u.Scheme == "https")
+		if err != nil {
+			return nil, fmt.Errorf("blob: s3 transport: %w", err)
+		}
+		t.ResponseHeaderTimeout = time.Minute
+		transport = t
+	}
+	client, err := minio.New(u.Host, &minio.Options{
+		Creds:        credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, cfg.SessionToken),
+		Secure:       u.Scheme == "https",
+		Region:       cfg.Region,
+		BucketLookup: lookup,
+		Transport:    transport,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("blob: s3 client: %w", err)
+	}
+	return &S3{cfg: cfg, client: client}, nil
 }
 
 // Check verifies that the bucket exists and the credentials are accepted,
 // for start-up and readiness checks.
 func (s *S3) Check(ctx context.Context) error {
-	res, err := s.do(ctx, http.MethodHead, "", nil, nil, 0, emptyPayloadHash)
+	ok, err := s.client.BucketExists(ctx, s.cfg.Bucket)
 	if err != nil {
-		return err
+		return s3Error("check bucket", s.cfg.Bucket, err)
 	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return s3Error("check bucket", s.cfg.Bucket, res)
+	if !ok {
+		return &S3Error{Op: "check bucket", Key: s.cfg.Bucket, StatusCode: http.StatusNotFound, Code: "NoSuchBucket", Message: "the bucket does not exist"}
 	}
 	return nil
 }
@@ -89,8 +118,8 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 	if size >= 0 {
 		src = io.LimitReader(src, size+1)
 	}
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), src)
+	h, m := sha256.New(), md5.New()
+	n, err := io.Copy(io.MultiWriter(tmp, h, m), src)
 	if err != nil {
 		return Info{}, fmt.Errorf("blob: put %s: %w", key, err)
 	}
@@ -99,22 +128,32 @@ func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, conte
 	}
 	sum := hex.EncodeToString(h.Sum(nil))
 
-	hdr := http.Header{}
-	hdr.Set("Content-Type", ct)
-	hdr.Set(metaSHA256, sum)
-	res, err := s.do(ctx, http.MethodPut, key, hdr, tmp, n, sum)
-	if err != nil {
-		return Info{}, fmt.Errorf("blob: put %s: %w", key, err)
+	// A section reader, not the file: minio-go seeks it back to retry a
+	// request, and reads a multipart upload's parts from it by offset.
+	body := io.NewSectionReader(tmp, 0, n)
+	opts := minio.PutObjectOptions{
+		ContentType:  ct,
+		UserMetadata: map[string]string{"sha256": sum},
+		PartSize:     s.cfg.PartSize,
 	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return Info{}, s3Error("put", key, res)
+	var up minio.UploadInfo
+	if uint64(n) <= s.cfg.PartSize {
+		// One request carrying the body's SHA-256 (signed, over https) and
+		// MD5, so the server refuses a body damaged on the way. Over plain
+		// http minio-go signs each chunk of the body instead.
+		md5sum := base64.StdEncoding.EncodeToString(m.Sum(nil))
+		up, err = minio.Core{Client: s.client}.PutObject(ctx, s.cfg.Bucket, key, body, n, md5sum, sum, opts)
+	} else {
+		up, err = s.client.PutObject(ctx, s.cfg.Bucket, key, body, n, opts)
 	}
-	// A PUT response carries no Last-Modified; the server's Date is the
-	// closest, at S3's one-second precision.
-	modified, err := http.ParseTime(res.Header.Get("Date"))
 	if err != nil {
-		modified = s.now().Truncate(time.Second)
+		return Info{}, s3Error("put", key, err)
+	}
+	// A single PUT's response carries no Last-Modified; the time of the
+	// upload at S3's one-second precision is the closest.
+	modified := up.LastModified
+	if modified.IsZero() {
+		modified = time.Now().Truncate(time.Second)
 	}
 	return Info{Key: key, Size: n, ContentType: ct, SHA256: sum, Modified: modified.UTC()}, nil
 }
@@ -124,20 +163,11 @@ func (s *S3) Get(ctx context.Context, key string) (io.ReadCloser, Info, error) {
 	if err := CheckKey(key); err != nil {
 		return nil, Info{}, err
 	}
-	res, err := s.do(ctx, http.MethodGet, key, nil, nil, 0, emptyPayloadHash)
+	body, info, err := s.get(ctx, key, minio.GetObjectOptions{})
 	if err != nil {
-		return nil, Info{}, fmt.Errorf("blob: get %s: %w", key, err)
-	}
-	if res.StatusCode != http.StatusOK {
-		defer res.Body.Close()
-		return nil, Info{}, s3Error("get", key, res)
-	}
-	info, err := s3Info(key, res)
-	if err != nil {
-		res.Body.Close()
 		return nil, Info{}, err
 	}
-	return readCloser{newVerifier(key, res.Body, info.SHA256), res.Body}, info, nil
+	return readCloser{newVerifier(key, body, info.SHA256), body}, info.Info, nil
 }
 
 // GetRange implements Store with a single "Range: bytes=a-b" request.
@@ -148,44 +178,67 @@ func (s *S3) GetRange(ctx context.Context, key string, offset, length int64) (io
 	if offset < 0 || length == 0 {
 		return nil, Info{}, fmt.Errorf("blob: get %s: %w: offset %d length %d", key, ErrInvalidRange, offset, length)
 	}
-	hdr := http.Header{}
+	var opts minio.GetObjectOptions
+	// Set by hand: minio-go's SetRange reads (0, -1) as a suffix range.
 	if length < 0 {
-		hdr.Set("Range", fmt.Sprintf("bytes=%d-", offset))
+		opts.Set("Range", fmt.Sprintf("bytes=%d-", offset))
 	} else {
-		hdr.Set("Range", fmt.Sprintf("bytes=%d-%d", offset, offset+length-1))
+		opts.Set("Range", fmt.Sprintf("bytes=%d-%d", offset, offset+length-1))
 	}
-	res, err := s.do(ctx, http.MethodGet, key, hdr, nil, 0, emptyPayloadHash)
+	body, info, err := s.get(ctx, key, opts)
 	if err != nil {
+		return nil, Info{}, err
+	}
+	if info.partial {
+		return body, info.Info, nil
+	}
+	// The server ignored Range and sent everything: skip to the range.
+	n, err := span(info.Size, offset, length)
+	if err == nil {
+		_, err = io.CopyN(io.Discard, body, offset)
+	}
+	if err != nil {
+		body.Close()
 		return nil, Info{}, fmt.Errorf("blob: get %s: %w", key, err)
 	}
-	switch res.StatusCode {
-	case http.StatusPartialContent:
-		info, err := s3Info(key, res)
-		if err != nil {
-			res.Body.Close()
-			return nil, Info{}, err
-		}
-		return res.Body, info, nil
-	case http.StatusOK:
-		// The server ignored Range and sent everything: skip to the range.
-		info, err := s3Info(key, res)
-		if err != nil {
-			res.Body.Close()
-			return nil, Info{}, err
-		}
-		n, err := span(info.Size, offset, length)
-		if err == nil {
-			_, err = io.CopyN(io.Discard, res.Body, offset)
-		}
-		if err != nil {
-			res.Body.Close()
-			return nil, Info{}, fmt.Errorf("blob: get %s: %w", key, err)
-		}
-		return readCloser{io.LimitReader(res.Body, n), res.Body}, info, nil
-	default:
-		defer res.Body.Close()
-		return nil, Info{}, s3Error("get", key, res)
+	return readCloser{io.LimitReader(body, n), body}, info.Info, nil
+}
+
+// rangeInfo is an object's Info and whether the response holds a range.
+type rangeInfo struct {
+	Info
+	partial bool
+}
+
+// get sends one GET and describes the object from its response.
+func (s *S3) get(ctx context.Context, key string, opts minio.GetObjectOptions) (io.ReadCloser, rangeInfo, error) {
+	core := minio.Core{Client: s.client}
+	body, oi, hdr, err := core.GetObject(ctx, s.cfg.Bucket, key, opts)
+	if err != nil {
+		return nil, rangeInfo{}, s3Error("get", key, err)
 	}
+	info := rangeInfo{Info: Info{
+		Key:         key,
+		Size:        oi.Size,
+		ContentType: hdr.Get("Content-Type"),
+		SHA256:      hdr.Get(metaSHA256),
+		Modified:    oi.LastModified.UTC(),
+	}}
+	if cr := hdr.Get("Content-Range"); cr != "" {
+		// "bytes a-b/total": the range's length is the body's; Info wants the total.
+		i := strings.LastIndexByte(cr, '/')
+		total, err := strconv.ParseInt(cr[i+1:], 10, 64)
+		if i < 0 || err != nil {
+			body.Close()
+			return nil, rangeInfo{}, fmt.Errorf("blob: get %s: bad Content-Range %q", key, cr)
+		}
+		info.Size, info.partial = total, true
+	}
+	if info.Size < 0 {
+		body.Close()
+		return nil, rangeInfo{}, fmt.Errorf("blob: %s: response without a length", key)
+	}
+	return body, info, nil
 }
 
 // Stat implements Store with a HEAD request.
@@ -193,15 +246,17 @@ func (s *S3) Stat(ctx context.Context, key string) (Info, error) {
 	if err := CheckKey(key); err != nil {
 		return Info{}, err
 	}
-	res, err := s.do(ctx, http.MethodHead, key, nil, nil, 0, emptyPayloadHash)
+	oi, err := s.client.StatObject(ctx, s.cfg.Bucket, key, minio.StatObjectOptions{})
 	if err != nil {
-		return Info{}, fmt.Errorf("blob: stat %s: %w", key, err)
+		return Info{}, s3Error("stat", key, err)
 	}
-	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		return Info{}, s3Error("stat", key, res)
-	}
-	return s3Info(key, res)
+	return Info{
+		Key:         key,
+		Size:        oi.Size,
+		ContentType: oi.Metadata.Get("Content-Type"),
+		SHA256:      oi.Metadata.Get(metaSHA256),
+		Modified:    oi.LastModified.UTC(),
+	}, nil
 }
 
 // Delete implements Store.
@@ -209,93 +264,22 @@ func (s *S3) Delete(ctx context.Context, key string) error {
 	if err := CheckKey(key); err != nil {
 		return err
 	}
-	res, err := s.do(ctx, http.MethodDelete, key, nil, nil, 0, emptyPayloadHash)
-	if err != nil {
-		return fmt.Errorf("blob: delete %s: %w", key, err)
-	}
-	defer res.Body.Close()
-	if res.StatusCode == http.StatusNoContent || res.StatusCode == http.StatusOK {
+	err := s.client.RemoveObject(ctx, s.cfg.Bucket, key, minio.RemoveObjectOptions{})
+	if err == nil {
 		return nil
 	}
 	// S3 answers 204 for a missing key; some compatible servers say 404.
-	if err := s3Error("delete", key, res); !errors.Is(err, ErrNotFound) {
-		return err
+	if err = s3Error("delete", key, err); errors.Is(err, ErrNotFound) {
+		return nil
 	}
-	return nil
-}
-
-// objectURL addresses key in the bucket; key "" addresses the bucket.
-// Keys passed CheckKey, so they need no escaping.
-func (s *S3) objectURL(key string) *url.URL {
-	u := *s.base
-	if s.cfg.VirtualHostStyle {
-		u.Host = s.cfg.Bucket + "." + u.Host
-		u.Path = "/" + key
-	} else {
-		u.Path = "/" + s.cfg.Bucket
-		if key != "" {
-			u.Path += "/" + key
-		}
-	}
-	return &u
-}
-
-// do sends one signed request. body, when not nil, is read from its start
-// for size bytes (and again if the transport retries).
-func (s *S3) do(ctx context.Context, method, key string, hdr http.Header, body io.ReaderAt, size int64, payloadHash string) (*http.Response, error) {
-	req, err := http.NewRequestWithContext(ctx, method, s.objectURL(key).String(), nil)
-	if err != nil {
-		return nil, err
-	}
-	for k, vs := range hdr {
-		req.Header[k] = vs
-	}
-	if body != nil {
-		req.ContentLength = size
-		req.GetBody = func() (io.ReadCloser, error) {
-			return io.NopCloser(io.NewSectionReader(body, 0, size)), nil
-		}
-		req.Body, _ = req.GetBody()
-		if size == 0 {
-			req.Body, req.GetBody = http.NoBody, nil
-		}
-	}
-	req.Header.Set("X-Amz-Content-Sha256", payloadHash)
-	signV4(req, s.cfg.AccessKey, s.cfg.SecretKey, s.cfg.Region, "s3", payloadHash, s.now())
-	return s.client.Do(req)
-}
-
-// s3Info reads an object's description from a GET or HEAD response.
-func s3Info(key string, res *http.Response) (Info, error) {
-	info := Info{
-		Key:         key,
-		Size:        res.ContentLength,
-		ContentType: res.Header.Get("Content-Type"),
-		SHA256:      res.Header.Get(metaSHA256),
-	}
-	if cr := res.Header.Get("Content-Range"); cr != "" {
-		// "bytes a-b/total": the range's length is the body's; Info wants the total.
-		i := strings.LastIndexByte(cr, '/')
-		total, err := strconv.ParseInt(cr[i+1:], 10, 64)
-		if i < 0 || err != nil {
-			return Info{}, fmt.Errorf("blob: get %s: bad Content-Range %q", key, cr)
-		}
-		info.Size = total
-	}
-	if info.Size < 0 {
-		return Info{}, fmt.Errorf("blob: %s: response without a length", key)
-	}
-	if t, err := http.ParseTime(res.Header.Get("Last-Modified")); err == nil {
-		info.Modified = t.UTC()
-	}
-	return info, nil
+	return err
 }
 
 // S3Error is a failure reported by the S3 server.
 type S3Error struct {
 	Op, Key    string
 	StatusCode int
-	Code       string // S3 error code, such as "NoSuchKey"; empty for HEAD
+	Code       string // S3 error code, such as "NoSuchKey"
 	Message    string
 	RequestID  string
 }
@@ -328,19 +312,12 @@ func (e *S3Error) Is(target error) bool {
 	return false
 }
 
-func s3Error(op, key string, res *http.Response) error {
-	e := &S3Error{Op: op, Key: key, StatusCode: res.StatusCode, RequestID: res.Header.Get("X-Amz-Request-Id")}
-	var body struct {
-		Code      string
-		Message   string
-		RequestID string `xml:"RequestId"`
+// s3Error turns what minio-go returned into an *S3Error when the server
+// answered, and wraps anything else (a network failure, a canceled context).
+func s3Error(op, key string, err error) error {
+	var resp minio.ErrorResponse
+	if !errors.As(err, &resp) || resp.StatusCode == 0 {
+		return fmt.Errorf("blob: s3 %s %s: %w", op, key, err)
 	}
-	b, _ := io.ReadAll(io.LimitReader(res.Body, 64<<10))
-	if xml.Unmarshal(b, &body) == nil {
-		e.Code, e.Message = body.Code, body.Message
-		if body.RequestID != "" {
-			e.RequestID = body.RequestID
-		}
-	}
-	return e
+	return &S3Error{Op: op, Key: key, StatusCode: resp.StatusCode, Code: resp.Code, Message: resp.Message, RequestID: resp.RequestID}
 }

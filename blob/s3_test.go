@@ -1,13 +1,13 @@
 package blob
 
 import (
+	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
+	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -28,14 +28,26 @@ const (
 
 // s3Server is a real S3-compatible server (gofakes3 over a directory)
 // listening on loopback, behind a check of every request's SigV4 signature
-// and payload hash, which gofakes3 itself does not verify.
+// and payload (sigv4check_test.go), which gofakes3 itself does not verify.
+// It serves path-style requests to its address, and virtual-host-style ones
+// to bucket.s3.test (see virtualHost).
 type s3Server struct {
 	URL     string
+	addr    string
 	backend gofakes3.Backend
+	client  *http.Client // trusts the server's certificate
 	buckets atomic.Int64
+	// failNext is how many of the next requests get 503 SlowDown, as S3
+	// answers when busy; failed counts them.
+	failNext, failed atomic.Int64
 }
 
-func startS3(t *testing.T) *s3Server {
+// startS3 starts a server; a non-empty token is a session token every
+// request must carry, as with temporary credentials.
+func startS3(t *testing.T, token string) *s3Server { return startS3With(t, token, false) }
+
+// startS3With starts a server, speaking https when tls is set.
+func startS3With(t *testing.T, token string, tls bool) *s3Server {
 	t.Helper()
 	fs, err := s3afero.FsPath(t.TempDir(), 0)
 	if err != nil {
@@ -45,42 +57,188 @@ func startS3(t *testing.T) *s3Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	faker := gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog()))
-	srv := httptest.NewServer(verifySigV4(t, faker.Server())) // httptest listens on 127.0.0.1
+	srv := httptest.NewUnstartedServer(nil) // httptest listens on 127.0.0.1
+	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
+	faker := gofakes3.New(backend, gofakes3.WithLogger(gofakes3.DiscardLog()), gofakes3.WithHostBucketBase("s3.test:"+port))
+	s := &s3Server{backend: backend}
+	verified := verifySigV4(t, token, faker.Server())
+	srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.failNext.Add(-1) >= 0 {
+			s.failed.Add(1)
+			io.Copy(io.Discard, r.Body)
+			w.Header().Set("Content-Type", "application/xml")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			io.WriteString(w, `<?xml version="1.0" encoding="UTF-8"?><Error><Code>SlowDown</Code><Message>Please reduce your request rate.</Message></Error>`)
+			return
+		}
+		verified.ServeHTTP(w, r)
+	})
+	if tls {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
-	return &s3Server{URL: srv.URL, backend: backend}
+	s.URL, s.addr, s.client = srv.URL, srv.Listener.Addr().String(), srv.Client()
+	return s
 }
 
-// newStore returns a store on a new, empty bucket.
-func (s *s3Server) newStore(t *testing.T) *S3 {
+// config returns the configuration of a store on a new, empty bucket.
+func (s *s3Server) config(t *testing.T) S3Config {
 	t.Helper()
 	bucket := fmt.Sprintf("rec-%d", s.buckets.Add(1))
 	if err := s.backend.CreateBucket(bucket); err != nil {
 		t.Fatal(err)
 	}
-	store, err := NewS3(S3Config{Endpoint: s.URL, Bucket: bucket, AccessKey: testAccessKey, SecretKey: testSecretKey, TempDir: t.TempDir()})
+	c := S3Config{Endpoint: s.URL, Bucket: bucket, AccessKey: testAccessKey, SecretKey: testSecretKey, TempDir: t.TempDir()}
+	if strings.HasPrefix(s.URL, "https:") {
+		c.Transport = s.client.Transport
+	}
+	return c
+}
+
+// virtualHost changes c to address the server as https-less "s3.test",
+// with the bucket in the host name, dialing the loopback server whatever
+// the name.
+func (s *s3Server) virtualHost(c *S3Config) {
+	_, port, _ := net.SplitHostPort(s.addr)
+	c.Endpoint = "http://s3.test:" + port
+	c.AllowHTTP = true
+	c.VirtualHostStyle = true
+	var d net.Dialer
+	c.Transport = &http.Transport{DialContext: func(ctx context.Context, network, _ string) (net.Conn, error) {
+		return d.DialContext(ctx, network, s.addr)
+	}}
+}
+
+func mustS3(t *testing.T, c S3Config) *S3 {
+	t.Helper()
+	store, err := NewS3(c)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return store
 }
 
+// newStore returns a store on a new, empty bucket.
+func (s *s3Server) newStore(t *testing.T) *S3 { return mustS3(t, s.config(t)) }
+
 func TestS3(t *testing.T) {
-	srv := startS3(t)
+	srv := startS3(t, "")
 	testStore(t, suiteOptions{nonAtomicReplace: true}, func(t *testing.T) Store { return srv.newStore(t) })
+}
+
+// Over https minio-go signs the payload's SHA-256 instead of each chunk,
+// which the server checks (and gofakes3 the MD5): the same suite passes,
+// and a multipart upload too.
+func TestS3HTTPS(t *testing.T) {
+	srv := startS3With(t, "", true)
+	testStore(t, suiteOptions{nonAtomicReplace: true}, func(t *testing.T) Store { return srv.newStore(t) })
+	testMultipart(t, srv)
+}
+
+// Virtual-host style (bucket.host/key) passes the same suite.
+func TestS3VirtualHost(t *testing.T) {
+	srv := startS3(t, "")
+	testStore(t, suiteOptions{nonAtomicReplace: true}, func(t *testing.T) Store {
+		c := srv.config(t)
+		srv.virtualHost(&c)
+		return mustS3(t, c)
+	})
+}
+
+// Temporary credentials: the session token travels, signed, with every
+// request, and a server that wants one refuses requests without.
+func TestS3SessionToken(t *testing.T) {
+	ctx := context.Background()
+	srv := startS3(t, "session-token-1")
+	c := srv.config(t)
+	c.SessionToken = "session-token-1"
+	s := mustS3(t, c)
+	if err := s.Check(ctx); err != nil {
+		t.Fatalf("Check: %v", err)
+	}
+	if _, err := s.Put(ctx, "t.wav", strings.NewReader("with a token"), -1, ""); err != nil {
+		t.Fatal(err)
+	}
+	rc, _, err := s.Get(ctx, "t.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := readAll(t, rc); string(b) != "with a token" {
+		t.Errorf("Get = %q", b)
+	}
+	c.SessionToken = ""
+	if _, err := mustS3(t, c).Stat(ctx, "t.wav"); err == nil {
+		t.Error("a request without the session token was accepted")
+	}
+}
+
+// An object larger than the part size goes up in parts, read from the
+// spooled file, and comes back whole with its checksum.
+func TestS3Multipart(t *testing.T) { testMultipart(t, startS3(t, "")) }
+
+func testMultipart(t *testing.T, srv *s3Server) {
+	ctx := context.Background()
+	c := srv.config(t)
+	c.PartSize = 5 << 20
+	s := mustS3(t, c)
+	data := make([]byte, 12<<20+123)
+	rand.NewChaCha8([32]byte{2}).Read(data)
+	for _, size := range []int64{int64(len(data)), -1} {
+		info, err := s.Put(ctx, "big/m.wav", io.MultiReader(bytes.NewReader(data)), size, "audio/wav")
+		if err != nil {
+			t.Fatalf("Put size %d: %v", size, err)
+		}
+		if info.Size != int64(len(data)) || info.SHA256 != sha(data) {
+			t.Errorf("Put size %d = %+v", size, info)
+		}
+		rc, got, err := s.Get(ctx, "big/m.wav")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := readAll(t, rc); !bytes.Equal(b, data) || got.SHA256 != sha(data) || got.Size != int64(len(data)) {
+			t.Errorf("Get after a multipart Put: %d bytes, %+v", len(b), got)
+		}
+	}
+}
+
+// A body changed in storage fails Get's check at the end.
+func TestS3ChecksumMismatch(t *testing.T) {
+	ctx := context.Background()
+	srv := startS3(t, "")
+	c := srv.config(t)
+	s := mustS3(t, c)
+	if _, err := s.Put(ctx, "x.wav", strings.NewReader("original"), -1, ""); err != nil {
+		t.Fatal(err)
+	}
+	// Replace the bytes behind the store's back, keeping its metadata.
+	meta := map[string]string{"Content-Type": DefaultContentType, metaSHA256: sha([]byte("original"))}
+	if _, err := srv.backend.PutObject(c.Bucket, "x.wav", meta, strings.NewReader("tampered"), 8, nil); err != nil {
+		t.Fatal(err)
+	}
+	rc, _, err := s.Get(ctx, "x.wav")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if _, err := io.ReadAll(rc); !errors.Is(err, ErrChecksum) {
+		t.Errorf("reading a tampered object: %v, want ErrChecksum", err)
+	}
 }
 
 func TestS3Errors(t *testing.T) {
 	ctx := context.Background()
-	srv := startS3(t)
-	good := srv.newStore(t)
+	srv := startS3(t, "")
+	c := srv.config(t)
+	good := mustS3(t, c)
 	if err := good.Check(ctx); err != nil {
 		t.Errorf("Check: %v", err)
 	}
 
-	bad := *good
-	bad.cfg.SecretKey = "wrong"
-	_, _, err := bad.Get(ctx, "a.wav")
+	wrong := c
+	wrong.SecretKey = "wrong"
+	_, _, err := mustS3(t, wrong).Get(ctx, "a.wav")
 	var e *S3Error
 	if !errors.As(err, &e) || e.StatusCode != 403 || e.Code != "SignatureDoesNotMatch" || !strings.Contains(err.Error(), "signature") {
 		t.Errorf("wrong secret: %v", err)
@@ -89,8 +247,9 @@ func TestS3Errors(t *testing.T) {
 		t.Error("a refused request is not ErrNotFound")
 	}
 
-	missing := *good
-	missing.cfg.Bucket = "no-such-bucket"
+	missingCfg := c
+	missingCfg.Bucket = "no-such-bucket"
+	missing := mustS3(t, missingCfg)
 	_, _, err = missing.Get(ctx, "a.wav")
 	if !errors.As(err, &e) || e.Code != "NoSuchBucket" || errors.Is(err, ErrNotFound) {
 		t.Errorf("missing bucket: %v, want NoSuchBucket and not ErrNotFound", err)
@@ -103,27 +262,43 @@ func TestS3Errors(t *testing.T) {
 	if _, err := good.Put(ctx, "a.wav", strings.NewReader("abc"), 3, ""); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := os.ReadDir(good.cfg.TempDir); len(left) != 0 {
+	if left, _ := os.ReadDir(c.TempDir); len(left) != 0 {
 		t.Errorf("spool files left: %v", left)
+	}
+
+	// A server that is gone is an error, not ErrNotFound (after retries,
+	// cut short here by the context).
+	goneCfg := c
+	goneCfg.Endpoint = "http://127.0.0.1:1"
+	tctx, cancel := context.WithTimeout(ctx, 500*time.Millisecond)
+	defer cancel()
+	if _, err := mustS3(t, goneCfg).Stat(tctx, "a.wav"); err == nil || errors.Is(err, ErrNotFound) {
+		t.Errorf("unreachable server: %v", err)
 	}
 }
 
-func TestS3VirtualHostURL(t *testing.T) {
-	for _, tt := range []struct {
-		virtual bool
-		key     string
-		want    string
-	}{
-		{false, "rec/a.wav", "https://s3.example.com/rec-bucket/rec/a.wav"},
-		{false, "", "https://s3.example.com/rec-bucket"},
-		{true, "rec/a.wav", "https://rec-bucket.s3.example.com/rec/a.wav"},
-	} {
-		s, err := NewS3(S3Config{Endpoint: "https://s3.example.com", Bucket: "rec-bucket", AccessKey: "a", SecretKey: "b", VirtualHostStyle: tt.virtual})
+// A request refused for a passing reason (503 SlowDown) is retried, an
+// upload with its body read again from the spool.
+func TestS3Retry(t *testing.T) {
+	ctx := context.Background()
+	for _, tls := range []bool{false, true} {
+		srv := startS3With(t, "", tls)
+		s := srv.newStore(t)
+		srv.failNext.Store(2)
+		info, err := s.Put(ctx, "flaky.wav", strings.NewReader("sent three times"), -1, "audio/wav")
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("tls %v: Put: %v", tls, err)
 		}
-		if got := s.objectURL(tt.key).String(); got != tt.want {
-			t.Errorf("objectURL(%q) = %s, want %s", tt.key, got, tt.want)
+		srv.failNext.Store(1)
+		rc, got, err := s.Get(ctx, "flaky.wav")
+		if err != nil {
+			t.Fatalf("tls %v: Get: %v", tls, err)
+		}
+		if b := readAll(t, rc); string(b) != "sent three times" || got.SHA256 != info.SHA256 {
+			t.Errorf("tls %v: Get = %q, %+v", tls, b, got)
+		}
+		if n := srv.failed.Load(); n != 3 {
+			t.Errorf("tls %v: %d requests refused, want 3", tls, n)
 		}
 	}
 }
@@ -172,6 +347,8 @@ func TestS3ConfigFromEnv(t *testing.T) {
 		{name: "endpoint with path", env: with("HUIFANG_S3_ENDPOINT", "https://s3.example.com/x"), wantOK: true, wantErr: "host[:port] only"},
 		{name: "virtual host", env: with("HUIFANG_S3_VIRTUAL_HOST_STYLE", "1"), wantOK: true,
 			check: func(c S3Config) bool { return c.VirtualHostStyle }},
+		{name: "session token", env: with("HUIFANG_S3_SESSION_TOKEN", "st"), wantOK: true,
+			check: func(c S3Config) bool { return c.SessionToken == "st" }},
 		{name: "bad flag", env: with("HUIFANG_S3_VIRTUAL_HOST_STYLE", "yes"), wantOK: true, wantErr: "want 1 or 0"},
 	}
 	for _, tt := range tests {
@@ -194,91 +371,4 @@ func TestS3ConfigFromEnv(t *testing.T) {
 			}
 		})
 	}
-}
-
-// verifySigV4 answers 403 SignatureDoesNotMatch, as S3 does, to a request
-// whose signature does not verify with testSecretKey as the server received
-// it, and fails the test if a body does not match its signed hash. It reuses
-// canonicalRequest, which the AWS vectors in sigv4_test.go check; what it
-// adds is that the signature survives the trip through net/http unchanged.
-func verifySigV4(t *testing.T, next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if err := checkSignature(r); err != nil {
-			w.Header().Set("Content-Type", "application/xml")
-			w.WriteHeader(http.StatusForbidden)
-			fmt.Fprintf(w, `<?xml version="1.0" encoding="UTF-8"?>`+
-				`<Error><Code>SignatureDoesNotMatch</Code><Message>The request signature we calculated does not match the signature you provided: %s</Message><RequestId>test</RequestId></Error>`, err)
-			return
-		}
-		claimed := r.Header.Get("X-Amz-Content-Sha256")
-		h := sha256.New()
-		r.Body = struct {
-			io.Reader
-			io.Closer
-		}{io.TeeReader(r.Body, h), r.Body}
-		next.ServeHTTP(w, r)
-		io.Copy(io.Discard, r.Body)
-		if got := hex.EncodeToString(h.Sum(nil)); got != claimed {
-			t.Errorf("%s %s: body hash %s, signed as %s", r.Method, r.URL.Path, got, claimed)
-		}
-	})
-}
-
-func checkSignature(r *http.Request) error {
-	auth := r.Header.Get("Authorization")
-	rest, ok := strings.CutPrefix(auth, sigV4Algorithm+" ")
-	if !ok {
-		return fmt.Errorf("no SigV4 authorization")
-	}
-	fields := map[string]string{}
-	for f := range strings.SplitSeq(rest, ", ") {
-		k, v, _ := strings.Cut(f, "=")
-		fields[k] = v
-	}
-	scope := strings.Split(fields["Credential"], "/")
-	if len(scope) != 5 || scope[0] != testAccessKey || scope[3] != "s3" || scope[4] != "aws4_request" {
-		return fmt.Errorf("bad credential %q", fields["Credential"])
-	}
-	at, err := time.Parse(amzDateFormat, r.Header.Get("X-Amz-Date"))
-	if err != nil || at.Format("20060102") != scope[1] {
-		return fmt.Errorf("bad date")
-	}
-	if d := time.Since(at); d > 15*time.Minute || d < -15*time.Minute {
-		return fmt.Errorf("request time too skewed")
-	}
-	signed := strings.Split(fields["SignedHeaders"], ";")
-	for _, must := range []string{"host", "x-amz-content-sha256", "x-amz-date"} {
-		if !contains(signed, must) {
-			return fmt.Errorf("%s not signed", must)
-		}
-	}
-	// Rebuild the request from what arrived, keeping only the signed headers.
-	req := &http.Request{Method: r.Method, URL: r.URL, Host: r.Host, Header: http.Header{}}
-	for _, name := range signed {
-		if name == "host" {
-			continue
-		}
-		vs := r.Header.Values(name)
-		if len(vs) == 0 {
-			return fmt.Errorf("signed header %s missing", name)
-		}
-		req.Header[http.CanonicalHeaderKey(name)] = vs
-	}
-	canonical, _ := canonicalRequest(req, r.Header.Get("X-Amz-Content-Sha256"))
-	sum := sha256.Sum256([]byte(canonical))
-	toSign := sigV4Algorithm + "\n" + r.Header.Get("X-Amz-Date") + "\n" + strings.Join(scope[1:], "/") + "\n" + hex.EncodeToString(sum[:])
-	want := hex.EncodeToString(hmacSHA256(signingKey(testSecretKey, scope[1], scope[2], "s3"), toSign))
-	if !hmac.Equal([]byte(want), []byte(fields["Signature"])) {
-		return fmt.Errorf("signature mismatch")
-	}
-	return nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -17,9 +17,13 @@ type S3Config struct {
 	Bucket    string
 	AccessKey string
 	SecretKey string
+	// SessionToken goes with temporary credentials (AWS STS, Alibaba Cloud
+	// STS and the like); empty for long-term keys.
+	SessionToken string
 	// VirtualHostStyle addresses bucket.host/key instead of host/bucket/key.
-	// Path style is the default (the zero value) because every
-	// S3-compatible server supports it and IP endpoints need it.
+	// Path style is the default (the zero value) because most
+	// S3-compatible servers support it and IP endpoints need it; Alibaba
+	// Cloud OSS wants virtual-host style.
 	VirtualHostStyle bool
 	// AllowHTTP permits a plain-http endpoint that is not on loopback.
 	// Recordings are confidential, so this is for trusted private networks.
@@ -27,9 +31,14 @@ type S3Config struct {
 	// TempDir spools uploads while their SHA-256 is computed; "" is
 	// os.TempDir().
 	TempDir string
-	// HTTPClient sends the requests; nil uses a client that does not follow
-	// redirects (a redirect would carry a signature for another host).
-	HTTPClient *http.Client
+	// PartSize is the size of a multipart upload's parts, and the largest
+	// object sent in a single request; 0 is DefaultPartSize. S3 wants at
+	// least 5 MiB.
+	PartSize uint64
+	// Transport carries the requests; nil is minio-go's default transport
+	// with a one-minute wait for response headers. Redirects are never
+	// followed (a redirect would carry a signature for another host).
+	Transport http.RoundTripper
 }
 
 // Validate checks c.
@@ -55,6 +64,9 @@ func (c S3Config) Validate() error {
 	}
 	if c.AccessKey == "" || c.SecretKey == "" {
 		return errors.New("s3 access key and secret key are required")
+	}
+	if c.PartSize != 0 && c.PartSize < 5<<20 {
+		return fmt.Errorf("s3 part size %d: want at least 5 MiB", c.PartSize)
 	}
 	if strings.ContainsAny(c.Region, "/ \n") {
 		return fmt.Errorf("s3 region %q: bad character", c.Region)
@@ -83,8 +95,9 @@ func checkBucket(b string) error {
 // S3ConfigFromEnv reads the HUIFANG_S3_* variables through getenv (os.Getenv
 // in production). ok is false, with no error, when neither
 // HUIFANG_S3_ENDPOINT nor HUIFANG_S3_BUCKET is set: recordings then stay in
-// the local directory. HUIFANG_S3_ACCESS_KEY_FILE and
-// HUIFANG_S3_SECRET_KEY_FILE name files holding the credentials;
+// the local directory. HUIFANG_S3_SESSION_TOKEN goes with temporary
+// credentials. HUIFANG_S3_ACCESS_KEY_FILE, HUIFANG_S3_SECRET_KEY_FILE and
+// HUIFANG_S3_SESSION_TOKEN_FILE name files holding the credentials;
 // HUIFANG_S3_VIRTUAL_HOST_STYLE=1 and HUIFANG_S3_ALLOW_HTTP=1 set the
 // matching S3Config fields.
 func S3ConfigFromEnv(getenv func(string) string) (c S3Config, ok bool, err error) {
@@ -98,6 +111,9 @@ func S3ConfigFromEnv(getenv func(string) string) (c S3Config, ok bool, err error
 		return S3Config{}, true, err
 	}
 	if c.SecretKey, err = envSecret(getenv, "HUIFANG_S3_SECRET_KEY"); err != nil {
+		return S3Config{}, true, err
+	}
+	if c.SessionToken, err = envSecret(getenv, "HUIFANG_S3_SESSION_TOKEN"); err != nil {
 		return S3Config{}, true, err
 	}
 	for name, field := range map[string]*bool{
