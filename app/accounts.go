@@ -109,7 +109,8 @@ func (s *Service) SetUserDisabled(ctx context.Context, by *huifang.User, orgCode
 			return err
 		}
 	}
-	return s.DB.SetUserDisabled(ctx, org.ID, u.ID, disabled, actor(by), s.now())
+	err = s.DB.SetUserDisabled(ctx, org.ID, u.ID, disabled, keptRole(org), actor(by), s.now())
+	return lastAdmin(err, org, u)
 }
 
 // SetUserRole changes a user's role, and a handler's branch; it applies to
@@ -130,7 +131,8 @@ func (s *Service) SetUserRole(ctx context.Context, by *huifang.User, orgCode, lo
 			return err
 		}
 	}
-	return s.DB.SetUserRole(ctx, org.ID, u.ID, role, branch, actor(by), s.now())
+	err = s.DB.SetUserRole(ctx, org.ID, u.ID, role, branch, keptRole(org), actor(by), s.now())
+	return lastAdmin(err, org, u)
 }
 
 // SetUserPassword sets another user's password and ends their web sessions.
@@ -228,6 +230,8 @@ func (s *Service) userOf(ctx context.Context, by *huifang.User, orgCode, login s
 }
 
 // keepsAnAdmin refuses to take away an insurer's last enabled administrator.
+// It answers early with the reason; the store checks again inside the change,
+// where two administrators disabling each other at once take turns.
 func (s *Service) keepsAnAdmin(ctx context.Context, org *huifang.Org, u *huifang.User) error {
 	if u.Role != huifang.RoleInsurerAdmin || u.Disabled {
 		return nil
@@ -237,7 +241,28 @@ func (s *Service) keepsAnAdmin(ctx context.Context, org *huifang.Org, u *huifang
 		return err
 	}
 	if n <= 1 {
-		return huifang.Errorf(huifang.ECONFLICT, "%s 是机构 %s 唯一的管理员，不能停用或改为其他角色", u.Login, org.Code)
+		return errLastAdmin(org, u)
 	}
 	return nil
+}
+
+func errLastAdmin(org *huifang.Org, u *huifang.User) error {
+	return huifang.Errorf(huifang.ECONFLICT, "%s 是机构 %s 唯一的管理员，不能停用或改为其他角色", u.Login, org.Code)
+}
+
+// keptRole is the role an organisation must keep an enabled user of: an
+// insurer its administrator.
+func keptRole(org *huifang.Org) huifang.Role {
+	if org.Kind == huifang.KindInsurer {
+		return huifang.RoleInsurerAdmin
+	}
+	return ""
+}
+
+// lastAdmin turns the store's refusal into the user's message.
+func lastAdmin(err error, org *huifang.Org, u *huifang.User) error {
+	if errors.Is(err, store.ErrLastOfRole) {
+		return errLastAdmin(org, u)
+	}
+	return err
 }

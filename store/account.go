@@ -75,8 +75,16 @@ func (db *DB) DeleteUserSessions(ctx context.Context, orgID, userID int64, keep 
 // SetUserDisabled disables or enables a user, audited; disabling ends their
 // web sessions in the same transaction (their API tokens are refused while
 // they are disabled, by FindSession).
-func (db *DB) SetUserDisabled(ctx context.Context, orgID, userID int64, disabled bool, a huifang.Actor, now time.Time) error {
+//
+// keep, when not empty, is a role the organisation must keep at least one
+// enabled user of: the change is undone with ErrLastOfRole when it would
+// leave none. Checked in the change's own transaction, so two
+// administrators disabling each other at the same moment cannot both win.
+func (db *DB) SetUserDisabled(ctx context.Context, orgID, userID int64, disabled bool, keep huifang.Role, a huifang.Actor, now time.Time) error {
 	return db.tx(ctx, func(tx txn) error {
+		if err := db.lockRole(ctx, tx, orgID, keep); err != nil {
+			return err
+		}
 		var login string
 		if err := tx.QueryRowContext(ctx, db.q(`UPDATE users SET disabled = ? WHERE org_id = ? AND id = ? RETURNING login`), disabled, orgID, userID).Scan(&login); err != nil {
 			return mapErr(err)
@@ -88,21 +96,60 @@ func (db *DB) SetUserDisabled(ctx context.Context, orgID, userID int64, disabled
 				return err
 			}
 		}
+		if err := db.stillHasRole(ctx, tx, orgID, keep); err != nil {
+			return err
+		}
 		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: orgID, At: now, UserID: a.UserID, Actor: a.Name, Entity: "user", Key: login, Action: action})
 	})
 }
 
 // SetUserRole changes a user's role (and a handler's branch), audited. It
 // takes effect on their next request: FindSession reads the role each time.
-func (db *DB) SetUserRole(ctx context.Context, orgID, userID int64, role huifang.Role, branch string, a huifang.Actor, now time.Time) error {
+// keep is as for SetUserDisabled.
+func (db *DB) SetUserRole(ctx context.Context, orgID, userID int64, role huifang.Role, branch string, keep huifang.Role, a huifang.Actor, now time.Time) error {
 	return db.tx(ctx, func(tx txn) error {
+		if err := db.lockRole(ctx, tx, orgID, keep); err != nil {
+			return err
+		}
 		var login string
 		if err := tx.QueryRowContext(ctx, db.q(`UPDATE users SET role = ?, branch_code = ? WHERE org_id = ? AND id = ? RETURNING login`), role, branch, orgID, userID).Scan(&login); err != nil {
 			return mapErr(err)
 		}
+		if err := db.stillHasRole(ctx, tx, orgID, keep); err != nil {
+			return err
+		}
 		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: orgID, At: now, UserID: a.UserID, Actor: a.Name, Entity: "user", Key: login,
 			Action: "set-role", Detail: jsonString(map[string]any{"role": role, "branch": branch})})
 	})
+}
+
+// ErrLastOfRole: a change would leave an organisation without an enabled
+// user of a role it must keep.
+var ErrLastOfRole = errors.New("store: the last enabled user of the role")
+
+// lockRole, on PostgreSQL, locks the organisation's enabled users of the role,
+// so that changes to them take turns (SQLite has one writer already).
+func (db *DB) lockRole(ctx context.Context, tx txn, orgID int64, role huifang.Role) error {
+	if role == "" || db.engine != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, db.q(`SELECT id FROM users WHERE org_id = ? AND role = ? AND disabled = FALSE FOR UPDATE`), orgID, role)
+	return err
+}
+
+// stillHasRole refuses a change that left the organisation no enabled user of the role.
+func (db *DB) stillHasRole(ctx context.Context, tx txn, orgID int64, role huifang.Role) error {
+	if role == "" {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM users WHERE org_id = ? AND role = ? AND disabled = FALSE`), orgID, role).Scan(&n); err != nil {
+		return err
+	}
+	if n == 0 {
+		return ErrLastOfRole
+	}
+	return nil
 }
 
 // CountEnabled counts an organisation's enabled users of a role.

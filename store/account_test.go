@@ -64,23 +64,23 @@ func TestDisableEndsSessions(t *testing.T) {
 		bd := setup(t, db)
 		must(t, db.CreateSession(ctx, "w", store.SessionWeb, "", bd.userA, t0, t0.Add(time.Hour)))
 		must(t, db.CreateSession(ctx, "a", store.SessionAPI, "x", bd.userA, t0, t0.Add(time.Hour)))
-		must(t, db.SetUserDisabled(ctx, bd.a.ID, bd.userA.ID, true, cli, t0))
+		must(t, db.SetUserDisabled(ctx, bd.a.ID, bd.userA.ID, true, "", cli, t0))
 		for _, k := range []string{store.SessionWeb, store.SessionAPI} {
 			if _, err := db.FindSession(ctx, map[string]string{store.SessionWeb: "w", store.SessionAPI: "a"}[k], k, t0); !errors.Is(err, huifang.ErrNotFound) {
 				t.Errorf("%s of a disabled user still works: %v", k, err)
 			}
 		}
-		must(t, db.SetUserDisabled(ctx, bd.a.ID, bd.userA.ID, false, cli, t0))
+		must(t, db.SetUserDisabled(ctx, bd.a.ID, bd.userA.ID, false, "", cli, t0))
 		if _, err := db.FindSession(ctx, "w", store.SessionWeb, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Errorf("web session came back on enabling: %v", err)
 		}
 		if _, err := db.FindSession(ctx, "a", store.SessionAPI, t0); err != nil {
 			t.Errorf("token of a re-enabled user: %v", err)
 		}
-		if err := db.SetUserDisabled(ctx, bd.b.ID, bd.userA.ID, true, cli, t0); !errors.Is(err, huifang.ErrNotFound) {
+		if err := db.SetUserDisabled(ctx, bd.b.ID, bd.userA.ID, true, "", cli, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Errorf("B disabled A's user: %v", err)
 		}
-		must(t, db.SetUserRole(ctx, bd.a.ID, bd.userA.ID, huifang.RoleQA, "", cli, t0))
+		must(t, db.SetUserRole(ctx, bd.a.ID, bd.userA.ID, huifang.RoleQA, "", "", cli, t0))
 		u, err := db.FindSession(ctx, "a", store.SessionAPI, t0)
 		must(t, err)
 		if u.Role != huifang.RoleQA {
@@ -128,6 +128,53 @@ func TestLoginFailuresAndLastLogin(t *testing.T) {
 		must(t, err)
 		if !u.PrevLoginAt.Equal(t0) || u.PrevLoginAddr != "10.0.0.1" || !u.LoginAt.Equal(t0.Add(time.Hour)) || u.LoginAddr != "10.0.0.2" {
 			t.Fatalf("last logins: %+v", u)
+		}
+	})
+}
+
+// TestLastAdminKeptUnderRace: two administrators disabling each other at the
+// same moment, many times over: each time exactly one wins, and the
+// organisation always keeps an enabled administrator.
+func TestLastAdminKeptUnderRace(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		bd := setup(t, db)
+		var admins [2]*huifang.User
+		for i, login := range []string{"adm-1", "adm-2"} {
+			u := &huifang.User{OrgID: bd.a.ID, Login: login, Name: login, Role: huifang.RoleInsurerAdmin, PasswordHash: "x", CreatedAt: t0}
+			must(t, db.CreateUser(ctx, u, cli))
+			admins[i] = u
+		}
+		for round := range 10 {
+			errs := make(chan error, 2)
+			for i := range admins {
+				go func() {
+					errs <- db.SetUserDisabled(ctx, bd.a.ID, admins[i].ID, true, huifang.RoleInsurerAdmin, cli, t0)
+				}()
+			}
+			won, lost := 0, 0
+			for range admins {
+				switch err := <-errs; {
+				case err == nil:
+					won++
+				case errors.Is(err, store.ErrLastOfRole):
+					lost++
+				default:
+					t.Fatalf("round %d: %v", round, err)
+				}
+			}
+			n, err := db.CountEnabled(ctx, bd.a.ID, huifang.RoleInsurerAdmin)
+			must(t, err)
+			if won != 1 || lost != 1 || n != 1 {
+				t.Fatalf("round %d: %d won, %d refused, %d administrators left", round, won, lost, n)
+			}
+			for _, u := range admins {
+				must(t, db.SetUserDisabled(ctx, bd.a.ID, u.ID, false, "", cli, t0))
+			}
+		}
+		// A demotion is guarded the same way.
+		must(t, db.SetUserDisabled(ctx, bd.a.ID, admins[1].ID, true, huifang.RoleInsurerAdmin, cli, t0))
+		if err := db.SetUserRole(ctx, bd.a.ID, admins[0].ID, huifang.RoleManager, "", huifang.RoleInsurerAdmin, cli, t0); !errors.Is(err, store.ErrLastOfRole) {
+			t.Fatalf("demoting the last administrator: %v", err)
 		}
 	})
 }
