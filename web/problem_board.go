@@ -1,0 +1,168 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+)
+
+// caseRow is a line of the board.
+type caseRow struct {
+	C         *huifang.ProblemCase
+	Due       dueView
+	Holder    string
+	Handler   string
+	PendingTo string // a pending transfer's receiver
+}
+
+// boardForm is the board's filter as typed.
+type boardForm struct {
+	Scope, Type, Status, Channel string
+	DueSoon, Overdue             bool
+}
+
+func (f boardForm) query(scope string) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"scope": scope, "type": f.Type, "status": f.Status, "channel": f.Channel} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if f.DueSoon {
+		q.Set("due_soon", "1")
+	}
+	if f.Overdue {
+		q.Set("overdue", "1")
+	}
+	if len(q) == 0 {
+		return "/problems"
+	}
+	return "/problems?" + q.Encode()
+}
+
+// scopeTab is a tab of the board.
+type scopeTab struct {
+	Key, Href string
+	Active    bool
+}
+
+// openForm is the form that opens a case by hand.
+type openForm struct {
+	PolicyNo, Type, Reason string
+	Error                  string
+	Errors                 map[string]string
+}
+
+type boardPage struct {
+	Form     boardForm
+	Tabs     []scopeTab
+	Rows     []caseRow
+	Types    []huifang.ProblemType
+	Statuses []huifang.ProblemStatus
+	Channels []huifang.Channel
+	CanOpen  bool
+	Open     openForm
+}
+
+func checked(q url.Values, k string) bool { return q.Get(k) != "" && q.Get(k) != "0" }
+
+// parseBoard reads the board's filter; unknown values are ignored.
+func parseBoard(u *huifang.User, q url.Values) (app.BoardFilter, boardForm) {
+	scopes := scopesFor(u)
+	f := boardForm{Scope: scopes[0], DueSoon: checked(q, "due_soon"), Overdue: checked(q, "overdue")}
+	for _, sc := range scopes {
+		if q.Get("scope") == sc {
+			f.Scope = sc
+		}
+	}
+	bf := app.BoardFilter{Scope: f.Scope, DueSoon: f.DueSoon, Overdue: f.Overdue}
+	for _, t := range huifang.ProblemTypes {
+		if q.Get("type") == string(t) {
+			bf.Type, f.Type = t, string(t)
+		}
+	}
+	for _, st := range huifang.ProblemStatuses {
+		if q.Get("status") == string(st) {
+			bf.Status, f.Status = st, string(st)
+		}
+	}
+	for _, c := range huifang.Channels {
+		if q.Get("channel") == string(c) {
+			bf.Channel, f.Channel = c, string(c)
+		}
+	}
+	return bf, f
+}
+
+func (s *server) problemBoard(w http.ResponseWriter, r *http.Request, rq *request) error {
+	return s.renderBoard(w, r, rq, http.StatusOK, r.URL.Query(), openForm{})
+}
+
+// renderBoard renders the board with the filter q and the open-case form.
+func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request, status int, q url.Values, open openForm) error {
+	u := rq.User
+	bf, f := parseBoard(u, q)
+	views, err := s.svc.Board(r.Context(), u, bf)
+	if err != nil {
+		return err
+	}
+	dir, err := s.directory(r.Context(), u.OrgID)
+	if err != nil {
+		return err
+	}
+	p := boardPage{Form: f, Types: huifang.ProblemTypes, Statuses: huifang.ProblemStatuses, Channels: huifang.Channels,
+		CanOpen: mayOpenCase(u), Open: open}
+	if scopes := scopesFor(u); len(scopes) > 1 {
+		for _, sc := range scopes {
+			p.Tabs = append(p.Tabs, scopeTab{Key: sc, Href: f.query(sc), Active: sc == f.Scope})
+		}
+	}
+	for i := range views {
+		v := &views[i]
+		c := v.Case
+		row := caseRow{C: c, Due: dueOf(rq.T, v), Holder: dir.branchName(rq.T, c.HolderBranch), Handler: dir.userName(c.HandlerID)}
+		if t := c.Pending; t != nil {
+			row.PendingTo = dir.branchName(rq.T, t.ToBranch)
+			if t.ToUserID != 0 {
+				row.PendingTo += " / " + dir.userName(t.ToUserID)
+			}
+		}
+		p.Rows = append(p.Rows, row)
+	}
+	s.render(w, r, rq, status, "problems", rq.T.T("problems.title"), "problems", p)
+	return nil
+}
+
+// problemOpen opens a case by hand.
+func (s *server) problemOpen(w http.ResponseWriter, r *http.Request, rq *request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
+	f := openForm{PolicyNo: strings.TrimSpace(r.PostFormValue("policy_no")), Type: r.PostFormValue("type"),
+		Reason: strings.TrimSpace(r.PostFormValue("reason")), Errors: map[string]string{}}
+	if f.PolicyNo == "" {
+		f.Errors["policy_no"] = rq.T.T("open.required.policy")
+	}
+	if huifang.ProblemType(f.Type).ZH() == "" {
+		f.Errors["type"] = rq.T.T("open.pick.type")
+	}
+	if f.Reason == "" {
+		f.Errors["reason"] = rq.T.T("case.reason.required")
+	}
+	status := http.StatusBadRequest
+	if len(f.Errors) == 0 {
+		c, err := s.svc.OpenCase(r.Context(), rq.User, f.PolicyNo, huifang.ProblemType(f.Type), f.Reason)
+		if err == nil {
+			s.redirectDone(w, r, c.ID, "opened")
+			return nil
+		}
+		if huifang.ErrorCode(err) == huifang.EFORBIDDEN {
+			return err
+		}
+		if f.Error, status, err = formError(err); err != nil {
+			return err
+		}
+	}
+	return s.renderBoard(w, r, rq, status, url.Values{}, f)
+}

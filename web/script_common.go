@@ -1,0 +1,135 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/store"
+)
+
+// Callback scripts (docs/scripts.md): the insurer's versions with their
+// lifecycle, and the shipped standard library. What a user sees is what
+// app.Scripts gives: an insurer's staff their own versions, a regulator's
+// supervisor the filed and active ones of the companies it supervises. Only
+// an insurer's administrator (PermImport) imports and moves them.
+
+// scriptStatuses are the stored statuses, in lifecycle order.
+var scriptStatuses = []string{"draft", "filed", "active", "retired"}
+
+// seesScripts mirrors who app.Scripts lets list scripts.
+func seesScripts(u *huifang.User) bool {
+	return u.Role == huifang.RoleSupervisor || u.Can(huifang.PermViewCallbacks)
+}
+
+func scriptURL(id int64) string { return "/scripts/" + strconv.FormatInt(id, 10) }
+
+// scriptNamer names the companies, products and users the pages show.
+type scriptNamer struct {
+	ctx      context.Context
+	db       *store.DB
+	org      map[int64]string
+	products map[int64][]huifang.Product // by insurer, read when first needed
+	users    map[string]huifang.User     // the user's own organisation's
+}
+
+func (s *server) scriptNames(ctx context.Context, u *huifang.User) (*scriptNamer, error) {
+	n := &scriptNamer{ctx: ctx, db: s.svc.DB, org: map[int64]string{}, products: map[int64][]huifang.Product{}, users: map[string]huifang.User{}}
+	if u.Role == huifang.RoleSupervisor {
+		orgs, err := s.svc.DB.ListOrgs(ctx, u.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		for _, o := range orgs {
+			n.org[o.ID] = o.Name
+		}
+		return n, nil
+	}
+	us, err := s.svc.DB.ListUsers(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range us {
+		n.users[x.Login] = x
+	}
+	return n, nil
+}
+
+// productsOf lists an insurer's products.
+func (n *scriptNamer) productsOf(orgID int64) ([]huifang.Product, error) {
+	if ps, ok := n.products[orgID]; ok {
+		return ps, nil
+	}
+	ps, err := n.db.ListProducts(n.ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	n.products[orgID] = ps
+	return ps, nil
+}
+
+// product shows a script's product code with the product's name.
+func (n *scriptNamer) product(r *store.ScriptRecord) (string, error) {
+	if r.ProductCode == "" {
+		return "", nil
+	}
+	ps, err := n.productsOf(r.OrgID)
+	if err != nil {
+		return "", err
+	}
+	for _, p := range ps {
+		if p.Code == r.ProductCode && p.Name != "" {
+			return p.Code + " " + p.Name, nil
+		}
+	}
+	return r.ProductCode, nil
+}
+
+// user shows a login with the user's name, when known.
+func (n *scriptNamer) user(login string) string {
+	if x, ok := n.users[login]; ok && x.Name != "" {
+		return x.Name + " (" + login + ")"
+	}
+	return login
+}
+
+// fieldReasons lists an application error's per-field reasons, in order.
+func fieldReasons(err error) []string {
+	var ae *huifang.Error
+	if !errors.As(err, &ae) {
+		return nil
+	}
+	var out []string
+	for _, fe := range ae.Fields {
+		out = append(out, fe.Reason)
+	}
+	return out
+}
+
+// scriptDone sends the browser to a script's page with a notice of what was
+// done, once (see redirectDone).
+func (s *server) scriptDone(w http.ResponseWriter, r *http.Request, id int64, done string) {
+	http.SetCookie(w, &http.Cookie{Name: flashCookie, Value: done, Path: scriptURL(id), MaxAge: 120, HttpOnly: true,
+		Secure: s.opts.Secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, scriptURL(id), http.StatusSeeOther)
+}
+
+// findScript returns the version with the id among those the user may see;
+// any other is not found, whoever has it.
+func (s *server) findScript(ctx context.Context, u *huifang.User, id int64) (*store.ScriptRecord, error) {
+	if !seesScripts(u) {
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看回访话术", u.Role)
+	}
+	recs, err := s.svc.Scripts(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	for i := range recs {
+		if recs[i].ID == id {
+			return &recs[i], nil
+		}
+	}
+	return nil, huifang.Errorf(huifang.ENOTFOUND, "话术 %d 不存在", id)
+}
