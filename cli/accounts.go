@@ -32,25 +32,22 @@ func userList(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	us, err := app.New(db, nil, nil).ListUsers(e.ctx, app.CLI(), org)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tBRANCH\tSTATUS\tLAST LOGIN\tFROM")
-	for _, u := range us {
-		status := "active"
-		if u.Disabled {
-			status = "disabled"
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		us, err := s.ListUsers(e.ctx, app.CLI(), org)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Login, dash(u.Name), u.Role, dash(u.BranchCode), status, when(u.LoginAt), dash(u.LoginAddr))
-	}
-	return tw.Flush()
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tBRANCH\tSTATUS\tLAST LOGIN\tFROM")
+		for _, u := range us {
+			status := "active"
+			if u.Disabled {
+				status = "disabled"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Login, dash(u.Name), u.Role, dash(u.BranchCode), status, when(u.LoginAt), dash(u.LoginAddr))
+		}
+		return tw.Flush()
+	})
 }
 
 func userDisable(e *env, args []string) error { return userSetDisabled(e, args, true) }
@@ -65,16 +62,13 @@ func userSetDisabled(e *env, args []string, disabled bool) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := app.New(db, nil, nil).SetUserDisabled(e.ctx, app.CLI(), t.org, t.login, disabled); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%sd user %s in %s\n", verb, t.login, t.org)
-	return nil
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		if err := s.SetUserDisabled(e.ctx, app.CLI(), t.org, t.login, disabled); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%sd user %s in %s\n", verb, t.login, t.org)
+		return nil
+	})
 }
 
 func userSetRole(e *env, args []string) error {
@@ -88,16 +82,13 @@ func userSetRole(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := app.New(db, nil, nil).SetUserRole(e.ctx, app.CLI(), t.org, t.login, huifang.Role(role), branch); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "user %s in %s is now %s\n", t.login, t.org, role)
-	return nil
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		if err := s.SetUserRole(e.ctx, app.CLI(), t.org, t.login, huifang.Role(role), branch); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "user %s in %s is now %s\n", t.login, t.org, role)
+		return nil
+	})
 }
 
 func userSetPassword(e *env, args []string) error {
@@ -114,16 +105,13 @@ func userSetPassword(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := app.New(db, nil, nil).SetUserPassword(e.ctx, app.CLI(), t.org, t.login, pw); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "set the password of %s in %s; their web sessions have ended\n", t.login, t.org)
-	return nil
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		if err := s.SetUserPassword(e.ctx, app.CLI(), t.org, t.login, pw); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "set the password of %s in %s; their web sessions have ended\n", t.login, t.org)
+		return nil
+	})
 }
 
 func cmdToken(e *env, args []string) error {
@@ -145,17 +133,14 @@ func tokenAdd(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	tok, err := app.New(db, nil, nil).CreateToken(e.ctx, app.CLI(), app.TokenInput{OrgCode: t.org, Login: t.login, Name: name, Expires: ttl})
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(e.stdout, tok)
-	return nil
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		tok, err := s.CreateToken(e.ctx, app.CLI(), app.TokenInput{OrgCode: t.org, Login: t.login, Name: name, Expires: ttl})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(e.stdout, tok)
+		return nil
+	})
 }
 
 // parseLifetime reads "90d" as 90 days, anything else as a Go duration.
@@ -178,29 +163,25 @@ func tokenList(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	s := app.New(db, nil, nil)
-	ts, err := s.ListTokens(e.ctx, app.CLI(), org)
-	if err != nil {
-		return err
-	}
-	now := s.Clock.Now()
-	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tNAME\tLOGIN\tCREATED\tEXPIRES")
-	for _, t := range ts {
-		exp := when(t.ExpiresAt)
-		if t.ExpiresAt.IsZero() {
-			exp = "never"
-		} else if t.ExpiresAt.Before(now) {
-			exp += " (expired)"
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		ts, err := s.ListTokens(e.ctx, app.CLI(), org)
+		if err != nil {
+			return err
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Login, when(t.CreatedAt), exp)
-	}
-	return tw.Flush()
+		now := s.Clock.Now()
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tNAME\tLOGIN\tCREATED\tEXPIRES")
+		for _, t := range ts {
+			exp := when(t.ExpiresAt)
+			if t.ExpiresAt.IsZero() {
+				exp = "never"
+			} else if t.ExpiresAt.Before(now) {
+				exp += " (expired)"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.ID, t.Name, t.Login, when(t.CreatedAt), exp)
+		}
+		return tw.Flush()
+	})
 }
 
 func tokenRevoke(e *env, args []string) error {
@@ -212,16 +193,13 @@ func tokenRevoke(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := app.New(db, nil, nil).RevokeToken(e.ctx, app.CLI(), org, id); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "revoked token %s of %s\n", id, org)
-	return nil
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		if err := s.RevokeToken(e.ctx, app.CLI(), org, id); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "revoked token %s of %s\n", id, org)
+		return nil
+	})
 }
 
 func dash(s string) string {

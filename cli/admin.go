@@ -23,16 +23,13 @@ func orgSet(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	if err := app.New(db, nil, nil).SetServicePhone(e.ctx, app.CLI(), code, phone); err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "%s: service phone %s\n", code, phone)
-	return nil
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		if err := s.SetServicePhone(e.ctx, app.CLI(), code, phone); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s: service phone %s\n", code, phone)
+		return nil
+	})
 }
 
 func orgAdd(e *env, args []string) error {
@@ -51,18 +48,14 @@ func orgAdd(e *env, args []string) error {
 		return err
 	}
 	in.Kind = huifang.OrgKind(kind)
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	s := app.New(db, nil, nil)
-	o, err := s.CreateOrg(e.ctx, app.CLI(), in)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "created %s %s (%s)\n", o.Kind, o.Code, o.Name)
-	return nil
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		o, err := s.CreateOrg(e.ctx, app.CLI(), in)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "created %s %s (%s)\n", o.Kind, o.Code, o.Name)
+		return nil
+	})
 }
 
 func cmdUser(e *env, args []string) error {
@@ -91,17 +84,14 @@ func userAdd(e *env, args []string) error {
 		return err
 	}
 	in.Role = huifang.Role(role)
-	db, err := cfg.open(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	u, err := app.New(db, nil, nil).CreateUser(e.ctx, app.CLI(), in)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "created user %s (%s) in %s\n", u.Login, u.Role, in.OrgCode)
-	return nil
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		u, err := s.CreateUser(e.ctx, app.CLI(), in)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "created user %s (%s) in %s\n", u.Login, u.Role, in.OrgCode)
+		return nil
+	})
 }
 
 // readPassword reads a password from a file, or standard input for "-":

@@ -212,6 +212,17 @@ func (c *config) openAny(ctx context.Context) (*store.DB, error) {
 	return db, nil
 }
 
+// withAdmin opens the database for a command that needs no personal-data key
+// (organisations, users, tokens) and runs fn with a service over it.
+func (c *config) withAdmin(ctx context.Context, fn func(*app.Service) error) error {
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	return fn(app.New(db, nil, nil))
+}
+
 // service opens everything a data command needs. The key is checked against
 // the database's before anything else is read or written: this is the one
 // place every command with a key goes through.
