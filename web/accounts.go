@@ -89,7 +89,7 @@ func (s *server) accountPassword(w http.ResponseWriter, r *http.Request, rq *req
 // it sets Retry-After.
 func (s *server) tooMany(w http.ResponseWriter, rq *request, err error) string {
 	wait := huifang.RetryAfter(err)
-	w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	httpx.SetRetryAfter(w, err)
 	until := s.now().Add(wait).In(huifang.Shanghai).Format("15:04:05")
 	if wait < time.Minute {
 		return rq.T.T("login.toomany.seconds", until, int((wait+time.Second-1)/time.Second))

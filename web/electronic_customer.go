@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"errors"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -61,15 +60,12 @@ func (s *server) renderCustomer(w http.ResponseWriter, rq *request, status int, 
 }
 
 // visit is what the app needs of a customer's request. The address is the
-// connection's: X-Forwarded-For is not trusted, since anyone can send it.
+// one logins are counted by (clientAddr): X-Forwarded-For only behind a
+// trusted proxy, since anyone can send it.
 func (s *server) visit(r *http.Request) app.Visit {
-	v := app.Visit{Token: r.PathValue("token"), UserAgent: r.UserAgent()}
+	v := app.Visit{Token: r.PathValue("token"), UserAgent: r.UserAgent(), IP: s.clientAddr(r)}
 	if len(v.UserAgent) > 500 {
 		v.UserAgent = v.UserAgent[:500]
-	}
-	v.IP = r.RemoteAddr
-	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		v.IP = host
 	}
 	if c, err := r.Cookie(linkCookie); err == nil {
 		v.Cookie = c.Value
