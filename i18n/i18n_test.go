@@ -1,0 +1,68 @@
+package i18n
+
+import (
+	"regexp"
+	"testing"
+)
+
+// verbs matches the fmt verbs of a text, so two languages can be compared.
+var verbs = regexp.MustCompile(`%(\[\d+\])?[-+# 0]*\d*(\.\d+)?[a-zA-Z%]`)
+
+// TestCatalogsAgree: every key is in every language, with the same number of
+// arguments, and no text is empty.
+func TestCatalogsAgree(t *testing.T) {
+	for _, l := range Langs {
+		for _, k := range Keys(l) {
+			for _, o := range Langs {
+				if !Has(o, k) {
+					t.Errorf("%s has %q but %s does not", l, k, o)
+				}
+			}
+			if catalogs[l][k] == "" {
+				t.Errorf("%s %q is empty", l, k)
+			}
+		}
+	}
+	for _, k := range Keys(ZH) {
+		zh, en := argCount(catalogs[ZH][k]), argCount(catalogs[EN][k])
+		if zh != en {
+			t.Errorf("%q takes %d arguments in zh but %d in en", k, zh, en)
+		}
+	}
+}
+
+func argCount(s string) int {
+	n := 0
+	for _, v := range verbs.FindAllString(s, -1) {
+		if v != "%%" {
+			n++
+		}
+	}
+	return n
+}
+
+func TestFromAcceptLanguage(t *testing.T) {
+	for h, want := range map[string]Lang{
+		"":                         ZH,
+		"en":                       EN,
+		"en-US,en;q=0.9":           EN,
+		"zh-CN,zh;q=0.9,en;q=0.8":  ZH,
+		"fr-FR, en;q=0.5":          EN,
+		"de":                       ZH,
+		"en;q=0.3, zh-TW;q=0.8":    ZH,
+		"garbage;;q=x, EN-gb;q=.7": EN,
+	} {
+		if got := FromAcceptLanguage(h); got != want {
+			t.Errorf("FromAcceptLanguage(%q) = %s, want %s", h, got, want)
+		}
+	}
+}
+
+func TestTFallsBack(t *testing.T) {
+	if got := T(EN, "no.such.key"); got != "no.such.key" {
+		t.Errorf("missing key renders %q", got)
+	}
+	if got := T(EN, "app.name"); got != "huifang" {
+		t.Errorf("app.name in English renders %q", got)
+	}
+}
