@@ -1,6 +1,10 @@
 package i18n
 
 import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
 	"regexp"
 	"testing"
 )
@@ -65,4 +69,41 @@ func TestTFallsBack(t *testing.T) {
 	if got := T(EN, "app.name"); got != "huifang" {
 		t.Errorf("app.name in English renders %q", got)
 	}
+}
+
+var update = flag.Bool("update", false, "rewrite the catalog files in their canonical form")
+
+// TestCatalogFormatted keeps each catalog file sorted by key, one key a line,
+// so that changes merge line by line. Run with -update to rewrite them.
+func TestCatalogFormatted(t *testing.T) {
+	for _, l := range Langs {
+		name := string(l) + ".json"
+		have, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := canonical(catalogs[l])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Equal(have, want) {
+			continue
+		}
+		if *update {
+			if err := os.WriteFile(name, want, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		t.Errorf("%s is not in canonical form: run go test ./i18n -run TestCatalogFormatted -update", name)
+	}
+}
+
+func canonical(m map[string]string) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(m) // maps encode with sorted keys
+	return b.Bytes(), err
 }
