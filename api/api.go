@@ -14,7 +14,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
-	"github.com/huifang/huifang/store"
 )
 
 // maxBody limits JSON request bodies; a policy batch of 10,000 rows fits.
@@ -90,11 +89,11 @@ func (a *API) authenticate(r *http.Request) (*huifang.User, error) {
 	if !ok || token == "" {
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "缺少 Authorization: Bearer TOKEN")
 	}
-	return a.svc.Authenticate(r.Context(), strings.TrimSpace(token), store.SessionAPI)
+	return a.svc.Authenticate(r.Context(), strings.TrimSpace(token), huifang.SessionAPI)
 }
 
 func (a *API) me(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
-	org, err := a.svc.DB.FindOrgByID(r.Context(), u.OrgID)
+	org, err := a.svc.OwnOrg(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -141,7 +140,7 @@ func (a *API) getCallback(w http.ResponseWriter, r *http.Request, u *huifang.Use
 }
 
 func (a *API) listCallbacks(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
-	f, err := app.ParseCallbackFilter(r.URL.Query())
+	f, err := httpx.CallbackFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}
@@ -226,7 +225,7 @@ func (a *API) revealPhone(w http.ResponseWriter, r *http.Request, u *huifang.Use
 }
 
 func (a *API) export(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
-	f, err := app.ParseCallbackFilter(r.URL.Query())
+	f, err := httpx.CallbackFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}

@@ -212,10 +212,10 @@ func TestAPI(t *testing.T) {
 		if code, _ := opB.do("POST", "/api/v1/policies/P1/reveal-phone", nil); code != 404 {
 			t.Fatalf("reveal across insurers: %d", code)
 		}
-		if a, _ := db.ListAudit(ctx, 2, store.AuditFilter{Action: "view-pii"}); len(a) != 1 {
+		if a, _ := db.ListAudit(ctx, 2, huifang.AuditFilter{Action: "view-pii"}); len(a) != 1 {
 			t.Fatalf("reveal not audited: %v", a)
 		}
-		if a, _ := db.ListAudit(ctx, 2, store.AuditFilter{Action: "view-pii-refused"}); len(a) != 1 {
+		if a, _ := db.ListAudit(ctx, 2, huifang.AuditFilter{Action: "view-pii-refused"}); len(a) != 1 {
 			t.Fatalf("refused reveal not audited: %v", a)
 		}
 		if code, _ := op.do("GET", "/api/v1/export/callbacks", nil); code != 403 {
@@ -496,7 +496,7 @@ func TestAPI(t *testing.T) {
 			t.Fatalf("broken script: %d", code)
 		}
 
-		plays, _ := db.ListAudit(ctx, 2, store.AuditFilter{Entity: "recording", Action: "play"})
+		plays, _ := db.ListAudit(ctx, 2, huifang.AuditFilter{Entity: "recording", Action: "play"})
 		if len(plays) != 1 || plays[0].Actor != "a-qa" {
 			t.Fatalf("playback audit %+v", plays)
 		}

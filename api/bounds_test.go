@@ -137,15 +137,15 @@ func TestRevealBounds(t *testing.T) {
 		if statuses[200] != app.DefaultRevealsPerHour || statuses[403] != n/2 || statuses[429] != n/2-app.DefaultRevealsPerHour {
 			t.Fatalf("statuses %v", statuses)
 		}
-		if got, _ := db.ListAudit(ctx, a.ID, store.AuditFilter{Action: "view-pii", Limit: 1000}); len(got) != app.DefaultRevealsPerHour {
+		if got, _ := db.ListAudit(ctx, a.ID, huifang.AuditFilter{Action: "view-pii", Limit: 1000}); len(got) != app.DefaultRevealsPerHour {
 			t.Fatalf("reveals audited: %d", len(got))
 		}
-		if got, _ := db.ListAudit(ctx, a.ID, store.AuditFilter{Action: "view-pii-refused", Limit: 1000}); len(got) != n-app.DefaultRevealsPerHour {
+		if got, _ := db.ListAudit(ctx, a.ID, huifang.AuditFilter{Action: "view-pii-refused", Limit: 1000}); len(got) != n-app.DefaultRevealsPerHour {
 			t.Fatalf("refusals audited: %d", len(got))
 		}
 		// An hour later the handler may reveal again: the count is of the last hour.
 		later := svc.WithClock(fixedClock{svc.Clock.Now().Add(61 * time.Minute)})
-		hdl, _ := svc.Authenticate(ctx, tokens["a-hdl"], store.SessionAPI)
+		hdl, _ := svc.Authenticate(ctx, tokens["a-hdl"], huifang.SessionAPI)
 		if phone, err := later.RevealPhone(ctx, hdl, "P198"); err != nil || phone != "13800000198" {
 			t.Fatalf("an hour later: %q %v", phone, err)
 		}
@@ -185,7 +185,7 @@ func TestRevealBounds(t *testing.T) {
 
 func mustUser(t *testing.T, svc *app.Service, token string) *huifang.User {
 	t.Helper()
-	u, err := svc.Authenticate(context.Background(), token, store.SessionAPI)
+	u, err := svc.Authenticate(context.Background(), token, huifang.SessionAPI)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -211,13 +211,13 @@ func TestStatusCodes(t *testing.T) {
 			t.Fatal(err)
 		}
 		heldID := held.Callback.ID
-		rows, _, err := svc.ListCallbacks(ctx, mustUser(t, svc, tokens["b-op"]), store.CallbackFilter{})
+		rows, _, err := svc.ListCallbacks(ctx, mustUser(t, svc, tokens["b-op"]), huifang.CallbackFilter{})
 		if err != nil || len(rows) == 0 {
 			t.Fatalf("B's callbacks: %v %v", rows, err)
 		}
 		theirs := rows[0].ID
 		var notHeld int64
-		mine, _, _ := svc.ListCallbacks(ctx, op, store.CallbackFilter{})
+		mine, _, _ := svc.ListCallbacks(ctx, op, huifang.CallbackFilter{})
 		for _, r := range mine {
 			if r.ID != heldID {
 				notHeld = r.ID

@@ -29,7 +29,7 @@ func (a *API) importBatch(w http.ResponseWriter, r *http.Request, u *huifang.Use
 	}
 	org := r.URL.Query().Get("org")
 	if org == "" {
-		o, err := a.svc.DB.FindOrgByID(r.Context(), u.OrgID)
+		o, err := a.svc.OwnOrg(r.Context(), u)
 		if err != nil {
 			return err
 		}

@@ -3,7 +3,6 @@ package api
 import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/store"
 )
 
 func timeOrNil(t interface{ IsZero() bool }, v any) any {
@@ -51,6 +50,6 @@ func problemsJSON(ps []huifang.ProblemCase) []map[string]any {
 	return out
 }
 
-func problemFilterFor(callbackID int64) store.ProblemFilter {
-	return store.ProblemFilter{CallbackID: callbackID}
+func problemFilterFor(callbackID int64) huifang.ProblemFilter {
+	return huifang.ProblemFilter{CallbackID: callbackID}
 }

@@ -268,7 +268,7 @@ func (a *API) loadCalendar(w http.ResponseWriter, r *http.Request, u *huifang.Us
 }
 
 func (a *API) notifications(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
-	ns, err := a.svc.DB.ListNotifications(r.Context(), u.OrgID, u.ID, 100)
+	ns, err := a.svc.Notifications(r.Context(), u, 100)
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
-	"github.com/huifang/huifang/store"
 )
 
 func (a *API) routeRecordings() {
@@ -16,7 +15,7 @@ func (a *API) routeRecordings() {
 	a.route("GET /api/v1/recordings/{id}", huifang.PermListen, a.playRecording)
 }
 
-func recordingJSON(r *store.Recording) map[string]any {
+func recordingJSON(r *huifang.Recording) map[string]any {
 	return map[string]any{"id": r.ID, "callback_id": r.CallbackID, "attempt_id": r.AttemptID, "format": r.Format, "content_type": r.ContentType, "size": r.Size,
 		"sha256": r.SHA256, "retain_until": r.RetainUntil, "uploaded_at": r.UploadedAt, "source": r.Source}
 }
@@ -92,7 +91,7 @@ func (a *API) playRecording(w http.ResponseWriter, r *http.Request, u *huifang.U
 
 // recSize is a recording's size for a 416 reply, 0 when unknown.
 func recSize(a *API, r *http.Request, u *huifang.User, id int64) int64 {
-	if rec, err := a.svc.DB.FindRecording(r.Context(), u.OrgID, id); err == nil {
+	if rec, err := a.svc.RecordingInfo(r.Context(), u, id); err == nil {
 		return rec.Size
 	}
 	return 0

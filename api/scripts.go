@@ -6,7 +6,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/httpx"
-	"github.com/huifang/huifang/store"
 )
 
 func (a *API) routeScripts() {
@@ -15,7 +14,7 @@ func (a *API) routeScripts() {
 	a.route("POST /api/v1/scripts/{id}/{verb}", huifang.PermImport, a.moveScript)
 }
 
-func scriptJSON(r *store.ScriptRecord) map[string]any {
+func scriptJSON(r *huifang.ScriptRecord) map[string]any {
 	return map[string]any{"id": r.ID, "org_id": r.OrgID, "code": r.Code, "version": r.Version, "name": r.Name, "purpose": r.Purpose,
 		"design": r.Design, "channels": r.Channels, "product_code": r.ProductCode, "status": r.Status, "active_from": r.ActiveFrom,
 		"created_at": r.CreatedAt, "created_by": r.CreatedBy}

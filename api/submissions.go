@@ -13,7 +13,6 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
 )
 
 // Statistics tables submitted to the regulator (docs/submissions.md).
@@ -26,7 +25,7 @@ func (a *API) routeSubmissions() {
 	a.route("POST /api/v1/submissions/{id}/{verb}", huifang.PermReviewStats, a.reviewSubmission)
 }
 
-func submissionJSON(s *store.Submission) map[string]any {
+func submissionJSON(s *huifang.Submission) map[string]any {
 	return map[string]any{"id": s.ID, "period": s.Period, "kind": s.Kind, "version": s.Version, "status": s.Status, "source": s.Source,
 		"hash": s.Hash, "reason": s.Reason, "due_on": s.DueOn, "late": s.Late, "submitted_at": s.SubmittedAt, "submitted_by": s.SubmittedBy,
 		"comment": s.Comment, "reviewed_at": timeOrNil(s.ReviewedAt, s.ReviewedAt), "reviewed_by": s.ReviewedBy}
@@ -40,18 +39,18 @@ func (a *API) listSubmissions(w http.ResponseWriter, r *http.Request, u *huifang
 	if err != nil {
 		return err
 	}
+	visible, err := a.svc.VisibleOrgs(r.Context(), u)
+	if err != nil {
+		return err
+	}
 	orgs := map[int64]string{}
+	for _, o := range visible {
+		orgs[o.ID] = o.Code
+	}
 	out := make([]map[string]any, len(subs))
 	for i := range subs {
 		out[i] = submissionJSON(&subs[i])
-		code, ok := orgs[subs[i].OrgID]
-		if !ok {
-			if o, err := a.svc.DB.FindOrgByID(r.Context(), subs[i].OrgID); err == nil {
-				code = o.Code
-			}
-			orgs[subs[i].OrgID] = code
-		}
-		out[i]["org"] = code
+		out[i]["org"] = orgs[subs[i].OrgID]
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"submissions": out})
 	return nil

@@ -10,7 +10,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/throttle"
 )
 
@@ -54,20 +53,20 @@ func (s *Service) CreateToken(ctx context.Context, by *huifang.User, in TokenInp
 	}
 	now := s.now()
 	token, hash := newToken()
-	if err := s.DB.CreateSession(ctx, hash, store.SessionAPI, name, u, now, now.Add(in.Expires)); err != nil {
+	if err := s.db.CreateSession(ctx, hash, huifang.SessionAPI, name, u, now, now.Add(in.Expires)); err != nil {
 		return "", err
 	}
-	return token, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: org.ID, At: now, UserID: by.ID, Actor: by.Login, Entity: "user", Key: u.Login,
-		Action: "create-token", Detail: jsonDetail(map[string]any{"token": hash[:store.TokenIDLen], "name": name, "expires": now.Add(in.Expires)})})
+	return token, s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: org.ID, At: now, UserID: by.ID, Actor: by.Login, Entity: "user", Key: u.Login,
+		Action: "create-token", Detail: jsonDetail(map[string]any{"token": hash[:huifang.TokenIDLen], "name": name, "expires": now.Add(in.Expires)})})
 }
 
 // ListTokens lists an organisation's API tokens.
-func (s *Service) ListTokens(ctx context.Context, by *huifang.User, orgCode string) ([]store.Token, error) {
+func (s *Service) ListTokens(ctx context.Context, by *huifang.User, orgCode string) ([]huifang.Token, error) {
 	org, err := s.manageable(ctx, by, orgCode)
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.ListTokens(ctx, org.ID)
+	return s.db.ListTokens(ctx, org.ID)
 }
 
 // RevokeToken ends an organisation's API token at once.
@@ -76,7 +75,7 @@ func (s *Service) RevokeToken(ctx context.Context, by *huifang.User, orgCode, id
 	if err != nil {
 		return err
 	}
-	err = s.DB.DeleteToken(ctx, org.ID, strings.TrimSpace(id), actor(by), s.now())
+	err = s.db.DeleteToken(ctx, org.ID, strings.TrimSpace(id), actor(by), s.now())
 	if errors.Is(err, huifang.ErrNotFound) {
 		return huifang.Errorf(huifang.ENOTFOUND, "机构 %s 没有令牌 %s", org.Code, id)
 	}
@@ -89,7 +88,7 @@ func (s *Service) ListUsers(ctx context.Context, by *huifang.User, orgCode strin
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.ListUsers(ctx, org.ID)
+	return s.db.ListUsers(ctx, org.ID)
 }
 
 // SetUserDisabled disables or enables a user. Disabling ends their web
@@ -109,7 +108,7 @@ func (s *Service) SetUserDisabled(ctx context.Context, by *huifang.User, orgCode
 			return err
 		}
 	}
-	err = s.DB.SetUserDisabled(ctx, org.ID, u.ID, disabled, keptRole(org), actor(by), s.now())
+	err = s.db.SetUserDisabled(ctx, org.ID, u.ID, disabled, keptRole(org), actor(by), s.now())
 	return lastAdmin(err, org, u)
 }
 
@@ -131,7 +130,7 @@ func (s *Service) SetUserRole(ctx context.Context, by *huifang.User, orgCode, lo
 			return err
 		}
 	}
-	err = s.DB.SetUserRole(ctx, org.ID, u.ID, role, branch, keptRole(org), actor(by), s.now())
+	err = s.db.SetUserRole(ctx, org.ID, u.ID, role, branch, keptRole(org), actor(by), s.now())
 	return lastAdmin(err, org, u)
 }
 
@@ -145,10 +144,10 @@ func (s *Service) SetUserPassword(ctx context.Context, by *huifang.User, orgCode
 	if err != nil {
 		return err
 	}
-	if err := s.DB.SetPassword(ctx, org.ID, u.ID, hash, actor(by), s.now()); err != nil {
+	if err := s.db.SetPassword(ctx, org.ID, u.ID, hash, actor(by), s.now()); err != nil {
 		return err
 	}
-	return s.DB.DeleteUserSessions(ctx, org.ID, u.ID, "")
+	return s.db.DeleteUserSessions(ctx, org.ID, u.ID, "")
 }
 
 // ChangePassword changes the user's own password, the current one required;
@@ -157,7 +156,7 @@ func (s *Service) SetUserPassword(ctx context.Context, by *huifang.User, orgCode
 func (s *Service) ChangePassword(ctx context.Context, u *huifang.User, token, current, password string) error {
 	now := s.now()
 	subject := loginSubject(u.Login)
-	fs, err := s.DB.LoginFailures(ctx, subject)
+	fs, err := s.db.LoginFailures(ctx, subject)
 	if err != nil {
 		return err
 	}
@@ -165,10 +164,10 @@ func (s *Service) ChangePassword(ctx context.Context, u *huifang.User, token, cu
 		return tooManyLogins(now, wait)
 	}
 	if bcrypt.CompareHashAndPassword([]byte(u.PasswordHash), []byte(current)) != nil {
-		if _, err := s.DB.AddLoginFailure(ctx, subject, now, now.Add(-throttle.Login.Forget)); err != nil {
+		if _, err := s.db.AddLoginFailure(ctx, subject, now, now.Add(-throttle.Login.Forget)); err != nil {
 			return err
 		}
-		if err := s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: now, UserID: u.ID, Actor: u.Login, Entity: "user", Key: u.Login,
+		if err := s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: now, UserID: u.ID, Actor: u.Login, Entity: "user", Key: u.Login,
 			Action: "login-failed", Detail: `{"reason":"wrong-current-password"}`}); err != nil {
 			return err
 		}
@@ -181,10 +180,10 @@ func (s *Service) ChangePassword(ctx context.Context, u *huifang.User, token, cu
 	if err != nil {
 		return &huifang.Error{Code: huifang.EINVALID, Message: huifang.ErrorMessage(err), Fields: []huifang.FieldError{{Field: "password", Reason: huifang.ErrorMessage(err)}}}
 	}
-	if err := s.DB.SetPassword(ctx, u.OrgID, u.ID, hash, actor(u), now); err != nil {
+	if err := s.db.SetPassword(ctx, u.OrgID, u.ID, hash, actor(u), now); err != nil {
 		return err
 	}
-	return s.DB.DeleteUserSessions(ctx, u.OrgID, u.ID, hashToken(token))
+	return s.db.DeleteUserSessions(ctx, u.OrgID, u.ID, hashToken(token))
 }
 
 // manageable is an organisation whose users and tokens by may manage; an
@@ -196,9 +195,9 @@ func (s *Service) manageable(ctx context.Context, by *huifang.User, orgCode stri
 	var org *huifang.Org
 	var err error
 	if orgCode == "" {
-		org, err = s.DB.FindOrgByID(ctx, by.OrgID)
+		org, err = s.db.FindOrgByID(ctx, by.OrgID)
 	} else {
-		org, err = s.DB.FindOrgByCode(ctx, orgCode)
+		org, err = s.db.FindOrgByCode(ctx, orgCode)
 	}
 	if err != nil {
 		return nil, orgNotFound(orgCode, err)
@@ -216,7 +215,7 @@ func (s *Service) userOf(ctx context.Context, by *huifang.User, orgCode, login s
 	if err != nil {
 		return nil, nil, err
 	}
-	u, err := s.DB.FindUserByLogin(ctx, strings.TrimSpace(login))
+	u, err := s.db.FindUserByLogin(ctx, strings.TrimSpace(login))
 	if err != nil || u.OrgID != org.ID {
 		if err == nil || errors.Is(err, huifang.ErrNotFound) {
 			return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %s 没有用户 %s", org.Code, login)
@@ -236,7 +235,7 @@ func (s *Service) keepsAnAdmin(ctx context.Context, org *huifang.Org, u *huifang
 	if u.Role != huifang.RoleInsurerAdmin || u.Disabled {
 		return nil
 	}
-	n, err := s.DB.CountEnabled(ctx, org.ID, huifang.RoleInsurerAdmin)
+	n, err := s.db.CountEnabled(ctx, org.ID, huifang.RoleInsurerAdmin)
 	if err != nil {
 		return err
 	}
@@ -261,7 +260,7 @@ func keptRole(org *huifang.Org) huifang.Role {
 
 // lastAdmin turns the store's refusal into the user's message.
 func lastAdmin(err error, org *huifang.Org, u *huifang.User) error {
-	if errors.Is(err, store.ErrLastOfRole) {
+	if errors.Is(err, huifang.ErrLastOfRole) {
 		return errLastAdmin(org, u)
 	}
 	return err

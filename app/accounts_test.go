@@ -44,8 +44,8 @@ func TestPasswordGuessingThrottled(t *testing.T) {
 		if huifang.ErrorCode(err) != huifang.ETOOMANY || huifang.RetryAfter(err) != 14*time.Minute {
 			t.Fatalf("right password during the lock: %v (wait %v), want refused for 14 more minutes", err, huifang.RetryAfter(err))
 		}
-		failed, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Key: "op1", Action: "login-failed"})
-		refused, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Key: "op1", Action: "login-refused"})
+		failed, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login-failed"})
+		refused, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login-refused"})
 		if len(failed) != 10 || len(refused) < 23 {
 			t.Fatalf("audited %d failed and %d refused logins", len(failed), len(refused))
 		}
@@ -57,7 +57,7 @@ func TestPasswordGuessingThrottled(t *testing.T) {
 		if _, _, err := w.svc.Login(ctx, "op1", "wrong-again", addr); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("first failure after a success: %v", err)
 		}
-		if ok, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Key: "op1", Action: "login"}); len(ok) != 1 {
+		if ok, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login"}); len(ok) != 1 {
 			t.Fatalf("successful logins audited: %d", len(ok))
 		}
 	})
@@ -79,7 +79,7 @@ func TestGuessingAcrossLoginsThrottledByAddress(t *testing.T) {
 		if _, _, err := w.svc.Login(ctx, "op2", "secret-password", "198.51.100.2"); err != nil {
 			t.Fatalf("another address: %v", err)
 		}
-		if a, _ := db.ListAudit(ctx, 0, store.AuditFilter{Action: "login-failed"}); len(a) != 10 {
+		if a, _ := db.ListAudit(ctx, 0, huifang.AuditFilter{Action: "login-failed"}); len(a) != 10 {
 			t.Fatalf("failures of unknown logins audited: %d", len(a))
 		}
 	})
@@ -97,7 +97,7 @@ func TestLastLoginShown(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		u, err := w.svc.Authenticate(ctx, tok, store.SessionWeb)
+		u, err := w.svc.Authenticate(ctx, tok, huifang.SessionWeb)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -120,11 +120,11 @@ func TestTokenLifecycle(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Authenticate(ctx, tok, store.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, tok, huifang.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("API token accepted as a web session: %v", err)
 		}
 		web, _, _ := w.svc.Login(ctx, "op1", "secret-password", "10.0.0.1")
-		if _, err := w.svc.Authenticate(ctx, web, store.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, web, huifang.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("web session accepted as an API token: %v", err)
 		}
 		ts, err := w.svc.ListTokens(ctx, w.admin, "A")
@@ -141,11 +141,11 @@ func TestTokenLifecycle(t *testing.T) {
 			t.Fatalf("a three-year token: %v", err)
 		}
 		w.clk.t = w.clk.t.Add(2 * 24 * time.Hour)
-		if _, err := w.svc.Authenticate(ctx, short, store.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, short, huifang.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("expired one-day token: %v", err)
 		}
 		w.clk.t = w.clk.t.Add(87 * 24 * time.Hour)
-		if _, err := w.svc.Authenticate(ctx, tok, store.SessionAPI); err != nil {
+		if _, err := w.svc.Authenticate(ctx, tok, huifang.SessionAPI); err != nil {
 			t.Fatalf("token on day 89: %v", err)
 		}
 		var id string
@@ -157,12 +157,12 @@ func TestTokenLifecycle(t *testing.T) {
 		if err := w.svc.RevokeToken(ctx, w.admin, "A", id); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Authenticate(ctx, tok, store.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, tok, huifang.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("revoked token: %v", err)
 		}
 		tok2, _ := w.svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "A", Login: "op1"})
 		w.clk.t = w.clk.t.Add(91 * 24 * time.Hour)
-		if _, err := w.svc.Authenticate(ctx, tok2, store.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, tok2, huifang.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("token after 91 days: %v", err)
 		}
 	})
@@ -178,10 +178,10 @@ func TestUserLifecycle(t *testing.T) {
 		if err := w.svc.SetUserDisabled(ctx, w.admin, "A", "op1", true); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Authenticate(ctx, web, store.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, web, huifang.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("disabled user's session: %v", err)
 		}
-		if _, err := w.svc.Authenticate(ctx, tok, store.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, tok, huifang.SessionAPI); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("disabled user's token: %v", err)
 		}
 		if _, _, err := w.svc.Login(ctx, "op1", "secret-password", "10.0.0.1"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
@@ -190,13 +190,13 @@ func TestUserLifecycle(t *testing.T) {
 		if err := w.svc.SetUserDisabled(ctx, w.admin, "A", "op1", false); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Authenticate(ctx, web, store.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, web, huifang.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("a session came back with enabling: %v", err)
 		}
 		if err := w.svc.SetUserRole(ctx, w.admin, "A", "op1", huifang.RoleQA, ""); err != nil {
 			t.Fatal(err)
 		}
-		if u, err := w.svc.Authenticate(ctx, tok, store.SessionAPI); err != nil || u.Role != huifang.RoleQA {
+		if u, err := w.svc.Authenticate(ctx, tok, huifang.SessionAPI); err != nil || u.Role != huifang.RoleQA {
 			t.Fatalf("role after the change: %v %v", u, err)
 		}
 		for _, tc := range []struct {
@@ -230,10 +230,10 @@ func TestUserLifecycle(t *testing.T) {
 		if err := w.svc.SetUserPassword(ctx, app.CLI(), "A", "op1", "new-password-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Authenticate(ctx, web2, store.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, web2, huifang.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("session after a password reset: %v", err)
 		}
-		au, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Entity: "user", Key: "op1"})
+		au, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "user", Key: "op1"})
 		actions := map[string]bool{}
 		for _, e := range au {
 			actions[e.Action] = true
@@ -257,10 +257,10 @@ func TestChangeOwnPassword(t *testing.T) {
 		if err := w.svc.ChangePassword(ctx, u, here, "secret-password", "new-password-1"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := w.svc.Authenticate(ctx, here, store.SessionWeb); err != nil {
+		if _, err := w.svc.Authenticate(ctx, here, huifang.SessionWeb); err != nil {
 			t.Fatalf("the session that changed it: %v", err)
 		}
-		if _, err := w.svc.Authenticate(ctx, there, store.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, there, huifang.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("the other session: %v", err)
 		}
 		if _, _, err := w.svc.Login(ctx, "op1", "new-password-1", "10.0.0.1"); err != nil {

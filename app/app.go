@@ -13,7 +13,6 @@ import (
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sms"
-	"github.com/huifang/huifang/store"
 )
 
 // Rules are the settings the use cases follow. A later rule profile owned by
@@ -53,7 +52,7 @@ func DefaultRules() Rules {
 
 // Service is the application.
 type Service struct {
-	DB    *store.DB
+	db    Store
 	Box   *pii.Box
 	Clock huifang.Clock
 	Rules Rules
@@ -83,11 +82,11 @@ type Service struct {
 }
 
 // New makes a service with the default rules and the system clock.
-func New(db *store.DB, box *pii.Box, log *slog.Logger) *Service {
+func New(db Store, box *pii.Box, log *slog.Logger) *Service {
 	if log == nil {
 		log = slog.Default()
 	}
-	return &Service{DB: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log, imports: newImportRuns(), cal: &calendars{}, pc: &profileCache{reg: map[int64]int64{}, versions: map[int64]cachedVersions{}}}
+	return &Service{db: db, Box: box, Clock: huifang.SystemClock{}, Rules: DefaultRules(), Log: log, imports: newImportRuns(), cal: &calendars{}, pc: &profileCache{reg: map[int64]int64{}, versions: map[int64]cachedVersions{}}}
 }
 
 // WithClock returns a service that tells time by c and shares everything
@@ -126,3 +125,10 @@ func require(u *huifang.User, p huifang.Permission) error {
 func CLI() *huifang.User {
 	return &huifang.User{Login: "cli", Role: huifang.RoleAdmin}
 }
+
+// Close closes the service's database.
+func (s *Service) Close() error { return s.db.Close() }
+
+// KeepTextsInOutbox makes the service keep its text messages in the
+// database's outbox instead of sending them (development and the demo).
+func (s *Service) KeepTextsInOutbox() { s.SMS = sms.Outbox{Store: s.db} }

@@ -144,7 +144,7 @@ func TestScopeAndDeadlines(t *testing.T) {
 		if res.Counts.Created != 6 || res.Callbacks != 3 {
 			t.Fatalf("import %+v", res)
 		}
-		rows, total, err := w.svc.ListCallbacks(ctx, w.op, store.CallbackFilter{})
+		rows, total, err := w.svc.ListCallbacks(ctx, w.op, huifang.CallbackFilter{})
 		mustDo(t, func() error { return err })
 		due := map[string]string{}
 		for _, r := range rows {
@@ -164,13 +164,13 @@ func TestScopeAndDeadlines(t *testing.T) {
 		if res.Counts.Updated != 1 || res.Callbacks != 1 {
 			t.Fatalf("receipt import %+v", res)
 		}
-		audit, err := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Entity: "policy", Key: "P6"})
+		audit, err := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "policy", Key: "P6"})
 		mustDo(t, func() error { return err })
 		if len(audit) != 1 || !strings.Contains(audit[0].Detail, "receipt_on") {
 			t.Fatalf("audit %+v", audit)
 		}
 		// Insurer B sees none of A's callbacks.
-		if _, n, _ := w.svc.ListCallbacks(ctx, w.opB, store.CallbackFilter{}); n != 0 {
+		if _, n, _ := w.svc.ListCallbacks(ctx, w.opB, huifang.CallbackFilter{}); n != 0 {
 			t.Fatalf("B sees %d callbacks", n)
 		}
 	})
@@ -270,7 +270,7 @@ func TestWorkbench(t *testing.T) {
 		if phone != "13800000002" {
 			t.Fatalf("phone %s", phone)
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Action: "view-pii"}); len(a) != 1 {
+		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "view-pii"}); len(a) != 1 {
 			t.Fatalf("reveal audit %+v", a)
 		}
 		// The customer thinks it was a deposit: completed with problems.
@@ -284,7 +284,7 @@ func TestWorkbench(t *testing.T) {
 		if done.Method != huifang.MethodPhone || done.ScriptCode != "universal-bank" || done.ScriptVersion != 1 || done.Answers["not-deposit"] != "no" {
 			t.Fatalf("script version and answers not recorded: %+v", done)
 		}
-		ps, _ := w.svc.ListProblemCases(ctx, w.op, store.ProblemFilter{CallbackID: done.ID})
+		ps, _ := w.svc.ListProblemCases(ctx, w.op, huifang.ProblemFilter{CallbackID: done.ID})
 		if len(ps) != 1 || ps[0].Type != huifang.ProblemUnclearRights {
 			t.Fatalf("problem cases %+v", ps)
 		}
@@ -327,7 +327,7 @@ func TestCannotContactAfterAttemptPolicy(t *testing.T) {
 		if c.Status != huifang.StatusDone || c.Result != huifang.ResultNotCompleted || c.Reason != callback.ReasonCannotContact {
 			t.Fatalf("after three tries: %+v", c)
 		}
-		ps, _ := w.svc.ListProblemCases(ctx, w.op, store.ProblemFilter{})
+		ps, _ := w.svc.ListProblemCases(ctx, w.op, huifang.ProblemFilter{})
 		if len(ps) != 1 || ps[0].Type != huifang.ProblemCannotContact {
 			t.Fatalf("problem cases %+v", ps)
 		}
@@ -387,16 +387,16 @@ func TestLoginAndTokens(t *testing.T) {
 		}
 		tok, u, err := w.svc.Login(ctx, "op1", "secret-password", "10.0.0.1")
 		mustDo(t, func() error { return err })
-		if got, err := w.svc.Authenticate(ctx, tok, store.SessionWeb); err != nil || got.ID != u.ID {
+		if got, err := w.svc.Authenticate(ctx, tok, huifang.SessionWeb); err != nil || got.ID != u.ID {
 			t.Fatalf("authenticate: %v", err)
 		}
 		w.clk.t = w.clk.t.Add(9 * time.Hour) // past the session's life
-		if _, err := w.svc.Authenticate(ctx, tok, store.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
+		if _, err := w.svc.Authenticate(ctx, tok, huifang.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("expired session: %v", err)
 		}
 		api, err := w.svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "A", Login: "op1"})
 		mustDo(t, func() error { return err })
-		if _, err := w.svc.Authenticate(ctx, api, store.SessionAPI); err != nil {
+		if _, err := w.svc.Authenticate(ctx, api, huifang.SessionAPI); err != nil {
 			t.Fatalf("api token: %v", err)
 		}
 		if _, err := w.svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "B", Login: "op1"}); huifang.ErrorCode(err) != huifang.ENOTFOUND {
@@ -422,17 +422,10 @@ func TestOverdueFilter(t *testing.T) {
 			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1), // due 03-17: overdue on 03-18
 			policyLine("P2", "L20", "个险", "2026-03-05", "13800000002", 2)) // due 03-20
 		w.clk.t = at(18, 10, 0)
-		rows, n, err := w.svc.ListCallbacks(ctx, w.op, store.CallbackFilter{Overdue: true})
+		rows, n, err := w.svc.ListCallbacks(ctx, w.op, huifang.CallbackFilter{Overdue: true})
 		mustDo(t, func() error { return err })
 		if n != 1 || rows[0].PolicyNo != "P1" {
 			t.Fatalf("overdue: %d %+v", n, rows)
-		}
-		f, err := app.ParseCallbackFilter(map[string][]string{"overdue": {"1"}})
-		if err != nil || !f.Overdue {
-			t.Fatalf("parse overdue: %v %+v", err, f)
-		}
-		if _, err := app.ParseCallbackFilter(map[string][]string{"overdue": {"maybe"}}); huifang.ErrorCode(err) != huifang.EINVALID {
-			t.Fatalf("bad overdue: %v", err)
 		}
 	})
 }
@@ -454,7 +447,7 @@ func TestPreUnderwritingCallback(t *testing.T) {
 		org, _ := db.FindOrgByCode(ctx, "C")
 		var kinds []string
 		mustDo(t, func() error {
-			return db.ForEachCallback(ctx, org.ID, store.CallbackFilter{}, func(r *store.CallbackRow) error {
+			return db.ForEachCallback(ctx, org.ID, huifang.CallbackFilter{}, func(r *huifang.CallbackRow) error {
 				kinds = append(kinds, string(r.Kind)+" "+r.DueOn.String())
 				return nil
 			})

@@ -13,7 +13,6 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/throttle"
 )
 
@@ -66,7 +65,7 @@ func (s *Service) Login(ctx context.Context, login, password, addr string) (stri
 	now := s.now()
 	bySubject := loginSubject(login)
 	byAddr := "addr:" + addr
-	u, err := s.DB.FindUserByLogin(ctx, login)
+	u, err := s.db.FindUserByLogin(ctx, login)
 	if err != nil && !errors.Is(err, huifang.ErrNotFound) {
 		return "", nil, err
 	}
@@ -77,9 +76,9 @@ func (s *Service) Login(ctx context.Context, login, password, addr string) (stri
 		}
 		detail["addr"] = addr
 		e.Detail = jsonDetail(detail)
-		return s.DB.AppendAudit(ctx, e)
+		return s.db.AppendAudit(ctx, e)
 	}
-	fs, err := s.DB.LoginFailures(ctx, bySubject, byAddr)
+	fs, err := s.db.LoginFailures(ctx, bySubject, byAddr)
 	if err != nil {
 		return "", nil, err
 	}
@@ -109,17 +108,17 @@ func (s *Service) Login(ctx context.Context, login, password, addr string) (stri
 		}
 		return "", nil, errBadLogin
 	}
-	if err := s.DB.ClearLoginFailures(ctx, bySubject); err != nil {
+	if err := s.db.ClearLoginFailures(ctx, bySubject); err != nil {
 		return "", nil, err
 	}
-	if err := s.DB.RecordLogin(ctx, u, now, addr); err != nil {
+	if err := s.db.RecordLogin(ctx, u, now, addr); err != nil {
 		return "", nil, err
 	}
 	if err := audit("login", map[string]any{}); err != nil {
 		return "", nil, err
 	}
 	token, hash := newToken()
-	if err := s.DB.CreateSession(ctx, hash, store.SessionWeb, "", u, now, now.Add(s.Rules.SessionTTL)); err != nil {
+	if err := s.db.CreateSession(ctx, hash, huifang.SessionWeb, "", u, now, now.Add(s.Rules.SessionTTL)); err != nil {
 		return "", nil, err
 	}
 	return token, u, nil
@@ -130,11 +129,11 @@ func loginSubject(login string) string { return "login:" + login }
 // loginFailed counts a failure against the login and the address, and
 // returns the login's count.
 func (s *Service) loginFailed(ctx context.Context, now time.Time, bySubject, byAddr string) (int, error) {
-	n, err := s.DB.AddLoginFailure(ctx, bySubject, now, now.Add(-throttle.Login.Forget))
+	n, err := s.db.AddLoginFailure(ctx, bySubject, now, now.Add(-throttle.Login.Forget))
 	if err != nil {
 		return 0, err
 	}
-	_, err = s.DB.AddLoginFailure(ctx, byAddr, now, now.Add(-throttle.Address.Forget))
+	_, err = s.db.AddLoginFailure(ctx, byAddr, now, now.Add(-throttle.Address.Forget))
 	return n, err
 }
 
@@ -147,16 +146,16 @@ func tooManyLogins(now time.Time, wait time.Duration) error {
 }
 
 // Authenticate returns the user behind a live session of the kind asked for:
-// store.SessionWeb for the browser's cookie, store.SessionAPI for a Bearer
+// huifang.SessionWeb for the browser's cookie, huifang.SessionAPI for a Bearer
 // token. Neither is accepted as the other. The user is read afresh each time,
 // so that a disabled user is refused and a new role applies at once.
 func (s *Service) Authenticate(ctx context.Context, token, kind string) (*huifang.User, error) {
 	if token == "" {
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
 	}
-	u, err := s.DB.FindSession(ctx, hashToken(token), kind, s.now())
+	u, err := s.db.FindSession(ctx, hashToken(token), kind, s.now())
 	if errors.Is(err, huifang.ErrNotFound) {
-		if kind == store.SessionAPI {
+		if kind == huifang.SessionAPI {
 			return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "令牌无效、已过期或已吊销")
 		}
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "登录已过期，请重新登录")
@@ -166,7 +165,7 @@ func (s *Service) Authenticate(ctx context.Context, token, kind string) (*huifan
 
 // Logout ends a session.
 func (s *Service) Logout(ctx context.Context, token string) error {
-	return s.DB.DeleteSession(ctx, hashToken(token))
+	return s.db.DeleteSession(ctx, hashToken(token))
 }
 
 // sameOrg refuses work on another organisation, except for the command line

@@ -14,7 +14,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/blob"
-	"github.com/huifang/huifang/store"
 )
 
 // Objects in the blob store (s.Blobs) are named by their organisation, what
@@ -68,7 +67,7 @@ func blobContentType(ct string) string {
 // the row at it (key, size, checksum; no bytes in the database). Without a
 // blob store the document stays in the database, as before schema 4, and
 // stored is false.
-func (s *Service) putEvidence(ctx context.Context, c *huifang.ProblemCase, e *store.Evidence) (stored bool, err error) {
+func (s *Service) putEvidence(ctx context.Context, c *huifang.ProblemCase, e *huifang.Evidence) (stored bool, err error) {
 	if s.Blobs == nil {
 		return false, nil
 	}
@@ -86,11 +85,11 @@ func (s *Service) putEvidence(ctx context.Context, c *huifang.ProblemCase, e *st
 // The caller closes the reader; a document read from the blob store is
 // checked against its checksum as it streams (the reader fails at the end
 // if the bytes differ).
-func (s *Service) Evidence(ctx context.Context, u *huifang.User, id int64) (io.ReadCloser, *store.Evidence, error) {
+func (s *Service) Evidence(ctx context.Context, u *huifang.User, id int64) (io.ReadCloser, *huifang.Evidence, error) {
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, nil, err
 	}
-	e, err := s.DB.FindEvidence(ctx, u.OrgID, id)
+	e, err := s.db.FindEvidence(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "文件 %d 不存在", id)
 	} else if err != nil {

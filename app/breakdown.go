@@ -51,7 +51,7 @@ func (s *Service) StatsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 	if org.Kind != huifang.KindInsurer {
 		return nil, nil, huifang.Errorf(huifang.EINVALID, "分项统计须指定一家保险公司")
 	}
-	branches, err := s.DB.ListBranches(ctx, org.ID)
+	branches, err := s.db.ListBranches(ctx, org.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -75,7 +75,7 @@ func (s *Service) StatsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 	}
 	if dim == "seller" {
 		scope := tree.subtree(f.Branch)
-		err = s.DB.ForEachFactIn(ctx, org.ID, p.First(), p.Last(), scope,
+		err = s.db.ForEachFactIn(ctx, org.ID, p.First(), p.Last(), scope,
 			func(x indicator.CallbackFact) error { b.AddCallback(x); return nil },
 			func(x indicator.CaseFact) error { b.AddCase(x); return nil })
 	} else {
@@ -91,8 +91,8 @@ func (s *Service) StatsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 		case "branch":
 			r.Label = names[r.Key]
 		case "seller":
-			if r.Label, err = s.DB.RefName(ctx, org.ID, "agent", r.Key); err == nil && r.Label == "" {
-				r.Label, err = s.DB.RefName(ctx, org.ID, "outlet", r.Key)
+			if r.Label, err = s.db.RefName(ctx, org.ID, "agent", r.Key); err == nil && r.Label == "" {
+				r.Label, err = s.db.RefName(ctx, org.ID, "outlet", r.Key)
 			}
 			if err != nil {
 				return nil, nil, err

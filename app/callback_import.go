@@ -10,7 +10,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/sheet"
-	"github.com/huifang/huifang/store"
 )
 
 // Callback records come from insurers that call their customers in their
@@ -50,7 +49,7 @@ func (r *callbackRefs) fail(err error) {
 
 // PolicyCallback finds a policy's new-business callback and its cases.
 func (r *callbackRefs) PolicyCallback(no string) (importer.PolicyCallback, bool) {
-	p, c, cases, err := r.s.DB.NewBusinessCallback(r.ctx, r.orgID, no)
+	p, c, cases, err := r.s.db.NewBusinessCallback(r.ctx, r.orgID, no)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return importer.PolicyCallback{}, false
 	} else if err != nil {
@@ -123,7 +122,7 @@ func (s *Service) importCallbacks(ctx context.Context, org *huifang.Org, a huifa
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	refs.ctx = ctx
-	ch := make(chan *store.ImportedCallback, 1024)
+	ch := make(chan *huifang.ImportedCallback, 1024)
 	errc := make(chan error, 1)
 	var second importer.Report
 	go func() {
@@ -151,7 +150,7 @@ func (s *Service) importCallbacks(ctx context.Context, org *huifang.Org, a huifa
 		}
 		errc <- err
 	}()
-	next := func() (*store.ImportedCallback, error) {
+	next := func() (*huifang.ImportedCallback, error) {
 		if ic, ok := <-ch; ok {
 			return ic, nil
 		}
@@ -160,7 +159,7 @@ func (s *Service) importCallbacks(ctx context.Context, org *huifang.Org, a huifa
 		}
 		return nil, io.EOF
 	}
-	r, err := s.DB.ImportCallbacks(ctx, org.ID, a, s.now(), source, next)
+	r, err := s.db.ImportCallbacks(ctx, org.ID, a, s.now(), source, next)
 	if err != nil {
 		cancel()
 		for range ch { // let the reader finish
@@ -170,7 +169,7 @@ func (s *Service) importCallbacks(ctx context.Context, org *huifang.Org, a huifa
 		}
 		return nil, err
 	}
-	res.Counts = store.Counts{Updated: r.Finished, Unchanged: r.Unchanged}
+	res.Counts = huifang.Counts{Updated: r.Finished, Unchanged: r.Unchanged}
 	res.Cases = r.Cases
 	return res, nil
 }
@@ -179,8 +178,8 @@ func (s *Service) importCallbacks(ctx context.Context, org *huifang.Org, a huifa
 // start of its opening day, or when the callback finished if that is later
 // the same day; it ends at the start of its closing day, or when it opened
 // if that is later.
-func imported(rec importer.CallbackRecord, source string) *store.ImportedCallback {
-	ic := &store.ImportedCallback{CallbackID: rec.CallbackID, PolicyNo: rec.PolicyNo, Result: rec.Result, Reason: rec.Reason, Method: rec.Method,
+func imported(rec importer.CallbackRecord, source string) *huifang.ImportedCallback {
+	ic := &huifang.ImportedCallback{CallbackID: rec.CallbackID, PolicyNo: rec.PolicyNo, Result: rec.Result, Reason: rec.Reason, Method: rec.Method,
 		FinishedAt: rec.FinishedAt, Late: rec.Late, Unchanged: rec.Unchanged,
 		Evidence: jsonDetail(map[string]any{"source": "import", "file": source, "line": rec.Line})}
 	for _, c := range rec.Cases {

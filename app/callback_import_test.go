@@ -48,10 +48,10 @@ func TestImportCallbackRecords(t *testing.T) {
 		if s := res.Report.String(); !strings.Contains(s, "第6行 保单号「P9」：保单号在系统中不存在") || !strings.Contains(s, "第7行 回访完成时间「2026-02-20」：回访完成时间早于保单的回执签收日期（2026-02-25）") {
 			t.Fatalf("report:\n%s", s)
 		}
-		if n, _ := db.CountCallbacks(ctx, w.admin.OrgID, store.CallbackFilter{Status: huifang.StatusDone}); n != 0 {
+		if n, _ := db.CountCallbacks(ctx, w.admin.OrgID, huifang.CallbackFilter{Status: huifang.StatusDone}); n != 0 {
 			t.Fatalf("a bad file finished %d callbacks", n)
 		}
-		if cs, _ := db.ListProblemCases(ctx, w.admin.OrgID, store.ProblemFilter{}); len(cs) != 0 {
+		if cs, _ := db.ListProblemCases(ctx, w.admin.OrgID, huifang.ProblemFilter{}); len(cs) != 0 {
 			t.Fatalf("a bad file opened %d cases", len(cs))
 		}
 
@@ -60,9 +60,9 @@ func TestImportCallbackRecords(t *testing.T) {
 		if res.Rows != 4 || res.Counts.Updated != 4 || res.Cases != 3 {
 			t.Fatalf("import %+v", res)
 		}
-		var cbs []store.CallbackRow
+		var cbs []huifang.CallbackRow
 		mustDo(t, func() error {
-			return db.ForEachCallback(ctx, w.admin.OrgID, store.CallbackFilter{}, func(r *store.CallbackRow) error { cbs = append(cbs, *r); return nil })
+			return db.ForEachCallback(ctx, w.admin.OrgID, huifang.CallbackFilter{}, func(r *huifang.CallbackRow) error { cbs = append(cbs, *r); return nil })
 		})
 		byNo := map[string]huifang.Callback{}
 		for _, c := range cbs {
@@ -92,7 +92,7 @@ func TestImportCallbackRecords(t *testing.T) {
 
 		// Deadlines as huifang sets them (seed bureau: 10 working days for
 		// these types): opened Thursday 5 March → 19 March; Friday 6 March → 20 March.
-		cases, err := db.ListProblemCases(ctx, w.admin.OrgID, store.ProblemFilter{})
+		cases, err := db.ListProblemCases(ctx, w.admin.OrgID, huifang.ProblemFilter{})
 		mustDo(t, func() error { return err })
 		if len(cases) != 3 {
 			t.Fatalf("cases %+v", cases)
@@ -168,10 +168,10 @@ func TestImportCallbackRecords(t *testing.T) {
 			t.Fatalf("overwrite: %v %+v", err, res)
 		}
 		// Audited: the import, and each callback it finished.
-		if es, _ := db.ListAudit(ctx, w.admin.OrgID, store.AuditFilter{Entity: "import", Action: "callbacks"}); len(es) != 2 || es[0].Actor != "adm" {
+		if es, _ := db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "import", Action: "callbacks"}); len(es) != 2 || es[0].Actor != "adm" {
 			t.Fatalf("import audit %+v", es)
 		}
-		if es, _ := db.ListAudit(ctx, w.admin.OrgID, store.AuditFilter{Entity: "callback", Key: strconv.FormatInt(byNo["P3"].ID, 10)}); len(es) != 1 || !strings.Contains(es[0].Detail, "cb.csv") {
+		if es, _ := db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "callback", Key: strconv.FormatInt(byNo["P3"].ID, 10)}); len(es) != 1 || !strings.Contains(es[0].Detail, "cb.csv") {
 			t.Fatalf("callback audit %+v", es)
 		}
 

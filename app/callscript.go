@@ -11,7 +11,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
 )
 
 // CallScript is the script a callback runs, its variables filled in for the
@@ -64,12 +63,12 @@ func (st CallStep) Question() bool { return st.Kind == script.KindQuestion }
 // callScript finds the script of a callback and fills it in: the version the
 // callback recorded once it has answers, otherwise the one selected for the
 // policy today.
-func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *store.PolicyRecord, prod huifang.Product) (*CallScript, error) {
+func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huifang.PolicyRecord, prod huifang.Product) (*CallScript, error) {
 	var sc *script.Script
 	var id int64
 	switch {
 	case c.ScriptID != 0:
-		r, err := s.DB.FindScript(ctx, c.OrgID, c.ScriptID)
+		r, err := s.db.FindScript(ctx, c.OrgID, c.ScriptID)
 		if err != nil {
 			return nil, fmt.Errorf("script %d of callback %d: %w", c.ScriptID, c.ID, err)
 		}
@@ -80,7 +79,7 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *stor
 	case c.ScriptCode != "" && script.Lookup(c.ScriptCode) != nil:
 		sc = script.Lookup(c.ScriptCode)
 	default:
-		var r *store.ScriptRecord
+		var r *huifang.ScriptRecord
 		var err error
 		sc, r, err = s.SelectScript(ctx, c.OrgID, prod, rec.Channel, s.today())
 		if huifang.ErrorCode(err) == huifang.ENOTFOUND {
@@ -116,7 +115,7 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *stor
 // gapReason says, for the administrator, which variables have no value and
 // why: "话术变量缺失：营销员姓名（保单 P1 无营销员）". org reports whether a
 // missing value is the insurer's own.
-func gapReason(missing []string, rec *store.PolicyRecord, o *huifang.Org) (reason string, org bool) {
+func gapReason(missing []string, rec *huifang.PolicyRecord, o *huifang.Org) (reason string, org bool) {
 	parts := make([]string, len(missing))
 	for i, name := range missing {
 		why := fmt.Sprintf("保单 %s 缺少此项", rec.No)
@@ -145,11 +144,11 @@ func gapReason(missing []string, rec *store.PolicyRecord, o *huifang.Org) (reaso
 
 // scriptOf loads a callback's policy and product and gives its script.
 func (s *Service) scriptOf(ctx context.Context, c *huifang.Callback) (*CallScript, error) {
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
 	}
-	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
+	prod, err := s.db.FindProduct(ctx, c.OrgID, rec.ProductCode)
 	if err != nil {
 		return nil, err
 	}
@@ -158,9 +157,9 @@ func (s *Service) scriptOf(ctx context.Context, c *huifang.Callback) (*CallScrip
 
 // scriptVars fills a script's variables for a callback's policy; it gives
 // the insurer too.
-func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *store.PolicyRecord, prod huifang.Product) (script.Vars, *huifang.Org, error) {
+func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *huifang.PolicyRecord, prod huifang.Product) (script.Vars, *huifang.Org, error) {
 	v := script.FromPolicy(rec.Policy, prod)
-	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
+	org, err := s.db.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -174,10 +173,10 @@ func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *stor
 		}
 		v["cooling_off_end"] = fmt.Sprintf("%d年%d月%d日", end.Year(), end.Month(), end.Day())
 	}
-	if v["agent_name"], err = s.DB.RefName(ctx, c.OrgID, "agent", rec.AgentCode); err != nil {
+	if v["agent_name"], err = s.db.RefName(ctx, c.OrgID, "agent", rec.AgentCode); err != nil {
 		return nil, nil, err
 	}
-	if v["outlet_name"], err = s.DB.RefName(ctx, c.OrgID, "outlet", rec.OutletCode); err != nil {
+	if v["outlet_name"], err = s.db.RefName(ctx, c.OrgID, "outlet", rec.OutletCode); err != nil {
 		return nil, nil, err
 	}
 	v["servicer_name"] = v["agent_name"]
@@ -227,10 +226,10 @@ func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, in Fini
 		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptReschedule, Note: "客户表示现在不方便，另约时间", ScheduleAt: in.ScheduleAt})
 	}
 	now := s.now()
-	ch := store.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Audit: huifang.AuditEntry{Actor: u.Login}}
+	ch := huifang.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Audit: huifang.AuditEntry{Actor: u.Login}}
 	// The answered attempt was recorded when the operator said the call
 	// connected; record one now if the operator went straight to the answers.
-	as, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID)
+	as, err := s.db.ListAttempts(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -240,14 +239,14 @@ func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, in Fini
 	if err := s.completeWithScript(ctx, &ch, c, cs, res, in.Answers, huifang.MethodPhone, ""); err != nil {
 		return nil, err
 	}
-	return s.DB.ChangeCallback(ctx, ch)
+	return s.db.ChangeCallback(ctx, ch)
 }
 
 // completeWithScript fills a change that finishes a callback with a completed
 // script: the answers, the script version, the method and its evidence (JSON,
 // or ""), the result, and the problem cases the rules raised. Every method —
 // phone, electronic, letter, visit — records its result through here.
-func (s *Service) completeWithScript(ctx context.Context, ch *store.CallbackChange, c *huifang.Callback, cs *CallScript, res script.Result, answers map[string]string, method huifang.CallbackMethod, evidence string) error {
+func (s *Service) completeWithScript(ctx context.Context, ch *huifang.CallbackChange, c *huifang.Callback, cs *CallScript, res script.Result, answers map[string]string, method huifang.CallbackMethod, evidence string) error {
 	if !res.Outcome.Completed() {
 		return errors.New("app: completeWithScript on a call that did not complete")
 	}

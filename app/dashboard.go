@@ -5,7 +5,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/pii"
-	"github.com/huifang/huifang/store"
 )
 
 // StatsTargets gives the callback success and problem-case resolution
@@ -32,7 +31,7 @@ func (s *Service) StatsTargets(ctx context.Context, u *huifang.User, orgCode str
 // user may see, with the total: the list behind a dashboard's figure. An
 // insurer's staff get their own company; a regulator's supervisor any
 // company it supervises; any other code is not found.
-func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, orgCode string, f store.CallbackFilter) (*huifang.Org, []store.CallbackRow, int, error) {
+func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, orgCode string, f huifang.CallbackFilter) (*huifang.Org, []huifang.CallbackRow, int, error) {
 	if err := require(u, huifang.PermViewStats); err != nil {
 		return nil, nil, 0, err
 	}
@@ -50,13 +49,13 @@ func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, org
 		f.Limit = 50
 	}
 	f.Today = s.today()
-	total, err := s.DB.CountCallbacks(ctx, org.ID, f)
+	total, err := s.db.CountCallbacks(ctx, org.ID, f)
 	if err != nil {
 		return nil, nil, 0, err
 	}
-	var rows []store.CallbackRow
+	var rows []huifang.CallbackRow
 	foreign := org.ID != u.OrgID
-	err = s.DB.ForEachCallback(ctx, org.ID, f, func(r *store.CallbackRow) error {
+	err = s.db.ForEachCallback(ctx, org.ID, f, func(r *huifang.CallbackRow) error {
 		if foreign {
 			// A regulator's staff see another company's policyholders
 			// masked, as exports show them (DOMAIN.md §10).
@@ -71,7 +70,7 @@ func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, org
 // CountCompanyCallbacks counts the callbacks of an insurer the user may
 // see the figures of (as ListCompanyCallbacks) for each of several filters:
 // the counts beside a figure's list.
-func (s *Service) CountCompanyCallbacks(ctx context.Context, u *huifang.User, orgCode string, fs []store.CallbackFilter) ([]int, error) {
+func (s *Service) CountCompanyCallbacks(ctx context.Context, u *huifang.User, orgCode string, fs []huifang.CallbackFilter) ([]int, error) {
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, err
 	}
@@ -89,7 +88,7 @@ func (s *Service) CountCompanyCallbacks(ctx context.Context, u *huifang.User, or
 	out := make([]int, len(fs))
 	for i, f := range fs {
 		f.Today = s.today()
-		n, err := s.DB.CountCallbacks(ctx, orgID, f)
+		n, err := s.db.CountCallbacks(ctx, orgID, f)
 		if err != nil {
 			return nil, err
 		}

@@ -16,7 +16,6 @@ import (
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sms"
-	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/throttle"
 )
 
@@ -52,19 +51,19 @@ var LinkMaxChecks = throttle.Link.Lock
 
 // LinkView is a link as staff see it: never its token or hashes.
 type LinkView struct {
-	ID         int64            `json:"id"`
-	Status     store.LinkStatus `json:"status"`
-	IssuedAt   time.Time        `json:"issued_at"`
-	IssuedBy   string           `json:"issued_by"`
-	ExpiresAt  time.Time        `json:"expires_at"`
-	OpenedAt   time.Time        `json:"opened_at"`
-	VerifiedAt time.Time        `json:"verified_at"`
-	ClosedAt   time.Time        `json:"closed_at"`
-	Checks     int              `json:"failed_checks"`
-	CodesSent  int              `json:"codes_sent"`
+	ID         int64              `json:"id"`
+	Status     huifang.LinkStatus `json:"status"`
+	IssuedAt   time.Time          `json:"issued_at"`
+	IssuedBy   string             `json:"issued_by"`
+	ExpiresAt  time.Time          `json:"expires_at"`
+	OpenedAt   time.Time          `json:"opened_at"`
+	VerifiedAt time.Time          `json:"verified_at"`
+	ClosedAt   time.Time          `json:"closed_at"`
+	Checks     int                `json:"failed_checks"`
+	CodesSent  int                `json:"codes_sent"`
 }
 
-func linkView(l *store.ElectronicLink) LinkView {
+func linkView(l *huifang.ElectronicLink) LinkView {
 	return LinkView{ID: l.ID, Status: l.Status, IssuedAt: l.IssuedAt, IssuedBy: l.IssuedBy, ExpiresAt: l.ExpiresAt,
 		OpenedAt: l.OpenedAt, VerifiedAt: l.VerifiedAt, ClosedAt: l.ClosedAt, Checks: l.Checks, CodesSent: l.CodesSent}
 }
@@ -166,15 +165,15 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 	if s.SMS == nil {
 		return nil, huifang.Errorf(huifang.EINVALID, "未配置短信发送，不能发送电子化回访链接")
 	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
 	}
-	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
+	prod, err := s.db.FindProduct(ctx, c.OrgID, rec.ProductCode)
 	if err != nil {
 		return nil, err
 	}
-	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
+	org, err := s.db.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -190,13 +189,13 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 	}
 	now := s.now()
 	token := newSecret(LinkTokenBytes)
-	l := &store.ElectronicLink{OrgID: c.OrgID, CallbackID: c.ID, TokenHash: sha256Hex(token), IssuedAt: now, IssuedBy: a.Name,
+	l := &huifang.ElectronicLink{OrgID: c.OrgID, CallbackID: c.ID, TokenHash: sha256Hex(token), IssuedAt: now, IssuedBy: a.Name,
 		ExpiresAt: c.DueOn.End(), RetainUntil: retainUntil(rec.Policy, prod)}
 	prior := c.Status
 	if prior == huifang.StatusElectronic {
 		prior = huifang.StatusOpen
 	}
-	issued, err := s.DB.IssueLink(ctx, l, a.UserID, huifang.AuditEntry{UserID: a.UserID, Actor: a.Name, Action: "electronic-issue",
+	issued, err := s.db.IssueLink(ctx, l, a.UserID, huifang.AuditEntry{UserID: a.UserID, Actor: a.Name, Action: "electronic-issue",
 		Detail: jsonDetail(map[string]any{"link": l.ID, "expires_at": l.ExpiresAt, "phone": pii.MaskPhone(phone)})})
 	if err != nil {
 		return nil, err
@@ -205,7 +204,7 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 		org.Name, c.DueOn.Year(), c.DueOn.Month(), c.DueOn.Day(), s.LinkURL(token))
 	if err := s.SMS.Send(ctx, sms.Message{OrgID: c.OrgID, To: phone, Kind: sms.KindLink, Text: text, At: now}); err != nil {
 		s.Log.Warn("electronic callback: link not sent", "callback", c.ID, "err", err)
-		if _, berr := s.toPhone(ctx, c, l.ID, store.LinkUnsent, prior, a, "electronic-unsent", map[string]any{"link": l.ID}); berr != nil {
+		if _, berr := s.toPhone(ctx, c, l.ID, huifang.LinkUnsent, prior, a, "electronic-unsent", map[string]any{"link": l.ID}); berr != nil {
 			return nil, errors.Join(err, berr)
 		}
 		return nil, huifang.Errorf(huifang.EINVALID, "短信发送失败，链接未发出，回访仍为电话回访")
@@ -215,14 +214,14 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 
 // toPhone ends a link and puts its callback back in the phone pool (or as
 // it was, status), with an audit entry.
-func (s *Service) toPhone(ctx context.Context, c *huifang.Callback, linkID int64, ls store.LinkStatus, status huifang.CallbackStatus, a huifang.Actor, action string, detail map[string]any) (*huifang.Callback, error) {
+func (s *Service) toPhone(ctx context.Context, c *huifang.Callback, linkID int64, ls huifang.LinkStatus, status huifang.CallbackStatus, a huifang.Actor, action string, detail map[string]any) (*huifang.Callback, error) {
 	now := s.now()
 	next := now
 	if status == huifang.StatusScheduled && c.NextAt.After(now) {
 		next = c.NextAt
 	}
-	return s.DB.ChangeCallback(ctx, store.CallbackChange{OrgID: c.OrgID, ID: c.ID, UserID: a.UserID, Now: now, NoLease: true,
-		Status: status, NextAt: next, Link: &store.LinkClose{ID: linkID, Status: ls},
+	return s.db.ChangeCallback(ctx, huifang.CallbackChange{OrgID: c.OrgID, ID: c.ID, UserID: a.UserID, Now: now, NoLease: true,
+		Status: status, NextAt: next, Link: &huifang.LinkClose{ID: linkID, Status: ls},
 		Audit: huifang.AuditEntry{Actor: a.Name, Action: action, Detail: jsonDetail(detail)}})
 }
 
@@ -240,17 +239,17 @@ func (s *Service) WithdrawElectronic(ctx context.Context, u *huifang.User, id in
 	if err != nil {
 		return nil, err
 	}
-	return s.toPhone(ctx, c, l.ID, store.LinkRevoked, huifang.StatusOpen, actor(u), "electronic-withdraw", map[string]any{"link": l.ID})
+	return s.toPhone(ctx, c, l.ID, huifang.LinkRevoked, huifang.StatusOpen, actor(u), "electronic-withdraw", map[string]any{"link": l.ID})
 }
 
 // activeLink is the live link of a callback waiting on its customer.
-func (s *Service) activeLink(ctx context.Context, c *huifang.Callback) (*store.ElectronicLink, error) {
-	ls, err := s.DB.ListLinks(ctx, c.OrgID, c.ID)
+func (s *Service) activeLink(ctx context.Context, c *huifang.Callback) (*huifang.ElectronicLink, error) {
+	ls, err := s.db.ListLinks(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return nil, err
 	}
 	for i := range ls {
-		if ls[i].Status == store.LinkActive {
+		if ls[i].Status == huifang.LinkActive {
 			return &ls[i], nil
 		}
 	}
@@ -263,7 +262,7 @@ func (s *Service) ElectronicLinks(ctx context.Context, u *huifang.User, id int64
 	if err != nil {
 		return nil, err
 	}
-	ls, err := s.DB.ListLinks(ctx, c.OrgID, c.ID)
+	ls, err := s.db.ListLinks(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -283,7 +282,7 @@ func (s *Service) IssueElectronicLinks(ctx context.Context) (int, error) {
 	if s.SMS == nil {
 		return 0, nil
 	}
-	orgs, err := s.DB.ListOrgs(ctx, 0)
+	orgs, err := s.db.ListOrgs(ctx, 0)
 	if err != nil {
 		return 0, err
 	}
@@ -304,12 +303,12 @@ func (s *Service) IssueElectronicLinks(ctx context.Context) (int, error) {
 		if err != nil {
 			return sent, err
 		}
-		f := store.CandidateFilter{DueAfter: today.AddDays(days), Designs: designs, Now: now}
+		f := huifang.CandidateFilter{DueAfter: today.AddDays(days), Designs: designs, Now: now}
 		if len(designs) > 0 {
 			// Narrows the rows read; the rule itself is applied below.
 			f.BornAfter = huifang.NewDate(today.Year()-callback.ElderlyAge, today.Month(), today.Day()).AddDays(-1)
 		}
-		cands, err := s.DB.ElectronicCandidates(ctx, org.ID, f)
+		cands, err := s.db.ElectronicCandidates(ctx, org.ID, f)
 		if err != nil {
 			return sent, err
 		}
@@ -317,7 +316,7 @@ func (s *Service) IssueElectronicLinks(ctx context.Context) (int, error) {
 			if !callback.ElectronicFirst(cd.Method, cd.Design, designs, cd.HolderBirth, today) {
 				continue
 			}
-			c, err := s.DB.FindCallback(ctx, org.ID, cd.CallbackID)
+			c, err := s.db.FindCallback(ctx, org.ID, cd.CallbackID)
 			if err != nil {
 				return sent, err
 			}
@@ -337,7 +336,7 @@ func (s *Service) IssueElectronicLinks(ctx context.Context) (int, error) {
 // electronic callbacks not finished in time: those whose deadline is within
 // the profile's fallback days, and those whose link expired.
 func (s *Service) ElectronicFallback(ctx context.Context) (int, error) {
-	orgs, err := s.DB.ListOrgs(ctx, 0)
+	orgs, err := s.db.ListOrgs(ctx, 0)
 	if err != nil {
 		return 0, err
 	}
@@ -352,16 +351,16 @@ func (s *Service) ElectronicFallback(ctx context.Context) (int, error) {
 			return n, err
 		}
 		// ElectronicOpen is false from the day due - days, so due <= today + days.
-		links, err := s.DB.LinksDueBack(ctx, org.ID, today.AddDays(days), now, 0)
+		links, err := s.db.LinksDueBack(ctx, org.ID, today.AddDays(days), now, 0)
 		if err != nil {
 			return n, err
 		}
 		for _, l := range links {
-			c, err := s.DB.FindCallback(ctx, org.ID, l.CallbackID)
+			c, err := s.db.FindCallback(ctx, org.ID, l.CallbackID)
 			if err != nil {
 				return n, err
 			}
-			if _, err := s.toPhone(ctx, c, l.ID, store.LinkFallback, huifang.StatusOpen, huifang.Actor{Name: "system"}, "electronic-fallback",
+			if _, err := s.toPhone(ctx, c, l.ID, huifang.LinkFallback, huifang.StatusOpen, huifang.Actor{Name: "system"}, "electronic-fallback",
 				map[string]any{"link": l.ID, "due_on": c.DueOn, "days": days}); err != nil {
 				if huifang.ErrorCode(err) == huifang.ECONFLICT {
 					continue // the customer finished it meanwhile
@@ -376,12 +375,12 @@ func (s *Service) ElectronicFallback(ctx context.Context) (int, error) {
 
 // Outbox lists the text messages the development sender kept for the
 // user's insurer, newest first, numbers masked: insurer administrators only.
-func (s *Service) Outbox(ctx context.Context, u *huifang.User, limit int) ([]store.OutboxMessage, error) {
+func (s *Service) Outbox(ctx context.Context, u *huifang.User, limit int) ([]huifang.OutboxMessage, error) {
 	if u == nil {
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
 	}
 	if u.Role != huifang.RoleInsurerAdmin {
 		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有公司管理员可以查看短信发件箱")
 	}
-	return s.DB.ListOutbox(ctx, u.OrgID, limit)
+	return s.db.ListOutbox(ctx, u.OrgID, limit)
 }

@@ -124,7 +124,7 @@ func (w *world) callbackOf(t *testing.T, db *store.DB, no string) *huifang.Callb
 	t.Helper()
 	var out *huifang.Callback
 	mustDo(t, func() error {
-		return db.ForEachCallback(ctx, w.op.OrgID, store.CallbackFilter{PolicyNo: no}, func(r *store.CallbackRow) error {
+		return db.ForEachCallback(ctx, w.op.OrgID, huifang.CallbackFilter{PolicyNo: no}, func(r *huifang.CallbackRow) error {
 			c := r.Callback
 			out = &c
 			return nil
@@ -332,11 +332,11 @@ func TestElectronicCallbackCompleted(t *testing.T) {
 		// The staff view shows it.
 		wk, err := w.svc.Callback(ctx, w.op, cb.ID)
 		mustDo(t, func() error { return err })
-		if wk.Evidence == nil || len(wk.Links) != 1 || wk.Links[0].Status != store.LinkDone || wk.Policy.CallbackMethod != huifang.MethodElectronic {
+		if wk.Evidence == nil || len(wk.Links) != 1 || wk.Links[0].Status != huifang.LinkDone || wk.Policy.CallbackMethod != huifang.MethodElectronic {
 			t.Fatalf("work %+v", wk)
 		}
 		// Every step is in the audit trail, without the token or the code.
-		audit, err := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Entity: "callback", Key: strconv.FormatInt(cb.ID, 10)})
+		audit, err := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "callback", Key: strconv.FormatInt(cb.ID, 10)})
 		mustDo(t, func() error { return err })
 		var actions []string
 		for i := len(audit) - 1; i >= 0; i-- {
@@ -427,10 +427,10 @@ func TestElectronicRefusals(t *testing.T) {
 		}
 		links, err := w.svc.ElectronicLinks(ctx, w.op, cb.ID)
 		mustDo(t, func() error { return err })
-		if len(links) != 1 || links[0].Status != store.LinkLocked || links[0].Checks != 5 {
+		if len(links) != 1 || links[0].Status != huifang.LinkLocked || links[0].Checks != 5 {
 			t.Fatalf("links %+v", links)
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Action: "electronic-locked"}); len(a) != 1 {
+		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-locked"}); len(a) != 1 {
 			t.Fatalf("lock audit %+v", a)
 		}
 		// Back in the phone pool.
@@ -493,7 +493,7 @@ func TestElectronicFallbackDays(t *testing.T) {
 				t.Fatalf("03-%d: %d fell back, want %d", tt.day, n, tt.want)
 			}
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Action: "electronic-fallback"}); len(a) != 1 || a[0].Actor != "system" {
+		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-fallback"}); len(a) != 1 || a[0].Actor != "system" {
 			t.Fatalf("fallback audit %+v", a)
 		}
 		// Too late for a new link by hand as well.
@@ -534,7 +534,7 @@ func TestElectronicOutcomes(t *testing.T) {
 			t.Fatalf("problems: %+v", res)
 		}
 		cb := w.callbackOf(t, db, "E1")
-		ps, _ := w.svc.ListProblemCases(ctx, w.op, store.ProblemFilter{CallbackID: cb.ID})
+		ps, _ := w.svc.ListProblemCases(ctx, w.op, huifang.ProblemFilter{CallbackID: cb.ID})
 		if cb.Result != huifang.ResultProblems || len(ps) != 1 || ps[0].Type != huifang.ProblemUnclearRights {
 			t.Fatalf("callback %+v, cases %+v", cb, ps)
 		}
@@ -560,7 +560,7 @@ func TestElectronicOutcomes(t *testing.T) {
 		if _, err := w.svc.CheckIdentity(ctx, app.Visit{Token: v2.Token}, w2.digits()); err != app.ErrLinkRefused {
 			t.Fatalf("closed link: %v", err)
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Action: "electronic-not-policyholder"}); len(a) != 1 {
+		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-not-policyholder"}); len(a) != 1 {
 			t.Fatalf("audit %+v", a)
 		}
 	})
@@ -629,7 +629,7 @@ func TestSendElectronicLinkByHand(t *testing.T) {
 			t.Fatalf("new link: %v", err)
 		}
 		links, _ := w.svc.ElectronicLinks(ctx, w.op, o1.ID)
-		if len(links) != 3 || links[0].Status != store.LinkUnsent || links[1].Status != store.LinkRevoked || links[2].IssuedBy != "op1" {
+		if len(links) != 3 || links[0].Status != huifang.LinkUnsent || links[1].Status != huifang.LinkRevoked || links[2].IssuedBy != "op1" {
 			t.Fatalf("links %+v", links)
 		}
 		// Withdrawn: back to the phone, the link dead.

@@ -16,7 +16,6 @@ import (
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/sms"
-	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/throttle"
 )
 
@@ -76,21 +75,21 @@ type LinkPage struct {
 // live finds the link of a token when it can still be used: active, not
 // expired, and its callback still waiting, far enough from its deadline.
 // Anything else is nil with no error.
-func (s *Service) live(ctx context.Context, token string) (*store.ElectronicLink, *huifang.Callback, error) {
+func (s *Service) live(ctx context.Context, token string) (*huifang.ElectronicLink, *huifang.Callback, error) {
 	if b, err := base64.RawURLEncoding.DecodeString(token); err != nil || len(b) != LinkTokenBytes {
 		return nil, nil, nil
 	}
-	l, err := s.DB.FindLinkByToken(ctx, sha256Hex(token))
+	l, err := s.db.FindLinkByToken(ctx, sha256Hex(token))
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, nil, nil
 	} else if err != nil {
 		return nil, nil, err
 	}
 	now := s.now()
-	if l.Status != store.LinkActive || now.After(l.ExpiresAt) {
+	if l.Status != huifang.LinkActive || now.After(l.ExpiresAt) {
 		return nil, nil, nil
 	}
-	c, err := s.DB.FindCallback(ctx, l.OrgID, l.CallbackID)
+	c, err := s.db.FindCallback(ctx, l.OrgID, l.CallbackID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -108,7 +107,7 @@ func (s *Service) live(ctx context.Context, token string) (*store.ElectronicLink
 }
 
 // cookieOK reports whether the visit carries the link's live cookie.
-func (s *Service) cookieOK(l *store.ElectronicLink, v Visit) bool {
+func (s *Service) cookieOK(l *huifang.ElectronicLink, v Visit) bool {
 	if l.CookieHash == "" || v.Cookie == "" || s.now().After(l.CookieUntil) {
 		return false
 	}
@@ -124,7 +123,7 @@ func (s *Service) OpenLink(ctx context.Context, v Visit) (*LinkPage, error) {
 	}
 	if l.OpenedAt.IsZero() {
 		l.OpenedAt = s.now()
-		if err := s.DB.SaveLinkProgress(ctx, l, huifang.AuditEntry{At: l.OpenedAt, Actor: "customer", Action: "electronic-open",
+		if err := s.db.SaveLinkProgress(ctx, l, huifang.AuditEntry{At: l.OpenedAt, Actor: "customer", Action: "electronic-open",
 			Detail: v.detail(map[string]any{"link": l.ID})}); err != nil {
 			return nil, err
 		}
@@ -138,12 +137,12 @@ func (s *Service) OpenLink(ctx context.Context, v Visit) (*LinkPage, error) {
 	return s.codePage(ctx, l, c)
 }
 
-func (s *Service) codePage(ctx context.Context, l *store.ElectronicLink, c *huifang.Callback) (*LinkPage, error) {
-	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
+func (s *Service) codePage(ctx context.Context, l *huifang.ElectronicLink, c *huifang.Callback) (*LinkPage, error) {
+	org, err := s.db.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
 	}
@@ -154,8 +153,8 @@ func (s *Service) codePage(ctx context.Context, l *store.ElectronicLink, c *huif
 	return &LinkPage{Stage: StageCode, Insurer: org.Name, Phone: pii.MaskPhone(phone), DueOn: c.DueOn}, nil
 }
 
-func (s *Service) answersPage(ctx context.Context, l *store.ElectronicLink, c *huifang.Callback) (*LinkPage, error) {
-	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
+func (s *Service) answersPage(ctx context.Context, l *huifang.ElectronicLink, c *huifang.Callback) (*LinkPage, error) {
+	org, err := s.db.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -177,13 +176,13 @@ var ErrLinkUnavailable = huifang.Errorf(huifang.ECONFLICT, "很抱歉，回访�
 // (the data changed after the link went out) and sets the callback aside for
 // the administrator, with the reason — or, for a gap of the insurer's own,
 // back in the phone pool: the customer never sees a gap.
-func (s *Service) closeForGap(ctx context.Context, l *store.ElectronicLink, c *huifang.Callback, cs *CallScript) error {
+func (s *Service) closeForGap(ctx context.Context, l *huifang.ElectronicLink, c *huifang.Callback, cs *CallScript) error {
 	status, reason := huifang.StatusBlocked, cs.Gap
 	if cs.orgGap {
 		status, reason = huifang.StatusOpen, "" // every callback has it: the phone pool refuses them all until it is fixed
 	}
-	_, err := s.DB.ChangeCallback(ctx, store.CallbackChange{OrgID: c.OrgID, ID: c.ID, Now: s.now(), NoLease: true,
-		Status: status, Reason: reason, NextAt: s.now(), Link: &store.LinkClose{ID: l.ID, Status: store.LinkClosed},
+	_, err := s.db.ChangeCallback(ctx, huifang.CallbackChange{OrgID: c.OrgID, ID: c.ID, Now: s.now(), NoLease: true,
+		Status: status, Reason: reason, NextAt: s.now(), Link: &huifang.LinkClose{ID: l.ID, Status: huifang.LinkClosed},
 		Audit: huifang.AuditEntry{Actor: "system", Action: "script-blocked", Detail: jsonDetail(map[string]any{"reason": cs.Gap, "link": l.ID})}})
 	if err != nil && huifang.ErrorCode(err) != huifang.ECONFLICT {
 		return err
@@ -194,8 +193,8 @@ func (s *Service) closeForGap(ctx context.Context, l *store.ElectronicLink, c *h
 // check spends one of the link's checks on test, which compares in constant
 // time. A failed check is audited; the last one locks the link and sends the
 // callback back to the phone. Either way a failure is ErrLinkRefused.
-func (s *Service) check(ctx context.Context, l *store.ElectronicLink, c *huifang.Callback, v Visit, what string, test func() (bool, error)) error {
-	n, ok, err := s.DB.ReserveLinkCheck(ctx, l.OrgID, l.ID, LinkMaxChecks)
+func (s *Service) check(ctx context.Context, l *huifang.ElectronicLink, c *huifang.Callback, v Visit, what string, test func() (bool, error)) error {
+	n, ok, err := s.db.ReserveLinkCheck(ctx, l.OrgID, l.ID, LinkMaxChecks)
 	if err != nil {
 		return err
 	}
@@ -207,17 +206,17 @@ func (s *Service) check(ctx context.Context, l *store.ElectronicLink, c *huifang
 		return err
 	}
 	if passed {
-		return s.DB.ReturnLinkCheck(ctx, l.OrgID, l.ID)
+		return s.db.ReturnLinkCheck(ctx, l.OrgID, l.ID)
 	}
 	customer := huifang.Actor{Name: "customer"}
 	if throttle.Link.Locked(n) {
-		if _, err := s.toPhone(ctx, c, l.ID, store.LinkLocked, huifang.StatusOpen, customer, "electronic-locked",
+		if _, err := s.toPhone(ctx, c, l.ID, huifang.LinkLocked, huifang.StatusOpen, customer, "electronic-locked",
 			map[string]any{"link": l.ID, "failed": what, "checks": n, "ip": v.IP, "user_agent": v.UserAgent}); err != nil && huifang.ErrorCode(err) != huifang.ECONFLICT {
 			return err
 		}
 		return ErrLinkRefused
 	}
-	if err := s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: l.OrgID, At: s.now(), Actor: customer.Name, Entity: "callback", Key: fmt.Sprint(c.ID),
+	if err := s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: l.OrgID, At: s.now(), Actor: customer.Name, Entity: "callback", Key: fmt.Sprint(c.ID),
 		Action: "electronic-check-failed", Detail: v.detail(map[string]any{"link": l.ID, "failed": what, "checks": n})}); err != nil {
 		return err
 	}
@@ -240,7 +239,7 @@ func (s *Service) CheckIdentity(ctx context.Context, v Visit, digits string) (*L
 	if l == nil {
 		return nil, ErrLinkRefused
 	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
 	}
@@ -266,7 +265,7 @@ func (s *Service) CheckIdentity(ctx context.Context, v Visit, digits string) (*L
 	l.IdentityAt, l.VerifiedAt, l.CookieHash, l.CookieUntil = now, time.Time{}, sha256Hex(cookie), now.Add(IdentityTTL)
 	if l.CodeHash != "" && now.Sub(l.CodeSentAt) < CodeInterval {
 		// Typed again right after a code went out: that code still holds.
-		err = s.DB.SaveLinkProgress(ctx, l, huifang.AuditEntry{At: now, Actor: "customer", Action: "electronic-identity",
+		err = s.db.SaveLinkProgress(ctx, l, huifang.AuditEntry{At: now, Actor: "customer", Action: "electronic-identity",
 			Detail: v.detail(map[string]any{"link": l.ID, "codes_sent": l.CodesSent})})
 	} else {
 		err = s.sendCode(ctx, l, c, rec, v, "electronic-identity")
@@ -296,7 +295,7 @@ var (
 
 // sendCode makes a new one-time code for the link, sends it to the phone on
 // file and saves the link's progress with an audit entry (action).
-func (s *Service) sendCode(ctx context.Context, l *store.ElectronicLink, c *huifang.Callback, rec *store.PolicyRecord, v Visit, action string) error {
+func (s *Service) sendCode(ctx context.Context, l *huifang.ElectronicLink, c *huifang.Callback, rec *huifang.PolicyRecord, v Visit, action string) error {
 	now := s.now()
 	if s.SMS == nil {
 		return errCodeUnsent
@@ -313,11 +312,11 @@ func (s *Service) sendCode(ctx context.Context, l *store.ElectronicLink, c *huif
 	}
 	code := fmt.Sprintf("%06d", n.Int64())
 	l.CodeHash, l.CodeUntil, l.CodeSentAt, l.CodesSent = s.codeHash(l, code), now.Add(CodeTTL), now, l.CodesSent+1
-	if err := s.DB.SaveLinkProgress(ctx, l, huifang.AuditEntry{At: now, Actor: "customer", Action: action,
+	if err := s.db.SaveLinkProgress(ctx, l, huifang.AuditEntry{At: now, Actor: "customer", Action: action,
 		Detail: v.detail(map[string]any{"link": l.ID, "codes_sent": l.CodesSent})}); err != nil {
 		return err
 	}
-	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
+	org, err := s.db.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
 		return err
 	}
@@ -335,7 +334,7 @@ func (s *Service) sendCode(ctx context.Context, l *store.ElectronicLink, c *huif
 
 // codeHash keeps a one-time code as a keyed hash bound to its link: six
 // digits would fall to a plain hash at once.
-func (s *Service) codeHash(l *store.ElectronicLink, code string) string {
+func (s *Service) codeHash(l *huifang.ElectronicLink, code string) string {
 	return s.Box.Hash(fmt.Sprintf("electronic-code:%d:%s", l.ID, code))
 }
 
@@ -348,7 +347,7 @@ func (s *Service) ResendCode(ctx context.Context, v Visit) (*LinkPage, error) {
 	if l == nil || !s.cookieOK(l, v) || l.IdentityAt.IsZero() || !l.VerifiedAt.IsZero() {
 		return nil, ErrLinkRefused
 	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
 	}
@@ -379,7 +378,7 @@ func (s *Service) CheckCode(ctx context.Context, v Visit, code string) (*LinkPag
 	}
 	cookie := newSecret(32)
 	l.VerifiedAt, l.CodeHash, l.CodeUntil, l.CookieHash, l.CookieUntil = now, "", time.Time{}, sha256Hex(cookie), now.Add(VerifiedTTL)
-	if err := s.DB.SaveLinkProgress(ctx, l, huifang.AuditEntry{At: now, Actor: "customer", Action: "electronic-verified",
+	if err := s.db.SaveLinkProgress(ctx, l, huifang.AuditEntry{At: now, Actor: "customer", Action: "electronic-verified",
 		Detail: v.detail(map[string]any{"link": l.ID})}); err != nil {
 		return nil, err
 	}
@@ -415,7 +414,7 @@ func (s *Service) SubmitAnswers(ctx context.Context, v Visit, ref string, answer
 	if l == nil || !s.cookieOK(l, v) || l.VerifiedAt.IsZero() {
 		return nil, ErrLinkRefused
 	}
-	org, err := s.DB.FindOrgByID(ctx, c.OrgID)
+	org, err := s.db.FindOrgByID(ctx, c.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -438,21 +437,21 @@ func (s *Service) SubmitAnswers(ctx context.Context, v Visit, ref string, answer
 	customer := huifang.Actor{Name: "customer"}
 	switch res.Outcome {
 	case script.OutcomeNotPolicyholder:
-		_, err := s.toPhone(ctx, c, l.ID, store.LinkClosed, huifang.StatusOpen, customer, "electronic-not-policyholder", map[string]any{"link": l.ID, "ip": v.IP, "user_agent": v.UserAgent})
+		_, err := s.toPhone(ctx, c, l.ID, huifang.LinkClosed, huifang.StatusOpen, customer, "electronic-not-policyholder", map[string]any{"link": l.ID, "ip": v.IP, "user_agent": v.UserAgent})
 		return out, err
 	case script.OutcomeReschedule:
-		return out, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: c.OrgID, At: now, Actor: customer.Name, Entity: "callback", Key: fmt.Sprint(c.ID),
+		return out, s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: c.OrgID, At: now, Actor: customer.Name, Entity: "callback", Key: fmt.Sprint(c.ID),
 			Action: "electronic-later", Detail: v.detail(map[string]any{"link": l.ID})})
 	}
 	ev := ElectronicEvidence{LinkID: l.ID, IssuedAt: l.IssuedAt.In(huifang.Shanghai), IssuedBy: l.IssuedBy, OpenedAt: l.OpenedAt.In(huifang.Shanghai),
 		IdentityAt: l.IdentityAt.In(huifang.Shanghai), VerifiedAt: l.VerifiedAt.In(huifang.Shanghai), SubmittedAt: now.In(huifang.Shanghai),
 		Identity: fmt.Sprintf("证件号码后%d位 + 短信验证码", IDDigits), IP: v.IP, UserAgent: v.UserAgent, Script: cs.Ref(), Answers: answers, RetainUntil: l.RetainUntil}
-	ch := store.CallbackChange{OrgID: c.OrgID, ID: c.ID, Now: now, NoLease: true, Link: &store.LinkClose{ID: l.ID, Status: store.LinkDone},
+	ch := huifang.CallbackChange{OrgID: c.OrgID, ID: c.ID, Now: now, NoLease: true, Link: &huifang.LinkClose{ID: l.ID, Status: huifang.LinkDone},
 		Audit: huifang.AuditEntry{Actor: customer.Name}}
 	if err := s.completeWithScript(ctx, &ch, c, cs, res, answers, huifang.MethodElectronic, jsonDetail(ev)); err != nil {
 		return nil, err
 	}
-	if _, err := s.DB.ChangeCallback(ctx, ch); err != nil {
+	if _, err := s.db.ChangeCallback(ctx, ch); err != nil {
 		if huifang.ErrorCode(err) == huifang.ECONFLICT {
 			return nil, ErrLinkRefused // finished or sent back to the phone meanwhile
 		}

@@ -9,7 +9,6 @@ import (
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sheet"
-	"github.com/huifang/huifang/store"
 )
 
 // ExportHeader is the header of the callback export.
@@ -24,7 +23,7 @@ type rowWriter interface {
 
 // ExportCallbacks writes the organisation's callbacks as CSV or XLSX, streamed.
 // The policyholder's name is masked: the export leaves the building.
-func (s *Service) ExportCallbacks(ctx context.Context, u *huifang.User, f store.CallbackFilter, format string, w io.Writer) error {
+func (s *Service) ExportCallbacks(ctx context.Context, u *huifang.User, f huifang.CallbackFilter, format string, w io.Writer) error {
 	if err := require(u, huifang.PermExport); err != nil {
 		return err
 	}
@@ -37,10 +36,10 @@ func (s *Service) ExportCallbacksOf(ctx context.Context, orgCode string, format 
 	if err != nil {
 		return err
 	}
-	return s.exportCallbacks(ctx, org.ID, store.CallbackFilter{}, format, w)
+	return s.exportCallbacks(ctx, org.ID, huifang.CallbackFilter{}, format, w)
 }
 
-func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f store.CallbackFilter, format string, w io.Writer) error {
+func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter, format string, w io.Writer) error {
 	var out rowWriter
 	var err error
 	switch format {
@@ -55,7 +54,7 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f store.Call
 		return err
 	}
 	f.Limit, f.Offset, f.Today = 0, 0, s.today()
-	err = s.DB.ForEachCallback(ctx, orgID, f, func(r *store.CallbackRow) error {
+	err = s.db.ForEachCallback(ctx, orgID, f, func(r *huifang.CallbackRow) error {
 		late := ""
 		if r.Status == huifang.StatusDone {
 			late = "否"

@@ -14,7 +14,6 @@ import (
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/sheet"
-	"github.com/huifang/huifang/store"
 )
 
 // Progress reports an import's advance: rows done, and the total once known
@@ -25,13 +24,13 @@ type Progress func(phase string, done, total int)
 type ImportResult struct {
 	Kind      importer.Kind    `json:"kind"`
 	Rows      int              `json:"rows"`
-	Counts    store.Counts     `json:"counts"`
+	Counts    huifang.Counts   `json:"counts"`
 	Callbacks int              `json:"callbacks"`
 	Cases     int              `json:"cases,omitempty"`      // callback records: problem cases opened
 	HeaderRow int              `json:"header_row,omitempty"` // the header's line, when rows above it were titles or notes
 	Report    *importer.Report `json:"report,omitempty"`
 	// Job is the stored job of a policy import written in chunks.
-	Job *store.ImportJob `json:"job,omitempty"`
+	Job *huifang.ImportJob `json:"job,omitempty"`
 }
 
 // Summary is the one-line summary the command line prints.
@@ -113,28 +112,28 @@ func (m *mapRows) Close() error { return nil }
 // loadRefs reads the insurer's reference data for the importer's checks.
 func (s *Service) loadRefs(ctx context.Context, orgID int64) (*importer.MemoryRefs, error) {
 	r := &importer.MemoryRefs{Branches: map[string]huifang.Branch{}, Products: map[string]huifang.Product{}, Agents: map[string]huifang.Agent{}, Outlets: map[string]huifang.Outlet{}}
-	bs, err := s.DB.ListBranches(ctx, orgID)
+	bs, err := s.db.ListBranches(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
 	for _, b := range bs {
 		r.Branches[b.Code] = b
 	}
-	ps, err := s.DB.ListProducts(ctx, orgID)
+	ps, err := s.db.ListProducts(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range ps {
 		r.Products[p.Code] = p
 	}
-	as, err := s.DB.ListAgents(ctx, orgID)
+	as, err := s.db.ListAgents(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range as {
 		r.Agents[a.Code] = a.Agent
 	}
-	os, err := s.DB.ListOutlets(ctx, orgID)
+	os, err := s.db.ListOutlets(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -219,25 +218,25 @@ func readFile(open func() (sheet.Rows, error), fn func(sheet.Rows) (importer.Rep
 	return fn(rows)
 }
 
-func (s *Service) saveRefs(ctx context.Context, orgID int64, kind importer.Kind, items []any, a huifang.Actor) (store.Counts, error) {
+func (s *Service) saveRefs(ctx context.Context, orgID int64, kind importer.Kind, items []any, a huifang.Actor) (huifang.Counts, error) {
 	now := s.now()
 	switch kind {
 	case importer.KindBranches:
-		return s.DB.SaveBranches(ctx, orgID, collect[huifang.Branch](items, orgID), a, now)
+		return s.db.SaveBranches(ctx, orgID, collect[huifang.Branch](items, orgID), a, now)
 	case importer.KindProducts:
-		return s.DB.SaveProducts(ctx, orgID, collect[huifang.Product](items, orgID), a, now)
+		return s.db.SaveProducts(ctx, orgID, collect[huifang.Product](items, orgID), a, now)
 	case importer.KindOutlets:
-		return s.DB.SaveOutlets(ctx, orgID, collect[huifang.Outlet](items, orgID), a, now)
+		return s.db.SaveOutlets(ctx, orgID, collect[huifang.Outlet](items, orgID), a, now)
 	case importer.KindAgents:
 		agents := collect[huifang.Agent](items, orgID)
-		recs := make([]store.AgentRecord, len(agents))
+		recs := make([]huifang.AgentRecord, len(agents))
 		for i, ag := range agents {
-			recs[i] = store.AgentRecord{Agent: ag, PhoneEnc: s.Box.Seal(ag.Phone), PhoneHash: s.Box.Hash(ag.Phone)}
+			recs[i] = huifang.AgentRecord{Agent: ag, PhoneEnc: s.Box.Seal(ag.Phone), PhoneHash: s.Box.Hash(ag.Phone)}
 			recs[i].Phone = ""
 		}
-		return s.DB.SaveAgents(ctx, orgID, recs, a, now)
+		return s.db.SaveAgents(ctx, orgID, recs, a, now)
 	}
-	return store.Counts{}, huifang.Errorf(huifang.EINVALID, "未知的导入类型 %q", kind)
+	return huifang.Counts{}, huifang.Errorf(huifang.EINVALID, "未知的导入类型 %q", kind)
 }
 
 func collect[T any](items []any, orgID int64) []T {
@@ -293,7 +292,7 @@ func (s *Service) importPolicies(ctx context.Context, org *huifang.Org, a huifan
 // "before" (bench --what import-load) and nothing else.
 func (s *Service) importPoliciesOnce(ctx context.Context, org *huifang.Org, a huifang.Actor, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, source string, res *ImportResult) (*ImportResult, error) {
 	ch, errc := s.policyRecords(ctx, org, rf, open, today, 0)
-	next := func() (*store.PolicyRecord, error) {
+	next := func() (*huifang.PolicyRecord, error) {
 		if rec, ok := <-ch; ok {
 			return rec, nil
 		}
@@ -302,7 +301,7 @@ func (s *Service) importPoliciesOnce(ctx context.Context, org *huifang.Org, a hu
 		}
 		return nil, io.EOF
 	}
-	r, err := s.DB.ImportPolicies(ctx, org.ID, a, s.now(), source, next)
+	r, err := s.db.ImportPolicies(ctx, org.ID, a, s.now(), source, next)
 	if err != nil {
 		for range ch { // let the reader finish
 		}
@@ -315,9 +314,9 @@ func (s *Service) importPoliciesOnce(ctx context.Context, org *huifang.Org, a hu
 // policyRecords reads a checked file again and sends its policies, from
 // the skip+1-th, prepared for storage; the error channel then says how the
 // reading ended. Ending ctx stops the reader.
-func (s *Service) policyRecords(ctx context.Context, org *huifang.Org, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, skip int) (<-chan *store.PolicyRecord, <-chan error) {
+func (s *Service) policyRecords(ctx context.Context, org *huifang.Org, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, skip int) (<-chan *huifang.PolicyRecord, <-chan error) {
 	// Enough records for a few chunks, so the next is ready when one commits.
-	ch := make(chan *store.PolicyRecord, 4*importChunk)
+	ch := make(chan *huifang.PolicyRecord, 4*importChunk)
 	errc := make(chan error, 1)
 	go func() {
 		defer close(ch)
@@ -351,13 +350,13 @@ var errChangedFile = huifang.Errorf(huifang.EINVALID, "文件在导入过程中�
 // PolicyRecord prepares a checked policy for storage: phone and ID numbers
 // encrypted with their lookup hashes, a keyed hash of the whole row, and the
 // callbacks the rules plan for it.
-func (s *Service) PolicyRecord(p huifang.Policy, prod huifang.Product, org *huifang.Org) *store.PolicyRecord {
-	r := &store.PolicyRecord{Policy: p,
+func (s *Service) PolicyRecord(p huifang.Policy, prod huifang.Product, org *huifang.Org) *huifang.PolicyRecord {
+	r := &huifang.PolicyRecord{Policy: p,
 		HolderIDEnc: s.Box.Seal(p.HolderID), HolderIDHash: s.Box.Hash(p.HolderID),
 		HolderPhoneEnc: s.Box.Seal(p.HolderPhone), HolderPhoneHash: s.Box.Hash(p.HolderPhone),
 		RowHash: s.Box.Hash(canonical(p))}
 	for _, pl := range callback.Plan(p, prod, *org, s.Rules.Scope) {
-		r.Plans = append(r.Plans, store.Plan{Kind: pl.Kind, DueOn: pl.DueOn})
+		r.Plans = append(r.Plans, huifang.Plan{Kind: pl.Kind, DueOn: pl.DueOn})
 	}
 	r.HolderID, r.HolderPhone = "", ""
 	return r

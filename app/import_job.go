@@ -17,7 +17,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/sheet"
-	"github.com/huifang/huifang/store"
 )
 
 // importChunk is how many policies one chunk (Service.ImportChunk, when set) of an import writes and
@@ -106,7 +105,7 @@ func ProcessOwner() string { return owner }
 // ownerGone tells whether a running job's owner is no longer alive: a
 // process of this host that has gone (or been replaced), or, on another
 // host, no chunk committed for staleImport.
-func ownerGone(j store.ImportJob, now time.Time) bool {
+func ownerGone(j huifang.ImportJob, now time.Time) bool {
 	if j.Owner == owner {
 		return false
 	}
@@ -125,23 +124,23 @@ func ownerGone(j store.ImportJob, now time.Time) bool {
 
 // InterruptLostImports marks interrupted every running import whose owner
 // is gone (killed, or stopped without saying so): a starting server calls it.
-func (s *Service) InterruptLostImports(ctx context.Context) ([]store.ImportJob, error) {
-	js, err := s.DB.RunningImportJobs(ctx)
+func (s *Service) InterruptLostImports(ctx context.Context) ([]huifang.ImportJob, error) {
+	js, err := s.db.RunningImportJobs(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	var out []store.ImportJob
+	var out []huifang.ImportJob
 	for _, j := range js {
 		if !ownerGone(j, now) {
 			continue
 		}
-		ok, err := s.DB.InterruptImportJob(ctx, &j, "导入进程已不在运行", now)
+		ok, err := s.db.InterruptImportJob(ctx, &j, "导入进程已不在运行", now)
 		if err != nil {
 			return out, err
 		}
 		if ok {
-			j.State = store.JobInterrupted
+			j.State = huifang.JobInterrupted
 			out = append(out, j)
 		}
 	}
@@ -149,11 +148,11 @@ func (s *Service) InterruptLostImports(ctx context.Context) ([]store.ImportJob, 
 }
 
 // ImportJobs lists the insurer's latest policy imports for its page.
-func (s *Service) ImportJobs(ctx context.Context, u *huifang.User, limit int) ([]store.ImportJob, error) {
+func (s *Service) ImportJobs(ctx context.Context, u *huifang.User, limit int) ([]huifang.ImportJob, error) {
 	if err := require(u, huifang.PermImport); err != nil {
 		return nil, err
 	}
-	js, err := s.DB.ListImportJobs(ctx, u.OrgID, limit)
+	js, err := s.db.ListImportJobs(ctx, u.OrgID, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -161,15 +160,15 @@ func (s *Service) ImportJobs(ctx context.Context, u *huifang.User, limit int) ([
 	// restarts to say so.
 	now := s.now()
 	for i := range js {
-		if js[i].State == store.JobRunning && ownerGone(js[i], now) {
-			js[i].State = store.JobInterrupted
+		if js[i].State == huifang.JobRunning && ownerGone(js[i], now) {
+			js[i].State = huifang.JobInterrupted
 		}
 	}
 	return js, nil
 }
 
 // ImportJobsOf lists an insurer's latest policy imports, for the command line.
-func (s *Service) ImportJobsOf(ctx context.Context, u *huifang.User, orgCode string, limit int) ([]store.ImportJob, error) {
+func (s *Service) ImportJobsOf(ctx context.Context, u *huifang.User, orgCode string, limit int) ([]huifang.ImportJob, error) {
 	if err := require(u, huifang.PermImport); err != nil {
 		return nil, err
 	}
@@ -184,18 +183,18 @@ func (s *Service) ImportJobsOf(ctx context.Context, u *huifang.User, orgCode str
 
 // startImportJob takes up the unfinished job of the same file, when there
 // is one whose owner is gone, or starts a new one.
-func (s *Service) startImportJob(ctx context.Context, org *huifang.Org, a huifang.Actor, source, fileHash string, rows int) (*store.ImportJob, error) {
+func (s *Service) startImportJob(ctx context.Context, org *huifang.Org, a huifang.Actor, source, fileHash string, rows int) (*huifang.ImportJob, error) {
 	if err := s.imports.begin(); err != nil {
 		return nil, err
 	}
 	now := s.now()
-	j, err := s.DB.UnfinishedImportJob(ctx, org.ID, string(importer.KindPolicies), fileHash)
+	j, err := s.db.UnfinishedImportJob(ctx, org.ID, string(importer.KindPolicies), fileHash)
 	switch {
-	case err == nil && j.State == store.JobRunning && !ownerGone(*j, now):
+	case err == nil && j.State == huifang.JobRunning && !ownerGone(*j, now):
 		s.imports.done()
 		return nil, huifang.Errorf(huifang.ECONFLICT, "同一文件正在导入中（任务 %d，已写入 %d / %d 行），请等待其完成", j.ID, j.RowsWritten, j.RowsTotal)
 	case err == nil:
-		ok, err := s.DB.TakeImportJob(ctx, j, owner, now)
+		ok, err := s.db.TakeImportJob(ctx, j, owner, now)
 		if err == nil && ok {
 			s.Log.Info("import resumed", "job", j.ID, "org", org.Code, "source", source, "written", j.RowsWritten, "rows", j.RowsTotal)
 			return j, nil
@@ -210,9 +209,9 @@ func (s *Service) startImportJob(ctx context.Context, org *huifang.Org, a huifan
 		s.imports.done()
 		return nil, err
 	}
-	j = &store.ImportJob{OrgID: org.ID, Kind: string(importer.KindPolicies), Source: source, FileHash: fileHash, RowsTotal: rows,
+	j = &huifang.ImportJob{OrgID: org.ID, Kind: string(importer.KindPolicies), Source: source, FileHash: fileHash, RowsTotal: rows,
 		UserID: a.UserID, Actor: a.Name, Owner: owner, StartedAt: now}
-	if err := s.DB.CreateImportJob(ctx, j); err != nil {
+	if err := s.db.CreateImportJob(ctx, j); err != nil {
 		s.imports.done()
 		return nil, err
 	}
@@ -223,7 +222,7 @@ func (s *Service) startImportJob(ctx context.Context, org *huifang.Org, a huifan
 // at a time. Between chunks it stops when ctx ends or the process stops,
 // marking the job interrupted; a chunk once begun is committed whatever
 // happens to ctx, being short.
-func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huifang.Org, a huifang.Actor, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, progress Progress) error {
+func (s *Service) writeChunks(ctx context.Context, j *huifang.ImportJob, org *huifang.Org, a huifang.Actor, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date, progress Progress) error {
 	bg := context.WithoutCancel(ctx)
 	rctx, cancel := context.WithCancel(bg)
 	ch, errc := s.policyRecords(rctx, org, rf, open, today, j.RowsWritten)
@@ -233,7 +232,7 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 		}
 	}()
 	end := func(state, msg string) {
-		if err := s.DB.EndImportJob(bg, j, state, msg, a, s.now()); err != nil {
+		if err := s.db.EndImportJob(bg, j, state, msg, a, s.now()); err != nil {
 			s.Log.Error("import: end job", "job", j.ID, "state", state, "err", err)
 		}
 	}
@@ -242,10 +241,10 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 	stopped := func() error {
 		select {
 		case <-ctx.Done():
-			end(store.JobInterrupted, "导入被取消")
+			end(huifang.JobInterrupted, "导入被取消")
 			return huifang.Errorf(huifang.EUNAVAILABLE, "导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
 		case <-s.imports.stop:
-			end(store.JobInterrupted, "服务停止")
+			end(huifang.JobInterrupted, "服务停止")
 			return huifang.Errorf(huifang.EUNAVAILABLE, "服务正在停止，导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
 		default:
 			return nil
@@ -258,10 +257,10 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 	}
 	if pause < 0 {
 		pause = 0
-	} else if pause == 0 && s.DB.Engine() == store.SQLite {
+	} else if pause == 0 && s.db.OneWriter() {
 		pause = sqlitePause
 	}
-	chunk := make([]*store.PolicyRecord, 0, size)
+	chunk := make([]*huifang.PolicyRecord, 0, size)
 	for eof := false; !eof; {
 		for len(chunk) < size {
 			rec, ok := <-ch
@@ -273,16 +272,16 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 		}
 		if eof {
 			if err := <-errc; err != nil {
-				end(store.JobFailed, huifang.ErrorMessage(err))
+				end(huifang.JobFailed, huifang.ErrorMessage(err))
 				return err
 			}
 		}
 		for len(chunk) > 0 {
-			n, err := s.DB.ImportPolicyChunk(bg, j, a, s.now(), chunk, chunkBudget)
+			n, err := s.db.ImportPolicyChunk(bg, j, a, s.now(), chunk, chunkBudget)
 			if err != nil {
 				// Nothing of this chunk was written: importing the
 				// file again resumes here.
-				end(store.JobInterrupted, huifang.ErrorMessage(err))
+				end(huifang.JobInterrupted, huifang.ErrorMessage(err))
 				return fmt.Errorf("import policies: %w", err)
 			}
 			progress("writing", j.RowsWritten, j.RowsTotal)
@@ -303,10 +302,10 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 		}
 	}
 	if j.RowsWritten != j.RowsTotal {
-		end(store.JobFailed, errChangedFile.Message)
+		end(huifang.JobFailed, errChangedFile.Message)
 		return errChangedFile
 	}
-	end(store.JobDone, "")
+	end(huifang.JobDone, "")
 	s.Log.Info("import job done", "job", j.ID, "org", org.Code, "source", j.Source, "rows", j.RowsTotal, "chunks", j.Chunks)
 	return nil
 }

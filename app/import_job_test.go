@@ -51,7 +51,7 @@ func TestImportInChunksResumes(t *testing.T) {
 			t.Fatalf("jobs %+v, %v", js, err)
 		}
 		j := js[0]
-		if j.State != store.JobInterrupted || j.RowsWritten != 20 || j.RowsTotal != 45 || j.Chunks != 2 || j.Result.Created != 20 || j.Source != "big.csv" || j.FileHash == "" {
+		if j.State != huifang.JobInterrupted || j.RowsWritten != 20 || j.RowsTotal != 45 || j.Chunks != 2 || j.Result.Created != 20 || j.Source != "big.csv" || j.FileHash == "" {
 			t.Fatalf("interrupted job %+v", j)
 		}
 		if n, _ := db.CountPolicies(ctx, j.OrgID); n != 20 {
@@ -64,7 +64,7 @@ func TestImportInChunksResumes(t *testing.T) {
 		mustDo(t, func() error { return err })
 
 		res := w.importFile(t, "A", importer.KindPolicies, policyFile(45))
-		if res.Job == nil || res.Job.ID != j.ID || res.Job.State != store.JobDone || res.Job.RowsWritten != 45 || res.Counts.Created != 45 || res.Counts.Unchanged != 0 {
+		if res.Job == nil || res.Job.ID != j.ID || res.Job.State != huifang.JobDone || res.Job.RowsWritten != 45 || res.Counts.Created != 45 || res.Counts.Unchanged != 0 {
 			t.Fatalf("resumed import %+v job %+v", res, res.Job)
 		}
 		if n, _ := db.CountPolicies(ctx, j.OrgID); n != 45 {
@@ -114,25 +114,25 @@ func TestLostImportIsInterrupted(t *testing.T) {
 		w := setup(t, db)
 		org, _ := db.FindOrgByCode(ctx, "A")
 		host, _ := os.Hostname()
-		dead := &store.ImportJob{OrgID: org.ID, Kind: "policies", Source: "old.csv", FileHash: "x", RowsTotal: 10, Actor: "cli",
+		dead := &huifang.ImportJob{OrgID: org.ID, Kind: "policies", Source: "old.csv", FileHash: "x", RowsTotal: 10, Actor: "cli",
 			Owner: host + ":999999999:00", StartedAt: time.Now()}
-		live := &store.ImportJob{OrgID: org.ID, Kind: "policies", Source: "live.csv", FileHash: "y", RowsTotal: 10, Actor: "cli",
+		live := &huifang.ImportJob{OrgID: org.ID, Kind: "policies", Source: "live.csv", FileHash: "y", RowsTotal: 10, Actor: "cli",
 			Owner: fmt.Sprintf("%s:%d:00", host, os.Getppid()), StartedAt: time.Now()}
-		far := &store.ImportJob{OrgID: org.ID, Kind: "policies", Source: "far.csv", FileHash: "z", RowsTotal: 10, Actor: "cli",
+		far := &huifang.ImportJob{OrgID: org.ID, Kind: "policies", Source: "far.csv", FileHash: "z", RowsTotal: 10, Actor: "cli",
 			Owner: "another-host:1:00", StartedAt: time.Now()}
-		for _, j := range []*store.ImportJob{dead, live, far} {
+		for _, j := range []*huifang.ImportJob{dead, live, far} {
 			mustDo(t, func() error { return db.CreateImportJob(ctx, j) })
 		}
 		lost, err := w.svc.InterruptLostImports(ctx)
 		if err != nil || len(lost) != 1 || lost[0].ID != dead.ID {
 			t.Fatalf("lost %+v, %v", lost, err)
 		}
-		for _, j := range []*store.ImportJob{dead, live, far} {
+		for _, j := range []*huifang.ImportJob{dead, live, far} {
 			got, err := db.FindImportJob(ctx, org.ID, j.ID)
 			mustDo(t, func() error { return err })
-			want := store.JobRunning
+			want := huifang.JobRunning
 			if j == dead {
-				want = store.JobInterrupted
+				want = huifang.JobInterrupted
 			}
 			if got.State != want {
 				t.Errorf("%s: %s, want %s", j.Source, got.State, want)

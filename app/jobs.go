@@ -9,14 +9,13 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/problem"
-	"github.com/huifang/huifang/store"
 )
 
 // notify stores notifications (once per dedupe key) and mails those that
 // were new to users with an address. Mail failures are logged, not fatal:
 // the notification is in the app either way.
-func (s *Service) notify(ctx context.Context, ns []store.Notification, users map[int64]huifang.User) (int, error) {
-	added, err := s.DB.AddNotifications(ctx, ns)
+func (s *Service) notify(ctx context.Context, ns []huifang.Notification, users map[int64]huifang.User) (int, error) {
+	added, err := s.db.AddNotifications(ctx, ns)
 	if err != nil {
 		return 0, err
 	}
@@ -45,7 +44,7 @@ func byID(us []huifang.User) map[int64]huifang.User {
 // running it at once escalate each case once.
 func (s *Service) Escalate(ctx context.Context) (int, error) {
 	now, today := s.now(), s.today()
-	cases, err := s.DB.OverdueCases(ctx, today, 1000)
+	cases, err := s.db.OverdueCases(ctx, today, 1000)
 	if err != nil {
 		return 0, err
 	}
@@ -58,7 +57,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 			if trees[c.OrgID], err = s.tree(ctx, c.OrgID); err != nil {
 				return n, err
 			}
-			if users[c.OrgID], err = s.DB.ListUsers(ctx, c.OrgID); err != nil {
+			if users[c.OrgID], err = s.db.ListUsers(ctx, c.OrgID); err != nil {
 				return n, err
 			}
 		}
@@ -66,7 +65,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		if !ok {
 			continue
 		}
-		done, err := s.DB.MarkEscalated(ctx, c, store.Event{Kind: esc.Event.Kind, Detail: esc.Event.Detail, At: now, Actor: "system"}, now)
+		done, err := s.db.MarkEscalated(ctx, c, huifang.CaseEvent{Kind: esc.Event.Kind, Detail: esc.Event.Detail, At: now, Actor: "system"}, now)
 		if err != nil || !done {
 			if err != nil {
 				return n, err
@@ -76,12 +75,12 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 		n++
 		subject := fmt.Sprintf("【问题件超期】%d 号问题件（%s）已超过时限 %s", c.ID, c.Type.ZH(), c.DueOn)
 		body := fmt.Sprintf("保单 %s 的问题件「%s」已于 %s 到期仍未办结，现由 %s 持有。请督促处理。\n%s", c.PolicyNo, c.Type.ZH(), c.DueOn, orCentre(c.HolderBranch), c.Detail)
-		var ns []store.Notification
+		var ns []huifang.Notification
 		for _, u := range users[c.OrgID] {
 			managers := u.Role == huifang.RoleManager || u.Role == huifang.RoleInsurerAdmin
 			above := esc.ToBranch != "" && u.Role == huifang.RoleHandler && u.BranchCode == esc.ToBranch
 			if managers || above {
-				ns = append(ns, store.Notification{OrgID: c.OrgID, UserID: u.ID, At: now, Kind: "escalation", Subject: subject, Body: body, Dedupe: fmt.Sprintf("escalation:%d", c.ID)})
+				ns = append(ns, huifang.Notification{OrgID: c.OrgID, UserID: u.ID, At: now, Kind: "escalation", Subject: subject, Body: body, Dedupe: fmt.Sprintf("escalation:%d", c.ID)})
 			}
 		}
 		if _, err := s.notify(ctx, ns, byID(users[c.OrgID])); err != nil {
@@ -101,7 +100,7 @@ func orCentre(b string) string {
 // Digest sends each handler and manager today's list of their cases due soon
 // and overdue, in the app and by mail; once per user and day.
 func (s *Service) Digest(ctx context.Context) (int, error) {
-	orgs, err := s.DB.ListOrgs(ctx, 0)
+	orgs, err := s.db.ListOrgs(ctx, 0)
 	if err != nil {
 		return 0, err
 	}
@@ -111,11 +110,11 @@ func (s *Service) Digest(ctx context.Context) (int, error) {
 		if org.Kind != huifang.KindInsurer {
 			continue
 		}
-		users, err := s.DB.ListUsers(ctx, org.ID)
+		users, err := s.db.ListUsers(ctx, org.ID)
 		if err != nil {
 			return sent, err
 		}
-		var ns []store.Notification
+		var ns []huifang.Notification
 		for i := range users {
 			u := &users[i]
 			if u.Disabled || (u.Role != huifang.RoleHandler && u.Role != huifang.RoleManager) {
@@ -147,7 +146,7 @@ func (s *Service) Digest(ctx context.Context) (int, error) {
 				fmt.Fprintf(&b, "\n即将到期的问题件 %d 件：\n%s\n", len(soon), strings.Join(soon, "\n"))
 			}
 			subject := fmt.Sprintf("【问题件每日提醒】%s：超期 %d 件，临期 %d 件", today, len(late), len(soon))
-			ns = append(ns, store.Notification{OrgID: org.ID, UserID: u.ID, At: s.now(), Kind: "digest", Subject: subject, Body: b.String(), Dedupe: "digest:" + today.String()})
+			ns = append(ns, huifang.Notification{OrgID: org.ID, UserID: u.ID, At: s.now(), Kind: "digest", Subject: subject, Body: b.String(), Dedupe: "digest:" + today.String()})
 		}
 		n, err := s.notify(ctx, ns, byID(users))
 		if err != nil {
@@ -173,8 +172,8 @@ func (s *Service) Jobs() []Job {
 	return []Job{
 		{Name: "escalate", Run: func(ctx context.Context) error { _, err := s.Escalate(ctx); return err }, Next: every(10 * time.Minute)},
 		{Name: "digest", Run: func(ctx context.Context) error { _, err := s.Digest(ctx); return err }, Next: s.nextDigest},
-		{Name: "leases", Run: func(ctx context.Context) error { _, err := s.DB.ReleaseExpiredLeases(ctx, s.now()); return err }, Next: every(5 * time.Minute)},
-		{Name: "sessions", Run: func(ctx context.Context) error { _, err := s.DB.DeleteExpiredSessions(ctx, s.now()); return err }, Next: every(time.Hour)},
+		{Name: "leases", Run: func(ctx context.Context) error { _, err := s.db.ReleaseExpiredLeases(ctx, s.now()); return err }, Next: every(5 * time.Minute)},
+		{Name: "sessions", Run: func(ctx context.Context) error { _, err := s.db.DeleteExpiredSessions(ctx, s.now()); return err }, Next: every(time.Hour)},
 		{Name: "electronic-issue", Run: func(ctx context.Context) error { _, err := s.IssueElectronicLinks(ctx); return err }, Next: every(10 * time.Minute)},
 		{Name: "electronic-fallback", Run: func(ctx context.Context) error { _, err := s.ElectronicFallback(ctx); return err }, Next: every(30 * time.Minute)},
 		{Name: "script-recheck", Run: func(ctx context.Context) error { _, err := s.RecheckBlocked(ctx); return err }, Next: every(5 * time.Minute)},
@@ -201,7 +200,7 @@ func (s *Service) RunJobs(ctx context.Context, owner string) ([]string, error) {
 	var ran []string
 	for _, j := range s.Jobs() {
 		now := s.now()
-		ok, err := s.DB.ClaimJob(ctx, j.Name, owner, now, 10*time.Minute)
+		ok, err := s.db.ClaimJob(ctx, j.Name, owner, now, 10*time.Minute)
 		if err != nil {
 			return ran, err
 		}
@@ -212,7 +211,7 @@ func (s *Service) RunJobs(ctx context.Context, owner string) ([]string, error) {
 		if runErr != nil {
 			s.Log.Error("background job", "job", j.Name, "err", runErr)
 		}
-		if err := s.DB.FinishJob(ctx, j.Name, owner, s.now(), j.Next(s.now()), runErr); err != nil {
+		if err := s.db.FinishJob(ctx, j.Name, owner, s.now(), j.Next(s.now()), runErr); err != nil {
 			return ran, err
 		}
 		ran = append(ran, j.Name)

@@ -6,7 +6,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/pii"
-	"github.com/huifang/huifang/store"
 )
 
 // keySample is how many sealed values of each end of the policies (and of the
@@ -29,7 +28,7 @@ var errUnreadable = huifang.Errorf(huifang.EINVALID, "此数据库已有个人�
 // check value yet (new, or from before the check existed) takes this key's,
 // provided the key opens a sample of the data already there.
 func (s *Service) CheckKey(ctx context.Context) error {
-	st, err := s.DB.KeyState(ctx)
+	st, err := s.db.KeyState(ctx)
 	if err != nil {
 		return err
 	}
@@ -47,7 +46,7 @@ func (s *Service) CheckKey(ctx context.Context) error {
 
 // keyFirst stores the key's check value in a database that has none.
 func (s *Service) keyFirst(ctx context.Context) error {
-	sample, err := s.DB.SampleSealed(ctx, keySample)
+	sample, err := s.db.SampleSealed(ctx, keySample)
 	if err != nil {
 		return err
 	}
@@ -56,7 +55,7 @@ func (s *Service) keyFirst(ctx context.Context) error {
 			return errUnreadable
 		}
 	}
-	st, err := s.DB.SetKeyCheck(ctx, s.Box.Check(), s.now(), huifang.AuditEntry{At: s.now(), Actor: "cli", Entity: "pii-key", Key: "check",
+	st, err := s.db.SetKeyCheck(ctx, s.Box.Check(), s.now(), huifang.AuditEntry{At: s.now(), Actor: "cli", Entity: "pii-key", Key: "check",
 		Action: "keyed", Detail: jsonDetail(map[string]any{"sampled": len(sample)})})
 	if err != nil {
 		return err
@@ -102,7 +101,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 	if chunk < 1 {
 		chunk = 2000
 	}
-	st, err := s.DB.KeyState(ctx)
+	st, err := s.db.KeyState(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +113,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 			return nil, huifang.Errorf(huifang.EINVALID, "另一次密钥轮换未完成，且不是这一对密钥：请用开始它时的当前密钥（--key-file）和新密钥（--new-key-file）再次运行（an unfinished rotation between other keys）")
 		}
 		out.Resumed = true
-		if err := s.DB.AppendAudit(ctx, huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name, Entity: "pii-key", Key: "check", Action: "rotate-resume",
+		if err := s.db.AppendAudit(ctx, huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name, Entity: "pii-key", Key: "check", Action: "rotate-resume",
 			Detail: jsonDetail(map[string]any{"stage": st.Rotation.Stage, "rows_done": st.Rotation.Rows})}); err != nil {
 			return nil, err
 		}
@@ -124,7 +123,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 		if err := s.CheckKey(ctx); err != nil {
 			return nil, err
 		}
-		if err := s.DB.StartKeyRotation(ctx, s.Box.Check(), next.Check(), s.now(), huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name,
+		if err := s.db.StartKeyRotation(ctx, s.Box.Check(), next.Check(), s.now(), huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name,
 			Entity: "pii-key", Key: "check", Action: "rotate-start"}); err != nil {
 			return nil, err
 		}
@@ -134,7 +133,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 			}
 		}
 	}
-	if st, err = s.DB.KeyState(ctx); err != nil {
+	if st, err = s.db.KeyState(ctx); err != nil {
 		return nil, err
 	}
 	r := st.Rotation
@@ -145,10 +144,10 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 		if err := ctx.Err(); err != nil {
 			return out, err
 		}
-		c := store.KeyChunk{Next: r.Next, Stage: r.Stage, FromOrg: r.AfterOrg, FromKey: r.AfterKey, ToStage: r.Stage}
+		c := huifang.KeyChunk{Next: r.Next, Stage: r.Stage, FromOrg: r.AfterOrg, FromKey: r.AfterKey, ToStage: r.Stage}
 		n := 0
 		switch r.Stage {
-		case store.KeyStageAgents:
+		case huifang.KeyStageAgents:
 			if c.Agents, err = s.resealAgents(ctx, r, next, chunk); err != nil {
 				return out, err
 			}
@@ -156,7 +155,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 				c.ToOrg, c.ToKey = c.Agents[n-1].OrgID, c.Agents[n-1].Code
 			}
 			out.Agents += int64(n)
-		case store.KeyStagePolicies:
+		case huifang.KeyStagePolicies:
 			if c.Policies, err = s.resealPolicies(ctx, r, next, chunk); err != nil {
 				return out, err
 			}
@@ -170,7 +169,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 		if n < chunk {
 			c.ToStage, c.ToOrg, c.ToKey = nextKeyStage(r.Stage), 0, ""
 		}
-		if err := s.DB.SaveKeyChunk(ctx, c); err != nil {
+		if err := s.db.SaveKeyChunk(ctx, c); err != nil {
 			return out, err
 		}
 		r.Stage, r.AfterOrg, r.AfterKey, r.Rows = c.ToStage, c.ToOrg, c.ToKey, r.Rows+int64(n)
@@ -178,15 +177,15 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 			o.Progress(c.Stage, r.Rows)
 		}
 	}
-	err = s.DB.FinishKeyRotation(ctx, next.Check(), s.now(), huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name, Entity: "pii-key", Key: "check",
+	err = s.db.FinishKeyRotation(ctx, next.Check(), s.now(), huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name, Entity: "pii-key", Key: "check",
 		Action: "rotated", Detail: jsonDetail(map[string]any{"rows": r.Rows, "started_at": r.StartedAt})})
 	return out, err
 }
 
 // nextKeyStage is the stage after one.
 func nextKeyStage(stage string) string {
-	if stage == store.KeyStageAgents {
-		return store.KeyStagePolicies
+	if stage == huifang.KeyStageAgents {
+		return huifang.KeyStagePolicies
 	}
 	return ""
 }
@@ -200,8 +199,8 @@ func (s *Service) openOld(v, what, key string) (string, error) {
 	return plain, nil
 }
 
-func (s *Service) resealAgents(ctx context.Context, r *store.KeyRotation, next *pii.Box, n int) ([]store.AgentRecord, error) {
-	rows, err := s.DB.AgentsAfter(ctx, r.AfterOrg, r.AfterKey, n)
+func (s *Service) resealAgents(ctx context.Context, r *huifang.KeyRotation, next *pii.Box, n int) ([]huifang.AgentRecord, error) {
+	rows, err := s.db.AgentsAfter(ctx, r.AfterOrg, r.AfterKey, n)
 	if err != nil {
 		return nil, err
 	}
@@ -219,8 +218,8 @@ func (s *Service) resealAgents(ctx context.Context, r *store.KeyRotation, next *
 // resealPolicies reseals a chunk of policies. The row hash is recomputed from
 // the policy as stored; for a policy whose phone was corrected after its
 // import that is the corrected row, as the next import would see it.
-func (s *Service) resealPolicies(ctx context.Context, r *store.KeyRotation, next *pii.Box, n int) ([]*store.PolicyRecord, error) {
-	rows, err := s.DB.PoliciesAfter(ctx, r.AfterOrg, r.AfterKey, n)
+func (s *Service) resealPolicies(ctx context.Context, r *huifang.KeyRotation, next *pii.Box, n int) ([]*huifang.PolicyRecord, error) {
+	rows, err := s.db.PoliciesAfter(ctx, r.AfterOrg, r.AfterKey, n)
 	if err != nil {
 		return nil, err
 	}

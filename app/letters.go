@@ -12,7 +12,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
 )
 
 // MaxReceipt is the largest signed receipt accepted: a scan or a photo.
@@ -96,11 +95,11 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	if c.LeaseUserID != 0 && c.LeaseUserID != u.ID && !c.LeaseUntil.Before(now) {
 		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 正由坐席电话回访中，请稍后再记录", callbackID)
 	}
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
 	}
-	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
+	prod, err := s.db.FindProduct(ctx, c.OrgID, rec.ProductCode)
 	if err != nil {
 		return nil, err
 	}
@@ -186,14 +185,14 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	ev := LetterEvidence{Method: in.Method, SignedOn: in.SignedOn, RetainUntil: retainUntil(rec.Policy, prod),
 		Receipt:    Receipt{Key: key, SHA256: info.SHA256, Size: info.Size, ContentType: ctype, FileName: receiptName(in.ReceiptName, format)},
 		RecordedBy: u.Login, RecordedID: u.ID, RecordedAt: now}
-	ch := store.CallbackChange{OrgID: u.OrgID, ID: c.ID, UserID: u.ID, Now: now, NoLease: true, Audit: huifang.AuditEntry{Actor: u.Login}}
+	ch := huifang.CallbackChange{OrgID: u.OrgID, ID: c.ID, UserID: u.ID, Now: now, NoLease: true, Audit: huifang.AuditEntry{Actor: u.Login}}
 	if err := s.completeWithScript(ctx, &ch, c, cs, res, in.Answers, in.Method, jsonDetail(ev)); err != nil {
 		s.deleteBlob(ctx, key)
 		return nil, err
 	}
 	ch.Audit.Detail = jsonDetail(map[string]any{"result": ch.Result, "problems": len(ch.Problems), "late": ch.Late, "method": in.Method,
 		"script": cs.Ref(), "signed_on": in.SignedOn, "receipt_sha256": info.SHA256})
-	out, err := s.DB.ChangeCallback(ctx, ch)
+	out, err := s.db.ChangeCallback(ctx, ch)
 	if err != nil {
 		s.deleteBlob(ctx, key)
 		return nil, err
@@ -259,7 +258,7 @@ func (s *Service) OpenReceipt(ctx context.Context, u *huifang.User, callbackID i
 	if err != nil {
 		return nil, nil, fmt.Errorf("open receipt of callback %d: %w", callbackID, err)
 	}
-	if err := s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "callback",
+	if err := s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "callback",
 		Key: fmt.Sprint(c.ID), Action: "view-receipt", Detail: jsonDetail(map[string]any{"sha256": ev.Receipt.SHA256})}); err != nil {
 		body.Close()
 		return nil, nil, err

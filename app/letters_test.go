@@ -22,7 +22,7 @@ var pdfReceipt = []byte("%PDF-1.4\n% signed by the policyholder\n")
 // callbackWork finds a policy's callback without taking it.
 func (w *world) callbackWork(t *testing.T, u *huifang.User, policyNo string) *app.Work {
 	t.Helper()
-	rows, _, err := w.svc.ListCallbacks(ctx, u, store.CallbackFilter{PolicyNo: policyNo})
+	rows, _, err := w.svc.ListCallbacks(ctx, u, huifang.CallbackFilter{PolicyNo: policyNo})
 	if err != nil || len(rows) != 1 {
 		t.Fatalf("callback of %s: %v %v", policyNo, rows, err)
 	}
@@ -151,7 +151,7 @@ func TestLetter(t *testing.T) {
 			c.ScriptCode != "life-traditional-agency" || c.ScriptVersion != wk.Script.Version || c.Answers["signed"] != huifang.AnswerNo || c.Answers["identity"] != huifang.AnswerYes || c.LeaseUserID != 0 {
 			t.Fatalf("letter callback %+v", c)
 		}
-		cases, err := w.svc.ListProblemCases(ctx, w.op, store.ProblemFilter{CallbackID: id})
+		cases, err := w.svc.ListProblemCases(ctx, w.op, huifang.ProblemFilter{CallbackID: id})
 		if err != nil || len(cases) != 1 || cases[0].Type != huifang.ProblemUnsigned || cases[0].AgentCode != "A001" {
 			t.Fatalf("problem cases %+v %v", cases, err)
 		}
@@ -167,7 +167,7 @@ func TestLetter(t *testing.T) {
 		if info, err := blobs.Stat(ctx, r.Key); err != nil || info.SHA256 != r.SHA256 || !strings.HasPrefix(r.Key, "org-") || !strings.HasSuffix(r.Key, ".pdf") {
 			t.Fatalf("stored receipt %+v %v (evidence %+v)", info, err, r)
 		}
-		audit, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Entity: "callback", Key: itoa(id), Action: "finish"})
+		audit, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "callback", Key: itoa(id), Action: "finish"})
 		if len(audit) != 1 || !strings.Contains(audit[0].Detail, `"method":"letter"`) || !strings.Contains(audit[0].Detail, r.SHA256) {
 			t.Fatalf("audit %+v", audit)
 		}
@@ -194,7 +194,7 @@ func TestLetter(t *testing.T) {
 		if _, _, err := w.svc.OpenReceipt(ctx, w.op, other); huifang.ErrorCode(err) != huifang.ENOTFOUND {
 			t.Fatalf("receipt of a callback without one: %v", err)
 		}
-		views, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Action: "view-receipt"})
+		views, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "view-receipt"})
 		if len(views) != 2 || views[0].Key != itoa(id) {
 			t.Fatalf("receipt views audited: %+v", views)
 		}

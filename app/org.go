@@ -57,7 +57,7 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 	o := &huifang.Org{Kind: in.Kind, Code: in.Code, Name: strings.TrimSpace(in.Name), PreUnderwritingCallback: in.PreUnderwriting,
 		ServicePhone: strings.TrimSpace(in.ServicePhone), CreatedAt: s.now()}
 	if in.RegulatorCode != "" {
-		reg, err := s.DB.FindOrgByCode(ctx, in.RegulatorCode)
+		reg, err := s.db.FindOrgByCode(ctx, in.RegulatorCode)
 		if err != nil {
 			return nil, orgNotFound(in.RegulatorCode, err)
 		}
@@ -66,7 +66,7 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 		}
 		o.RegulatorID = reg.ID
 	}
-	if err := s.DB.CreateOrg(ctx, o); err != nil {
+	if err := s.db.CreateOrg(ctx, o); err != nil {
 		if errors.Is(err, huifang.ErrConflict) {
 			return nil, huifang.Errorf(huifang.ECONFLICT, "机构代码 %s 已存在", in.Code)
 		}
@@ -77,7 +77,7 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 			return nil, err
 		}
 	}
-	return o, s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: o.CreatedAt, UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code, Action: "create", Detail: `{"kind":"` + string(o.Kind) + `"}`})
+	return o, s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: o.CreatedAt, UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code, Action: "create", Detail: `{"kind":"` + string(o.Kind) + `"}`})
 }
 
 // SetServicePhone sets an insurer's customer-service number, said at the end
@@ -92,17 +92,17 @@ func (s *Service) SetServicePhone(ctx context.Context, by *huifang.User, code, p
 	if !servicePhoneRE.MatchString(phone) {
 		return huifang.Errorf(huifang.EINVALID, "客服电话只能包含数字和 -，3–20 位")
 	}
-	o, err := s.DB.FindOrgByCode(ctx, code)
+	o, err := s.db.FindOrgByCode(ctx, code)
 	if err != nil {
 		return orgNotFound(code, err)
 	}
 	if o.Kind != huifang.KindInsurer {
 		return huifang.Errorf(huifang.EINVALID, "%s 不是保险公司", code)
 	}
-	if err := s.DB.SetServicePhone(ctx, o.ID, phone); err != nil {
+	if err := s.db.SetServicePhone(ctx, o.ID, phone); err != nil {
 		return err
 	}
-	return s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: s.now(), UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code,
+	return s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: s.now(), UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code,
 		Action: "service-phone", Detail: jsonDetail(map[string]any{"old": o.ServicePhone, "new": phone})})
 }
 
@@ -120,7 +120,7 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 	if err := require(by, huifang.PermManageUsers); err != nil {
 		return nil, err
 	}
-	org, err := s.DB.FindOrgByCode(ctx, in.OrgCode)
+	org, err := s.db.FindOrgByCode(ctx, in.OrgCode)
 	if err != nil {
 		return nil, orgNotFound(in.OrgCode, err)
 	}
@@ -144,7 +144,7 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 	}
 	u := &huifang.User{OrgID: org.ID, Login: in.Login, Name: strings.TrimSpace(in.Name), Role: in.Role, BranchCode: in.BranchCode,
 		AgentCode: strings.TrimSpace(in.AgentCode), Email: strings.TrimSpace(in.Email), PasswordHash: hash, CreatedAt: s.now()}
-	if err := s.DB.CreateUser(ctx, u, actor(by)); err != nil {
+	if err := s.db.CreateUser(ctx, u, actor(by)); err != nil {
 		if errors.Is(err, huifang.ErrConflict) {
 			return nil, huifang.Errorf(huifang.ECONFLICT, "用户名 %s 已存在", in.Login)
 		}
@@ -169,7 +169,7 @@ func (s *Service) roleFits(ctx context.Context, by *huifang.User, org *huifang.O
 		return huifang.Errorf(huifang.EINVALID, "角色 %s 只能属于保险公司", role)
 	}
 	if role == huifang.RoleHandler && branch != "" {
-		if bs, err := s.DB.ListBranches(ctx, org.ID); err == nil {
+		if bs, err := s.db.ListBranches(ctx, org.ID); err == nil {
 			known := false
 			for _, b := range bs {
 				known = known || b.Code == branch
@@ -184,7 +184,7 @@ func (s *Service) roleFits(ctx context.Context, by *huifang.User, org *huifang.O
 
 // Org returns an organisation the user may see.
 func (s *Service) Org(ctx context.Context, by *huifang.User, code string) (*huifang.Org, error) {
-	org, err := s.DB.FindOrgByCode(ctx, code)
+	org, err := s.db.FindOrgByCode(ctx, code)
 	if err != nil {
 		return nil, orgNotFound(code, err)
 	}

@@ -11,7 +11,6 @@ import (
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/problem"
-	"github.com/huifang/huifang/store"
 )
 
 // MaxEvidence is the largest document accepted as evidence.
@@ -40,7 +39,7 @@ func (t branchTree) Below(b, anc string) bool {
 }
 
 func (s *Service) tree(ctx context.Context, orgID int64) (branchTree, error) {
-	bs, err := s.DB.ListBranches(ctx, orgID)
+	bs, err := s.db.ListBranches(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -56,8 +55,8 @@ func workflowActor(u *huifang.User) problem.Actor { return problem.ActorOf(u) }
 // CaseView is a problem case with its timeline and flags for the page.
 type CaseView struct {
 	Case     *huifang.ProblemCase
-	Events   []store.Event
-	Evidence map[int64]store.Evidence // the timeline's documents by id, without their bytes
+	Events   []huifang.CaseEvent
+	Evidence map[int64]huifang.Evidence // the timeline's documents by id, without their bytes
 	DueSoon  bool
 	Overdue  bool
 	Workdays int // working days left (negative: overdue), when computable
@@ -67,7 +66,7 @@ func (s *Service) findCase(ctx context.Context, u *huifang.User, id int64) (*hui
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, err
 	}
-	c, err := s.DB.FindProblemCase(ctx, u.OrgID, id)
+	c, err := s.db.FindProblemCase(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "问题件 %d 不存在", id)
 	}
@@ -98,15 +97,15 @@ func (s *Service) Case(ctx context.Context, u *huifang.User, id int64) (*CaseVie
 	if err != nil {
 		return nil, err
 	}
-	evs, err := s.DB.ListEvents(ctx, u.OrgID, id)
+	evs, err := s.db.ListEvents(ctx, u.OrgID, id)
 	if err != nil {
 		return nil, err
 	}
-	docs, err := s.DB.ListEvidence(ctx, u.OrgID, id)
+	docs, err := s.db.ListEvidence(ctx, u.OrgID, id)
 	if err != nil {
 		return nil, err
 	}
-	v := &CaseView{Case: c, Events: evs, Evidence: map[int64]store.Evidence{}}
+	v := &CaseView{Case: c, Events: evs, Evidence: map[int64]huifang.Evidence{}}
 	for _, d := range docs {
 		v.Evidence[d.ID] = d
 	}
@@ -130,7 +129,7 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, err
 	}
-	sf := store.ProblemFilter{Type: f.Type, Status: f.Status, Channel: f.Channel, Limit: 1000}
+	sf := huifang.ProblemFilter{Type: f.Type, Status: f.Status, Channel: f.Channel, Limit: 1000}
 	// Handlers see their own cases ("mine": assigned to them, or at their
 	// branch with nobody assigned) or their branch's; managers see all.
 	branch := u.BranchCode
@@ -153,7 +152,7 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 	if sf.Status == "" && !f.DueSoon && !f.Overdue {
 		sf.Unfinished = true
 	}
-	cs, err := s.DB.ListProblemCases(ctx, u.OrgID, sf)
+	cs, err := s.db.ListProblemCases(ctx, u.OrgID, sf)
 	if err != nil {
 		return nil, err
 	}
@@ -180,7 +179,7 @@ func (s *Service) OpenCase(ctx context.Context, u *huifang.User, policyNo string
 	if reason = strings.TrimSpace(reason); reason == "" {
 		return nil, huifang.Errorf(huifang.EINVALID, "请说明问题件的原因")
 	}
-	rec, err := s.DB.FindPolicy(ctx, u.OrgID, strings.TrimSpace(policyNo))
+	rec, err := s.db.FindPolicy(ctx, u.OrgID, strings.TrimSpace(policyNo))
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "保单 %s 不存在", policyNo)
 	} else if err != nil {
@@ -194,24 +193,24 @@ func (s *Service) OpenCase(ctx context.Context, u *huifang.User, policyNo string
 	}
 	c := &huifang.ProblemCase{OrgID: u.OrgID, PolicyNo: rec.No, Type: t, Detail: reason, BranchCode: rec.BranchCode, Channel: rec.Channel,
 		AgentCode: rec.AgentCode, OpenedAt: now, OpenedBy: u.ID, OpenedOn: opened, DueOn: due, LimitDays: limit.Days, LimitWorking: limit.Working, ProfileID: pid}
-	return c, s.DB.OpenProblemCase(ctx, c, u.Login)
+	return c, s.db.OpenProblemCase(ctx, c, u.Login)
 }
 
 // step applies a workflow step decided by the problem package.
 // The case's UpdatedAt, untouched by the problem package, guards against a
 // concurrent change.
-func (s *Service) step(ctx context.Context, u *huifang.User, c *huifang.ProblemCase, was huifang.ProblemStatus, st store.CaseStep) (*huifang.ProblemCase, error) {
+func (s *Service) step(ctx context.Context, u *huifang.User, c *huifang.ProblemCase, was huifang.ProblemStatus, st huifang.CaseStep) (*huifang.ProblemCase, error) {
 	st.Case, st.Was, st.WasUpdated, st.Now, st.Actor = c, was, c.UpdatedAt, s.now(), actor(u)
-	if err := s.DB.ApplyCaseStep(ctx, st); err != nil {
+	if err := s.db.ApplyCaseStep(ctx, st); err != nil {
 		return nil, err
 	}
 	return c, nil
 }
 
-func events(evs ...problem.Event) []store.Event {
-	out := make([]store.Event, len(evs))
+func events(evs ...problem.Event) []huifang.CaseEvent {
+	out := make([]huifang.CaseEvent, len(evs))
 	for i, e := range evs {
-		out[i] = store.Event{Kind: e.Kind, Detail: e.Detail, At: e.At, UserID: e.UserID, Actor: e.Actor}
+		out[i] = huifang.CaseEvent{Kind: e.Kind, Detail: e.Detail, At: e.At, UserID: e.UserID, Actor: e.Actor}
 	}
 	return out
 }
@@ -235,7 +234,7 @@ func (s *Service) Transfer(ctx context.Context, u *huifang.User, id int64, in Tr
 	}
 	to := problem.Target{Branch: strings.TrimSpace(in.Branch), DueOn: in.DueOn}
 	if in.Handler != "" {
-		h, err := s.DB.FindUserByLogin(ctx, strings.TrimSpace(in.Handler))
+		h, err := s.db.FindUserByLogin(ctx, strings.TrimSpace(in.Handler))
 		if err != nil || h.OrgID != u.OrgID {
 			return nil, huifang.Errorf(huifang.ENOTFOUND, "经办人 %s 不存在", in.Handler)
 		}
@@ -249,7 +248,7 @@ func (s *Service) Transfer(ctx context.Context, u *huifang.User, id int64, in Tr
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{New: t}, Events: events(ev)})
+	return s.step(ctx, u, c, was, huifang.CaseStep{Transfer: huifang.TransferChange{New: t}, Events: events(ev)})
 }
 
 // Acknowledge accepts a transfer.
@@ -263,7 +262,7 @@ func (s *Service) Acknowledge(ctx context.Context, u *huifang.User, id int64) (*
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{Settle: "acknowledged"}, Events: events(ev)})
+	return s.step(ctx, u, c, was, huifang.CaseStep{Transfer: huifang.TransferChange{Settle: "acknowledged"}, Events: events(ev)})
 }
 
 // ReturnTransfer sends a transfer back with a reason.
@@ -277,7 +276,7 @@ func (s *Service) ReturnTransfer(ctx context.Context, u *huifang.User, id int64,
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{Settle: "returned", Reason: strings.TrimSpace(reason)}, Events: events(ev)})
+	return s.step(ctx, u, c, was, huifang.CaseStep{Transfer: huifang.TransferChange{Settle: "returned", Reason: strings.TrimSpace(reason)}, Events: events(ev)})
 }
 
 // Upload is a document attached to an action: a PDF, JPEG or PNG
@@ -303,7 +302,7 @@ func (s *Service) Act(ctx context.Context, u *huifang.User, id int64, in ActionI
 	if err != nil {
 		return nil, err
 	}
-	st := store.CaseStep{}
+	st := huifang.CaseStep{}
 	if e := in.Evidence; e != nil {
 		if len(e.Data) == 0 {
 			return nil, huifang.Errorf(huifang.EINVALID, "上传的文件是空的")
@@ -320,14 +319,14 @@ func (s *Service) Act(ctx context.Context, u *huifang.User, id int64, in ActionI
 			name = "evidence." + ft.Format
 		}
 		// The type is the one told by content, never the uploader's claim.
-		st.Evidence = &store.Evidence{Name: name, ContentType: ft.ContentType, Data: e.Data}
+		st.Evidence = &huifang.Evidence{Name: name, ContentType: ft.ContentType, Data: e.Data}
 	}
 	if in.Kind == problem.ActContact {
 		phone, err := importer.ParseMobile(in.Phone)
 		if err != nil {
 			return nil, huifang.Errorf(huifang.EINVALID, "新的手机号无效：%s", huifang.ErrorMessage(err))
 		}
-		st.Phone = &store.PhoneChange{Enc: s.Box.Seal(phone), Hash: s.Box.Hash(phone)}
+		st.Phone = &huifang.PhoneChange{Enc: s.Box.Seal(phone), Hash: s.Box.Hash(phone)}
 	}
 	was := c.Status
 	ev, err := problem.Act(c, workflowActor(u), in.Kind, in.Note, st.Evidence != nil, s.now())
@@ -365,12 +364,12 @@ func (s *Service) RequestRecallback(ctx context.Context, u *huifang.User, id int
 	if due.Before(s.today()) {
 		due = s.today()
 	}
-	return s.step(ctx, u, c, was, store.CaseStep{Events: events(ev), Recallback: &store.Plan{Kind: huifang.KindRecallback, DueOn: due}})
+	return s.step(ctx, u, c, was, huifang.CaseStep{Events: events(ev), Recallback: &huifang.Plan{Kind: huifang.KindRecallback, DueOn: due}})
 }
 
 // recallbackStep is what a finished re-callback does to its case.
-func (s *Service) recallbackStep(ctx context.Context, cb *huifang.Callback, success bool, problems []callback.Problem, now time.Time) (*store.CaseStep, error) {
-	c, err := s.DB.FindProblemCase(ctx, cb.OrgID, cb.CaseID)
+func (s *Service) recallbackStep(ctx context.Context, cb *huifang.Callback, success bool, problems []callback.Problem, now time.Time) (*huifang.CaseStep, error) {
+	c, err := s.db.FindProblemCase(ctx, cb.OrgID, cb.CaseID)
 	if err != nil {
 		return nil, fmt.Errorf("problem case of re-callback %d: %w", cb.ID, err)
 	}
@@ -383,7 +382,7 @@ func (s *Service) recallbackStep(ctx context.Context, cb *huifang.Callback, succ
 	if err != nil {
 		return nil, err
 	}
-	return &store.CaseStep{Case: c, Was: was, WasUpdated: upd, Now: now, Actor: huifang.Actor{Name: "system"}, Events: events(evs...)}, nil
+	return &huifang.CaseStep{Case: c, Was: was, WasUpdated: upd, Now: now, Actor: huifang.Actor{Name: "system"}, Events: events(evs...)}, nil
 }
 
 // Resolve is refused: only a successful re-callback resolves a case.
@@ -410,7 +409,7 @@ func (s *Service) CloseCase(ctx context.Context, u *huifang.User, id int64, reas
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, u, c, was, store.CaseStep{Transfer: store.TransferChange{Settle: settle}, Events: events(ev)})
+	return s.step(ctx, u, c, was, huifang.CaseStep{Transfer: huifang.TransferChange{Settle: settle}, Events: events(ev)})
 }
 
 // Reopen brings a closed case back (managers only).
@@ -424,5 +423,5 @@ func (s *Service) Reopen(ctx context.Context, u *huifang.User, id int64, reason 
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, u, c, was, store.CaseStep{Events: events(ev)})
+	return s.step(ctx, u, c, was, huifang.CaseStep{Events: events(ev)})
 }

@@ -21,7 +21,7 @@ import (
 )
 
 // readEvidence reads a problem case's document through the service.
-func readEvidence(t *testing.T, svc *app.Service, u *huifang.User, id int64) (string, *store.Evidence) {
+func readEvidence(t *testing.T, svc *app.Service, u *huifang.User, id int64) (string, *huifang.Evidence) {
 	t.Helper()
 	body, doc, err := svc.Evidence(ctx, u, id)
 	if err != nil {
@@ -52,7 +52,7 @@ func (w *world) signedByAnother(t *testing.T, op *huifang.User) *huifang.Problem
 	mustDo(t, func() error { return err })
 	done, err := w.svc.Finish(ctx, op, work.Callback.ID, answering(work, "signed", "no"))
 	mustDo(t, func() error { return err })
-	cs, err := w.svc.ListProblemCases(ctx, op, store.ProblemFilter{CallbackID: done.ID})
+	cs, err := w.svc.ListProblemCases(ctx, op, huifang.ProblemFilter{CallbackID: done.ID})
 	mustDo(t, func() error { return err })
 	if len(cs) != 1 || cs[0].Type != huifang.ProblemUnsigned {
 		t.Fatalf("cases %+v", cs)

@@ -10,7 +10,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/callback"
-	"github.com/huifang/huifang/store"
 )
 
 // MaxRecording is the largest recording accepted (a long call in WAV).
@@ -40,7 +39,7 @@ func retainUntil(p huifang.Policy, prod huifang.Product) huifang.Date {
 // content) with its checksum and retention date. attemptID names the phone
 // attempt it records, one of the callback's, or is 0. source is "api" or
 // "upload".
-func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID, attemptID int64, r io.Reader, source string) (*store.Recording, error) {
+func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID, attemptID int64, r io.Reader, source string) (*huifang.Recording, error) {
 	if s.Blobs == nil {
 		return nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
 	}
@@ -59,7 +58,7 @@ func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID,
 // UploadRecording stores the recording of a phone attempt the user made
 // themselves, uploaded from the web page: the operator who held the
 // callback for that call.
-func (s *Service) UploadRecording(ctx context.Context, u *huifang.User, callbackID, attemptID int64, r io.Reader) (*store.Recording, error) {
+func (s *Service) UploadRecording(ctx context.Context, u *huifang.User, callbackID, attemptID int64, r io.Reader) (*huifang.Recording, error) {
 	if s.Blobs == nil {
 		return nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
 	}
@@ -79,7 +78,7 @@ func (s *Service) UploadRecording(ctx context.Context, u *huifang.User, callback
 
 // attempt finds one of a callback's phone attempts.
 func (s *Service) attempt(ctx context.Context, c *huifang.Callback, id int64) (*huifang.Attempt, error) {
-	as, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID)
+	as, err := s.db.ListAttempts(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -91,12 +90,12 @@ func (s *Service) attempt(ctx context.Context, c *huifang.Callback, id int64) (*
 	return nil, huifang.Errorf(huifang.EINVALID, "拨打记录 %d 不属于回访 %d", id, c.ID)
 }
 
-func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.Callback, attemptID int64, r io.Reader, source string) (*store.Recording, error) {
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.Callback, attemptID int64, r io.Reader, source string) (*huifang.Recording, error) {
+	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
 	}
-	prod, err := s.DB.FindProduct(ctx, c.OrgID, rec.ProductCode)
+	prod, err := s.db.FindProduct(ctx, c.OrgID, rec.ProductCode)
 	if err != nil {
 		return nil, err
 	}
@@ -119,9 +118,9 @@ func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.
 		s.deleteBlob(ctx, key)
 		return nil, huifang.Errorf(huifang.EINVALID, "录音超过 %d MB", MaxRecording>>20)
 	}
-	out := &store.Recording{OrgID: c.OrgID, CallbackID: c.ID, AttemptID: attemptID, Key: key, Format: format, ContentType: ct, Size: info.Size, SHA256: info.SHA256,
+	out := &huifang.Recording{OrgID: c.OrgID, CallbackID: c.ID, AttemptID: attemptID, Key: key, Format: format, ContentType: ct, Size: info.Size, SHA256: info.SHA256,
 		RetainUntil: retainUntil(rec.Policy, prod), UploadedAt: s.now(), UploadedBy: u.ID, Source: source}
-	if err := s.DB.AddRecording(ctx, out, actor(u)); err != nil {
+	if err := s.db.AddRecording(ctx, out, actor(u)); err != nil {
 		s.deleteBlob(ctx, key)
 		return nil, err
 	}
@@ -131,7 +130,7 @@ func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.
 // Recordings lists a callback's recordings (what they are, not their
 // sound) for roles that may play or add them. Another insurer's callback is
 // not found, rather than an empty list.
-func (s *Service) Recordings(ctx context.Context, u *huifang.User, callbackID int64) ([]store.Recording, error) {
+func (s *Service) Recordings(ctx context.Context, u *huifang.User, callbackID int64) ([]huifang.Recording, error) {
 	p := huifang.PermListen
 	if u != nil && u.Can(huifang.PermRecord) {
 		p = huifang.PermRecord
@@ -140,21 +139,30 @@ func (s *Service) Recordings(ctx context.Context, u *huifang.User, callbackID in
 	if err != nil {
 		return nil, err
 	}
-	return s.DB.ListRecordings(ctx, u.OrgID, c.ID)
+	return s.db.ListRecordings(ctx, u.OrgID, c.ID)
+}
+
+// RecordingInfo returns what a recording is (not its sound), for a role
+// that may listen, within its organisation.
+func (s *Service) RecordingInfo(ctx context.Context, u *huifang.User, id int64) (*huifang.Recording, error) {
+	if err := require(u, huifang.PermListen); err != nil {
+		return nil, err
+	}
+	return s.db.FindRecording(ctx, u.OrgID, id)
 }
 
 // PlayRecording opens a recording, or a byte range of it (length < 0: to the
 // end), for a role that may listen, within its organisation. A playback that
 // starts at the beginning is recorded in the audit trail (a player then asks
 // for further ranges of the same playback).
-func (s *Service) PlayRecording(ctx context.Context, u *huifang.User, id, offset, length int64) (io.ReadCloser, *store.Recording, error) {
+func (s *Service) PlayRecording(ctx context.Context, u *huifang.User, id, offset, length int64) (io.ReadCloser, *huifang.Recording, error) {
 	if err := require(u, huifang.PermListen); err != nil {
 		return nil, nil, err
 	}
 	if s.Blobs == nil {
 		return nil, nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
 	}
-	rec, err := s.DB.FindRecording(ctx, u.OrgID, id)
+	rec, err := s.db.FindRecording(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "录音 %d 不存在", id)
 	} else if err != nil {
@@ -170,7 +178,7 @@ func (s *Service) PlayRecording(ctx context.Context, u *huifang.User, id, offset
 		return nil, nil, fmt.Errorf("open recording %d: %w", id, err)
 	}
 	if offset == 0 {
-		if err := s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "recording",
+		if err := s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "recording",
 			Key: fmt.Sprint(id), Action: "play", Detail: jsonDetail(map[string]any{"callback": rec.CallbackID})}); err != nil {
 			body.Close()
 			return nil, nil, err

@@ -12,7 +12,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/profile"
-	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/workday"
 )
 
@@ -36,7 +35,7 @@ func (s *Service) Calendar() *workday.Calendar {
 // loaded into the database; call it at start-up.
 func (s *Service) LoadCalendars(ctx context.Context) error {
 	cal := workday.Shipped()
-	years, err := s.DB.ListCalendarYears(ctx)
+	years, err := s.db.ListCalendarYears(ctx)
 	if err != nil {
 		return err
 	}
@@ -68,7 +67,7 @@ func (s *Service) LoadCalendarYear(ctx context.Context, u *huifang.User, body st
 	if err != nil {
 		return nil, err
 	}
-	if err := s.DB.SaveCalendarYear(ctx, store.CalendarYear{Year: y.Year, Body: body, LoadedAt: s.now(), LoadedBy: u.Login}); err != nil {
+	if err := s.db.SaveCalendarYear(ctx, huifang.CalendarYear{Year: y.Year, Body: body, LoadedAt: s.now(), LoadedBy: u.Login}); err != nil {
 		return nil, err
 	}
 	s.calendars().p.Store(s.Calendar().With(y))
@@ -123,7 +122,7 @@ func (s *Service) regulatorOf(ctx context.Context, orgID int64) (int64, error) {
 	if ok {
 		return reg, nil
 	}
-	org, err := s.DB.FindOrgByID(ctx, orgID)
+	org, err := s.db.FindOrgByID(ctx, orgID)
 	if err != nil {
 		return 0, err
 	}
@@ -147,7 +146,7 @@ func (s *Service) versionsOf(ctx context.Context, reg int64) ([]profile.Version,
 	if ok && now.Sub(c.at) < profileTTL {
 		return c.vs, nil
 	}
-	vs, err := s.DB.ListProfileVersions(ctx, reg)
+	vs, err := s.db.ListProfileVersions(ctx, reg)
 	if err != nil {
 		return nil, err
 	}
@@ -261,7 +260,7 @@ func (s *Service) Profiles(ctx context.Context, u *huifang.User) ([]profile.Vers
 	if err != nil || reg == 0 {
 		return nil, err
 	}
-	return s.DB.ListProfileVersions(ctx, reg)
+	return s.db.ListProfileVersions(ctx, reg)
 }
 
 // ChangeProfile adds a version of the regulator's profile, in force from a
@@ -277,7 +276,7 @@ func (s *Service) ChangeProfile(ctx context.Context, u *huifang.User, in Profile
 	if err := in.Rules.Validate(); err != nil {
 		return nil, err
 	}
-	vs, err := s.DB.ListProfileVersions(ctx, u.OrgID)
+	vs, err := s.db.ListProfileVersions(ctx, u.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +291,7 @@ func (s *Service) ChangeProfile(ctx context.Context, u *huifang.User, in Profile
 	}
 	v := &profile.Version{RegulatorID: u.OrgID, Name: name, Base: base, From: in.From, Rules: in.Rules, Note: strings.TrimSpace(in.Note), CreatedAt: s.now(), CreatedBy: u.Login}
 	defer s.forgetVersions(u.OrgID)
-	return v, s.DB.AddProfileVersion(ctx, v)
+	return v, s.db.AddProfileVersion(ctx, v)
 }
 
 // startProfile gives a new regulator its first profile version, from a
@@ -305,6 +304,6 @@ func (s *Service) startProfile(ctx context.Context, reg *huifang.Org, code strin
 	if !ok {
 		return huifang.Errorf(huifang.EINVALID, "未知的规则模板 %q（可用：%s）", code, strings.Join(profile.ShippedCodes, ", "))
 	}
-	return s.DB.AddProfileVersion(ctx, &profile.Version{RegulatorID: reg.ID, Name: name, Base: code, From: huifang.NewDate(2000, 1, 1),
+	return s.db.AddProfileVersion(ctx, &profile.Version{RegulatorID: reg.ID, Name: name, Base: code, From: huifang.NewDate(2000, 1, 1),
 		Rules: r, Note: "初始规则：" + name, CreatedAt: s.now(), CreatedBy: by})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
 )
 
 // A callback whose script cannot be completed (CallScript.Gap) is never read
@@ -26,7 +25,7 @@ const maxBlockedPerNext = 20
 
 // block sets a callback aside with the reason its script is incomplete.
 func (s *Service) block(ctx context.Context, c *huifang.Callback, reason string, a huifang.Actor) error {
-	_, err := s.DB.ChangeCallback(ctx, store.CallbackChange{OrgID: c.OrgID, ID: c.ID, UserID: a.UserID, Now: s.now(), NoLease: true,
+	_, err := s.db.ChangeCallback(ctx, huifang.CallbackChange{OrgID: c.OrgID, ID: c.ID, UserID: a.UserID, Now: s.now(), NoLease: true,
 		Status: huifang.StatusBlocked, Reason: reason, NextAt: c.NextAt,
 		Audit: huifang.AuditEntry{Actor: a.Name, Action: "script-blocked", Detail: jsonDetail(map[string]any{"reason": reason})}})
 	return err
@@ -49,7 +48,7 @@ func (s *Service) refuseGap(ctx context.Context, c *huifang.Callback, cs *CallSc
 // the reason of the others up to date. It looks at up to 500 per insurer a
 // run, the most urgent first.
 func (s *Service) RecheckBlocked(ctx context.Context) (int, error) {
-	orgs, err := s.DB.ListOrgs(ctx, 0)
+	orgs, err := s.db.ListOrgs(ctx, 0)
 	if err != nil {
 		return 0, err
 	}
@@ -59,7 +58,7 @@ func (s *Service) RecheckBlocked(ctx context.Context) (int, error) {
 			continue
 		}
 		var blocked []huifang.Callback
-		err := s.DB.ForEachCallback(ctx, org.ID, store.CallbackFilter{Status: huifang.StatusBlocked, Limit: 500}, func(r *store.CallbackRow) error {
+		err := s.db.ForEachCallback(ctx, org.ID, huifang.CallbackFilter{Status: huifang.StatusBlocked, Limit: 500}, func(r *huifang.CallbackRow) error {
 			blocked = append(blocked, r.Callback)
 			return nil
 		})
@@ -75,12 +74,12 @@ func (s *Service) RecheckBlocked(ctx context.Context) (int, error) {
 			if cs.Gap == c.Reason {
 				continue
 			}
-			ch := store.CallbackChange{OrgID: c.OrgID, ID: c.ID, Now: s.now(), NoLease: true, Status: huifang.StatusBlocked, Reason: cs.Gap, NextAt: c.NextAt,
+			ch := huifang.CallbackChange{OrgID: c.OrgID, ID: c.ID, Now: s.now(), NoLease: true, Status: huifang.StatusBlocked, Reason: cs.Gap, NextAt: c.NextAt,
 				Audit: huifang.AuditEntry{Actor: "system", Action: "script-blocked", Detail: jsonDetail(map[string]any{"reason": cs.Gap})}}
 			if cs.Gap == "" {
 				ch.Status, ch.Audit.Action, ch.Audit.Detail = huifang.StatusOpen, "script-complete", jsonDetail(map[string]any{"script": cs.Ref()})
 			}
-			if _, err := s.DB.ChangeCallback(ctx, ch); err != nil {
+			if _, err := s.db.ChangeCallback(ctx, ch); err != nil {
 				if huifang.ErrorCode(err) == huifang.ECONFLICT {
 					continue // finished meanwhile (an import of the insurer's own callbacks)
 				}

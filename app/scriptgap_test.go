@@ -73,7 +73,7 @@ func TestLibraryFilledForEveryChannelAndDesign(t *testing.T) {
 			for _, d := range huifang.DesignTypes {
 				no := fmt.Sprintf("%s-%s", ch, d)
 				t.Run(no, func(t *testing.T) {
-					rows, _, err := w.svc.ListCallbacks(ctx, w.admin, store.CallbackFilter{PolicyNo: no})
+					rows, _, err := w.svc.ListCallbacks(ctx, w.admin, huifang.CallbackFilter{PolicyNo: no})
 					mustDo(t, func() error { return err })
 					if len(rows) != 1 {
 						t.Fatalf("%d callbacks", len(rows))
@@ -160,7 +160,7 @@ func TestIncompleteScriptIsRefused(t *testing.T) {
 			"G2": "话术变量缺失：营销员姓名（保单 G2 无营销员）",
 			"G3": "没有适用于万能产品、电销渠道的标准回访话术",
 		}
-		blocked, total, err := w.svc.ListCallbacks(ctx, w.admin, store.CallbackFilter{Status: huifang.StatusBlocked})
+		blocked, total, err := w.svc.ListCallbacks(ctx, w.admin, huifang.CallbackFilter{Status: huifang.StatusBlocked})
 		mustDo(t, func() error { return err })
 		if total != 3 {
 			t.Fatalf("%d callbacks set aside, want 3: %+v", total, blocked)
@@ -200,7 +200,7 @@ func TestIncompleteScriptIsRefused(t *testing.T) {
 		if _, err := w.svc.RecordLetter(ctx, w.admin, g1.ID, in); err == nil || !strings.Contains(huifang.ErrorMessage(err), reasons["G1"]) {
 			t.Fatalf("a letter for G1: %v", err)
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, store.AuditFilter{Action: "script-blocked"}); len(a) != 3 {
+		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "script-blocked"}); len(a) != 3 {
 			t.Fatalf("%d set-aside entries in the audit trail, want 3", len(a))
 		}
 
@@ -257,7 +257,7 @@ func TestNoServicePhoneRefusesEveryCallback(t *testing.T) {
 				t.Fatalf("Next without a service phone: %v", err)
 			}
 		}
-		if _, n, _ := w.svc.ListCallbacks(ctx, op, store.CallbackFilter{Status: huifang.StatusBlocked}); n != 0 {
+		if _, n, _ := w.svc.ListCallbacks(ctx, op, huifang.CallbackFilter{Status: huifang.StatusBlocked}); n != 0 {
 			t.Fatalf("%d callbacks set aside for the insurer's own gap", n)
 		}
 		if held, err := db.HeldCallback(ctx, op.OrgID, op.ID, w.clk.Now()); err == nil {

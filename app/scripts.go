@@ -10,12 +10,11 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
 )
 
 // ImportScript stores a script file as a new draft version for the user's
 // insurer, optionally as the override for one product.
-func (s *Service) ImportScript(ctx context.Context, u *huifang.User, body, productCode string) (*store.ScriptRecord, error) {
+func (s *Service) ImportScript(ctx context.Context, u *huifang.User, body, productCode string) (*huifang.ScriptRecord, error) {
 	if err := require(u, huifang.PermImport); err != nil {
 		return nil, err
 	}
@@ -27,7 +26,7 @@ func (s *Service) ImportScript(ctx context.Context, u *huifang.User, body, produ
 		return nil, err
 	}
 	if productCode = strings.TrimSpace(productCode); productCode != "" {
-		if _, err := s.DB.FindProduct(ctx, u.OrgID, productCode); err != nil {
+		if _, err := s.db.FindProduct(ctx, u.OrgID, productCode); err != nil {
 			return nil, huifang.Errorf(huifang.EINVALID, "产品 %s 不存在", productCode)
 		}
 	}
@@ -35,16 +34,16 @@ func (s *Service) ImportScript(ctx context.Context, u *huifang.User, body, produ
 	if err := sc.Format(&canonical); err != nil {
 		return nil, err
 	}
-	r := &store.ScriptRecord{OrgID: u.OrgID, Code: sc.Code, Name: sc.Name, Purpose: string(sc.Purpose), Design: sc.Design, Channels: sc.Channels,
+	r := &huifang.ScriptRecord{OrgID: u.OrgID, Code: sc.Code, Name: sc.Name, Purpose: string(sc.Purpose), Design: sc.Design, Channels: sc.Channels,
 		ProductCode: productCode, Body: canonical.String(), CreatedAt: s.now(), CreatedBy: u.Login}
-	return r, s.DB.AddScript(ctx, r)
+	return r, s.db.AddScript(ctx, r)
 }
 
-func (s *Service) ownScript(ctx context.Context, u *huifang.User, id int64) (*store.ScriptRecord, *script.Script, error) {
+func (s *Service) ownScript(ctx context.Context, u *huifang.User, id int64) (*huifang.ScriptRecord, *script.Script, error) {
 	if err := require(u, huifang.PermImport); err != nil {
 		return nil, nil, err
 	}
-	r, err := s.DB.FindScript(ctx, u.OrgID, id)
+	r, err := s.db.FindScript(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "话术 %d 不存在", id)
 	} else if err != nil {
@@ -54,7 +53,7 @@ func (s *Service) ownScript(ctx context.Context, u *huifang.User, id int64) (*st
 	return r, sc, err
 }
 
-func badMove(r *store.ScriptRecord, want string) error {
+func badMove(r *huifang.ScriptRecord, want string) error {
 	return huifang.Errorf(huifang.ECONFLICT, "话术 %s v%d 目前是「%s」，只有「%s」的话术可以这样操作", r.Code, r.Version, scriptStatusZH[r.Status], scriptStatusZH[want])
 }
 
@@ -69,7 +68,7 @@ func (s *Service) FileScript(ctx context.Context, u *huifang.User, id int64) err
 	if r.Status != "draft" {
 		return badMove(r, "draft")
 	}
-	return s.DB.MoveScript(ctx, u.OrgID, id, "draft", "filed", huifang.Date{}, actor(u), s.now())
+	return s.db.MoveScript(ctx, u.OrgID, id, "draft", "filed", huifang.Date{}, actor(u), s.now())
 }
 
 // ActivateScript puts a filed script in force from a date (today or later).
@@ -88,7 +87,7 @@ func (s *Service) ActivateScript(ctx context.Context, u *huifang.User, id int64,
 	if err := sc.CanActivate(); err != nil {
 		return err
 	}
-	return s.DB.MoveScript(ctx, u.OrgID, id, "filed", "active", from, actor(u), s.now())
+	return s.db.MoveScript(ctx, u.OrgID, id, "filed", "active", from, actor(u), s.now())
 }
 
 // RetireScript takes an active script out of use.
@@ -100,37 +99,37 @@ func (s *Service) RetireScript(ctx context.Context, u *huifang.User, id int64) e
 	if r.Status != "active" {
 		return badMove(r, "active")
 	}
-	return s.DB.MoveScript(ctx, u.OrgID, id, "active", "retired", huifang.Date{}, actor(u), s.now())
+	return s.db.MoveScript(ctx, u.OrgID, id, "active", "retired", huifang.Date{}, actor(u), s.now())
 }
 
 // Scripts lists the scripts the user may see: an insurer's own, or, for a
 // regulator's supervisor, every filed and active script of the companies it
 // supervises.
-func (s *Service) Scripts(ctx context.Context, u *huifang.User) ([]store.ScriptRecord, error) {
+func (s *Service) Scripts(ctx context.Context, u *huifang.User) ([]huifang.ScriptRecord, error) {
 	if u != nil && u.Role == huifang.RoleSupervisor {
-		return s.DB.ListScripts(ctx, store.ScriptFilter{RegulatorID: u.OrgID})
+		return s.db.ListScripts(ctx, huifang.ScriptFilter{RegulatorID: u.OrgID})
 	}
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, err
 	}
-	return s.DB.ListScripts(ctx, store.ScriptFilter{OrgID: u.OrgID})
+	return s.db.ListScripts(ctx, huifang.ScriptFilter{OrgID: u.OrgID})
 }
 
 // SelectScript chooses the script for a policy's callback on a date: the
 // product's own active script, else the active script for its design type and
 // channel, the newest in force; else the shipped standard script. The record
 // is nil for a shipped script (version 0 in the callback's history).
-func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Product, channel huifang.Channel, on huifang.Date) (*script.Script, *store.ScriptRecord, error) {
-	active, err := s.DB.ListScripts(ctx, store.ScriptFilter{OrgID: orgID, Status: "active"})
+func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Product, channel huifang.Channel, on huifang.Date) (*script.Script, *huifang.ScriptRecord, error) {
+	active, err := s.db.ListScripts(ctx, huifang.ScriptFilter{OrgID: orgID, Status: "active"})
 	if err != nil {
 		return nil, nil, err
 	}
-	fits := func(r store.ScriptRecord) bool {
+	fits := func(r huifang.ScriptRecord) bool {
 		return r.Purpose == string(script.PurposeNewBusiness) && !r.ActiveFrom.After(on) &&
 			(r.Design == "" || r.Design == prod.Design) && (len(r.Channels) == 0 || slices.Contains(r.Channels, channel))
 	}
-	var best *store.ScriptRecord
-	better := func(r *store.ScriptRecord) bool {
+	var best *huifang.ScriptRecord
+	better := func(r *huifang.ScriptRecord) bool {
 		if best == nil {
 			return true
 		}
@@ -193,7 +192,7 @@ func shippedScript(design huifang.DesignType, channel huifang.Channel) *script.S
 
 // parseRecord reads a stored script version. Its number is the store's: the
 // file's own version field says which version it was when written.
-func parseRecord(r *store.ScriptRecord) (*script.Script, error) {
+func parseRecord(r *huifang.ScriptRecord) (*script.Script, error) {
 	sc, err := script.Parse(strings.NewReader(r.Body))
 	if err != nil {
 		return nil, fmt.Errorf("script %d (%s v%d): %w", r.ID, r.Code, r.Version, err)

@@ -116,7 +116,7 @@ func TestScriptLifecycle(t *testing.T) {
 		if _, err := w.svc.ImportScript(ctx, w.admin, "{not a script", ""); huifang.ErrorCode(err) != huifang.EINVALID {
 			t.Fatalf("a broken file: %v", err)
 		}
-		if a, _ := db.ListAudit(ctx, w.admin.OrgID, store.AuditFilter{Entity: "script"}); len(a) < 6 {
+		if a, _ := db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "script"}); len(a) < 6 {
 			t.Fatalf("script audit: %d entries", len(a))
 		}
 	})

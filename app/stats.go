@@ -80,7 +80,7 @@ func (s *Service) statsTables(ctx context.Context, u *huifang.User, orgCode stri
 		return org, tables(totals), nil
 	}
 	// A regulator: each company it supervises, and the totals over them.
-	orgs, err := s.DB.ListOrgs(ctx, org.ID)
+	orgs, err := s.db.ListOrgs(ctx, org.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -119,7 +119,7 @@ func tables(bs []*indicator.Builder) []indicator.Table {
 
 // tally feeds an insurer's stored counts for the period into the builders.
 func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error {
-	c, err := s.DB.ReadStats(ctx, orgID, p, s.today())
+	c, err := s.db.ReadStats(ctx, orgID, p, s.today())
 	if err != nil {
 		return err
 	}
@@ -139,7 +139,7 @@ func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs
 
 // recount feeds an insurer's facts for the period into the builders.
 func (s *Service) recount(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error {
-	if err := s.DB.ForEachCallbackFact(ctx, orgID, p.First(), p.Last(), func(f indicator.CallbackFact) error {
+	if err := s.db.ForEachCallbackFact(ctx, orgID, p.First(), p.Last(), func(f indicator.CallbackFact) error {
 		for _, b := range bs {
 			b.AddCallback(f)
 		}
@@ -147,7 +147,7 @@ func (s *Service) recount(ctx context.Context, orgID int64, p indicator.Period, 
 	}); err != nil {
 		return err
 	}
-	return s.DB.ForEachCaseFact(ctx, orgID, p.First(), p.Last(), func(f indicator.CaseFact) error {
+	return s.db.ForEachCaseFact(ctx, orgID, p.First(), p.Last(), func(f indicator.CaseFact) error {
 		for _, b := range bs {
 			b.AddCase(f)
 		}
@@ -162,13 +162,13 @@ func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*
 		if u.Role == huifang.RoleAdmin {
 			return nil, huifang.Errorf(huifang.EINVALID, "请指定机构代码")
 		}
-		o, err := s.DB.FindOrgByID(ctx, u.OrgID)
+		o, err := s.db.FindOrgByID(ctx, u.OrgID)
 		if err != nil {
 			return nil, err
 		}
 		code = o.Code
 	}
-	o, err := s.DB.FindOrgByCode(ctx, code)
+	o, err := s.db.FindOrgByCode(ctx, code)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", code)
 	} else if err != nil {
@@ -217,16 +217,16 @@ func (s *Service) RebuildStats(ctx context.Context, u *huifang.User, orgCode str
 	if err := require(u, huifang.PermManageOrgs); err != nil {
 		return err
 	}
-	o, err := s.DB.FindOrgByCode(ctx, orgCode)
+	o, err := s.db.FindOrgByCode(ctx, orgCode)
 	if errors.Is(err, huifang.ErrNotFound) || (err == nil && o.Kind != huifang.KindInsurer) {
 		return huifang.Errorf(huifang.ENOTFOUND, "保险公司 %q 不存在", orgCode)
 	} else if err != nil {
 		return err
 	}
-	if err := s.DB.RebuildStats(ctx, o.ID); err != nil {
+	if err := s.db.RebuildStats(ctx, o.ID); err != nil {
 		return err
 	}
-	return s.DB.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "stats", Key: o.Code, Action: "rebuild"})
+	return s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "stats", Key: o.Code, Action: "rebuild"})
 }
 
 // RenderStats writes a computed table as json, csv or xlsx.

@@ -73,7 +73,7 @@ func goldenWorld(t *testing.T, db *store.DB) *world {
 	finish(w.op, false)
 	finish(w.op, true)
 	// The first case: explained, confirmed by a re-callback, resolved.
-	cases, err := w.svc.ListProblemCases(ctx, mgr, store.ProblemFilter{CallbackID: first.ID})
+	cases, err := w.svc.ListProblemCases(ctx, mgr, huifang.ProblemFilter{CallbackID: first.ID})
 	mustDo(t, func() error { return err })
 	c := cases[0]
 	_, err = w.svc.Transfer(ctx, mgr, c.ID, app.TransferInput{Branch: "86010101", Handler: "h-unit"})
@@ -94,7 +94,7 @@ func goldenWorld(t *testing.T, db *store.DB) *world {
 		}
 	}
 	// The second case: closed unresolved.
-	cases, err = w.svc.ListProblemCases(ctx, mgr, store.ProblemFilter{CallbackID: second.ID})
+	cases, err = w.svc.ListProblemCases(ctx, mgr, huifang.ProblemFilter{CallbackID: second.ID})
 	mustDo(t, func() error { return err })
 	_, err = w.svc.CloseCase(ctx, mgr, cases[0].ID, "客户拒绝重新签署")
 	mustDo(t, func() error { return err })
@@ -185,12 +185,12 @@ func TestCasesBehindFigures(t *testing.T) {
 		for _, period := range []string{"2026-04", "2026-Q2", "2026"} {
 			_, tbl, err := w.svc.StatsTable(ctx, w.admin, "", period)
 			mustDo(t, func() error { return err })
-			check := func(label string, r indicator.Row, f store.ProblemFilter) {
+			check := func(label string, r indicator.Row, f huifang.ProblemFilter) {
 				t.Helper()
 				f.DueFrom, f.DueTo = tbl.Period.First(), tbl.Period.Last()
-				want := map[string]int64{store.CaseOutcomeDue: r.Cases.Due, store.CaseOutcomeResolved: r.Cases.Resolved,
-					store.CaseOutcomeClosed: r.Cases.Closed, store.CaseOutcomeOnTime: r.Cases.ClosedOnTime}
-				for _, o := range store.CaseOutcomes {
+				want := map[string]int64{huifang.CaseOutcomeDue: r.Cases.Due, huifang.CaseOutcomeResolved: r.Cases.Resolved,
+					huifang.CaseOutcomeClosed: r.Cases.Closed, huifang.CaseOutcomeOnTime: r.Cases.ClosedOnTime}
+				for _, o := range huifang.CaseOutcomes {
 					f.Outcome = o
 					n, err := db.CountProblemCases(ctx, w.admin.OrgID, f)
 					mustDo(t, func() error { return err })
@@ -199,15 +199,15 @@ func TestCasesBehindFigures(t *testing.T) {
 					}
 				}
 			}
-			check("total", tbl.Total, store.ProblemFilter{})
+			check("total", tbl.Total, huifang.ProblemFilter{})
 			for _, r := range tbl.ByChannel {
-				check("channel "+r.Key, r, store.ProblemFilter{Channel: huifang.Channel(r.Key)})
+				check("channel "+r.Key, r, huifang.ProblemFilter{Channel: huifang.Channel(r.Key)})
 			}
 			for _, r := range tbl.ByDesign {
-				check("design "+r.Key, r, store.ProblemFilter{Design: huifang.DesignType(r.Key)})
+				check("design "+r.Key, r, huifang.ProblemFilter{Design: huifang.DesignType(r.Key)})
 			}
 			for _, r := range tbl.ByType {
-				check("type "+r.Key, r, store.ProblemFilter{Type: huifang.ProblemType(r.Key)})
+				check("type "+r.Key, r, huifang.ProblemFilter{Type: huifang.ProblemType(r.Key)})
 			}
 			if period == "2026" && (tbl.Total.Cases.Due == 0 || tbl.Total.Cases.ClosedOnTime == 0) {
 				t.Fatalf("the golden year has no cases to list: %+v", tbl.Total.Cases)

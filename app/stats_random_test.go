@@ -148,7 +148,7 @@ func countsFollow(t *testing.T, seed uint64) {
 					did["re-callback finished"]++
 				}
 			case 4: // close a case unresolved
-				cs, err := w.svc.ListProblemCases(ctx, mgr, store.ProblemFilter{})
+				cs, err := w.svc.ListProblemCases(ctx, mgr, huifang.ProblemFilter{})
 				mustDo(t, func() error { return err })
 				for _, c := range cs {
 					// (A case awaiting its re-callback is left to it.)
@@ -167,7 +167,7 @@ func countsFollow(t *testing.T, seed uint64) {
 				w.importFile(t, "A", importer.KindProducts, strings.Replace(productsCSV, "康宁终身寿险,传统", "康宁终身寿险,"+design, 1))
 				did["product"]++
 			case 5, 6: // act on a case and confirm it by a re-callback
-				cs, err := w.svc.ListProblemCases(ctx, handler, store.ProblemFilter{})
+				cs, err := w.svc.ListProblemCases(ctx, handler, huifang.ProblemFilter{})
 				mustDo(t, func() error { return err })
 				for _, c := range cs {
 					if c.Status.Final() {

@@ -13,7 +13,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/sheet"
-	"github.com/huifang/huifang/store"
 )
 
 // The published template of the statistics table (docs/submissions.md): the
@@ -345,7 +344,7 @@ func percentOf(v string) (string, bool) {
 // UploadStats checks an uploaded template and submits it as the company's
 // table for the period (source "upload"): version 1, or a correction with
 // its reason. Nothing is stored unless every check passes.
-func (s *Service) UploadStats(ctx context.Context, u *huifang.User, in SubmitInput, r io.ReaderAt, size int64) (*store.Submission, error) {
+func (s *Service) UploadStats(ctx context.Context, u *huifang.User, in SubmitInput, r io.ReaderAt, size int64) (*huifang.Submission, error) {
 	org, p, prev, err := s.submitCheck(ctx, u, in)
 	if err != nil {
 		return nil, err

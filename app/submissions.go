@@ -14,7 +14,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
 )
 
 // Statistics tables submitted to the regulator (DOMAIN.md §8,
@@ -48,7 +47,7 @@ type SubmitInput struct {
 // SubmitStats generates the company's table for a period that has ended and
 // submits it: version 1, or a correction of a returned or accepted version
 // (a reason is then required).
-func (s *Service) SubmitStats(ctx context.Context, u *huifang.User, in SubmitInput) (*store.Submission, error) {
+func (s *Service) SubmitStats(ctx context.Context, u *huifang.User, in SubmitInput) (*huifang.Submission, error) {
 	org, p, prev, err := s.submitCheck(ctx, u, in)
 	if err != nil {
 		return nil, err
@@ -80,7 +79,7 @@ func (s *Service) submitCheck(ctx context.Context, u *huifang.User, in SubmitInp
 	if !s.today().After(p.Last()) {
 		return nil, p, 0, huifang.Errorf(huifang.EINVALID, "%s 尚未结束，结束后才能报送", p.ZH())
 	}
-	list, err := s.DB.ListSubmissions(ctx, store.SubmissionFilter{SubmissionScope: store.SubmissionScope{OrgID: org.ID}, Period: p.String()})
+	list, err := s.db.ListSubmissions(ctx, huifang.SubmissionFilter{SubmissionScope: huifang.SubmissionScope{OrgID: org.ID}, Period: p.String()})
 	if err != nil {
 		return nil, p, 0, err
 	}
@@ -88,7 +87,7 @@ func (s *Service) submitCheck(ctx context.Context, u *huifang.User, in SubmitInp
 		return org, p, 0, nil
 	}
 	cur := list[0]
-	if cur.Status == store.SubmissionSubmitted {
+	if cur.Status == huifang.SubmissionSubmitted {
 		return nil, p, 0, huifang.Errorf(huifang.ECONFLICT, "%s 第 %d 版正在等待监管机构审核：审核（退回或接受）后才能报送更正版本", p.ZH(), cur.Version)
 	}
 	if strings.TrimSpace(in.Reason) == "" {
@@ -100,7 +99,7 @@ func (s *Service) submitCheck(ctx context.Context, u *huifang.User, in SubmitInp
 }
 
 // storeSubmission freezes a table as the next version.
-func (s *Service) storeSubmission(ctx context.Context, u *huifang.User, org *huifang.Org, t indicator.Table, source, reason string, prev int) (*store.Submission, error) {
+func (s *Service) storeSubmission(ctx context.Context, u *huifang.User, org *huifang.Org, t indicator.Table, source, reason string, prev int) (*huifang.Submission, error) {
 	content, err := json.Marshal(StatsJSON(org, t))
 	if err != nil {
 		return nil, err
@@ -109,10 +108,10 @@ func (s *Service) storeSubmission(ctx context.Context, u *huifang.User, org *hui
 	if err != nil {
 		return nil, err
 	}
-	sub := &store.Submission{OrgID: org.ID, Period: t.Period.String(), Kind: string(t.Period.Kind), Source: source,
+	sub := &huifang.Submission{OrgID: org.ID, Period: t.Period.String(), Kind: string(t.Period.Kind), Source: source,
 		Content: string(content), Hash: hashOf(content), Reason: strings.TrimSpace(reason), DueOn: due,
 		Late: prev == 0 && s.today().After(due), SubmittedAt: s.now(), SubmittedBy: u.Login}
-	if err := s.DB.AddSubmission(ctx, sub, prev); err != nil {
+	if err := s.db.AddSubmission(ctx, sub, prev); err != nil {
 		return nil, err
 	}
 	return sub, nil
@@ -137,26 +136,26 @@ func (s *Service) SubmissionDue(ctx context.Context, orgID int64, p indicator.Pe
 
 // submissionScope is what the user may see of submissions: an insurer's
 // staff their company's, a regulator's supervisor its companies'.
-func submissionScope(u *huifang.User) (store.SubmissionScope, error) {
+func submissionScope(u *huifang.User) (huifang.SubmissionScope, error) {
 	if err := require(u, huifang.PermViewStats); err != nil {
-		return store.SubmissionScope{}, err
+		return huifang.SubmissionScope{}, err
 	}
 	switch {
 	case u.Role == huifang.RoleSupervisor:
-		return store.SubmissionScope{RegulatorID: u.OrgID}, nil
+		return huifang.SubmissionScope{RegulatorID: u.OrgID}, nil
 	case u.Role == huifang.RoleAdmin:
-		return store.SubmissionScope{}, huifang.Errorf(huifang.EFORBIDDEN, "报表报送在保险公司与监管机构之间进行，系统管理员请用命令行查看")
+		return huifang.SubmissionScope{}, huifang.Errorf(huifang.EFORBIDDEN, "报表报送在保险公司与监管机构之间进行，系统管理员请用命令行查看")
 	}
-	return store.SubmissionScope{OrgID: u.OrgID}, nil
+	return huifang.SubmissionScope{OrgID: u.OrgID}, nil
 }
 
 // Submission finds a submitted version the user may see, with its content.
-func (s *Service) Submission(ctx context.Context, u *huifang.User, id int64) (*store.Submission, error) {
+func (s *Service) Submission(ctx context.Context, u *huifang.User, id int64) (*huifang.Submission, error) {
 	sc, err := submissionScope(u)
 	if err != nil {
 		return nil, err
 	}
-	sub, err := s.DB.FindSubmission(ctx, sc, id)
+	sub, err := s.db.FindSubmission(ctx, sc, id)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "报送记录 %d 不存在", id)
 	}
@@ -166,7 +165,7 @@ func (s *Service) Submission(ctx context.Context, u *huifang.User, id int64) (*s
 // Submissions lists the submitted versions of a company (orgCode; "" for the
 // user's own), or of every company of a regulator (its code), optionally
 // of one period; the company is returned too.
-func (s *Service) Submissions(ctx context.Context, u *huifang.User, orgCode, period string) (*huifang.Org, []store.Submission, error) {
+func (s *Service) Submissions(ctx context.Context, u *huifang.User, orgCode, period string) (*huifang.Org, []huifang.Submission, error) {
 	sc, err := submissionScope(u)
 	if err != nil {
 		return nil, nil, err
@@ -182,11 +181,11 @@ func (s *Service) Submissions(ctx context.Context, u *huifang.User, orgCode, per
 	if err != nil {
 		return nil, nil, err
 	}
-	f := store.SubmissionFilter{SubmissionScope: sc, Period: period}
+	f := huifang.SubmissionFilter{SubmissionScope: sc, Period: period}
 	if org.Kind == huifang.KindInsurer {
 		f.OrgID = org.ID
 	}
-	list, err := s.DB.ListSubmissions(ctx, f)
+	list, err := s.db.ListSubmissions(ctx, f)
 	return org, list, err
 }
 
@@ -198,7 +197,7 @@ type ReviewInput struct {
 
 // ReviewSubmission accepts or returns the current version of a company's
 // table, only while it waits for review.
-func (s *Service) ReviewSubmission(ctx context.Context, u *huifang.User, id int64, in ReviewInput) (*store.Submission, error) {
+func (s *Service) ReviewSubmission(ctx context.Context, u *huifang.User, id int64, in ReviewInput) (*huifang.Submission, error) {
 	if err := require(u, huifang.PermReviewStats); err != nil {
 		return nil, err
 	}
@@ -207,26 +206,26 @@ func (s *Service) ReviewSubmission(ctx context.Context, u *huifang.User, id int6
 		return nil, err
 	}
 	comment := strings.TrimSpace(in.Comment)
-	to := store.SubmissionAccepted
+	to := huifang.SubmissionAccepted
 	if !in.Accept {
-		to = store.SubmissionReturned
+		to = huifang.SubmissionReturned
 		if comment == "" {
 			e := huifang.Errorf(huifang.EINVALID, "退回报表须写明退回意见")
 			e.Fields = []huifang.FieldError{{Field: "comment", Reason: "请写明退回意见：哪里有误、应如何更正"}}
 			return nil, e
 		}
 	}
-	if sub.Status != store.SubmissionSubmitted {
+	if sub.Status != huifang.SubmissionSubmitted {
 		return nil, huifang.Errorf(huifang.ECONFLICT, "%s 第 %d 版已%s，不能再次审核", sub.Period, sub.Version, submissionStatusZH[sub.Status])
 	}
 	sc, _ := submissionScope(u)
-	if err := s.DB.ReviewSubmission(ctx, sc, id, to, comment, actor(u), s.now()); err != nil {
+	if err := s.db.ReviewSubmission(ctx, sc, id, to, comment, actor(u), s.now()); err != nil {
 		return nil, err
 	}
 	return s.Submission(ctx, u, id)
 }
 
-var submissionStatusZH = map[string]string{store.SubmissionSubmitted: "报送", store.SubmissionReturned: "退回", store.SubmissionAccepted: "接受"}
+var submissionStatusZH = map[string]string{huifang.SubmissionSubmitted: "报送", huifang.SubmissionReturned: "退回", huifang.SubmissionAccepted: "接受"}
 
 // Frozen is a submitted table read back from its frozen content, after its
 // hash was checked: what the regulator sees and downloads, never recomputed.
@@ -258,7 +257,7 @@ type frozenTable struct {
 }
 
 // VerifySubmission checks that a submission's content still has its hash.
-func VerifySubmission(sub *store.Submission) error {
+func VerifySubmission(sub *huifang.Submission) error {
 	if hashOf([]byte(sub.Content)) != sub.Hash {
 		return fmt.Errorf("submission %d: content does not match its hash", sub.ID)
 	}
@@ -266,7 +265,7 @@ func VerifySubmission(sub *store.Submission) error {
 }
 
 // FrozenTable reads a submission's frozen table.
-func FrozenTable(sub *store.Submission) (*Frozen, error) {
+func FrozenTable(sub *huifang.Submission) (*Frozen, error) {
 	if err := VerifySubmission(sub); err != nil {
 		return nil, err
 	}
@@ -295,7 +294,7 @@ func FrozenTable(sub *store.Submission) (*Frozen, error) {
 
 // RenderSubmission writes a submission's frozen table as json (the frozen
 // content itself, byte for byte), csv or xlsx (rendered from it).
-func RenderSubmission(w io.Writer, sub *store.Submission, format string) error {
+func RenderSubmission(w io.Writer, sub *huifang.Submission, format string) error {
 	fr, err := FrozenTable(sub)
 	if err != nil {
 		return err
@@ -337,11 +336,11 @@ func (s *Service) SubmissionStatus(ctx context.Context, u *huifang.User, regulat
 	if reg.Kind != huifang.KindRegulator || reg.ID != u.OrgID {
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", regulatorCode)
 	}
-	orgs, err := s.DB.ListOrgs(ctx, reg.ID)
+	orgs, err := s.db.ListOrgs(ctx, reg.ID)
 	if err != nil {
 		return nil, err
 	}
-	subs, err := s.DB.ListSubmissions(ctx, store.SubmissionFilter{SubmissionScope: store.SubmissionScope{RegulatorID: reg.ID}})
+	subs, err := s.db.ListSubmissions(ctx, huifang.SubmissionFilter{SubmissionScope: huifang.SubmissionScope{RegulatorID: reg.ID}})
 	if err != nil {
 		return nil, err
 	}
@@ -349,7 +348,7 @@ func (s *Service) SubmissionStatus(ctx context.Context, u *huifang.User, regulat
 		org    int64
 		period string
 	}
-	current, first := map[key]store.Submission{}, map[key]store.Submission{}
+	current, first := map[key]huifang.Submission{}, map[key]huifang.Submission{}
 	for _, sub := range subs {
 		k := key{sub.OrgID, sub.Period}
 		if c, ok := current[k]; !ok || sub.Version > c.Version {

@@ -186,7 +186,7 @@ func TestSubmissionWorkflow(t *testing.T) {
 			t.Fatalf("states %+v", states)
 		}
 
-		audit, err := db.ListAudit(ctx, w.admin.OrgID, store.AuditFilter{Entity: "submission"})
+		audit, err := db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "submission"})
 		mustDo(t, func() error { return err })
 		var actions []string
 		for _, a := range audit {

@@ -19,7 +19,7 @@ func TestTakeCallback(t *testing.T) {
 			policyLine("T1", "L20", "个险", "2026-03-02", "13800000001", 1),
 			policyLine("T2", "L20", "个险", "2026-03-04", "13800000002", 2))
 		cb := func(no string) *huifang.Callback {
-			rows, _, err := w.svc.ListCallbacks(ctx, w.admin, store.CallbackFilter{PolicyNo: no})
+			rows, _, err := w.svc.ListCallbacks(ctx, w.admin, huifang.CallbackFilter{PolicyNo: no})
 			mustDo(t, func() error { return err })
 			if len(rows) != 1 {
 				t.Fatalf("%s: %d callbacks", no, len(rows))

@@ -10,7 +10,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/pii"
-	"github.com/huifang/huifang/store"
 )
 
 // PolicyView is a policy as a page or the API shows it: phone and ID masked.
@@ -54,9 +53,9 @@ type Work struct {
 	Evidence *ElectronicEvidence `json:"electronic_evidence,omitempty"`
 }
 
-func (s *Service) policyView(ctx context.Context, rec *store.PolicyRecord) (PolicyView, huifang.Product, error) {
+func (s *Service) policyView(ctx context.Context, rec *huifang.PolicyRecord) (PolicyView, huifang.Product, error) {
 	p := rec.Policy
-	prod, err := s.DB.FindProduct(ctx, p.OrgID, p.ProductCode)
+	prod, err := s.db.FindProduct(ctx, p.OrgID, p.ProductCode)
 	if err != nil {
 		return PolicyView{}, prod, fmt.Errorf("product %s of policy %s: %w", p.ProductCode, p.No, err)
 	}
@@ -77,7 +76,7 @@ func (s *Service) policyView(ctx context.Context, rec *store.PolicyRecord) (Poli
 
 // work loads a callback's policy, script and attempts.
 func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) {
-	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, fmt.Errorf("policy of callback %d: %w", c.ID, err)
 	}
@@ -87,7 +86,7 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 	}
 	var attempts []huifang.Attempt
 	if c.Attempts > 0 { // a callback never tried has none to list
-		if attempts, err = s.DB.ListAttempts(ctx, c.OrgID, c.ID); err != nil {
+		if attempts, err = s.db.ListAttempts(ctx, c.OrgID, c.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -97,7 +96,7 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 	}
 	w := &Work{Callback: c, Policy: view, Script: cs, Attempts: attempts, Evidence: ParseElectronicEvidence(c)}
 	if c.Kind == huifang.KindNewBusiness {
-		ls, err := s.DB.ListLinks(ctx, c.OrgID, c.ID)
+		ls, err := s.db.ListLinks(ctx, c.OrgID, c.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -106,7 +105,7 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 		}
 	}
 	w.Letter, _ = LetterOf(c)
-	holders, agents, err := s.DB.CountPhoneHolders(ctx, c.OrgID, rec.HolderPhoneHash)
+	holders, agents, err := s.db.CountPhoneHolders(ctx, c.OrgID, rec.HolderPhoneHash)
 	if err != nil {
 		return nil, err
 	}
@@ -133,7 +132,7 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 	now := s.now()
 	if err := s.callingHours(ctx, u.OrgID, now); huifang.ErrorCode(err) == huifang.EINVALID {
 		// Outside calling hours an operator may still finish what they hold.
-		if c, herr := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil {
+		if c, herr := s.db.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil {
 			w, _, err := s.handOut(ctx, u, c)
 			return w, err
 		} else if !errors.Is(herr, huifang.ErrNotFound) {
@@ -144,7 +143,7 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 		return nil, err
 	}
 	for blocked := 0; ; {
-		c, err := s.DB.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)
+		c, err := s.db.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)
 		if errors.Is(err, huifang.ErrNotFound) {
 			return nil, ErrNoWork
 		} else if err != nil {
@@ -170,7 +169,7 @@ func (s *Service) handOut(ctx context.Context, u *huifang.User, c *huifang.Callb
 	}
 	err = s.refuseGap(ctx, c, w.Script, actor(u))
 	if w.Script.orgGap {
-		if _, rerr := s.DB.ReleaseCallback(ctx, c.OrgID, u.ID, c.ID, s.now()); rerr != nil {
+		if _, rerr := s.db.ReleaseCallback(ctx, c.OrgID, u.ID, c.ID, s.now()); rerr != nil {
 			return nil, false, rerr
 		}
 		return nil, false, err
@@ -222,9 +221,9 @@ func (s *Service) Take(ctx context.Context, u *huifang.User, id int64) (*Work, e
 	if c.Status == huifang.StatusBlocked {
 		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访的话术不完整，已暂停回访：%s", c.Reason)
 	}
-	taken, err := s.DB.TakeCallback(ctx, u.OrgID, u.ID, id, now, s.Rules.Lease)
+	taken, err := s.db.TakeCallback(ctx, u.OrgID, u.ID, id, now, s.Rules.Lease)
 	if errors.Is(err, huifang.ErrNotFound) {
-		if held, herr := s.DB.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil && held.ID != id {
+		if held, herr := s.db.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil && held.ID != id {
 			return nil, huifang.Errorf(huifang.ECONFLICT, "您手上还有回访 %d（保单 %s）：请先完成或放回", held.ID, held.PolicyNo)
 		}
 		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 已完成、正等待客户电子化回访，或正由其他坐席回访", id)
@@ -241,7 +240,7 @@ func (s *Service) findCallback(ctx context.Context, u *huifang.User, p huifang.P
 	if err := require(u, p); err != nil {
 		return nil, err
 	}
-	c, err := s.DB.FindCallback(ctx, u.OrgID, id)
+	c, err := s.db.FindCallback(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "回访 %d 不存在", id)
 	}
@@ -299,7 +298,7 @@ func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, 
 		return nil, err
 	}
 	att := &huifang.Attempt{At: now, Outcome: in.Outcome, Note: in.Note}
-	ch := store.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Attempt: att, Status: c.Status,
+	ch := huifang.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Attempt: att, Status: c.Status,
 		Audit: huifang.AuditEntry{Actor: u.Login, Action: "attempt", Detail: jsonDetail(map[string]any{"outcome": in.Outcome, "note": in.Note})}}
 	switch in.Outcome {
 	case huifang.AttemptAnswered:
@@ -333,11 +332,11 @@ func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, 
 		}
 		ch.Status, ch.NextAt = huifang.StatusOpen, next
 	}
-	return s.DB.ChangeCallback(ctx, ch)
+	return s.db.ChangeCallback(ctx, ch)
 }
 
 func (s *Service) failedAttempts(ctx context.Context, c *huifang.Callback) ([]time.Time, error) {
-	as, err := s.DB.ListAttempts(ctx, c.OrgID, c.ID)
+	as, err := s.db.ListAttempts(ctx, c.OrgID, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -353,7 +352,7 @@ func (s *Service) failedAttempts(ctx context.Context, c *huifang.Callback) ([]ti
 
 // finishChange finishes a callback: the problem cases it reveals open with
 // their deadlines; a re-callback instead reports to its problem case.
-func (s *Service) finishChange(ctx context.Context, ch *store.CallbackChange, c *huifang.Callback, res huifang.CallbackResult, reason string, problems []callback.Problem) error {
+func (s *Service) finishChange(ctx context.Context, ch *huifang.CallbackChange, c *huifang.Callback, res huifang.CallbackResult, reason string, problems []callback.Problem) error {
 	ch.Status, ch.Result, ch.Reason = huifang.StatusDone, res, reason
 	ch.Late = callback.Late(c.DueOn, ch.Now)
 	ch.KeepLease = false
@@ -366,7 +365,7 @@ func (s *Service) finishChange(ctx context.Context, ch *store.CallbackChange, c 
 		problems = nil
 	}
 	if len(problems) > 0 {
-		rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
+		rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 		if err != nil {
 			return err
 		}
@@ -394,7 +393,7 @@ func (s *Service) Release(ctx context.Context, u *huifang.User, id int64) error 
 	if err != nil {
 		return err
 	}
-	released, err := s.DB.ReleaseCallback(ctx, u.OrgID, u.ID, c.ID, s.now())
+	released, err := s.db.ReleaseCallback(ctx, u.OrgID, u.ID, c.ID, s.now())
 	if err != nil {
 		return err
 	}
@@ -422,7 +421,7 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 	entry := huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "policy", Key: policyNo, Action: "view-pii"}
 	refuse := func(reason string, e *huifang.Error) (string, error) {
 		entry.Action, entry.Detail = "view-pii-refused", jsonDetail(map[string]any{"field": "holder_phone", "reason": reason})
-		if err := s.DB.AppendAudit(ctx, entry); err != nil {
+		if err := s.db.AppendAudit(ctx, entry); err != nil {
 			return "", err
 		}
 		return "", e
@@ -430,7 +429,7 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 	if !u.Can(huifang.PermViewPII) {
 		return refuse("role", huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看完整号码", u.Role))
 	}
-	rec, err := s.DB.FindPolicy(ctx, u.OrgID, policyNo)
+	rec, err := s.db.FindPolicy(ctx, u.OrgID, policyNo)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return "", huifang.Errorf(huifang.ENOTFOUND, "保单 %s 不存在", policyNo)
 	} else if err != nil {
@@ -452,7 +451,7 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 		limit = DefaultRevealsPerHour
 	}
 	entry.Detail = jsonDetail(map[string]any{"field": "holder_phone", "for": why})
-	ok, err := s.DB.AppendAuditCapped(ctx, entry, entry.At.Add(-time.Hour), limit)
+	ok, err := s.db.AppendAuditCapped(ctx, entry, entry.At.Add(-time.Hour), limit)
 	if err != nil {
 		return "", err
 	}
@@ -467,7 +466,7 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 func (s *Service) revealGround(ctx context.Context, u *huifang.User, policyNo string) (string, error) {
 	switch u.Role {
 	case huifang.RoleOperator:
-		c, err := s.DB.HeldCallback(ctx, u.OrgID, u.ID, s.now())
+		c, err := s.db.HeldCallback(ctx, u.OrgID, u.ID, s.now())
 		if errors.Is(err, huifang.ErrNotFound) {
 			return "", nil
 		} else if err != nil {
@@ -480,7 +479,7 @@ func (s *Service) revealGround(ctx context.Context, u *huifang.User, policyNo st
 		if u.BranchCode == "" {
 			return "", nil // a handler belongs to a branch; without one, no subtree
 		}
-		cs, err := s.DB.ListProblemCases(ctx, u.OrgID, store.ProblemFilter{PolicyNo: policyNo, Unfinished: true, Limit: 100})
+		cs, err := s.db.ListProblemCases(ctx, u.OrgID, huifang.ProblemFilter{PolicyNo: policyNo, Unfinished: true, Limit: 100})
 		if err != nil || len(cs) == 0 {
 			return "", err
 		}
@@ -498,15 +497,15 @@ func (s *Service) revealGround(ctx context.Context, u *huifang.User, policyNo st
 }
 
 // Tally counts the user's organisation's callbacks for the overview.
-func (s *Service) Tally(ctx context.Context, u *huifang.User) (store.CallbackTally, error) {
+func (s *Service) Tally(ctx context.Context, u *huifang.User) (huifang.CallbackTally, error) {
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
-		return store.CallbackTally{}, err
+		return huifang.CallbackTally{}, err
 	}
-	return s.DB.TallyCallbacks(ctx, u.OrgID, s.today())
+	return s.db.TallyCallbacks(ctx, u.OrgID, s.today())
 }
 
 // ListCallbacks lists the user's organisation's callbacks, with the total.
-func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f store.CallbackFilter) ([]store.CallbackRow, int, error) {
+func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f huifang.CallbackFilter) ([]huifang.CallbackRow, int, error) {
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, 0, err
 	}
@@ -514,12 +513,12 @@ func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f store.Ca
 		f.Limit = 50
 	}
 	f.Today = s.today()
-	total, err := s.DB.CountCallbacks(ctx, u.OrgID, f)
+	total, err := s.db.CountCallbacks(ctx, u.OrgID, f)
 	if err != nil {
 		return nil, 0, err
 	}
-	var rows []store.CallbackRow
-	err = s.DB.ForEachCallback(ctx, u.OrgID, f, func(r *store.CallbackRow) error {
+	var rows []huifang.CallbackRow
+	err = s.db.ForEachCallback(ctx, u.OrgID, f, func(r *huifang.CallbackRow) error {
 		rows = append(rows, *r)
 		return nil
 	})
@@ -527,11 +526,11 @@ func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f store.Ca
 }
 
 // ListProblemCases lists the user's organisation's problem cases.
-func (s *Service) ListProblemCases(ctx context.Context, u *huifang.User, f store.ProblemFilter) ([]huifang.ProblemCase, error) {
+func (s *Service) ListProblemCases(ctx context.Context, u *huifang.User, f huifang.ProblemFilter) ([]huifang.ProblemCase, error) {
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, err
 	}
-	return s.DB.ListProblemCases(ctx, u.OrgID, f)
+	return s.db.ListProblemCases(ctx, u.OrgID, f)
 }
 
 // ParseID reads an id from a path.

@@ -75,14 +75,14 @@ func ImportLoad(ctx context.Context, e Env, n, ops int, pace time.Duration, sing
 		}
 	}
 	key, _ := pii.ParseKey(pii.NewKey())
-	svc, org, dbURL, cleanup, err := e.setup(ctx, "load", key)
+	svc, db, org, dbURL, cleanup, err := e.setup(ctx, "load", key)
 	if err != nil {
 		return fig, err
 	}
 	defer cleanup()
 	svc.Clock = fixedClock{now}
 	seed := max(20000, ops*200)
-	if err := svc.DB.Bench().SeedOpenCallbacks(ctx, org.ID, seed, today, "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
+	if err := db.Bench().SeedOpenCallbacks(ctx, org.ID, seed, today, "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
 		return fig, err
 	}
 	isvc := svc.WithClock(svc.Clock)

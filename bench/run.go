@@ -85,14 +85,14 @@ func (e Env) logf(format string, args ...any) {
 }
 
 // setup opens a fresh migrated database with one insurer and its reference data.
-func (e Env) setup(ctx context.Context, name string, key []byte) (*app.Service, *huifang.Org, string, func(), error) {
+func (e Env) setup(ctx context.Context, name string, key []byte) (*app.Service, *store.DB, *huifang.Org, string, func(), error) {
 	u, cleanup, err := e.fresh(ctx, name)
 	if err != nil {
-		return nil, nil, "", nil, err
+		return nil, nil, nil, "", nil, err
 	}
-	fail := func(err error) (*app.Service, *huifang.Org, string, func(), error) {
+	fail := func(err error) (*app.Service, *store.DB, *huifang.Org, string, func(), error) {
 		cleanup()
-		return nil, nil, "", nil, err
+		return nil, nil, nil, "", nil, err
 	}
 	db, err := store.Open(ctx, u)
 	if err != nil {
@@ -127,7 +127,7 @@ func (e Env) setup(ctx context.Context, name string, key []byte) (*app.Service, 
 			return fail(fmt.Errorf("fixture %s: %w", f.kind, err))
 		}
 	}
-	return svc, org, u, func() { db.Close(); cleanup() }, nil
+	return svc, db, org, u, func() { db.Close(); cleanup() }, nil
 }
 
 // ImportFigures are one engine's import measurements.
@@ -162,14 +162,14 @@ func Import(ctx context.Context, e Env, n int) (ImportFigures, error) {
 	key, _ := pii.ParseKey(keyText)
 
 	// The bare baseline: the same rows, the plainest bulk insert, no checks.
-	svc, org, _, cleanup, err := e.setup(ctx, "bare", key)
+	svc, db, org, _, cleanup, err := e.setup(ctx, "bare", key)
 	if err != nil {
 		return fig, err
 	}
 	enc, hash := svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")
 	e.logf("%s: bare bulk insert of %d rows", e.Engine, n)
 	start := time.Now()
-	err = svc.DB.Bench().BareInsertPolicies(ctx, org.ID, n, func(i int) []any {
+	err = db.Bench().BareInsertPolicies(ctx, org.ID, n, func(i int) []any {
 		r := MakeRow(i+1, today)
 		return []any{r.No, r.Product, "agency", "86010101", r.Agent, r.Outlet, r.Holder, enc, hash, r.Birth, enc, hash, r.Holder,
 			r.Applied, r.Issued, r.Receipt, r.PremiumFen, "annual", 10, 0, false, hash, ""}
@@ -181,7 +181,7 @@ func Import(ctx context.Context, e Env, n int) (ImportFigures, error) {
 	}
 
 	// huifang's import, as a user runs it.
-	svc, org, dbURL, cleanup, err := e.setup(ctx, "import", key)
+	svc, db, org, dbURL, cleanup, err := e.setup(ctx, "import", key)
 	if err != nil {
 		return fig, err
 	}
@@ -207,7 +207,7 @@ func Import(ctx context.Context, e Env, n int) (ImportFigures, error) {
 		return fig, fmt.Errorf("huifang import: %w", err)
 	}
 	e.logf("  %s", strings.TrimSpace(out.String()))
-	got, err := svc.DB.CountPolicies(ctx, org.ID)
+	got, err := db.CountPolicies(ctx, org.ID)
 	if err != nil {
 		return fig, err
 	}
@@ -234,32 +234,32 @@ func (f ClaimFigures) Ratio() float64 { return f.Ours / f.Bare }
 func Claims(ctx context.Context, e Env, n, ops int, d time.Duration) (ClaimFigures, error) {
 	fig := ClaimFigures{Engine: e.Engine, Callbacks: n, Operators: ops, Seconds: d.Seconds()}
 	key, _ := pii.ParseKey(pii.NewKey())
-	svc, org, _, cleanup, err := e.setup(ctx, "claim", key)
+	svc, db, org, _, cleanup, err := e.setup(ctx, "claim", key)
 	if err != nil {
 		return fig, err
 	}
 	defer cleanup()
 	e.logf("%s: seeding %d open callbacks", e.Engine, n)
-	if err := svc.DB.Bench().SeedOpenCallbacks(ctx, org.ID, n, huifang.DateOf(time.Now()), "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
+	if err := db.Bench().SeedOpenCallbacks(ctx, org.ID, n, huifang.DateOf(time.Now()), "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
 		return fig, err
 	}
 	ours := func(op int64) (int64, error) {
-		c, err := svc.DB.ClaimCallback(ctx, org.ID, op, time.Now(), 10*time.Minute)
+		c, err := db.ClaimCallback(ctx, org.ID, op, time.Now(), 10*time.Minute)
 		if err != nil {
 			return 0, err
 		}
 		return c.ID, nil
 	}
 	bare := func(op int64) (int64, error) {
-		return svc.DB.Bench().BareClaim(ctx, org.ID, op, time.Now(), 10*time.Minute)
+		return db.Bench().BareClaim(ctx, org.ID, op, time.Now(), 10*time.Minute)
 	}
 	var o, b []float64
 	for round := 0; round < 2; round++ {
-		rb, err := claimLoop(ctx, svc.DB, org.ID, ops, d, bare)
+		rb, err := claimLoop(ctx, db, org.ID, ops, d, bare)
 		if err != nil {
 			return fig, err
 		}
-		ro, err := claimLoop(ctx, svc.DB, org.ID, ops, d, ours)
+		ro, err := claimLoop(ctx, db, org.ID, ops, d, ours)
 		if err != nil {
 			return fig, err
 		}
@@ -319,13 +319,13 @@ type LatencyFigures struct {
 func Human(ctx context.Context, e Env, n, ops int, d, pace time.Duration) (LatencyFigures, error) {
 	fig := LatencyFigures{Engine: e.Engine, Callbacks: n, Operators: ops}
 	key, _ := pii.ParseKey(pii.NewKey())
-	svc, org, _, cleanup, err := e.setup(ctx, "human", key)
+	svc, db, org, _, cleanup, err := e.setup(ctx, "human", key)
 	if err != nil {
 		return fig, err
 	}
 	defer cleanup()
 	e.logf("%s: seeding %d open callbacks", e.Engine, n)
-	if err := svc.DB.Bench().SeedOpenCallbacks(ctx, org.ID, n, huifang.DateOf(time.Now()), "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
+	if err := db.Bench().SeedOpenCallbacks(ctx, org.ID, n, huifang.DateOf(time.Now()), "L20", svc.Box.Seal("13900000000"), svc.Box.Hash("13900000000")); err != nil {
 		return fig, err
 	}
 	// Inside calling hours, whatever the time the benchmark runs.
@@ -352,7 +352,7 @@ func Human(ctx context.Context, e Env, n, ops int, d, pace time.Duration) (Laten
 				w, err := svc.Next(ctx, u)
 				el := time.Since(start)
 				if err == nil {
-					err = svc.DB.Bench().MarkDone(ctx, org.ID, w.Callback.ID)
+					err = db.Bench().MarkDone(ctx, org.ID, w.Callback.ID)
 				}
 				mu.Lock()
 				if err != nil && firstErr == nil {

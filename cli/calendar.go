@@ -43,7 +43,7 @@ func calendarLoad(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	y, err := svc.LoadCalendarYear(e.ctx, app.CLI(), string(body))
 	if err != nil {
 		return err
@@ -67,7 +67,7 @@ func calendarShow(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	y, ok := svc.Calendar().Year(year)
 	if !ok {
 		return huifang.Errorf(huifang.ENOTFOUND, "没有 %d 年的工作日历（已有：%s）", year, joinInts(svc.Calendar().Years()))
@@ -109,7 +109,7 @@ func calendarAdd(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	due, err := svc.Calendar().AddWorkdays(d, n)
 	if err != nil {
 		return err
@@ -134,7 +134,7 @@ func jobsRun(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	if err := prepare(e, svc); err != nil {
 		return err
 	}

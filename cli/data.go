@@ -37,7 +37,7 @@ func cmdImport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	res, err := svc.ImportFile(e.ctx, app.CLI(), org, kind, rest[0], filepath.Base(rest[0]), nil)
 	if err != nil {
 		if res != nil && res.Report != nil {
@@ -69,7 +69,7 @@ func cmdImportStatus(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	js, err := svc.ImportJobsOf(e.ctx, app.CLI(), org, limit)
 	if err != nil {
 		return err
@@ -105,7 +105,7 @@ func cmdExport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	return svc.ExportCallbacksOf(e.ctx, org, format, e.stdout)
 }
 
@@ -135,7 +135,7 @@ func cmdReport(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	if recount {
 		return svc.WriteRecount(e.ctx, app.CLI(), org, period, format, e.stdout)
 	}
@@ -158,7 +158,7 @@ func cmdRebuild(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	if err := svc.RebuildStats(e.ctx, app.CLI(), org); err != nil {
 		return err
 	}

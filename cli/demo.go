@@ -67,11 +67,11 @@ func cmdDemo(e *env, args []string) error {
 	if err := svc.CheckKey(e.ctx); err != nil { // keys the fresh database
 		return err
 	}
-	logins, err := demo.Fill(e.ctx, svc, demo.Options{Policies: policies})
+	logins, err := demo.Fill(e.ctx, db, svc, demo.Options{Policies: policies})
 	if err != nil {
 		return err
 	}
-	if err := printDemoSummary(e.ctx, e.stdout, svc, time.Since(start)); err != nil {
+	if err := printDemoSummary(e.ctx, e.stdout, db, svc, time.Since(start)); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nPersonal-data key: %s\n", keyPath)
@@ -81,7 +81,7 @@ func cmdDemo(e *env, args []string) error {
 		return nil
 	}
 	fmt.Fprintln(e.stdout)
-	svc.SMS = sms.Outbox{DB: db} // electronic callbacks' messages, for insurer administrators to read
+	svc.SMS = sms.Outbox{Store: db} // electronic callbacks' messages, for insurer administrators to read
 	return serve(e, svc, serveOptions{addr: addr}, func(listening string) {
 		svc.PublicURL = browserURL(listening)
 		fmt.Fprintf(e.stdout, "Open %s in a browser and log in with one of the logins above; Ctrl-C stops.\n", browserURL(listening))
@@ -217,12 +217,12 @@ func demoKey(dbURL string) (string, *pii.Box, error) {
 }
 
 // printDemoSummary says what the demo holds.
-func printDemoSummary(ctx context.Context, w io.Writer, svc *app.Service, took time.Duration) error {
-	orgs, err := svc.DB.ListOrgs(ctx, 0)
+func printDemoSummary(ctx context.Context, w io.Writer, db *store.DB, svc *app.Service, took time.Duration) error {
+	orgs, err := db.ListOrgs(ctx, 0)
 	if err != nil {
 		return err
 	}
-	var t store.CallbackTally
+	var t huifang.CallbackTally
 	insurers, policies, problems := 0, 0, 0
 	today := huifang.DateOf(svc.Clock.Now())
 	for _, o := range orgs {
@@ -230,16 +230,16 @@ func printDemoSummary(ctx context.Context, w io.Writer, svc *app.Service, took t
 			continue
 		}
 		insurers++
-		n, err := svc.DB.CountPolicies(ctx, o.ID)
+		n, err := db.CountPolicies(ctx, o.ID)
 		if err != nil {
 			return err
 		}
 		policies += n
-		x, err := svc.DB.TallyCallbacks(ctx, o.ID, today)
+		x, err := db.TallyCallbacks(ctx, o.ID, today)
 		if err != nil {
 			return err
 		}
-		ps, err := svc.DB.ListProblemCases(ctx, o.ID, store.ProblemFilter{Limit: 5000})
+		ps, err := db.ListProblemCases(ctx, o.ID, huifang.ProblemFilter{Limit: 5000})
 		if err != nil {
 			return err
 		}

@@ -76,7 +76,7 @@ func (w *keyWorld) mustRun(t *testing.T, args ...string) string {
 }
 
 // service opens the database with a key file, without the command line's check.
-func (w *keyWorld) service(t *testing.T, keyFile string) *app.Service {
+func (w *keyWorld) service(t *testing.T, keyFile string) keyed {
 	t.Helper()
 	db, err := store.Open(context.Background(), w.db)
 	if err != nil {
@@ -91,7 +91,14 @@ func (w *keyWorld) service(t *testing.T, keyFile string) *app.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.New(db, box, nil)
+	return keyed{app.New(db, box, nil), db}
+}
+
+// keyed is a service with its database beside it, for the tests to look
+// into what a command wrote.
+type keyed struct {
+	*app.Service
+	DB *store.DB
 }
 
 // footprint is what a command could have changed: the policies, callbacks and
@@ -108,7 +115,7 @@ func (w *keyWorld) footprint(t *testing.T) string {
 	tally, _ := s.DB.TallyCallbacks(ctx, org.ID, huifang.NewDate(2026, 3, 5))
 	var audits []int
 	for _, id := range []int64{0, org.ID, org.RegulatorID} {
-		a, _ := s.DB.ListAudit(ctx, id, store.AuditFilter{Limit: 1000})
+		a, _ := s.DB.ListAudit(ctx, id, huifang.AuditFilter{Limit: 1000})
 		audits = append(audits, len(a))
 	}
 	st, _ := s.DB.KeyState(ctx)
@@ -283,7 +290,7 @@ func TestKeyRotate(t *testing.T) {
 				t.Fatalf("the same file after rotation: %q (row hashes not recomputed)", out)
 			}
 			s := w.service(t, w.k2)
-			audit, _ := s.DB.ListAudit(context.Background(), 0, store.AuditFilter{Entity: "pii-key"})
+			audit, _ := s.DB.ListAudit(context.Background(), 0, huifang.AuditFilter{Entity: "pii-key"})
 			var actions []string
 			for _, a := range audit {
 				actions = append(actions, a.Action)
@@ -315,7 +322,7 @@ func TestKeyRotateResumed(t *testing.T) {
 				t.Fatalf("interrupted rotation: %v", err)
 			}
 			st, _ := s.DB.KeyState(context.Background())
-			if st.Rotation == nil || st.Rotation.Stage != store.KeyStagePolicies || st.Rotation.AfterKey != "P002" || st.Rotation.Rows != 5 {
+			if st.Rotation == nil || st.Rotation.Stage != huifang.KeyStagePolicies || st.Rotation.AfterKey != "P002" || st.Rotation.Rows != 5 {
 				t.Fatalf("progress after three chunks: %+v", st.Rotation)
 			}
 			// Half rotated: every other command is refused, with either key.
@@ -379,7 +386,9 @@ func TestServeStopsWhenKeyRotates(t *testing.T) {
 			var out, errb bytes.Buffer
 			e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
 			ready, done := make(chan string, 1), make(chan error, 1)
-			go func() { done <- serve(e, svc, serveOptions{addr: "127.0.0.1:0"}, func(a string) { ready <- a }) }()
+			go func() {
+				done <- serve(e, svc.Service, serveOptions{addr: "127.0.0.1:0"}, func(a string) { ready <- a })
+			}()
 			addr := <-ready
 			res, err := http.Get("http://" + addr + "/healthz")
 			if err != nil || res.StatusCode != http.StatusOK {

@@ -60,7 +60,7 @@ func cmdServe(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	defer svc.DB.Close()
+	defer svc.Close()
 	if err := prepare(e, svc); err != nil {
 		return err
 	}
@@ -130,7 +130,7 @@ func textMessages(svc *app.Service) error {
 	if ok {
 		svc.SMS = sms.NewHTTP(c)
 	} else {
-		svc.SMS = sms.Outbox{DB: svc.DB}
+		svc.KeepTextsInOutbox()
 		svc.Log.Info("text messages to customers are kept in the outbox, not sent: set HUIFANG_SMS_URL to send them")
 	}
 	if svc.PublicURL, err = checkPublicURL(os.Getenv("HUIFANG_PUBLIC_URL")); err != nil {

@@ -120,7 +120,7 @@ func TestServeStopsDuringImport(t *testing.T) {
 			}()
 			org, _ := db.FindOrgByCode(ctx, "A")
 			// The signal comes once the import has committed a chunk.
-			var job store.ImportJob
+			var job huifang.ImportJob
 			for deadline := time.Now().Add(60 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 				js, err := db.ListImportJobs(ctx, org.ID, 1)
 				if err != nil {
@@ -131,7 +131,7 @@ func TestServeStopsDuringImport(t *testing.T) {
 					break
 				}
 			}
-			if job.ID == 0 || job.State != store.JobRunning {
+			if job.ID == 0 || job.State != huifang.JobRunning {
 				t.Fatalf("no import running: %+v", job)
 			}
 			stop()
@@ -152,7 +152,7 @@ func TestServeStopsDuringImport(t *testing.T) {
 				t.Fatal(err)
 			}
 			written, _ := db.CountPolicies(ctx, org.ID)
-			if got.State != store.JobInterrupted || got.RowsWritten >= n || got.RowsWritten != written || got.RowsWritten%100 != 0 {
+			if got.State != huifang.JobInterrupted || got.RowsWritten >= n || got.RowsWritten != written || got.RowsWritten%100 != 0 {
 				t.Fatalf("job after stop %+v, %d policies written", got, written)
 			}
 			for _, want := range []string{"stopping: no new requests", "stopping: no import is writing", "stopping: every request answered", "stopped: background jobs ended", "huifang stopped"} {
@@ -165,7 +165,7 @@ func TestServeStopsDuringImport(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if written, _ := db.CountPolicies(ctx, org.ID); res.Job.ID != job.ID || res.Job.State != store.JobDone || res.Counts.Created != n || written != n {
+			if written, _ := db.CountPolicies(ctx, org.ID); res.Job.ID != job.ID || res.Job.State != huifang.JobDone || res.Counts.Created != n || written != n {
 				t.Fatalf("resumed: %+v job %+v, %d policies", res.Counts, res.Job, written)
 			}
 		})

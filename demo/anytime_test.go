@@ -18,7 +18,7 @@ func TestDemoCallsAtAnyHour(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
 	svc := newService(t, db)
-	if _, err := Fill(ctx, svc, Options{Policies: 200}); err != nil {
+	if _, err := Fill(ctx, db, svc, Options{Policies: 200}); err != nil {
 		t.Fatal(err)
 	}
 	op, err := db.FindUserByLogin(ctx, "hta-op1")
@@ -59,7 +59,7 @@ func TestDemoCallsAtAnyHour(t *testing.T) {
 		if o.Kind != huifang.KindInsurer {
 			continue
 		}
-		err := db.ForEachCallback(ctx, o.ID, store.CallbackFilter{}, func(r *store.CallbackRow) error {
+		err := db.ForEachCallback(ctx, o.ID, huifang.CallbackFilter{}, func(r *huifang.CallbackRow) error {
 			if r.Attempts == 0 {
 				return nil
 			}
@@ -94,7 +94,7 @@ func TestDemoCallsAtAnyHour(t *testing.T) {
 			t.Fatal(err)
 		}
 		var open []int64
-		err = db.ForEachCallback(ctx, o.ID, store.CallbackFilter{}, func(r *store.CallbackRow) error {
+		err = db.ForEachCallback(ctx, o.ID, huifang.CallbackFilter{}, func(r *huifang.CallbackRow) error {
 			if r.Status == huifang.StatusBlocked {
 				t.Errorf("%s: callback %d (%s) set aside: %s", o.Code, r.ID, r.PolicyNo, r.Reason)
 			}

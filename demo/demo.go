@@ -63,7 +63,7 @@ type Logins struct {
 // empty. It uses svc's clock for "now"; the callback work happens in the
 // weeks before it, on private copies of the service with a stepping clock,
 // one per insurer, so svc itself is left as it was.
-func Fill(ctx context.Context, svc *app.Service, opts Options) (*Logins, error) {
+func Fill(ctx context.Context, db *store.DB, svc *app.Service, opts Options) (*Logins, error) {
 	opts = opts.withDefaults()
 	// bcrypt is slow by design, and every demo user has the same printed
 	// password: one hash serves them all.
@@ -71,7 +71,7 @@ func Fill(ctx context.Context, svc *app.Service, opts Options) (*Logins, error) 
 	if err != nil {
 		return nil, err
 	}
-	orgs, err := svc.DB.ListOrgs(ctx, 0)
+	orgs, err := db.ListOrgs(ctx, 0)
 	if err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
@@ -80,6 +80,7 @@ func Fill(ctx context.Context, svc *app.Service, opts Options) (*Logins, error) 
 	}
 	now := demoNow(svc)
 	w := newWorld(opts.Seed, now, opts.Policies)
+	w.db = db
 
 	// Organisations, users and reference data exist a week before the first policy.
 	setupAt := at(w.start.AddDays(-7), 10*time.Hour)
@@ -177,7 +178,7 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 	// from any time zone. The simulated weeks before keep the seed bureau's
 	// calling hours, so their history reads as a real centre's.
 	rules, name, _ := profile.Shipped(profile.Demo)
-	if err := svc.DB.AddProfileVersion(ctx, &profile.Version{RegulatorID: reg.ID, Name: name, Base: profile.Demo, From: w.today,
+	if err := w.db.AddProfileVersion(ctx, &profile.Version{RegulatorID: reg.ID, Name: name, Base: profile.Demo, From: w.today,
 		Rules: rules, Note: "演示：任何时间均可回访", CreatedAt: svc.Clock.Now(), CreatedBy: "demo"}); err != nil {
 		return nil, nil, err
 	}
@@ -207,7 +208,7 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 	for _, d := range todo {
 		u := &huifang.User{OrgID: d.org.ID, Login: d.login, Name: d.name, Role: d.role, BranchCode: d.branch,
 			PasswordHash: hash, CreatedAt: svc.Clock.Now()}
-		if err := svc.DB.CreateUser(ctx, u, huifang.Actor{Name: "cli"}); err != nil {
+		if err := w.db.CreateUser(ctx, u, huifang.Actor{Name: "cli"}); err != nil {
 			return nil, nil, err
 		}
 		if users[d.org.Code] == nil {
@@ -222,16 +223,16 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 // saveReferenceData writes branches, products, agents and outlets the way
 // an import does, as the insurer's administrator.
 func (s *sim) saveReferenceData(ctx context.Context, when time.Time) error {
-	db, id, a := s.svc.DB, s.org.ID, s.admin
+	db, id, a := s.db, s.org.ID, s.admin
 	if _, err := db.SaveBranches(ctx, id, s.ins.branches, a, when); err != nil {
 		return err
 	}
 	if _, err := db.SaveProducts(ctx, id, s.ins.productList(), a, when); err != nil {
 		return err
 	}
-	recs := make([]store.AgentRecord, len(s.ins.agents))
+	recs := make([]huifang.AgentRecord, len(s.ins.agents))
 	for i, ag := range s.ins.agents {
-		recs[i] = store.AgentRecord{Agent: ag, PhoneEnc: s.svc.Box.Seal(ag.Phone), PhoneHash: s.svc.Box.Hash(ag.Phone)}
+		recs[i] = huifang.AgentRecord{Agent: ag, PhoneEnc: s.svc.Box.Seal(ag.Phone), PhoneHash: s.svc.Box.Hash(ag.Phone)}
 		recs[i].Phone = ""
 	}
 	if _, err := db.SaveAgents(ctx, id, recs, a, when); err != nil {

@@ -42,7 +42,7 @@ func TestFill(t *testing.T) {
 		ctx := context.Background()
 		svc := newService(t, db)
 		start := time.Now()
-		logins, err := Fill(ctx, svc, Options{Policies: testPolicies})
+		logins, err := Fill(ctx, db, svc, Options{Policies: testPolicies})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -155,7 +155,7 @@ func TestFill(t *testing.T) {
 				}
 				channels[rec.Channel] = true
 				if rec.ReceiptOn.IsZero() {
-					c, err := db.CountCallbacks(ctx, org.ID, store.CallbackFilter{PolicyNo: p.No})
+					c, err := db.CountCallbacks(ctx, org.ID, huifang.CallbackFilter{PolicyNo: p.No})
 					if err != nil {
 						t.Fatal(err)
 					}
@@ -177,7 +177,7 @@ func TestFill(t *testing.T) {
 
 		// Callbacks in every status and with every result; problem cases of
 		// several types; late callbacks.
-		count := func(f store.CallbackFilter) int {
+		count := func(f huifang.CallbackFilter) int {
 			n := 0
 			for _, o := range insurers {
 				c, err := db.CountCallbacks(ctx, o.ID, f)
@@ -189,20 +189,20 @@ func TestFill(t *testing.T) {
 			return n
 		}
 		for _, s := range []huifang.CallbackStatus{huifang.StatusOpen, huifang.StatusScheduled, huifang.StatusDone} {
-			n := count(store.CallbackFilter{Status: s})
+			n := count(huifang.CallbackFilter{Status: s})
 			t.Logf("status %s: %d", s, n)
 			if n == 0 {
 				t.Errorf("no callback in status %s", s)
 			}
 		}
 		for _, r := range []huifang.CallbackResult{huifang.ResultSuccessful, huifang.ResultProblems, huifang.ResultNotCompleted} {
-			n := count(store.CallbackFilter{Result: r})
+			n := count(huifang.CallbackFilter{Result: r})
 			t.Logf("result %s: %d", r, n)
 			if n == 0 {
 				t.Errorf("no callback with result %s", r)
 			}
 		}
-		late := count(store.CallbackFilter{Late: true})
+		late := count(huifang.CallbackFilter{Late: true})
 		t.Logf("late: %d", late)
 		if late == 0 {
 			t.Error("no late callback")
@@ -211,7 +211,7 @@ func TestFill(t *testing.T) {
 		statuses := map[huifang.ProblemStatus]int{}
 		escalated := 0
 		for _, o := range insurers {
-			ps, err := db.ListProblemCases(ctx, o.ID, store.ProblemFilter{Limit: 5000})
+			ps, err := db.ListProblemCases(ctx, o.ID, huifang.ProblemFilter{Limit: 5000})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -274,7 +274,7 @@ func TestFill(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			rows, total, err := svc.ListCallbacks(ctx, u, store.CallbackFilter{Limit: 500})
+			rows, total, err := svc.ListCallbacks(ctx, u, huifang.CallbackFilter{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,7 +303,7 @@ func TestFill(t *testing.T) {
 				if p.story.note == "" {
 					continue
 				}
-				rows, _, err := svc.ListCallbacks(ctx, op, store.CallbackFilter{PolicyNo: p.No})
+				rows, _, err := svc.ListCallbacks(ctx, op, huifang.CallbackFilter{PolicyNo: p.No})
 				if err != nil || len(rows) == 0 { // a re-callback may follow the new-business one
 					t.Fatalf("callback of policy %s: %v (%d rows)", p.No, err, len(rows))
 				}
@@ -321,7 +321,7 @@ func TestFill(t *testing.T) {
 		}
 
 		// A second fill is refused: the database is not empty.
-		if _, err := Fill(ctx, svc, Options{Policies: 10}); huifang.ErrorCode(err) != huifang.ECONFLICT {
+		if _, err := Fill(ctx, db, svc, Options{Policies: 10}); huifang.ErrorCode(err) != huifang.ECONFLICT {
 			t.Errorf("second Fill: %v, want a conflict", err)
 		}
 	})

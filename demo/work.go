@@ -22,6 +22,7 @@ func newRand(seed, stream uint64) *rand.Rand { return rand.New(rand.NewPCG(seed,
 // loaded, then the operators call through the day.
 type sim struct {
 	svc   *app.Service // a copy of the service on clk
+	db    *store.DB
 	clk   *stepClock
 	ins   *insurer
 	org   *huifang.Org
@@ -34,14 +35,14 @@ type sim struct {
 }
 
 func newSim(ctx context.Context, svc *app.Service, w *world, ins *insurer, users map[huifang.Role][]*huifang.User, now time.Time, seed uint64) (*sim, error) {
-	org, err := svc.DB.FindOrgByCode(ctx, ins.spec.code)
+	org, err := w.db.FindOrgByCode(ctx, ins.spec.code)
 	if err != nil {
 		return nil, err
 	}
 	clk := &stepClock{t: now}
 	cp := svc.WithClock(clk)
 	admin := users[huifang.RoleInsurerAdmin][0]
-	s := &sim{svc: cp, clk: clk, ins: ins, org: org, admin: huifang.Actor{UserID: admin.ID, Name: admin.Login},
+	s := &sim{svc: cp, db: w.db, clk: clk, ins: ins, org: org, admin: huifang.Actor{UserID: admin.ID, Name: admin.Login},
 		ops: users[huifang.RoleOperator], now: now, seed: seed}
 	// The centre is staffed for the callbacks coming in: each takes about 1.5
 	// calls, spread over the working days of the window (Saturday counts half).
@@ -111,7 +112,7 @@ func (s *sim) load(ctx context.Context, d huifang.Date) error {
 	}
 	s.clk.t = when
 	i := 0
-	next := func() (*store.PolicyRecord, error) {
+	next := func() (*huifang.PolicyRecord, error) {
 		if i == len(batch) {
 			return nil, io.EOF
 		}
@@ -124,7 +125,7 @@ func (s *sim) load(ctx context.Context, d huifang.Date) error {
 		}
 		return s.svc.PolicyRecord(p, s.ins.products[p.ProductCode], s.org), nil
 	}
-	_, err := s.svc.DB.ImportPolicies(ctx, s.org.ID, s.admin, when, "核心系统日终批量 "+d.String(), next)
+	_, err := s.db.ImportPolicies(ctx, s.org.ID, s.admin, when, "核心系统日终批量 "+d.String(), next)
 	return err
 }
 

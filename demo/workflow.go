@@ -7,7 +7,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/store"
 )
 
 // workflow moves the insurer's problem cases along, through the real use
@@ -19,7 +18,7 @@ func (s *sim) workflow(ctx context.Context, users map[huifang.Role][]*huifang.Us
 		return nil
 	}
 	mgr, handler := users[huifang.RoleManager][0], users[huifang.RoleHandler][0]
-	cases, err := s.svc.DB.ListProblemCases(ctx, s.org.ID, store.ProblemFilter{Status: huifang.ProblemOpen, Limit: 5000})
+	cases, err := s.db.ListProblemCases(ctx, s.org.ID, huifang.ProblemFilter{Status: huifang.ProblemOpen, Limit: 5000})
 	if err != nil {
 		return err
 	}

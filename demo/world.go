@@ -10,11 +10,13 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/store"
 )
 
 // world is everything the demo writes, made in memory first from the seed
 // and the clock, so that the same seed and day give the same data.
 type world struct {
+	db       *store.DB // the seeder writes some things directly, as the core system would
 	seed     uint64
 	today    huifang.Date
 	start    huifang.Date // the first day something is loaded

@@ -8,8 +8,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/pii"
-	"github.com/huifang/huifang/store"
 )
 
 // Message kinds.
@@ -36,10 +36,15 @@ type Sender interface {
 // the number masked, where the insurer's administrators read them in the web
 // UI. Nothing reaches a phone.
 type Outbox struct {
-	DB *store.DB
+	Store OutboxStore
+}
+
+// OutboxStore keeps the messages an Outbox does not send.
+type OutboxStore interface {
+	AddOutbox(ctx context.Context, m *huifang.OutboxMessage) error
 }
 
 // Send keeps the message.
 func (o Outbox) Send(ctx context.Context, m Message) error {
-	return o.DB.AddOutbox(ctx, &store.OutboxMessage{OrgID: m.OrgID, At: m.At, PhoneMasked: pii.MaskPhone(m.To), Kind: m.Kind, Body: m.Text})
+	return o.Store.AddOutbox(ctx, &huifang.OutboxMessage{OrgID: m.OrgID, At: m.At, PhoneMasked: pii.MaskPhone(m.To), Kind: m.Kind, Body: m.Text})
 }

@@ -131,7 +131,7 @@ func TestOutbox(t *testing.T) {
 	}
 	m := msg
 	m.OrgID = org.ID
-	if err := (sms.Outbox{DB: db}).Send(ctx, m); err != nil {
+	if err := (sms.Outbox{Store: db}).Send(ctx, m); err != nil {
 		t.Fatal(err)
 	}
 	out, err := db.ListOutbox(ctx, org.ID, 10)

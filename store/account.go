@@ -8,24 +8,9 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// Token is an API token as its organisation's administrators see it: never
-// its secret or the whole hash.
-type Token struct {
-	ID        string // the first TokenIDLen characters of the secret's hash
-	Name      string
-	UserID    int64
-	Login     string
-	CreatedAt time.Time
-	ExpiresAt time.Time // zero: never (none made since schema 8)
-}
-
-// TokenIDLen is how much of a token's hash names it in lists and revocation:
-// enough to be unique, of no use to find the secret.
-const TokenIDLen = 12
-
 // ListTokens lists an organisation's API tokens, newest first, expired ones
 // included until they are deleted.
-func (db *DB) ListTokens(ctx context.Context, orgID int64) ([]Token, error) {
+func (db *DB) ListTokens(ctx context.Context, orgID int64) ([]huifang.Token, error) {
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT s.token_hash, s.name, s.user_id, u.login, s.created_at, s.expires_at
 		FROM sessions s JOIN users u ON u.id = s.user_id
 		WHERE s.org_id = ? AND s.kind = 'api' ORDER BY s.created_at DESC, s.token_hash`), orgID)
@@ -33,14 +18,14 @@ func (db *DB) ListTokens(ctx context.Context, orgID int64) ([]Token, error) {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Token
+	var out []huifang.Token
 	for rows.Next() {
-		var t Token
+		var t huifang.Token
 		var created, expires int64
 		if err := rows.Scan(&t.ID, &t.Name, &t.UserID, &t.Login, &created, &expires); err != nil {
 			return nil, err
 		}
-		t.ID = t.ID[:min(len(t.ID), TokenIDLen)]
+		t.ID = t.ID[:min(len(t.ID), huifang.TokenIDLen)]
 		t.CreatedAt, t.ExpiresAt = fromMS(created), fromMS(expires)
 		out = append(out, t)
 	}
@@ -50,13 +35,13 @@ func (db *DB) ListTokens(ctx context.Context, orgID int64) ([]Token, error) {
 // DeleteToken revokes an organisation's API token by its id, audited; it is
 // ErrNotFound when the organisation has no such token.
 func (db *DB) DeleteToken(ctx context.Context, orgID int64, id string, a huifang.Actor, now time.Time) error {
-	if len(id) != TokenIDLen {
+	if len(id) != huifang.TokenIDLen {
 		return huifang.ErrNotFound
 	}
 	return db.tx(ctx, func(tx txn) error {
 		var name, login string
 		err := tx.QueryRowContext(ctx, db.q(`DELETE FROM sessions WHERE org_id = ? AND kind = 'api' AND substr(token_hash, 1, ?) = ?
-			RETURNING name, (SELECT login FROM users WHERE users.id = sessions.user_id)`), orgID, TokenIDLen, id).Scan(&name, &login)
+			RETURNING name, (SELECT login FROM users WHERE users.id = sessions.user_id)`), orgID, huifang.TokenIDLen, id).Scan(&name, &login)
 		if err != nil {
 			return mapErr(err)
 		}
@@ -123,10 +108,6 @@ func (db *DB) SetUserRole(ctx context.Context, orgID, userID int64, role huifang
 	})
 }
 
-// ErrLastOfRole: a change would leave an organisation without an enabled
-// user of a role it must keep.
-var ErrLastOfRole = errors.New("store: the last enabled user of the role")
-
 // lockRole, on PostgreSQL, locks the organisation's enabled users of the role,
 // so that changes to them take turns (SQLite has one writer already).
 func (db *DB) lockRole(ctx context.Context, tx txn, orgID int64, role huifang.Role) error {
@@ -147,7 +128,7 @@ func (db *DB) stillHasRole(ctx context.Context, tx txn, orgID int64, role huifan
 		return err
 	}
 	if n == 0 {
-		return ErrLastOfRole
+		return huifang.ErrLastOfRole
 	}
 	return nil
 }
@@ -166,18 +147,12 @@ func (db *DB) RecordLogin(ctx context.Context, u *huifang.User, now time.Time, a
 	return err
 }
 
-// Failures is the count of failed checks of one subject and when the last was.
-type Failures struct {
-	Count int
-	Last  time.Time
-}
-
 // LoginFailures reads the failure counts of subjects ("login:NAME",
 // "addr:IP"); a subject without failures has none in the map.
-func (db *DB) LoginFailures(ctx context.Context, subjects ...string) (map[string]Failures, error) {
-	out := map[string]Failures{}
+func (db *DB) LoginFailures(ctx context.Context, subjects ...string) (map[string]huifang.Failures, error) {
+	out := map[string]huifang.Failures{}
 	for _, s := range subjects {
-		var f Failures
+		var f huifang.Failures
 		var last int64
 		err := db.read.QueryRowContext(ctx, db.q(`SELECT failures, last_at FROM login_failures WHERE subject = ?`), s).Scan(&f.Count, &last)
 		if err = mapErr(err); errors.Is(err, huifang.ErrNotFound) {

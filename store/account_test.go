@@ -14,15 +14,15 @@ import (
 func TestSessionKindsApart(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
-		must(t, db.CreateSession(ctx, "webtok", store.SessionWeb, "", bd.userA, t0, t0.Add(8*time.Hour)))
-		must(t, db.CreateSession(ctx, "apitok", store.SessionAPI, "ci", bd.userA, t0, t0.AddDate(0, 0, 90)))
-		if _, err := db.FindSession(ctx, "webtok", store.SessionAPI, t0); !errors.Is(err, huifang.ErrNotFound) {
+		must(t, db.CreateSession(ctx, "webtok", huifang.SessionWeb, "", bd.userA, t0, t0.Add(8*time.Hour)))
+		must(t, db.CreateSession(ctx, "apitok", huifang.SessionAPI, "ci", bd.userA, t0, t0.AddDate(0, 0, 90)))
+		if _, err := db.FindSession(ctx, "webtok", huifang.SessionAPI, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Errorf("web session accepted as an API token: %v", err)
 		}
-		if _, err := db.FindSession(ctx, "apitok", store.SessionWeb, t0); !errors.Is(err, huifang.ErrNotFound) {
+		if _, err := db.FindSession(ctx, "apitok", huifang.SessionWeb, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Errorf("API token accepted as a web session: %v", err)
 		}
-		if _, err := db.FindSession(ctx, "apitok", store.SessionAPI, t0.AddDate(0, 0, 91)); !errors.Is(err, huifang.ErrNotFound) {
+		if _, err := db.FindSession(ctx, "apitok", huifang.SessionAPI, t0.AddDate(0, 0, 91)); !errors.Is(err, huifang.ErrNotFound) {
 			t.Errorf("expired API token accepted: %v", err)
 		}
 	})
@@ -31,8 +31,8 @@ func TestSessionKindsApart(t *testing.T) {
 func TestTokensListAndRevoke(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
-		must(t, db.CreateSession(ctx, "hash-of-token-one", store.SessionAPI, "呼叫中心", bd.userA, t0, t0.AddDate(0, 0, 90)))
-		must(t, db.CreateSession(ctx, "hash-of-web", store.SessionWeb, "", bd.userA, t0, t0.Add(time.Hour)))
+		must(t, db.CreateSession(ctx, "hash-of-token-one", huifang.SessionAPI, "呼叫中心", bd.userA, t0, t0.AddDate(0, 0, 90)))
+		must(t, db.CreateSession(ctx, "hash-of-web", huifang.SessionWeb, "", bd.userA, t0, t0.Add(time.Hour)))
 		ts, err := db.ListTokens(ctx, bd.a.ID)
 		must(t, err)
 		if len(ts) != 1 || ts[0].Name != "呼叫中心" || ts[0].Login != "op-a" || ts[0].ID != "hash-of-toke" || !ts[0].ExpiresAt.Equal(t0.AddDate(0, 0, 90)) {
@@ -48,10 +48,10 @@ func TestTokensListAndRevoke(t *testing.T) {
 			t.Fatalf("a web session revoked as a token: %v", err)
 		}
 		must(t, db.DeleteToken(ctx, bd.a.ID, ts[0].ID, cli, t0))
-		if _, err := db.FindSession(ctx, "hash-of-token-one", store.SessionAPI, t0); !errors.Is(err, huifang.ErrNotFound) {
+		if _, err := db.FindSession(ctx, "hash-of-token-one", huifang.SessionAPI, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Fatalf("revoked token still works: %v", err)
 		}
-		au, err := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Action: "revoke-token"})
+		au, err := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Action: "revoke-token"})
 		must(t, err)
 		if len(au) != 1 || au[0].Key != "op-a" {
 			t.Fatalf("revocation audit: %+v", au)
@@ -62,26 +62,26 @@ func TestTokensListAndRevoke(t *testing.T) {
 func TestDisableEndsSessions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
-		must(t, db.CreateSession(ctx, "w", store.SessionWeb, "", bd.userA, t0, t0.Add(time.Hour)))
-		must(t, db.CreateSession(ctx, "a", store.SessionAPI, "x", bd.userA, t0, t0.Add(time.Hour)))
+		must(t, db.CreateSession(ctx, "w", huifang.SessionWeb, "", bd.userA, t0, t0.Add(time.Hour)))
+		must(t, db.CreateSession(ctx, "a", huifang.SessionAPI, "x", bd.userA, t0, t0.Add(time.Hour)))
 		must(t, db.SetUserDisabled(ctx, bd.a.ID, bd.userA.ID, true, "", cli, t0))
-		for _, k := range []string{store.SessionWeb, store.SessionAPI} {
-			if _, err := db.FindSession(ctx, map[string]string{store.SessionWeb: "w", store.SessionAPI: "a"}[k], k, t0); !errors.Is(err, huifang.ErrNotFound) {
+		for _, k := range []string{huifang.SessionWeb, huifang.SessionAPI} {
+			if _, err := db.FindSession(ctx, map[string]string{huifang.SessionWeb: "w", huifang.SessionAPI: "a"}[k], k, t0); !errors.Is(err, huifang.ErrNotFound) {
 				t.Errorf("%s of a disabled user still works: %v", k, err)
 			}
 		}
 		must(t, db.SetUserDisabled(ctx, bd.a.ID, bd.userA.ID, false, "", cli, t0))
-		if _, err := db.FindSession(ctx, "w", store.SessionWeb, t0); !errors.Is(err, huifang.ErrNotFound) {
+		if _, err := db.FindSession(ctx, "w", huifang.SessionWeb, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Errorf("web session came back on enabling: %v", err)
 		}
-		if _, err := db.FindSession(ctx, "a", store.SessionAPI, t0); err != nil {
+		if _, err := db.FindSession(ctx, "a", huifang.SessionAPI, t0); err != nil {
 			t.Errorf("token of a re-enabled user: %v", err)
 		}
 		if err := db.SetUserDisabled(ctx, bd.b.ID, bd.userA.ID, true, "", cli, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Errorf("B disabled A's user: %v", err)
 		}
 		must(t, db.SetUserRole(ctx, bd.a.ID, bd.userA.ID, huifang.RoleQA, "", "", cli, t0))
-		u, err := db.FindSession(ctx, "a", store.SessionAPI, t0)
+		u, err := db.FindSession(ctx, "a", huifang.SessionAPI, t0)
 		must(t, err)
 		if u.Role != huifang.RoleQA {
 			t.Errorf("role after change: %s", u.Role)
@@ -91,7 +91,7 @@ func TestDisableEndsSessions(t *testing.T) {
 		if n != 1 {
 			t.Errorf("enabled QA: %d", n)
 		}
-		au, err := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Entity: "user", Key: "op-a"})
+		au, err := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Entity: "user", Key: "op-a"})
 		must(t, err)
 		if len(au) != 4 { // create, disable, enable, set-role
 			t.Errorf("audit of op-a: %d entries", len(au))
@@ -156,7 +156,7 @@ func TestLastAdminKeptUnderRace(t *testing.T) {
 				switch err := <-errs; {
 				case err == nil:
 					won++
-				case errors.Is(err, store.ErrLastOfRole):
+				case errors.Is(err, huifang.ErrLastOfRole):
 					lost++
 				default:
 					t.Fatalf("round %d: %v", round, err)
@@ -173,7 +173,7 @@ func TestLastAdminKeptUnderRace(t *testing.T) {
 		}
 		// A demotion is guarded the same way.
 		must(t, db.SetUserDisabled(ctx, bd.a.ID, admins[1].ID, true, huifang.RoleInsurerAdmin, cli, t0))
-		if err := db.SetUserRole(ctx, bd.a.ID, admins[0].ID, huifang.RoleManager, "", huifang.RoleInsurerAdmin, cli, t0); !errors.Is(err, store.ErrLastOfRole) {
+		if err := db.SetUserRole(ctx, bd.a.ID, admins[0].ID, huifang.RoleManager, "", huifang.RoleInsurerAdmin, cli, t0); !errors.Is(err, huifang.ErrLastOfRole) {
 			t.Fatalf("demoting the last administrator: %v", err)
 		}
 	})

@@ -66,16 +66,8 @@ func (db *DB) AppendAuditCapped(ctx context.Context, e huifang.AuditEntry, since
 	return added, err
 }
 
-// AuditFilter selects audit entries.
-type AuditFilter struct {
-	Entity string
-	Key    string
-	Action string
-	Limit  int
-}
-
 // ListAudit lists an organisation's audit entries, newest first.
-func (db *DB) ListAudit(ctx context.Context, orgID int64, f AuditFilter) ([]huifang.AuditEntry, error) {
+func (db *DB) ListAudit(ctx context.Context, orgID int64, f huifang.AuditFilter) ([]huifang.AuditEntry, error) {
 	w := where{}
 	w.add("org_id = ?", orgID)
 	w.addIf(f.Entity != "", "entity = ?", f.Entity)

@@ -51,7 +51,7 @@ func TestAppendAuditCapped(t *testing.T) {
 		if ok, err := db.AppendAuditCapped(ctx, entry(bd.userB, t0), t0.Add(-time.Hour), 5); err != nil || !ok {
 			t.Fatalf("another user: %v %v", ok, err)
 		}
-		if got, _ := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Action: "view-pii"}); len(got) != 7 {
+		if got, _ := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Action: "view-pii"}); len(got) != 7 {
 			t.Fatalf("entries of A: %d", len(got))
 		}
 	})

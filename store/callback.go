@@ -109,40 +109,9 @@ func (db *DB) ReleaseCallback(ctx context.Context, orgID, userID, id int64, now 
 	return n > 0, err
 }
 
-// CallbackChange is one step of work on a leased callback, applied atomically:
-// the callback row, the attempt, the problem cases and the audit entry.
-type CallbackChange struct {
-	OrgID, ID, UserID int64
-	Now               time.Time
-	Attempt           *huifang.Attempt // recorded when set
-	Status            huifang.CallbackStatus
-	Result            huifang.CallbackResult
-	Reason            string
-	Late              bool
-	NextAt            time.Time
-	Answers           map[string]huifang.Answer // stored when not nil
-	// Method, the script version and the evidence are stored when Method is set.
-	Method        huifang.CallbackMethod
-	ScriptID      int64
-	ScriptCode    string
-	ScriptVersion int
-	Evidence      string
-	// NoLease: the caller has checked its right to change the callback some
-	// other way (a customer's verified link, a handler recording a letter);
-	// the change then needs no lease, only a callback not yet done.
-	NoLease   bool
-	KeepLease bool                  // otherwise the callback goes back to the pool
-	Problems  []huifang.ProblemCase // to open, deadlines set
-	CaseStep  *CaseStep             // a re-callback's result for its problem case
-	// Link, when set, ends the electronic-callback link the change comes
-	// from; the change fails with a conflict unless the link is still active.
-	Link  *LinkClose
-	Audit huifang.AuditEntry
-}
-
 // ChangeCallback applies a change to a callback the user holds the lease on.
 // It fails with a conflict when the lease was lost or the callback is done.
-func (db *DB) ChangeCallback(ctx context.Context, ch CallbackChange) (*huifang.Callback, error) {
+func (db *DB) ChangeCallback(ctx context.Context, ch huifang.CallbackChange) (*huifang.Callback, error) {
 	var out *huifang.Callback
 	err := db.tx(ctx, func(tx txn) error {
 		return db.counted(ctx, sqlQ{tx}, ch.OrgID, byCallbackPolicy(ch.OrgID, ch.ID), func() error { return db.changeCallback(ctx, tx, ch, &out) })
@@ -150,7 +119,7 @@ func (db *DB) ChangeCallback(ctx context.Context, ch CallbackChange) (*huifang.C
 	return out, err
 }
 
-func (db *DB) changeCallback(ctx context.Context, tx txn, ch CallbackChange, out **huifang.Callback) error {
+func (db *DB) changeCallback(ctx context.Context, tx txn, ch huifang.CallbackChange, out **huifang.Callback) error {
 	leaseUser, leaseUntil := int64(0), int64(0)
 	if ch.KeepLease {
 		leaseUser, leaseUntil = ch.UserID, ms64(ch.Now.Add(10*time.Minute))
@@ -234,46 +203,7 @@ func (db *DB) ListAttempts(ctx context.Context, orgID, callbackID int64) ([]huif
 	return out, rows.Err()
 }
 
-// CallbackFilter selects callbacks for lists and exports.
-type CallbackFilter struct {
-	Status   huifang.CallbackStatus
-	Result   huifang.CallbackResult
-	Channel  huifang.Channel
-	PolicyNo string
-	DueFrom  huifang.Date
-	DueTo    huifang.Date
-	Late     bool
-	// Overdue keeps callbacks still not done after their deadline, as of Today.
-	Overdue bool
-	Today   huifang.Date
-	Limit   int // 0: no limit (exports)
-	Offset  int
-	// Branch keeps the callbacks of a branch and of the branches below it;
-	// with BranchOnly, of the branch itself only.
-	Branch     string
-	BranchOnly bool
-	// Design keeps the policies of products of a design type.
-	Design huifang.DesignType
-	// Seller keeps the policies an agent sold, or the bank outlet that
-	// sold them where there is one (as the indicators' seller).
-	Seller string
-	// Outcome keeps the callbacks behind an indicator's count (Outcome*).
-	Outcome string
-}
-
-// Outcome classes: the callbacks owed to a policy that a count of
-// docs/indicators.md is made of, with DueFrom–DueTo the period.
-const (
-	OutcomeDue                = "due"                  // due callbacks
-	OutcomeSuccessful         = "successful"           // of those, successful, whenever
-	OutcomeSuccessfulInPeriod = "successful_in_period" // successful by the deadline
-	OutcomeCompleted          = "completed"            // successful or completed with problems
-)
-
-// Outcomes lists the outcome classes.
-var Outcomes = []string{OutcomeDue, OutcomeSuccessful, OutcomeSuccessfulInPeriod, OutcomeCompleted}
-
-func (f CallbackFilter) where(orgID int64) where {
+func callbackWhere(f huifang.CallbackFilter, orgID int64) where {
 	w := where{}
 	w.add("c.org_id = ?", orgID)
 	w.addIf(f.Status != "", "c.status = ?", f.Status)
@@ -289,11 +219,11 @@ func (f CallbackFilter) where(orgID int64) where {
 		// What counts as a callback owed to a policy, as in ForEachCallbackFact.
 		w.add("c.kind = ?", huifang.KindNewBusiness)
 		switch f.Outcome {
-		case OutcomeSuccessful:
+		case huifang.OutcomeSuccessful:
 			w.add("c.result = ?", huifang.ResultSuccessful)
-		case OutcomeSuccessfulInPeriod:
+		case huifang.OutcomeSuccessfulInPeriod:
 			w.add("c.result = ? AND c.late = FALSE", huifang.ResultSuccessful)
-		case OutcomeCompleted:
+		case huifang.OutcomeCompleted:
 			w.add("c.result IN (?, ?)", huifang.ResultSuccessful, huifang.ResultProblems)
 		}
 	}
@@ -315,17 +245,9 @@ func (w *where) policyDims(orgID int64, branch string, branchOnly bool, design h
 		AND (CASE WHEN sp.outlet_code <> '' THEN sp.outlet_code ELSE sp.agent_code END) = ?)`, seller)
 }
 
-// CallbackRow is a callback with what a list shows of its policy.
-type CallbackRow struct {
-	huifang.Callback
-	HolderName  string
-	ProductCode string
-	ReceiptOn   huifang.Date
-}
-
 // ForEachCallback streams an insurer's callbacks, earliest deadline first.
-func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f CallbackFilter, fn func(*CallbackRow) error) error {
-	w := f.where(orgID)
+func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.CallbackFilter, fn func(*huifang.CallbackRow) error) error {
+	w := callbackWhere(f, orgID)
 	q := `SELECT c.id, c.org_id, c.policy_no, c.kind, c.channel, c.branch_code, c.due_on, c.status, c.result, c.reason, c.late,
 		c.next_at, c.lease_user_id, c.lease_until, c.attempts, c.finished_at, c.finished_by, c.answers, c.case_id, c.created_at, c.updated_at,
 		c.method, c.script_id, c.script_code, c.script_version, c.evidence,
@@ -340,7 +262,7 @@ func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f CallbackFilter
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var r CallbackRow
+		var r huifang.CallbackRow
 		c, err := scanCallback(multiScan{rows, []any{&r.HolderName, &r.ProductCode, &r.ReceiptOn}})
 		if err != nil {
 			return err
@@ -354,22 +276,17 @@ func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f CallbackFilter
 }
 
 // CountCallbacks counts an insurer's callbacks matching the filter.
-func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f CallbackFilter) (int, error) {
-	w := f.where(orgID)
+func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter) (int, error) {
+	w := callbackWhere(f, orgID)
 	var n int
 	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM callbacks c`+w.sql()), w.args...).Scan(&n)
 	return n, err
 }
 
-// CallbackTally counts an insurer's callbacks by status and result.
-type CallbackTally struct {
-	Open, Scheduled, Electronic, Blocked, Successful, Problems, NotCompleted, Late, Overdue int
-}
-
 // TallyCallbacks counts callbacks for the overview: overdue means still open
 // after its deadline (today is in Asia/Shanghai).
-func (db *DB) TallyCallbacks(ctx context.Context, orgID int64, today huifang.Date) (CallbackTally, error) {
-	var t CallbackTally
+func (db *DB) TallyCallbacks(ctx context.Context, orgID int64, today huifang.Date) (huifang.CallbackTally, error) {
+	var t huifang.CallbackTally
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT status, result, late, CASE WHEN status <> 'done' AND due_on < ? THEN 1 ELSE 0 END, COUNT(*)
 		FROM callbacks WHERE org_id = ? GROUP BY 1, 2, 3, 4`), today, orgID)
 	if err != nil {

@@ -10,33 +10,6 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// ImportedCallback is a new-business callback an insurer finished in its own
-// system and reports to huifang, with the problem cases it opened, ready to
-// store: the rules (lateness, deadlines) were applied by the caller.
-type ImportedCallback struct {
-	CallbackID int64
-	PolicyNo   string
-	Result     huifang.CallbackResult
-	Reason     string
-	Method     huifang.CallbackMethod
-	FinishedAt time.Time
-	Late       bool
-	Evidence   string // JSON: where the record came from
-	// Cases to open, deadlines set; a case whose Status is resolved or
-	// closed is finished at its ResolvedAt or ClosedAt.
-	Cases []huifang.ProblemCase
-	// Unchanged: the callback is already stored as reported; it is only
-	// counted.
-	Unchanged bool
-}
-
-// CallbackImport says what an import of callback records did.
-type CallbackImport struct {
-	Finished  int `json:"finished"`  // callbacks finished
-	Unchanged int `json:"unchanged"` // rows already stored as they are
-	Cases     int `json:"cases"`     // problem cases opened
-}
-
 // callbackChunk is how many policies a counted change of an import covers:
 // SQLite takes at most 32766 parameters, and the IN list names each policy
 // twice.
@@ -44,7 +17,7 @@ const callbackChunk = 500
 
 // NewBusinessCallback finds a policy, its new-business callback (nil when
 // it owes none) and the problem cases that callback opened.
-func (db *DB) NewBusinessCallback(ctx context.Context, orgID int64, policyNo string) (*PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error) {
+func (db *DB) NewBusinessCallback(ctx context.Context, orgID int64, policyNo string) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error) {
 	p, err := db.FindPolicy(ctx, orgID, policyNo)
 	if err != nil {
 		return nil, nil, nil, err
@@ -69,11 +42,11 @@ func (db *DB) NewBusinessCallback(ctx context.Context, orgID int64, policyNo str
 // indicators' counts follow in the same transaction, a chunk of policies at
 // a time. A callback finished meanwhile fails the whole import with a
 // conflict: nothing is written. next returns io.EOF after the last record.
-func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*ImportedCallback, error)) (CallbackImport, error) {
-	var res CallbackImport
+func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*huifang.ImportedCallback, error)) (huifang.CallbackImport, error) {
+	var res huifang.CallbackImport
 	err := db.tx(ctx, func(tx txn) error {
-		res = CallbackImport{}
-		var chunk []*ImportedCallback
+		res = huifang.CallbackImport{}
+		var chunk []*huifang.ImportedCallback
 		flush := func() error {
 			if len(chunk) == 0 {
 				return nil
@@ -119,13 +92,13 @@ func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor,
 			Action: "callbacks", Detail: jsonString(res)})
 	})
 	if err != nil {
-		return CallbackImport{}, err
+		return huifang.CallbackImport{}, err
 	}
 	return res, nil
 }
 
 // finishImported stores one reported callback with its cases.
-func (db *DB) finishImported(ctx context.Context, tx txn, orgID int64, a huifang.Actor, now time.Time, ic *ImportedCallback) error {
+func (db *DB) finishImported(ctx context.Context, tx txn, orgID int64, a huifang.Actor, now time.Time, ic *huifang.ImportedCallback) error {
 	c, err := scanCallback(tx.QueryRowContext(ctx, db.q(`UPDATE callbacks SET status = 'done', result = ?, reason = ?, late = ?, next_at = 0,
 		lease_user_id = 0, lease_until = 0, finished_at = ?, finished_by = ?, method = ?, evidence = ?, updated_at = ?
 		WHERE org_id = ? AND id = ? AND policy_no = ? AND kind = 'new-business' AND status <> 'done' RETURNING `+callbackCols),
@@ -158,7 +131,7 @@ func (db *DB) finishImported(ctx context.Context, tx txn, orgID int64, a huifang
 		if final == huifang.ProblemClosed {
 			detail = "保险公司系统报告：关闭未解决"
 		}
-		if err := db.insertEvent(ctx, tx, orgID, p.ID, Event{Kind: string(final), Detail: detail, At: at, UserID: a.UserID, Actor: a.Name}); err != nil {
+		if err := db.insertEvent(ctx, tx, orgID, p.ID, huifang.CaseEvent{Kind: string(final), Detail: detail, At: at, UserID: a.UserID, Actor: a.Name}); err != nil {
 			return err
 		}
 	}

@@ -17,15 +17,15 @@ import (
 // reported makes the records of an insurer's callback file for the
 // policies P000001..P00000n imported by importN: odd ones successful, even
 // ones with a complaint, resolved for every fourth.
-func reported(t *testing.T, db *store.DB, orgID int64, n int) []*store.ImportedCallback {
+func reported(t *testing.T, db *store.DB, orgID int64, n int) []*huifang.ImportedCallback {
 	t.Helper()
-	var out []*store.ImportedCallback
+	var out []*huifang.ImportedCallback
 	for i := 1; i <= n; i++ {
 		no := fmt.Sprintf("P%06d", i)
 		_, c, _, err := db.NewBusinessCallback(ctx, orgID, no)
 		must(t, err)
 		fin := time.Date(2026, 3, 10, 15, 0, 0, 0, huifang.Shanghai)
-		ic := &store.ImportedCallback{CallbackID: c.ID, PolicyNo: no, Result: huifang.ResultSuccessful, Method: huifang.MethodPhone,
+		ic := &huifang.ImportedCallback{CallbackID: c.ID, PolicyNo: no, Result: huifang.ResultSuccessful, Method: huifang.MethodPhone,
 			FinishedAt: fin, Late: fin.After(c.DueOn.End()), Evidence: fmt.Sprintf(`{"source":"import","file":"cb.csv","line":%d}`, i+1)}
 		if i%2 == 0 {
 			ic.Result = huifang.ResultProblems
@@ -41,9 +41,9 @@ func reported(t *testing.T, db *store.DB, orgID int64, n int) []*store.ImportedC
 	return out
 }
 
-func records(rs []*store.ImportedCallback) func() (*store.ImportedCallback, error) {
+func records(rs []*huifang.ImportedCallback) func() (*huifang.ImportedCallback, error) {
 	i := 0
-	return func() (*store.ImportedCallback, error) {
+	return func() (*huifang.ImportedCallback, error) {
 		if i == len(rs) {
 			return nil, io.EOF
 		}
@@ -81,10 +81,10 @@ func TestImportCallbacks(t *testing.T) {
 		if len(evs) != 2 || evs[0].Kind != "opened" || evs[1].Kind != "resolved" {
 			t.Fatalf("events %+v", evs)
 		}
-		if es, _ := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Entity: "import", Action: "callbacks"}); len(es) != 1 || es[0].Key != "cb.csv" {
+		if es, _ := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Entity: "import", Action: "callbacks"}); len(es) != 1 || es[0].Key != "cb.csv" {
 			t.Fatalf("import audit %+v", es)
 		}
-		if es, _ := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Entity: "callback", Key: fmt.Sprint(c.ID)}); len(es) != 1 || es[0].Action != "finish" {
+		if es, _ := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Entity: "callback", Key: fmt.Sprint(c.ID)}); len(es) != 1 || es[0].Action != "finish" {
 			t.Fatalf("callback audit %+v", es)
 		}
 
@@ -130,7 +130,7 @@ func TestImportCallbacks(t *testing.T) {
 		importN(t, db, bd.b.ID, 5)
 		rb = reported(t, db, bd.b.ID, 5)[3:]
 		i := 0
-		_, err = db.ImportCallbacks(ctx, bd.b.ID, cli, t0, "b.csv", func() (*store.ImportedCallback, error) {
+		_, err = db.ImportCallbacks(ctx, bd.b.ID, cli, t0, "b.csv", func() (*huifang.ImportedCallback, error) {
 			if i++; i > 1 {
 				return nil, boom
 			}
@@ -147,7 +147,7 @@ func TestImportCallbacks(t *testing.T) {
 
 // nonZero drops the rows of counts that add up to nothing: a change leaves
 // them behind where a recount writes none.
-func nonZero(s store.StatCounts) store.StatCounts {
+func nonZero(s indicator.StatCounts) indicator.StatCounts {
 	for k, v := range s.Callbacks {
 		if v.IsZero() {
 			delete(s.Callbacks, k)

@@ -10,51 +10,11 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// LinkStatus is where an electronic-callback link stands.
-type LinkStatus string
-
-// Link statuses. Only an active link can be used; every other status is final.
-const (
-	LinkActive   LinkStatus = "active"
-	LinkDone     LinkStatus = "done"     // the customer completed the callback
-	LinkClosed   LinkStatus = "closed"   // the customer said they are not the policyholder
-	LinkLocked   LinkStatus = "locked"   // too many failed checks
-	LinkFallback LinkStatus = "fallback" // not finished in time: back to the phone
-	LinkRevoked  LinkStatus = "revoked"  // replaced by a newer link, or withdrawn by staff
-	LinkUnsent   LinkStatus = "unsent"   // the text message could not be sent
-)
-
-// ElectronicLink is a one-time link sent to a customer for an electronic
-// callback. The token itself is never stored: TokenHash is its SHA-256.
-// Zero times mean "not yet".
-type ElectronicLink struct {
-	ID          int64
-	OrgID       int64
-	CallbackID  int64
-	TokenHash   string
-	Status      LinkStatus
-	IssuedAt    time.Time
-	IssuedBy    string // "system" or the login of whoever issued it
-	ExpiresAt   time.Time
-	Checks      int // failed identity and code checks
-	CodesSent   int
-	CodeHash    string // keyed hash of the one-time code; "" when none is pending
-	CodeUntil   time.Time
-	CodeSentAt  time.Time
-	CookieHash  string // keyed hash of the browser's cookie, once identity is checked
-	CookieUntil time.Time
-	OpenedAt    time.Time
-	IdentityAt  time.Time // the ID digits were right
-	VerifiedAt  time.Time // the one-time code was right
-	ClosedAt    time.Time
-	RetainUntil huifang.Date // the evidence is kept until; zero: while the contract runs
-}
-
 const linkCols = `id, org_id, callback_id, token_hash, status, issued_at, issued_by, expires_at, checks, codes_sent,
 	code_hash, code_until, code_sent_at, cookie_hash, cookie_until, opened_at, identity_at, verified_at, closed_at, retain_until`
 
-func scanLink(s scanner) (*ElectronicLink, error) {
-	var l ElectronicLink
+func scanLink(s scanner) (*huifang.ElectronicLink, error) {
+	var l huifang.ElectronicLink
 	var issued, expires, codeUntil, codeSent, cookieUntil, opened, identity, verified, closed int64
 	err := s.Scan(&l.ID, &l.OrgID, &l.CallbackID, &l.TokenHash, &l.Status, &issued, &l.IssuedBy, &expires, &l.Checks, &l.CodesSent,
 		&l.CodeHash, &codeUntil, &codeSent, &l.CookieHash, &cookieUntil, &opened, &identity, &verified, &closed, &l.RetainUntil)
@@ -71,7 +31,7 @@ func scanLink(s scanner) (*ElectronicLink, error) {
 // the callback had is revoked. The callback must be open, scheduled or already
 // electronic, and leased by nobody but userID (0: by nobody). It fails with a
 // conflict otherwise.
-func (db *DB) IssueLink(ctx context.Context, l *ElectronicLink, userID int64, audit huifang.AuditEntry) (*huifang.Callback, error) {
+func (db *DB) IssueLink(ctx context.Context, l *huifang.ElectronicLink, userID int64, audit huifang.AuditEntry) (*huifang.Callback, error) {
 	var out *huifang.Callback
 	err := db.tx(ctx, func(tx txn) error {
 		now := ms64(l.IssuedAt)
@@ -87,7 +47,7 @@ func (db *DB) IssueLink(ctx context.Context, l *ElectronicLink, userID int64, au
 		if _, err := tx.ExecContext(ctx, db.q(`UPDATE electronic_links SET status = 'revoked', closed_at = ? WHERE callback_id = ? AND status = 'active'`), now, l.CallbackID); err != nil {
 			return fmt.Errorf("revoke links: %w", err)
 		}
-		l.Status = LinkActive
+		l.Status = huifang.LinkActive
 		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO electronic_links (org_id, callback_id, token_hash, status, issued_at, issued_by, expires_at, retain_until)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), l.OrgID, l.CallbackID, l.TokenHash, l.Status, now, l.IssuedBy, ms64(l.ExpiresAt), l.RetainUntil).Scan(&l.ID); err != nil {
 			return fmt.Errorf("insert link: %w", mapErr(err))
@@ -101,12 +61,12 @@ func (db *DB) IssueLink(ctx context.Context, l *ElectronicLink, userID int64, au
 
 // FindLinkByToken finds a link by the SHA-256 of its token, whatever its
 // organisation: the token is the customer's only credential.
-func (db *DB) FindLinkByToken(ctx context.Context, tokenHash string) (*ElectronicLink, error) {
+func (db *DB) FindLinkByToken(ctx context.Context, tokenHash string) (*huifang.ElectronicLink, error) {
 	return scanLink(db.read.QueryRowContext(ctx, db.q(`SELECT `+linkCols+` FROM electronic_links WHERE token_hash = ?`), tokenHash))
 }
 
 // ListLinks lists the links of a callback, oldest first.
-func (db *DB) ListLinks(ctx context.Context, orgID, callbackID int64) ([]ElectronicLink, error) {
+func (db *DB) ListLinks(ctx context.Context, orgID, callbackID int64) ([]huifang.ElectronicLink, error) {
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+linkCols+` FROM electronic_links WHERE org_id = ? AND callback_id = ? ORDER BY id`), orgID, callbackID)
 	if err != nil {
 		return nil, err
@@ -119,7 +79,7 @@ func (db *DB) ListLinks(ctx context.Context, orgID, callbackID int64) ([]Electro
 // the cookie — with an audit entry, in one transaction. The failed-check
 // count is not written here (see ReserveLinkCheck). It fails with a conflict
 // when the link is no longer active.
-func (db *DB) SaveLinkProgress(ctx context.Context, l *ElectronicLink, audit huifang.AuditEntry) error {
+func (db *DB) SaveLinkProgress(ctx context.Context, l *huifang.ElectronicLink, audit huifang.AuditEntry) error {
 	return db.tx(ctx, func(tx txn) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE electronic_links SET codes_sent = ?, code_hash = ?, code_until = ?, code_sent_at = ?,
 			cookie_hash = ?, cookie_until = ?, opened_at = ?, identity_at = ?, verified_at = ? WHERE org_id = ? AND id = ? AND status = 'active'`),
@@ -156,13 +116,7 @@ func (db *DB) ReturnLinkCheck(ctx context.Context, orgID, id int64) error {
 	return err
 }
 
-// LinkClose ends an active link as part of a callback change.
-type LinkClose struct {
-	ID     int64
-	Status LinkStatus
-}
-
-func (db *DB) closeLink(ctx context.Context, tx txn, orgID int64, lc LinkClose, now time.Time) error {
+func (db *DB) closeLink(ctx context.Context, tx txn, orgID int64, lc huifang.LinkClose, now time.Time) error {
 	res, err := tx.ExecContext(ctx, db.q(`UPDATE electronic_links SET status = ?, closed_at = ?, code_hash = '', cookie_hash = ''
 		WHERE org_id = ? AND id = ? AND status = 'active'`), lc.Status, ms64(now), orgID, lc.ID)
 	if err != nil {
@@ -174,32 +128,11 @@ func (db *DB) closeLink(ctx context.Context, tx txn, orgID int64, lc LinkClose, 
 	return nil
 }
 
-// ElectronicCandidate is an open new-business callback that may start as an
-// electronic callback, with what the rules decide it by.
-type ElectronicCandidate struct {
-	CallbackID  int64
-	PolicyNo    string
-	DueOn       huifang.Date
-	Method      huifang.CallbackMethod // the customer's choice
-	Design      huifang.DesignType
-	HolderBirth huifang.Date
-}
-
-// CandidateFilter selects electronic candidates. The rules are applied in Go
-// (callback.ElectronicFirst); the filter only narrows the rows to read.
-type CandidateFilter struct {
-	DueAfter  huifang.Date         // only callbacks due after this day (the fallback window must not have begun)
-	Designs   []huifang.DesignType // design types electronic by default; empty: only customers who chose it
-	BornAfter huifang.Date         // with Designs: customers born after this day (younger than the age limit)
-	Now       time.Time            // leases running at this time are respected
-	Limit     int
-}
-
 // ElectronicCandidates lists an insurer's open new-business callbacks never
 // tried by phone and never sent a link, whose customer chose an electronic
 // callback or, with f.Designs, made no choice and fits the default: most
 // urgent first.
-func (db *DB) ElectronicCandidates(ctx context.Context, orgID int64, f CandidateFilter) ([]ElectronicCandidate, error) {
+func (db *DB) ElectronicCandidates(ctx context.Context, orgID int64, f huifang.CandidateFilter) ([]huifang.ElectronicCandidate, error) {
 	w := where{}
 	w.add(`c.org_id = ? AND c.status = 'open' AND c.kind = ? AND c.attempts = 0 AND c.lease_until < ? AND c.due_on > ?`, orgID, huifang.KindNewBusiness, ms64(f.Now), f.DueAfter)
 	w.add(`NOT EXISTS (SELECT 1 FROM electronic_links l WHERE l.callback_id = c.id)`)
@@ -223,9 +156,9 @@ func (db *DB) ElectronicCandidates(ctx context.Context, orgID int64, f Candidate
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ElectronicCandidate
+	var out []huifang.ElectronicCandidate
 	for rows.Next() {
-		var e ElectronicCandidate
+		var e huifang.ElectronicCandidate
 		if err := rows.Scan(&e.CallbackID, &e.PolicyNo, &e.DueOn, &e.Method, &e.Design, &e.HolderBirth); err != nil {
 			return nil, err
 		}
@@ -236,7 +169,7 @@ func (db *DB) ElectronicCandidates(ctx context.Context, orgID int64, f Candidate
 
 // LinksDueBack lists an insurer's active links whose callback is due on or
 // before lastDue, or that expired by now: those that go back to the phone.
-func (db *DB) LinksDueBack(ctx context.Context, orgID int64, lastDue huifang.Date, now time.Time, limit int) ([]ElectronicLink, error) {
+func (db *DB) LinksDueBack(ctx context.Context, orgID int64, lastDue huifang.Date, now time.Time, limit int) ([]huifang.ElectronicLink, error) {
 	if limit <= 0 {
 		limit = 500
 	}
@@ -249,25 +182,14 @@ func (db *DB) LinksDueBack(ctx context.Context, orgID int64, lastDue huifang.Dat
 	return scanLinks(rows)
 }
 
-// OutboxMessage is a text message the development sender kept instead of
-// sending it.
-type OutboxMessage struct {
-	ID          int64
-	OrgID       int64
-	At          time.Time
-	PhoneMasked string
-	Kind        string // "link" or "code"
-	Body        string
-}
-
 // AddOutbox keeps a message in the outbox.
-func (db *DB) AddOutbox(ctx context.Context, m *OutboxMessage) error {
+func (db *DB) AddOutbox(ctx context.Context, m *huifang.OutboxMessage) error {
 	return mapErr(db.write.QueryRowContext(ctx, db.q(`INSERT INTO outbox (org_id, at, phone_masked, kind, body) VALUES (?, ?, ?, ?, ?) RETURNING id`),
 		m.OrgID, ms64(m.At), m.PhoneMasked, m.Kind, m.Body).Scan(&m.ID))
 }
 
 // ListOutbox lists an insurer's outbox, newest first.
-func (db *DB) ListOutbox(ctx context.Context, orgID int64, limit int) ([]OutboxMessage, error) {
+func (db *DB) ListOutbox(ctx context.Context, orgID int64, limit int) ([]huifang.OutboxMessage, error) {
 	if limit <= 0 || limit > 1000 {
 		limit = 200
 	}
@@ -276,9 +198,9 @@ func (db *DB) ListOutbox(ctx context.Context, orgID int64, limit int) ([]OutboxM
 		return nil, err
 	}
 	defer rows.Close()
-	var out []OutboxMessage
+	var out []huifang.OutboxMessage
 	for rows.Next() {
-		var m OutboxMessage
+		var m huifang.OutboxMessage
 		var at int64
 		if err := rows.Scan(&m.ID, &m.OrgID, &at, &m.PhoneMasked, &m.Kind, &m.Body); err != nil {
 			return nil, err
@@ -290,9 +212,9 @@ func (db *DB) ListOutbox(ctx context.Context, orgID int64, limit int) ([]OutboxM
 }
 
 // scanLinks reads every row of a links query and closes it.
-func scanLinks(rows *sql.Rows) ([]ElectronicLink, error) {
+func scanLinks(rows *sql.Rows) ([]huifang.ElectronicLink, error) {
 	defer rows.Close()
-	var out []ElectronicLink
+	var out []huifang.ElectronicLink
 	for rows.Next() {
 		l, err := scanLink(rows)
 		if err != nil {

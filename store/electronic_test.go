@@ -16,7 +16,7 @@ import (
 func callbackOf(t *testing.T, db *store.DB, orgID int64, no string) *huifang.Callback {
 	t.Helper()
 	var out *huifang.Callback
-	must(t, db.ForEachCallback(ctx, orgID, store.CallbackFilter{PolicyNo: no}, func(r *store.CallbackRow) error {
+	must(t, db.ForEachCallback(ctx, orgID, huifang.CallbackFilter{PolicyNo: no}, func(r *huifang.CallbackRow) error {
 		c := r.Callback
 		out = &c
 		return nil
@@ -55,7 +55,7 @@ func TestPolicyCallbackMethod(t *testing.T) {
 		if p.CallbackMethod != huifang.MethodPhone {
 			t.Fatalf("method after update %q", p.CallbackMethod)
 		}
-		audit, err := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Entity: "policy", Key: "E1"})
+		audit, err := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Entity: "policy", Key: "E1"})
 		must(t, err)
 		if len(audit) != 1 || !strings.Contains(audit[0].Detail, "callback_method") {
 			t.Fatalf("audit %+v", audit)
@@ -82,7 +82,7 @@ func TestElectronicLinks(t *testing.T) {
 		_, err = db.ImportPolicies(ctx, bd.b.ID, cli, t0, "f.csv", source(bChose))
 		must(t, err)
 
-		nos := func(cs []store.ElectronicCandidate) string {
+		nos := func(cs []huifang.ElectronicCandidate) string {
 			var out []string
 			for _, c := range cs {
 				out = append(out, c.PolicyNo)
@@ -91,18 +91,18 @@ func TestElectronicLinks(t *testing.T) {
 		}
 		today := huifang.NewDate(2026, 3, 2)
 		// Only customers who chose it, unless the profile makes it a default.
-		cs, err := db.ElectronicCandidates(ctx, bd.a.ID, store.CandidateFilter{DueAfter: today.AddDays(3), Now: t0})
+		cs, err := db.ElectronicCandidates(ctx, bd.a.ID, huifang.CandidateFilter{DueAfter: today.AddDays(3), Now: t0})
 		must(t, err)
 		if nos(cs) != "E1" || cs[0].Method != huifang.MethodElectronic || cs[0].Design != huifang.DesignTraditional {
 			t.Fatalf("candidates %+v", cs)
 		}
-		cs, err = db.ElectronicCandidates(ctx, bd.a.ID, store.CandidateFilter{DueAfter: today.AddDays(3), Now: t0,
+		cs, err = db.ElectronicCandidates(ctx, bd.a.ID, huifang.CandidateFilter{DueAfter: today.AddDays(3), Now: t0,
 			Designs: []huifang.DesignType{huifang.DesignTraditional}, BornAfter: huifang.NewDate(1966, 3, 2)})
 		must(t, err)
 		if got := nos(cs); got != "E1 N1" {
 			t.Fatalf("candidates with the default: %s", got)
 		}
-		cs, err = db.ElectronicCandidates(ctx, bd.a.ID, store.CandidateFilter{DueAfter: today.AddDays(3), Now: t0,
+		cs, err = db.ElectronicCandidates(ctx, bd.a.ID, huifang.CandidateFilter{DueAfter: today.AddDays(3), Now: t0,
 			Designs: []huifang.DesignType{huifang.DesignHealth}, BornAfter: huifang.NewDate(1966, 3, 2)})
 		must(t, err)
 		if got := nos(cs); got != "E1" {
@@ -111,7 +111,7 @@ func TestElectronicLinks(t *testing.T) {
 
 		c := callbackOf(t, db, bd.a.ID, "E1")
 		issued := t0.Add(time.Hour)
-		l := &store.ElectronicLink{OrgID: bd.a.ID, CallbackID: c.ID, TokenHash: "hash-1", IssuedAt: issued, IssuedBy: "system",
+		l := &huifang.ElectronicLink{OrgID: bd.a.ID, CallbackID: c.ID, TokenHash: "hash-1", IssuedAt: issued, IssuedBy: "system",
 			ExpiresAt: c.DueOn.End(), RetainUntil: huifang.NewDate(2046, 2, 25)}
 		got, err := db.IssueLink(ctx, l, 0, huifang.AuditEntry{Actor: "system", Action: "electronic-issue"})
 		must(t, err)
@@ -124,7 +124,7 @@ func TestElectronicLinks(t *testing.T) {
 				t.Fatal("an electronic callback was handed to an operator")
 			}
 		}
-		cs, err = db.ElectronicCandidates(ctx, bd.a.ID, store.CandidateFilter{DueAfter: today.AddDays(3), Now: t0})
+		cs, err = db.ElectronicCandidates(ctx, bd.a.ID, huifang.CandidateFilter{DueAfter: today.AddDays(3), Now: t0})
 		must(t, err)
 		if len(cs) != 0 {
 			t.Fatalf("candidates after issuing %+v", cs)
@@ -134,14 +134,14 @@ func TestElectronicLinks(t *testing.T) {
 		if tally.Electronic != 1 || tally.NotCompleted != 0 {
 			t.Fatalf("tally %+v", tally)
 		}
-		if n, _ := db.CountCallbacks(ctx, bd.a.ID, store.CallbackFilter{Status: huifang.StatusElectronic}); n != 1 {
+		if n, _ := db.CountCallbacks(ctx, bd.a.ID, huifang.CallbackFilter{Status: huifang.StatusElectronic}); n != 1 {
 			t.Fatalf("%d electronic callbacks listed", n)
 		}
 
 		// Found by its token's hash alone.
 		found, err := db.FindLinkByToken(ctx, "hash-1")
 		must(t, err)
-		if found.ID != l.ID || found.Status != store.LinkActive || !found.ExpiresAt.Equal(c.DueOn.End().Truncate(time.Millisecond)) ||
+		if found.ID != l.ID || found.Status != huifang.LinkActive || !found.ExpiresAt.Equal(c.DueOn.End().Truncate(time.Millisecond)) ||
 			found.RetainUntil != l.RetainUntil || found.IssuedBy != "system" {
 			t.Fatalf("found %+v", found)
 		}
@@ -176,12 +176,12 @@ func TestElectronicLinks(t *testing.T) {
 		}
 
 		// A new link replaces the active one.
-		l2 := &store.ElectronicLink{OrgID: bd.a.ID, CallbackID: c.ID, TokenHash: "hash-2", IssuedAt: issued.Add(time.Hour), IssuedBy: "op-a", ExpiresAt: c.DueOn.End()}
+		l2 := &huifang.ElectronicLink{OrgID: bd.a.ID, CallbackID: c.ID, TokenHash: "hash-2", IssuedAt: issued.Add(time.Hour), IssuedBy: "op-a", ExpiresAt: c.DueOn.End()}
 		_, err = db.IssueLink(ctx, l2, bd.userA.ID, huifang.AuditEntry{Actor: "op-a", UserID: bd.userA.ID, Action: "electronic-issue"})
 		must(t, err)
 		links, err := db.ListLinks(ctx, bd.a.ID, c.ID)
 		must(t, err)
-		if len(links) != 2 || links[0].Status != store.LinkRevoked || links[1].Status != store.LinkActive {
+		if len(links) != 2 || links[0].Status != huifang.LinkRevoked || links[1].Status != huifang.LinkActive {
 			t.Fatalf("links %+v", links)
 		}
 		if err := db.SaveLinkProgress(ctx, &links[0], huifang.AuditEntry{Actor: "customer"}); huifang.ErrorCode(err) != huifang.ECONFLICT {
@@ -199,8 +199,8 @@ func TestElectronicLinks(t *testing.T) {
 		if len(due) != 1 || due[0].ID != l2.ID {
 			t.Fatalf("links due back %+v", due)
 		}
-		back := store.CallbackChange{OrgID: bd.a.ID, ID: c.ID, Now: t0.Add(3 * time.Hour), NoLease: true, Status: huifang.StatusOpen, NextAt: t0.Add(3 * time.Hour),
-			Link: &store.LinkClose{ID: l2.ID, Status: store.LinkFallback}, Audit: huifang.AuditEntry{Actor: "system", Action: "electronic-fallback"}}
+		back := huifang.CallbackChange{OrgID: bd.a.ID, ID: c.ID, Now: t0.Add(3 * time.Hour), NoLease: true, Status: huifang.StatusOpen, NextAt: t0.Add(3 * time.Hour),
+			Link: &huifang.LinkClose{ID: l2.ID, Status: huifang.LinkFallback}, Audit: huifang.AuditEntry{Actor: "system", Action: "electronic-fallback"}}
 		cb, err := db.ChangeCallback(ctx, back)
 		must(t, err)
 		if cb.Status != huifang.StatusOpen {
@@ -217,14 +217,14 @@ func TestElectronicLinks(t *testing.T) {
 		// A callback an operator holds cannot be sent a link by someone else.
 		held, err := db.ClaimCallback(ctx, bd.a.ID, bd.userA.ID, t0.Add(4*time.Hour), time.Hour)
 		must(t, err)
-		l3 := &store.ElectronicLink{OrgID: bd.a.ID, CallbackID: held.ID, TokenHash: "hash-3", IssuedAt: t0.Add(4 * time.Hour), IssuedBy: "system", ExpiresAt: held.DueOn.End()}
+		l3 := &huifang.ElectronicLink{OrgID: bd.a.ID, CallbackID: held.ID, TokenHash: "hash-3", IssuedAt: t0.Add(4 * time.Hour), IssuedBy: "system", ExpiresAt: held.DueOn.End()}
 		if _, err := db.IssueLink(ctx, l3, 0, huifang.AuditEntry{Actor: "system"}); huifang.ErrorCode(err) != huifang.ECONFLICT {
 			t.Fatalf("issued on a held callback: %v", err)
 		}
 		if _, err := db.IssueLink(ctx, l3, bd.userA.ID, huifang.AuditEntry{Actor: "op-a"}); err != nil {
 			t.Fatalf("the holder issues: %v", err)
 		}
-		audit, err := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Entity: "callback", Key: itoa(c.ID)})
+		audit, err := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Entity: "callback", Key: itoa(c.ID)})
 		must(t, err)
 		var actions []string
 		for _, e := range audit {
@@ -240,7 +240,7 @@ func TestOutbox(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
 		for i, org := range []int64{bd.a.ID, bd.a.ID, bd.b.ID} {
-			must(t, db.AddOutbox(ctx, &store.OutboxMessage{OrgID: org, At: t0.Add(time.Duration(i) * time.Minute), PhoneMasked: "138****0001", Kind: "link", Body: "body " + itoa(int64(i))}))
+			must(t, db.AddOutbox(ctx, &huifang.OutboxMessage{OrgID: org, At: t0.Add(time.Duration(i) * time.Minute), PhoneMasked: "138****0001", Kind: "link", Body: "body " + itoa(int64(i))}))
 		}
 		ms, err := db.ListOutbox(ctx, bd.a.ID, 0)
 		must(t, err)

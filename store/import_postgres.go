@@ -21,8 +21,8 @@ import (
 // staging table and set-based statements that update changed policies and
 // leave unchanged ones alone (mergePolicies). While the server works on one
 // chunk, the app's reader prepares the next.
-func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huifang.Actor, now time.Time, next func() (*PolicyRecord, error)) (PolicyImport, error) {
-	var res PolicyImport
+func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huifang.Actor, now time.Time, next func() (*huifang.PolicyRecord, error)) (huifang.PolicyImport, error) {
+	var res huifang.PolicyImport
 	ex := &pgxExec{tx: tx}
 	staged := false
 	// The change to the indicators' counts: new policies add theirs;
@@ -33,7 +33,7 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 	if err != nil {
 		return res, err
 	}
-	chunk := make([]*PolicyRecord, 0, pgChunk)
+	chunk := make([]*huifang.PolicyRecord, 0, pgChunk)
 	for eof := false; !eof; {
 		chunk = chunk[:0]
 		for len(chunk) < pgChunk {
@@ -103,7 +103,7 @@ var errExists = errors.New("policy exists")
 // copyNew COPYs a chunk of new policies and their callbacks under a
 // savepoint, returning the callbacks created, or errExists (with the savepoint
 // rolled back) when any policy of the chunk is already stored.
-func (db *DB) copyNew(ctx context.Context, tx pgx.Tx, orgID int64, now time.Time, rs []*PolicyRecord) (int, error) {
+func (db *DB) copyNew(ctx context.Context, tx pgx.Tx, orgID int64, now time.Time, rs []*huifang.PolicyRecord) (int, error) {
 	sp, err := tx.Begin(ctx)
 	if err != nil {
 		return 0, err
@@ -142,7 +142,7 @@ func stageCols() []string {
 // recordRows offers records to COPY, with values before and after each
 // record's own, and dates as COPY wants them.
 type recordRows struct {
-	rs             []*PolicyRecord
+	rs             []*huifang.PolicyRecord
 	prefix, suffix []any
 	plans          bool // include the planned due dates (staging)
 	i              int
@@ -153,7 +153,7 @@ func (s *recordRows) Next() bool {
 	if s.i == len(s.rs) {
 		return false
 	}
-	v := s.rs[s.i].values()
+	v := policyValues(s.rs[s.i])
 	if !s.plans {
 		v = v[:len(policyCols)]
 	}

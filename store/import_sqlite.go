@@ -24,10 +24,10 @@ const sqliteBatch = 100
 // PostgreSQL, where each statement is a round trip, merges a COPY-filled
 // staging table instead (mergePolicies); both keep the same contract, which
 // the conformance suite checks on both engines.
-func (db *DB) importSQLite(ctx context.Context, tx *sql.Tx, orgID int64, a huifang.Actor, now time.Time, next func() (*PolicyRecord, error)) (PolicyImport, error) {
+func (db *DB) importSQLite(ctx context.Context, tx *sql.Tx, orgID int64, a huifang.Actor, now time.Time, next func() (*huifang.PolicyRecord, error)) (huifang.PolicyImport, error) {
 	w := &sqliteImport{db: db, tx: tx, orgID: orgID, actor: a, nowMS: ms64(now), stmts: map[string]*sql.Stmt{}, delta: newDelta()}
 	defer w.close()
-	batch := make([]*PolicyRecord, 0, sqliteBatch)
+	batch := make([]*huifang.PolicyRecord, 0, sqliteBatch)
 	for {
 		r, err := next()
 		if err != nil && err != io.EOF {
@@ -54,7 +54,7 @@ type sqliteImport struct {
 	orgID   int64
 	actor   huifang.Actor
 	nowMS   int64
-	res     PolicyImport
+	res     huifang.PolicyImport
 	stmts   map[string]*sql.Stmt
 	delta   *statDelta // the change to the indicators' counts
 	designs map[string]huifang.DesignType
@@ -84,7 +84,7 @@ func placeholders(rows, cols int) string {
 	return one + strings.Repeat(", "+one, rows-1)
 }
 
-func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
+func (w *sqliteImport) batch(ctx context.Context, rs []*huifang.PolicyRecord) error {
 	// 1. Insert the batch; existing policies are skipped and come back missing.
 	ins, err := w.stmt(ctx, `INSERT INTO policies (org_id, `+strings.Join(policyCols, ", ")+`, created_at, updated_at) VALUES `+
 		placeholders(len(rs), len(policyCols)+3)+` ON CONFLICT (org_id, policy_no) DO NOTHING RETURNING policy_no`)
@@ -93,7 +93,7 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
 	}
 	args := make([]any, 0, len(rs)*(len(policyCols)+3))
 	for _, r := range rs {
-		args = append(append(append(args, w.orgID), r.values()[:len(policyCols)]...), w.nowMS, w.nowMS)
+		args = append(append(append(args, w.orgID), policyValues(r)[:len(policyCols)]...), w.nowMS, w.nowMS)
 	}
 	rows, err := ins.QueryContext(ctx, args...)
 	if err != nil {
@@ -114,7 +114,7 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
 	// The counts of existing policies are taken away before they change and
 	// added back after; new ones add theirs from the records.
 	var existing []string
-	var fresh []*PolicyRecord
+	var fresh []*huifang.PolicyRecord
 	for _, r := range rs {
 		if created[r.No] {
 			fresh = append(fresh, r)
@@ -145,9 +145,9 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
 
 // plan updates the batch's existing policies and upserts the callbacks
 // planned for new and changed ones.
-func (w *sqliteImport) plan(ctx context.Context, rs []*PolicyRecord, created map[string]bool) error {
+func (w *sqliteImport) plan(ctx context.Context, rs []*huifang.PolicyRecord, created map[string]bool) error {
 	// 2. Existing policies: unchanged, or updated with the old values audited.
-	var plan []*PolicyRecord
+	var plan []*huifang.PolicyRecord
 	for _, r := range rs {
 		if created[r.No] {
 			w.res.Created++
@@ -196,7 +196,7 @@ func (w *sqliteImport) plan(ctx context.Context, rs []*PolicyRecord, created map
 
 // update compares an existing policy with the record and, when it changed,
 // audits the old values and writes the new ones.
-func (w *sqliteImport) update(ctx context.Context, r *PolicyRecord) (bool, error) {
+func (w *sqliteImport) update(ctx context.Context, r *huifang.PolicyRecord) (bool, error) {
 	find, err := w.stmt(ctx, policySelect+` WHERE org_id = ? AND policy_no = ?`)
 	if err != nil {
 		return false, err
@@ -225,7 +225,7 @@ func (w *sqliteImport) update(ctx context.Context, r *PolicyRecord) (bool, error
 	if err != nil {
 		return false, err
 	}
-	args := append(append(append([]any{}, r.values()[1:len(policyCols)]...), w.nowMS), w.orgID, r.No)
+	args := append(append(append([]any{}, policyValues(r)[1:len(policyCols)]...), w.nowMS), w.orgID, r.No)
 	if _, err := upd.ExecContext(ctx, args...); err != nil {
 		return false, fmt.Errorf("update policy %s: %w", r.No, err)
 	}
@@ -235,8 +235,8 @@ func (w *sqliteImport) update(ctx context.Context, r *PolicyRecord) (bool, error
 // policyDiff renders the audit detail of a changed policy as mergePolicies
 // does in SQL: the changed columns, and the old values of every column that
 // is not personal data.
-func policyDiff(prev, next *PolicyRecord) string {
-	pv, nv := prev.values(), next.values()
+func policyDiff(prev, next *huifang.PolicyRecord) string {
+	pv, nv := policyValues(prev), policyValues(next)
 	var changed []string
 	oldVals := map[string]any{}
 	for i, c := range policyCols[1:] {

@@ -10,36 +10,10 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// The tables a key rotation walks, in order. Each is walked by its key,
-// (org_id, code) or (org_id, policy_no).
-const (
-	KeyStageAgents   = "agents"
-	KeyStagePolicies = "policies"
-)
-
-// KeyState is the database's personal-data key: the check value of the key
-// its data is sealed under, and a rotation in progress.
-type KeyState struct {
-	Check    string // "" before the database is first keyed
-	KeyedAt  time.Time
-	Rotation *KeyRotation // nil when no rotation is in progress
-}
-
-// KeyRotation is how far a rotation got: every row of the stages before
-// Stage, and of Stage up to (AfterOrg, AfterKey), is sealed under Next.
-type KeyRotation struct {
-	Next      string // the new key's check value
-	Stage     string
-	AfterOrg  int64
-	AfterKey  string
-	Rows      int64 // rows rewritten so far
-	StartedAt time.Time
-}
-
 // KeyState reads the key's check value and any rotation in progress.
-func (db *DB) KeyState(ctx context.Context) (KeyState, error) {
-	var st KeyState
-	var r KeyRotation
+func (db *DB) KeyState(ctx context.Context) (huifang.KeyState, error) {
+	var st huifang.KeyState
+	var r huifang.KeyRotation
 	var keyed, started int64
 	err := db.read.QueryRowContext(ctx, `SELECT check_value, keyed_at, next_check, stage, after_org, after_key, rows_done, started_at FROM pii_key WHERE id = 1`).
 		Scan(&st.Check, &keyed, &r.Next, &r.Stage, &r.AfterOrg, &r.AfterKey, &r.Rows, &started)
@@ -59,7 +33,7 @@ func (db *DB) KeyState(ctx context.Context) (KeyState, error) {
 // SetKeyCheck keys a database that has no check value yet, and audits it. When
 // another process keyed it first, its check value stays: the caller compares
 // the state returned.
-func (db *DB) SetKeyCheck(ctx context.Context, check string, at time.Time, audit huifang.AuditEntry) (KeyState, error) {
+func (db *DB) SetKeyCheck(ctx context.Context, check string, at time.Time, audit huifang.AuditEntry) (huifang.KeyState, error) {
 	err := db.tx(ctx, func(tx txn) error {
 		res, err := tx.ExecContext(ctx, db.q(`INSERT INTO pii_key (id, check_value, keyed_at) VALUES (1, ?, ?) ON CONFLICT (id) DO NOTHING`), check, ms64(at))
 		if err != nil {
@@ -71,7 +45,7 @@ func (db *DB) SetKeyCheck(ctx context.Context, check string, at time.Time, audit
 		return nil
 	})
 	if err != nil {
-		return KeyState{}, err
+		return huifang.KeyState{}, err
 	}
 	return db.KeyState(ctx)
 }
@@ -115,7 +89,7 @@ func (db *DB) SampleSealed(ctx context.Context, n int) ([]string, error) {
 func (db *DB) StartKeyRotation(ctx context.Context, from, next string, at time.Time, audit huifang.AuditEntry) error {
 	return db.tx(ctx, func(tx txn) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE pii_key SET next_check = ?, stage = ?, after_org = 0, after_key = '', rows_done = 0, started_at = ?
-			WHERE id = 1 AND check_value = ? AND next_check = ''`), next, KeyStageAgents, ms64(at), from)
+			WHERE id = 1 AND check_value = ? AND next_check = ''`), next, huifang.KeyStageAgents, ms64(at), from)
 		if err != nil {
 			return fmt.Errorf("start the key rotation: %w", err)
 		}
@@ -128,16 +102,16 @@ func (db *DB) StartKeyRotation(ctx context.Context, from, next string, at time.T
 
 // AgentsAfter reads up to n agents after (org, code), in key order, from
 // every insurer.
-func (db *DB) AgentsAfter(ctx context.Context, org int64, code string, n int) ([]AgentRecord, error) {
+func (db *DB) AgentsAfter(ctx context.Context, org int64, code string, n int) ([]huifang.AgentRecord, error) {
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT org_id, code, name, phone_enc, phone_hash, branch_code, reg_no, status FROM agents
 		WHERE org_id > ? OR (org_id = ? AND code > ?) ORDER BY org_id, code LIMIT ?`), org, org, code, n)
 	if err != nil {
 		return nil, fmt.Errorf("read agents: %w", err)
 	}
 	defer rows.Close()
-	var out []AgentRecord
+	var out []huifang.AgentRecord
 	for rows.Next() {
-		var a AgentRecord
+		var a huifang.AgentRecord
 		if err := rows.Scan(&a.OrgID, &a.Code, &a.Name, &a.PhoneEnc, &a.PhoneHash, &a.BranchCode, &a.RegNo, &a.Status); err != nil {
 			return nil, err
 		}
@@ -148,13 +122,13 @@ func (db *DB) AgentsAfter(ctx context.Context, org int64, code string, n int) ([
 
 // PoliciesAfter reads up to n policies after (org, policy number), in key
 // order, from every insurer.
-func (db *DB) PoliciesAfter(ctx context.Context, org int64, no string, n int) ([]*PolicyRecord, error) {
+func (db *DB) PoliciesAfter(ctx context.Context, org int64, no string, n int) ([]*huifang.PolicyRecord, error) {
 	rows, err := db.read.QueryContext(ctx, db.q(policySelect+` WHERE org_id > ? OR (org_id = ? AND policy_no > ?) ORDER BY org_id, policy_no LIMIT ?`), org, org, no, n)
 	if err != nil {
 		return nil, fmt.Errorf("read policies: %w", err)
 	}
 	defer rows.Close()
-	var out []*PolicyRecord
+	var out []*huifang.PolicyRecord
 	for rows.Next() {
 		r, err := scanPolicy(rows)
 		if err != nil {
@@ -165,24 +139,10 @@ func (db *DB) PoliciesAfter(ctx context.Context, org int64, no string, n int) ([
 	return out, rows.Err()
 }
 
-// KeyChunk is one chunk of a rotation: rows of one stage resealed under the
-// new key, written with the rotation's progress in one transaction.
-type KeyChunk struct {
-	Next     string // the rotation's new check value
-	Stage    string
-	FromOrg  int64 // the progress the chunk starts from
-	FromKey  string
-	ToStage  string // the progress after it
-	ToOrg    int64
-	ToKey    string
-	Agents   []AgentRecord
-	Policies []*PolicyRecord
-}
-
 // SaveKeyChunk writes a chunk and moves the rotation's progress. It fails with
 // a conflict when the progress is no longer where the chunk started (another
 // rotation process got there first), so that no row is resealed twice.
-func (db *DB) SaveKeyChunk(ctx context.Context, c KeyChunk) error {
+func (db *DB) SaveKeyChunk(ctx context.Context, c huifang.KeyChunk) error {
 	return db.tx(ctx, func(tx txn) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE pii_key SET stage = ?, after_org = ?, after_key = ?, rows_done = rows_done + ?
 			WHERE id = 1 AND next_check = ? AND stage = ? AND after_org = ? AND after_key = ?`),

@@ -34,13 +34,13 @@ func TestKeyState(t *testing.T) {
 		if st, err = db.SetKeyCheck(ctx, "cX", t0, keyed); err != nil || st.Check != "c1" {
 			t.Fatalf("second keying: %+v %v", st, err)
 		}
-		if a, _ := db.ListAudit(ctx, 0, store.AuditFilter{Entity: "pii-key"}); len(a) != 1 {
+		if a, _ := db.ListAudit(ctx, 0, huifang.AuditFilter{Entity: "pii-key"}); len(a) != 1 {
 			t.Fatalf("keying audited %d times", len(a))
 		}
 
 		// Data in two insurers: agents, policies, a link with a pending code.
 		for _, o := range []*huifang.Org{bd.b, bd.a} {
-			_, err := db.SaveAgents(ctx, o.ID, []store.AgentRecord{
+			_, err := db.SaveAgents(ctx, o.ID, []huifang.AgentRecord{
 				{Agent: huifang.Agent{Code: "AG2", Name: "乙", BranchCode: "01", Status: huifang.AgentActive}, PhoneEnc: "old", PhoneHash: "old"},
 				{Agent: huifang.Agent{Code: "AG1", Name: "甲", BranchCode: "01", Status: huifang.AgentActive}, PhoneEnc: "old", PhoneHash: "old"},
 			}, cli, t0)
@@ -54,7 +54,7 @@ func TestKeyState(t *testing.T) {
 		_, err = db.ImportPolicies(ctx, bd.b.ID, cli, t0, "f.csv", source(policy("B1", receipt, "h3")))
 		must(t, err)
 		c := callbackOf(t, db, bd.a.ID, "E1")
-		l := &store.ElectronicLink{OrgID: bd.a.ID, CallbackID: c.ID, TokenHash: "tok", IssuedAt: t0, IssuedBy: "system", ExpiresAt: c.DueOn.End()}
+		l := &huifang.ElectronicLink{OrgID: bd.a.ID, CallbackID: c.ID, TokenHash: "tok", IssuedAt: t0, IssuedBy: "system", ExpiresAt: c.DueOn.End()}
 		_, err = db.IssueLink(ctx, l, 0, huifang.AuditEntry{Actor: "system", Action: "electronic-issue"})
 		must(t, err)
 		l.CodeHash, l.CodeUntil, l.CodesSent = "code-under-c1", t0.Add(10*time.Minute), 1
@@ -68,7 +68,7 @@ func TestKeyState(t *testing.T) {
 			t.Fatalf("a second rotation started: %v", err)
 		}
 		st, _ = db.KeyState(ctx)
-		if r := st.Rotation; r == nil || r.Next != "c2" || r.Stage != store.KeyStageAgents || r.AfterKey != "" || !r.StartedAt.Equal(t0) {
+		if r := st.Rotation; r == nil || r.Next != "c2" || r.Stage != huifang.KeyStageAgents || r.AfterKey != "" || !r.StartedAt.Equal(t0) {
 			t.Fatalf("started %+v", st.Rotation)
 		}
 
@@ -81,7 +81,7 @@ func TestKeyState(t *testing.T) {
 		for i := range as {
 			as[i].PhoneEnc, as[i].PhoneHash = "new", "new"
 		}
-		chunk := store.KeyChunk{Next: "c2", Stage: store.KeyStageAgents, ToStage: store.KeyStageAgents, ToOrg: as[2].OrgID, ToKey: as[2].Code, Agents: as}
+		chunk := huifang.KeyChunk{Next: "c2", Stage: huifang.KeyStageAgents, ToStage: huifang.KeyStageAgents, ToOrg: as[2].OrgID, ToKey: as[2].Code, Agents: as}
 		must(t, db.SaveKeyChunk(ctx, chunk))
 		if err := db.SaveKeyChunk(ctx, chunk); huifang.ErrorCode(err) != huifang.ECONFLICT {
 			t.Fatalf("a chunk saved twice: %v", err)
@@ -92,7 +92,7 @@ func TestKeyState(t *testing.T) {
 			t.Fatalf("last agents %+v", as)
 		}
 		as[0].PhoneEnc, as[0].PhoneHash = "new", "new"
-		must(t, db.SaveKeyChunk(ctx, store.KeyChunk{Next: "c2", Stage: store.KeyStageAgents, FromOrg: bd.b.ID, FromKey: "AG1", ToStage: store.KeyStagePolicies, Agents: as}))
+		must(t, db.SaveKeyChunk(ctx, huifang.KeyChunk{Next: "c2", Stage: huifang.KeyStageAgents, FromOrg: bd.b.ID, FromKey: "AG1", ToStage: huifang.KeyStagePolicies, Agents: as}))
 		for _, o := range []*huifang.Org{bd.a, bd.b} {
 			list, _ := db.ListAgents(ctx, o.ID)
 			for _, a := range list {
@@ -114,7 +114,7 @@ func TestKeyState(t *testing.T) {
 			p.HolderIDEnc, p.HolderIDHash, p.HolderPhoneEnc, p.HolderPhoneHash, p.RowHash = "id2", "idh2-"+p.No, "ph2", "phh2-"+p.No, "row2"
 		}
 		st, _ = db.KeyState(ctx)
-		must(t, db.SaveKeyChunk(ctx, store.KeyChunk{Next: "c2", Stage: store.KeyStagePolicies, ToStage: "", Policies: ps}))
+		must(t, db.SaveKeyChunk(ctx, huifang.KeyChunk{Next: "c2", Stage: huifang.KeyStagePolicies, ToStage: "", Policies: ps}))
 		st, _ = db.KeyState(ctx)
 		if st.Rotation == nil || st.Rotation.Rows != 7 || st.Check != "c1" {
 			t.Fatalf("before the end %+v %+v", st, st.Rotation)
@@ -137,7 +137,7 @@ func TestKeyState(t *testing.T) {
 		if link.CodeHash != "" || !link.CodeUntil.IsZero() || link.CodesSent != 1 {
 			t.Fatalf("pending code kept across the rotation: %+v", link)
 		}
-		if a, _ := db.ListAudit(ctx, 0, store.AuditFilter{Entity: "pii-key"}); len(a) != 3 {
+		if a, _ := db.ListAudit(ctx, 0, huifang.AuditFilter{Entity: "pii-key"}); len(a) != 3 {
 			t.Fatalf("key audit %+v", a)
 		}
 	})

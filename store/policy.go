@@ -11,33 +11,6 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// PolicyRecord is a policy as stored: phone and ID numbers encrypted with their
-// keyed hashes beside them, a hash of the whole row to tell a changed row from
-// an unchanged one, and the callbacks the rules planned for it.
-type PolicyRecord struct {
-	huifang.Policy  // HolderID and HolderPhone are not stored from here
-	HolderIDEnc     string
-	HolderIDHash    string
-	HolderPhoneEnc  string
-	HolderPhoneHash string
-	RowHash         string
-	Plans           []Plan
-}
-
-// Plan is a callback the rules say a policy needs.
-type Plan struct {
-	Kind  huifang.CallbackKind
-	DueOn huifang.Date
-}
-
-// PolicyImport says what a policy import did.
-type PolicyImport struct {
-	Counts
-	// Callbacks counts callbacks created, or whose deadline moved because the
-	// receipt date changed.
-	Callbacks int `json:"callbacks"`
-}
-
 // policyCols are the stored columns of a policy after org_id, in staging order.
 var policyCols = []string{"policy_no", "product_code", "channel", "branch_code", "agent_code", "outlet_code",
 	"holder_name", "holder_id_enc", "holder_id_hash", "holder_birth", "holder_phone_enc", "holder_phone_hash",
@@ -55,7 +28,7 @@ var planKinds = []huifang.CallbackKind{huifang.KindNewBusiness, huifang.KindPreU
 // piiCols are never copied into the audit trail.
 var piiCols = map[string]bool{"holder_id_enc": true, "holder_id_hash": true, "holder_phone_enc": true, "holder_phone_hash": true, "row_hash": true}
 
-func (r *PolicyRecord) values() []any {
+func policyValues(r *huifang.PolicyRecord) []any {
 	p := &r.Policy
 	v := []any{p.No, p.ProductCode, string(p.Channel), p.BranchCode, p.AgentCode, p.OutletCode,
 		p.HolderName, r.HolderIDEnc, r.HolderIDHash, p.HolderBirth, r.HolderPhoneEnc, r.HolderPhoneHash,
@@ -112,8 +85,8 @@ const analyzeAfter = 10000
 // its fastest way (importPostgres, importSQLite); the conformance suite holds
 // both to the same results.
 // next returns io.EOF after the last row; any other error rolls everything back.
-func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*PolicyRecord, error)) (PolicyImport, error) {
-	var res PolicyImport
+func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*huifang.PolicyRecord, error)) (huifang.PolicyImport, error) {
+	var res huifang.PolicyImport
 	var err error
 	if db.engine == Postgres {
 		err = db.withPgxTx(ctx, func(tx pgx.Tx) error {
@@ -135,7 +108,7 @@ func (db *DB) ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, 
 		})
 	}
 	if err != nil {
-		return PolicyImport{}, err
+		return huifang.PolicyImport{}, err
 	}
 	if res.Created+res.Updated >= analyzeAfter {
 		db.analyzeCallbacks(ctx)
@@ -158,8 +131,8 @@ func (db *DB) analyzeCallbacks(ctx context.Context) {
 // mergePolicies moves policy_stage into policies and callbacks on
 // PostgreSQL. The rules were applied in Go before staging; these statements
 // only move data.
-func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a huifang.Actor, now time.Time, staged int) (PolicyImport, error) {
-	var res PolicyImport
+func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a huifang.Actor, now time.Time, staged int) (huifang.PolicyImport, error) {
+	var res huifang.PolicyImport
 	jsonObject := "json_object"
 	if db.engine == Postgres {
 		jsonObject = "json_build_object"
@@ -244,8 +217,8 @@ const policySelect = `SELECT org_id, ` + `policy_no, product_code, channel, bran
 	insured_name, applied_on, issued_on, receipt_on, premium_fen, pay_mode, pay_years,
 	term_years, whole_life, row_hash, callback_method, updated_at FROM policies`
 
-func scanPolicy(s scanner) (*PolicyRecord, error) {
-	var r PolicyRecord
+func scanPolicy(s scanner) (*huifang.PolicyRecord, error) {
+	var r huifang.PolicyRecord
 	p := &r.Policy
 	var updated int64
 	err := s.Scan(&p.OrgID, &p.No, &p.ProductCode, &p.Channel, &p.BranchCode, &p.AgentCode, &p.OutletCode,
@@ -260,7 +233,7 @@ func scanPolicy(s scanner) (*PolicyRecord, error) {
 }
 
 // FindPolicy finds one policy of an insurer.
-func (db *DB) FindPolicy(ctx context.Context, orgID int64, no string) (*PolicyRecord, error) {
+func (db *DB) FindPolicy(ctx context.Context, orgID int64, no string) (*huifang.PolicyRecord, error) {
 	return scanPolicy(db.read.QueryRowContext(ctx, db.q(policySelect+` WHERE org_id = ? AND policy_no = ?`), orgID, no))
 }
 

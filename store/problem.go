@@ -54,7 +54,7 @@ func (db *DB) insertCase(ctx context.Context, tx txn, p *huifang.ProblemCase, ac
 	if p.LimitWorking {
 		limit = fmt.Sprintf("%d 个工作日", p.LimitDays)
 	}
-	return db.insertEvent(ctx, tx, p.OrgID, p.ID, Event{Kind: "opened", Detail: fmt.Sprintf("%s：%s（时限 %s，%s 前办结）", p.Type.ZH(), p.Detail, limit, p.DueOn), At: p.OpenedAt, UserID: p.OpenedBy, Actor: actor})
+	return db.insertEvent(ctx, tx, p.OrgID, p.ID, huifang.CaseEvent{Kind: "opened", Detail: fmt.Sprintf("%s：%s（时限 %s，%s 前办结）", p.Type.ZH(), p.Detail, limit, p.DueOn), At: p.OpenedAt, UserID: p.OpenedBy, Actor: actor})
 }
 
 // OpenProblemCase opens a case by hand.
@@ -72,19 +72,7 @@ func (db *DB) openCase(ctx context.Context, tx txn, p *huifang.ProblemCase, acto
 		Key: fmt.Sprint(p.ID), Action: "open", Detail: jsonString(map[string]any{"type": p.Type, "policy": p.PolicyNo, "due": p.DueOn})})
 }
 
-// Event is a line of a problem case's timeline.
-type Event struct {
-	ID         int64
-	CaseID     int64
-	Kind       string
-	Detail     string
-	At         time.Time
-	UserID     int64
-	Actor      string
-	EvidenceID int64
-}
-
-func (db *DB) insertEvent(ctx context.Context, tx txn, orgID, caseID int64, e Event) error {
+func (db *DB) insertEvent(ctx context.Context, tx txn, orgID, caseID int64, e huifang.CaseEvent) error {
 	_, err := tx.ExecContext(ctx, db.q(`INSERT INTO problem_events (org_id, case_id, at, user_id, actor, kind, detail, evidence_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`),
 		orgID, caseID, ms64(e.At), e.UserID, e.Actor, e.Kind, e.Detail, e.EvidenceID)
 	return err
@@ -95,46 +83,9 @@ func (db *DB) FindProblemCase(ctx context.Context, orgID, id int64) (*huifang.Pr
 	return scanCase(db.read.QueryRowContext(ctx, db.q(`SELECT `+caseCols+caseFrom+` WHERE c.org_id = ? AND c.id = ?`), orgID, id))
 }
 
-// ProblemFilter selects problem cases for boards and lists.
-type ProblemFilter struct {
-	Status     huifang.ProblemStatus
-	Type       huifang.ProblemType
-	Channel    huifang.Channel
-	CallbackID int64
-	PolicyNo   string
-	// A branch's board: every case it holds or that is transferred to it.
-	HolderBranch *string
-	// A handler's board: cases assigned or transferred to them; with
-	// HolderBranch set too, also the branch's cases nobody is assigned yet.
-	HandlerID  int64
-	Unfinished bool
-	DueBy      huifang.Date // unfinished and due on or before this date (due soon, overdue)
-	Limit      int
-	// The cases behind an indicator's figure: due in [DueFrom, DueTo], of a
-	// branch (and those below it), design type and seller, of an outcome
-	// class (CaseOutcome*).
-	DueFrom, DueTo huifang.Date
-	Branch         string
-	BranchOnly     bool // the branch itself, not those below it
-	Design         huifang.DesignType
-	Seller         string
-	Outcome        string
-}
-
-// Problem-case outcome classes: the counts of indicator.CaseCounts.
-const (
-	CaseOutcomeDue      = "due"      // due in the period
-	CaseOutcomeResolved = "resolved" // of those, resolved successfully
-	CaseOutcomeClosed   = "closed"   // resolved or closed unresolved
-	CaseOutcomeOnTime   = "on_time"  // done by the deadline
-)
-
-// CaseOutcomes lists the outcome classes.
-var CaseOutcomes = []string{CaseOutcomeDue, CaseOutcomeResolved, CaseOutcomeClosed, CaseOutcomeOnTime}
-
 // where builds the filter's conditions on problem_cases c (and its pending
 // transfer t).
-func (db *DB) caseWhere(orgID int64, f ProblemFilter) where {
+func (db *DB) caseWhere(orgID int64, f huifang.ProblemFilter) where {
 	w := where{}
 	w.add("c.org_id = ?", orgID)
 	w.addIf(f.Status != "", "c.status = ?", f.Status)
@@ -162,18 +113,18 @@ func (db *DB) caseWhere(orgID int64, f ProblemFilter) where {
 		doneOn = `((to_timestamp((CASE WHEN c.status = 'resolved' THEN c.resolved_at ELSE c.closed_at END) / 1000.0) AT TIME ZONE 'Asia/Shanghai')::date)`
 	}
 	switch f.Outcome {
-	case CaseOutcomeResolved:
+	case huifang.CaseOutcomeResolved:
 		w.add("c.status = 'resolved'")
-	case CaseOutcomeClosed:
+	case huifang.CaseOutcomeClosed:
 		w.add("c.status IN ('resolved', 'closed')")
-	case CaseOutcomeOnTime:
+	case huifang.CaseOutcomeOnTime:
 		w.add("c.status IN ('resolved', 'closed') AND " + doneOn + " <= c.due_on")
 	}
 	return w
 }
 
 // CountProblemCases counts an insurer's problem cases under a filter.
-func (db *DB) CountProblemCases(ctx context.Context, orgID int64, f ProblemFilter) (int, error) {
+func (db *DB) CountProblemCases(ctx context.Context, orgID int64, f huifang.ProblemFilter) (int, error) {
 	w := db.caseWhere(orgID, f)
 	var n int
 	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*)`+caseFrom+w.sql()), w.args...).Scan(&n)
@@ -182,7 +133,7 @@ func (db *DB) CountProblemCases(ctx context.Context, orgID int64, f ProblemFilte
 
 // ListProblemCases lists an insurer's problem cases: by deadline for boards,
 // newest first otherwise.
-func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f ProblemFilter) ([]huifang.ProblemCase, error) {
+func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f huifang.ProblemFilter) ([]huifang.ProblemCase, error) {
 	w := db.caseWhere(orgID, f)
 	order := " ORDER BY c.opened_at DESC, c.id DESC"
 	if f.HolderBranch != nil || f.HandlerID != 0 || f.Unfinished || !f.DueBy.IsZero() {
@@ -214,15 +165,15 @@ func (db *DB) queryCases(ctx context.Context, query string, args ...any) ([]huif
 }
 
 // ListEvents lists a case's timeline, oldest first.
-func (db *DB) ListEvents(ctx context.Context, orgID, caseID int64) ([]Event, error) {
+func (db *DB) ListEvents(ctx context.Context, orgID, caseID int64) ([]huifang.CaseEvent, error) {
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, case_id, kind, detail, at, user_id, actor, evidence_id FROM problem_events WHERE org_id = ? AND case_id = ? ORDER BY id`), orgID, caseID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Event
+	var out []huifang.CaseEvent
 	for rows.Next() {
-		var e Event
+		var e huifang.CaseEvent
 		var at int64
 		if err := rows.Scan(&e.ID, &e.CaseID, &e.Kind, &e.Detail, &at, &e.UserID, &e.Actor, &e.EvidenceID); err != nil {
 			return nil, err
@@ -233,34 +184,18 @@ func (db *DB) ListEvents(ctx context.Context, orgID, caseID int64) ([]Event, err
 	return out, rows.Err()
 }
 
-// Evidence is an uploaded document. Its bytes are in the blob store under
-// Key, or, for a document stored before schema 4 (or by a service without a
-// blob store), in Data with Key empty.
-type Evidence struct {
-	ID          int64
-	CaseID      int64
-	Name        string
-	ContentType string
-	Size        int64
-	SHA256      string
-	Key         string // blob-store key; "" when the bytes are in Data
-	Data        []byte
-	UploadedAt  time.Time
-	UploadedBy  int64
-}
-
 // ListEvidence lists a case's documents, what they are without their bytes,
 // for its timeline.
-func (db *DB) ListEvidence(ctx context.Context, orgID, caseID int64) ([]Evidence, error) {
+func (db *DB) ListEvidence(ctx context.Context, orgID, caseID int64) ([]huifang.Evidence, error) {
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, case_id, name, content_type, size, sha256, storage_key, uploaded_at, uploaded_by FROM evidence
 		WHERE org_id = ? AND case_id = ? ORDER BY id`), orgID, caseID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Evidence
+	var out []huifang.Evidence
 	for rows.Next() {
-		var e Evidence
+		var e huifang.Evidence
 		var at int64
 		if err := rows.Scan(&e.ID, &e.CaseID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Key, &at, &e.UploadedBy); err != nil {
 			return nil, err
@@ -272,8 +207,8 @@ func (db *DB) ListEvidence(ctx context.Context, orgID, caseID int64) ([]Evidence
 }
 
 // FindEvidence returns a document of an insurer's case.
-func (db *DB) FindEvidence(ctx context.Context, orgID, id int64) (*Evidence, error) {
-	var e Evidence
+func (db *DB) FindEvidence(ctx context.Context, orgID, id int64) (*huifang.Evidence, error) {
+	var e huifang.Evidence
 	var at int64
 	err := db.read.QueryRowContext(ctx, db.q(`SELECT id, case_id, name, content_type, size, sha256, storage_key, data, uploaded_at, uploaded_by FROM evidence WHERE org_id = ? AND id = ?`), orgID, id).
 		Scan(&e.ID, &e.CaseID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Key, &e.Data, &at, &e.UploadedBy)
@@ -284,43 +219,15 @@ func (db *DB) FindEvidence(ctx context.Context, orgID, id int64) (*Evidence, err
 	return &e, nil
 }
 
-// TransferChange says what happens to the transfer table in a step.
-type TransferChange struct {
-	New    *huifang.Transfer // a new pending hop
-	Settle string            // "acknowledged", "returned" or "cancelled": settles the pending hop
-	Reason string
-}
-
-// CaseStep is one step of the workflow, applied atomically: the case row
-// (only if nobody changed it since it was read), the transfer, the
-// timeline, an uploaded document, a re-callback, a policy correction.
-type CaseStep struct {
-	Case       *huifang.ProblemCase // the case after the step
-	Was        huifang.ProblemStatus
-	WasUpdated time.Time
-	Now        time.Time
-	Actor      huifang.Actor
-	Transfer   TransferChange
-	Events     []Event
-	Evidence   *Evidence // attached to the last event
-	Recallback *Plan     // a re-callback to create; its id is stored on the case
-	Phone      *PhoneChange
-}
-
-// PhoneChange corrects a policyholder's phone number (encrypted, with its hash).
-type PhoneChange struct {
-	Enc, Hash string
-}
-
 // ApplyCaseStep applies a step; it fails with a conflict when the case changed
 // meanwhile.
-func (db *DB) ApplyCaseStep(ctx context.Context, s CaseStep) error {
+func (db *DB) ApplyCaseStep(ctx context.Context, s huifang.CaseStep) error {
 	return db.tx(ctx, func(tx txn) error {
 		return db.counted(ctx, sqlQ{tx}, s.Case.OrgID, byCasePolicy(s.Case.OrgID, s.Case.ID), func() error { return db.applyCaseStep(ctx, tx, s) })
 	})
 }
 
-func (db *DB) applyCaseStep(ctx context.Context, tx txn, s CaseStep) error {
+func (db *DB) applyCaseStep(ctx context.Context, tx txn, s huifang.CaseStep) error {
 	c := s.Case
 	{
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE problem_cases SET status = ?, holder_branch = ?, handler_id = ?, actions = ?, resolved_at = ?,
@@ -401,24 +308,10 @@ func (db *DB) applyCaseStep(ctx context.Context, tx txn, s CaseStep) error {
 	}
 }
 
-// Notification is an in-app message to a user, also mailed when the user
-// has an address.
-type Notification struct {
-	ID      int64
-	OrgID   int64
-	UserID  int64
-	At      time.Time
-	Kind    string // "escalation", "digest"
-	Subject string
-	Body    string
-	Dedupe  string // the same key for the same user arrives once
-	ReadAt  time.Time
-}
-
 // AddNotifications stores notifications, skipping those already stored under
 // the same dedupe key, and returns the ones added.
-func (db *DB) AddNotifications(ctx context.Context, ns []Notification) ([]Notification, error) {
-	var added []Notification
+func (db *DB) AddNotifications(ctx context.Context, ns []huifang.Notification) ([]huifang.Notification, error) {
+	var added []huifang.Notification
 	err := db.tx(ctx, func(tx txn) error {
 		added = added[:0]
 		for _, n := range ns {
@@ -437,7 +330,7 @@ func (db *DB) AddNotifications(ctx context.Context, ns []Notification) ([]Notifi
 }
 
 // ListNotifications lists a user's notifications, newest first.
-func (db *DB) ListNotifications(ctx context.Context, orgID, userID int64, limit int) ([]Notification, error) {
+func (db *DB) ListNotifications(ctx context.Context, orgID, userID int64, limit int) ([]huifang.Notification, error) {
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
@@ -447,9 +340,9 @@ func (db *DB) ListNotifications(ctx context.Context, orgID, userID int64, limit 
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Notification
+	var out []huifang.Notification
 	for rows.Next() {
-		var n Notification
+		var n huifang.Notification
 		var at, read int64
 		if err := rows.Scan(&n.ID, &n.OrgID, &n.UserID, &at, &n.Kind, &n.Subject, &n.Body, &n.Dedupe, &read); err != nil {
 			return nil, err
@@ -474,7 +367,7 @@ func (db *DB) OverdueCases(ctx context.Context, today huifang.Date, limit int) (
 
 // MarkEscalated records an escalation once: it returns false when another
 // process escalated the case first.
-func (db *DB) MarkEscalated(ctx context.Context, c *huifang.ProblemCase, e Event, now time.Time) (bool, error) {
+func (db *DB) MarkEscalated(ctx context.Context, c *huifang.ProblemCase, e huifang.CaseEvent, now time.Time) (bool, error) {
 	done := false
 	err := db.tx(ctx, func(tx txn) error {
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE problem_cases SET escalated_at = ? WHERE org_id = ? AND id = ? AND escalated_at = 0`), ms64(now), c.OrgID, c.ID)

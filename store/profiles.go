@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/profile"
@@ -51,16 +50,8 @@ func (db *DB) ListProfileVersions(ctx context.Context, regulatorID int64) ([]pro
 	return out, rows.Err()
 }
 
-// CalendarYear is a working-day calendar year loaded by an administrator.
-type CalendarYear struct {
-	Year     int
-	Body     string // the file as loaded (docs/calendar.md)
-	LoadedAt time.Time
-	LoadedBy string
-}
-
 // SaveCalendarYear stores (or replaces) a year's calendar, audited.
-func (db *DB) SaveCalendarYear(ctx context.Context, y CalendarYear) error {
+func (db *DB) SaveCalendarYear(ctx context.Context, y huifang.CalendarYear) error {
 	return db.tx(ctx, func(tx txn) error {
 		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO calendar_years (year, body, loaded_at, loaded_by) VALUES (?, ?, ?, ?)
 			ON CONFLICT (year) DO UPDATE SET body = excluded.body, loaded_at = excluded.loaded_at, loaded_by = excluded.loaded_by`),
@@ -72,15 +63,15 @@ func (db *DB) SaveCalendarYear(ctx context.Context, y CalendarYear) error {
 }
 
 // ListCalendarYears lists the loaded years.
-func (db *DB) ListCalendarYears(ctx context.Context) ([]CalendarYear, error) {
+func (db *DB) ListCalendarYears(ctx context.Context) ([]huifang.CalendarYear, error) {
 	rows, err := db.read.QueryContext(ctx, `SELECT year, body, loaded_at, loaded_by FROM calendar_years ORDER BY year`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []CalendarYear
+	var out []huifang.CalendarYear
 	for rows.Next() {
-		var y CalendarYear
+		var y huifang.CalendarYear
 		var at int64
 		if err := rows.Scan(&y.Year, &y.Body, &at, &y.LoadedBy); err != nil {
 			return nil, err

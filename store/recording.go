@@ -3,30 +3,12 @@ package store
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/huifang/huifang"
 )
 
-// Recording is a call recording's record; the audio is in the blob store.
-type Recording struct {
-	ID          int64
-	OrgID       int64
-	CallbackID  int64
-	AttemptID   int64 // the phone attempt it records; 0: not tied to one
-	Key         string
-	Format      string // wav, mp3, amr, ogg
-	ContentType string
-	Size        int64
-	SHA256      string
-	RetainUntil huifang.Date // zero: kept while the contract runs
-	UploadedAt  time.Time
-	UploadedBy  int64
-	Source      string // "api" or "upload"
-}
-
 // AddRecording stores a recording's record, audited.
-func (db *DB) AddRecording(ctx context.Context, r *Recording, a huifang.Actor) error {
+func (db *DB) AddRecording(ctx context.Context, r *huifang.Recording, a huifang.Actor) error {
 	return db.tx(ctx, func(tx txn) error {
 		if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO recordings (org_id, callback_id, attempt_id, storage_key, format, content_type, size, sha256, retain_until, uploaded_at, uploaded_by, source)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), r.OrgID, r.CallbackID, r.AttemptID, r.Key, r.Format, r.ContentType, r.Size, r.SHA256, r.RetainUntil,
@@ -40,8 +22,8 @@ func (db *DB) AddRecording(ctx context.Context, r *Recording, a huifang.Actor) e
 
 const recordingCols = `id, org_id, callback_id, attempt_id, storage_key, format, content_type, size, sha256, retain_until, uploaded_at, uploaded_by, source`
 
-func scanRecording(s scanner) (Recording, error) {
-	var r Recording
+func scanRecording(s scanner) (huifang.Recording, error) {
+	var r huifang.Recording
 	var at int64
 	err := s.Scan(&r.ID, &r.OrgID, &r.CallbackID, &r.AttemptID, &r.Key, &r.Format, &r.ContentType, &r.Size, &r.SHA256, &r.RetainUntil, &at, &r.UploadedBy, &r.Source)
 	r.UploadedAt = fromMS(at)
@@ -49,7 +31,7 @@ func scanRecording(s scanner) (Recording, error) {
 }
 
 // FindRecording finds a recording of an insurer.
-func (db *DB) FindRecording(ctx context.Context, orgID, id int64) (*Recording, error) {
+func (db *DB) FindRecording(ctx context.Context, orgID, id int64) (*huifang.Recording, error) {
 	r, err := scanRecording(db.read.QueryRowContext(ctx, db.q(`SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND id = ?`), orgID, id))
 	if err != nil {
 		return nil, err
@@ -58,13 +40,13 @@ func (db *DB) FindRecording(ctx context.Context, orgID, id int64) (*Recording, e
 }
 
 // ListRecordings lists a callback's recordings, oldest first.
-func (db *DB) ListRecordings(ctx context.Context, orgID, callbackID int64) ([]Recording, error) {
+func (db *DB) ListRecordings(ctx context.Context, orgID, callbackID int64) ([]huifang.Recording, error) {
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND callback_id = ? ORDER BY id`), orgID, callbackID)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Recording
+	var out []huifang.Recording
 	for rows.Next() {
 		r, err := scanRecording(rows)
 		if err != nil {

@@ -12,20 +12,6 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// Counts says what an import or save did.
-type Counts struct {
-	Created   int `json:"created"`
-	Updated   int `json:"updated"`
-	Unchanged int `json:"unchanged"`
-}
-
-// AgentRecord is an agent as stored: the phone encrypted, with its keyed hash.
-type AgentRecord struct {
-	huifang.Agent
-	PhoneEnc  string
-	PhoneHash string
-}
-
 // refTable describes a reference table keyed by (org_id, code).
 type refTable struct {
 	entity string
@@ -74,8 +60,8 @@ func norm(v any) string {
 
 // saveRefs creates or updates rows of a reference table in one transaction,
 // auditing every change with the old values.
-func (db *DB) saveRefs(ctx context.Context, orgID int64, t refTable, rows [][]any, a huifang.Actor, now time.Time) (Counts, error) {
-	var c Counts
+func (db *DB) saveRefs(ctx context.Context, orgID int64, t refTable, rows [][]any, a huifang.Actor, now time.Time) (huifang.Counts, error) {
+	var c huifang.Counts
 	err := db.tx(ctx, func(tx txn) error {
 		old, err := db.loadRefs(ctx, tx, orgID, t)
 		if err != nil {
@@ -201,7 +187,7 @@ func (db *DB) loadRefs(ctx context.Context, tx txn, orgID int64, t refTable) (ma
 }
 
 // SaveBranches creates or updates branches.
-func (db *DB) SaveBranches(ctx context.Context, orgID int64, bs []huifang.Branch, a huifang.Actor, now time.Time) (Counts, error) {
+func (db *DB) SaveBranches(ctx context.Context, orgID int64, bs []huifang.Branch, a huifang.Actor, now time.Time) (huifang.Counts, error) {
 	rows := make([][]any, len(bs))
 	for i, b := range bs {
 		rows[i] = []any{b.Code, b.Name, b.ParentCode, b.Level}
@@ -210,7 +196,7 @@ func (db *DB) SaveBranches(ctx context.Context, orgID int64, bs []huifang.Branch
 }
 
 // SaveProducts creates or updates products.
-func (db *DB) SaveProducts(ctx context.Context, orgID int64, ps []huifang.Product, a huifang.Actor, now time.Time) (Counts, error) {
+func (db *DB) SaveProducts(ctx context.Context, orgID int64, ps []huifang.Product, a huifang.Actor, now time.Time) (huifang.Counts, error) {
 	rows := make([][]any, len(ps))
 	for i, p := range ps {
 		rows[i] = []any{p.Code, p.Name, string(p.Design), p.Term.Years, p.Term.WholeLife, p.GuaranteedRenewal, p.CoolingOffDays, p.PreUnderwritingCallback}
@@ -219,7 +205,7 @@ func (db *DB) SaveProducts(ctx context.Context, orgID int64, ps []huifang.Produc
 }
 
 // SaveAgents creates or updates agents.
-func (db *DB) SaveAgents(ctx context.Context, orgID int64, as []AgentRecord, a huifang.Actor, now time.Time) (Counts, error) {
+func (db *DB) SaveAgents(ctx context.Context, orgID int64, as []huifang.AgentRecord, a huifang.Actor, now time.Time) (huifang.Counts, error) {
 	rows := make([][]any, len(as))
 	for i, x := range as {
 		rows[i] = []any{x.Code, x.Name, x.PhoneEnc, x.PhoneHash, x.BranchCode, x.RegNo, string(x.Status)}
@@ -228,7 +214,7 @@ func (db *DB) SaveAgents(ctx context.Context, orgID int64, as []AgentRecord, a h
 }
 
 // SaveOutlets creates or updates bank outlets.
-func (db *DB) SaveOutlets(ctx context.Context, orgID int64, os []huifang.Outlet, a huifang.Actor, now time.Time) (Counts, error) {
+func (db *DB) SaveOutlets(ctx context.Context, orgID int64, os []huifang.Outlet, a huifang.Actor, now time.Time) (huifang.Counts, error) {
 	rows := make([][]any, len(os))
 	for i, o := range os {
 		rows[i] = []any{o.Code, o.Name, o.Bank, o.BranchCode}
@@ -264,10 +250,10 @@ func (db *DB) FindProduct(ctx context.Context, orgID int64, code string) (huifan
 }
 
 // ListAgents lists an insurer's agents, by code.
-func (db *DB) ListAgents(ctx context.Context, orgID int64) ([]AgentRecord, error) {
+func (db *DB) ListAgents(ctx context.Context, orgID int64) ([]huifang.AgentRecord, error) {
 	return list(ctx, db, `SELECT org_id, code, name, phone_enc, phone_hash, branch_code, reg_no, status FROM agents WHERE org_id = ? ORDER BY code`, orgID,
-		func(s scanner) (AgentRecord, error) {
-			var a AgentRecord
+		func(s scanner) (huifang.AgentRecord, error) {
+			var a huifang.AgentRecord
 			return a, s.Scan(&a.OrgID, &a.Code, &a.Name, &a.PhoneEnc, &a.PhoneHash, &a.BranchCode, &a.RegNo, &a.Status)
 		})
 }

@@ -9,30 +9,10 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// ScriptRecord is a stored version of a callback script; Body is the script
-// in its file format (package script).
-type ScriptRecord struct {
-	ID          int64
-	OrgID       int64
-	Code        string
-	Version     int
-	Name        string
-	Purpose     string
-	Design      huifang.DesignType
-	Channels    []huifang.Channel
-	ProductCode string
-	Status      string // draft, filed, active, retired
-	ActiveFrom  huifang.Date
-	Body        string
-	CreatedAt   time.Time
-	CreatedBy   string
-	UpdatedAt   time.Time
-}
-
 const scriptCols = `s.id, s.org_id, s.code, s.version, s.name, s.purpose, s.design, s.channels, s.product_code, s.status, s.active_from, s.body, s.created_at, s.created_by, s.updated_at`
 
-func scanScript(sc scanner) (ScriptRecord, error) {
-	var r ScriptRecord
+func scanScript(sc scanner) (huifang.ScriptRecord, error) {
+	var r huifang.ScriptRecord
 	var channels string
 	var created, updated int64
 	err := sc.Scan(&r.ID, &r.OrgID, &r.Code, &r.Version, &r.Name, &r.Purpose, &r.Design, &channels, &r.ProductCode, &r.Status, &r.ActiveFrom, &r.Body, &created, &r.CreatedBy, &updated)
@@ -50,7 +30,7 @@ func scanScript(sc scanner) (ScriptRecord, error) {
 
 // AddScript stores a new draft version of a script; its version number is
 // the next one for its code in the organisation.
-func (db *DB) AddScript(ctx context.Context, r *ScriptRecord) error {
+func (db *DB) AddScript(ctx context.Context, r *huifang.ScriptRecord) error {
 	chans := make([]string, len(r.Channels))
 	for i, c := range r.Channels {
 		chans[i] = string(c)
@@ -71,7 +51,7 @@ func (db *DB) AddScript(ctx context.Context, r *ScriptRecord) error {
 }
 
 // FindScript finds a script version of an organisation.
-func (db *DB) FindScript(ctx context.Context, orgID, id int64) (*ScriptRecord, error) {
+func (db *DB) FindScript(ctx context.Context, orgID, id int64) (*huifang.ScriptRecord, error) {
 	r, err := scanScript(db.read.QueryRowContext(ctx, db.q(`SELECT `+scriptCols+` FROM scripts s WHERE s.org_id = ? AND s.id = ?`), orgID, id))
 	if err != nil {
 		return nil, err
@@ -79,16 +59,8 @@ func (db *DB) FindScript(ctx context.Context, orgID, id int64) (*ScriptRecord, e
 	return &r, nil
 }
 
-// ScriptFilter selects scripts: an organisation's, or those its regulator
-// sees (filed and active scripts of every company it supervises).
-type ScriptFilter struct {
-	OrgID       int64
-	RegulatorID int64
-	Status      string
-}
-
 // ListScripts lists script versions by code and version.
-func (db *DB) ListScripts(ctx context.Context, f ScriptFilter) ([]ScriptRecord, error) {
+func (db *DB) ListScripts(ctx context.Context, f huifang.ScriptFilter) ([]huifang.ScriptRecord, error) {
 	w := where{}
 	from := ` FROM scripts s`
 	switch {
@@ -105,7 +77,7 @@ func (db *DB) ListScripts(ctx context.Context, f ScriptFilter) ([]ScriptRecord, 
 		return nil, err
 	}
 	defer rows.Close()
-	var out []ScriptRecord
+	var out []huifang.ScriptRecord
 	for rows.Next() {
 		r, err := scanScript(rows)
 		if err != nil {

@@ -249,7 +249,7 @@ func (d *statDelta) addCase(f indicator.CaseFact, sign int64) {
 // from the records themselves (an import need not read back what it just
 // wrote): each new-business callback is due, unfinished, with no problem
 // case, as callbackFacts would read it.
-func (d *statDelta) newPolicies(designs map[string]huifang.DesignType, rs []*PolicyRecord) {
+func (d *statDelta) newPolicies(designs map[string]huifang.DesignType, rs []*huifang.PolicyRecord) {
 	for _, r := range rs {
 		for _, p := range r.Plans {
 			if p.Kind != huifang.KindNewBusiness {
@@ -431,20 +431,10 @@ func (db *DB) saveDelta(ctx context.Context, q querier, orgID int64, d *statDelt
 	return nil
 }
 
-// StatCounts are an insurer's stored counts for the months of a period,
-// and its problem cases still pending past their deadline as of a day.
-type StatCounts struct {
-	Callbacks map[indicator.CallbackKey]indicator.CallbackCounts
-	Cases     map[indicator.CaseKey]indicator.CaseCounts
-	// Overdue: pending cases whose deadline is in the period and before
-	// the day, by key (Month is the deadline's month).
-	Overdue map[indicator.CaseKey]int64
-}
-
 // ReadStats reads an insurer's counts for a period, overdue cases as of
 // asOf.
-func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date) (StatCounts, error) {
-	out := StatCounts{Callbacks: map[indicator.CallbackKey]indicator.CallbackCounts{}, Cases: map[indicator.CaseKey]indicator.CaseCounts{},
+func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date) (indicator.StatCounts, error) {
+	out := indicator.StatCounts{Callbacks: map[indicator.CallbackKey]indicator.CallbackCounts{}, Cases: map[indicator.CaseKey]indicator.CaseCounts{},
 		Overdue: map[indicator.CaseKey]int64{}}
 	from, to := p.Months()[0].String(), p.Months()[len(p.Months())-1].String()
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT month, branch_code, channel, design, orphan, aged60, method,

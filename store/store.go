@@ -75,6 +75,10 @@ func redact(url string) string {
 // Engine tells which engine the database runs on.
 func (db *DB) Engine() Engine { return db.engine }
 
+// OneWriter reports whether the engine lets one writer in at a time
+// (SQLite), so that long writes should pause to let others in.
+func (db *DB) OneWriter() bool { return db.engine == SQLite }
+
 // Close closes the database.
 func (db *DB) Close() error {
 	err := db.write.Close()

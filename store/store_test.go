@@ -59,8 +59,8 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func policy(no string, receipt huifang.Date, hash string) *store.PolicyRecord {
-	r := &store.PolicyRecord{
+func policy(no string, receipt huifang.Date, hash string) *huifang.PolicyRecord {
+	r := &huifang.PolicyRecord{
 		Policy: huifang.Policy{No: no, ProductCode: "P1", Channel: huifang.ChannelAgency, BranchCode: "01", AgentCode: "AG1",
 			HolderName: "张三", HolderBirth: huifang.NewDate(1980, 1, 1), InsuredName: "张三", AppliedOn: huifang.NewDate(2026, 2, 20),
 			IssuedOn: huifang.NewDate(2026, 2, 25), ReceiptOn: receipt, PremiumFen: 1000000, PayMode: huifang.PayAnnual, PayYears: 10,
@@ -68,14 +68,14 @@ func policy(no string, receipt huifang.Date, hash string) *store.PolicyRecord {
 		HolderIDEnc: "enc-id", HolderIDHash: "hid-" + no, HolderPhoneEnc: "enc-phone", HolderPhoneHash: "hp-" + no, RowHash: hash,
 	}
 	if !receipt.IsZero() {
-		r.Plans = []store.Plan{{Kind: huifang.KindNewBusiness, DueOn: receipt.AddDays(15)}}
+		r.Plans = []huifang.Plan{{Kind: huifang.KindNewBusiness, DueOn: receipt.AddDays(15)}}
 	}
 	return r
 }
 
-func source(rs ...*store.PolicyRecord) func() (*store.PolicyRecord, error) {
+func source(rs ...*huifang.PolicyRecord) func() (*huifang.PolicyRecord, error) {
 	i := 0
-	return func() (*store.PolicyRecord, error) {
+	return func() (*huifang.PolicyRecord, error) {
 		if i == len(rs) {
 			return nil, io.EOF
 		}
@@ -161,17 +161,17 @@ func TestOrgsUsersSessions(t *testing.T) {
 		if _, err := db.FindUserByID(ctx, bd.b.ID, bd.userA.ID); !errors.Is(err, huifang.ErrNotFound) {
 			t.Fatalf("user of A found through B: %v", err)
 		}
-		must(t, db.CreateSession(ctx, "tok", store.SessionWeb, "", bd.userA, t0, t0.Add(time.Hour)))
-		u, err := db.FindSession(ctx, "tok", store.SessionWeb, t0.Add(30*time.Minute))
+		must(t, db.CreateSession(ctx, "tok", huifang.SessionWeb, "", bd.userA, t0, t0.Add(time.Hour)))
+		u, err := db.FindSession(ctx, "tok", huifang.SessionWeb, t0.Add(30*time.Minute))
 		must(t, err)
 		if u.ID != bd.userA.ID || u.OrgID != bd.a.ID {
 			t.Fatalf("session user %+v", u)
 		}
-		if _, err := db.FindSession(ctx, "tok", store.SessionWeb, t0.Add(2*time.Hour)); !errors.Is(err, huifang.ErrNotFound) {
+		if _, err := db.FindSession(ctx, "tok", huifang.SessionWeb, t0.Add(2*time.Hour)); !errors.Is(err, huifang.ErrNotFound) {
 			t.Fatalf("expired session accepted: %v", err)
 		}
-		must(t, db.CreateSession(ctx, "api", store.SessionAPI, "ci", bd.userA, t0, time.Time{}))
-		if _, err := db.FindSession(ctx, "api", store.SessionAPI, t0.AddDate(5, 0, 0)); err != nil {
+		must(t, db.CreateSession(ctx, "api", huifang.SessionAPI, "ci", bd.userA, t0, time.Time{}))
+		if _, err := db.FindSession(ctx, "api", huifang.SessionAPI, t0.AddDate(5, 0, 0)); err != nil {
 			t.Fatalf("token without expiry: %v", err)
 		}
 		n, err := db.DeleteExpiredSessions(ctx, t0.Add(2*time.Hour))
@@ -180,7 +180,7 @@ func TestOrgsUsersSessions(t *testing.T) {
 			t.Fatalf("deleted %d expired sessions", n)
 		}
 		must(t, db.DeleteSession(ctx, "api"))
-		if _, err := db.FindSession(ctx, "api", store.SessionAPI, t0); !errors.Is(err, huifang.ErrNotFound) {
+		if _, err := db.FindSession(ctx, "api", huifang.SessionAPI, t0); !errors.Is(err, huifang.ErrNotFound) {
 			t.Fatal("deleted token still works")
 		}
 		orgs, err := db.ListOrgs(ctx, bd.reg.ID)
@@ -194,7 +194,7 @@ func TestOrgsUsersSessions(t *testing.T) {
 func TestReferenceSave(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
-		agents := []store.AgentRecord{{Agent: huifang.Agent{Code: "AG1", Name: "李四", BranchCode: "01", Status: huifang.AgentActive}, PhoneEnc: "e1", PhoneHash: "h1"}}
+		agents := []huifang.AgentRecord{{Agent: huifang.Agent{Code: "AG1", Name: "李四", BranchCode: "01", Status: huifang.AgentActive}, PhoneEnc: "e1", PhoneHash: "h1"}}
 		c, err := db.SaveAgents(ctx, bd.a.ID, agents, cli, t0)
 		must(t, err)
 		if c.Created != 1 {
@@ -212,7 +212,7 @@ func TestReferenceSave(t *testing.T) {
 		if c.Updated != 1 {
 			t.Fatalf("changed save %+v", c)
 		}
-		audit, err := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Entity: "agent", Key: "AG1"})
+		audit, err := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Entity: "agent", Key: "AG1"})
 		must(t, err)
 		if len(audit) != 1 || !strings.Contains(audit[0].Detail, "left") {
 			t.Fatalf("audit %+v", audit)
@@ -256,18 +256,18 @@ func TestImportPolicies(t *testing.T) {
 		if p.PremiumFen != 2000000 || !p.ReceiptOn.After(huifang.NewDate(2026, 3, 1)) {
 			t.Fatalf("policy %+v", p.Policy)
 		}
-		audit, err := db.ListAudit(ctx, bd.a.ID, store.AuditFilter{Entity: "policy", Key: "N1"})
+		audit, err := db.ListAudit(ctx, bd.a.ID, huifang.AuditFilter{Entity: "policy", Key: "N1"})
 		must(t, err)
 		if len(audit) != 1 || !strings.Contains(audit[0].Detail, "premium_fen") || !strings.Contains(audit[0].Detail, "1000000") {
 			t.Fatalf("policy audit %+v", audit)
 		}
-		n, err := db.CountCallbacks(ctx, bd.a.ID, store.CallbackFilter{})
+		n, err := db.CountCallbacks(ctx, bd.a.ID, huifang.CallbackFilter{})
 		must(t, err)
 		if n != 2 {
 			t.Fatalf("%d callbacks", n)
 		}
 		var due huifang.Date
-		must(t, db.ForEachCallback(ctx, bd.a.ID, store.CallbackFilter{PolicyNo: "N2"}, func(r *store.CallbackRow) error {
+		must(t, db.ForEachCallback(ctx, bd.a.ID, huifang.CallbackFilter{PolicyNo: "N2"}, func(r *huifang.CallbackRow) error {
 			due = r.DueOn
 			return nil
 		}))
@@ -278,7 +278,7 @@ func TestImportPolicies(t *testing.T) {
 		if _, err := db.FindPolicy(ctx, bd.b.ID, "N1"); !errors.Is(err, huifang.ErrNotFound) {
 			t.Fatalf("B found A's policy: %v", err)
 		}
-		if n, _ := db.CountCallbacks(ctx, bd.b.ID, store.CallbackFilter{}); n != 0 {
+		if n, _ := db.CountCallbacks(ctx, bd.b.ID, huifang.CallbackFilter{}); n != 0 {
 			t.Fatalf("B sees %d callbacks", n)
 		}
 		res, err = db.ImportPolicies(ctx, bd.b.ID, cli, t0, "b.csv", source(policy("N1", receipt, "x")))
@@ -293,7 +293,7 @@ func TestImportRollsBack(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
 		i := 0
-		_, err := db.ImportPolicies(ctx, bd.a.ID, cli, t0, "f.csv", func() (*store.PolicyRecord, error) {
+		_, err := db.ImportPolicies(ctx, bd.a.ID, cli, t0, "f.csv", func() (*huifang.PolicyRecord, error) {
 			i++
 			if i > 3 {
 				return nil, errors.New("disk on fire")
@@ -312,7 +312,7 @@ func TestImportRollsBack(t *testing.T) {
 func importN(t *testing.T, db *store.DB, orgID int64, n int) {
 	t.Helper()
 	i := 0
-	_, err := db.ImportPolicies(ctx, orgID, cli, t0, "n.csv", func() (*store.PolicyRecord, error) {
+	_, err := db.ImportPolicies(ctx, orgID, cli, t0, "n.csv", func() (*huifang.PolicyRecord, error) {
 		if i == n {
 			return nil, io.EOF
 		}
@@ -354,12 +354,12 @@ func TestClaimOrderAndLease(t *testing.T) {
 			t.Fatalf("expired lease not reclaimed first: got %d want %d", c3.ID, c1.ID)
 		}
 		// The first operator's lease is gone: its change is refused.
-		_, err = db.ChangeCallback(ctx, store.CallbackChange{OrgID: bd.a.ID, ID: c1.ID, UserID: bd.userA.ID, Now: t0.Add(13 * time.Minute), Status: huifang.StatusDone, Result: huifang.ResultSuccessful})
+		_, err = db.ChangeCallback(ctx, huifang.CallbackChange{OrgID: bd.a.ID, ID: c1.ID, UserID: bd.userA.ID, Now: t0.Add(13 * time.Minute), Status: huifang.StatusDone, Result: huifang.ResultSuccessful})
 		if huifang.ErrorCode(err) != huifang.ECONFLICT {
 			t.Fatalf("change without lease: %v", err)
 		}
 		// A scheduled callback whose time has come goes first.
-		_, err = db.ChangeCallback(ctx, store.CallbackChange{OrgID: bd.a.ID, ID: c2.ID, UserID: bd.userA.ID + 100, Now: t0.Add(time.Minute),
+		_, err = db.ChangeCallback(ctx, huifang.CallbackChange{OrgID: bd.a.ID, ID: c2.ID, UserID: bd.userA.ID + 100, Now: t0.Add(time.Minute),
 			Status: huifang.StatusScheduled, NextAt: t0.Add(2 * time.Hour), Attempt: &huifang.Attempt{At: t0, Outcome: huifang.AttemptReschedule, ScheduleAt: t0.Add(2 * time.Hour)}})
 		must(t, err)
 		c4, err := db.ClaimCallback(ctx, bd.a.ID, 7, t0.Add(3*time.Hour), 10*time.Minute)
@@ -376,7 +376,7 @@ func TestChangeCallbackOpensProblems(t *testing.T) {
 		importN(t, db, bd.a.ID, 1)
 		c, err := db.ClaimCallback(ctx, bd.a.ID, bd.userA.ID, t0, 10*time.Minute)
 		must(t, err)
-		done, err := db.ChangeCallback(ctx, store.CallbackChange{OrgID: bd.a.ID, ID: c.ID, UserID: bd.userA.ID, Now: t0.Add(time.Minute),
+		done, err := db.ChangeCallback(ctx, huifang.CallbackChange{OrgID: bd.a.ID, ID: c.ID, UserID: bd.userA.ID, Now: t0.Add(time.Minute),
 			Attempt: &huifang.Attempt{At: t0, Outcome: huifang.AttemptAnswered},
 			Status:  huifang.StatusDone, Result: huifang.ResultProblems, Answers: map[string]huifang.Answer{"signed": huifang.AnswerNo},
 			Problems: []huifang.ProblemCase{{Type: huifang.ProblemUnsigned, Detail: "代签名"}},
@@ -385,12 +385,12 @@ func TestChangeCallbackOpensProblems(t *testing.T) {
 		if done.Status != huifang.StatusDone || done.Answers["signed"] != huifang.AnswerNo || done.FinishedAt.IsZero() || done.LeaseUserID != 0 {
 			t.Fatalf("finished callback %+v", done)
 		}
-		ps, err := db.ListProblemCases(ctx, bd.a.ID, store.ProblemFilter{})
+		ps, err := db.ListProblemCases(ctx, bd.a.ID, huifang.ProblemFilter{})
 		must(t, err)
 		if len(ps) != 1 || ps[0].Type != huifang.ProblemUnsigned || ps[0].PolicyNo != c.PolicyNo {
 			t.Fatalf("problem cases %+v", ps)
 		}
-		if ps, _ := db.ListProblemCases(ctx, bd.b.ID, store.ProblemFilter{}); len(ps) != 0 {
+		if ps, _ := db.ListProblemCases(ctx, bd.b.ID, huifang.ProblemFilter{}); len(ps) != 0 {
 			t.Fatal("B sees A's problem cases")
 		}
 		at, err := db.ListAttempts(ctx, bd.a.ID, c.ID)
@@ -481,7 +481,7 @@ func TestImportInChunks(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
 		importN(t, db, bd.a.ID, 50)
-		var rs []*store.PolicyRecord
+		var rs []*huifang.PolicyRecord
 		for i := 1; i <= 60; i++ {
 			hash := "h"
 			if i%10 == 0 {
@@ -494,7 +494,7 @@ func TestImportInChunks(t *testing.T) {
 		if res.Created != 10 || res.Updated != 5 || res.Unchanged != 45 || res.Callbacks != 10 {
 			t.Fatalf("chunked import %+v", res)
 		}
-		if n, _ := db.CountCallbacks(ctx, bd.a.ID, store.CallbackFilter{}); n != 60 {
+		if n, _ := db.CountCallbacks(ctx, bd.a.ID, huifang.CallbackFilter{}); n != 60 {
 			t.Fatalf("%d callbacks", n)
 		}
 	})

@@ -8,45 +8,7 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// Submission is one submitted version of a company's statistics table for a
-// period (DOMAIN.md §8). Content and Hash are frozen when it is stored.
-type Submission struct {
-	ID      int64
-	OrgID   int64
-	Period  string // "2026-03", "2026-Q1", "2026"
-	Kind    string // month, quarter, year
-	Version int
-	Status  string // submitted, returned, accepted
-	Source  string // generated, upload
-	// Content is the table as the statistics API gives it (canonical JSON);
-	// Hash its SHA-256 in hex. List leaves Content empty.
-	Content     string
-	Hash        string
-	Reason      string // why a correction was made (version 2 on)
-	DueOn       huifang.Date
-	Late        bool // the first version came after DueOn
-	SubmittedAt time.Time
-	SubmittedBy string
-	Comment     string // the regulator's, when it returned or accepted it
-	ReviewedAt  time.Time
-	ReviewedBy  string
-}
-
-// Submission statuses.
-const (
-	SubmissionSubmitted = "submitted"
-	SubmissionReturned  = "returned"
-	SubmissionAccepted  = "accepted"
-)
-
-// SubmissionScope says whose submissions a query may see: one company's
-// (OrgID), or those of every company a regulator supervises (RegulatorID).
-type SubmissionScope struct {
-	OrgID       int64
-	RegulatorID int64
-}
-
-func (sc SubmissionScope) where(w *where) {
+func scopeWhere(sc huifang.SubmissionScope, w *where) {
 	if sc.RegulatorID != 0 {
 		w.add("s.org_id IN (SELECT id FROM orgs WHERE regulator_id = ?)", sc.RegulatorID)
 		return
@@ -57,8 +19,8 @@ func (sc SubmissionScope) where(w *where) {
 const submissionCols = `s.id, s.org_id, s.period, s.kind, s.version, s.status, s.source, s.content_hash, s.reason, s.due_on, s.late,
 	s.submitted_at, s.submitted_by, s.review_comment, s.reviewed_at, s.reviewed_by`
 
-func scanSubmission(sc scanner, content *string) (Submission, error) {
-	var r Submission
+func scanSubmission(sc scanner, content *string) (huifang.Submission, error) {
+	var r huifang.Submission
 	var submitted, reviewed int64
 	dest := []any{&r.ID, &r.OrgID, &r.Period, &r.Kind, &r.Version, &r.Status, &r.Source, &r.Hash, &r.Reason, &r.DueOn, &r.Late,
 		&submitted, &r.SubmittedBy, &r.Comment, &reviewed, &r.ReviewedBy}
@@ -76,7 +38,7 @@ func scanSubmission(sc scanner, content *string) (Submission, error) {
 // is version 1 when the period has none; otherwise prev must be the current
 // (highest) version, or the change is refused as a conflict: someone else
 // submitted in between. Audited.
-func (db *DB) AddSubmission(ctx context.Context, s *Submission, prev int) error {
+func (db *DB) AddSubmission(ctx context.Context, s *huifang.Submission, prev int) error {
 	return db.tx(ctx, func(tx txn) error {
 		var cur int
 		if err := tx.QueryRowContext(ctx, db.q(`SELECT COALESCE(MAX(version), 0) FROM submissions WHERE org_id = ? AND period = ?`), s.OrgID, s.Period).Scan(&cur); err != nil {
@@ -85,7 +47,7 @@ func (db *DB) AddSubmission(ctx context.Context, s *Submission, prev int) error 
 		if cur != prev {
 			return huifang.Errorf(huifang.ECONFLICT, "%s 的报表已有第 %d 版，请刷新后重试", s.Period, cur)
 		}
-		s.Version, s.Status = cur+1, SubmissionSubmitted
+		s.Version, s.Status = cur+1, huifang.SubmissionSubmitted
 		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO submissions (org_id, period, kind, version, status, source, content, content_hash, reason, due_on, late, submitted_at, submitted_by)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`), s.OrgID, s.Period, s.Kind, s.Version, s.Status, s.Source, s.Content, s.Hash, s.Reason,
 			s.DueOn, s.Late, ms64(s.SubmittedAt), s.SubmittedBy).Scan(&s.ID)
@@ -99,9 +61,9 @@ func (db *DB) AddSubmission(ctx context.Context, s *Submission, prev int) error 
 }
 
 // FindSubmission finds a submission, with its content, within a scope.
-func (db *DB) FindSubmission(ctx context.Context, sc SubmissionScope, id int64) (*Submission, error) {
+func (db *DB) FindSubmission(ctx context.Context, sc huifang.SubmissionScope, id int64) (*huifang.Submission, error) {
 	w := where{}
-	sc.where(&w)
+	scopeWhere(sc, &w)
 	w.add("s.id = ?", id)
 	var content string
 	r, err := scanSubmission(db.read.QueryRowContext(ctx, db.q(`SELECT `+submissionCols+`, s.content FROM submissions s`+w.sql()), w.args...), &content)
@@ -112,18 +74,11 @@ func (db *DB) FindSubmission(ctx context.Context, sc SubmissionScope, id int64) 
 	return &r, nil
 }
 
-// SubmissionFilter selects submissions within a scope.
-type SubmissionFilter struct {
-	SubmissionScope
-	OrgID  int64  // one company of a regulator's
-	Period string // one period
-}
-
 // ListSubmissions lists submissions without their content: by company, by
 // period (the latest first), then version (the latest first).
-func (db *DB) ListSubmissions(ctx context.Context, f SubmissionFilter) ([]Submission, error) {
+func (db *DB) ListSubmissions(ctx context.Context, f huifang.SubmissionFilter) ([]huifang.Submission, error) {
 	w := where{}
-	f.SubmissionScope.where(&w)
+	scopeWhere(f.SubmissionScope, &w)
 	w.addIf(f.OrgID != 0 && f.RegulatorID != 0, "s.org_id = ?", f.OrgID)
 	w.addIf(f.Period != "", "s.period = ?", f.Period)
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+submissionCols+` FROM submissions s`+w.sql()+` ORDER BY s.org_id, s.period DESC, s.version DESC`), w.args...)
@@ -131,7 +86,7 @@ func (db *DB) ListSubmissions(ctx context.Context, f SubmissionFilter) ([]Submis
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Submission
+	var out []huifang.Submission
 	for rows.Next() {
 		r, err := scanSubmission(rows, nil)
 		if err != nil {
@@ -145,13 +100,13 @@ func (db *DB) ListSubmissions(ctx context.Context, f SubmissionFilter) ([]Submis
 // ReviewSubmission moves a submitted version to returned or accepted with
 // the regulator's comment, only while it is submitted and still the current
 // version of its period; otherwise a conflict. Audited in the company's trail.
-func (db *DB) ReviewSubmission(ctx context.Context, sc SubmissionScope, id int64, to, comment string, a huifang.Actor, now time.Time) error {
-	if to != SubmissionReturned && to != SubmissionAccepted {
+func (db *DB) ReviewSubmission(ctx context.Context, sc huifang.SubmissionScope, id int64, to, comment string, a huifang.Actor, now time.Time) error {
+	if to != huifang.SubmissionReturned && to != huifang.SubmissionAccepted {
 		return fmt.Errorf("review submission: bad status %q", to)
 	}
 	return db.tx(ctx, func(tx txn) error {
 		w := where{}
-		sc.where(&w)
+		scopeWhere(sc, &w)
 		w.add("s.id = ?", id)
 		var orgID int64
 		var period string
@@ -171,7 +126,7 @@ func (db *DB) ReviewSubmission(ctx context.Context, sc SubmissionScope, id int64
 			return huifang.Errorf(huifang.ECONFLICT, "%s 第 %d 版已审核或已被更正版本取代，请刷新后重试", period, version)
 		}
 		action := "return"
-		if to == SubmissionAccepted {
+		if to == huifang.SubmissionAccepted {
 			action = "accept"
 		}
 		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: orgID, At: now, UserID: a.UserID, Actor: a.Name, Entity: "submission",

@@ -78,13 +78,6 @@ func (db *DB) SetPassword(ctx context.Context, orgID, userID int64, hash string,
 	})
 }
 
-// Session kinds: a web session lives in the browser's cookie, an API token
-// in an Authorization header; neither is accepted as the other.
-const (
-	SessionWeb = "web"
-	SessionAPI = "api"
-)
-
 // CreateSession stores a web session (kind SessionWeb) or an API token (kind
 // SessionAPI, with a name) by the hash of its secret.
 func (db *DB) CreateSession(ctx context.Context, tokenHash, kind, name string, u *huifang.User, now, expires time.Time) error {

@@ -11,7 +11,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
-	"github.com/huifang/huifang/store"
 )
 
 // The pages of accounts: one's own (last login, password change), and the
@@ -166,7 +165,7 @@ func (s *server) userVerb(w http.ResponseWriter, r *http.Request, rq *request) e
 // tokensPage lists an organisation's API tokens; Secret is a new token's,
 // shown this once.
 type tokensPage struct {
-	Tokens  []store.Token
+	Tokens  []huifang.Token
 	Users   []huifang.User
 	Now     time.Time
 	Secret  string

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
@@ -43,8 +44,8 @@ func TestLoginGuessingGets429(t *testing.T) {
 		if res.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("right password while throttled: %d", res.StatusCode)
 		}
-		failed, _ := db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Key: "op1", Action: "login-failed"})
-		refused, _ := db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Key: "op1", Action: "login-refused"})
+		failed, _ := db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Key: "op1", Action: "login-failed"})
+		refused, _ := db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Key: "op1", Action: "login-refused"})
 		if len(failed) != 5 || len(refused) != 26 {
 			t.Fatalf("audited %d failed, %d refused", len(failed), len(refused))
 		}
@@ -120,7 +121,7 @@ func TestUsersPage(t *testing.T) {
 	if _, _, err := f.svc.Login(ctx, "op1", "another-password", "127.0.0.1"); err != nil {
 		t.Fatalf("login with the new password: %v", err)
 	}
-	au, _ := f.db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Entity: "user", Key: "op1"})
+	au, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Entity: "user", Key: "op1"})
 	seen := map[string]bool{}
 	for _, e := range au {
 		if e.Actor == "adm" {
@@ -145,7 +146,7 @@ func TestTokensPage(t *testing.T) {
 		t.Fatalf("create token: %d, cache %q\n%s", res.StatusCode, res.Header.Get("Cache-Control"), body)
 	}
 	secret := m[1]
-	if _, err := f.svc.Authenticate(ctx, secret, store.SessionAPI); err != nil {
+	if _, err := f.svc.Authenticate(ctx, secret, huifang.SessionAPI); err != nil {
 		t.Fatalf("the new token: %v", err)
 	}
 	_, body = adm.get("/admin/tokens")
@@ -162,7 +163,7 @@ func TestTokensPage(t *testing.T) {
 	if res, _ := adm.postForm("/admin/tokens/"+ts[0].ID+"/revoke", nil); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", res.StatusCode)
 	}
-	if _, err := f.svc.Authenticate(ctx, secret, store.SessionAPI); err == nil {
+	if _, err := f.svc.Authenticate(ctx, secret, huifang.SessionAPI); err == nil {
 		t.Fatal("revoked token still works")
 	}
 	if _, body := adm.get("/admin/tokens"); !strings.Contains(body, "已吊销") || !strings.Contains(body, `id="tokens-empty"`) {
@@ -227,7 +228,7 @@ func TestForwardedForOnlyBehindAProxy(t *testing.T) {
 	if res, _ := pc.postForm("/login", url.Values{"login": {"adm"}, "password": {password}}, "X-Forwarded-For", "198.51.100.7, 203.0.113.5"); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("login through the proxy: %d", res.StatusCode)
 	}
-	u, err := f.svc.DB.FindUserByLogin(ctx, "adm")
+	u, err := f.db.FindUserByLogin(ctx, "adm")
 	if err != nil || u.LoginAddr != "203.0.113.5" {
 		t.Fatalf("address behind the proxy: %q %v", u.LoginAddr, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
@@ -93,8 +94,8 @@ func TestWebBounds(t *testing.T) {
 	if res.StatusCode != http.StatusOK || res.Header.Get("Cache-Control") != "no-store" || !strings.Contains(body, "1380000000") {
 		t.Fatalf("reveal of the callback held: %d %v", res.StatusCode, res.Header)
 	}
-	refused, _ := f.db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Action: "view-pii-refused"})
-	shown, _ := f.db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Action: "view-pii"})
+	refused, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Action: "view-pii-refused"})
+	shown, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Action: "view-pii"})
 	if len(refused) != 3 || len(shown) != 1 || shown[0].Key != held.Callback.PolicyNo {
 		t.Fatalf("audit: %d refused, %v shown", len(refused), shown)
 	}

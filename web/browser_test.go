@@ -373,7 +373,7 @@ func TestBrowserDepositBelief(t *testing.T) {
 		t.Fatalf("problem cases: %q", got)
 	}
 	b.Screenshot(t, "script-deposit-result")
-	ps, err := f.svc.ListProblemCases(ctx, f.op, store.ProblemFilter{})
+	ps, err := f.svc.ListProblemCases(ctx, f.op, huifang.ProblemFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}

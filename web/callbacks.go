@@ -7,8 +7,7 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/httpx"
 )
 
 // pageSize is how many callbacks a list page shows.
@@ -56,7 +55,7 @@ var (
 // parseCallbackFilter reads the filter of the list and the export with the
 // app's parser (the JSON API uses the same), keeping what was typed and the
 // problems per field for the form.
-func parseCallbackFilter(q url.Values) (store.CallbackFilter, listForm, error) {
+func parseCallbackFilter(q url.Values) (huifang.CallbackFilter, listForm, error) {
 	f := listForm{Status: q.Get("status"), Result: q.Get("result"), Channel: q.Get("channel"),
 		PolicyNo: strings.TrimSpace(q.Get("policy_no")), DueFrom: strings.TrimSpace(q.Get("due_from")), DueTo: strings.TrimSpace(q.Get("due_to")),
 		Late: q.Get("late") != "" && q.Get("late") != "0", Overdue: q.Get("overdue") != "" && q.Get("overdue") != "0", Errors: map[string]string{},
@@ -66,14 +65,14 @@ func parseCallbackFilter(q url.Values) (store.CallbackFilter, listForm, error) {
 	for k, v := range f.query() {
 		only[k] = v
 	}
-	cf, err := app.ParseCallbackFilter(only)
+	cf, err := httpx.CallbackFilter(only)
 	addFieldErrors(f.Errors, err)
 	return cf, f, err
 }
 
 type listPage struct {
 	Form      listForm
-	Rows      []store.CallbackRow
+	Rows      []huifang.CallbackRow
 	Total     int
 	Page      int
 	Pages     int
@@ -119,7 +118,7 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	p := listPage{Form: form, Page: 1, Pages: 1, Today: s.today(), CanExport: rq.User.Can(huifang.PermExport),
 		Statuses: callbackStatuses, Results: callbackResults, Channels: huifang.Channels,
-		Designs: huifang.DesignTypes, Outcomes: store.Outcomes}
+		Designs: huifang.DesignTypes, Outcomes: huifang.Outcomes}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		p.Page = n
 	}
@@ -128,7 +127,7 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 		status = http.StatusBadRequest
 	} else {
 		cf.Limit, cf.Offset = pageSize, (p.Page-1)*pageSize
-		var rows []store.CallbackRow
+		var rows []huifang.CallbackRow
 		var total int
 		var err error
 		if form.Org != "" {
@@ -238,9 +237,9 @@ func (s *server) exportCallbacks(w http.ResponseWriter, r *http.Request, rq *req
 
 // outcomeCounts counts the list's callbacks of each outcome class, the other
 // filters kept, with links to their lists.
-func (s *server) outcomeCounts(r *http.Request, rq *request, form listForm, cf store.CallbackFilter) ([]outcomeCount, error) {
-	fs := make([]store.CallbackFilter, len(store.Outcomes))
-	for i, o := range store.Outcomes {
+func (s *server) outcomeCounts(r *http.Request, rq *request, form listForm, cf huifang.CallbackFilter) ([]outcomeCount, error) {
+	fs := make([]huifang.CallbackFilter, len(huifang.Outcomes))
+	for i, o := range huifang.Outcomes {
 		fs[i] = cf
 		fs[i].Outcome, fs[i].Limit, fs[i].Offset = o, 0, 0
 	}
@@ -249,7 +248,7 @@ func (s *server) outcomeCounts(r *http.Request, rq *request, form listForm, cf s
 		return nil, err
 	}
 	out := make([]outcomeCount, len(ns))
-	for i, o := range store.Outcomes {
+	for i, o := range huifang.Outcomes {
 		f := form
 		f.Outcome = o
 		out[i] = outcomeCount{Outcome: o, N: ns[i], Href: "/callbacks?" + f.query().Encode(), Active: o == form.Outcome}

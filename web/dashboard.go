@@ -12,7 +12,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
 )
 
 // The dashboards (看板): an insurer's figures for a period with charts by
@@ -115,7 +114,7 @@ func listHref(org *huifang.Org, own bool, p indicator.Period, outcome string, kv
 // caseHref is the list of problem cases behind a figure: the company's
 // cases due in the period, narrowed as listHref narrows callbacks.
 func caseHref(org *huifang.Org, own bool, p indicator.Period, kv ...string) string {
-	return figureHref("/problems/figure", org, own, p, store.CaseOutcomeDue, kv...)
+	return figureHref("/problems/figure", org, own, p, huifang.CaseOutcomeDue, kv...)
 }
 
 func figureHref(path string, org *huifang.Org, own bool, p indicator.Period, outcome string, kv ...string) string {
@@ -259,18 +258,18 @@ func (s *server) dashData(r *http.Request, rq *request) (*dashPage, error) {
 // insurerDash fills in an insurer's figures, charts and drill-down.
 func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indicator.Table) error {
 	org, p := pg.Org, pg.Period
-	pg.Total.Href = listHref(org, pg.Own, p, store.OutcomeDue)
-	pg.Total.HrefOK = listHref(org, pg.Own, p, store.OutcomeSuccessful)
+	pg.Total.Href = listHref(org, pg.Own, p, huifang.OutcomeDue)
+	pg.Total.HrefOK = listHref(org, pg.Own, p, huifang.OutcomeSuccessful)
 	pg.Total.CaseHref = caseHref(org, pg.Own, p)
 	for _, r := range t.ByChannel {
 		d := pg.newDashRow(r, rq.T.T("channel."+r.Key))
-		d.Href = listHref(org, pg.Own, p, store.OutcomeDue, "channel", r.Key)
+		d.Href = listHref(org, pg.Own, p, huifang.OutcomeDue, "channel", r.Key)
 		d.CaseHref = caseHref(org, pg.Own, p, "channel", r.Key)
 		pg.ByChannel = append(pg.ByChannel, d)
 	}
 	for _, r := range t.ByDesign {
 		d := pg.newDashRow(r, rq.T.T("design."+r.Key))
-		d.Href = listHref(org, pg.Own, p, store.OutcomeDue, "design", r.Key)
+		d.Href = listHref(org, pg.Own, p, huifang.OutcomeDue, "design", r.Key)
 		d.CaseHref = caseHref(org, pg.Own, p, "design", r.Key)
 		pg.ByDesign = append(pg.ByDesign, d)
 	}
@@ -292,7 +291,7 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 	}
 	for i, m := range months {
 		d := pg.newDashRow(mts[i].Total, periodLabel(m, rq.T))
-		d.Href = listHref(org, pg.Own, m, store.OutcomeDue)
+		d.Href = listHref(org, pg.Own, m, huifang.OutcomeDue)
 		d.CaseHref = caseHref(org, pg.Own, m)
 		rows = append(rows, d)
 	}
@@ -306,8 +305,8 @@ func (s *server) regulatorDash(ctx context.Context, rq *request, pg *dashPage, t
 	p := pg.Period
 	for _, r := range t.ByCompany {
 		d := pg.newDashRow(r, r.Label)
-		d.Href = listHref(&huifang.Org{Code: r.Key}, false, p, store.OutcomeDue)
-		d.HrefOK = listHref(&huifang.Org{Code: r.Key}, false, p, store.OutcomeSuccessful)
+		d.Href = listHref(&huifang.Org{Code: r.Key}, false, p, huifang.OutcomeDue)
+		d.HrefOK = listHref(&huifang.Org{Code: r.Key}, false, p, huifang.OutcomeSuccessful)
 		d.CaseHref = caseHref(&huifang.Org{Code: r.Key}, false, p)
 		d.Open = "/dashboard?" + url.Values{"org": {r.Key}, "period": {p.String()}}.Encode()
 		pg.Companies = append(pg.Companies, d)
@@ -389,7 +388,7 @@ func (s *server) companyTrend(ctx context.Context, rq *request, pg *dashPage, id
 				byCompany[r.Key] = ss
 				order = append(order, r.Key)
 			}
-			href := listHref(&huifang.Org{Code: r.Key}, false, p, store.OutcomeDue)
+			href := listHref(&huifang.Org{Code: r.Key}, false, p, huifang.OutcomeDue)
 			ss[0].Points[i] = pointOf(r.Callbacks.SuccessRate(), below(r.Callbacks.SuccessRate(), pg.SuccessBP), href)
 			ss[1].Points[i] = pointOf(r.Cases.ResolutionRate(), below(r.Cases.ResolutionRate(), pg.ResolutionBP), caseHref(&huifang.Org{Code: r.Key}, false, p))
 		}

@@ -87,9 +87,10 @@ func demoServer(t *testing.T) string {
 		t.Fatal(err)
 	}
 	lg := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc := app.New(storetest.Open(t, store.SQLite), box, lg)
+	db := storetest.Open(t, store.SQLite)
+	svc := app.New(db, box, lg)
 	svc.Clock = &fakeClock{t: time.Date(2026, 3, 12, 11, 30, 0, 0, time.UTC)}
-	if _, err := demo.Fill(ctx, svc, demo.Options{Policies: 1500}); err != nil {
+	if _, err := demo.Fill(ctx, db, svc, demo.Options{Policies: 1500}); err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewServer(web.New(svc, web.Options{Log: lg}))

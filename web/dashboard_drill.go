@@ -6,9 +6,9 @@ import (
 	"net/url"
 	"slices"
 
+	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
 )
 
 // drillDims are the dimensions of an insurer's drill-down, in tab order.
@@ -80,7 +80,7 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 	}
 	pg.Drill = d
 
-	bs, err := s.svc.DB.ListBranches(r.Context(), pg.Org.ID)
+	bs, err := s.svc.Branches(r.Context(), rq.User, pg.Org.ID)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 			if d.Dim == "branch" && row.Key == self {
 				kv = append(kv, "branch_only", "1")
 			}
-			dr.Href = listHref(pg.Org, pg.Own, pg.Period, store.OutcomeDue, kv...)
+			dr.Href = listHref(pg.Org, pg.Own, pg.Period, huifang.OutcomeDue, kv...)
 			dr.CaseHref = caseHref(pg.Org, pg.Own, pg.Period, kv...)
 		}
 		// Drilling in: a branch to the branches under it, or (the row of

@@ -71,7 +71,7 @@ func finishWithProblem(t *testing.T, f *fixture, u *huifang.User) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := f.svc.ListProblemCases(ctx, u, store.ProblemFilter{CallbackID: cb.ID})
+	cs, err := f.svc.ListProblemCases(ctx, u, huifang.ProblemFilter{CallbackID: cb.ID})
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("cases of the callback: %v %v", cs, err)
 	}
@@ -185,15 +185,15 @@ var figureLink = regexp.MustCompile(`<a class="fig[^"]*" href="([^"]+)" title="[
 
 // numeratorOutcome is the outcome class of each callback rate's numerator.
 var numeratorOutcome = map[string]string{
-	"success_rate": store.OutcomeSuccessful, "in_period_success_rate": store.OutcomeSuccessfulInPeriod, "completion_rate": store.OutcomeCompleted,
+	"success_rate": huifang.OutcomeSuccessful, "in_period_success_rate": huifang.OutcomeSuccessfulInPeriod, "completion_rate": huifang.OutcomeCompleted,
 }
 
 // caseClasses are the problem-case counts a problem-case rate is formed
 // of: its denominator's class and its numerator's.
 var caseClasses = map[string][2]string{
-	"resolution_rate": {store.CaseOutcomeDue, store.CaseOutcomeResolved},
-	"on_time_rate":    {store.CaseOutcomeClosed, store.CaseOutcomeOnTime},
-	"closure_rate":    {store.CaseOutcomeDue, store.CaseOutcomeClosed},
+	"resolution_rate": {huifang.CaseOutcomeDue, huifang.CaseOutcomeResolved},
+	"on_time_rate":    {huifang.CaseOutcomeClosed, huifang.CaseOutcomeOnTime},
+	"closure_rate":    {huifang.CaseOutcomeDue, huifang.CaseOutcomeClosed},
 }
 
 // TestDashboardClickThrough: every figure on the insurer's and the

@@ -22,7 +22,7 @@ func TestBrowserElectronicCallback(t *testing.T) {
 	b := browsertest.Start(t)
 	db := storetest.Open(t, store.SQLite)
 	f := setup(t, db)
-	f.svc.SMS, f.svc.PublicURL = sms.Outbox{DB: db}, f.srv.URL
+	f.svc.SMS, f.svc.PublicURL = sms.Outbox{Store: db}, f.srv.URL
 	line, digits := electronicHolder("P20260001", "2026-03-02", "13800000001", 1)
 	f.importFile(t, "A", importer.KindPolicies, policyHeadMethod+line)
 	if n, err := f.svc.IssueElectronicLinks(ctx); err != nil || n != 1 {

@@ -3,12 +3,12 @@ package web
 import (
 	"net/http"
 
-	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang"
 )
 
 // outboxPage lists the text messages kept by the development sender.
 type outboxPage struct {
-	Messages []store.OutboxMessage
+	Messages []huifang.OutboxMessage
 }
 
 // outbox is GET /admin/outbox: insurer administrators read what would have

@@ -318,7 +318,7 @@ func TestElectronicPages(t *testing.T) {
 func TestOutboxPage(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := setup(t, db)
-		f.svc.SMS, f.svc.PublicURL = sms.Outbox{DB: db}, f.srv.URL
+		f.svc.SMS, f.svc.PublicURL = sms.Outbox{Store: db}, f.srv.URL
 		line, _ := electronicHolder("E1", "2026-03-02", "13800000001", 1)
 		f.importFile(t, "A", importer.KindPolicies, policyHeadMethod+line)
 		if n, err := f.svc.IssueElectronicLinks(ctx); err != nil || n != 1 {

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
 )
 
 // figCasesPage lists the problem cases behind a figure.
@@ -27,7 +26,7 @@ type figCasesPage struct {
 // numerator and denominator.
 func (s *server) problemFigure(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := r.URL.Query()
-	var f store.ProblemFilter
+	var f huifang.ProblemFilter
 	var err error
 	bad := func(field string) error {
 		return &huifang.Error{Code: huifang.EINVALID, Message: rq.T.T("list.baddate"), Fields: []huifang.FieldError{{Field: field, Reason: rq.T.T("list.baddate")}}}
@@ -59,7 +58,7 @@ func (s *server) problemFigure(w http.ResponseWriter, r *http.Request, rq *reque
 	if f.Type != "" {
 		p.Filters = append(p.Filters, rq.T.T("problem."+string(f.Type)))
 	}
-	dir, err := s.directory(r.Context(), org.ID)
+	dir, err := s.directory(r.Context(), rq.User, org.ID)
 	if err != nil {
 		return err
 	}
@@ -69,7 +68,7 @@ func (s *server) problemFigure(w http.ResponseWriter, r *http.Request, rq *reque
 	if f.Seller != "" {
 		p.Filters = append(p.Filters, f.Seller)
 	}
-	for _, o := range store.CaseOutcomes {
+	for _, o := range huifang.CaseOutcomes {
 		v := url.Values{}
 		for k, vs := range q {
 			v[k] = vs

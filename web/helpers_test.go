@@ -181,7 +181,7 @@ func (f *fixture) loadPolicies(t *testing.T, org string, lines ...string) {
 func (f *fixture) callbackOf(t *testing.T, org *huifang.Org, policyNo string) *huifang.Callback {
 	t.Helper()
 	var out *huifang.Callback
-	err := f.db.ForEachCallback(ctx, org.ID, store.CallbackFilter{PolicyNo: policyNo}, func(r *store.CallbackRow) error {
+	err := f.db.ForEachCallback(ctx, org.ID, huifang.CallbackFilter{PolicyNo: policyNo}, func(r *huifang.CallbackRow) error {
 		c := r.Callback
 		out = &c
 		return nil

@@ -18,7 +18,6 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/store"
 )
 
 // importKinds are the kinds of file an administrator may load, in the order
@@ -176,7 +175,7 @@ type importFormPage struct {
 	Kinds  []string
 	Kind   string
 	Errors map[string]string
-	Jobs   []store.ImportJob
+	Jobs   []huifang.ImportJob
 }
 
 // recentImports is how many of the latest policy imports the page lists.
@@ -249,7 +248,7 @@ func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *reques
 		s.render(w, r, rq, status, "import", rq.T.T("import.title"), "import", p)
 		return nil
 	}
-	org, err := s.svc.DB.FindOrgByID(r.Context(), u.OrgID)
+	org, err := s.svc.OwnOrg(r.Context(), u)
 	if err != nil {
 		os.Remove(path)
 		return fmt.Errorf("organisation of %s: %w", u.Login, err)

@@ -80,7 +80,7 @@ func interruptImports(t *testing.T, f *fixture) {
 		t.Fatal("the import was not interrupted")
 	}
 	host, _ := os.Hostname()
-	dead := &store.ImportJob{OrgID: f.orgA.ID, Kind: "policies", Source: "killed.csv", FileHash: "x", RowsTotal: 500, Actor: "cli",
+	dead := &huifang.ImportJob{OrgID: f.orgA.ID, Kind: "policies", Source: "killed.csv", FileHash: "x", RowsTotal: 500, Actor: "cli",
 		Owner: host + ":999999999:00", StartedAt: time.Now()}
 	if err := f.db.CreateImportJob(ctx, dead); err != nil {
 		t.Fatal(err)

@@ -229,7 +229,7 @@ func TestBrowserRecording(t *testing.T) {
 		t.Fatalf("the player did not load the recording: %v (%s)", err, state)
 	}
 	b.Screenshot(t, "recording-qa")
-	plays, _ := f.db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Entity: "recording", Action: "play"})
+	plays, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Entity: "recording", Action: "play"})
 	if len(plays) == 0 || plays[0].Actor != "qa1" {
 		t.Fatalf("playback audit %+v", plays)
 	}

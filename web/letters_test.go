@@ -141,7 +141,7 @@ func TestLetterForm(t *testing.T) {
 		if res, got := f.login(t, "opb").get(page + "/receipt"); res.StatusCode != http.StatusNotFound || strings.Contains(got, "PDF") {
 			t.Fatalf("insurer B views A's receipt: %d", res.StatusCode)
 		}
-		if views, _ := db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Action: "view-receipt"}); len(views) != 2 {
+		if views, _ := db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Action: "view-receipt"}); len(views) != 2 {
 			t.Fatalf("receipt views audited: %+v", views)
 		}
 	})
@@ -250,7 +250,7 @@ func TestRecordingUploadAndPlay(t *testing.T) {
 		if res, _ := play(op, ""); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("an operator plays: %d", res.StatusCode)
 		}
-		plays, _ := db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Entity: "recording", Action: "play"})
+		plays, _ := db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Entity: "recording", Action: "play"})
 		if len(plays) != 1 || plays[0].Actor != "qa1" || plays[0].Key != m[1] {
 			t.Fatalf("playback audit %+v", plays)
 		}

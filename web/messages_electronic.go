@@ -1,6 +1,6 @@
 package web
 
-import "github.com/huifang/huifang/store"
+import "github.com/huifang/huifang"
 
 // Strings of electronic callbacks: the customer's pages, the callback page's
 // section for staff, and the development outbox.
@@ -160,10 +160,10 @@ func init() {
 		"profile.electronic.hint":     "For the design types ticked, customers under 60 who did not choose a method get an electronic-callback link first; a customer's own choice always wins.",
 		"profile.electronic.days":     "Days before the deadline to go back to the phone",
 	}
-	linkZH := map[store.LinkStatus]string{store.LinkActive: "有效，等待客户作答", store.LinkDone: "已完成", store.LinkClosed: "已关闭（非投保人）",
-		store.LinkLocked: "已锁定（验证失败过多）", store.LinkFallback: "已转电话回访（临近截止）", store.LinkRevoked: "已作废", store.LinkUnsent: "短信发送失败"}
-	linkEN := map[store.LinkStatus]string{store.LinkActive: "Active, awaiting answers", store.LinkDone: "Completed", store.LinkClosed: "Closed (not the policyholder)",
-		store.LinkLocked: "Locked (too many failed checks)", store.LinkFallback: "Back to phone (deadline near)", store.LinkRevoked: "Withdrawn", store.LinkUnsent: "Message not sent"}
+	linkZH := map[huifang.LinkStatus]string{huifang.LinkActive: "有效，等待客户作答", huifang.LinkDone: "已完成", huifang.LinkClosed: "已关闭（非投保人）",
+		huifang.LinkLocked: "已锁定（验证失败过多）", huifang.LinkFallback: "已转电话回访（临近截止）", huifang.LinkRevoked: "已作废", huifang.LinkUnsent: "短信发送失败"}
+	linkEN := map[huifang.LinkStatus]string{huifang.LinkActive: "Active, awaiting answers", huifang.LinkDone: "Completed", huifang.LinkClosed: "Closed (not the policyholder)",
+		huifang.LinkLocked: "Locked (too many failed checks)", huifang.LinkFallback: "Back to phone (deadline near)", huifang.LinkRevoked: "Withdrawn", huifang.LinkUnsent: "Message not sent"}
 	for k, v := range linkZH {
 		zh["ecb.link."+string(k)], en["ecb.link."+string(k)] = v, linkEN[k]
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
 )
 
 // notificationLimit is how many notifications the page lists and the
@@ -13,7 +12,7 @@ import (
 const notificationLimit = 100
 
 type notificationView struct {
-	N    store.Notification
+	N    huifang.Notification
 	At   string
 	Read bool // read before this visit
 }
@@ -26,7 +25,7 @@ type notificationsPage struct {
 // them read.
 func (s *server) notifications(w http.ResponseWriter, r *http.Request, rq *request) error {
 	u := rq.User
-	ns, err := s.svc.DB.ListNotifications(r.Context(), u.OrgID, u.ID, notificationLimit)
+	ns, err := s.svc.Notifications(r.Context(), u, notificationLimit)
 	if err != nil {
 		return err
 	}
@@ -37,7 +36,7 @@ func (s *server) notifications(w http.ResponseWriter, r *http.Request, rq *reque
 		unread = unread || n.ReadAt.IsZero()
 	}
 	if unread {
-		if err := s.svc.DB.MarkNotificationsRead(r.Context(), u.OrgID, u.ID, s.now()); err != nil {
+		if err := s.svc.MarkNotificationsRead(r.Context(), u); err != nil {
 			return err
 		}
 	}
@@ -48,7 +47,7 @@ func (s *server) notifications(w http.ResponseWriter, r *http.Request, rq *reque
 // unread counts the user's unread notifications for the header; a failure
 // is logged and shows no count.
 func (s *server) unread(ctx context.Context, u *huifang.User) int {
-	n, err := s.svc.DB.CountUnread(ctx, u.OrgID, u.ID)
+	n, err := s.svc.UnreadNotifications(ctx, u)
 	if err != nil {
 		s.log.Error("web: count notifications", "user", u.Login, "err", err)
 		return 0

@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
 )
 
 // figure is one big number of the overview, with the list it stands for.
@@ -36,7 +35,7 @@ func (s *server) overview(w http.ResponseWriter, r *http.Request, rq *request) e
 	return nil
 }
 
-func tallyFigures(t store.CallbackTally) []figure {
+func tallyFigures(t huifang.CallbackTally) []figure {
 	return []figure{
 		{Key: "overview.open", Value: t.Open, Href: "/callbacks?status=open", Class: "fig-open"},
 		{Key: "overview.scheduled", Value: t.Scheduled, Href: "/callbacks?status=scheduled", Class: "fig-scheduled"},

@@ -109,7 +109,7 @@ func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		return err
 	}
-	dir, err := s.directory(r.Context(), u.OrgID)
+	dir, err := s.directory(r.Context(), u, u.OrgID)
 	if err != nil {
 		return err
 	}

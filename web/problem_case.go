@@ -184,7 +184,7 @@ func (s *server) loadCase(ctx context.Context, rq *request, id int64) (*casePage
 	if err != nil {
 		return nil, err
 	}
-	dir, err := s.directory(ctx, u.OrgID)
+	dir, err := s.directory(ctx, u, u.OrgID)
 	if err != nil {
 		return nil, err
 	}

@@ -41,12 +41,12 @@ type directory struct {
 	logins   map[string]huifang.User
 }
 
-func (s *server) directory(ctx context.Context, orgID int64) (*directory, error) {
-	bs, err := s.svc.DB.ListBranches(ctx, orgID)
+func (s *server) directory(ctx context.Context, u *huifang.User, orgID int64) (*directory, error) {
+	bs, err := s.svc.Branches(ctx, u, orgID)
 	if err != nil {
 		return nil, err
 	}
-	us, err := s.svc.DB.ListUsers(ctx, orgID)
+	us, err := s.svc.Staff(ctx, u, orgID)
 	if err != nil {
 		return nil, err
 	}

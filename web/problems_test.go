@@ -498,7 +498,7 @@ func TestProfilePage(t *testing.T) {
 func TestNotifications(t *testing.T) {
 	f := setupCases(t, storetest.Open(t, store.SQLite))
 	now := f.clk.Now()
-	if _, err := f.db.AddNotifications(ctx, []store.Notification{
+	if _, err := f.db.AddNotifications(ctx, []huifang.Notification{
 		{OrgID: f.orgA.ID, UserID: f.h1.ID, At: now, Kind: "escalation", Subject: "问题件 #1 已超期", Body: "请尽快处理", Dedupe: "a"},
 		{OrgID: f.orgA.ID, UserID: f.h1.ID, At: now.Add(time.Minute), Kind: "digest", Subject: "今日待办", Body: "临期 2 件", Dedupe: "b"},
 	}); err != nil {

@@ -10,20 +10,19 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
-	"github.com/huifang/huifang/store"
 )
 
 // attemptViews lists a callback's attempts with their recordings, for roles
 // that may add or play them; the user's own calls take uploads.
 func (s *server) attemptViews(ctx context.Context, u *huifang.User, v *callbackView) error {
-	var recs []store.Recording
+	var recs []huifang.Recording
 	if u.Can(huifang.PermListen) || u.Can(huifang.PermRecord) {
 		var err error
 		if recs, err = s.svc.Recordings(ctx, u, v.C.ID); err != nil {
 			return err
 		}
 	}
-	byAttempt := map[int64][]store.Recording{}
+	byAttempt := map[int64][]huifang.Recording{}
 	for _, r := range recs {
 		if r.AttemptID == 0 {
 			v.Unattached = append(v.Unattached, r)
@@ -133,7 +132,7 @@ func (s *server) recordingPlay(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		if ranged && huifang.ErrorCode(err) == huifang.EINVALID {
 			var size int64
-			if rec, ferr := s.svc.DB.FindRecording(r.Context(), rq.User.OrgID, id); ferr == nil {
+			if rec, ferr := s.svc.RecordingInfo(r.Context(), rq.User, id); ferr == nil {
 				size = rec.Size
 			}
 			httpx.Unsatisfiable(w.Header(), size)

@@ -14,7 +14,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/httpx"
-	"github.com/huifang/huifang/store"
 )
 
 //go:embed templates
@@ -138,7 +137,7 @@ func funcs(l lang, st *staticFiles) template.FuncMap {
 		"kb":    size,
 		// recording is the data of the "recording" part: a recording, and
 		// whether the user may play it.
-		"recording": func(r store.Recording, play bool) map[string]any { return map[string]any{"Rec": r, "Play": play} },
+		"recording": func(r huifang.Recording, play bool) map[string]any { return map[string]any{"Rec": r, "Play": play} },
 		"term": func(s string) string {
 			if l != langEN {
 				return s

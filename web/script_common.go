@@ -7,7 +7,7 @@ import (
 	"strconv"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/app"
 )
 
 // Callback scripts (docs/scripts.md): the insurer's versions with their
@@ -29,16 +29,17 @@ func scriptURL(id int64) string { return "/scripts/" + strconv.FormatInt(id, 10)
 // scriptNamer names the companies, products and users the pages show.
 type scriptNamer struct {
 	ctx      context.Context
-	db       *store.DB
+	svc      *app.Service
+	viewer   *huifang.User
 	org      map[int64]string
 	products map[int64][]huifang.Product // by insurer, read when first needed
 	users    map[string]huifang.User     // the user's own organisation's
 }
 
 func (s *server) scriptNames(ctx context.Context, u *huifang.User) (*scriptNamer, error) {
-	n := &scriptNamer{ctx: ctx, db: s.svc.DB, org: map[int64]string{}, products: map[int64][]huifang.Product{}, users: map[string]huifang.User{}}
+	n := &scriptNamer{ctx: ctx, svc: s.svc, viewer: u, org: map[int64]string{}, products: map[int64][]huifang.Product{}, users: map[string]huifang.User{}}
 	if u.Role == huifang.RoleSupervisor {
-		orgs, err := s.svc.DB.ListOrgs(ctx, u.OrgID)
+		orgs, err := s.svc.VisibleOrgs(ctx, u)
 		if err != nil {
 			return nil, err
 		}
@@ -47,7 +48,7 @@ func (s *server) scriptNames(ctx context.Context, u *huifang.User) (*scriptNamer
 		}
 		return n, nil
 	}
-	us, err := s.svc.DB.ListUsers(ctx, u.OrgID)
+	us, err := s.svc.Staff(ctx, u, u.OrgID)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +63,7 @@ func (n *scriptNamer) productsOf(orgID int64) ([]huifang.Product, error) {
 	if ps, ok := n.products[orgID]; ok {
 		return ps, nil
 	}
-	ps, err := n.db.ListProducts(n.ctx, orgID)
+	ps, err := n.svc.Products(n.ctx, n.viewer, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +72,7 @@ func (n *scriptNamer) productsOf(orgID int64) ([]huifang.Product, error) {
 }
 
 // product shows a script's product code with the product's name.
-func (n *scriptNamer) product(r *store.ScriptRecord) (string, error) {
+func (n *scriptNamer) product(r *huifang.ScriptRecord) (string, error) {
 	if r.ProductCode == "" {
 		return "", nil
 	}
@@ -118,7 +119,7 @@ func (s *server) scriptDone(w http.ResponseWriter, r *http.Request, id int64, do
 
 // findScript returns the version with the id among those the user may see;
 // any other is not found, whoever has it.
-func (s *server) findScript(ctx context.Context, u *huifang.User, id int64) (*store.ScriptRecord, error) {
+func (s *server) findScript(ctx context.Context, u *huifang.User, id int64) (*huifang.ScriptRecord, error) {
 	if !seesScripts(u) {
 		return nil, huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看回访话术", u.Role)
 	}

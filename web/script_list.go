@@ -8,7 +8,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
 )
 
 // statusTab is a status filter of the list, with its count.
@@ -20,7 +19,7 @@ type statusTab struct {
 
 // scriptRow is a line of the list.
 type scriptRow struct {
-	R         *store.ScriptRecord
+	R         *huifang.ScriptRecord
 	Href      string
 	Company   string
 	Product   string // the override's product, with its name when known
@@ -88,7 +87,7 @@ func (s *server) renderScripts(w http.ResponseWriter, r *http.Request, rq *reque
 		p.Import.Errors = map[string]string{}
 	}
 	// By company, then code; the newest version of a code first.
-	slices.SortStableFunc(recs, func(a, b store.ScriptRecord) int {
+	slices.SortStableFunc(recs, func(a, b huifang.ScriptRecord) int {
 		if a.OrgID != b.OrgID {
 			if c := strings.Compare(names.org[a.OrgID], names.org[b.OrgID]); c != 0 {
 				return c

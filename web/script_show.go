@@ -11,7 +11,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
 )
 
 // textPart is a piece of a step's text: words, or a {{variable}}.
@@ -69,7 +68,7 @@ type scriptForms struct {
 
 type scriptPage struct {
 	Library    bool
-	Rec        *store.ScriptRecord // nil for a shipped script
+	Rec        *huifang.ScriptRecord // nil for a shipped script
 	S          *script.Script
 	Status     string
 	Pending    bool
@@ -171,7 +170,7 @@ func (s *server) renderScript(w http.ResponseWriter, r *http.Request, rq *reques
 
 // scriptPageOf builds the page of a stored version, or of a shipped script
 // when rec is nil.
-func (s *server) scriptPageOf(ctx context.Context, rq *request, rec *store.ScriptRecord, sc *script.Script) (*scriptPage, error) {
+func (s *server) scriptPageOf(ctx context.Context, rq *request, rec *huifang.ScriptRecord, sc *script.Script) (*scriptPage, error) {
 	u := rq.User
 	p := &scriptPage{Library: rec == nil, Rec: rec, S: sc, Today: s.today().String(),
 		Forms: scriptForms{From: s.today().String(), Errors: map[string]string{}, Problems: map[string][]string{}}}

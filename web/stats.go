@@ -8,7 +8,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
 )
 
 // The statistics table (docs/indicators.md) and its submission to the
@@ -40,7 +39,7 @@ type statsPage struct {
 	Submitter bool
 	Ended     bool
 	Due       huifang.Date
-	Current   *store.Submission
+	Current   *huifang.Submission
 	History   []subRow
 	Reason    string
 	Errors    map[string]string
@@ -92,12 +91,12 @@ func (s *server) renderStats(w http.ResponseWriter, r *http.Request, rq *request
 		p.Years = append(p.Years, periodChoice{yp.String(), periodLabel(yp, rq.T), yp.Kind})
 	}
 	if u.Role == huifang.RoleSupervisor {
-		own, err := s.svc.DB.FindOrgByID(r.Context(), u.OrgID)
+		own, err := s.svc.OwnOrg(r.Context(), u)
 		if err != nil {
 			return err
 		}
 		p.Orgs = append(p.Orgs, *own)
-		cos, err := s.svc.DB.ListOrgs(r.Context(), u.OrgID)
+		cos, err := s.svc.VisibleOrgs(r.Context(), u)
 		if err != nil {
 			return err
 		}

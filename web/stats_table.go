@@ -8,7 +8,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
 )
 
 // columnsEN are indicator.Columns in English, bandsEN its bands.
@@ -100,8 +99,8 @@ func tableView(t indicator.Table, l lang, tr translator, links figureLinks) stat
 		f := func(id string, rt indicator.Rate) statsCell {
 			// The list of each figure's denominator (its numerator's count
 			// shows above it).
-			outcome := map[string]string{indicator.SuccessRate.ID: store.OutcomeDue, indicator.InPeriodSuccessRate.ID: store.OutcomeDue,
-				indicator.CompletionRate.ID: store.OutcomeDue, indicator.ProblemRate.ID: store.OutcomeCompleted,
+			outcome := map[string]string{indicator.SuccessRate.ID: huifang.OutcomeDue, indicator.InPeriodSuccessRate.ID: huifang.OutcomeDue,
+				indicator.CompletionRate.ID: huifang.OutcomeDue, indicator.ProblemRate.ID: huifang.OutcomeCompleted,
 				indicator.ResolutionRate.ID: "", indicator.ClosureRate.ID: "", indicator.OnTimeRate.ID: ""}
 			href := ""
 			if o, ok := outcome[id]; ok && links != nil {

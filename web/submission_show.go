@@ -9,18 +9,17 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
 )
 
 // subRow is a version in a history.
 type subRow struct {
-	S       store.Submission
+	S       huifang.Submission
 	Href    string
 	Current bool
 	Short   string // the hash's first 12 characters
 }
 
-func historyRows(subs []store.Submission) []subRow {
+func historyRows(subs []huifang.Submission) []subRow {
 	var out []subRow
 	for i, s := range subs {
 		cur := i == 0 || subs[i-1].OrgID != s.OrgID || subs[i-1].Period != s.Period
@@ -40,7 +39,7 @@ func (s *server) submissionDone(w http.ResponseWriter, r *http.Request, id int64
 
 // submissionPage is the data of /submissions/{id}.
 type submissionPage struct {
-	Sub        *store.Submission
+	Sub        *huifang.Submission
 	OrgName    string
 	OrgCode    string
 	Period     indicator.Period
@@ -87,8 +86,8 @@ func (s *server) renderSubmission(w http.ResponseWriter, r *http.Request, rq *re
 	p.History = historyRows(hist)
 	p.Current = len(hist) > 0 && hist[0].ID == sub.ID
 	u := rq.User
-	p.CanReview = p.Current && sub.Status == store.SubmissionSubmitted && u.Can(huifang.PermReviewStats)
-	p.CanCorrect = p.Current && sub.Status != store.SubmissionSubmitted && u.Can(huifang.PermSubmitStats) && sub.OrgID == u.OrgID
+	p.CanReview = p.Current && sub.Status == huifang.SubmissionSubmitted && u.Can(huifang.PermReviewStats)
+	p.CanCorrect = p.Current && sub.Status != huifang.SubmissionSubmitted && u.Can(huifang.PermSubmitStats) && sub.OrgID == u.OrgID
 	p.StatsHref = "/stats?org=" + fr.Org.Code + "&period=" + sub.Period
 	for _, f := range []string{"xlsx", "csv", "json"} {
 		p.Downloads = append(p.Downloads, download{f, submissionURL(sub.ID) + "/download?format=" + f})

@@ -16,7 +16,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
-	"github.com/huifang/huifang/store"
 )
 
 // Options configure the web UI.
@@ -183,7 +182,7 @@ func (s *server) page(h handlerFunc) http.Handler {
 		c, err := r.Cookie(sessionCookie)
 		if err == nil && c.Value != "" {
 			rq.Token = c.Value
-			rq.User, err = s.svc.Authenticate(r.Context(), c.Value, store.SessionWeb)
+			rq.User, err = s.svc.Authenticate(r.Context(), c.Value, huifang.SessionWeb)
 		} else {
 			err = huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
 		}
@@ -314,7 +313,7 @@ func (s *server) crossOriginDenied(w http.ResponseWriter, r *http.Request) {
 // pages that show without one.
 func (s *server) optionalUser(r *http.Request, rq *request) {
 	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
-		if u, err := s.svc.Authenticate(r.Context(), c.Value, store.SessionWeb); err == nil {
+		if u, err := s.svc.Authenticate(r.Context(), c.Value, huifang.SessionWeb); err == nil {
 			rq.User, rq.Token = u, c.Value
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
@@ -261,7 +262,7 @@ func TestWorkbenchForms(t *testing.T) {
 	if res.StatusCode != http.StatusOK || !strings.Contains(body, "13800000001") {
 		t.Fatalf("reveal: %d", res.StatusCode)
 	}
-	if a, _ := f.db.ListAudit(ctx, f.orgA.ID, store.AuditFilter{Action: "view-pii"}); len(a) != 1 {
+	if a, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Action: "view-pii"}); len(a) != 1 {
 		t.Fatalf("reveal audit: %+v", a)
 	}
 	// Another time: recorded, and the callback waits for it.

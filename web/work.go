@@ -12,7 +12,6 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
 )
 
 // formLimit bounds the body of an ordinary form.
@@ -31,7 +30,7 @@ type callbackView struct {
 	// Attempts are the phone attempts with their recordings; Unattached the
 	// recordings tied to none. CanListen shows players.
 	Attempts   []attemptView
-	Unattached []store.Recording
+	Unattached []huifang.Recording
 	CanListen  bool
 	// From is the page showing the view, "work" or "callback": forms on
 	// both come back to it.
@@ -45,7 +44,7 @@ type callbackView struct {
 // attemptView is a phone attempt with its recordings.
 type attemptView struct {
 	huifang.Attempt
-	Recordings []store.Recording
+	Recordings []huifang.Recording
 	CanUpload  bool   // the user made this call and may add recordings
 	RecError   string // an upload refused
 }
@@ -194,7 +193,7 @@ func (s *server) loadCallback(ctx context.Context, rq *request, id int64, answer
 		}
 	}
 	if !c.Open() {
-		v.Problems, err = s.svc.ListProblemCases(ctx, rq.User, store.ProblemFilter{CallbackID: c.ID})
+		v.Problems, err = s.svc.ListProblemCases(ctx, rq.User, huifang.ProblemFilter{CallbackID: c.ID})
 		if err != nil {
 			return v, err
 		}

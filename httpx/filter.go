@@ -1,4 +1,4 @@
-package app
+package httpx
 
 import (
 	"net/url"
@@ -7,17 +7,16 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
 )
 
-// ParseCallbackFilter reads a callback filter from query parameters: status,
+// CallbackFilter reads a callback filter from query parameters: status,
 // result, channel, policy_no, due_from, due_to (YYYY-MM-DD), late (1/true:
 // finished after the deadline), overdue (1/true: still not done after it),
 // branch (and the branches below it; branch_only=1: itself only), design, seller (agent or bank outlet),
 // outcome (the callbacks behind an indicator's count: due, successful,
 // successful_in_period, completed), limit and offset. Unknown values are an error, not silently ignored.
-func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
-	var f store.CallbackFilter
+func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
+	var f huifang.CallbackFilter
 	var fields []huifang.FieldError
 	bad := func(field, reason string) { fields = append(fields, huifang.FieldError{Field: field, Reason: reason}) }
 	if v := q.Get("status"); v != "" {
@@ -51,7 +50,7 @@ func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 	f.Seller = strings.TrimSpace(q.Get("seller"))
 	if v := q.Get("outcome"); v != "" {
 		f.Outcome = v
-		if !slices.Contains(store.Outcomes, v) {
+		if !slices.Contains(huifang.Outcomes, v) {
 			bad("outcome", "应为 due、successful、successful_in_period 或 completed")
 		}
 	}

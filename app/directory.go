@@ -1,0 +1,80 @@
+package app
+
+import (
+	"context"
+
+	"github.com/huifang/huifang"
+)
+
+// The reads pages and the API need to name things: the user's organisation,
+// the organisations a user may see, and the branches, staff and products of
+// one of them. Each is scoped like every other use case: a user sees their
+// own organisation, a regulator's supervisor also the companies it
+// supervises, the system administrator everything.
+
+// OwnOrg returns the user's own organisation.
+func (s *Service) OwnOrg(ctx context.Context, u *huifang.User) (*huifang.Org, error) {
+	if u == nil {
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+	}
+	return s.db.FindOrgByID(ctx, u.OrgID)
+}
+
+// VisibleOrgs lists the organisations a user may see: a supervisor's own
+// regulator and the companies it supervises; anyone else's own organisation.
+func (s *Service) VisibleOrgs(ctx context.Context, u *huifang.User) ([]huifang.Org, error) {
+	if u == nil {
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+	}
+	if u.Role == huifang.RoleSupervisor {
+		return s.db.ListOrgs(ctx, u.OrgID)
+	}
+	o, err := s.db.FindOrgByID(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return []huifang.Org{*o}, nil
+}
+
+// visibleOrg checks that a user may see organisation orgID; another
+// organisation's id is not found, as if it did not exist.
+func (s *Service) visibleOrg(ctx context.Context, u *huifang.User, orgID int64) error {
+	if u == nil {
+		return huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+	}
+	if u.Role == huifang.RoleAdmin || u.OrgID == orgID {
+		return nil
+	}
+	if u.Role == huifang.RoleSupervisor {
+		o, err := s.db.FindOrgByID(ctx, orgID)
+		if err == nil && o.Kind == huifang.KindInsurer && o.RegulatorID == u.OrgID {
+			return nil
+		}
+	}
+	return huifang.ErrNotFound
+}
+
+// Branches lists the branch tree of an organisation the user may see.
+func (s *Service) Branches(ctx context.Context, u *huifang.User, orgID int64) ([]huifang.Branch, error) {
+	if err := s.visibleOrg(ctx, u, orgID); err != nil {
+		return nil, err
+	}
+	return s.db.ListBranches(ctx, orgID)
+}
+
+// Staff lists the users of an organisation the user may see, to name them
+// on pages (who holds a case, who wrote a script).
+func (s *Service) Staff(ctx context.Context, u *huifang.User, orgID int64) ([]huifang.User, error) {
+	if err := s.visibleOrg(ctx, u, orgID); err != nil {
+		return nil, err
+	}
+	return s.db.ListUsers(ctx, orgID)
+}
+
+// Products lists the products of an organisation the user may see.
+func (s *Service) Products(ctx context.Context, u *huifang.User, orgID int64) ([]huifang.Product, error) {
+	if err := s.visibleOrg(ctx, u, orgID); err != nil {
+		return nil, err
+	}
+	return s.db.ListProducts(ctx, orgID)
+}

@@ -1,0 +1,9 @@
+package huifang
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Entity string
+	Key    string
+	Action string
+	Limit  int
+}
