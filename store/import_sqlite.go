@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -250,7 +251,18 @@ func policyDiff(prev, next *PolicyRecord) string {
 		if norm(pv[i]) != norm(nv[i]) {
 			changed = append(changed, c)
 		}
-		oldVals[c] = pv[i]
+		oldVals[c] = stored(pv[i])
 	}
 	return jsonString(map[string]any{"changed": strings.Join(changed, " "), "old": oldVals})
+}
+
+// stored is a value as the database holds it, so that an unknown date is
+// null in the audit detail, as PostgreSQL's json_build_object renders it.
+func stored(v any) any {
+	if d, ok := v.(driver.Valuer); ok {
+		if sv, err := d.Value(); err == nil {
+			return sv
+		}
+	}
+	return v
 }
