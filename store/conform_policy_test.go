@@ -167,3 +167,52 @@ func TestConformPhoneHolders(t *testing.T) {
 		}
 	})
 }
+
+// TestConformPolicyReplan: a changed policy moves its open callback only
+// when the deadline, channel or branch change, never a finished one; a
+// policy twice in one file is refused whole.
+func TestConformPolicyReplan(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		bd := setup(t, db)
+		receipt := huifang.NewDate(2026, 3, 2)
+		importPolicies(t, db, bd.a.ID, policy("M1", receipt, "h1"), policy("M2", receipt, "h1"))
+		before := callbackOf(t, db, bd.a.ID, "M1")
+		later := t0.Add(time.Hour)
+		premium := policy("M1", receipt, "h2")
+		premium.PremiumFen = 5
+		res, err := db.ImportPolicies(ctx, bd.a.ID, cli, later, "f.csv", source(premium))
+		must(t, err)
+		if res.Updated != 1 || res.Callbacks != 0 {
+			t.Fatalf("premium only %+v", res)
+		}
+		if c := callbackOf(t, db, bd.a.ID, "M1"); !c.UpdatedAt.Equal(before.UpdatedAt) {
+			t.Fatalf("callback touched by a premium change: %v → %v", before.UpdatedAt, c.UpdatedAt)
+		}
+		branch := policy("M1", receipt, "h3")
+		branch.BranchCode = "0"
+		res, err = db.ImportPolicies(ctx, bd.a.ID, cli, later, "f.csv", source(branch))
+		must(t, err)
+		if c := callbackOf(t, db, bd.a.ID, "M1"); res.Callbacks != 1 || c.BranchCode != "0" || c.DueOn != before.DueOn {
+			t.Fatalf("branch change %+v: callback %+v", res, c)
+		}
+		sameMS(t, "callback updated", callbackOf(t, db, bd.a.ID, "M1").UpdatedAt, later)
+		// A finished callback keeps its deadline.
+		m2 := callbackOf(t, db, bd.a.ID, "M2")
+		_, err = db.ChangeCallback(ctx, store.CallbackChange{OrgID: bd.a.ID, ID: m2.ID, Now: t0, NoLease: true, Status: huifang.StatusDone,
+			Result: huifang.ResultSuccessful, Audit: huifang.AuditEntry{Action: "finish"}})
+		must(t, err)
+		res, err = db.ImportPolicies(ctx, bd.a.ID, cli, later, "f.csv", source(policy("M2", receipt.AddDays(3), "h4")))
+		must(t, err)
+		if c := callbackOf(t, db, bd.a.ID, "M2"); res.Updated != 1 || res.Callbacks != 0 || c.DueOn != m2.DueOn {
+			t.Fatalf("finished callback replanned: %+v, due %v", res, c.DueOn)
+		}
+		// The same policy twice in one file.
+		_, err = db.ImportPolicies(ctx, bd.a.ID, cli, later, "g.csv", source(policy("M3", receipt, "a"), policy("M3", receipt, "b")))
+		if err == nil {
+			t.Fatal("a policy twice in one file was accepted")
+		}
+		if _, err := db.FindPolicy(ctx, bd.a.ID, "M3"); !errors.Is(err, huifang.ErrNotFound) {
+			t.Fatalf("a refused file left M3: %v", err)
+		}
+	})
+}

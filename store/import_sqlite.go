@@ -86,6 +86,15 @@ func placeholders(rows, cols int) string {
 }
 
 func (w *sqliteImport) batch(ctx context.Context, rs []*PolicyRecord) error {
+	// 0. A policy twice in a batch would be inserted once but counted (and
+	// planned) twice; PostgreSQL's COPY refuses it, and so does this.
+	seen := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		if seen[r.No] {
+			return fmt.Errorf("policy %s appears twice in one import", r.No)
+		}
+		seen[r.No] = true
+	}
 	// 1. Insert the batch; existing policies are skipped and come back missing.
 	ins, err := w.stmt(ctx, `INSERT INTO policies (org_id, `+strings.Join(policyCols, ", ")+`, created_at, updated_at) VALUES `+
 		placeholders(len(rs), len(policyCols)+3)+` ON CONFLICT (org_id, policy_no) DO NOTHING RETURNING policy_no`)
