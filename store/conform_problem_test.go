@@ -243,6 +243,13 @@ func TestConformProblemFilters(t *testing.T) {
 		got, err := db.FindProblemCase(ctx, bd.a.ID, k1.ID)
 		must(t, err)
 		sameMS(t, "resolved", got.ResolvedAt, endOfDue)
+		// A case without a deadline comes last on a board, on both engines.
+		importPolicies(t, db, bd.a.ID, policy("V4", huifang.NewDate(2026, 3, 2), "h4"), policy("V5", huifang.NewDate(2026, 3, 2), "h5"))
+		openCase(t, db, bd.a.ID, bd.userA.ID, "V4", huifang.ProblemUnsigned, t0, huifang.Date{})
+		openCase(t, db, bd.a.ID, bd.userA.ID, "V5", huifang.ProblemUnsigned, t0, due)
+		if got := list(store.ProblemFilter{Unfinished: true}); !equal(got, []string{"V5", "V3", "V4"}) {
+			t.Errorf("board with a case without deadline: %v", got)
+		}
 	})
 }
 
