@@ -10,22 +10,6 @@ import (
 	"github.com/huifang/huifang/store/storetest"
 )
 
-// shanghai is a fixed +08:00 zone: stored times come back in UTC whatever
-// zone they were written in.
-var shanghai = time.FixedZone("CST", 8*3600)
-
-// tNano is a time with nanoseconds, written in Shanghai time: both engines
-// keep it to the millisecond, in UTC.
-var tNano = time.Date(2026, 3, 2, 10, 0, 0, 123456789, shanghai)
-
-// sameMS reports whether got is want to the millisecond, in UTC.
-func sameMS(t *testing.T, what string, got, want time.Time) {
-	t.Helper()
-	if w := want.Truncate(time.Millisecond).UTC(); !got.Equal(w) || got.Location() != time.UTC {
-		t.Errorf("%s = %v, want %v (UTC, milliseconds)", what, got, w)
-	}
-}
-
 func TestConformOrgs(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		bd := setup(t, db)
@@ -233,16 +217,4 @@ func TestConformSessionsAndTokens(t *testing.T) {
 			t.Fatalf("B's token ended with A's user: %v", err)
 		}
 	})
-}
-
-func equal[T comparable](a, b []T) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -10,14 +10,6 @@ import (
 	"github.com/huifang/huifang/store/storetest"
 )
 
-// importPolicies imports policies of the org; each has a new-business
-// callback due 15 days after its receipt.
-func importPolicies(t *testing.T, db *store.DB, orgID int64, rs ...*store.PolicyRecord) {
-	t.Helper()
-	_, err := db.ImportPolicies(ctx, orgID, cli, t0, "p.csv", source(rs...))
-	must(t, err)
-}
-
 // TestConformCallbackLease: take, hold, renew, release and lose a lease,
 // with the expiry millisecond on the holder's side on both engines.
 func TestConformCallbackLease(t *testing.T) {
