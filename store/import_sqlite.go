@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io"
@@ -85,6 +86,15 @@ func placeholders(rows, cols int) string {
 }
 
 func (w *sqliteImport) batch(ctx context.Context, rs []*huifang.PolicyRecord) error {
+	// 0. A policy twice in a batch would be inserted once but counted (and
+	// planned) twice; PostgreSQL's COPY refuses it, and so does this.
+	seen := make(map[string]bool, len(rs))
+	for _, r := range rs {
+		if seen[r.No] {
+			return fmt.Errorf("policy %s appears twice in one import", r.No)
+		}
+		seen[r.No] = true
+	}
 	// 1. Insert the batch; existing policies are skipped and come back missing.
 	ins, err := w.stmt(ctx, `INSERT INTO policies (org_id, `+strings.Join(policyCols, ", ")+`, created_at, updated_at) VALUES `+
 		placeholders(len(rs), len(policyCols)+3)+` ON CONFLICT (org_id, policy_no) DO NOTHING RETURNING policy_no`)
@@ -250,7 +260,18 @@ func policyDiff(prev, next *huifang.PolicyRecord) string {
 		if norm(pv[i]) != norm(nv[i]) {
 			changed = append(changed, c)
 		}
-		oldVals[c] = pv[i]
+		oldVals[c] = stored(pv[i])
 	}
 	return jsonString(map[string]any{"changed": strings.Join(changed, " "), "old": oldVals})
+}
+
+// stored is a value as the database holds it, so that an unknown date is
+// null in the audit detail, as PostgreSQL's json_build_object renders it.
+func stored(v any) any {
+	if d, ok := v.(driver.Valuer); ok {
+		if sv, err := d.Value(); err == nil {
+			return sv
+		}
+	}
+	return v
 }

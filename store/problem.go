@@ -137,7 +137,9 @@ func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f huifang.Probl
 	w := db.caseWhere(orgID, f)
 	order := " ORDER BY c.opened_at DESC, c.id DESC"
 	if f.HolderBranch != nil || f.HandlerID != 0 || f.Unfinished || !f.DueBy.IsZero() {
-		order = " ORDER BY c.due_on, c.id"
+		// A case without a deadline goes last on both engines (SQLite
+		// would put NULL first, PostgreSQL puts it last).
+		order = " ORDER BY c.due_on NULLS LAST, c.id"
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 5000 {

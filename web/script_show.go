@@ -13,23 +13,6 @@ import (
 	"github.com/huifang/huifang/script"
 )
 
-// textPart is a piece of a step's text: words, or a {{variable}}.
-type textPart struct {
-	Text, Var, Label string
-}
-
-// effectView is what a rule does: "problem", "end", "goto" or "next".
-type effectView struct {
-	Kind, Text, Href string
-}
-
-// ruleView is a rule in words: the answers it matches and what they do.
-type ruleView struct {
-	When    string
-	Effects []effectView
-	Rest    bool // the answers no rule matches: the call goes on
-}
-
 // itemView is a mandatory item: covered by which steps, or missing.
 type itemView struct {
 	Item     script.Item
@@ -42,20 +25,6 @@ type itemView struct {
 type stepRef struct {
 	N    int
 	Href string
-}
-
-// scriptStepView is a step as the script page shows it.
-type scriptStepView struct {
-	N        int
-	ID       string
-	Anchor   string
-	Title    string
-	Question bool
-	Text     []textPart
-	Answer   string
-	Choices  []string
-	Covers   []script.Item
-	Rules    []ruleView
 }
 
 // scriptForms is what was typed in the lifecycle forms, with the error per
@@ -76,7 +45,7 @@ type scriptPage struct {
 	Product    string
 	CreatedBy  string
 	Download   string
-	Steps      []scriptStepView
+	Steps      []script.StepWords
 	Questions  int
 	Coverage   []itemView
 	Extra      []itemView // covered, though the product line does not require it
@@ -194,7 +163,7 @@ func (s *server) scriptPageOf(ctx context.Context, rq *request, rec *huifang.Scr
 			p.Download = scriptURL(rec.ID) + ".json"
 		}
 	}
-	p.Steps, p.Questions = scriptStepsOf(rq.T, sc)
+	p.Steps, p.Questions = script.Words(rq.T, sc)
 	at := map[script.Item][]stepRef{}
 	for _, st := range p.Steps {
 		if st.Question {
