@@ -28,8 +28,8 @@ func letterJSON(ev *app.LetterEvidence) map[string]any {
 }
 
 // invalidField is a refusal of one field of a request.
-func invalidField(field, reason string) error {
-	return &huifang.Error{Code: huifang.EINVALID, Message: reason, Fields: []huifang.FieldError{{Field: field, Reason: reason}}}
+func invalidField(field, key string, args ...any) error {
+	return &huifang.Error{Code: huifang.EINVALID, Key: key, Args: args, Fields: []huifang.FieldError{huifang.Field(field, key, args...)}}
 }
 
 // recordLetter records a letter or visit from the returned form:

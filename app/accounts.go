@@ -172,14 +172,15 @@ func (s *Service) ChangePassword(ctx context.Context, u *huifang.User, token, cu
 			Action: "login-failed", Detail: `{"reason":"wrong-current-password"}`}); err != nil {
 			return err
 		}
-		return &huifang.Error{Code: huifang.EINVALID, Message: "当前密码不正确", Fields: []huifang.FieldError{{Field: "current", Reason: "当前密码不正确"}}}
+		return &huifang.Error{Code: huifang.EINVALID, Key: "err.account.current_password_wrong", Fields: []huifang.FieldError{huifang.Field("current", "err.account.current_password_wrong")}}
 	}
 	if current == password {
-		return &huifang.Error{Code: huifang.EINVALID, Message: "新密码不能与当前密码相同", Fields: []huifang.FieldError{{Field: "password", Reason: "新密码不能与当前密码相同"}}}
+		return &huifang.Error{Code: huifang.EINVALID, Key: "err.account.password_unchanged", Fields: []huifang.FieldError{huifang.Field("password", "err.account.password_unchanged")}}
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
-		return &huifang.Error{Code: huifang.EINVALID, Message: huifang.ErrorMessage(err), Fields: []huifang.FieldError{{Field: "password", Reason: huifang.ErrorMessage(err)}}}
+		m := huifang.ErrorMsg(err)
+		return &huifang.Error{Code: huifang.EINVALID, Key: m.Key, Args: m.Args, Fields: []huifang.FieldError{huifang.Field("password", m.Key, m.Args...)}}
 	}
 	if err := s.DB.SetPassword(ctx, u.OrgID, u.ID, hash, actor(u), now); err != nil {
 		return err

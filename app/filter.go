@@ -19,7 +19,7 @@ import (
 func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 	var f store.CallbackFilter
 	var fields []huifang.FieldError
-	bad := func(field, reason string) { fields = append(fields, huifang.FieldError{Field: field, Reason: reason}) }
+	bad := func(field, reason string) { fields = append(fields, huifang.FieldError{Field: field, Key: reason}) }
 	if v := q.Get("status"); v != "" {
 		f.Status = huifang.CallbackStatus(v)
 		if f.Status.ZH() == "" {
@@ -92,7 +92,7 @@ func ParseCallbackFilter(q url.Values) (store.CallbackFilter, error) {
 		}
 	}
 	if len(fields) > 0 {
-		return f, &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Field + ": " + fields[0].Reason, Fields: fields}
+		return f, &huifang.Error{Code: huifang.EINVALID, Key: "err.field", Args: []any{fields[0].Field, fields[0]}, Fields: fields}
 	}
 	return f, nil
 }

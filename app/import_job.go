@@ -303,7 +303,7 @@ func (s *Service) writeChunks(ctx context.Context, j *store.ImportJob, org *huif
 		}
 	}
 	if j.RowsWritten != j.RowsTotal {
-		end(store.JobFailed, errChangedFile.Message)
+		end(store.JobFailed, huifang.ErrorMessage(errChangedFile))
 		return errChangedFile
 	}
 	end(store.JobDone, "")

@@ -34,25 +34,25 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 	}
 	var fields []huifang.FieldError
 	if in.Kind != huifang.KindRegulator && in.Kind != huifang.KindInsurer {
-		fields = append(fields, huifang.FieldError{Field: "kind", Reason: "机构类型须为 regulator 或 insurer"})
+		fields = append(fields, huifang.FieldError{Field: "kind", Key: "机构类型须为 regulator 或 insurer"})
 	}
 	if !codeRE.MatchString(in.Code) {
-		fields = append(fields, huifang.FieldError{Field: "code", Reason: "机构代码须为 1–32 位字母、数字或 _ . -"})
+		fields = append(fields, huifang.FieldError{Field: "code", Key: "机构代码须为 1–32 位字母、数字或 _ . -"})
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		fields = append(fields, huifang.FieldError{Field: "name", Reason: "机构名称不能为空"})
+		fields = append(fields, huifang.FieldError{Field: "name", Key: "机构名称不能为空"})
 	}
 	if in.Kind == huifang.KindRegulator && in.PreUnderwriting {
-		fields = append(fields, huifang.FieldError{Field: "pre_underwriting", Reason: "承保前回访只适用于保险公司"})
+		fields = append(fields, huifang.FieldError{Field: "pre_underwriting", Key: "承保前回访只适用于保险公司"})
 	}
 	if p := strings.TrimSpace(in.ServicePhone); p != "" && !servicePhoneRE.MatchString(p) {
-		fields = append(fields, huifang.FieldError{Field: "service_phone", Reason: "客服电话只能包含数字和 -，3–20 位"})
+		fields = append(fields, huifang.FieldError{Field: "service_phone", Key: "客服电话只能包含数字和 -，3–20 位"})
 	}
 	if in.Kind == huifang.KindRegulator && in.RegulatorCode != "" {
-		fields = append(fields, huifang.FieldError{Field: "regulator", Reason: "监管机构不能隶属于其他监管机构"})
+		fields = append(fields, huifang.FieldError{Field: "regulator", Key: "监管机构不能隶属于其他监管机构"})
 	}
 	if len(fields) > 0 {
-		return nil, &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Reason, Fields: fields}
+		return nil, &huifang.Error{Code: huifang.EINVALID, Key: fields[0].Key, Args: fields[0].Args, Fields: fields}
 	}
 	o := &huifang.Org{Kind: in.Kind, Code: in.Code, Name: strings.TrimSpace(in.Name), PreUnderwritingCallback: in.PreUnderwriting,
 		ServicePhone: strings.TrimSpace(in.ServicePhone), CreatedAt: s.now()}

@@ -119,7 +119,7 @@ func (e *UploadError) Unwrap() error { return e.AppError() }
 func (e *UploadError) AppError() *huifang.Error {
 	ae := huifang.Errorf(huifang.EINVALID, "上传的报表有 %d 处问题，未报送", len(e.Problems))
 	for _, p := range e.Problems {
-		ae.Fields = append(ae.Fields, huifang.FieldError{Field: p.Cell, Reason: p.ZH})
+		ae.Fields = append(ae.Fields, huifang.FieldError{Field: p.Cell, Key: p.ZH})
 	}
 	return ae
 }

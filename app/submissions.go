@@ -93,7 +93,7 @@ func (s *Service) submitCheck(ctx context.Context, u *huifang.User, in SubmitInp
 	}
 	if strings.TrimSpace(in.Reason) == "" {
 		e := huifang.Errorf(huifang.EINVALID, "更正已报送的报表须说明更正原因")
-		e.Fields = []huifang.FieldError{{Field: "reason", Reason: "请填写更正原因"}}
+		e.Fields = []huifang.FieldError{{Field: "reason", Key: "请填写更正原因"}}
 		return nil, p, 0, e
 	}
 	return org, p, cur.Version, nil
@@ -212,7 +212,7 @@ func (s *Service) ReviewSubmission(ctx context.Context, u *huifang.User, id int6
 		to = store.SubmissionReturned
 		if comment == "" {
 			e := huifang.Errorf(huifang.EINVALID, "退回报表须写明退回意见")
-			e.Fields = []huifang.FieldError{{Field: "comment", Reason: "请写明退回意见：哪里有误、应如何更正"}}
+			e.Fields = []huifang.FieldError{{Field: "comment", Key: "请写明退回意见：哪里有误、应如何更正"}}
 			return nil, e
 		}
 	}

@@ -40,7 +40,7 @@ func check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(it
 	if err != nil {
 		var e *huifang.Error
 		if skipped > 0 && errors.As(err, &e) {
-			e.Message = strings.Replace(e.Message, "表头不对", fmt.Sprintf("表头（第%d行）不对", line), 1)
+			e.Key = strings.Replace(e.Key, "表头不对", fmt.Sprintf("表头（第%d行）不对", line), 1)
 		}
 		return Report{Kind: kind}, err
 	}

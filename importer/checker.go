@@ -74,7 +74,7 @@ func NewChecker(kind Kind, header []string, refs Refs, today huifang.Date) (*Che
 			unknown = append(unknown, h)
 		case c.index[i] >= 0:
 			problems = append(problems, fmt.Sprintf("「%s」列重复（第%d列和第%d列）", cols[i].zh, c.index[i]+1, pos+1))
-			e.Fields = append(e.Fields, huifang.FieldError{Field: h, Reason: fmt.Sprintf("列重复：与第%d列都是「%s」", c.index[i]+1, cols[i].zh)})
+			e.Fields = append(e.Fields, huifang.FieldError{Field: h, Key: fmt.Sprintf("列重复：与第%d列都是「%s」", c.index[i]+1, cols[i].zh)})
 		default:
 			c.index[i] = pos
 		}
@@ -83,7 +83,7 @@ func NewChecker(kind Kind, header []string, refs Refs, today huifang.Date) (*Che
 	for i, col := range cols {
 		if col.required && c.index[i] < 0 {
 			missing = append(missing, col.zh)
-			e.Fields = append(e.Fields, huifang.FieldError{Field: col.zh, Reason: "缺少必填列"})
+			e.Fields = append(e.Fields, huifang.FieldError{Field: col.zh, Key: "缺少必填列"})
 		}
 	}
 	if len(missing) > 0 {
@@ -91,7 +91,7 @@ func NewChecker(kind Kind, header []string, refs Refs, today huifang.Date) (*Che
 	}
 	if len(problems) > 0 {
 		e.Code = huifang.EINVALID
-		e.Message = "表头不对：" + strings.Join(problems, "；") + "。" + expected(kind)
+		e.Key = "表头不对：" + strings.Join(problems, "；") + "。" + expected(kind)
 		return nil, &e
 	}
 	if len(unknown) > 0 {

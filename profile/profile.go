@@ -172,7 +172,7 @@ var ShippedCodes = []string{SeedBureau, NationalBaseline}
 // Validate checks the rules and says what is wrong, field by field.
 func (r Rules) Validate() error {
 	var fields []huifang.FieldError
-	bad := func(f, reason string) { fields = append(fields, huifang.FieldError{Field: f, Reason: reason}) }
+	bad := func(f, reason string) { fields = append(fields, huifang.FieldError{Field: f, Key: reason}) }
 	for _, t := range huifang.ProblemTypes {
 		l, ok := r.Limits[t]
 		if !ok {
@@ -235,7 +235,7 @@ func (r Rules) Validate() error {
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
-		return &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Reason, Fields: fields}
+		return &huifang.Error{Code: huifang.EINVALID, Key: fields[0].Key, Args: fields[0].Args, Fields: fields}
 	}
 	return nil
 }

@@ -26,9 +26,9 @@ func (c *checker) error(title string) error {
 	msgs := make([]string, len(c.probs))
 	for i, p := range c.probs {
 		msgs[i] = p.msg
-		e.Fields = append(e.Fields, huifang.FieldError{Field: p.field, Reason: p.msg})
+		e.Fields = append(e.Fields, huifang.FieldError{Field: p.field, Key: p.msg})
 	}
-	e.Message = fmt.Sprintf("%s（%d 处）：%s", title, len(msgs), strings.Join(msgs, "；"))
+	e.Key = fmt.Sprintf("%s（%d 处）：%s", title, len(msgs), strings.Join(msgs, "；"))
 	return e
 }
 

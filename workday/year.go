@@ -128,16 +128,16 @@ func (p *parser) error() *huifang.Error {
 			field = "line " + strconv.Itoa(pr.line)
 			msgs[i] = fmt.Sprintf("第 %d 行：%s", pr.line, pr.msg)
 		}
-		e.Fields = append(e.Fields, huifang.FieldError{Field: field, Reason: msgs[i]})
+		e.Fields = append(e.Fields, huifang.FieldError{Field: field, Key: msgs[i]})
 	}
 	if len(msgs) == 1 {
-		e.Message = "工作日历文件有错：" + msgs[0]
+		e.Key = "工作日历文件有错：" + msgs[0]
 	} else {
 		more := ""
 		if len(msgs) >= maxErrors {
 			more = "（只列出前 " + strconv.Itoa(maxErrors) + " 处）"
 		}
-		e.Message = fmt.Sprintf("工作日历文件有 %d 处错误%s：%s", len(msgs), more, strings.Join(msgs, "；"))
+		e.Key = fmt.Sprintf("工作日历文件有 %d 处错误%s：%s", len(msgs), more, strings.Join(msgs, "；"))
 	}
 	return e
 }
