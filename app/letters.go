@@ -87,14 +87,14 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	if s.Blobs == nil {
 		// Receipts are kept where recordings are; a service without that
 		// store cannot keep the one thing that makes a letter count.
-		return nil, huifang.Errorf(huifang.EINVALID, "回执存储未配置，无法记录信函或上门回访")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.letter.no_storage")
 	}
 	if !c.Open() {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 已经完成", callbackID)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.callback.done", callbackID)
 	}
 	now := s.now()
 	if c.LeaseUserID != 0 && c.LeaseUserID != u.ID && !c.LeaseUntil.Before(now) {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 正由坐席电话回访中，请稍后再记录", callbackID)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.letter.on_phone", callbackID)
 	}
 	rec, err := s.DB.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
@@ -150,7 +150,7 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 		return nil, err
 	}
 	if in.Script != "" && in.Script != cs.Ref() {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访的话术已更新为 %s（您看到的是 %s），请刷新页面后重新填写", cs.Ref(), in.Script)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.script.updated_refill", cs.Ref(), in.Script)
 	}
 	res, err := cs.Script.Evaluate(in.Answers)
 	var ae *huifang.Error
@@ -250,10 +250,10 @@ func (s *Service) OpenReceipt(ctx context.Context, u *huifang.User, callbackID i
 	}
 	ev, ok := LetterOf(c)
 	if !ok {
-		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "回访 %d 没有签收回执", callbackID)
+		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.letter.no_receipt", callbackID)
 	}
 	if s.Blobs == nil {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "回执存储未配置")
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.letter.no_receipt_storage")
 	}
 	body, err := s.openBlob(ctx, ev.Receipt.Key, ev.Receipt.SHA256)
 	if err != nil {

@@ -73,7 +73,7 @@ func (s *Service) WriteStatsTemplate(ctx context.Context, u *huifang.User, orgCo
 		return err
 	}
 	if org.Kind != huifang.KindInsurer {
-		return huifang.Errorf(huifang.EINVALID, "报表模板按保险公司填报：请选择一家公司")
+		return huifang.Errorf(huifang.EINVALID, "err.stats.template_insurer")
 	}
 	return writeTemplate(w, org.Name, p)
 }
@@ -117,7 +117,7 @@ func (e *UploadError) Unwrap() error { return e.AppError() }
 
 // AppError is the problems as one application error, the cells its fields.
 func (e *UploadError) AppError() *huifang.Error {
-	ae := huifang.Errorf(huifang.EINVALID, "上传的报表有 %d 处问题，未报送", len(e.Problems))
+	ae := huifang.Errorf(huifang.EINVALID, "err.stats.upload_problems", len(e.Problems))
 	for _, p := range e.Problems {
 		ae.Fields = append(ae.Fields, huifang.FieldError{Field: p.Cell, Key: p.ZH})
 	}

@@ -75,10 +75,10 @@ func (s *Service) submitCheck(ctx context.Context, u *huifang.User, in SubmitInp
 		return nil, p, 0, err
 	}
 	if org.Kind != huifang.KindInsurer || org.ID != u.OrgID {
-		return nil, p, 0, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", in.OrgCode)
+		return nil, p, 0, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found_q", in.OrgCode)
 	}
 	if !s.today().After(p.Last()) {
-		return nil, p, 0, huifang.Errorf(huifang.EINVALID, "%s 尚未结束，结束后才能报送", p.ZH())
+		return nil, p, 0, huifang.Errorf(huifang.EINVALID, "err.submission.period_open", p.ZH())
 	}
 	list, err := s.DB.ListSubmissions(ctx, store.SubmissionFilter{SubmissionScope: store.SubmissionScope{OrgID: org.ID}, Period: p.String()})
 	if err != nil {
@@ -89,11 +89,11 @@ func (s *Service) submitCheck(ctx context.Context, u *huifang.User, in SubmitInp
 	}
 	cur := list[0]
 	if cur.Status == store.SubmissionSubmitted {
-		return nil, p, 0, huifang.Errorf(huifang.ECONFLICT, "%s 第 %d 版正在等待监管机构审核：审核（退回或接受）后才能报送更正版本", p.ZH(), cur.Version)
+		return nil, p, 0, huifang.Errorf(huifang.ECONFLICT, "err.submission.pending", p.ZH(), cur.Version)
 	}
 	if strings.TrimSpace(in.Reason) == "" {
-		e := huifang.Errorf(huifang.EINVALID, "更正已报送的报表须说明更正原因")
-		e.Fields = []huifang.FieldError{{Field: "reason", Key: "请填写更正原因"}}
+		e := huifang.Errorf(huifang.EINVALID, "err.submission.reason_required")
+		e.Fields = []huifang.FieldError{{Field: "reason", Key: "err.submission.reason_field"}}
 		return nil, p, 0, e
 	}
 	return org, p, cur.Version, nil
@@ -145,7 +145,7 @@ func submissionScope(u *huifang.User) (store.SubmissionScope, error) {
 	case u.Role == huifang.RoleSupervisor:
 		return store.SubmissionScope{RegulatorID: u.OrgID}, nil
 	case u.Role == huifang.RoleAdmin:
-		return store.SubmissionScope{}, huifang.Errorf(huifang.EFORBIDDEN, "报表报送在保险公司与监管机构之间进行，系统管理员请用命令行查看")
+		return store.SubmissionScope{}, huifang.Errorf(huifang.EFORBIDDEN, "err.submission.admin_cli")
 	}
 	return store.SubmissionScope{OrgID: u.OrgID}, nil
 }
@@ -158,7 +158,7 @@ func (s *Service) Submission(ctx context.Context, u *huifang.User, id int64) (*s
 	}
 	sub, err := s.DB.FindSubmission(ctx, sc, id)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "报送记录 %d 不存在", id)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.submission.not_found", id)
 	}
 	return sub, err
 }
@@ -211,8 +211,8 @@ func (s *Service) ReviewSubmission(ctx context.Context, u *huifang.User, id int6
 	if !in.Accept {
 		to = store.SubmissionReturned
 		if comment == "" {
-			e := huifang.Errorf(huifang.EINVALID, "退回报表须写明退回意见")
-			e.Fields = []huifang.FieldError{{Field: "comment", Key: "请写明退回意见：哪里有误、应如何更正"}}
+			e := huifang.Errorf(huifang.EINVALID, "err.submission.comment_required")
+			e.Fields = []huifang.FieldError{{Field: "comment", Key: "err.submission.comment_field"}}
 			return nil, e
 		}
 	}
@@ -305,7 +305,7 @@ func RenderSubmission(w io.Writer, sub *store.Submission, format string) error {
 		return err
 	}
 	if format != "csv" && format != "xlsx" {
-		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
+		return huifang.Errorf(huifang.EINVALID, "err.stats.bad_format")
 	}
 	return RenderStats(w, fr.Org, fr.Table, format)
 }
@@ -335,7 +335,7 @@ func (s *Service) SubmissionStatus(ctx context.Context, u *huifang.User, regulat
 		return nil, err
 	}
 	if reg.Kind != huifang.KindRegulator || reg.ID != u.OrgID {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", regulatorCode)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found_q", regulatorCode)
 	}
 	orgs, err := s.DB.ListOrgs(ctx, reg.ID)
 	if err != nil {
