@@ -132,20 +132,20 @@ func SetRetryAfter(w http.ResponseWriter, err error) {
 // DecodeJSON reads a JSON body of at most limit bytes into v, refusing unknown fields.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return huifang.Errorf(huifang.EINVALID, "请求体须为 JSON（Content-Type: application/json）")
+		return huifang.Errorf(huifang.EINVALID, "err.http.json_required")
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return huifang.Errorf(huifang.EINVALID, "JSON 无法解析：%s", jsonProblem(err))
+		return huifang.Errorf(huifang.EINVALID, "err.http.bad_json", jsonProblem(err))
 	}
 	return nil
 }
 
-func jsonProblem(err error) string {
+func jsonProblem(err error) any {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return "请求体过大"
+		return huifang.M("err.http.body_too_large")
 	}
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "json: ")

@@ -79,7 +79,7 @@ func (db *DB) IssueLink(ctx context.Context, l *ElectronicLink, userID int64, au
 			WHERE org_id = ? AND id = ? AND status IN ('open', 'scheduled', 'electronic') AND (lease_user_id = 0 OR lease_until < ? OR lease_user_id = ?)
 			RETURNING `+callbackCols), now, l.OrgID, l.CallbackID, now, userID))
 		if err == huifang.ErrNotFound {
-			return huifang.Errorf(huifang.ECONFLICT, "此回访已完成或正由其他坐席处理，不能发送电子化回访链接")
+			return huifang.Errorf(huifang.ECONFLICT, "err.electronic.busy")
 		} else if err != nil {
 			return err
 		}
@@ -129,7 +129,7 @@ func (db *DB) SaveLinkProgress(ctx context.Context, l *ElectronicLink, audit hui
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return huifang.Errorf(huifang.ECONFLICT, "链接已失效")
+			return huifang.Errorf(huifang.ECONFLICT, "err.electronic.link_expired")
 		}
 		e := audit
 		e.OrgID, e.Entity, e.Key = l.OrgID, "callback", fmt.Sprint(l.CallbackID)
@@ -169,7 +169,7 @@ func (db *DB) closeLink(ctx context.Context, tx txn, orgID int64, lc LinkClose, 
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return huifang.Errorf(huifang.ECONFLICT, "链接已失效")
+		return huifang.Errorf(huifang.ECONFLICT, "err.electronic.link_expired")
 	}
 	return nil
 }
