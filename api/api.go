@@ -51,7 +51,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.routeScripts()
 	a.routeSubmissions()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
-		httpx.JSON(w, http.StatusNotFound, httpx.ErrorBody{Error: "没有这个接口：" + r.Method + " " + r.URL.Path, Code: huifang.ENOTFOUND})
+		httpx.JSON(w, http.StatusNotFound, httpx.BodyIn(httpx.Lang(r), huifang.Errorf(huifang.ENOTFOUND, "err.api.no_such_endpoint", r.Method+" "+r.URL.Path)))
 	})
 	return a.mux
 }
@@ -87,7 +87,7 @@ func (a *API) authenticate(r *http.Request) (*huifang.User, error) {
 	h := r.Header.Get("Authorization")
 	token, ok := strings.CutPrefix(h, "Bearer ")
 	if !ok || token == "" {
-		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "缺少 Authorization: Bearer TOKEN")
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.api.no_token")
 	}
 	return a.svc.Authenticate(r.Context(), strings.TrimSpace(token), huifang.SessionAPI)
 }
@@ -234,10 +234,10 @@ func (a *API) export(w http.ResponseWriter, r *http.Request, u *huifang.User) er
 		format = "csv"
 	}
 	if format != "csv" && format != "xlsx" {
-		return huifang.Errorf(huifang.EINVALID, "未知的导出格式 %q（可用 csv、xlsx）", format)
+		return huifang.Errorf(huifang.EINVALID, "err.export.unknown_format", format)
 	}
 	if !u.Can(huifang.PermExport) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权导出", u.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.export.forbidden", u.Role)
 	}
 	ct := "text/csv; charset=utf-8"
 	if format == "xlsx" {

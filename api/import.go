@@ -18,7 +18,7 @@ import (
 func (a *API) importBatch(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	kind, ok := importer.ParseKind(r.PathValue("kind"))
 	if !ok {
-		return huifang.Errorf(huifang.EINVALID, "未知的导入类型 %q（branches, products, agents, outlets, policies, callbacks）", r.PathValue("kind"))
+		return huifang.Errorf(huifang.EINVALID, "err.api.import.unknown_kind", r.PathValue("kind"))
 	}
 	var body struct {
 		Source string              `json:"source"`
@@ -41,8 +41,9 @@ func (a *API) importBatch(w http.ResponseWriter, r *http.Request, u *huifang.Use
 	res, err := a.svc.ImportRecords(r.Context(), u, org, kind, body.Source, body.Rows)
 	if err != nil {
 		if res != nil && res.Report != nil {
-			b := httpx.Body(err)
-			httpx.JSON(w, http.StatusUnprocessableEntity, map[string]any{"error": b.Error, "code": b.Code, "report": res.Report})
+			l := httpx.Lang(r)
+			b := httpx.BodyIn(l, err)
+			httpx.JSON(w, http.StatusUnprocessableEntity, map[string]any{"error": b.Error, "code": b.Code, "key": b.Key, "report": res.Report.In(l)})
 			return nil
 		}
 		return err

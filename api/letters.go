@@ -28,8 +28,8 @@ func letterJSON(ev *app.LetterEvidence) map[string]any {
 }
 
 // invalidField is a refusal of one field of a request.
-func invalidField(field, reason string) error {
-	return &huifang.Error{Code: huifang.EINVALID, Message: reason, Fields: []huifang.FieldError{{Field: field, Reason: reason}}}
+func invalidField(field, key string, args ...any) error {
+	return &huifang.Error{Code: huifang.EINVALID, Key: key, Args: args, Fields: []huifang.FieldError{huifang.Field(field, key, args...)}}
 }
 
 // recordLetter records a letter or visit from the returned form:
@@ -46,27 +46,27 @@ func (a *API) recordLetter(w http.ResponseWriter, r *http.Request, u *huifang.Us
 	if err := r.ParseMultipartForm(1 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return invalidField("receipt", fmt.Sprintf("回执超过 %d MB", app.MaxReceipt>>20))
+			return invalidField("receipt", "err.letter.receipt_too_large", app.MaxReceipt>>20)
 		}
-		return huifang.Errorf(huifang.EINVALID, "请求体须为 multipart/form-data：method、signed_on、answers 与回执文件 receipt")
+		return huifang.Errorf(huifang.EINVALID, "err.api.letter.multipart")
 	}
 	defer r.MultipartForm.RemoveAll()
 	in := app.LetterInput{Method: huifang.CallbackMethod(strings.TrimSpace(r.FormValue("method"))), Script: strings.TrimSpace(r.FormValue("script"))}
 	if v := strings.TrimSpace(r.FormValue("signed_on")); v != "" {
 		if in.SignedOn, err = huifang.ParseISODate(v); err != nil {
-			return invalidField("signed_on", "signed_on 须为 YYYY-MM-DD 格式的日期")
+			return invalidField("signed_on", "err.api.letter.signed_on")
 		}
 	}
 	if v := r.FormValue("answers"); v != "" {
 		if err := json.Unmarshal([]byte(v), &in.Answers); err != nil {
-			return invalidField("answers", "answers 须为 JSON 对象：步骤编号 → 回答")
+			return invalidField("answers", "err.api.letter.answers")
 		}
 	}
 	file, hdr, err := r.FormFile("receipt")
 	switch {
 	case errors.Is(err, http.ErrMissingFile):
 	case err != nil:
-		return invalidField("receipt", "回执文件无法读取")
+		return invalidField("receipt", "err.api.letter.receipt_unreadable")
 	default:
 		defer file.Close()
 		in.Receipt, in.ReceiptName, in.ReceiptSize = file, hdr.Filename, hdr.Size

@@ -53,10 +53,10 @@ func (a *API) board(w http.ResponseWriter, r *http.Request, u *huifang.User) err
 	f := app.BoardFilter{Scope: q.Get("scope"), Type: huifang.ProblemType(q.Get("type")), Status: huifang.ProblemStatus(q.Get("status")),
 		Channel: huifang.Channel(q.Get("channel")), DueSoon: q.Get("due_soon") == "1", Overdue: q.Get("overdue") == "1"}
 	if f.Type != "" && f.Type.ZH() == "" {
-		return huifang.Errorf(huifang.EINVALID, "未知的问题件类型 %q", f.Type)
+		return huifang.Errorf(huifang.EINVALID, "err.problem.unknown_type", f.Type)
 	}
 	if f.Status != "" && f.Status.ZH() == "" {
-		return huifang.Errorf(huifang.EINVALID, "未知的问题件状态 %q", f.Status)
+		return huifang.Errorf(huifang.EINVALID, "err.problem.unknown_status", f.Status)
 	}
 	views, err := a.svc.Board(r.Context(), u, f)
 	if err != nil {
@@ -143,7 +143,7 @@ func (a *API) caseStep(w http.ResponseWriter, r *http.Request, u *huifang.User) 
 		if e := b.Evidence; e != nil {
 			data, derr := base64.StdEncoding.DecodeString(e.Data)
 			if derr != nil {
-				return huifang.Errorf(huifang.EINVALID, "evidence.data 须为 base64")
+				return huifang.Errorf(huifang.EINVALID, "err.api.problem.evidence_base64")
 			}
 			in.Evidence = &app.Upload{Name: e.Name, ContentType: e.ContentType, Data: data}
 		}
@@ -157,7 +157,7 @@ func (a *API) caseStep(w http.ResponseWriter, r *http.Request, u *huifang.User) 
 	case "reopen":
 		c, err = a.svc.Reopen(ctx, u, id, b.Reason)
 	default:
-		return huifang.Errorf(huifang.ENOTFOUND, "没有这个操作：%s", r.PathValue("verb"))
+		return huifang.Errorf(huifang.ENOTFOUND, "err.api.no_such_verb", r.PathValue("verb"))
 	}
 	if err != nil {
 		return err
@@ -239,11 +239,11 @@ func (a *API) changeProfile(w http.ResponseWriter, r *http.Request, u *huifang.U
 func (a *API) getCalendar(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	var year int
 	if _, err := fmt.Sscanf(r.PathValue("year"), "%d", &year); err != nil {
-		return huifang.Errorf(huifang.EINVALID, "年份无效")
+		return huifang.Errorf(huifang.EINVALID, "err.calendar.bad_year")
 	}
 	y, ok := a.svc.Calendar().Year(year)
 	if !ok {
-		return huifang.Errorf(huifang.ENOTFOUND, "没有 %d 年的工作日历", year)
+		return huifang.Errorf(huifang.ENOTFOUND, "err.calendar.no_year", year)
 	}
 	var hs []map[string]any
 	for _, h := range y.Holidays() {
@@ -257,7 +257,7 @@ func (a *API) getCalendar(w http.ResponseWriter, r *http.Request, u *huifang.Use
 func (a *API) loadCalendar(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
-		return huifang.Errorf(huifang.EINVALID, "无法读取日历文件")
+		return huifang.Errorf(huifang.EINVALID, "err.calendar.unreadable")
 	}
 	y, err := a.svc.LoadCalendarYear(r.Context(), u, string(body))
 	if err != nil {

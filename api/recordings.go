@@ -72,7 +72,7 @@ func (a *API) playRecording(w http.ResponseWriter, r *http.Request, u *huifang.U
 	if err != nil {
 		if ranged && huifang.ErrorCode(err) == huifang.EINVALID {
 			httpx.Unsatisfiable(w.Header(), recSize(a, r, u, id))
-			httpx.JSON(w, http.StatusRequestedRangeNotSatisfiable, httpx.Body(err))
+			httpx.JSON(w, http.StatusRequestedRangeNotSatisfiable, httpx.BodyIn(httpx.Lang(r), err))
 			return nil
 		}
 		return err

@@ -38,7 +38,7 @@ func (a *API) listScripts(w http.ResponseWriter, r *http.Request, u *huifang.Use
 func (a *API) importScript(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
-		return huifang.Errorf(huifang.EINVALID, "无法读取话术文件（最大 1 MB）")
+		return huifang.Errorf(huifang.EINVALID, "err.api.script.unreadable")
 	}
 	rec, err := a.svc.ImportScript(r.Context(), u, string(body), r.URL.Query().Get("product"))
 	if err != nil {
@@ -60,13 +60,13 @@ func (a *API) moveScript(w http.ResponseWriter, r *http.Request, u *huifang.User
 	case "activate":
 		from, perr := huifang.ParseISODate(r.URL.Query().Get("from"))
 		if perr != nil {
-			return huifang.Errorf(huifang.EINVALID, "请给出启用日期 from=YYYY-MM-DD")
+			return huifang.Errorf(huifang.EINVALID, "err.api.script.from_required")
 		}
 		err = a.svc.ActivateScript(r.Context(), u, id, from)
 	case "retire":
 		err = a.svc.RetireScript(r.Context(), u, id)
 	default:
-		return huifang.Errorf(huifang.ENOTFOUND, "没有这个操作：%s", r.PathValue("verb"))
+		return huifang.Errorf(huifang.ENOTFOUND, "err.api.no_such_verb", r.PathValue("verb"))
 	}
 	if err != nil {
 		return err

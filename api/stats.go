@@ -18,7 +18,7 @@ func (a *API) stats(w http.ResponseWriter, r *http.Request, u *huifang.User) err
 	types := map[string]string{"json": "application/json; charset=utf-8", "csv": "text/csv; charset=utf-8",
 		"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 	if types[format] == "" {
-		return huifang.Errorf(huifang.EINVALID, "未知的格式 %q（可用 json、csv、xlsx）", format)
+		return huifang.Errorf(huifang.EINVALID, "err.api.unknown_format", format)
 	}
 	org, t, err := a.svc.StatsTable(r.Context(), u, q.Get("org"), q.Get("period"))
 	if err != nil {

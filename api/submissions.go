@@ -80,7 +80,7 @@ func (a *API) submit(w http.ResponseWriter, r *http.Request, u *huifang.User) er
 func (a *API) uploadSubmission(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 10<<20))
 	if err != nil {
-		return huifang.Errorf(huifang.EINVALID, "无法读取报表文件（最大 10 MB）")
+		return huifang.Errorf(huifang.EINVALID, "err.api.submission.unreadable")
 	}
 	q := r.URL.Query()
 	sub, err := a.svc.UploadStats(r.Context(), u, app.SubmitInput{OrgCode: q.Get("org"), Period: q.Get("period"), Reason: q.Get("reason")},
@@ -126,7 +126,7 @@ func (a *API) getSubmission(w http.ResponseWriter, r *http.Request, u *huifang.U
 		w.Write(buf.Bytes())
 		return nil
 	default:
-		return huifang.Errorf(huifang.EINVALID, "未知的格式 %q（可用 json、csv、xlsx）", format)
+		return huifang.Errorf(huifang.EINVALID, "err.api.unknown_format", format)
 	}
 }
 
@@ -139,7 +139,7 @@ func (a *API) reviewSubmission(w http.ResponseWriter, r *http.Request, u *huifan
 	}
 	verb := r.PathValue("verb")
 	if verb != "accept" && verb != "return" {
-		return huifang.Errorf(huifang.ENOTFOUND, "没有这个操作：%s", verb)
+		return huifang.Errorf(huifang.ENOTFOUND, "err.api.no_such_verb", verb)
 	}
 	var in struct {
 		Comment string `json:"comment"`

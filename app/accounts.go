@@ -36,20 +36,20 @@ func (s *Service) CreateToken(ctx context.Context, by *huifang.User, in TokenInp
 		return "", err
 	}
 	if u.Disabled {
-		return "", huifang.Errorf(huifang.ECONFLICT, "用户 %s 已停用，不能为其签发令牌", u.Login)
+		return "", huifang.Errorf(huifang.ECONFLICT, "err.token.user_disabled", u.Login)
 	}
 	if in.Expires == 0 {
 		in.Expires = DefaultTokenTTL
 	}
 	if in.Expires < time.Hour || in.Expires > MaxTokenTTL {
-		return "", huifang.Errorf(huifang.EINVALID, "令牌有效期须在 1 小时到 %d 天之间", int(MaxTokenTTL/(24*time.Hour)))
+		return "", huifang.Errorf(huifang.EINVALID, "err.token.ttl", int(MaxTokenTTL/(24*time.Hour)))
 	}
 	name := strings.TrimSpace(in.Name)
 	if name == "" {
 		name = u.Login + " " + s.today().String()
 	}
 	if utf8.RuneCountInString(name) > 64 {
-		return "", huifang.Errorf(huifang.EINVALID, "令牌名称最多 64 个字符")
+		return "", huifang.Errorf(huifang.EINVALID, "err.token.name_too_long")
 	}
 	now := s.now()
 	token, hash := newToken()
@@ -77,7 +77,7 @@ func (s *Service) RevokeToken(ctx context.Context, by *huifang.User, orgCode, id
 	}
 	err = s.db.DeleteToken(ctx, org.ID, strings.TrimSpace(id), actor(by), s.now())
 	if errors.Is(err, huifang.ErrNotFound) {
-		return huifang.Errorf(huifang.ENOTFOUND, "机构 %s 没有令牌 %s", org.Code, id)
+		return huifang.Errorf(huifang.ENOTFOUND, "err.token.not_found", org.Code, id)
 	}
 	return err
 }
@@ -101,7 +101,7 @@ func (s *Service) SetUserDisabled(ctx context.Context, by *huifang.User, orgCode
 		return err
 	}
 	if disabled && u.ID == by.ID {
-		return huifang.Errorf(huifang.ECONFLICT, "不能停用自己的账号")
+		return huifang.Errorf(huifang.ECONFLICT, "err.user.disable_self")
 	}
 	if disabled {
 		if err := s.keepsAnAdmin(ctx, org, u); err != nil {
@@ -171,14 +171,15 @@ func (s *Service) ChangePassword(ctx context.Context, u *huifang.User, token, cu
 			Action: "login-failed", Detail: `{"reason":"wrong-current-password"}`}); err != nil {
 			return err
 		}
-		return &huifang.Error{Code: huifang.EINVALID, Message: "当前密码不正确", Fields: []huifang.FieldError{{Field: "current", Reason: "当前密码不正确"}}}
+		return &huifang.Error{Code: huifang.EINVALID, Key: "err.account.current_password_wrong", Fields: []huifang.FieldError{huifang.Field("current", "err.account.current_password_wrong")}}
 	}
 	if current == password {
-		return &huifang.Error{Code: huifang.EINVALID, Message: "新密码不能与当前密码相同", Fields: []huifang.FieldError{{Field: "password", Reason: "新密码不能与当前密码相同"}}}
+		return &huifang.Error{Code: huifang.EINVALID, Key: "err.account.password_unchanged", Fields: []huifang.FieldError{huifang.Field("password", "err.account.password_unchanged")}}
 	}
 	hash, err := HashPassword(password)
 	if err != nil {
-		return &huifang.Error{Code: huifang.EINVALID, Message: huifang.ErrorMessage(err), Fields: []huifang.FieldError{{Field: "password", Reason: huifang.ErrorMessage(err)}}}
+		m := huifang.ErrorMsg(err)
+		return &huifang.Error{Code: huifang.EINVALID, Key: m.Key, Args: m.Args, Fields: []huifang.FieldError{huifang.Field("password", m.Key, m.Args...)}}
 	}
 	if err := s.db.SetPassword(ctx, u.OrgID, u.ID, hash, actor(u), now); err != nil {
 		return err
@@ -218,12 +219,12 @@ func (s *Service) userOf(ctx context.Context, by *huifang.User, orgCode, login s
 	u, err := s.db.FindUserByLogin(ctx, strings.TrimSpace(login))
 	if err != nil || u.OrgID != org.ID {
 		if err == nil || errors.Is(err, huifang.ErrNotFound) {
-			return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %s 没有用户 %s", org.Code, login)
+			return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.user.not_found", org.Code, login)
 		}
 		return nil, nil, err
 	}
 	if u.Role == huifang.RoleAdmin && by.Role != huifang.RoleAdmin {
-		return nil, nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以管理系统管理员")
+		return nil, nil, huifang.Errorf(huifang.EFORBIDDEN, "err.user.admin_only")
 	}
 	return org, u, nil
 }
@@ -246,7 +247,7 @@ func (s *Service) keepsAnAdmin(ctx context.Context, org *huifang.Org, u *huifang
 }
 
 func errLastAdmin(org *huifang.Org, u *huifang.User) error {
-	return huifang.Errorf(huifang.ECONFLICT, "%s 是机构 %s 唯一的管理员，不能停用或改为其他角色", u.Login, org.Code)
+	return huifang.Errorf(huifang.ECONFLICT, "err.user.last_admin", u.Login, org.Code)
 }
 
 // keptRole is the role an organisation must keep an enabled user of: an

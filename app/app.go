@@ -112,10 +112,10 @@ func Require(u *huifang.User, p huifang.Permission) error { return require(u, p)
 // require checks a permission.
 func require(u *huifang.User, p huifang.Permission) error {
 	if u == nil {
-		return huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	if !u.Can(p) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权执行此操作", u.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.auth.role_forbidden", u.Role)
 	}
 	return nil
 }

@@ -26,10 +26,10 @@ var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("huifang-dummy-password"),
 // HashPassword hashes a password with bcrypt.
 func HashPassword(pw string) (string, error) {
 	if utf8.RuneCountInString(pw) < MinPasswordLen {
-		return "", huifang.Errorf(huifang.EINVALID, "密码至少需要 %d 个字符", MinPasswordLen)
+		return "", huifang.Errorf(huifang.EINVALID, "err.password.too_short", MinPasswordLen)
 	}
 	if len(pw) > 72 {
-		return "", huifang.Errorf(huifang.EINVALID, "密码过长（最多 72 字节）")
+		return "", huifang.Errorf(huifang.EINVALID, "err.password.too_long")
 	}
 	h, err := bcrypt.GenerateFromPassword([]byte(pw), bcrypt.DefaultCost)
 	return string(h), err
@@ -49,7 +49,7 @@ func hashToken(token string) string {
 	return base64.RawURLEncoding.EncodeToString(h[:])
 }
 
-var errBadLogin = huifang.Errorf(huifang.EUNAUTHORIZED, "用户名或密码错误")
+var errBadLogin = huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.bad_login")
 
 // Login checks a password from a client address and opens a web session,
 // returning its secret token. Failures are counted per login and per address
@@ -140,7 +140,7 @@ func (s *Service) loginFailed(ctx context.Context, now time.Time, bySubject, byA
 // tooManyLogins is the refusal while a login or an address must wait.
 func tooManyLogins(now time.Time, wait time.Duration) error {
 	until := now.Add(wait).In(huifang.Shanghai)
-	e := huifang.Errorf(huifang.ETOOMANY, "登录失败次数过多，请于 %s（北京时间）之后再试", until.Format("15:04:05"))
+	e := huifang.Errorf(huifang.ETOOMANY, "err.auth.locked", until.Format("15:04:05"))
 	e.RetryAfter = wait
 	return e
 }
@@ -151,14 +151,14 @@ func tooManyLogins(now time.Time, wait time.Duration) error {
 // so that a disabled user is refused and a new role applies at once.
 func (s *Service) Authenticate(ctx context.Context, token, kind string) (*huifang.User, error) {
 	if token == "" {
-		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	u, err := s.db.FindSession(ctx, hashToken(token), kind, s.now())
 	if errors.Is(err, huifang.ErrNotFound) {
 		if kind == huifang.SessionAPI {
-			return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "令牌无效、已过期或已吊销")
+			return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.token_invalid")
 		}
-		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "登录已过期，请重新登录")
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.session_expired")
 	}
 	return u, err
 }
@@ -174,12 +174,12 @@ func sameOrg(u *huifang.User, orgID int64) error {
 	if u.Role == huifang.RoleAdmin || u.OrgID == orgID {
 		return nil
 	}
-	return huifang.Errorf(huifang.EFORBIDDEN, "不能操作其他机构的数据")
+	return huifang.Errorf(huifang.EFORBIDDEN, "err.auth.other_org")
 }
 
 func orgNotFound(code string, err error) error {
 	if errors.Is(err, huifang.ErrNotFound) {
-		return huifang.Errorf(huifang.ENOTFOUND, "机构 %s 不存在", code)
+		return huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found", code)
 	}
 	return err
 }

@@ -91,7 +91,7 @@ func (s *Service) Evidence(ctx context.Context, u *huifang.User, id int64) (io.R
 	}
 	e, err := s.db.FindEvidence(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "文件 %d 不存在", id)
+		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.file.not_found", id)
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -99,7 +99,7 @@ func (s *Service) Evidence(ctx context.Context, u *huifang.User, id int64) (io.R
 		return io.NopCloser(bytes.NewReader(e.Data)), e, nil
 	}
 	if s.Blobs == nil {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "文件存储未配置，无法读取文件 %d", id)
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.file.no_storage", id)
 	}
 	body, err := s.openBlob(ctx, e.Key, e.SHA256)
 	if err != nil {

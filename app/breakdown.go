@@ -49,7 +49,7 @@ func (s *Service) StatsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 		return nil, nil, err
 	}
 	if org.Kind != huifang.KindInsurer {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "分项统计须指定一家保险公司")
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.breakdown.insurer_required")
 	}
 	branches, err := s.db.ListBranches(ctx, org.ID)
 	if err != nil {
@@ -60,14 +60,14 @@ func (s *Service) StatsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 		tree[br.Code], names[br.Code] = br.ParentCode, br.Name
 	}
 	if f.Branch != "" && !tree.Exists(f.Branch) {
-		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %s 下没有分支机构 %q", org.Code, f.Branch)
+		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.breakdown.no_branch", org.Code, f.Branch)
 	}
 	g, ok := breakdownDims[dim]
 	if dim == "branch" {
 		g, ok = tree.children(f.Branch), true
 	}
 	if !ok {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "未知的分项维度 %q：可用 branch、channel、design、method、age、month、type、seller", dim)
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.breakdown.unknown_dim", dim)
 	}
 	b := indicator.NewBuilder(p, s.today(), g)
 	b.Keep = func(branch string, ch huifang.Channel, d huifang.DesignType) bool {

@@ -146,7 +146,7 @@ func (s *Service) importCallbacks(ctx context.Context, org *huifang.Org, a huifa
 			err = refs.err
 		}
 		if err == nil && (second.Bad > 0 || second.Rows != rep.Rows) {
-			err = huifang.Errorf(huifang.ECONFLICT, "文件或系统中的数据在检查之后发生了变化，没有导入：请重新导入")
+			err = huifang.Errorf(huifang.ECONFLICT, "err.import.changed_since_check")
 		}
 		errc <- err
 	}()

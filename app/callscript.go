@@ -213,7 +213,7 @@ func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, in Fini
 		return nil, err
 	}
 	if in.Script != "" && in.Script != cs.Ref() {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访的话术已更新为 %s（您看到的是 %s），请刷新页面后重新确认", cs.Ref(), in.Script)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.script.updated_confirm", cs.Ref(), in.Script)
 	}
 	res, err := cs.Script.Evaluate(in.Answers)
 	if err != nil {

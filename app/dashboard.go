@@ -43,7 +43,7 @@ func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, org
 		return nil, nil, 0, err
 	}
 	if org.Kind != huifang.KindInsurer {
-		return nil, nil, 0, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不是保险公司", orgCode)
+		return nil, nil, 0, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_insurer_q", orgCode)
 	}
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50

@@ -15,7 +15,7 @@ import (
 // OwnOrg returns the user's own organisation.
 func (s *Service) OwnOrg(ctx context.Context, u *huifang.User) (*huifang.Org, error) {
 	if u == nil {
-		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	return s.db.FindOrgByID(ctx, u.OrgID)
 }
@@ -24,7 +24,7 @@ func (s *Service) OwnOrg(ctx context.Context, u *huifang.User) (*huifang.Org, er
 // regulator and the companies it supervises; anyone else's own organisation.
 func (s *Service) VisibleOrgs(ctx context.Context, u *huifang.User) ([]huifang.Org, error) {
 	if u == nil {
-		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	if u.Role == huifang.RoleSupervisor {
 		return s.db.ListOrgs(ctx, u.OrgID)
@@ -40,7 +40,7 @@ func (s *Service) VisibleOrgs(ctx context.Context, u *huifang.User) ([]huifang.O
 // organisation's id is not found, as if it did not exist.
 func (s *Service) visibleOrg(ctx context.Context, u *huifang.User, orgID int64) error {
 	if u == nil {
-		return huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	if u.Role == huifang.RoleAdmin || u.OrgID == orgID {
 		return nil

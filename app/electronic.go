@@ -143,17 +143,17 @@ func (s *Service) SendElectronicLink(ctx context.Context, u *huifang.User, id in
 		return nil, err
 	}
 	if c.Kind != huifang.KindNewBusiness {
-		return nil, huifang.Errorf(huifang.EINVALID, "只有新单回访可以改为电子化回访")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.electronic.new_policy_only")
 	}
 	if !c.Open() {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 已经完成", id)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.callback.done", id)
 	}
 	_, days, err := s.electronicRules(ctx, c.OrgID)
 	if err != nil {
 		return nil, err
 	}
 	if !callback.ElectronicOpen(c.DueOn, s.today(), days) {
-		return nil, huifang.Errorf(huifang.EINVALID, "距犹豫期结束（%s）已不足 %d 天，请继续电话回访", c.DueOn, days)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.electronic.too_late", c.DueOn, days)
 	}
 	return s.issue(ctx, c, huifang.Actor{UserID: u.ID, Name: u.Login})
 }
@@ -163,7 +163,7 @@ func (s *Service) SendElectronicLink(ctx context.Context, u *huifang.User, id in
 // link is closed and the callback goes back to the phone.
 func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Actor) (*huifang.Callback, error) {
 	if s.SMS == nil {
-		return nil, huifang.Errorf(huifang.EINVALID, "未配置短信发送，不能发送电子化回访链接")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.electronic.no_sms")
 	}
 	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
@@ -207,7 +207,7 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 		if _, berr := s.toPhone(ctx, c, l.ID, huifang.LinkUnsent, prior, a, "electronic-unsent", map[string]any{"link": l.ID}); berr != nil {
 			return nil, errors.Join(err, berr)
 		}
-		return nil, huifang.Errorf(huifang.EINVALID, "短信发送失败，链接未发出，回访仍为电话回访")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.electronic.sms_failed")
 	}
 	return issued, nil
 }
@@ -233,7 +233,7 @@ func (s *Service) WithdrawElectronic(ctx context.Context, u *huifang.User, id in
 		return nil, err
 	}
 	if c.Status != huifang.StatusElectronic {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 不在等待客户电子回访", id)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.electronic.not_waiting", id)
 	}
 	l, err := s.activeLink(ctx, c)
 	if err != nil {
@@ -253,7 +253,7 @@ func (s *Service) activeLink(ctx context.Context, c *huifang.Callback) (*huifang
 			return &ls[i], nil
 		}
 	}
-	return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 没有有效的电子化回访链接", c.ID)
+	return nil, huifang.Errorf(huifang.ECONFLICT, "err.electronic.no_link", c.ID)
 }
 
 // ElectronicLinks lists a callback's links for staff.
@@ -377,10 +377,10 @@ func (s *Service) ElectronicFallback(ctx context.Context) (int, error) {
 // user's insurer, newest first, numbers masked: insurer administrators only.
 func (s *Service) Outbox(ctx context.Context, u *huifang.User, limit int) ([]huifang.OutboxMessage, error) {
 	if u == nil {
-		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	if u.Role != huifang.RoleInsurerAdmin {
-		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有公司管理员可以查看短信发件箱")
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "err.electronic.outbox_admin_only")
 	}
 	return s.db.ListOutbox(ctx, u.OrgID, limit)
 }

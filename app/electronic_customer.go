@@ -27,7 +27,7 @@ import (
 // that nobody learns from a refusal whether a policy or a link exists.
 
 // ErrLinkRefused is the one refusal of the customer's pages.
-var ErrLinkRefused = huifang.Errorf(huifang.EFORBIDDEN, "无法继续：链接无效或已失效，或输入的信息与我们的记录不一致。")
+var ErrLinkRefused = huifang.Errorf(huifang.EFORBIDDEN, "err.electronic.link_refused")
 
 // Visit is one request of a customer's browser.
 type Visit struct {
@@ -170,7 +170,7 @@ func (s *Service) answersPage(ctx context.Context, l *huifang.ElectronicLink, c 
 
 // ErrLinkUnavailable tells a customer that the callback cannot be shown now;
 // the administrator sees why on the callback's page.
-var ErrLinkUnavailable = huifang.Errorf(huifang.ECONFLICT, "很抱歉，回访内容暂时无法显示。我们的工作人员会另行与您联系，无需您再做任何操作。")
+var ErrLinkUnavailable = huifang.Errorf(huifang.ECONFLICT, "err.electronic.unavailable")
 
 // closeForGap ends a link whose callback's script can no longer be completed
 // (the data changed after the link went out) and sets the callback aside for
@@ -288,9 +288,9 @@ func (s *Service) CheckIdentity(ctx context.Context, v Visit, digits string) (*L
 // ErrCodeTooSoon and ErrNoMoreCodes refuse a new code to a customer who has
 // proved their ID digits.
 var (
-	ErrCodeTooSoon = huifang.Errorf(huifang.EINVALID, "验证码刚刚发出，请稍候一分钟再重新获取。")
-	ErrNoMoreCodes = huifang.Errorf(huifang.EINVALID, "验证码发送次数已达上限，请留意我们的回访电话。")
-	errCodeUnsent  = huifang.Errorf(huifang.EINVALID, "验证码发送失败，请稍后重新获取。")
+	ErrCodeTooSoon = huifang.Errorf(huifang.EINVALID, "err.electronic.code_too_soon")
+	ErrNoMoreCodes = huifang.Errorf(huifang.EINVALID, "err.electronic.no_more_codes")
+	errCodeUnsent  = huifang.Errorf(huifang.EINVALID, "err.electronic.code_unsent")
 )
 
 // sendCode makes a new one-time code for the link, sends it to the phone on
@@ -426,7 +426,7 @@ func (s *Service) SubmitAnswers(ctx context.Context, v Visit, ref string, answer
 		return nil, s.closeForGap(ctx, l, c, cs)
 	}
 	if ref != cs.Ref() {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访内容已更新，请重新阅读并作答。")
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.electronic.script_updated")
 	}
 	res, err := cs.Script.Evaluate(answers)
 	if err != nil {

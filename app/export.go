@@ -48,7 +48,7 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.Ca
 	case "xlsx":
 		out, err = sheet.NewXLSXWriter(w, "回访清单", ExportHeader)
 	default:
-		return huifang.Errorf(huifang.EINVALID, "未知的导出格式 %q（可用 csv、xlsx）", format)
+		return huifang.Errorf(huifang.EINVALID, "err.export.unknown_format", format)
 	}
 	if err != nil {
 		return err

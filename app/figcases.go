@@ -23,17 +23,17 @@ func (s *Service) CompanyCases(ctx context.Context, u *huifang.User, orgCode str
 		return nil, nil, nil, err
 	}
 	if org.Kind != huifang.KindInsurer {
-		return nil, nil, nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不是保险公司", org.Code)
+		return nil, nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_insurer_q", org.Code)
 	}
 	switch {
 	case f.Outcome != "" && !slices.Contains(huifang.CaseOutcomes, f.Outcome):
-		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的问题件统计口径 %q", f.Outcome)
+		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "err.figure.unknown_outcome", f.Outcome)
 	case f.Channel != "" && f.Channel.ZH() == "":
-		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的销售渠道 %q", f.Channel)
+		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "err.filter.unknown_channel_q", f.Channel)
 	case f.Design != "" && f.Design.ZH() == "":
-		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的产品设计类型 %q", f.Design)
+		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "err.filter.unknown_design_q", f.Design)
 	case f.Type != "" && f.Type.ZH() == "":
-		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "未知的问题件类型 %q", f.Type)
+		return nil, nil, nil, huifang.Errorf(huifang.EINVALID, "err.problem.unknown_type", f.Type)
 	}
 	counts := map[string]int{}
 	for _, o := range huifang.CaseOutcomes {

@@ -64,7 +64,7 @@ func (s *Service) ImportFile(ctx context.Context, u *huifang.User, orgCode strin
 // follows exactly the rules of ImportFile.
 func (s *Service) ImportRecords(ctx context.Context, u *huifang.User, orgCode string, kind importer.Kind, source string, records []map[string]string) (*ImportResult, error) {
 	if len(records) == 0 {
-		return nil, huifang.Errorf(huifang.EINVALID, "没有数据行")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.import.no_rows")
 	}
 	seen := map[string]bool{}
 	var header []string
@@ -155,7 +155,7 @@ func (s *Service) importFrom(ctx context.Context, u *huifang.User, orgCode strin
 		return nil, err
 	}
 	if org.Kind != huifang.KindInsurer {
-		return nil, huifang.Errorf(huifang.EINVALID, "只能向保险公司导入数据，%s 是监管机构", org.Code)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.import.regulator", org.Code)
 	}
 	rf, err := s.loadRefs(ctx, org.ID)
 	if err != nil {
@@ -182,10 +182,10 @@ func (s *Service) importFrom(ctx context.Context, u *huifang.User, orgCode strin
 // refused is the error of a file with bad rows: nothing was written.
 func refused(res *ImportResult, rep importer.Report) (*ImportResult, error) {
 	res.Report = &rep
-	return res, huifang.Errorf(huifang.EINVALID, "文件中有 %d 行数据有误，未导入任何数据；请按报告修改后重新导入", rep.Bad)
+	return res, huifang.Errorf(huifang.EINVALID, "err.import.bad_rows", rep.Bad)
 }
 
-var errOnlyHeader = huifang.Errorf(huifang.EINVALID, "文件中只有表头，没有数据行")
+var errOnlyHeader = huifang.Errorf(huifang.EINVALID, "err.import.only_header")
 
 // importRefs imports reference data, which is small: it is checked and
 // collected in one reading, then saved in one transaction.
@@ -236,7 +236,7 @@ func (s *Service) saveRefs(ctx context.Context, orgID int64, kind importer.Kind,
 		}
 		return s.db.SaveAgents(ctx, orgID, recs, a, now)
 	}
-	return huifang.Counts{}, huifang.Errorf(huifang.EINVALID, "未知的导入类型 %q", kind)
+	return huifang.Counts{}, huifang.Errorf(huifang.EINVALID, "err.import.unknown_kind", kind)
 }
 
 func collect[T any](items []any, orgID int64) []T {
@@ -345,7 +345,7 @@ func (s *Service) policyRecords(ctx context.Context, org *huifang.Org, rf *impor
 }
 
 // errChangedFile is a file that was good when checked and is not when written.
-var errChangedFile = huifang.Errorf(huifang.EINVALID, "文件在导入过程中被改动，已停止；请重新导入")
+var errChangedFile = huifang.Errorf(huifang.EINVALID, "err.import.changed_file")
 
 // PolicyRecord prepares a checked policy for storage: phone and ID numbers
 // encrypted with their lookup hashes, a keyed hash of the whole row, and the

@@ -57,7 +57,7 @@ func (r *importRuns) begin() error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.stopped {
-		return huifang.Errorf(huifang.EUNAVAILABLE, "服务正在停止，请稍后重试")
+		return huifang.Errorf(huifang.EUNAVAILABLE, "err.import.stopping")
 	}
 	r.wg.Add(1)
 	return nil
@@ -192,7 +192,7 @@ func (s *Service) startImportJob(ctx context.Context, org *huifang.Org, a huifan
 	switch {
 	case err == nil && j.State == huifang.JobRunning && !ownerGone(*j, now):
 		s.imports.done()
-		return nil, huifang.Errorf(huifang.ECONFLICT, "同一文件正在导入中（任务 %d，已写入 %d / %d 行），请等待其完成", j.ID, j.RowsWritten, j.RowsTotal)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.import.running", j.ID, j.RowsWritten, j.RowsTotal)
 	case err == nil:
 		ok, err := s.db.TakeImportJob(ctx, j, owner, now)
 		if err == nil && ok {
@@ -204,7 +204,7 @@ func (s *Service) startImportJob(ctx context.Context, org *huifang.Org, a huifan
 			return nil, err
 		}
 		s.imports.done()
-		return nil, huifang.Errorf(huifang.ECONFLICT, "同一文件刚由另一进程接手导入（任务 %d），请稍后查看", j.ID)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.import.taken_over", j.ID)
 	case !errors.Is(err, huifang.ErrNotFound):
 		s.imports.done()
 		return nil, err
@@ -242,10 +242,10 @@ func (s *Service) writeChunks(ctx context.Context, j *huifang.ImportJob, org *hu
 		select {
 		case <-ctx.Done():
 			end(huifang.JobInterrupted, "导入被取消")
-			return huifang.Errorf(huifang.EUNAVAILABLE, "导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
+			return huifang.Errorf(huifang.EUNAVAILABLE, "err.import.interrupted", j.RowsWritten, j.RowsTotal)
 		case <-s.imports.stop:
 			end(huifang.JobInterrupted, "服务停止")
-			return huifang.Errorf(huifang.EUNAVAILABLE, "服务正在停止，导入已中断：已写入 %d / %d 行；重新导入同一文件即可从中断处继续", j.RowsWritten, j.RowsTotal)
+			return huifang.Errorf(huifang.EUNAVAILABLE, "err.import.interrupted_stopping", j.RowsWritten, j.RowsTotal)
 		default:
 			return nil
 		}
@@ -302,7 +302,7 @@ func (s *Service) writeChunks(ctx context.Context, j *huifang.ImportJob, org *hu
 		}
 	}
 	if j.RowsWritten != j.RowsTotal {
-		end(huifang.JobFailed, errChangedFile.Message)
+		end(huifang.JobFailed, huifang.ErrorMessage(errChangedFile))
 		return errChangedFile
 	}
 	end(huifang.JobDone, "")

@@ -92,7 +92,7 @@ type KeyRotateOptions struct {
 // check value is the database's.
 func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box, o KeyRotateOptions) (*KeyRotated, error) {
 	if u == nil || u.Role != huifang.RoleAdmin {
-		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以轮换密钥")
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "err.key.rotate_admin_only")
 	}
 	if pii.SameCheck(s.Box.Check(), next.Check()) {
 		return nil, huifang.Errorf(huifang.EINVALID, "新密钥与当前密钥相同，未做任何改动：请用新生成的密钥（the new key is the current key; nothing was changed）")
@@ -138,7 +138,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 	}
 	r := st.Rotation
 	if r == nil {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "密钥轮换已由另一进程完成")
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.key.rotated_elsewhere")
 	}
 	for r.Stage != "" {
 		if err := ctx.Err(); err != nil {
@@ -194,7 +194,7 @@ func nextKeyStage(stage string) string {
 func (s *Service) openOld(v, what, key string) (string, error) {
 	plain, err := s.Box.Open(v)
 	if err != nil {
-		return "", huifang.Errorf(huifang.EINVALID, "%s %s 的个人信息无法用当前密钥解密，轮换停在它之前（已轮换的部分保留）：此行的数据是用另一把密钥写入的", what, key)
+		return "", huifang.Errorf(huifang.EINVALID, "err.key.row_unreadable", what, key)
 	}
 	return plain, nil
 }

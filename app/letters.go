@@ -86,14 +86,14 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	if s.Blobs == nil {
 		// Receipts are kept where recordings are; a service without that
 		// store cannot keep the one thing that makes a letter count.
-		return nil, huifang.Errorf(huifang.EINVALID, "回执存储未配置，无法记录信函或上门回访")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.letter.no_storage")
 	}
 	if !c.Open() {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 已经完成", callbackID)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.callback.done", callbackID)
 	}
 	now := s.now()
 	if c.LeaseUserID != 0 && c.LeaseUserID != u.ID && !c.LeaseUntil.Before(now) {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 正由坐席电话回访中，请稍后再记录", callbackID)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.letter.on_phone", callbackID)
 	}
 	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
@@ -105,11 +105,11 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	}
 
 	bad := &huifang.Error{Code: huifang.EINVALID}
-	field := func(name, format string, args ...any) {
-		bad.Fields = append(bad.Fields, huifang.FieldError{Field: name, Reason: fmt.Sprintf(format, args...)})
+	field := func(name, key string, args ...any) {
+		bad.Fields = append(bad.Fields, huifang.Field(name, key, args...))
 	}
 	if in.Method != huifang.MethodLetter && in.Method != huifang.MethodVisit {
-		field("method", "请选择回访方式：信函回访或上门回访")
+		field("method", "err.letter.method_required")
 	}
 	first := rec.IssuedOn
 	if first.IsZero() {
@@ -117,16 +117,16 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	}
 	switch {
 	case in.SignedOn.IsZero():
-		field("signed_on", "请填写投保人签名的日期")
+		field("signed_on", "err.letter.signed_on_required")
 	case in.SignedOn.After(s.today()):
-		field("signed_on", "签名日期不能晚于今天")
+		field("signed_on", "err.letter.signed_on_future")
 	case !first.IsZero() && in.SignedOn.Before(first):
-		field("signed_on", "签名日期不能早于保单承保日期 %s", first)
+		field("signed_on", "err.letter.signed_on_before_issue", first)
 	}
 	var body *bufio.Reader
 	var format, ctype string
 	if in.Receipt == nil {
-		field("receipt", "须上传投保人签名的回执（PDF、JPEG 或 PNG）：没有回执的信函或上门回访不算完成")
+		field("receipt", "err.letter.receipt_required")
 	} else {
 		body = bufio.NewReaderSize(in.Receipt, 64)
 		head, _ := body.Peek(SniffLen)
@@ -134,11 +134,11 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 		format, ctype = ft.Format, ft.ContentType
 		switch {
 		case len(head) == 0:
-			field("receipt", "上传的回执文件是空的")
+			field("receipt", "err.letter.receipt_empty")
 		case !ok:
-			field("receipt", "回执须为 %s 格式（按文件内容判断，不看文件名）", Labels(DocumentTypes))
+			field("receipt", "err.letter.receipt_format", Labels(DocumentTypes))
 		case in.ReceiptSize > MaxReceipt:
-			field("receipt", "回执超过 %d MB", MaxReceipt>>20)
+			field("receipt", "err.letter.receipt_too_large", MaxReceipt>>20)
 		}
 	}
 	cs, err := s.callScript(ctx, c, rec, prod)
@@ -149,23 +149,23 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 		return nil, err
 	}
 	if in.Script != "" && in.Script != cs.Ref() {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访的话术已更新为 %s（您看到的是 %s），请刷新页面后重新填写", cs.Ref(), in.Script)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.script.updated_refill", cs.Ref(), in.Script)
 	}
 	res, err := cs.Script.Evaluate(in.Answers)
 	var ae *huifang.Error
 	if errors.As(err, &ae) && ae.Code == huifang.EINVALID && len(ae.Fields) > 0 {
 		for _, f := range ae.Fields {
-			field("answers."+f.Field, "%s", f.Reason)
+			field("answers."+f.Field, f.Key, f.Args...)
 		}
 	} else if err != nil {
 		return nil, err
 	}
 	if len(bad.Fields) > 0 {
-		msgs := make([]string, len(bad.Fields))
+		msgs := make(huifang.MsgList, len(bad.Fields))
 		for i, f := range bad.Fields {
-			msgs[i] = f.Reason
+			msgs[i] = huifang.M(f.Key, f.Args...)
 		}
-		bad.Message = fmt.Sprintf("无法记录%s（%d 处）：%s", methodName(in.Method), len(msgs), strings.Join(msgs, "；"))
+		bad.Key, bad.Args = "err.letter.invalid", []any{methodName(in.Method), len(msgs), msgs}
 		return nil, bad
 	}
 	if !res.Outcome.Completed() {
@@ -179,8 +179,8 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	}
 	if info.Size > MaxReceipt {
 		s.deleteBlob(ctx, key)
-		return nil, &huifang.Error{Code: huifang.EINVALID, Message: fmt.Sprintf("回执超过 %d MB", MaxReceipt>>20),
-			Fields: []huifang.FieldError{{Field: "receipt", Reason: fmt.Sprintf("回执超过 %d MB", MaxReceipt>>20)}}}
+		return nil, &huifang.Error{Code: huifang.EINVALID, Key: "err.letter.receipt_too_large", Args: []any{MaxReceipt >> 20},
+			Fields: []huifang.FieldError{huifang.Field("receipt", "err.letter.receipt_too_large", MaxReceipt>>20)}}
 	}
 	ev := LetterEvidence{Method: in.Method, SignedOn: in.SignedOn, RetainUntil: retainUntil(rec.Policy, prod),
 		Receipt:    Receipt{Key: key, SHA256: info.SHA256, Size: info.Size, ContentType: ctype, FileName: receiptName(in.ReceiptName, format)},
@@ -200,27 +200,27 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 	return out, nil
 }
 
-// methodName names a method in a message, "信函或上门回访" when unknown.
-func methodName(m huifang.CallbackMethod) string {
+// methodName names a method in a message, "letter or visit" when unknown.
+func methodName(m huifang.CallbackMethod) huifang.Msg {
 	if m == huifang.MethodLetter || m == huifang.MethodVisit {
-		return m.ZH()
+		return huifang.M("err.letter.method." + string(m))
 	}
-	return "信函或上门回访"
+	return huifang.M("err.letter.method.any")
 }
 
 // notCompleted refuses a returned form whose answers end the script without
 // completing it, naming the step that ended it.
 func notCompleted(m huifang.CallbackMethod, res script.Result) error {
-	msg := fmt.Sprintf("回执上的回答使回访未完成，不能记录为%s", methodName(m))
+	key := "err.letter.not_completed"
 	switch res.Outcome {
 	case script.OutcomeNotPolicyholder:
-		msg = fmt.Sprintf("回执表明签名人不是投保人本人：%s须由投保人本人签名才算完成。请改用其他方式回访投保人", methodName(m))
+		key = "err.letter.not_policyholder"
 	case script.OutcomeReschedule:
-		msg = fmt.Sprintf("回执上的回答是“另约时间”：%s不能另约，请核对回执上的回答", methodName(m))
+		key = "err.letter.reschedule"
 	}
-	e := &huifang.Error{Code: huifang.EINVALID, Message: msg}
+	e := huifang.Errorf(huifang.EINVALID, key, methodName(m))
 	if n := len(res.Asked); n > 0 {
-		e.Fields = []huifang.FieldError{{Field: "answers." + res.Asked[n-1], Reason: msg}}
+		e.Fields = []huifang.FieldError{huifang.Field("answers."+res.Asked[n-1], key, methodName(m))}
 	}
 	return e
 }
@@ -249,10 +249,10 @@ func (s *Service) OpenReceipt(ctx context.Context, u *huifang.User, callbackID i
 	}
 	ev, ok := LetterOf(c)
 	if !ok {
-		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "回访 %d 没有签收回执", callbackID)
+		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.letter.no_receipt", callbackID)
 	}
 	if s.Blobs == nil {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "回执存储未配置")
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.letter.no_receipt_storage")
 	}
 	body, err := s.openBlob(ctx, ev.Receipt.Key, ev.Receipt.SHA256)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/blob"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
 )
@@ -48,7 +49,7 @@ func fieldOf(err error, field string) string {
 	}
 	for _, f := range ae.Fields {
 		if f.Field == field {
-			return f.Reason
+			return f.Text(i18n.ZH)
 		}
 	}
 	return ""

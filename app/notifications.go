@@ -9,7 +9,7 @@ import (
 // Notifications lists the user's in-app notifications, newest first.
 func (s *Service) Notifications(ctx context.Context, u *huifang.User, limit int) ([]huifang.Notification, error) {
 	if u == nil {
-		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	return s.db.ListNotifications(ctx, u.OrgID, u.ID, limit)
 }
@@ -17,7 +17,7 @@ func (s *Service) Notifications(ctx context.Context, u *huifang.User, limit int)
 // MarkNotificationsRead marks all of the user's notifications read.
 func (s *Service) MarkNotificationsRead(ctx context.Context, u *huifang.User) error {
 	if u == nil {
-		return huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	return s.db.MarkNotificationsRead(ctx, u.OrgID, u.ID, s.Clock.Now())
 }
@@ -25,7 +25,7 @@ func (s *Service) MarkNotificationsRead(ctx context.Context, u *huifang.User) er
 // UnreadNotifications counts the user's unread notifications.
 func (s *Service) UnreadNotifications(ctx context.Context, u *huifang.User) (int, error) {
 	if u == nil {
-		return 0, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return 0, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	return s.db.CountUnread(ctx, u.OrgID, u.ID)
 }

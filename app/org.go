@@ -34,25 +34,25 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 	}
 	var fields []huifang.FieldError
 	if in.Kind != huifang.KindRegulator && in.Kind != huifang.KindInsurer {
-		fields = append(fields, huifang.FieldError{Field: "kind", Reason: "机构类型须为 regulator 或 insurer"})
+		fields = append(fields, huifang.FieldError{Field: "kind", Key: "err.org.bad_kind"})
 	}
 	if !codeRE.MatchString(in.Code) {
-		fields = append(fields, huifang.FieldError{Field: "code", Reason: "机构代码须为 1–32 位字母、数字或 _ . -"})
+		fields = append(fields, huifang.FieldError{Field: "code", Key: "err.org.bad_code"})
 	}
 	if strings.TrimSpace(in.Name) == "" {
-		fields = append(fields, huifang.FieldError{Field: "name", Reason: "机构名称不能为空"})
+		fields = append(fields, huifang.FieldError{Field: "name", Key: "err.org.name_required"})
 	}
 	if in.Kind == huifang.KindRegulator && in.PreUnderwriting {
-		fields = append(fields, huifang.FieldError{Field: "pre_underwriting", Reason: "承保前回访只适用于保险公司"})
+		fields = append(fields, huifang.FieldError{Field: "pre_underwriting", Key: "err.org.pre_underwriting_insurer"})
 	}
 	if p := strings.TrimSpace(in.ServicePhone); p != "" && !servicePhoneRE.MatchString(p) {
-		fields = append(fields, huifang.FieldError{Field: "service_phone", Reason: "客服电话只能包含数字和 -，3–20 位"})
+		fields = append(fields, huifang.FieldError{Field: "service_phone", Key: "err.org.bad_phone"})
 	}
 	if in.Kind == huifang.KindRegulator && in.RegulatorCode != "" {
-		fields = append(fields, huifang.FieldError{Field: "regulator", Reason: "监管机构不能隶属于其他监管机构"})
+		fields = append(fields, huifang.FieldError{Field: "regulator", Key: "err.org.regulator_nested"})
 	}
 	if len(fields) > 0 {
-		return nil, &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Reason, Fields: fields}
+		return nil, &huifang.Error{Code: huifang.EINVALID, Key: fields[0].Key, Args: fields[0].Args, Fields: fields}
 	}
 	o := &huifang.Org{Kind: in.Kind, Code: in.Code, Name: strings.TrimSpace(in.Name), PreUnderwritingCallback: in.PreUnderwriting,
 		ServicePhone: strings.TrimSpace(in.ServicePhone), CreatedAt: s.now()}
@@ -62,13 +62,13 @@ func (s *Service) CreateOrg(ctx context.Context, by *huifang.User, in OrgInput) 
 			return nil, orgNotFound(in.RegulatorCode, err)
 		}
 		if reg.Kind != huifang.KindRegulator {
-			return nil, huifang.Errorf(huifang.EINVALID, "%s 不是监管机构", in.RegulatorCode)
+			return nil, huifang.Errorf(huifang.EINVALID, "err.org.not_regulator", in.RegulatorCode)
 		}
 		o.RegulatorID = reg.ID
 	}
 	if err := s.db.CreateOrg(ctx, o); err != nil {
 		if errors.Is(err, huifang.ErrConflict) {
-			return nil, huifang.Errorf(huifang.ECONFLICT, "机构代码 %s 已存在", in.Code)
+			return nil, huifang.Errorf(huifang.ECONFLICT, "err.org.code_taken", in.Code)
 		}
 		return nil, err
 	}
@@ -90,14 +90,14 @@ func (s *Service) SetServicePhone(ctx context.Context, by *huifang.User, code, p
 	}
 	phone = strings.TrimSpace(phone)
 	if !servicePhoneRE.MatchString(phone) {
-		return huifang.Errorf(huifang.EINVALID, "客服电话只能包含数字和 -，3–20 位")
+		return huifang.Errorf(huifang.EINVALID, "err.org.bad_phone")
 	}
 	o, err := s.db.FindOrgByCode(ctx, code)
 	if err != nil {
 		return orgNotFound(code, err)
 	}
 	if o.Kind != huifang.KindInsurer {
-		return huifang.Errorf(huifang.EINVALID, "%s 不是保险公司", code)
+		return huifang.Errorf(huifang.EINVALID, "err.org.not_insurer", code)
 	}
 	if err := s.db.SetServicePhone(ctx, o.ID, phone); err != nil {
 		return err
@@ -128,7 +128,7 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 		return nil, err
 	}
 	if !loginRE.MatchString(in.Login) {
-		return nil, huifang.Errorf(huifang.EINVALID, "用户名须为 2–64 位字母、数字或 _ . @ -")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.user.bad_login")
 	}
 	if err := s.roleFits(ctx, by, org, in.Role, in.BranchCode); err != nil {
 		return nil, err
@@ -139,14 +139,14 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 	}
 	if in.Email != "" {
 		if _, err := mail.ParseAddress(in.Email); err != nil {
-			return nil, huifang.Errorf(huifang.EINVALID, "邮箱地址无效：%s", in.Email)
+			return nil, huifang.Errorf(huifang.EINVALID, "err.user.bad_email", in.Email)
 		}
 	}
 	u := &huifang.User{OrgID: org.ID, Login: in.Login, Name: strings.TrimSpace(in.Name), Role: in.Role, BranchCode: in.BranchCode,
 		AgentCode: strings.TrimSpace(in.AgentCode), Email: strings.TrimSpace(in.Email), PasswordHash: hash, CreatedAt: s.now()}
 	if err := s.db.CreateUser(ctx, u, actor(by)); err != nil {
 		if errors.Is(err, huifang.ErrConflict) {
-			return nil, huifang.Errorf(huifang.ECONFLICT, "用户名 %s 已存在", in.Login)
+			return nil, huifang.Errorf(huifang.ECONFLICT, "err.user.login_taken", in.Login)
 		}
 		return nil, err
 	}
@@ -157,16 +157,16 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 // it, and that a handler's branch exists.
 func (s *Service) roleFits(ctx context.Context, by *huifang.User, org *huifang.Org, role huifang.Role, branch string) error {
 	if !role.Valid() {
-		return huifang.Errorf(huifang.EINVALID, "未知角色 %q（可用：admin, supervisor, insurer-admin, manager, operator, handler, qa）", role)
+		return huifang.Errorf(huifang.EINVALID, "err.user.unknown_role", role)
 	}
 	if role == huifang.RoleAdmin && by.Role != huifang.RoleAdmin {
-		return huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以授予系统管理员角色")
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.user.grant_admin")
 	}
 	if role == huifang.RoleSupervisor && org.Kind != huifang.KindRegulator {
-		return huifang.Errorf(huifang.EINVALID, "监管员（supervisor）只能属于监管机构")
+		return huifang.Errorf(huifang.EINVALID, "err.user.supervisor_regulator")
 	}
 	if role != huifang.RoleSupervisor && role != huifang.RoleAdmin && org.Kind != huifang.KindInsurer {
-		return huifang.Errorf(huifang.EINVALID, "角色 %s 只能属于保险公司", role)
+		return huifang.Errorf(huifang.EINVALID, "err.user.role_insurer", role)
 	}
 	if role == huifang.RoleHandler && branch != "" {
 		if bs, err := s.db.ListBranches(ctx, org.ID); err == nil {
@@ -175,7 +175,7 @@ func (s *Service) roleFits(ctx context.Context, by *huifang.User, org *huifang.O
 				known = known || b.Code == branch
 			}
 			if !known {
-				return huifang.Errorf(huifang.EINVALID, "机构 %s 没有代码为 %s 的分支机构", org.Code, branch)
+				return huifang.Errorf(huifang.EINVALID, "err.user.no_branch", org.Code, branch)
 			}
 		}
 	}

@@ -68,7 +68,7 @@ func (s *Service) findCase(ctx context.Context, u *huifang.User, id int64) (*hui
 	}
 	c, err := s.db.FindProblemCase(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "问题件 %d 不存在", id)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.problem.not_found", id)
 	}
 	return c, err
 }
@@ -136,7 +136,7 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 	switch f.Scope {
 	case "", "mine", "branch", "all":
 	default:
-		return nil, huifang.Errorf(huifang.EINVALID, "未知的范围 %q", f.Scope)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.problem.unknown_scope", f.Scope)
 	}
 	if u.Role == huifang.RoleHandler {
 		sf.HolderBranch = &branch
@@ -171,17 +171,17 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 // OpenCase opens a problem case by hand, for a policy, with a reason.
 func (s *Service) OpenCase(ctx context.Context, u *huifang.User, policyNo string, t huifang.ProblemType, reason string) (*huifang.ProblemCase, error) {
 	if u == nil || !u.Can(huifang.PermOpenCase) {
-		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有回访人员和管理人员可以登记问题件")
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "err.problem.open_forbidden")
 	}
 	if t.ZH() == "" {
-		return nil, huifang.Errorf(huifang.EINVALID, "未知的问题件类型 %q", t)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.problem.unknown_type", t)
 	}
 	if reason = strings.TrimSpace(reason); reason == "" {
-		return nil, huifang.Errorf(huifang.EINVALID, "请说明问题件的原因")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.problem.reason_required")
 	}
 	rec, err := s.db.FindPolicy(ctx, u.OrgID, strings.TrimSpace(policyNo))
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "保单 %s 不存在", policyNo)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.policy.not_found", policyNo)
 	} else if err != nil {
 		return nil, err
 	}
@@ -236,7 +236,7 @@ func (s *Service) Transfer(ctx context.Context, u *huifang.User, id int64, in Tr
 	if in.Handler != "" {
 		h, err := s.db.FindUserByLogin(ctx, strings.TrimSpace(in.Handler))
 		if err != nil || h.OrgID != u.OrgID {
-			return nil, huifang.Errorf(huifang.ENOTFOUND, "经办人 %s 不存在", in.Handler)
+			return nil, huifang.Errorf(huifang.ENOTFOUND, "err.problem.no_handler", in.Handler)
 		}
 		to.User = h
 		if to.Branch == "" {
@@ -305,14 +305,14 @@ func (s *Service) Act(ctx context.Context, u *huifang.User, id int64, in ActionI
 	st := huifang.CaseStep{}
 	if e := in.Evidence; e != nil {
 		if len(e.Data) == 0 {
-			return nil, huifang.Errorf(huifang.EINVALID, "上传的文件是空的")
+			return nil, huifang.Errorf(huifang.EINVALID, "err.file.empty")
 		}
 		if len(e.Data) > MaxEvidence {
-			return nil, huifang.Errorf(huifang.EINVALID, "上传的文件超过 %d MB", MaxEvidence>>20)
+			return nil, huifang.Errorf(huifang.EINVALID, "err.file.too_large", MaxEvidence>>20)
 		}
 		ft, ok := Sniff(DocumentTypes, e.Data)
 		if !ok {
-			return nil, huifang.Errorf(huifang.EINVALID, "上传的文件须为 %s 格式（按文件内容判断，不看文件名）", Labels(DocumentTypes))
+			return nil, huifang.Errorf(huifang.EINVALID, "err.file.bad_format", Labels(DocumentTypes))
 		}
 		name := strings.TrimSpace(e.Name)
 		if name == "" {
@@ -324,7 +324,7 @@ func (s *Service) Act(ctx context.Context, u *huifang.User, id int64, in ActionI
 	if in.Kind == problem.ActContact {
 		phone, err := importer.ParseMobile(in.Phone)
 		if err != nil {
-			return nil, huifang.Errorf(huifang.EINVALID, "新的手机号无效：%s", huifang.ErrorMessage(err))
+			return nil, huifang.Errorf(huifang.EINVALID, "err.problem.bad_phone", huifang.ErrorMsg(err))
 		}
 		st.Phone = &huifang.PhoneChange{Enc: s.Box.Seal(phone), Hash: s.Box.Hash(phone)}
 	}

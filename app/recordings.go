@@ -41,7 +41,7 @@ func retainUntil(p huifang.Policy, prod huifang.Product) huifang.Date {
 // "upload".
 func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID, attemptID int64, r io.Reader, source string) (*huifang.Recording, error) {
 	if s.Blobs == nil {
-		return nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.recording.no_storage")
 	}
 	c, err := s.findCallback(ctx, u, huifang.PermRecord, callbackID)
 	if err != nil {
@@ -60,7 +60,7 @@ func (s *Service) AddRecording(ctx context.Context, u *huifang.User, callbackID,
 // callback for that call.
 func (s *Service) UploadRecording(ctx context.Context, u *huifang.User, callbackID, attemptID int64, r io.Reader) (*huifang.Recording, error) {
 	if s.Blobs == nil {
-		return nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.recording.no_storage")
 	}
 	c, err := s.findCallback(ctx, u, huifang.PermRecord, callbackID)
 	if err != nil {
@@ -71,7 +71,7 @@ func (s *Service) UploadRecording(ctx context.Context, u *huifang.User, callback
 		return nil, err
 	}
 	if a.UserID != u.ID {
-		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只能为自己拨打的电话上传录音")
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "err.recording.not_own")
 	}
 	return s.addRecording(ctx, u, c, attemptID, r, "upload")
 }
@@ -87,7 +87,7 @@ func (s *Service) attempt(ctx context.Context, c *huifang.Callback, id int64) (*
 			return &as[i], nil
 		}
 	}
-	return nil, huifang.Errorf(huifang.EINVALID, "拨打记录 %d 不属于回访 %d", id, c.ID)
+	return nil, huifang.Errorf(huifang.EINVALID, "err.recording.wrong_attempt", id, c.ID)
 }
 
 func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.Callback, attemptID int64, r io.Reader, source string) (*huifang.Recording, error) {
@@ -102,11 +102,11 @@ func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.
 	br := bufio.NewReaderSize(r, 64)
 	head, _ := br.Peek(SniffLen)
 	if len(head) == 0 {
-		return nil, huifang.Errorf(huifang.EINVALID, "录音文件是空的")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.recording.empty")
 	}
 	ft, ok := Sniff(AudioTypes, head)
 	if !ok {
-		return nil, huifang.Errorf(huifang.EINVALID, "录音须为 %s 格式（按文件内容判断，不看文件名）", Labels(AudioTypes))
+		return nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_format", Labels(AudioTypes))
 	}
 	format, ct := ft.Format, ft.ContentType
 	key := newBlobKey(c.OrgID, "callbacks", c.ID, "", format)
@@ -116,7 +116,7 @@ func (s *Service) addRecording(ctx context.Context, u *huifang.User, c *huifang.
 	}
 	if info.Size > MaxRecording {
 		s.deleteBlob(ctx, key)
-		return nil, huifang.Errorf(huifang.EINVALID, "录音超过 %d MB", MaxRecording>>20)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.recording.too_large", MaxRecording>>20)
 	}
 	out := &huifang.Recording{OrgID: c.OrgID, CallbackID: c.ID, AttemptID: attemptID, Key: key, Format: format, ContentType: ct, Size: info.Size, SHA256: info.SHA256,
 		RetainUntil: retainUntil(rec.Policy, prod), UploadedAt: s.now(), UploadedBy: u.ID, Source: source}
@@ -160,20 +160,20 @@ func (s *Service) PlayRecording(ctx context.Context, u *huifang.User, id, offset
 		return nil, nil, err
 	}
 	if s.Blobs == nil {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "录音存储未配置")
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.recording.no_storage")
 	}
 	rec, err := s.db.FindRecording(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "录音 %d 不存在", id)
+		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.recording.not_found", id)
 	} else if err != nil {
 		return nil, nil, err
 	}
 	if offset < 0 || offset >= rec.Size && rec.Size > 0 {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "请求的范围超出录音长度")
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_range")
 	}
 	body, _, err := s.Blobs.GetRange(ctx, rec.Key, offset, length)
 	if errors.Is(err, blob.ErrInvalidRange) {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "请求的范围超出录音长度")
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_range")
 	} else if err != nil {
 		return nil, nil, fmt.Errorf("open recording %d: %w", id, err)
 	}

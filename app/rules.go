@@ -61,7 +61,7 @@ func (s *Service) calendars() *calendars {
 // in force, replacing a shipped or earlier one. System administrators only.
 func (s *Service) LoadCalendarYear(ctx context.Context, u *huifang.User, body string) (*workday.Year, error) {
 	if u == nil || !u.Can(huifang.PermLoadCalendar) {
-		return nil, huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以导入工作日历")
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "err.calendar.admin_only")
 	}
 	y, err := workday.ParseYear(strings.NewReader(body))
 	if err != nil {
@@ -228,7 +228,7 @@ func (s *Service) deadline(ctx context.Context, orgID int64, t huifang.ProblemTy
 	}
 	l, ok := v.Rules.Limits[t]
 	if !ok {
-		return huifang.Date{}, l, 0, huifang.Errorf(huifang.EINVALID, "规则中没有问题件类型「%s」的时限", t.ZH())
+		return huifang.Date{}, l, 0, huifang.Errorf(huifang.EINVALID, "err.rules.no_limit", t.ZH())
 	}
 	if !l.Working {
 		return opened.AddDays(l.Days), l, v.ID, nil
@@ -254,7 +254,7 @@ type ProfileInput struct {
 // Profiles lists the versions of the profile the user's organisation follows.
 func (s *Service) Profiles(ctx context.Context, u *huifang.User) ([]profile.Version, error) {
 	if u == nil {
-		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	reg, err := s.regulatorOf(ctx, u.OrgID)
 	if err != nil || reg == 0 {
@@ -271,7 +271,7 @@ func (s *Service) ChangeProfile(ctx context.Context, u *huifang.User, in Profile
 		return nil, err
 	}
 	if in.From.IsZero() || !in.From.After(s.today()) {
-		return nil, huifang.Errorf(huifang.EINVALID, "新规则须从明天或以后的日期起生效，不能追溯")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.rules.retroactive")
 	}
 	if err := in.Rules.Validate(); err != nil {
 		return nil, err
@@ -287,7 +287,7 @@ func (s *Service) ChangeProfile(ctx context.Context, u *huifang.User, in Profile
 	if in.Rules.CallAnyTime && base != profile.Demo {
 		// Customers' evenings and rest days are not for calls; only the
 		// demonstration may ignore calling hours.
-		return nil, huifang.Errorf(huifang.EINVALID, "“任何时间均可回访”仅用于演示规则，正式规则须设回访时间")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.rules.anytime_demo")
 	}
 	v := &profile.Version{RegulatorID: u.OrgID, Name: name, Base: base, From: in.From, Rules: in.Rules, Note: strings.TrimSpace(in.Note), CreatedAt: s.now(), CreatedBy: u.Login}
 	defer s.forgetVersions(u.OrgID)
@@ -302,7 +302,7 @@ func (s *Service) startProfile(ctx context.Context, reg *huifang.Org, code strin
 	}
 	r, name, ok := profile.Shipped(code)
 	if !ok {
-		return huifang.Errorf(huifang.EINVALID, "未知的规则模板 %q（可用：%s）", code, strings.Join(profile.ShippedCodes, ", "))
+		return huifang.Errorf(huifang.EINVALID, "err.rules.unknown_profile", code, strings.Join(profile.ShippedCodes, ", "))
 	}
 	return s.db.AddProfileVersion(ctx, &profile.Version{RegulatorID: reg.ID, Name: name, Base: code, From: huifang.NewDate(2000, 1, 1),
 		Rules: r, Note: "初始规则：" + name, CreatedAt: s.now(), CreatedBy: by})

@@ -39,7 +39,7 @@ func (s *Service) refuseGap(ctx context.Context, c *huifang.Callback, cs *CallSc
 			return err
 		}
 	}
-	return huifang.Errorf(huifang.EINVALID, "此回访的话术不完整，不能回访：%s", cs.Gap)
+	return huifang.Errorf(huifang.EINVALID, "err.script.incomplete", cs.Gap)
 }
 
 // RecheckBlocked is the background job that puts blocked callbacks back in

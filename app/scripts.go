@@ -27,7 +27,7 @@ func (s *Service) ImportScript(ctx context.Context, u *huifang.User, body, produ
 	}
 	if productCode = strings.TrimSpace(productCode); productCode != "" {
 		if _, err := s.db.FindProduct(ctx, u.OrgID, productCode); err != nil {
-			return nil, huifang.Errorf(huifang.EINVALID, "产品 %s 不存在", productCode)
+			return nil, huifang.Errorf(huifang.EINVALID, "err.script.no_product", productCode)
 		}
 	}
 	var canonical bytes.Buffer
@@ -45,7 +45,7 @@ func (s *Service) ownScript(ctx context.Context, u *huifang.User, id int64) (*hu
 	}
 	r, err := s.db.FindScript(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "话术 %d 不存在", id)
+		return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.script.not_found", id)
 	} else if err != nil {
 		return nil, nil, err
 	}
@@ -82,7 +82,7 @@ func (s *Service) ActivateScript(ctx context.Context, u *huifang.User, id int64,
 		return badMove(r, "filed")
 	}
 	if from.IsZero() || from.Before(s.today()) {
-		return huifang.Errorf(huifang.EINVALID, "启用日期须为今天或以后")
+		return huifang.Errorf(huifang.EINVALID, "err.script.start_past")
 	}
 	if err := sc.CanActivate(); err != nil {
 		return err
@@ -154,7 +154,7 @@ func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Pr
 	if sc := shippedScript(prod.Design, channel); sc != nil {
 		return sc, nil, nil
 	}
-	return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "没有适用于%s产品、%s渠道的标准回访话术：请导入并启用本公司的话术", prod.Design.ZH(), channel.ZH())
+	return nil, nil, huifang.Errorf(huifang.ENOTFOUND, "err.script.no_standard", prod.Design.ZH(), channel.ZH())
 }
 
 // shippedScript chooses the shipped standard script for a design type and a

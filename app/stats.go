@@ -54,12 +54,12 @@ func (s *Service) statsTables(ctx context.Context, u *huifang.User, orgCode stri
 		return nil, nil, err
 	}
 	if len(periods) == 0 {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "请指定统计期间")
+		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.stats.period_required")
 	}
 	span := indicator.Period{Kind: indicator.Year, Year: periods[0].Year}
 	for _, p := range periods {
 		if p.Year != span.Year {
-			return nil, nil, huifang.Errorf(huifang.EINVALID, "一次只能统计同一年度内的期间")
+			return nil, nil, huifang.Errorf(huifang.EINVALID, "err.stats.one_year")
 		}
 	}
 	if len(periods) == 1 {
@@ -160,7 +160,7 @@ func (s *Service) recount(ctx context.Context, orgID int64, p indicator.Period, 
 func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*huifang.Org, error) {
 	if code == "" {
 		if u.Role == huifang.RoleAdmin {
-			return nil, huifang.Errorf(huifang.EINVALID, "请指定机构代码")
+			return nil, huifang.Errorf(huifang.EINVALID, "err.stats.org_required")
 		}
 		o, err := s.db.FindOrgByID(ctx, u.OrgID)
 		if err != nil {
@@ -170,7 +170,7 @@ func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*
 	}
 	o, err := s.db.FindOrgByCode(ctx, code)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", code)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found_q", code)
 	} else if err != nil {
 		return nil, err
 	}
@@ -185,7 +185,7 @@ func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*
 	}
 	if !allowed {
 		// Same answer as a missing code: never tell what exists elsewhere.
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", code)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found_q", code)
 	}
 	return o, nil
 }
@@ -202,7 +202,7 @@ func (s *Service) WriteRecount(ctx context.Context, u *huifang.User, orgCode, pe
 
 func (s *Service) writeStats(ctx context.Context, u *huifang.User, orgCode, period, format string, w io.Writer, tally tallyFunc) error {
 	if format != "json" && format != "csv" && format != "xlsx" {
-		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
+		return huifang.Errorf(huifang.EINVALID, "err.stats.bad_format")
 	}
 	org, t, err := s.statsTable(ctx, u, orgCode, period, tally)
 	if err != nil {
@@ -219,7 +219,7 @@ func (s *Service) RebuildStats(ctx context.Context, u *huifang.User, orgCode str
 	}
 	o, err := s.db.FindOrgByCode(ctx, orgCode)
 	if errors.Is(err, huifang.ErrNotFound) || (err == nil && o.Kind != huifang.KindInsurer) {
-		return huifang.Errorf(huifang.ENOTFOUND, "保险公司 %q 不存在", orgCode)
+		return huifang.Errorf(huifang.ENOTFOUND, "err.stats.no_insurer", orgCode)
 	} else if err != nil {
 		return err
 	}

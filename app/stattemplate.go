@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/sheet"
 )
@@ -72,7 +73,7 @@ func (s *Service) WriteStatsTemplate(ctx context.Context, u *huifang.User, orgCo
 		return err
 	}
 	if org.Kind != huifang.KindInsurer {
-		return huifang.Errorf(huifang.EINVALID, "报表模板按保险公司填报：请选择一家公司")
+		return huifang.Errorf(huifang.EINVALID, "err.stats.template_insurer")
 	}
 	return writeTemplate(w, org.Name, p)
 }
@@ -101,6 +102,8 @@ type CellProblem struct {
 	Cell string // "D5"; "" for the whole file
 	ZH   string
 	EN   string
+	Key  string // the catalog key of the text, rendered as ZH and EN
+	Args []any
 }
 
 // UploadError lists every problem of an uploaded table. It unwraps to an
@@ -116,9 +119,9 @@ func (e *UploadError) Unwrap() error { return e.AppError() }
 
 // AppError is the problems as one application error, the cells its fields.
 func (e *UploadError) AppError() *huifang.Error {
-	ae := huifang.Errorf(huifang.EINVALID, "上传的报表有 %d 处问题，未报送", len(e.Problems))
+	ae := huifang.Errorf(huifang.EINVALID, "err.stats.upload_problems", len(e.Problems))
 	for _, p := range e.Problems {
-		ae.Fields = append(ae.Fields, huifang.FieldError{Field: p.Cell, Reason: p.ZH})
+		ae.Fields = append(ae.Fields, huifang.Field(p.Cell, p.Key, p.Args...))
 	}
 	return ae
 }
@@ -146,8 +149,9 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 	}
 	defer rows.Close()
 	var probs []CellProblem
-	bad := func(cell, zh, en string, args ...any) {
-		probs = append(probs, CellProblem{Cell: cell, ZH: fmt.Sprintf(zh, args...), EN: fmt.Sprintf(en, args...)})
+	bad := func(cell, key string, args ...any) {
+		m := huifang.M(key, args...)
+		probs = append(probs, CellProblem{Cell: cell, ZH: m.Text(i18n.ZH), EN: m.Text(i18n.EN), Key: key, Args: args})
 	}
 	known := map[string]templateRow{}
 	for _, tr := range templateRows() {
@@ -181,9 +185,9 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 			m := titlePeriod.FindStringSubmatch(cell(0))
 			switch {
 			case m == nil:
-				bad(cellName(0, line), "标题中没有统计期间：应为「……回访统计表（%s）」，请使用本页下载的模板", "the title names no period: it should read \"…回访统计表（%s）\"; use the template from this page", p.ZH())
+				bad(cellName(0, line), "err.stats.upload.no_period", p.ZH())
 			case m[1] != p.ZH():
-				bad(cellName(0, line), "表中的统计期间是%s，所选期间是%s", "the table is for %s, the period chosen is %s", m[1], p.ZH())
+				bad(cellName(0, line), "err.stats.upload.other_period", m[1], p.ZH())
 			}
 			continue
 		}
@@ -194,7 +198,7 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 			header = true
 			for i, h := range indicator.Columns {
 				if cell(i) != h {
-					bad(cellName(i, line), "列名应为「%s」，实为「%s」：请勿增删或移动列", "the column should be \"%s\", not \"%s\": do not add, remove or move columns", h, cell(i))
+					bad(cellName(i, line), "err.stats.upload.column", h, cell(i))
 				}
 			}
 			if len(probs) > 0 {
@@ -207,11 +211,11 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 		}
 		tr, ok := known[group+"/"+cell(1)]
 		if !ok {
-			bad(cellName(1, line), "未知的行「%s / %s」：只能填写模板中的行", "unknown row \"%s / %s\": only the template's rows may be filled in", group, cell(1))
+			bad(cellName(1, line), "err.stats.upload.unknown_row", group, cell(1))
 			continue
 		}
 		if prev, dup := seen[tr.group+"/"+tr.item]; dup {
-			bad(cellName(1, line), "「%s / %s」重复（第 %d 行已有）", "\"%s / %s\" appears twice (also row %d)", tr.group, tr.item, prev)
+			bad(cellName(1, line), "err.stats.upload.row_twice", tr.group, tr.item, prev)
 			continue
 		}
 		seen[tr.group+"/"+tr.item] = line
@@ -231,11 +235,11 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 			n, err := strconv.ParseInt(v, 10, 64)
 			switch {
 			case v == "":
-				bad(cellName(i, line), "「%s」未填写：没有的填 0", "\"%s\" is empty: write 0 for none", indicator.Columns[i])
+				bad(cellName(i, line), "err.stats.upload.count_empty", indicator.Columns[i])
 			case err != nil:
-				bad(cellName(i, line), "「%s」应为整数，实为「%s」", "\"%s\" must be a whole number, not \"%s\"", indicator.Columns[i], v)
+				bad(cellName(i, line), "err.stats.upload.count_not_int", indicator.Columns[i], v)
 			case n < 0:
-				bad(cellName(i, line), "「%s」不能为负数（%d）", "\"%s\" cannot be negative (%d)", indicator.Columns[i], n)
+				bad(cellName(i, line), "err.stats.upload.count_negative", indicator.Columns[i], n)
 			default:
 				pr.counts[i] = n
 				continue
@@ -250,18 +254,18 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 			v := cell(i)
 			if !want.Defined() {
 				if v != "" && v != "—" && v != "-" {
-					bad(cellName(i, line), "「%s」的分母为 0，比率应为「—」，实为「%s」", "\"%s\" has a denominator of 0: the rate should be \"—\", not \"%s\"", indicator.Columns[i], v)
+					bad(cellName(i, line), "err.stats.upload.rate_zero_den", indicator.Columns[i], v)
 				}
 				continue
 			}
 			shown, ok := percentOf(v)
 			switch {
 			case v == "":
-				bad(cellName(i, line), "「%s」未填写：应为 %s（%d ÷ %d）", "\"%s\" is empty: it should be %s (%d ÷ %d)", indicator.Columns[i], want.Percent(), want.Num, want.Den)
+				bad(cellName(i, line), "err.stats.upload.rate_empty", indicator.Columns[i], want.Percent(), want.Num, want.Den)
 			case !ok:
-				bad(cellName(i, line), "「%s」应为百分比，实为「%s」", "\"%s\" must be a percentage, not \"%s\"", indicator.Columns[i], v)
+				bad(cellName(i, line), "err.stats.upload.rate_not_percent", indicator.Columns[i], v)
 			case shown != want.Percent():
-				bad(cellName(i, line), "「%s」为 %s，与件数不符：%d ÷ %d = %s", "\"%s\" is %s, which does not match the counts: %d ÷ %d = %s", indicator.Columns[i], shown, want.Num, want.Den, want.Percent())
+				bad(cellName(i, line), "err.stats.upload.rate_mismatch", indicator.Columns[i], shown, want.Num, want.Den, want.Percent())
 			}
 		}
 		got = append(got, pr)
@@ -273,18 +277,19 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 		}
 	}
 	if !header {
-		bad("", "没有找到表头（「分组」「项目」……）：请使用本页下载的模板", "no header row (\"分组\", \"项目\", …) was found: use the template from this page")
+		bad("", "err.stats.upload.no_header")
 	} else if total == nil && len(probs) == 0 {
-		bad("", "缺少「合计」行", "the \"合计\" (total) row is missing")
+		bad("", "err.stats.upload.no_total")
 	}
 	if len(probs) > 0 {
 		return indicator.Table{}, &UploadError{Problems: probs}
 	}
 	// The groups add up to the total.
 	sums := []struct {
-		kind, zh, en string
-		cols         []int
-	}{{"channel", "各销售渠道", "the channels", countCols}, {"design", "各产品类型", "the design types", countCols}, {"type", "各问题件类型", "the problem types", caseCols}}
+		kind string
+		what huifang.Msg
+		cols []int
+	}{{"channel", huifang.M("err.stats.upload.channels"), countCols}, {"design", huifang.M("err.stats.upload.designs"), countCols}, {"type", huifang.M("err.stats.upload.types"), caseCols}}
 	for _, sm := range sums {
 		for _, i := range sm.cols {
 			var sum int64
@@ -294,8 +299,7 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 				}
 			}
 			if sum != total.counts[i] {
-				bad(cellName(i, total.line), "合计「%s」为 %d，%s之和为 %d", "the total \"%s\" is %d, %s add up to %d", indicator.Columns[i], total.counts[i], sm.zh, sum)
-				probs[len(probs)-1].EN = fmt.Sprintf("the total \"%s\" is %d, %s add up to %d", indicator.Columns[i], total.counts[i], sm.en, sum)
+				bad(cellName(i, total.line), "err.stats.upload.sum", indicator.Columns[i], total.counts[i], sm.what, sum)
 			}
 		}
 	}

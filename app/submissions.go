@@ -74,10 +74,10 @@ func (s *Service) submitCheck(ctx context.Context, u *huifang.User, in SubmitInp
 		return nil, p, 0, err
 	}
 	if org.Kind != huifang.KindInsurer || org.ID != u.OrgID {
-		return nil, p, 0, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", in.OrgCode)
+		return nil, p, 0, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found_q", in.OrgCode)
 	}
 	if !s.today().After(p.Last()) {
-		return nil, p, 0, huifang.Errorf(huifang.EINVALID, "%s 尚未结束，结束后才能报送", p.ZH())
+		return nil, p, 0, huifang.Errorf(huifang.EINVALID, "err.submission.period_open", p.ZH())
 	}
 	list, err := s.db.ListSubmissions(ctx, huifang.SubmissionFilter{SubmissionScope: huifang.SubmissionScope{OrgID: org.ID}, Period: p.String()})
 	if err != nil {
@@ -88,11 +88,11 @@ func (s *Service) submitCheck(ctx context.Context, u *huifang.User, in SubmitInp
 	}
 	cur := list[0]
 	if cur.Status == huifang.SubmissionSubmitted {
-		return nil, p, 0, huifang.Errorf(huifang.ECONFLICT, "%s 第 %d 版正在等待监管机构审核：审核（退回或接受）后才能报送更正版本", p.ZH(), cur.Version)
+		return nil, p, 0, huifang.Errorf(huifang.ECONFLICT, "err.submission.pending", p.ZH(), cur.Version)
 	}
 	if strings.TrimSpace(in.Reason) == "" {
-		e := huifang.Errorf(huifang.EINVALID, "更正已报送的报表须说明更正原因")
-		e.Fields = []huifang.FieldError{{Field: "reason", Reason: "请填写更正原因"}}
+		e := huifang.Errorf(huifang.EINVALID, "err.submission.reason_required")
+		e.Fields = []huifang.FieldError{{Field: "reason", Key: "err.submission.reason_field"}}
 		return nil, p, 0, e
 	}
 	return org, p, cur.Version, nil
@@ -144,7 +144,7 @@ func submissionScope(u *huifang.User) (huifang.SubmissionScope, error) {
 	case u.Role == huifang.RoleSupervisor:
 		return huifang.SubmissionScope{RegulatorID: u.OrgID}, nil
 	case u.Role == huifang.RoleAdmin:
-		return huifang.SubmissionScope{}, huifang.Errorf(huifang.EFORBIDDEN, "报表报送在保险公司与监管机构之间进行，系统管理员请用命令行查看")
+		return huifang.SubmissionScope{}, huifang.Errorf(huifang.EFORBIDDEN, "err.submission.admin_cli")
 	}
 	return huifang.SubmissionScope{OrgID: u.OrgID}, nil
 }
@@ -157,7 +157,7 @@ func (s *Service) Submission(ctx context.Context, u *huifang.User, id int64) (*h
 	}
 	sub, err := s.db.FindSubmission(ctx, sc, id)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "报送记录 %d 不存在", id)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.submission.not_found", id)
 	}
 	return sub, err
 }
@@ -210,8 +210,8 @@ func (s *Service) ReviewSubmission(ctx context.Context, u *huifang.User, id int6
 	if !in.Accept {
 		to = huifang.SubmissionReturned
 		if comment == "" {
-			e := huifang.Errorf(huifang.EINVALID, "退回报表须写明退回意见")
-			e.Fields = []huifang.FieldError{{Field: "comment", Reason: "请写明退回意见：哪里有误、应如何更正"}}
+			e := huifang.Errorf(huifang.EINVALID, "err.submission.comment_required")
+			e.Fields = []huifang.FieldError{{Field: "comment", Key: "err.submission.comment_field"}}
 			return nil, e
 		}
 	}
@@ -304,7 +304,7 @@ func RenderSubmission(w io.Writer, sub *huifang.Submission, format string) error
 		return err
 	}
 	if format != "csv" && format != "xlsx" {
-		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
+		return huifang.Errorf(huifang.EINVALID, "err.stats.bad_format")
 	}
 	return RenderStats(w, fr.Org, fr.Table, format)
 }
@@ -334,7 +334,7 @@ func (s *Service) SubmissionStatus(ctx context.Context, u *huifang.User, regulat
 		return nil, err
 	}
 	if reg.Kind != huifang.KindRegulator || reg.ID != u.OrgID {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "机构 %q 不存在", regulatorCode)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found_q", regulatorCode)
 	}
 	orgs, err := s.db.ListOrgs(ctx, reg.ID)
 	if err != nil {

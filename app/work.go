@@ -119,7 +119,7 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 }
 
 // ErrNoWork means the pool has nothing that may be called now.
-var ErrNoWork = huifang.Errorf(huifang.ENOTFOUND, "目前没有可以拨打的回访")
+var ErrNoWork = huifang.Errorf(huifang.ENOTFOUND, "err.work.none")
 
 // Next hands the operator the most urgent callback that may be called now,
 // under a lease; an operator who already holds one gets it back, its lease
@@ -154,7 +154,7 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 			return w, err
 		}
 		if blocked++; blocked == maxBlockedPerNext {
-			return nil, huifang.Errorf(huifang.ENOTFOUND, "已有 %d 条回访因话术不完整暂停，等待管理员处理（例如：%s）；请稍后再领取", blocked, huifang.ErrorMessage(err))
+			return nil, huifang.Errorf(huifang.ENOTFOUND, "err.work.blocked", blocked, huifang.ErrorMsg(err))
 		}
 	}
 }
@@ -195,7 +195,7 @@ func (s *Service) callingHours(ctx context.Context, orgID int64, now time.Time) 
 		return err
 	}
 	if !ok {
-		return huifang.Errorf(huifang.EINVALID, "现在不在回访时间内（北京时间 %s–%s，休息日除外），不能拨打客户电话", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
+		return huifang.Errorf(huifang.EINVALID, "err.work.outside_hours", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
 	}
 	return nil
 }
@@ -219,14 +219,14 @@ func (s *Service) Take(ctx context.Context, u *huifang.User, id int64) (*Work, e
 		return nil, err
 	}
 	if c.Status == huifang.StatusBlocked {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访的话术不完整，已暂停回访：%s", c.Reason)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.work.script_paused", c.Reason)
 	}
 	taken, err := s.db.TakeCallback(ctx, u.OrgID, u.ID, id, now, s.Rules.Lease)
 	if errors.Is(err, huifang.ErrNotFound) {
 		if held, herr := s.db.HeldCallback(ctx, u.OrgID, u.ID, now); herr == nil && held.ID != id {
-			return nil, huifang.Errorf(huifang.ECONFLICT, "您手上还有回访 %d（保单 %s）：请先完成或放回", held.ID, held.PolicyNo)
+			return nil, huifang.Errorf(huifang.ECONFLICT, "err.callback.already_holding", held.ID, held.PolicyNo)
 		}
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 已完成、正等待客户电子化回访，或正由其他坐席回访", id)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.callback.unavailable", id)
 	} else if err != nil {
 		return nil, err
 	}
@@ -242,7 +242,7 @@ func (s *Service) findCallback(ctx context.Context, u *huifang.User, p huifang.P
 	}
 	c, err := s.db.FindCallback(ctx, u.OrgID, id)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "回访 %d 不存在", id)
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.callback.not_found", id)
 	}
 	return c, err
 }
@@ -270,10 +270,10 @@ func (s *Service) held(ctx context.Context, u *huifang.User, id int64) (*huifang
 		return nil, err
 	}
 	if !c.Open() {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "回访 %d 已经完成", id)
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.callback.done", id)
 	}
 	if c.LeaseUserID != u.ID || c.LeaseUntil.Before(s.now()) {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "此回访已不在您名下（租约已过期或被他人领取），请重新领取")
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.callback.lease_lost")
 	}
 	return c, nil
 }
@@ -283,10 +283,10 @@ func (s *Service) held(ctx context.Context, u *huifang.User, id int64) (*huifang
 // finish it as not completed with a problem case.
 func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, in AttemptInput) (*huifang.Callback, error) {
 	if !in.Outcome.Valid() {
-		return nil, huifang.Errorf(huifang.EINVALID, "未知的拨打结果 %q", in.Outcome)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.callback.unknown_outcome", in.Outcome)
 	}
 	if len([]rune(in.Note)) > 500 {
-		return nil, huifang.Errorf(huifang.EINVALID, "备注最多 500 字")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.callback.note_too_long")
 	}
 	c, err := s.held(ctx, u, id)
 	if err != nil {
@@ -305,12 +305,12 @@ func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, 
 		ch.KeepLease = true
 	case huifang.AttemptReschedule:
 		if in.ScheduleAt.IsZero() || !in.ScheduleAt.After(now) {
-			return nil, huifang.Errorf(huifang.EINVALID, "请填写客户约定的回访时间（须晚于现在）")
+			return nil, huifang.Errorf(huifang.EINVALID, "err.callback.schedule_required")
 		}
 		if ok, err := hours.Allowed(in.ScheduleAt, restDay); err != nil {
 			return nil, err
 		} else if !ok {
-			return nil, huifang.Errorf(huifang.EINVALID, "约定时间不在回访时间内（北京时间 %s–%s，休息日除外）", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
+			return nil, huifang.Errorf(huifang.EINVALID, "err.callback.schedule_outside_hours", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
 		}
 		att.ScheduleAt = in.ScheduleAt
 		ch.Status, ch.NextAt = huifang.StatusScheduled, in.ScheduleAt
@@ -398,7 +398,7 @@ func (s *Service) Release(ctx context.Context, u *huifang.User, id int64) error 
 		return err
 	}
 	if !released {
-		return huifang.Errorf(huifang.ECONFLICT, "回访 %d 不在您手上，无需放回", id)
+		return huifang.Errorf(huifang.ECONFLICT, "err.callback.not_held", id)
 	}
 	return nil
 }
@@ -416,7 +416,7 @@ func (s *Service) Release(ctx context.Context, u *huifang.User, id int64) error 
 // trail. A refusal is audited too ("view-pii-refused", with its reason).
 func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo string) (string, error) {
 	if u == nil {
-		return "", huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+		return "", huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
 	entry := huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "policy", Key: policyNo, Action: "view-pii"}
 	refuse := func(reason string, e *huifang.Error) (string, error) {
@@ -427,11 +427,11 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 		return "", e
 	}
 	if !u.Can(huifang.PermViewPII) {
-		return refuse("role", huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看完整号码", u.Role))
+		return refuse("role", huifang.Errorf(huifang.EFORBIDDEN, "err.phone.role_forbidden", u.Role))
 	}
 	rec, err := s.db.FindPolicy(ctx, u.OrgID, policyNo)
 	if errors.Is(err, huifang.ErrNotFound) {
-		return "", huifang.Errorf(huifang.ENOTFOUND, "保单 %s 不存在", policyNo)
+		return "", huifang.Errorf(huifang.ENOTFOUND, "err.policy.not_found", policyNo)
 	} else if err != nil {
 		return "", err
 	}
@@ -440,7 +440,7 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 		return "", err
 	}
 	if why == "" {
-		return refuse("not-in-hand", huifang.Errorf(huifang.EFORBIDDEN, "只能查看您正在回访的客户、或本机构及下级机构问题件客户的完整号码"))
+		return refuse("not-in-hand", huifang.Errorf(huifang.EFORBIDDEN, "err.phone.not_in_hand"))
 	}
 	phone, err := s.Box.Open(rec.HolderPhoneEnc)
 	if err != nil {
@@ -456,7 +456,7 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 		return "", err
 	}
 	if !ok {
-		return refuse("rate-limit", huifang.Errorf(huifang.ETOOMANY, "每小时最多查看 %d 个完整号码，请稍后再试", limit))
+		return refuse("rate-limit", huifang.Errorf(huifang.ETOOMANY, "err.phone.rate_limit", limit))
 	}
 	return phone, nil
 }
@@ -537,7 +537,7 @@ func (s *Service) ListProblemCases(ctx context.Context, u *huifang.User, f huifa
 func ParseID(s string) (int64, error) {
 	id, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || id <= 0 {
-		return 0, huifang.Errorf(huifang.EINVALID, "无效的编号 %q", s)
+		return 0, huifang.Errorf(huifang.EINVALID, "err.bad_id", s)
 	}
 	return id, nil
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/store"
 )
@@ -92,7 +93,7 @@ func Main(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io
 func message(err error) string {
 	var ae *huifang.Error
 	if errors.As(err, &ae) {
-		return ae.Message
+		return ae.Text(i18n.ZH)
 	}
 	return err.Error()
 }

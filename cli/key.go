@@ -10,6 +10,7 @@ import (
 	"github.com/huifang/huifang"
 
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 )
 
@@ -40,7 +41,7 @@ func watchKey(ctx context.Context, svc *app.Service, stop context.CancelCauseFun
 		}
 		var refused *huifang.Error
 		if err := svc.CheckKey(ctx); errors.As(err, &refused) {
-			svc.Log.Error("stopping: the personal-data key is no longer this database's", "reason", refused.Message)
+			svc.Log.Error("stopping: the personal-data key is no longer this database's", "reason", refused.Text(i18n.ZH))
 			stop(err)
 			return
 		}

@@ -18,23 +18,23 @@ import (
 func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	var f huifang.CallbackFilter
 	var fields []huifang.FieldError
-	bad := func(field, reason string) { fields = append(fields, huifang.FieldError{Field: field, Reason: reason}) }
+	bad := func(field, reason string) { fields = append(fields, huifang.FieldError{Field: field, Key: reason}) }
 	if v := q.Get("status"); v != "" {
 		f.Status = huifang.CallbackStatus(v)
 		if f.Status.ZH() == "" {
-			bad("status", "未知的回访状态")
+			bad("status", "err.filter.unknown_status")
 		}
 	}
 	if v := q.Get("result"); v != "" {
 		f.Result = huifang.CallbackResult(v)
 		if f.Result.ZH() == "" {
-			bad("result", "未知的回访结果")
+			bad("result", "err.filter.unknown_result")
 		}
 	}
 	if v := q.Get("channel"); v != "" {
 		c, ok := huifang.ParseChannel(v)
 		if !ok {
-			bad("channel", "未知的销售渠道")
+			bad("channel", "err.filter.unknown_channel")
 		}
 		f.Channel = c
 	}
@@ -42,7 +42,7 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	if v := q.Get("design"); v != "" {
 		d, ok := huifang.ParseDesignType(v)
 		if !ok {
-			bad("design", "未知的产品设计类型")
+			bad("design", "err.filter.unknown_design")
 		}
 		f.Design = d
 	}
@@ -51,7 +51,7 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	if v := q.Get("outcome"); v != "" {
 		f.Outcome = v
 		if !slices.Contains(huifang.Outcomes, v) {
-			bad("outcome", "应为 due、successful、successful_in_period 或 completed")
+			bad("outcome", "err.filter.bad_outcome")
 		}
 	}
 	for _, d := range []struct {
@@ -61,7 +61,7 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 		if v := q.Get(d.name); v != "" {
 			x, err := huifang.ParseISODate(v)
 			if err != nil {
-				bad(d.name, "日期格式应为 YYYY-MM-DD")
+				bad(d.name, "err.filter.bad_date")
 			}
 			*d.dst = x
 		}
@@ -75,7 +75,7 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 		case "1", "true", "on":
 			*b.dst = true
 		default:
-			bad(b.name, "应为 1 或 0")
+			bad(b.name, "err.filter.bad_bool")
 		}
 	}
 	for _, n := range []struct {
@@ -85,13 +85,13 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 		if v := q.Get(n.name); v != "" {
 			x, err := strconv.Atoi(v)
 			if err != nil || x < 0 {
-				bad(n.name, "应为非负整数")
+				bad(n.name, "err.filter.bad_count")
 			}
 			*n.dst = x
 		}
 	}
 	if len(fields) > 0 {
-		return f, &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Field + ": " + fields[0].Reason, Fields: fields}
+		return f, &huifang.Error{Code: huifang.EINVALID, Key: "err.field", Args: []any{fields[0].Field, fields[0]}, Fields: fields}
 	}
 	return f, nil
 }

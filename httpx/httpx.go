@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 )
 
 var statuses = map[string]int{
@@ -56,20 +57,51 @@ func LogIfInternal(log *slog.Logger, r *http.Request, err error) {
 	}
 }
 
-// ErrorBody is the one JSON shape of an error.
+// ErrorBody is the one JSON shape of an error: its message in the caller's
+// language, its code and the message's catalog key.
 type ErrorBody struct {
-	Error  string               `json:"error"`
-	Code   string               `json:"code"`
-	Fields []huifang.FieldError `json:"fields,omitempty"`
+	Error  string      `json:"error"`
+	Code   string      `json:"code"`
+	Key    string      `json:"key,omitempty"`
+	Fields []FieldBody `json:"fields,omitempty"`
 }
 
-// Body builds the JSON body of an error, with a safe message.
-func Body(err error) ErrorBody {
-	b := ErrorBody{Error: huifang.ErrorMessage(err), Code: huifang.ErrorCode(err)}
+// FieldBody is what is wrong with one field, in the caller's language.
+type FieldBody struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	Key    string `json:"key,omitempty"`
+}
+
+// Body builds the JSON body of an error, with a safe message in Chinese.
+func Body(err error) ErrorBody { return BodyIn(i18n.ZH, err) }
+
+// BodyIn builds the JSON body of an error, with a safe message in language l.
+func BodyIn(l i18n.Lang, err error) ErrorBody {
+	b := ErrorBody{Error: huifang.ErrorText(l, err), Code: huifang.ErrorCode(err), Key: catalogKey(huifang.ErrorKey(err))}
 	if ae, ok := err.(*huifang.Error); ok {
-		b.Fields = ae.Fields
+		for _, f := range ae.Fields {
+			b.Fields = append(b.Fields, FieldBody{Field: f.Field, Reason: f.Text(l), Key: catalogKey(f.Key)})
+		}
 	}
 	return b
+}
+
+// catalogKey is key when it is one of the catalog's, "" for a text.
+func catalogKey(key string) string {
+	if i18n.Has(i18n.ZH, key) {
+		return key
+	}
+	return ""
+}
+
+// Lang is the language a request asks for: ?lang=, else Accept-Language;
+// Chinese by default.
+func Lang(r *http.Request) i18n.Lang {
+	if l, ok := i18n.Parse(r.URL.Query().Get("lang")); ok {
+		return l
+	}
+	return i18n.FromAcceptLanguage(r.Header.Get("Accept-Language"))
 }
 
 // JSON writes v as JSON with a status.
@@ -86,7 +118,7 @@ func JSON(w http.ResponseWriter, status int, v any) {
 func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
 	LogIfInternal(log, r, err)
 	SetRetryAfter(w, err)
-	JSON(w, Status(err), Body(err))
+	JSON(w, Status(err), BodyIn(Lang(r), err))
 }
 
 // SetRetryAfter sends Retry-After, in whole seconds rounded up, when err says
@@ -100,20 +132,20 @@ func SetRetryAfter(w http.ResponseWriter, err error) {
 // DecodeJSON reads a JSON body of at most limit bytes into v, refusing unknown fields.
 func DecodeJSON(w http.ResponseWriter, r *http.Request, limit int64, v any) error {
 	if ct := r.Header.Get("Content-Type"); ct != "" && !strings.HasPrefix(ct, "application/json") {
-		return huifang.Errorf(huifang.EINVALID, "请求体须为 JSON（Content-Type: application/json）")
+		return huifang.Errorf(huifang.EINVALID, "err.http.json_required")
 	}
 	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, limit))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return huifang.Errorf(huifang.EINVALID, "JSON 无法解析：%s", jsonProblem(err))
+		return huifang.Errorf(huifang.EINVALID, "err.http.bad_json", jsonProblem(err))
 	}
 	return nil
 }
 
-func jsonProblem(err error) string {
+func jsonProblem(err error) any {
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return "请求体过大"
+		return huifang.M("err.http.body_too_large")
 	}
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "json: ")

@@ -15,7 +15,7 @@ func (c *Checker) branch(r *rowCtx) huifang.Branch {
 		ParentCode: r.optionalCode(bParent),
 	}
 	if b.ParentCode != "" && b.ParentCode == b.Code {
-		r.fail(bParent, b.ParentCode, "上级机构不能是机构自己")
+		r.fail(bParent, b.ParentCode, "err.import.branch.self_parent")
 	}
 	return b
 }
@@ -62,28 +62,28 @@ func (t *branchTree) parentOf(code string, refs *cachedRefs) (string, bool) {
 
 // level walks from a branch up to the head office. It returns the branch's
 // depth, or the reason the walk failed: a parent nobody knows, or a cycle.
-func (t *branchTree) level(b huifang.Branch, refs *cachedRefs) (int, string) {
+func (t *branchTree) level(b huifang.Branch, refs *cachedRefs) (int, huifang.Msg) {
 	chain := []string{b.Code}
 	at := map[string]int{b.Code: 0}
 	for p := b.ParentCode; p != ""; {
 		if lv, ok := t.levels[p]; ok {
-			return t.remember(chain, lv+len(chain)), ""
+			return t.remember(chain, lv+len(chain)), huifang.Msg{}
 		}
 		if i, ok := at[p]; ok {
-			return -1, "上级机构形成了循环：" + strings.Join(append(chain[i:], p), " → ")
+			return -1, huifang.M("err.import.branch.cycle", strings.Join(append(chain[i:], p), " → "))
 		}
 		next, ok := t.parentOf(p, refs)
 		if !ok {
 			if len(chain) == 1 {
-				return -1, "上级机构代码在文件和系统中都不存在"
+				return -1, huifang.M("err.import.branch.no_parent")
 			}
-			return -1, "上级机构「" + chain[len(chain)-1] + "」的上级「" + p + "」在文件和系统中都不存在"
+			return -1, huifang.M("err.import.branch.no_grandparent", chain[len(chain)-1], p)
 		}
 		at[p] = len(chain)
 		chain = append(chain, p)
 		p = next
 	}
-	return t.remember(chain, len(chain)-1), ""
+	return t.remember(chain, len(chain)-1), huifang.Msg{}
 }
 
 // remember records the levels of a chain whose first branch is at level.
@@ -104,8 +104,8 @@ func (t *branchTree) end(c *Checker) []any {
 			continue // reported by Row
 		}
 		level, problem := t.level(row.b, c.refs)
-		if problem != "" {
-			c.addError(RowError{Row: row.line, Column: (&rowCtx{c: c}).header(bParent), Value: row.b.ParentCode, Reason: problem})
+		if problem.Key != "" {
+			c.addError(rowError(row.line, (&rowCtx{c: c}).header(bParent), row.b.ParentCode, problem))
 			if !row.bad {
 				row.bad = true
 				c.report.Bad++

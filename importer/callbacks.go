@@ -135,7 +135,7 @@ func (m *MemoryCallbacks) PolicyCallback(no string) (PolicyCallback, bool) {
 // CaseDeadline asks the Deadline rule.
 func (m *MemoryCallbacks) CaseDeadline(t huifang.ProblemType, opened huifang.Date) (Deadline, error) {
 	if m.Deadline == nil {
-		return Deadline{}, reason("没有问题件时限规则")
+		return Deadline{}, reason("err.import.callback.no_limits")
 	}
 	return m.Deadline(t, opened)
 }
@@ -145,7 +145,7 @@ func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
 	if v, ok := r.required(cMethod); ok {
 		m, ok := ParseCallbackMethod(v)
 		if !ok {
-			r.fail(cMethod, v, "回访方式应为 电话、电子化、信函 或 上门（也可写 phone、electronic、letter、visit）")
+			r.fail(cMethod, v, "err.import.callback.bad_method")
 		}
 		rec.Method = m
 	}
@@ -156,7 +156,7 @@ func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
 		case err != nil:
 			r.failErr(cFinished, v, err)
 		case huifang.DateOf(t).After(c.today):
-			r.fail(cFinished, v, "回访完成时间晚于今天（%s）", c.today)
+			r.fail(cFinished, v, "err.import.callback.finished_future", c.today)
 		default:
 			rec.FinishedAt, layout = t, l
 		}
@@ -164,7 +164,7 @@ func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
 	if v, ok := r.required(cResult); ok {
 		res, ok := ParseCallbackResult(v)
 		if !ok {
-			r.fail(cResult, v, "回访结果应为 成功、完成但有问题 或 未完成（也可写 successful、problems、not-completed）")
+			r.fail(cResult, v, "err.import.callback.bad_result")
 		}
 		rec.Result = res
 	}
@@ -181,7 +181,7 @@ func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
 	if v := r.get(cOutcome); v != "" {
 		o, ok := ParseCaseOutcome(v)
 		if !ok {
-			r.fail(cOutcome, v, "问题件处理结果应为 处理成功 或 关闭未解决（也可写 resolved、closed）")
+			r.fail(cOutcome, v, "err.import.callback.bad_outcome")
 		}
 		outcome = o
 	}
@@ -189,36 +189,36 @@ func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
 	// What the row says must hang together.
 	switch {
 	case rec.Result == huifang.ResultSuccessful && len(types) > 0:
-		r.fail(cTypes, r.get(cTypes), "回访成功的记录不应有问题类型：请把回访结果改为 完成但有问题，或删去问题类型")
+		r.fail(cTypes, r.get(cTypes), "err.import.callback.success_with_types")
 	case rec.Result == huifang.ResultProblems && len(types) == 0 && r.get(cTypes) == "":
-		r.fail(cTypes, "", "回访结果为 完成但有问题 时，必须填写问题类型")
+		r.fail(cTypes, "", "err.import.callback.types_required")
 	}
 	if len(types) == 0 && r.get(cTypes) == "" {
 		for _, col := range []int{cOpened, cClosed, cOutcome} {
 			if v := r.get(col); v != "" {
-				r.fail(col, v, "没有问题类型，不应填写%s", c.cols[col].zh)
+				r.fail(col, v, "err.import.callback.no_types_col", c.cols[col].zh)
 			}
 		}
 	} else if r.get(cTypes) != "" {
 		switch {
 		case r.get(cOpened) == "":
-			r.fail(cOpened, "", "有问题类型时必须填写问题件开立日期")
+			r.fail(cOpened, "", "err.import.callback.opened_required")
 		case opened.IsZero():
 		case opened.After(c.today):
-			r.fail(cOpened, opened.String(), "问题件开立日期晚于今天（%s）", c.today)
+			r.fail(cOpened, opened.String(), "err.import.callback.opened_future", c.today)
 		case !rec.FinishedAt.IsZero() && opened.Before(finished):
-			r.fail(cOpened, opened.String(), "问题件开立日期早于回访完成时间（%s）", finished)
+			r.fail(cOpened, opened.String(), "err.import.callback.opened_before_finish", finished)
 		}
 		switch {
 		case closed.IsZero() && r.get(cClosed) == "" && r.get(cOutcome) != "":
-			r.fail(cOutcome, r.get(cOutcome), "没有问题件办结日期，不应填写处理结果：未办结的问题件两列都不填")
+			r.fail(cOutcome, r.get(cOutcome), "err.import.callback.outcome_without_close")
 		case closed.IsZero():
 		case !opened.IsZero() && closed.Before(opened):
-			r.fail(cClosed, closed.String(), "问题件办结日期早于开立日期（%s）", opened)
+			r.fail(cClosed, closed.String(), "err.import.callback.closed_before_opened", opened)
 		case closed.After(c.today):
-			r.fail(cClosed, closed.String(), "问题件办结日期晚于今天（%s）", c.today)
+			r.fail(cClosed, closed.String(), "err.import.callback.closed_future", c.today)
 		case r.get(cOutcome) == "":
-			r.fail(cOutcome, "", "填写了问题件办结日期，必须填写处理结果（处理成功 或 关闭未解决）")
+			r.fail(cOutcome, "", "err.import.callback.outcome_required")
 		}
 	}
 	if rec.PolicyNo == "" || checkCode(rec.PolicyNo) != nil {
@@ -228,24 +228,24 @@ func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
 	// What the system holds.
 	refs, ok := c.refs.refs.(CallbackRefs)
 	if !ok {
-		r.fail(cNo, rec.PolicyNo, "系统无法查询保单的回访")
+		r.fail(cNo, rec.PolicyNo, "err.import.callback.lookup_failed")
 		return rec
 	}
 	pc, ok := refs.PolicyCallback(rec.PolicyNo)
 	switch {
 	case !ok:
-		r.fail(cNo, rec.PolicyNo, "保单号在系统中不存在：请先导入保单")
+		r.fail(cNo, rec.PolicyNo, "err.import.callback.no_policy")
 		return rec
 	case pc.CallbackID == 0 && pc.ReceiptOn.IsZero():
-		r.fail(cNo, rec.PolicyNo, "保单尚未签收回执，没有新单回访：请先在保单文件中补充回执签收日期并重新导入保单")
+		r.fail(cNo, rec.PolicyNo, "err.import.callback.no_receipt")
 		return rec
 	case pc.CallbackID == 0:
-		r.fail(cNo, rec.PolicyNo, "保单不在新单回访范围内（没有新单回访）")
+		r.fail(cNo, rec.PolicyNo, "err.import.callback.out_of_scope")
 		return rec
 	case r.bad:
 		return rec
 	case finished.Before(pc.ReceiptOn):
-		r.fail(cFinished, r.get(cFinished), "回访完成时间早于保单的回执签收日期（%s）", pc.ReceiptOn)
+		r.fail(cFinished, r.get(cFinished), "err.import.callback.finished_before_receipt", pc.ReceiptOn)
 		return rec
 	}
 	rec.CallbackID, rec.DueOn, rec.AgentCode = pc.CallbackID, pc.DueOn, pc.AgentCode
@@ -257,14 +257,14 @@ func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
 	for _, t := range types {
 		d, err := refs.CaseDeadline(t, opened)
 		if err != nil {
-			r.fail(cOpened, opened.String(), "无法计算「%s」问题件的办结期限：%s", t.ZH(), huifang.ErrorMessage(err))
+			r.fail(cOpened, opened.String(), "err.import.callback.no_deadline", t.ZH(), huifang.ErrorMsg(err))
 			return rec
 		}
 		rec.Cases = append(rec.Cases, CaseRecord{Type: t, OpenedOn: opened, Status: status, ClosedOn: closed, Deadline: d})
 	}
 	if pc.Status == huifang.StatusDone {
 		if !rec.sameAs(pc, layout) {
-			r.fail(cNo, rec.PolicyNo, "该保单的回访已完成（%s，%s，%s），不能覆盖", pc.Result.ZH(), pc.Method.ZH(),
+			r.fail(cNo, rec.PolicyNo, "err.import.callback.done", pc.Result.ZH(), pc.Method.ZH(),
 				pc.FinishedAt.In(huifang.Shanghai).Format("2006-01-02 15:04"))
 			return rec
 		}
@@ -323,10 +323,10 @@ func (r *rowCtx) problemTypes() []huifang.ProblemType {
 			for _, t := range huifang.ProblemTypes {
 				names = append(names, t.ZH())
 			}
-			r.fail(cTypes, v, "未知的问题类型「%s」：应为 %s（或其英文代码）", p, strings.Join(names, "、"))
+			r.fail(cTypes, v, "err.import.callback.unknown_type", p, strings.Join(names, "、"))
 			return nil
 		case seen[t]:
-			r.fail(cTypes, v, "问题类型「%s」重复", t.ZH())
+			r.fail(cTypes, v, "err.import.callback.type_twice", t.ZH())
 			return nil
 		}
 		seen[t] = true
@@ -415,7 +415,7 @@ func ParseDateTime(s string) (time.Time, string, error) {
 	var hms [3]int
 	if clockPart != "" {
 		if !isClock(clockPart) {
-			return time.Time{}, "", reason("时间格式不对，应写成 2026-03-05 14:30（北京时间），也可只写日期")
+			return time.Time{}, "", reason("err.import.callback.bad_time")
 		}
 		clockPart, _, _ = strings.Cut(strings.TrimSuffix(clockPart, "Z"), ".")
 		parts := strings.Split(clockPart, ":")

@@ -40,7 +40,7 @@ func check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(it
 	if err != nil {
 		var e *huifang.Error
 		if skipped > 0 && errors.As(err, &e) {
-			e.Message = strings.Replace(e.Message, "表头不对", fmt.Sprintf("表头（第%d行）不对", line), 1)
+			e.Key = strings.Replace(e.Key, "表头不对", fmt.Sprintf("表头（第%d行）不对", line), 1)
 		}
 		return Report{Kind: kind}, err
 	}
@@ -114,7 +114,7 @@ func findHeader(kind Kind, rows sheet.Rows) (header []string, line, skipped int,
 	}
 	switch {
 	case len(seen) == 0:
-		return nil, 0, 0, huifang.Errorf(huifang.EINVALID, "文件为空：没有表头。%s", expected(kind))
+		return nil, 0, 0, huifang.Errorf(huifang.EINVALID, "err.import.empty", expected(kind))
 	case best < 0:
 		best = 0
 	}
@@ -169,7 +169,7 @@ func Import(kind Kind, open func() (sheet.Rows, error), refs Refs, today huifang
 		return second, err
 	}
 	if !second.OK() || second.Rows != rep.Rows {
-		return second, huifang.Errorf(huifang.ECONFLICT, "文件或系统中的数据在检查之后发生了变化，没有导入：请重新导入")
+		return second, huifang.Errorf(huifang.ECONFLICT, "err.import.changed_since_check")
 	}
 	return second, nil
 }

@@ -193,7 +193,7 @@ func TestCheckBadFiles(t *testing.T) {
 			{Row: 7, Column: "投保人姓名", Reason: "必填，不能为空"},
 			{Row: 7, Column: "承保日期", Reason: "必填，不能为空"},
 		}
-		if !reflect.DeepEqual(rep.Errors, want) {
+		if !reflect.DeepEqual(withoutKeys(rep.Errors), want) {
 			t.Errorf("got\n%v\nwant\n%v", rep.Errors, want)
 		}
 		if rep.Rows != 6 || rep.Bad != 6 {
@@ -356,11 +356,22 @@ func TestCheckMillion(t *testing.T) {
 		{Row: 2, Column: "保单号", Value: "P0000000001", Reason: fmt.Sprintf("与第%d行重复", n+1)},
 		{Row: n + 1, Column: "保单号", Value: "P0000000001", Reason: "与第2行重复"},
 	}
-	if !reflect.DeepEqual(rep.Errors, want) {
+	if !reflect.DeepEqual(withoutKeys(rep.Errors), want) {
 		t.Errorf("errors %v", rep.Errors)
 	}
 	t.Logf("heap after checking %d rows: %d MiB", n, after.HeapAlloc>>20)
 	if grown := int64(after.HeapAlloc) - int64(before.HeapAlloc); grown > 64<<20 {
 		t.Errorf("heap grew by %d MiB", grown>>20)
 	}
+}
+
+// withoutKeys drops the catalog key and arguments of row errors, so they
+// compare by what a reader sees: row, column, value and reason.
+func withoutKeys(errs []RowError) []RowError {
+	out := make([]RowError, len(errs))
+	for i, e := range errs {
+		e.Key, e.Args = "", nil
+		out[i] = e
+	}
+	return out
 }

@@ -36,7 +36,7 @@ const badFlag = 1 << 31
 func NewChecker(kind Kind, header []string, refs Refs, today huifang.Date) (*Checker, error) {
 	cols, ok := columns[kind]
 	if !ok {
-		return nil, huifang.Errorf(huifang.EINVALID, "未知的导入类型 %q", kind)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.import.unknown_kind", kind)
 	}
 	if today.IsZero() {
 		return nil, fmt.Errorf("importer: today is not set")
@@ -74,7 +74,7 @@ func NewChecker(kind Kind, header []string, refs Refs, today huifang.Date) (*Che
 			unknown = append(unknown, h)
 		case c.index[i] >= 0:
 			problems = append(problems, fmt.Sprintf("「%s」列重复（第%d列和第%d列）", cols[i].zh, c.index[i]+1, pos+1))
-			e.Fields = append(e.Fields, huifang.FieldError{Field: h, Reason: fmt.Sprintf("列重复：与第%d列都是「%s」", c.index[i]+1, cols[i].zh)})
+			e.Fields = append(e.Fields, huifang.FieldError{Field: h, Key: fmt.Sprintf("列重复：与第%d列都是「%s」", c.index[i]+1, cols[i].zh)})
 		default:
 			c.index[i] = pos
 		}
@@ -83,7 +83,7 @@ func NewChecker(kind Kind, header []string, refs Refs, today huifang.Date) (*Che
 	for i, col := range cols {
 		if col.required && c.index[i] < 0 {
 			missing = append(missing, col.zh)
-			e.Fields = append(e.Fields, huifang.FieldError{Field: col.zh, Reason: "缺少必填列"})
+			e.Fields = append(e.Fields, huifang.FieldError{Field: col.zh, Key: "缺少必填列"})
 		}
 	}
 	if len(missing) > 0 {
@@ -91,7 +91,7 @@ func NewChecker(kind Kind, header []string, refs Refs, today huifang.Date) (*Che
 	}
 	if len(problems) > 0 {
 		e.Code = huifang.EINVALID
-		e.Message = "表头不对：" + strings.Join(problems, "；") + "。" + expected(kind)
+		e.Key = "表头不对：" + strings.Join(problems, "；") + "。" + expected(kind)
 		return nil, &e
 	}
 	if len(unknown) > 0 {
@@ -191,8 +191,8 @@ func (c *Checker) unique(r *rowCtx) bool {
 		return true
 	}
 	firstLine := int(first &^ badFlag)
-	r.fail(col, key, "与第%d行重复", firstLine)
-	c.addError(RowError{Row: firstLine, Column: r.header(col), Value: shown(key, c.cols[col].mask), Reason: fmt.Sprintf("与第%d行重复", r.line)})
+	r.fail(col, key, "err.import.row.duplicate", firstLine)
+	c.addError(rowError(firstLine, r.header(col), shown(key, c.cols[col].mask), huifang.M("err.import.row.duplicate", r.line)))
 	if first&badFlag == 0 {
 		c.seen[h] = first | badFlag
 		c.report.Bad++
@@ -269,21 +269,22 @@ func (r *rowCtx) header(col int) string {
 	return r.c.cols[col].zh
 }
 
-func (r *rowCtx) fail(col int, value, format string, args ...any) {
+func (r *rowCtx) fail(col int, value, key string, args ...any) {
 	r.bad = true
-	r.c.addError(RowError{Row: r.line, Column: r.header(col), Value: shown(value, r.c.cols[col].mask), Reason: fmt.Sprintf(format, args...)})
+	r.c.addError(rowError(r.line, r.header(col), shown(value, r.c.cols[col].mask), huifang.M(key, args...)))
 }
 
 // failErr reports an error of one of the Parse functions.
 func (r *rowCtx) failErr(col int, value string, err error) {
-	r.fail(col, value, "%s", huifang.ErrorMessage(err))
+	m := huifang.ErrorMsg(err)
+	r.fail(col, value, m.Key, m.Args...)
 }
 
 // required is the cell of a column that must have a value.
 func (r *rowCtx) required(col int) (string, bool) {
 	v := r.get(col)
 	if v == "" {
-		r.fail(col, "", "必填，不能为空")
+		r.fail(col, "", "err.import.row.required")
 		return "", false
 	}
 	return v, true
@@ -327,7 +328,7 @@ func (r *rowCtx) date(col int, required bool) huifang.Date {
 	v := r.get(col)
 	if v == "" {
 		if required {
-			r.fail(col, "", "必填，不能为空")
+			r.fail(col, "", "err.import.row.required")
 		}
 		return huifang.Date{}
 	}
@@ -343,7 +344,7 @@ func (r *rowCtx) knownBranch(col int) string {
 	v := r.code(col)
 	if v != "" && checkCode(v) == nil {
 		if _, ok := r.c.refs.branch(v); !ok {
-			r.fail(col, v, "机构代码在系统中不存在：请先导入机构")
+			r.fail(col, v, "err.import.row.no_branch")
 		}
 	}
 	return v
@@ -357,7 +358,7 @@ func (r *rowCtx) optionalBool(col int) bool {
 	}
 	b, ok := parseBool(v)
 	if !ok {
-		r.fail(col, v, "应填 是 或 否（也可写 Y/N、true/false、1/0）")
+		r.fail(col, v, "err.import.row.bad_bool")
 	}
 	return b
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 )
 
 var today = huifang.NewDate(2026, time.March, 1)
@@ -279,21 +280,21 @@ func TestHeader(t *testing.T) {
 		kind   Kind
 		header []string
 		msg    []string
-		fields []huifang.FieldError
+		fields []fieldReason
 	}{
 		{
 			name:   "missing columns",
 			kind:   KindPolicies,
 			header: slices.DeleteFunc(slices.Clone(policyHeader), func(h string) bool { return h == "保单号" || h == "回执签收日期" }),
 			msg:    []string{"缺少必填列：保单号、回执签收日期", "保单文件应有这些列：保单号（policy_no）", "可选的列：业务员代码（agent_code）"},
-			fields: []huifang.FieldError{{Field: "保单号", Reason: "缺少必填列"}, {Field: "回执签收日期", Reason: "缺少必填列"}},
+			fields: []fieldReason{{Field: "保单号", Reason: "缺少必填列"}, {Field: "回执签收日期", Reason: "缺少必填列"}},
 		},
 		{
 			name:   "a column twice",
 			kind:   KindPolicies,
 			header: append(slices.Clone(policyHeader), "policy_no"),
 			msg:    []string{"「保单号」列重复（第1列和第19列）"},
-			fields: []huifang.FieldError{{Field: "policy_no", Reason: "列重复：与第1列都是「保单号」"}},
+			fields: []fieldReason{{Field: "policy_no", Reason: "列重复：与第1列都是「保单号」"}},
 		},
 		{
 			name:   "data instead of a header",
@@ -316,12 +317,12 @@ func TestHeader(t *testing.T) {
 				t.Fatalf("error %v, want a *huifang.Error", err)
 			}
 			for _, m := range tt.msg {
-				if !strings.Contains(e.Message, m) {
-					t.Errorf("message %q lacks %q", e.Message, m)
+				if msg := e.Text(i18n.ZH); !strings.Contains(msg, m) {
+					t.Errorf("message %q lacks %q", msg, m)
 				}
 			}
-			if tt.fields != nil && !reflect.DeepEqual(e.Fields, tt.fields) {
-				t.Errorf("fields %+v, want %+v", e.Fields, tt.fields)
+			if got := fieldReasons(e.Fields); tt.fields != nil && !reflect.DeepEqual(got, tt.fields) {
+				t.Errorf("fields %+v, want %+v", got, tt.fields)
 			}
 		})
 	}
@@ -671,4 +672,15 @@ func TestPolicyCallbackMethod(t *testing.T) {
 	if _, good := c.Row(2, append(record(policyHeader, policyBase, nil), "electronic")); !good {
 		t.Errorf("English header: %v", c.Report().Errors)
 	}
+}
+
+// fieldReason is a field error as a reader sees it, in Chinese.
+type fieldReason struct{ Field, Reason string }
+
+func fieldReasons(fs []huifang.FieldError) []fieldReason {
+	out := make([]fieldReason, len(fs))
+	for i, f := range fs {
+		out[i] = fieldReason{f.Field, f.Text(i18n.ZH)}
+	}
+	return out
 }

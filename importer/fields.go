@@ -10,11 +10,11 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// The parsers below return a *huifang.Error whose message is the reason, in
-// Chinese, fit for a row of the report or a form field.
+// The parsers below return a *huifang.Error whose message (a catalog key and
+// its arguments) is the reason, fit for a row of the report or a form field.
 
-func reason(format string, args ...any) error {
-	return huifang.Errorf(huifang.EINVALID, format, args...)
+func reason(key string, args ...any) error {
+	return huifang.Errorf(huifang.EINVALID, key, args...)
 }
 
 func allDigits(s string) bool {
@@ -26,7 +26,7 @@ func allDigits(s string) bool {
 	return s != ""
 }
 
-const dateHint = "日期格式不对，应写成 2026-01-05（也可写 2026/1/5、20260105、2026年1月5日、2026.1.5）"
+const dateHint = "err.import.date_format"
 
 // ParseDate reads a date written as 2026-01-05, 2026-1-5, 2026/1/5, 2026.1.5,
 // 20260105 or 2026年1月5日, optionally followed by a time of day (as in
@@ -34,7 +34,7 @@ const dateHint = "日期格式不对，应写成 2026-01-05（也可写 2026/1/5
 func ParseDate(s string) (huifang.Date, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return huifang.Date{}, reason("日期为空")
+		return huifang.Date{}, reason("err.import.row.date_empty")
 	}
 	if i := strings.IndexAny(s, " T"); i > 0 {
 		if !isClock(strings.TrimSpace(s[i+1:])) {
@@ -47,7 +47,7 @@ func ParseDate(s string) (huifang.Date, error) {
 	case len(s) == 8 && allDigits(s):
 		y, m, d = s[:4], s[4:6], s[6:]
 	case len(s) == 5 && allDigits(s):
-		return huifang.Date{}, reason("%s。这像是 Excel 的日期序号：请把单元格设为日期格式，或另存为 XLSX", dateHint)
+		return huifang.Date{}, reason("err.import.date_excel_serial")
 	case strings.HasSuffix(s, "日"):
 		rest := strings.TrimSuffix(s, "日")
 		var ok1, ok2 bool
@@ -75,11 +75,11 @@ func ParseDate(s string) (huifang.Date, error) {
 	dd, _ := strconv.Atoi(d)
 	switch {
 	case yy < 1900 || yy > 2199:
-		return huifang.Date{}, reason("年份 %d 不对", yy)
+		return huifang.Date{}, reason("err.import.row.bad_year", yy)
 	case mm < 1 || mm > 12:
-		return huifang.Date{}, reason("月份 %d 不对，应为 1 到 12", mm)
+		return huifang.Date{}, reason("err.import.row.bad_month", mm)
 	case dd < 1 || dd > daysIn(yy, time.Month(mm)):
-		return huifang.Date{}, reason("日期不存在：%d年%d月只有%d天", yy, mm, daysIn(yy, time.Month(mm)))
+		return huifang.Date{}, reason("err.import.row.bad_day", yy, mm, daysIn(yy, time.Month(mm)))
 	}
 	return huifang.NewDate(yy, time.Month(mm), dd), nil
 }
@@ -116,7 +116,7 @@ func ParseMobile(s string) (string, error) {
 		return r
 	}, s)
 	if s == "" {
-		return "", reason("手机号为空")
+		return "", reason("err.import.row.phone_empty")
 	}
 	for _, prefix := range []string{"+86", "0086"} {
 		s = strings.TrimPrefix(s, prefix)
@@ -125,7 +125,7 @@ func ParseMobile(s string) (string, error) {
 		s = s[2:]
 	}
 	if len(s) != 11 || !allDigits(s) || s[0] != '1' || s[1] < '3' {
-		return "", reason("手机号不对：应为11位中国大陆手机号（1开头，第二位是3到9）")
+		return "", reason("err.import.row.bad_phone")
 	}
 	return s, nil
 }
@@ -137,14 +137,14 @@ func ParseTerm(s string) (huifang.Term, error) {
 	case "终身", "终生", "wholelife", "whole-life", "lifetime":
 		return huifang.Term{WholeLife: true}, nil
 	case "":
-		return huifang.Term{}, reason("保险期间为空")
+		return huifang.Term{}, reason("err.import.row.term_empty")
 	}
 	if strings.Contains(s, "岁") {
-		return huifang.Term{}, reason("暂不支持“保至某岁”的保险期间：请写成年数（如 20）或 终身")
+		return huifang.Term{}, reason("err.import.row.term_to_age")
 	}
 	n, ok := count(s, "年")
 	if !ok || n < 1 || n > 120 {
-		return huifang.Term{}, reason("保险期间应为 1 到 120 的年数（如 20 或 20年），或 终身")
+		return huifang.Term{}, reason("err.import.row.bad_term")
 	}
 	return huifang.Term{Years: n}, nil
 }
@@ -167,19 +167,19 @@ func ParseYuan(s string) (int64, error) {
 	s = strings.TrimSpace(strings.TrimSuffix(s, "元"))
 	s = strings.ReplaceAll(s, ",", "")
 	if s == "" {
-		return 0, reason("金额为空")
+		return 0, reason("err.import.row.amount_empty")
 	}
 	if strings.HasPrefix(s, "-") {
-		return 0, reason("金额不能为负数")
+		return 0, reason("err.import.row.amount_negative")
 	}
 	whole, frac, _ := strings.Cut(s, ".")
 	switch {
 	case !allDigits(whole) || (frac != "" && !allDigits(frac)):
-		return 0, reason("金额应为数字，单位元，如 1234.50")
+		return 0, reason("err.import.row.bad_amount")
 	case len(frac) > 2:
-		return 0, reason("金额最多两位小数（精确到分）")
+		return 0, reason("err.import.row.amount_cents")
 	case len(strings.TrimLeft(whole, "0")) > 13:
-		return 0, reason("金额太大")
+		return 0, reason("err.import.row.amount_too_large")
 	}
 	w, _ := strconv.ParseInt(whole, 10, 64)
 	f, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
@@ -252,11 +252,11 @@ func parseStatus(s string) (huifang.AgentStatus, bool) {
 // checkCode accepts a code: no spaces or control characters, at most 64 characters.
 func checkCode(s string) error {
 	if utf8.RuneCountInString(s) > 64 {
-		return reason("代码太长（最多64个字符）")
+		return reason("err.import.row.code_too_long")
 	}
 	for _, r := range s {
 		if unicode.IsSpace(r) || unicode.IsControl(r) {
-			return reason("代码里不能有空格或换行")
+			return reason("err.import.row.code_space")
 		}
 	}
 	return nil
@@ -265,11 +265,11 @@ func checkCode(s string) error {
 // checkName accepts a name of at most 100 characters, without control characters.
 func checkName(s string) error {
 	if utf8.RuneCountInString(s) > 100 {
-		return reason("名称太长（最多100个字）")
+		return reason("err.import.row.name_too_long")
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) {
-			return reason("名称里不能有换行等控制字符")
+			return reason("err.import.row.name_control")
 		}
 	}
 	return nil

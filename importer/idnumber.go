@@ -45,29 +45,29 @@ func ParseIDNumber(s string) (id string, birth huifang.Date, err error) {
 	id = strings.ToUpper(strings.Join(strings.Fields(s), ""))
 	switch {
 	case id == "":
-		return "", huifang.Date{}, reason("证件号码为空")
+		return "", huifang.Date{}, reason("err.import.row.id_empty")
 	case len(id) == 15 && allDigits(id):
-		return "", huifang.Date{}, reason("这是15位的旧身份证号码，请换成18位的号码")
+		return "", huifang.Date{}, reason("err.import.row.id_old")
 	case len(id) != 18:
-		return "", huifang.Date{}, reason("证件号码应为18位（现在是%d位）", len([]rune(id)))
+		return "", huifang.Date{}, reason("err.import.row.id_length", len([]rune(id)))
 	case !allDigits(id[:17]) || !(allDigits(id[17:]) || id[17] == 'X'):
-		return "", huifang.Date{}, reason("证件号码前17位应为数字，最后一位为数字或X")
+		return "", huifang.Date{}, reason("err.import.row.id_digits")
 	case !idProvinces[id[:2]]:
-		return "", huifang.Date{}, reason("证件号码的前两位不是有效的地区代码")
+		return "", huifang.Date{}, reason("err.import.row.id_region")
 	}
 	y, _ := strconv.Atoi(id[6:10])
 	m, _ := strconv.Atoi(id[10:12])
 	d, _ := strconv.Atoi(id[12:14])
 	if y < 1800 || m < 1 || m > 12 || d < 1 || d > daysIn(y, time.Month(m)) {
-		return "", huifang.Date{}, reason("证件号码里的出生日期（第7到14位）不是有效日期")
+		return "", huifang.Date{}, reason("err.import.row.id_birth")
 	}
 	birth = huifang.NewDate(y, time.Month(m), d)
 	if idCheck(id) != id[17] {
-		msg := "证件号码的校验位不对，请核对号码"
+		key := "err.import.row.id_check"
 		if strings.HasSuffix(id, "000") {
-			msg += "（如果 Excel 把号码存成了数字，后几位会变成0：请把该列设为文本格式后重新录入）"
+			key = "err.import.row.id_check_excel"
 		}
-		return "", huifang.Date{}, reason("%s", msg)
+		return "", huifang.Date{}, reason(key)
 	}
 	return id, birth, nil
 }

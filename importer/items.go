@@ -19,7 +19,7 @@ func (c *Checker) product(r *rowCtx) huifang.Product {
 	if v, ok := r.required(prDesign); ok {
 		d, ok := parseDesign(v)
 		if !ok {
-			r.fail(prDesign, v, "设计类型应为 传统、分红、万能、投连、健康、意外 或 非寿险理财")
+			r.fail(prDesign, v, "err.import.row.bad_design")
 		}
 		p.Design = d
 	}
@@ -33,7 +33,7 @@ func (c *Checker) product(r *rowCtx) huifang.Product {
 	if v := r.get(prCoolingOff); v != "" {
 		n, ok := count(v, "天")
 		if !ok || n < 1 || n > 60 {
-			r.fail(prCoolingOff, v, "犹豫期天数应为 1 到 60 的整数")
+			r.fail(prCoolingOff, v, "err.import.row.bad_cooling_off")
 		}
 		p.CoolingOffDays = n
 	}
@@ -58,7 +58,7 @@ func (c *Checker) agent(r *rowCtx) huifang.Agent {
 	if v := r.get(aStatus); v != "" {
 		s, ok := parseStatus(v)
 		if !ok {
-			r.fail(aStatus, v, "状态应为 在职 或 离职")
+			r.fail(aStatus, v, "err.import.row.bad_agent_status")
 		}
 		a.Status = s
 	}
@@ -92,7 +92,7 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 	if p.ProductCode != "" && checkCode(p.ProductCode) == nil {
 		var ok bool
 		if product, ok = c.refs.product(p.ProductCode); !ok {
-			r.fail(pProduct, p.ProductCode, "产品代码在系统中不存在：请先导入产品")
+			r.fail(pProduct, p.ProductCode, "err.import.row.no_product")
 		}
 	}
 
@@ -101,22 +101,22 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 	if v, ok := r.required(pChannel); ok {
 		ch, ok := parseChannel(v)
 		if !ok {
-			r.fail(pChannel, v, "销售渠道应为 个险、银保、经代、电销、网销 或 团险")
+			r.fail(pChannel, v, "err.import.row.bad_channel")
 		}
 		p.Channel = ch
 	}
 	switch {
 	case p.Channel == huifang.ChannelBank && p.OutletCode == "":
-		r.fail(pOutlet, "", "银保渠道的保单必须填写银行网点代码")
+		r.fail(pOutlet, "", "err.import.row.outlet_required")
 	case p.Channel != "" && p.AgentCode == "" && p.OutletCode == "" &&
 		p.Channel != huifang.ChannelInternet && p.Channel != huifang.ChannelTelesales:
-		r.fail(pAgent, "", "%s渠道的保单必须填写业务员代码", p.Channel.ZH())
+		r.fail(pAgent, "", "err.import.row.agent_required", p.Channel.ZH())
 	}
 	if p.AgentCode != "" && checkCode(p.AgentCode) == nil && !c.refs.hasAgent(p.AgentCode) {
-		r.fail(pAgent, p.AgentCode, "业务员代码在系统中不存在：请先导入业务员")
+		r.fail(pAgent, p.AgentCode, "err.import.row.no_agent")
 	}
 	if p.OutletCode != "" && checkCode(p.OutletCode) == nil && !c.refs.hasOutlet(p.OutletCode) {
-		r.fail(pOutlet, p.OutletCode, "银行网点代码在系统中不存在：请先导入银行网点")
+		r.fail(pOutlet, p.OutletCode, "err.import.row.no_outlet")
 	}
 
 	// The policyholder: the birth date is the one in the ID number, which
@@ -137,7 +137,7 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 		case err != nil:
 			r.failErr(pHolderBirth, v, err)
 		case !idBirth.IsZero() && d != idBirth:
-			r.fail(pHolderBirth, v, "与证件号码中的出生日期（%s）不一致", idBirth)
+			r.fail(pHolderBirth, v, "err.import.row.birth_mismatch", idBirth)
 		default:
 			p.HolderBirth, birthCol = d, pHolderBirth
 		}
@@ -155,19 +155,19 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 	switch {
 	case p.AppliedOn.IsZero():
 	case p.AppliedOn.After(today):
-		r.fail(pApplied, p.AppliedOn.String(), "投保日期晚于今天（%s）", today)
+		r.fail(pApplied, p.AppliedOn.String(), "err.import.row.applied_future", today)
 	case !p.HolderBirth.IsZero() && !p.HolderBirth.Before(p.AppliedOn):
-		r.fail(birthCol, r.get(birthCol), "投保人出生日期应早于投保日期（%s）", p.AppliedOn)
+		r.fail(birthCol, r.get(birthCol), "err.import.row.birth_after_applied", p.AppliedOn)
 	}
 	if !p.IssuedOn.IsZero() && !p.AppliedOn.IsZero() && p.IssuedOn.Before(p.AppliedOn) {
-		r.fail(pIssued, p.IssuedOn.String(), "承保日期早于投保日期（%s）", p.AppliedOn)
+		r.fail(pIssued, p.IssuedOn.String(), "err.import.row.issued_before_applied", p.AppliedOn)
 	}
 	switch {
 	case p.ReceiptOn.IsZero():
 	case p.ReceiptOn.After(today):
-		r.fail(pReceipt, p.ReceiptOn.String(), "回执签收日期晚于今天（%s）", today)
+		r.fail(pReceipt, p.ReceiptOn.String(), "err.import.row.receipt_future", today)
 	case !p.IssuedOn.IsZero() && p.ReceiptOn.Before(p.IssuedOn):
-		r.fail(pReceipt, p.ReceiptOn.String(), "回执签收日期早于承保日期（%s）", p.IssuedOn)
+		r.fail(pReceipt, p.ReceiptOn.String(), "err.import.row.receipt_before_issued", p.IssuedOn)
 	}
 
 	// Money and terms.
@@ -177,7 +177,7 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 		case err != nil:
 			r.failErr(pPremium, v, err)
 		case fen == 0:
-			r.fail(pPremium, v, "保费应大于0")
+			r.fail(pPremium, v, "err.import.row.premium_positive")
 		}
 		p.PremiumFen = fen
 	}
@@ -193,7 +193,7 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 	if v, ok := r.required(pPayMode); ok {
 		m, ok := parsePayMode(v)
 		if !ok {
-			r.fail(pPayMode, v, "缴费方式应为 趸交、年交、半年交、季交 或 月交")
+			r.fail(pPayMode, v, "err.import.row.bad_pay_mode")
 		}
 		p.PayMode = m
 	}
@@ -201,23 +201,23 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 	case v == "" && p.PayMode == huifang.PaySingle:
 		p.PayYears = 1
 	case v == "":
-		r.fail(pPayYears, "", "必填，不能为空（趸交可不填）")
+		r.fail(pPayYears, "", "err.import.row.pay_years_required")
 	default:
 		n, ok := count(v, "年")
 		switch {
 		case !ok || n < 1 || n > 100:
-			r.fail(pPayYears, v, "缴费年期应为 1 到 100 的整数年")
+			r.fail(pPayYears, v, "err.import.row.bad_pay_years")
 		case p.PayMode == huifang.PaySingle && n != 1:
-			r.fail(pPayYears, v, "趸交的缴费年期应为 1")
+			r.fail(pPayYears, v, "err.import.row.single_pay_years")
 		case !p.Term.WholeLife && p.Term.Years > 0 && n > p.Term.Years:
-			r.fail(pPayYears, v, "缴费年期长于保险期间（%s）", p.Term)
+			r.fail(pPayYears, v, "err.import.row.pay_years_over_term", p.Term)
 		}
 		p.PayYears = n
 	}
 	if v := r.get(pCallbackMethod); v != "" {
 		m, ok := huifang.ParseChosenMethod(v)
 		if !ok {
-			r.fail(pCallbackMethod, v, "回访方式应为 电话 或 电子（也可写 phone、electronic），不填表示客户未选择")
+			r.fail(pCallbackMethod, v, "err.import.row.bad_chosen_method")
 		}
 		p.CallbackMethod = m
 	}

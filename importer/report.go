@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sheet"
 )
@@ -18,7 +20,30 @@ type RowError struct {
 	Row    int    `json:"row"`    // line in the file; the header is row 1
 	Column string `json:"column"` // the header as written in the file
 	Value  string `json:"value"`  // the cell, masked when it is a phone or ID number
-	Reason string `json:"reason"` // in Chinese
+	Reason string `json:"reason"` // in Chinese, or in the language of Report.In
+	Key    string `json:"key"`    // the reason's catalog key
+	Args   []any  `json:"-"`      // the reason's arguments
+}
+
+// rowError makes a row error, its reason in Chinese.
+func rowError(row int, column, value string, m huifang.Msg) RowError {
+	return RowError{Row: row, Column: column, Value: value, Reason: m.Text(i18n.ZH), Key: m.Key, Args: m.Args}
+}
+
+// In returns the report with its row errors' reasons in language l.
+func (r Report) In(l i18n.Lang) Report {
+	if r.Errors == nil {
+		return r
+	}
+	errs := make([]RowError, len(r.Errors))
+	for i, e := range r.Errors {
+		if e.Key != "" {
+			e.Reason = huifang.M(e.Key, e.Args...).Text(l)
+		}
+		errs[i] = e
+	}
+	r.Errors = errs
+	return r
 }
 
 func (e RowError) String() string {

@@ -41,7 +41,7 @@ type Period struct {
 // ParsePeriod reads "2026-03" (a month), "2026-Q1" (a quarter) or "2026"
 // (a year).
 func ParsePeriod(s string) (Period, error) {
-	bad := huifang.Errorf(huifang.EINVALID, "无效的统计期间 %q：应为月（2026-03）、季度（2026-Q1）或年度（2026）", s)
+	bad := huifang.Errorf(huifang.EINVALID, "err.stats.bad_period", s)
 	y, rest, found := strings.Cut(strings.TrimSpace(s), "-")
 	year, err := strconv.Atoi(y)
 	if err != nil || len(y) != 4 || year < 2000 || year > 2100 {

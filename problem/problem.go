@@ -86,7 +86,7 @@ func ActionZH(kind string) string { return actionZH[kind] }
 // NeedsEvidence reports whether an action must carry an uploaded document.
 func NeedsEvidence(kind string) bool { return kind == ActVisit || kind == ActResigned }
 
-func refuse(code, format string, args ...any) error { return huifang.Errorf(code, format, args...) }
+func refuse(code, key string, args ...any) error { return huifang.Errorf(code, key, args...) }
 
 // Holds reports whether the actor may work the case now: managers every
 // case, a handler the cases assigned to them or, unassigned, to their branch.
@@ -118,14 +118,14 @@ func holds(c *huifang.ProblemCase, a Actor) bool {
 
 func mustHold(c *huifang.ProblemCase, a Actor) error {
 	if !holds(c, a) {
-		return refuse(huifang.EFORBIDDEN, "问题件 %d 目前不在您名下，不能处理", c.ID)
+		return refuse(huifang.EFORBIDDEN, "err.problem.not_yours", c.ID)
 	}
 	return nil
 }
 
 func notFinal(c *huifang.ProblemCase) error {
 	if c.Status.Final() {
-		return refuse(huifang.ECONFLICT, "问题件 %d 已%s，不能再处理", c.ID, c.Status.ZH())
+		return refuse(huifang.ECONFLICT, "err.problem.is_status", c.ID, c.Status.ZH())
 	}
 	return nil
 }
@@ -146,34 +146,34 @@ func Transfer(c *huifang.ProblemCase, a Actor, to Target, tree Tree, today huifa
 		return nil, Event{}, err
 	}
 	if c.Status == huifang.ProblemTransferring {
-		return nil, Event{}, refuse(huifang.ECONFLICT, "问题件 %d 已在转办中，等待对方签收或退回", c.ID)
+		return nil, Event{}, refuse(huifang.ECONFLICT, "err.problem.transfer_pending", c.ID)
 	}
 	if c.Status != huifang.ProblemOpen && c.Status != huifang.ProblemInProgress {
-		return nil, Event{}, refuse(huifang.ECONFLICT, "问题件 %d 目前%s，不能转办", c.ID, c.Status.ZH())
+		return nil, Event{}, refuse(huifang.ECONFLICT, "err.problem.cannot_transfer", c.ID, c.Status.ZH())
 	}
 	if err := mustHold(c, a); err != nil {
 		return nil, Event{}, err
 	}
 	if !tree.Exists(to.Branch) {
-		return nil, Event{}, refuse(huifang.EINVALID, "机构 %q 不存在", to.Branch)
+		return nil, Event{}, refuse(huifang.EINVALID, "err.org.not_found_q", to.Branch)
 	}
 	if to.Branch == c.HolderBranch {
 		if to.User == nil {
-			return nil, Event{}, refuse(huifang.EINVALID, "问题件已在 %s，请转办给下级机构或指定经办人", to.Branch)
+			return nil, Event{}, refuse(huifang.EINVALID, "err.problem.already_there", to.Branch)
 		}
 	} else if !tree.Below(to.Branch, c.HolderBranch) {
-		return nil, Event{}, refuse(huifang.EINVALID, "只能向下级机构转办：%s 不在 %s 之下", to.Branch, orCentre(c.HolderBranch))
+		return nil, Event{}, refuse(huifang.EINVALID, "err.problem.transfer_down_only", to.Branch, orCentre(c.HolderBranch))
 	}
 	var toUser int64
 	if u := to.User; u != nil {
 		if u.OrgID != c.OrgID || u.Role != huifang.RoleHandler {
-			return nil, Event{}, refuse(huifang.EINVALID, "%s 不是本公司的问题件经办人", u.Login)
+			return nil, Event{}, refuse(huifang.EINVALID, "err.problem.not_handler", u.Login)
 		}
 		if u.BranchCode != to.Branch {
-			return nil, Event{}, refuse(huifang.EINVALID, "经办人 %s 不属于机构 %s", u.Login, to.Branch)
+			return nil, Event{}, refuse(huifang.EINVALID, "err.problem.handler_elsewhere", u.Login, to.Branch)
 		}
 		if c.AgentCode != "" && u.AgentCode == c.AgentCode {
-			return nil, Event{}, refuse(huifang.EINVALID, "%s 是该保单的销售人员，不能处理本人销售保单的问题件", u.Login)
+			return nil, Event{}, refuse(huifang.EINVALID, "err.problem.own_sale", u.Login)
 		}
 		toUser = u.ID
 	}
@@ -182,10 +182,10 @@ func Transfer(c *huifang.ProblemCase, a Actor, to Target, tree Tree, today huifa
 		due = c.DueOn
 	}
 	if !c.DueOn.IsZero() && due.After(c.DueOn) {
-		return nil, Event{}, refuse(huifang.EINVALID, "本次转办的时限（%s）不能晚于问题件的时限（%s）", due, c.DueOn)
+		return nil, Event{}, refuse(huifang.EINVALID, "err.problem.transfer_due_late", due, c.DueOn)
 	}
 	if due.Before(today) {
-		return nil, Event{}, refuse(huifang.EINVALID, "本次转办的时限（%s）已过", due)
+		return nil, Event{}, refuse(huifang.EINVALID, "err.problem.transfer_due_past", due)
 	}
 	t := &huifang.Transfer{FromBranch: c.HolderBranch, ToBranch: to.Branch, ToUserID: toUser, DueOn: due, Prior: c.Status, At: now, By: a.UserID}
 	c.Pending, c.Status = t, huifang.ProblemTransferring
@@ -222,10 +222,10 @@ func pending(c *huifang.ProblemCase, a Actor) (*huifang.Transfer, error) {
 		return nil, err
 	}
 	if c.Status != huifang.ProblemTransferring || c.Pending == nil {
-		return nil, refuse(huifang.ECONFLICT, "问题件 %d 没有待签收的转办", c.ID)
+		return nil, refuse(huifang.ECONFLICT, "err.problem.no_transfer", c.ID)
 	}
 	if !receives(c.Pending, a) {
-		return nil, refuse(huifang.EFORBIDDEN, "这次转办不是发给您的")
+		return nil, refuse(huifang.EFORBIDDEN, "err.problem.transfer_not_yours")
 	}
 	return c.Pending, nil
 }
@@ -248,7 +248,7 @@ func Return(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Even
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return Event{}, refuse(huifang.EINVALID, "退回转办须说明原因")
+		return Event{}, refuse(huifang.EINVALID, "err.problem.return_reason")
 	}
 	c.Pending, c.Status = nil, t.Prior
 	return Event{Kind: EventReturned, Detail: fmt.Sprintf("%s 退回转办：%s", t.ToBranch, reason), At: now, UserID: a.UserID, Actor: a.Login}, nil
@@ -261,19 +261,19 @@ func Act(c *huifang.ProblemCase, a Actor, kind, note string, hasEvidence bool, n
 		return Event{}, err
 	}
 	if c.Status == huifang.ProblemTransferring {
-		return Event{}, refuse(huifang.ECONFLICT, "转办尚未签收：请先签收再处理")
+		return Event{}, refuse(huifang.ECONFLICT, "err.problem.acknowledge_first")
 	}
 	if c.Status != huifang.ProblemInProgress {
-		return Event{}, refuse(huifang.ECONFLICT, "问题件 %d 目前%s，不能记录处理", c.ID, c.Status.ZH())
+		return Event{}, refuse(huifang.ECONFLICT, "err.problem.cannot_act", c.ID, c.Status.ZH())
 	}
 	if err := mustHold(c, a); err != nil {
 		return Event{}, err
 	}
 	if actionZH[kind] == "" {
-		return Event{}, refuse(huifang.EINVALID, "未知的处理方式 %q", kind)
+		return Event{}, refuse(huifang.EINVALID, "err.problem.unknown_action", kind)
 	}
 	if NeedsEvidence(kind) && !hasEvidence {
-		return Event{}, refuse(huifang.EINVALID, "「%s」须上传客户签字的回执或材料扫描件", actionZH[kind])
+		return Event{}, refuse(huifang.EINVALID, "err.problem.action_needs_file", actionZH[kind])
 	}
 	c.Actions++
 	d := actionZH[kind]
@@ -290,13 +290,13 @@ func RequestRecallback(c *huifang.ProblemCase, a Actor, now time.Time) (Event, e
 		return Event{}, err
 	}
 	if c.Status != huifang.ProblemInProgress {
-		return Event{}, refuse(huifang.ECONFLICT, "问题件 %d 目前%s，不能申请回访确认", c.ID, c.Status.ZH())
+		return Event{}, refuse(huifang.ECONFLICT, "err.problem.cannot_recallback", c.ID, c.Status.ZH())
 	}
 	if err := mustHold(c, a); err != nil {
 		return Event{}, err
 	}
 	if c.Actions == 0 {
-		return Event{}, refuse(huifang.EINVALID, "请先记录处理情况，再申请回访确认")
+		return Event{}, refuse(huifang.EINVALID, "err.problem.act_first")
 	}
 	c.Status = huifang.ProblemRecallback
 	return Event{Kind: EventRecallback, Detail: "申请回访确认整改结果", At: now, UserID: a.UserID, Actor: a.Login}, nil
@@ -306,7 +306,7 @@ func RequestRecallback(c *huifang.ProblemCase, a Actor, now time.Time) (Event, e
 // otherwise it goes back to its holder, who may act again or close it.
 func RecallbackDone(c *huifang.ProblemCase, success bool, detail string, now time.Time) ([]Event, error) {
 	if c.Status != huifang.ProblemRecallback {
-		return nil, refuse(huifang.ECONFLICT, "问题件 %d 没有在等待回访确认", c.ID)
+		return nil, refuse(huifang.ECONFLICT, "err.problem.not_awaiting_recallback", c.ID)
 	}
 	if !success {
 		c.Status = huifang.ProblemInProgress
@@ -325,9 +325,9 @@ func RecallbackDone(c *huifang.ProblemCase, success bool, detail string, now tim
 // Resolve is refused: only a successful re-callback resolves a case.
 func Resolve(c *huifang.ProblemCase) error {
 	if c.Status == huifang.ProblemResolved {
-		return refuse(huifang.ECONFLICT, "问题件 %d 已办结", c.ID)
+		return refuse(huifang.ECONFLICT, "err.problem.already_resolved", c.ID)
 	}
-	return refuse(huifang.EINVALID, "问题件须经回访确认成功才能办结：请记录处理情况后申请回访确认")
+	return refuse(huifang.EINVALID, "err.problem.resolve_needs_recallback")
 }
 
 // Close ends the case unresolved, with reasons (for example: the customer
@@ -341,7 +341,7 @@ func Close(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Event
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return Event{}, refuse(huifang.EINVALID, "关闭问题件须说明未能解决的原因")
+		return Event{}, refuse(huifang.EINVALID, "err.problem.close_reason")
 	}
 	c.Status, c.ClosedAt, c.CloseReason, c.Pending = huifang.ProblemClosed, now, reason, nil
 	return Event{Kind: EventClosed, Detail: "关闭（未解决）：" + reason, At: now, UserID: a.UserID, Actor: a.Login}, nil
@@ -350,13 +350,13 @@ func Close(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Event
 // Reopen brings a closed case back; only managers may.
 func Reopen(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Event, error) {
 	if c.Status != huifang.ProblemClosed {
-		return Event{}, refuse(huifang.ECONFLICT, "只有已关闭的问题件可以重新打开")
+		return Event{}, refuse(huifang.ECONFLICT, "err.problem.reopen_closed_only")
 	}
 	if !a.manages() {
-		return Event{}, refuse(huifang.EFORBIDDEN, "只有管理人员可以重新打开已关闭的问题件")
+		return Event{}, refuse(huifang.EFORBIDDEN, "err.problem.reopen_managers")
 	}
 	if reason = strings.TrimSpace(reason); reason == "" {
-		return Event{}, refuse(huifang.EINVALID, "重新打开须说明原因")
+		return Event{}, refuse(huifang.EINVALID, "err.problem.reopen_reason")
 	}
 	c.Status, c.ClosedAt, c.CloseReason = huifang.ProblemInProgress, time.Time{}, ""
 	if c.HolderBranch == "" && c.HandlerID == 0 {

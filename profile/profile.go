@@ -7,7 +7,6 @@ package profile
 
 import (
 	"encoding/json"
-	"fmt"
 	"sort"
 	"time"
 
@@ -172,70 +171,70 @@ var ShippedCodes = []string{SeedBureau, NationalBaseline}
 // Validate checks the rules and says what is wrong, field by field.
 func (r Rules) Validate() error {
 	var fields []huifang.FieldError
-	bad := func(f, reason string) { fields = append(fields, huifang.FieldError{Field: f, Reason: reason}) }
+	bad := func(f, key string, args ...any) { fields = append(fields, huifang.Field(f, key, args...)) }
 	for _, t := range huifang.ProblemTypes {
 		l, ok := r.Limits[t]
 		if !ok {
-			bad("limits."+string(t), "缺少问题件类型「"+t.ZH()+"」的处理时限")
+			bad("limits."+string(t), "err.rules.limit_missing", t.ZH())
 		} else if l.Days < 1 || l.Days > 120 {
-			bad("limits."+string(t), fmt.Sprintf("「%s」的时限须为 1–120 天", t.ZH()))
+			bad("limits."+string(t), "err.rules.limit_range", t.ZH())
 		}
 	}
 	for t := range r.Limits {
 		if t.ZH() == "" {
-			bad("limits."+string(t), "未知的问题件类型 "+string(t))
+			bad("limits."+string(t), "err.rules.unknown_type", string(t))
 		}
 	}
 	start, err1 := ClockTime(r.CallStart)
 	end, err2 := ClockTime(r.CallEnd)
 	if err1 != nil {
-		bad("call_start", "回访开始时间格式应为 HH:MM")
+		bad("call_start", "err.rules.bad_call_start")
 	}
 	if err2 != nil {
-		bad("call_end", "回访结束时间格式应为 HH:MM")
+		bad("call_end", "err.rules.bad_call_end")
 	}
 	if err1 == nil && err2 == nil && start >= end {
-		bad("call_end", "回访结束时间须晚于开始时间")
+		bad("call_end", "err.rules.call_end_before_start")
 	}
 	if r.DueSoonWorkdays < 0 || r.DueSoonWorkdays > 10 {
-		bad("due_soon_workdays", "临期提醒须为 0–10 个工作日")
+		bad("due_soon_workdays", "err.rules.due_soon")
 	}
 	if r.MinAttempts < 1 || r.MinDays < 1 || r.MinSlots < 1 || r.MinDays > r.MinAttempts || r.MinSlots > 3 {
-		bad("min_attempts", "拨打规则无效：至少 1 次、1 天、1 个时段，天数不多于次数，时段不多于 3 个")
+		bad("min_attempts", "err.rules.attempts")
 	}
 	switch r.OrphanMode {
 	case OrphanGate:
 	case OrphanNotify:
 		if r.OrphanNotifyDays < 1 || r.OrphanNotifyDays > 365 {
-			bad("orphan_notify_days", "离职后通知客户的天数须为 1–365")
+			bad("orphan_notify_days", "err.rules.orphan_notify_days")
 		}
 	default:
-		bad("orphan_mode", "孤儿保单模式须为 gate 或 notify")
+		bad("orphan_mode", "err.rules.orphan_mode")
 	}
 	seen := map[huifang.DesignType]bool{}
 	for _, d := range r.ElectronicFirst {
 		if d.ZH() == "" || seen[d] {
-			bad("electronic_first", "电子化回访优先的产品设计类型无效或重复："+string(d))
+			bad("electronic_first", "err.rules.electronic_first", string(d))
 			break
 		}
 		seen[d] = true
 	}
 	if r.ElectronicFallbackDays < 0 || r.ElectronicFallbackDays > 10 {
-		bad("electronic_fallback_days", "电子化回访转电话回访的提前天数须为 1–10（0 表示默认 3 天）")
+		bad("electronic_fallback_days", "err.rules.electronic_fallback")
 	}
 	for f, v := range map[string]int{"submit_days_month": r.SubmitDaysMonth, "submit_days_quarter": r.SubmitDaysQuarter, "submit_days_year": r.SubmitDaysYear} {
 		if v < 0 || v > 90 {
-			bad(f, "报表报送期限须为 1–90 天（0 表示默认）")
+			bad(f, "err.rules.submission_days")
 		}
 	}
 	for f, v := range map[string]int{"target_success_bp": r.TargetSuccessBP, "target_resolution_bp": r.TargetResolutionBP} {
 		if v < 0 || v > 10000 {
-			bad(f, "目标值须为 0–100%")
+			bad(f, "err.rules.target")
 		}
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })
-		return &huifang.Error{Code: huifang.EINVALID, Message: fields[0].Reason, Fields: fields}
+		return &huifang.Error{Code: huifang.EINVALID, Key: fields[0].Key, Args: fields[0].Args, Fields: fields}
 	}
 	return nil
 }

@@ -31,14 +31,14 @@ func Parse(r io.Reader) (*Script, error) {
 		return nil, err
 	}
 	if len(data) > maxFile {
-		return nil, huifang.Errorf(huifang.EINVALID, "话术文件超过 %d KB：这不像回访话术文件", maxFile/1024)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.script.file.too_large", maxFile/1024)
 	}
 	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
 	if !utf8.Valid(data) {
-		return nil, huifang.Errorf(huifang.EINVALID, "话术文件不是 UTF-8 编码：请另存为 UTF-8 后再导入")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.script.file.not_utf8")
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, huifang.Errorf(huifang.EINVALID, "话术文件是空的")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.script.file.empty")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -48,7 +48,7 @@ func Parse(r io.Reader) (*Script, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		line, col := position(data, dec.InputOffset())
-		return nil, huifang.Errorf(huifang.EINVALID, "话术文件第 %d 行第 %d 列：一个文件只能有一份话术，后面多出了内容", line, col)
+		return nil, huifang.Errorf(huifang.EINVALID, "err.script.file.trailing", line, col)
 	}
 	s.normalize()
 	return &s, nil
@@ -91,38 +91,45 @@ func parseError(data []byte, err error) error {
 			off = 0
 		}
 		line, col := position(data, off)
-		return huifang.Errorf(huifang.EINVALID, "话术文件第 %d 行第 %d 列：JSON 格式错误（%s）；常见原因是漏了逗号、多了逗号或引号不成对", line, col, strings.TrimPrefix(syn.Error(), "json: "))
+		return huifang.Errorf(huifang.EINVALID, "err.script.file.syntax", line, col, strings.TrimPrefix(syn.Error(), "json: "))
 	case errors.As(err, &typ):
 		line, col := position(data, typ.Offset)
-		what := "字段 " + typ.Field + " 的值"
+		what := huifang.M("err.script.file.field_value", typ.Field)
 		if typ.Field == "" {
-			what = "整个文件的"
+			what = huifang.M("err.script.file.whole")
 		}
-		return huifang.Errorf(huifang.EINVALID, "话术文件第 %d 行第 %d 列：%s类型不对（应为%s，却是%s）", line, col, what, typeZH(typ.Type), valueZH[typ.Value])
+		value := any(typ.Value)
+		if valueKeys[typ.Value] {
+			value = huifang.M("err.script.type." + typ.Value)
+		}
+		return huifang.Errorf(huifang.EINVALID, "err.script.file.type", line, col, what, typeName(typ.Type), value)
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
-		return huifang.Errorf(huifang.EINVALID, "话术文件不完整：结尾缺少 } 或 ]")
+		return huifang.Errorf(huifang.EINVALID, "err.script.file.incomplete")
 	}
 	msg := strings.TrimPrefix(err.Error(), "json: ")
 	if name, ok := strings.CutPrefix(msg, "unknown field "); ok {
-		return huifang.Errorf(huifang.EINVALID, "话术文件有未知的字段 %s（字段名见 docs/scripts.md，区分大小写）", name)
+		return huifang.Errorf(huifang.EINVALID, "err.script.file.unknown_field", name)
 	}
-	return huifang.Errorf(huifang.EINVALID, "话术文件有错：%s", msg)
+	return huifang.Errorf(huifang.EINVALID, "err.script.file.bad", msg)
 }
 
-var valueZH = map[string]string{"string": "文字", "number": "数字", "array": "列表", "object": "对象", "bool": "true 或 false", "null": "null"}
+// valueKeys are the JSON value kinds with a name in the catalog
+// ("err.script.type.string", ...).
+var valueKeys = map[string]bool{"string": true, "number": true, "array": true, "object": true, "bool": true, "null": true}
 
-func typeZH(t reflect.Type) string {
+// typeName names the JSON a Go type wants, for a message.
+func typeName(t reflect.Type) any {
 	switch t.Kind() {
 	case reflect.String:
-		return "文字"
+		return huifang.M("err.script.type.string")
 	case reflect.Slice:
-		return "列表 […]"
+		return huifang.M("err.script.type.list")
 	case reflect.Struct, reflect.Map:
-		return "对象 {…}"
+		return huifang.M("err.script.type.struct")
 	case reflect.Int, reflect.Int64:
-		return "整数"
+		return huifang.M("err.script.type.int")
 	case reflect.Bool:
-		return "true 或 false"
+		return huifang.M("err.script.type.bool")
 	}
 	return t.String()
 }

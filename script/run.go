@@ -63,10 +63,10 @@ func (s *Script) Evaluate(answers map[string]string) (Result, error) {
 	var c checker
 	for _, id := range sortedKeys(answers) {
 		if s.Step(id) == nil {
-			c.add(id, "“%s”不是这份话术的步骤", id)
+			c.add(id, "err.script.not_a_step", id)
 		}
 	}
-	if err := c.error("回答有误"); err != nil {
+	if err := c.error(huifang.M("err.script.answers_wrong")); err != nil {
 		return Result{}, err
 	}
 	index := map[string]int{}
@@ -90,13 +90,13 @@ func (s *Script) Evaluate(answers map[string]string) (Result, error) {
 			continue
 		}
 		a, ok := answers[st.ID]
-		name := fmt.Sprintf("第 %d 题“%s”", number[st.ID], st.Title)
+		name := huifang.M("err.script.question", number[st.ID], st.Title)
 		switch {
 		case !ok || strings.TrimSpace(a) == "":
-			c.add(st.ID, "%s尚未回答", name)
+			c.add(st.ID, "err.script.unanswered", name)
 			blocked = true
 		case !validAnswer(st, a):
-			c.add(st.ID, "%s的回答“%s”无效：%s", name, a, expected(st))
+			c.add(st.ID, "err.script.bad_answer_value", name, a, expected(st))
 			blocked = true
 		}
 		if blocked {
@@ -124,7 +124,7 @@ func (s *Script) Evaluate(answers map[string]string) (Result, error) {
 		}
 		i++
 	}
-	if err := c.error("回答不完整或有误"); err != nil {
+	if err := c.error(huifang.M("err.script.answers_incomplete")); err != nil {
 		return Result{}, err
 	}
 	if res.Outcome != "" {
@@ -201,18 +201,18 @@ func isNumber(s string) bool {
 	return digits(whole) && (!dot || digits(frac))
 }
 
-func expected(st *Step) string {
+func expected(st *Step) huifang.Msg {
 	switch st.Answer {
 	case AnswerYesNo:
-		return "应为 yes、no 或 unclear"
+		return huifang.M("err.script.expected.yesno")
 	case AnswerChoice:
-		return "应为以下选项之一：" + strings.Join(st.Choices, "、")
+		return huifang.M("err.script.expected.choice", strings.Join(st.Choices, "、"))
 	case AnswerDate:
-		return "应为 YYYY-MM-DD 格式的日期，例如 2025-03-02"
+		return huifang.M("err.script.expected.date")
 	case AnswerNumber:
-		return "应为数字，例如 12000 或 99.50"
+		return huifang.M("err.script.expected.number")
 	}
-	return "不能为空"
+	return huifang.M("err.script.expected.text")
 }
 
 func answerZH(a string) string {

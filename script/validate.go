@@ -6,29 +6,33 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 )
 
 // problem is one thing wrong with a script: field names where ("code",
-// "steps[3]"), msg says what in Chinese.
-type problem struct{ field, msg string }
+// "steps[3]"), msg says what.
+type problem struct {
+	field string
+	msg   huifang.Msg
+}
 
 type checker struct{ probs []problem }
 
-func (c *checker) add(field, format string, args ...any) {
-	c.probs = append(c.probs, problem{field, fmt.Sprintf(format, args...)})
+func (c *checker) add(field, key string, args ...any) {
+	c.probs = append(c.probs, problem{field, huifang.M(key, args...)})
 }
 
-func (c *checker) error(title string) error {
+func (c *checker) error(title huifang.Msg) error {
 	if len(c.probs) == 0 {
 		return nil
 	}
 	e := &huifang.Error{Code: huifang.EINVALID}
-	msgs := make([]string, len(c.probs))
+	msgs := make(huifang.MsgList, len(c.probs))
 	for i, p := range c.probs {
 		msgs[i] = p.msg
-		e.Fields = append(e.Fields, huifang.FieldError{Field: p.field, Reason: p.msg})
+		e.Fields = append(e.Fields, huifang.Field(p.field, p.msg.Key, p.msg.Args...))
 	}
-	e.Message = fmt.Sprintf("%s（%d 处）：%s", title, len(msgs), strings.Join(msgs, "；"))
+	e.Key, e.Args = "err.script.problems", []any{title, len(msgs), msgs}
 	return e
 }
 
@@ -39,7 +43,7 @@ func (s *Script) Problems() []string {
 	s.check(&c)
 	out := make([]string, len(c.probs))
 	for i, p := range c.probs {
-		out[i] = p.msg
+		out[i] = p.msg.Text(i18n.ZH)
 	}
 	return out
 }
@@ -67,42 +71,42 @@ func (s *Script) Problems() []string {
 func (s *Script) Validate() error {
 	var c checker
 	s.check(&c)
-	return c.error(fmt.Sprintf("回访话术“%s”的结构有错", s.Code))
+	return c.error(huifang.M("err.script.invalid", s.Code))
 }
 
 func (s *Script) check(c *checker) {
 	if !validCode(s.Code, false) {
-		c.add("code", "代码“%s”无效：只能用小写字母、数字和 -，例如 life-traditional-agency", s.Code)
+		c.add("code", "err.script.bad_code", s.Code)
 	}
 	if strings.TrimSpace(s.Name) == "" {
-		c.add("name", "缺少名称（name）")
+		c.add("name", "err.script.name_missing")
 	}
 	if s.Version < 1 {
-		c.add("version", "版本号（version）必须是从 1 开始的整数，而不是 %d", s.Version)
+		c.add("version", "err.script.bad_version", s.Version)
 	}
 	if !slices.Contains(Purposes, s.Purpose) {
-		c.add("purpose", "用途（purpose）“%s”无效：应为 new-business、orphan 或 re-callback", s.Purpose)
+		c.add("purpose", "err.script.bad_purpose", s.Purpose)
 	}
 	if s.Design != "" && !slices.Contains(huifang.DesignTypes, s.Design) {
-		c.add("design", "产品类型（design）“%s”无效：应为 %s，或不填表示适用所有类型", s.Design, joinAny(huifang.DesignTypes))
+		c.add("design", "err.script.bad_design", s.Design, joinAny(huifang.DesignTypes))
 	}
 	seenCh := map[huifang.Channel]bool{}
 	for _, ch := range s.Channels {
 		if !slices.Contains(huifang.Channels, ch) {
-			c.add("channels", "销售渠道（channels）“%s”无效：应为 %s", ch, joinAny(huifang.Channels))
+			c.add("channels", "err.script.bad_channel", ch, joinAny(huifang.Channels))
 		} else if seenCh[ch] {
-			c.add("channels", "销售渠道“%s”重复", ch)
+			c.add("channels", "err.script.channel_twice", ch)
 		}
 		seenCh[ch] = true
 	}
 	if len(s.Steps) == 0 {
-		c.add("steps", "没有任何步骤（steps）")
+		c.add("steps", "err.script.no_steps")
 		return
 	}
 	index := map[string]int{}
 	for i, st := range s.Steps {
 		if _, dup := index[st.ID]; dup && st.ID != "" {
-			c.add(stepField(i), "%s：步骤 id“%s”重复", stepName(i, st), st.ID)
+			c.add(stepField(i), "err.script.step_id_twice", stepName(i, st), st.ID)
 			continue
 		}
 		index[st.ID] = i
@@ -117,63 +121,63 @@ func (s *Script) checkStep(c *checker, i int, index map[string]int) {
 	st := &s.Steps[i]
 	f, name := stepField(i), stepName(i, *st)
 	if !validCode(st.ID, true) {
-		c.add(f, "%s：id“%s”无效：只能用小写字母、数字、- 和 _", name, st.ID)
+		c.add(f, "err.script.bad_step_id", name, st.ID)
 	}
 	if strings.TrimSpace(st.Title) == "" {
-		c.add(f, "%s：缺少标题（title）", name)
+		c.add(f, "err.script.no_title", name)
 	}
 	if strings.TrimSpace(st.Text) == "" {
-		c.add(f, "%s：缺少话术文字（text）", name)
+		c.add(f, "err.script.no_text", name)
 	}
 	names, ok := varsIn(st.Text)
 	if !ok {
-		c.add(f, "%s：变量的 {{ 与 }} 不成对", name)
+		c.add(f, "err.script.unbalanced_braces", name)
 	}
 	for _, n := range names {
 		if _, known := variable(n); !known {
-			c.add(f, "%s：未知的变量 {{%s}}（可用的变量见 docs/scripts.md）", name, n)
+			c.add(f, "err.script.unknown_variable", name, n)
 		}
 	}
 	switch st.Kind {
 	case KindStatement:
 		if st.Answer != "" || len(st.Choices) > 0 || len(st.Covers) > 0 || len(st.Rules) > 0 {
-			c.add(f, "%s：陈述（statement）不接受回答，不能有 answer、choices、covers 或 rules；需要客户确认的内容请改为提问（question）", name)
+			c.add(f, "err.script.statement_answer", name)
 		}
 		return
 	case KindQuestion:
 	default:
-		c.add(f, "%s：类型（kind）“%s”无效：应为 statement 或 question", name, st.Kind)
+		c.add(f, "err.script.bad_kind", name, st.Kind)
 		return
 	}
 	if !slices.Contains(AnswerTypes, st.Answer) {
-		c.add(f, "%s：答案类型（answer）“%s”无效：应为 %s", name, st.Answer, joinAny(AnswerTypes))
+		c.add(f, "err.script.bad_answer", name, st.Answer, joinAny(AnswerTypes))
 		return
 	}
 	if st.Answer == AnswerChoice {
 		if len(st.Choices) < 2 {
-			c.add(f, "%s：选择题至少要有两个选项（choices）", name)
+			c.add(f, "err.script.few_choices", name)
 		}
 		seen := map[string]bool{}
 		for _, ch := range st.Choices {
 			switch {
 			case strings.TrimSpace(ch) == "" || ch != strings.TrimSpace(ch):
-				c.add(f, "%s：选项“%s”为空或首尾有空白", name, ch)
+				c.add(f, "err.script.blank_choice", name, ch)
 			case ch == Other:
-				c.add(f, "%s：选项不能叫“%s”（它在规则里表示其他回答）", name, Other)
+				c.add(f, "err.script.choice_other", name, Other)
 			case seen[ch]:
-				c.add(f, "%s：选项“%s”重复", name, ch)
+				c.add(f, "err.script.choice_twice", name, ch)
 			}
 			seen[ch] = true
 		}
 	} else if len(st.Choices) > 0 {
-		c.add(f, "%s：只有选择题（choice）才有选项（choices）", name)
+		c.add(f, "err.script.choices_not_choice", name)
 	}
 	seenItem := map[Item]bool{}
 	for _, it := range st.Covers {
 		if !it.Valid() {
-			c.add(f, "%s：未知的必备确认事项“%s”", name, it)
+			c.add(f, "err.script.unknown_item", name, it)
 		} else if seenItem[it] {
-			c.add(f, "%s：必备确认事项“%s”重复", name, it)
+			c.add(f, "err.script.item_twice", name, it)
 		}
 		seenItem[it] = true
 	}
@@ -186,10 +190,10 @@ func (s *Script) checkStep(c *checker, i int, index map[string]int) {
 	for _, it := range st.Covers {
 		if it == ItemIdentity {
 			if !endsNP {
-				c.add(f, "%s：本人确认的问题必须有一条规则在“非本人”时结束通话（end: not-policyholder）", name)
+				c.add(f, "err.script.identity_end", name)
 			}
 		} else if it.Valid() && !raises {
-			c.add(f, "%s：确认了%s，但没有任何回答会产生问题件（规则缺少 problem）", name, it.Label())
+			c.add(f, "err.script.item_no_problem", name, it.Label())
 		}
 	}
 }
@@ -199,43 +203,43 @@ func (s *Script) checkRules(c *checker, i int, index map[string]int) {
 	f, name := stepField(i), stepName(i, *st)
 	matched := map[string]int{}
 	for j, r := range st.Rules {
-		rn := fmt.Sprintf("%s的第 %d 条规则", name, j+1)
+		rn := huifang.M("err.script.rule", name, j+1)
 		if len(r.When) == 0 {
-			c.add(f, "%s：缺少 when（它匹配哪些回答）", rn)
+			c.add(f, "err.script.rule_no_when", rn)
 		}
 		for _, w := range r.When {
 			switch {
 			case w == Other:
 				if len(r.When) != 1 || j != len(st.Rules)-1 {
-					c.add(f, "%s：“%s”必须单独写在最后一条规则里", rn, Other)
+					c.add(f, "err.script.other_last", rn, Other)
 				}
 			case !validWhen(st, w):
-				c.add(f, "%s：when 的“%s”不是这个问题可能的回答（%s）", rn, w, possible(st))
+				c.add(f, "err.script.bad_when", rn, w, possible(st))
 			case matched[w] > 0:
-				c.add(f, "%s：回答“%s”已由第 %d 条规则处理", rn, w, matched[w])
+				c.add(f, "err.script.when_twice", rn, w, matched[w])
 			}
 			if matched[w] == 0 {
 				matched[w] = j + 1
 			}
 		}
 		if r.Problem != "" && !slices.Contains(huifang.ProblemTypes, r.Problem) {
-			c.add(f, "%s：问题件类型“%s”无效：应为 %s", rn, r.Problem, joinAny(huifang.ProblemTypes))
+			c.add(f, "err.script.bad_problem", rn, r.Problem, joinAny(huifang.ProblemTypes))
 		}
 		if r.Goto != "" {
 			if k, ok := index[r.Goto]; !ok {
-				c.add(f, "%s：goto 的步骤“%s”不存在", rn, r.Goto)
+				c.add(f, "err.script.goto_missing", rn, r.Goto)
 			} else if k <= i {
-				c.add(f, "%s：goto“%s”只能跳到后面的步骤（不能回跳，以免通话绕圈）", rn, r.Goto)
+				c.add(f, "err.script.goto_back", rn, r.Goto)
 			}
 		}
 		switch r.End {
 		case "":
 		case EndNotPolicyholder, EndReschedule:
 			if r.Goto != "" || r.Problem != "" {
-				c.add(f, "%s：结束通话（end）的规则不能同时有 goto 或 problem", rn)
+				c.add(f, "err.script.end_with_goto", rn)
 			}
 		default:
-			c.add(f, "%s：end“%s”无效：应为 not-policyholder 或 reschedule", rn, r.End)
+			c.add(f, "err.script.bad_end", rn, r.End)
 		}
 	}
 }
@@ -256,12 +260,12 @@ func (s *Script) checkIdentityFirst(c *checker) {
 	for i := 0; i <= first; i++ {
 		st := s.Steps[i]
 		if i < first && st.Question() {
-			c.add(stepField(i), "%s：第一个问题必须是投保人本人确认（%s）", stepName(i, st), ItemIdentity)
+			c.add(stepField(i), "err.script.identity_first", stepName(i, st), ItemIdentity)
 		}
 		names, _ := varsIn(st.Text)
 		for _, n := range names {
 			if v, ok := variable(n); ok && !v.Safe {
-				c.add(stepField(i), "%s：确认本人之前不能提及保单信息（变量 {{%s}}）", stepName(i, st), n)
+				c.add(stepField(i), "err.script.policy_before_identity", stepName(i, st), n)
 			}
 		}
 	}
@@ -277,14 +281,14 @@ func validWhen(st *Step, w string) bool {
 	return false // date, number, text: only Other
 }
 
-func possible(st *Step) string {
+func possible(st *Step) huifang.Msg {
 	switch st.Answer {
 	case AnswerYesNo:
-		return "yes、no、unclear 或 other"
+		return huifang.M("err.script.possible.yesno")
 	case AnswerChoice:
-		return "选项之一或 other"
+		return huifang.M("err.script.possible.choice")
 	}
-	return string(st.Answer) + " 类型的问题只能写 other"
+	return huifang.M("err.script.possible.other", string(st.Answer))
 }
 
 // Missing lists the required items (Script.Required) no question covers,
@@ -335,9 +339,9 @@ func (s *Script) CanActivate() error {
 	var c checker
 	s.check(&c)
 	for _, it := range s.Missing() {
-		c.add("covers", "缺少必备确认事项%s（%s）", it.Label(), it)
+		c.add("covers", "err.script.item_missing", it.Label(), it)
 	}
-	return c.error(fmt.Sprintf("回访话术“%s”第 %d 版不能启用", s.Code, s.Version))
+	return c.error(huifang.M("err.script.cannot_activate", s.Code, s.Version))
 }
 
 func validCode(s string, underscore bool) bool {
@@ -354,11 +358,11 @@ func validCode(s string, underscore bool) bool {
 
 func stepField(i int) string { return fmt.Sprintf("steps[%d]", i) }
 
-func stepName(i int, st Step) string {
+func stepName(i int, st Step) huifang.Msg {
 	if st.ID == "" {
-		return fmt.Sprintf("第 %d 步", i+1)
+		return huifang.M("err.script.step", i+1)
 	}
-	return fmt.Sprintf("第 %d 步（%s）", i+1, st.ID)
+	return huifang.M("err.script.step_id", i+1, st.ID)
 }
 
 func joinAny[T ~string](xs []T) string {

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/huifang/huifang"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -74,10 +75,10 @@ func openCSV(r io.ReaderAt, size int64, head []byte) (Rows, error) {
 		return nil, fmt.Errorf("read file: %w", err)
 	}
 	if len(bytes.TrimSpace(peek)) == 0 {
-		return nil, invalid(msgEmpty)
+		return nil, invalid("err.sheet.empty")
 	}
 	if !textual(peek) {
-		return nil, invalid(msgBinary)
+		return nil, invalid("err.sheet.binary")
 	}
 	text = br
 	if bytes.IndexByte(peek, '\n') < 0 && bytes.IndexByte(peek, '\r') >= 0 {
@@ -277,11 +278,11 @@ func (c *csvRows) Next() ([]string, error) {
 		case errors.Is(err, io.EOF):
 			return nil, io.EOF
 		case errors.Is(err, errLineTooLong):
-			return nil, invalid("第%d行太长（超过 %s）：请检查这一行是否缺了换行，或文件是否真的是 CSV", c.lim.line, size(maxLineSize))
+			return nil, invalid("err.sheet.line_too_long", c.lim.line, size(maxLineSize))
 		case errors.Is(err, errTooManyCells):
-			return nil, invalid("第%d行超过 %d 列：请检查这一行的分隔符和引号", c.lim.line, maxColumns)
+			return nil, invalid("err.sheet.too_many_columns", c.lim.line, maxColumns)
 		case errors.Is(err, errRecordTooLong):
-			return nil, invalid("从第%d行开始的一条记录超过 %s：多半是引号不配对，一个字段从这里一直延续到了后面的行", c.end+1, size(maxLineSize))
+			return nil, invalid("err.sheet.record_too_long", c.end+1, size(maxLineSize))
 		case err != nil:
 			return nil, csvError(err)
 		}
@@ -290,7 +291,7 @@ func (c *csvRows) Next() ([]string, error) {
 		last, _ := c.r.FieldPos(len(rec) - 1)
 		c.end = last + strings.Count(rec[len(rec)-1], "\n")
 		if len(rec) > maxColumns {
-			return nil, invalid("第%d行有%d列，超过 %d 列的上限：请检查这一行的分隔符和引号", line, len(rec), maxColumns)
+			return nil, invalid("err.sheet.columns_over_limit", line, len(rec), maxColumns)
 		}
 		if err := c.checkText(rec); err != nil {
 			return nil, err
@@ -314,7 +315,7 @@ func (c *csvRows) Next() ([]string, error) {
 		case len(rec) > c.width && allEmpty(rec[c.width:]):
 			rec = rec[:c.width]
 		case len(rec) != c.width:
-			return nil, invalid("第%d行有%d列，而表头有%d列：请检查这一行的逗号和引号", line, len(rec), c.width)
+			return nil, invalid("err.sheet.columns_mismatch", line, len(rec), c.width)
 		}
 		c.line, c.last = line, len(rec)
 		return rec, nil
@@ -336,16 +337,16 @@ func (c *csvRows) checkText(rec []string) error {
 			continue
 		}
 		line, _ := c.r.FieldPos(i)
-		const fix = "请把整个文件用同一种编码保存，例如在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+		fix := huifang.M("err.sheet.one_encoding")
 		switch c.enc {
 		case encUTF8:
-			return invalid("第%d行不是 UTF-8 编码的文字，而文件的其他行是 UTF-8：这一行可能是 GBK 编码。%s", line, fix)
+			return invalid("err.sheet.not_utf8", line, fix)
 		case encUTF8BOM:
-			return invalid("文件开头标明是 UTF-8 编码（BOM），但第%d行不是 UTF-8 编码的文字（可能是 GBK）：%s", line, fix)
+			return invalid("err.sheet.bom_not_utf8", line, fix)
 		case encGB:
-			return invalid("第%d行有无法按 GBK 编码读出的字节：文件可能混用了几种编码，或已损坏。%s", line, fix)
+			return invalid("err.sheet.not_gbk", line, fix)
 		default:
-			return invalid("第%d行有无法按 UTF-16 编码读出的字符：文件可能已损坏。%s", line, fix)
+			return invalid("err.sheet.not_utf16", line, fix)
 		}
 	}
 	return nil
@@ -365,11 +366,11 @@ func csvError(err error) error {
 	}
 	switch {
 	case errors.Is(pe.Err, csv.ErrQuote):
-		return invalid("第%d行：引号不配对（从第%d行开始的字段）。字段里的引号要写成两个引号，整个字段再用引号括起来", pe.Line, pe.StartLine)
+		return invalid("err.sheet.unpaired_quote", pe.Line, pe.StartLine)
 	case errors.Is(pe.Err, csv.ErrBareQuote):
-		return invalid("第%d行：没有用引号括起来的字段里出现了引号。请把整个字段用引号括起来，字段里的引号写成两个引号", pe.Line)
+		return invalid("err.sheet.bare_quote", pe.Line)
 	}
-	return invalid("第%d行：CSV 格式错误", pe.Line)
+	return invalid("err.sheet.bad_csv", pe.Line)
 }
 
 func (c *csvRows) Line() int { return c.line }

@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	xunicode "golang.org/x/text/encoding/unicode"
 )
@@ -57,8 +58,8 @@ func wantInvalid(t *testing.T, err error, want string) {
 	if !errors.As(err, &e) || e.Code != huifang.EINVALID {
 		t.Fatalf("error %v (%T), want a *huifang.Error with code %s", err, err, huifang.EINVALID)
 	}
-	if !strings.Contains(e.Message, want) {
-		t.Fatalf("message %q, want it to contain %q", e.Message, want)
+	if msg := e.Text(i18n.ZH); !strings.Contains(msg, want) {
+		t.Fatalf("message %q, want it to contain %q", msg, want)
 	}
 }
 

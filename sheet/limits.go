@@ -7,6 +7,8 @@ import (
 	"io"
 	"sync"
 	"time"
+
+	"github.com/huifang/huifang"
 )
 
 // What a file may unpack to. A workbook is a zip archive, and a few
@@ -26,17 +28,17 @@ const (
 )
 
 // tooBigError is a file refused for what it unpacks to.
-type tooBigError struct{ what string }
+type tooBigError struct{ what huifang.Msg }
 
-func (e *tooBigError) Error() string { return "too big: " + e.what }
+func (e *tooBigError) Error() string { return "too big: " + e.what.String() }
 
 // message is the user's message: what went over which limit.
 func (e *tooBigError) message() error {
-	return invalid("文件解压后过大：%s。请检查文件，或拆分后再上传", e.what)
+	return invalid("err.sheet.unpacked_too_large", e.what)
 }
 
-func tooBig(format string, args ...any) *tooBigError {
-	return &tooBigError{what: fmt.Sprintf(format, args...)}
+func tooBig(key string, args ...any) *tooBigError {
+	return &tooBigError{what: huifang.M(key, args...)}
 }
 
 // size renders a limit in bytes for a message.
@@ -100,11 +102,11 @@ func (p *partReader) ReadByte() (byte, error) {
 		p.settle()
 		switch {
 		case *p.total <= 0:
-			return 0, tooBig("工作簿解压后超过 %s", size(maxUnpacked))
+			return 0, tooBig("err.sheet.workbook_too_large", size(maxUnpacked))
 		case p.part <= 0:
-			return 0, tooBig("%s 解压后超过 %s", p.name, size(maxPartSize))
+			return 0, tooBig("err.sheet.part_too_large", p.name, size(maxPartSize))
 		case p.token <= 0:
-			return 0, tooBig("%s 中有一段连续内容超过 %s", p.name, size(maxToken))
+			return 0, tooBig("err.sheet.token_too_large", p.name, size(maxToken))
 		}
 		p.allow()
 	}

@@ -42,23 +42,17 @@ type Rows interface {
 // sniffSize is how much of the file decides its format and encoding.
 const sniffSize = 64 << 10
 
-// The messages of the errors a user can fix by sending another file.
-const (
-	msgEmpty   = "文件为空"
-	msgCorrupt = "XLSX 文件已损坏或不完整"
-	msgBinary  = "文件不是 CSV 或 XLSX（含有二进制内容）"
-	msgOLE     = "文件是旧版 Excel（.xls）或加密的 Excel 文件：请在 Excel 中另存为 .xlsx 或 CSV（UTF-8）后再上传"
-)
-
-func invalid(format string, args ...any) error {
-	return huifang.Errorf(huifang.EINVALID, format, args...)
+// invalid is an error a user can fix by sending another file: key is its
+// message's catalog key.
+func invalid(key string, args ...any) error {
+	return huifang.Errorf(huifang.EINVALID, key, args...)
 }
 
 // Open reads a CSV or XLSX file. The format is decided by the content, never
 // by the file name: an XLSX file is a zip archive, anything else must be text.
 func Open(r io.ReaderAt, size int64) (Rows, error) {
 	if size <= 0 {
-		return nil, invalid(msgEmpty)
+		return nil, invalid("err.sheet.empty")
 	}
 	head := make([]byte, min(size, sniffSize))
 	n, err := r.ReadAt(head, 0)
@@ -69,7 +63,7 @@ func Open(r io.ReaderAt, size int64) (Rows, error) {
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
 		return openXLSX(r, size)
 	case bytes.HasPrefix(head, []byte("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1")):
-		return nil, invalid(msgOLE)
+		return nil, invalid("err.sheet.old_excel")
 	}
 	return openCSV(r, size, head)
 }
@@ -124,7 +118,7 @@ func cleanCell(s string) string {
 func checkNUL(line int, rec []string) error {
 	for i, s := range rec {
 		if strings.IndexByte(s, 0) >= 0 {
-			return invalid("第%d行第%d列含有空字符（NUL，0x00）：文件可能已损坏，或夹带了不是文字的内容，请检查这一行", line, i+1)
+			return invalid("err.sheet.nul", line, i+1)
 		}
 	}
 	return nil

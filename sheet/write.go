@@ -98,7 +98,7 @@ func columnWidth(h string) float64 {
 // Write adds one row.
 func (x *XLSXWriter) Write(row []any) error {
 	if x.row >= excelize.TotalRows {
-		return huifang.Errorf(huifang.EINVALID, "导出的行数超过了 Excel 的上限（%d 行）：请缩小范围，或导出 CSV", excelize.TotalRows-1)
+		return huifang.Errorf(huifang.EINVALID, "err.sheet.too_many_rows_export", excelize.TotalRows-1)
 	}
 	x.row++
 	x.cells = x.cells[:0]

@@ -44,13 +44,13 @@ func corrupt(err error) error {
 		return tb.message()
 	}
 	if errors.Is(err, errBusy) {
-		return huifang.Errorf(huifang.ECONFLICT, "服务器正在读取其他大文件，请稍后重试")
+		return huifang.Errorf(huifang.ECONFLICT, "err.sheet.busy")
 	}
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
 		return fmt.Errorf("read xlsx: %w", err)
 	}
-	return invalid(msgCorrupt)
+	return invalid("err.sheet.corrupt")
 }
 
 // tokens reads the XML of one part, each token within maxToken bytes.
@@ -165,7 +165,7 @@ func openXLSX(r io.ReaderAt, size int64) (Rows, error) {
 		wbPath = "xl/workbook.xml"
 	}
 	if p.file(wbPath) == nil {
-		return nil, invalid("文件不是 XLSX 工作簿（压缩包里没有工作簿）")
+		return nil, invalid("err.sheet.no_workbook")
 	}
 	var wb xWorkbook
 	if err := p.unmarshal(wbPath, &wb); err != nil {
@@ -177,7 +177,7 @@ func openXLSX(r io.ReaderAt, size int64) (Rows, error) {
 		return nil, corrupt(err)
 	}
 	if len(wb.Sheets) == 0 {
-		return nil, invalid("XLSX 文件里没有工作表")
+		return nil, invalid("err.sheet.no_sheet")
 	}
 	first := wb.Sheets[0]
 	for _, s := range wb.Sheets {
@@ -189,7 +189,7 @@ func openXLSX(r io.ReaderAt, size int64) (Rows, error) {
 	sheetPath := rels.target(dir, func(id, _ string) bool { return id == first.RID })
 	sheetFile := p.file(sheetPath)
 	if sheetFile == nil {
-		return nil, invalid(msgCorrupt)
+		return nil, invalid("err.sheet.corrupt")
 	}
 
 	x.date1904 = wb.Pr.Date1904 == "1" || wb.Pr.Date1904 == "true"
@@ -285,7 +285,7 @@ func (s *sharedStrings) add(str []byte) error {
 // memory of all the tables being read.
 func (s *sharedStrings) block() ([]byte, error) {
 	if (len(s.data)+len(s.index)+1)*sstBlock > maxSSTSize || s.reserved == 0 {
-		return nil, tooBig("共享字符串（工作簿中的文字）超过 %s", size(maxSSTSize))
+		return nil, tooBig("err.sheet.sst_too_large", size(maxSSTSize))
 	}
 	b, err := allocBlock()
 	if err != nil {
@@ -344,7 +344,7 @@ func readSharedStrings(f *zip.File, unpacked *int64) (*sharedStrings, error) {
 			if buf, err = appendText(t, buf[:0], "si"); err != nil {
 				s.release()
 				if errors.Is(err, errCellTooLong) {
-					return nil, tooBig("共享字符串第%d项超过 %s（Excel 的单元格最多 32,767 个字符）", s.n+1, size(maxCellSize))
+					return nil, tooBig("err.sheet.sst_item_too_large", s.n+1, size(maxCellSize))
 				}
 				return nil, err
 			}
@@ -437,7 +437,7 @@ func (x *xlsxRows) readRow() ([]string, error) {
 		tok, err := x.tok.next()
 		if errors.Is(err, io.EOF) {
 			if inRow {
-				return nil, invalid(msgCorrupt)
+				return nil, invalid("err.sheet.corrupt")
 			}
 			return nil, io.EOF
 		} else if err != nil {
@@ -452,12 +452,12 @@ func (x *xlsxRows) readRow() ([]string, error) {
 				if r := attr(t, "r"); r != "" {
 					n, err := strconv.Atoi(r)
 					if err != nil || n < 1 {
-						return nil, invalid(msgCorrupt)
+						return nil, invalid("err.sheet.corrupt")
 					}
 					x.row = n
 				}
 				if x.row > maxRows {
-					return nil, tooBig("工作表超过 %d 行（Excel 的上限）", maxRows).message()
+					return nil, tooBig("err.sheet.rows_over_limit", maxRows).message()
 				}
 			case "c":
 				if !inRow {
@@ -467,19 +467,19 @@ func (x *xlsxRows) readRow() ([]string, error) {
 				if ref := attr(t, "r"); ref != "" {
 					c, ok := columnOf(ref)
 					if !ok {
-						return nil, invalid(msgCorrupt)
+						return nil, invalid("err.sheet.corrupt")
 					}
 					col = c
 				}
 				if col > maxColumns {
-					return nil, tooBig("第%d行超过 %d 列（Excel 的上限）", x.row, maxColumns).message()
+					return nil, tooBig("err.sheet.row_columns_over_limit", x.row, maxColumns).message()
 				}
 				v, err := x.cell(t)
 				if err != nil {
 					return nil, err
 				}
 				if bytes += len(v); bytes > maxRowSize {
-					return nil, tooBig("第%d行的内容超过 %s", x.row, size(maxRowSize)).message()
+					return nil, tooBig("err.sheet.row_too_large", x.row, size(maxRowSize)).message()
 				}
 				for len(x.rec) < col-1 {
 					x.rec = append(x.rec, "")
@@ -520,7 +520,7 @@ func (x *xlsxRows) cell(start xml.StartElement) (string, error) {
 				inline, err = appendText(x.tok, inline[:0], "is")
 			}
 			if errors.Is(err, errCellTooLong) {
-				return "", tooBig("第%d行有一个单元格超过 %s（Excel 的单元格最多 32,767 个字符）", x.row, size(maxCellSize)).message()
+				return "", tooBig("err.sheet.cell_too_large", x.row, size(maxCellSize)).message()
 			} else if err != nil {
 				return "", corrupt(err)
 			}
@@ -541,7 +541,7 @@ func (x *xlsxRows) render(typ string, style int, v, inline string) (string, erro
 		i, err := strconv.Atoi(strings.TrimSpace(v))
 		s, ok := x.sst.get(i)
 		if err != nil || !ok {
-			return "", invalid(msgCorrupt)
+			return "", invalid("err.sheet.corrupt")
 		}
 		return s, nil
 	case "inlineStr":

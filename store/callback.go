@@ -150,7 +150,7 @@ func (db *DB) changeCallback(ctx context.Context, tx txn, ch huifang.CallbackCha
 		ch.Method, ch.Method, ch.Method, ch.ScriptID, ch.Method, ch.ScriptCode, ch.Method, ch.ScriptVersion, ch.Method, ch.Evidence,
 		ch.OrgID, ch.ID, ch.NoLease, ch.UserID, ms64(ch.Now)))
 	if err == huifang.ErrNotFound {
-		return huifang.Errorf(huifang.ECONFLICT, "此回访已不在您名下（租约已过期或已被完成），请重新领取")
+		return huifang.Errorf(huifang.ECONFLICT, "err.callback.lease_gone")
 	} else if err != nil {
 		return err
 	}

@@ -104,7 +104,7 @@ func (db *DB) finishImported(ctx context.Context, tx txn, orgID int64, a huifang
 		WHERE org_id = ? AND id = ? AND policy_no = ? AND kind = 'new-business' AND status <> 'done' RETURNING `+callbackCols),
 		ic.Result, ic.Reason, ic.Late, ms64(ic.FinishedAt), a.UserID, ic.Method, ic.Evidence, ms64(now), orgID, ic.CallbackID, ic.PolicyNo))
 	if errors.Is(err, huifang.ErrNotFound) {
-		return huifang.Errorf(huifang.ECONFLICT, "保单 %s 的回访在检查之后已完成，没有导入任何数据：请重新导入", ic.PolicyNo)
+		return huifang.Errorf(huifang.ECONFLICT, "err.import.callback.completed_since_check", ic.PolicyNo)
 	} else if err != nil {
 		return fmt.Errorf("finish callback of %s: %w", ic.PolicyNo, err)
 	}

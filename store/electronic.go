@@ -39,7 +39,7 @@ func (db *DB) IssueLink(ctx context.Context, l *huifang.ElectronicLink, userID i
 			WHERE org_id = ? AND id = ? AND status IN ('open', 'scheduled', 'electronic') AND (lease_user_id = 0 OR lease_until < ? OR lease_user_id = ?)
 			RETURNING `+callbackCols), now, l.OrgID, l.CallbackID, now, userID))
 		if err == huifang.ErrNotFound {
-			return huifang.Errorf(huifang.ECONFLICT, "此回访已完成或正由其他坐席处理，不能发送电子化回访链接")
+			return huifang.Errorf(huifang.ECONFLICT, "err.electronic.busy")
 		} else if err != nil {
 			return err
 		}
@@ -89,7 +89,7 @@ func (db *DB) SaveLinkProgress(ctx context.Context, l *huifang.ElectronicLink, a
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return huifang.Errorf(huifang.ECONFLICT, "链接已失效")
+			return huifang.Errorf(huifang.ECONFLICT, "err.electronic.link_expired")
 		}
 		e := audit
 		e.OrgID, e.Entity, e.Key = l.OrgID, "callback", fmt.Sprint(l.CallbackID)
@@ -123,7 +123,7 @@ func (db *DB) closeLink(ctx context.Context, tx txn, orgID int64, lc huifang.Lin
 		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return huifang.Errorf(huifang.ECONFLICT, "链接已失效")
+		return huifang.Errorf(huifang.ECONFLICT, "err.electronic.link_expired")
 	}
 	return nil
 }

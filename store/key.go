@@ -94,7 +94,7 @@ func (db *DB) StartKeyRotation(ctx context.Context, from, next string, at time.T
 			return fmt.Errorf("start the key rotation: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return huifang.Errorf(huifang.ECONFLICT, "密钥轮换无法开始：数据库的密钥已变化或另一次轮换正在进行")
+			return huifang.Errorf(huifang.ECONFLICT, "err.key.rotation_cannot_start")
 		}
 		return db.appendAudit(ctx, tx, audit)
 	})
@@ -151,7 +151,7 @@ func (db *DB) SaveKeyChunk(ctx context.Context, c huifang.KeyChunk) error {
 			return fmt.Errorf("record the rotation's progress: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return huifang.Errorf(huifang.ECONFLICT, "密钥轮换的进度已被另一进程改变：请确认只有一个轮换在运行")
+			return huifang.Errorf(huifang.ECONFLICT, "err.key.rotation_moved")
 		}
 		for _, a := range c.Agents {
 			if _, err := tx.ExecContext(ctx, db.q(`UPDATE agents SET phone_enc = ?, phone_hash = ? WHERE org_id = ? AND code = ?`),
@@ -181,7 +181,7 @@ func (db *DB) FinishKeyRotation(ctx context.Context, next string, at time.Time, 
 			return fmt.Errorf("finish the key rotation: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return huifang.Errorf(huifang.ECONFLICT, "密钥轮换的进度已被另一进程改变：请确认只有一个轮换在运行")
+			return huifang.Errorf(huifang.ECONFLICT, "err.key.rotation_moved")
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE electronic_links SET code_hash = '', code_until = 0 WHERE code_hash <> ''`); err != nil {
 			return fmt.Errorf("drop pending one-time codes: %w", err)

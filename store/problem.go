@@ -241,7 +241,7 @@ func (db *DB) applyCaseStep(ctx context.Context, tx txn, s huifang.CaseStep) err
 			return fmt.Errorf("update problem case: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return huifang.Errorf(huifang.ECONFLICT, "问题件 %d 刚被他人处理过，请刷新后重试", c.ID)
+			return huifang.Errorf(huifang.ECONFLICT, "err.problem.changed", c.ID)
 		}
 		if st := s.Transfer.Settle; st != "" {
 			if _, err := tx.ExecContext(ctx, db.q(`UPDATE transfers SET status = ?, reason = ?, acted_at = ?, acted_by = ? WHERE case_id = ? AND status = 'pending'`),

@@ -97,7 +97,7 @@ func (db *DB) MoveScript(ctx context.Context, orgID, id int64, from, to string, 
 			WHERE org_id = ? AND id = ? AND status = ? RETURNING code`), to, to, activeFrom, ms64(now), orgID, id, from).Scan(&key)
 		if err != nil {
 			if mapErr(err) == huifang.ErrNotFound {
-				return huifang.Errorf(huifang.ECONFLICT, "话术 %d 的状态已变化，请刷新后重试", id)
+				return huifang.Errorf(huifang.ECONFLICT, "err.script.status_changed", id)
 			}
 			return err
 		}

@@ -45,7 +45,7 @@ func (db *DB) AddSubmission(ctx context.Context, s *huifang.Submission, prev int
 			return err
 		}
 		if cur != prev {
-			return huifang.Errorf(huifang.ECONFLICT, "%s 的报表已有第 %d 版，请刷新后重试", s.Period, cur)
+			return huifang.Errorf(huifang.ECONFLICT, "err.submission.version_exists", s.Period, cur)
 		}
 		s.Version, s.Status = cur+1, huifang.SubmissionSubmitted
 		err := tx.QueryRowContext(ctx, db.q(`INSERT INTO submissions (org_id, period, kind, version, status, source, content, content_hash, reason, due_on, late, submitted_at, submitted_by)
@@ -123,7 +123,7 @@ func (db *DB) ReviewSubmission(ctx context.Context, sc huifang.SubmissionScope, 
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 0 {
-			return huifang.Errorf(huifang.ECONFLICT, "%s 第 %d 版已审核或已被更正版本取代，请刷新后重试", period, version)
+			return huifang.Errorf(huifang.ECONFLICT, "err.submission.already_reviewed", period, version)
 		}
 		action := "return"
 		if to == huifang.SubmissionAccepted {

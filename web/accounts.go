@@ -69,8 +69,8 @@ func (s *server) accountPassword(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		switch huifang.ErrorCode(err) {
 		case huifang.EINVALID:
-			if addFieldErrors(p.Fields, err) == 0 {
-				p.Error = huifang.ErrorMessage(err)
+			if addFieldErrors(rq, p.Fields, err) == 0 {
+				p.Error = rq.errText(err)
 			}
 		case huifang.ETOOMANY:
 			p.Error = s.tooMany(w, rq, err)
@@ -154,7 +154,7 @@ func (s *server) userVerb(w http.ResponseWriter, r *http.Request, rq *request) e
 	if err != nil {
 		switch huifang.ErrorCode(err) {
 		case huifang.EINVALID, huifang.ECONFLICT, huifang.ENOTFOUND:
-			return s.renderUsers(w, r, rq, httpx.Status(err), usersPage{Error: huifang.ErrorMessage(err), Login: login})
+			return s.renderUsers(w, r, rq, httpx.Status(err), usersPage{Error: rq.errText(err), Login: login})
 		}
 		return err
 	}
@@ -223,7 +223,7 @@ func (s *server) tokenCreate(w http.ResponseWriter, r *http.Request, rq *request
 	if err != nil {
 		switch huifang.ErrorCode(err) {
 		case huifang.EINVALID, huifang.ECONFLICT, huifang.ENOTFOUND:
-			p.Error = huifang.ErrorMessage(err)
+			p.Error = rq.errText(err)
 			return s.renderTokens(w, r, rq, httpx.Status(err), p)
 		}
 		return err

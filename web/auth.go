@@ -53,7 +53,7 @@ func (s *server) login(w http.ResponseWriter, r *http.Request) {
 		case huifang.ETOOMANY:
 			p.Error, p.Locked = s.tooMany(w, rq, err), true
 		default:
-			p.Error = huifang.ErrorMessage(err)
+			p.Error = rq.errText(err)
 		}
 		s.render(w, r, rq, httpx.Status(err), "login", rq.T.T("login.title"), "", p)
 		return

@@ -161,10 +161,10 @@ func (s *server) calendarLoad(w http.ResponseWriter, r *http.Request, rq *reques
 		var ae *huifang.Error
 		if errors.As(err, &ae) && len(ae.Fields) > 1 {
 			for _, fe := range ae.Fields {
-				p.Problems = append(p.Problems, fe.Reason)
+				p.Problems = append(p.Problems, fe.Text(rq.uiLang()))
 			}
 		}
-		msg, st, err := formError(err)
+		msg, st, err := formError(rq, err)
 		if err != nil {
 			return err
 		}

@@ -55,7 +55,7 @@ var (
 // parseCallbackFilter reads the filter of the list and the export with the
 // app's parser (the JSON API uses the same), keeping what was typed and the
 // problems per field for the form.
-func parseCallbackFilter(q url.Values) (huifang.CallbackFilter, listForm, error) {
+func parseCallbackFilter(rq *request, q url.Values) (huifang.CallbackFilter, listForm, error) {
 	f := listForm{Status: q.Get("status"), Result: q.Get("result"), Channel: q.Get("channel"),
 		PolicyNo: strings.TrimSpace(q.Get("policy_no")), DueFrom: strings.TrimSpace(q.Get("due_from")), DueTo: strings.TrimSpace(q.Get("due_to")),
 		Late: q.Get("late") != "" && q.Get("late") != "0", Overdue: q.Get("overdue") != "" && q.Get("overdue") != "0", Errors: map[string]string{},
@@ -66,7 +66,7 @@ func parseCallbackFilter(q url.Values) (huifang.CallbackFilter, listForm, error)
 		only[k] = v
 	}
 	cf, err := httpx.CallbackFilter(only)
-	addFieldErrors(f.Errors, err)
+	addFieldErrors(rq, f.Errors, err)
 	return cf, f, err
 }
 
@@ -107,7 +107,7 @@ type outcomeCount struct {
 
 func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := r.URL.Query()
-	cf, form, ferr := parseCallbackFilter(q)
+	cf, form, ferr := parseCallbackFilter(rq, q)
 	if ferr != nil && huifang.ErrorCode(ferr) == huifang.EINTERNAL {
 		return ferr
 	}
@@ -213,7 +213,7 @@ func (s *server) exportCallbacks(w http.ResponseWriter, r *http.Request, rq *req
 	if !ok {
 		return huifang.Errorf(huifang.EINVALID, "导出格式须为 csv 或 xlsx")
 	}
-	cf, _, err := parseCallbackFilter(q)
+	cf, _, err := parseCallbackFilter(rq, q)
 	if err != nil {
 		return err
 	}

@@ -206,7 +206,7 @@ func (s *server) linkPost(w http.ResponseWriter, r *http.Request) {
 		if huifang.ErrorCode(err) == huifang.EINVALID {
 			// Too soon for another code, or no more codes: said on the code page.
 			if p, oerr := s.svc.OpenLink(ctx, v); oerr == nil && p.Stage == app.StageCode {
-				s.renderCustomer(w, rq, http.StatusOK, "code", rq.T.T("ecb.code.title"), codeData{Page: p, Notice: huifang.ErrorMessage(err)})
+				s.renderCustomer(w, rq, http.StatusOK, "code", rq.T.T("ecb.code.title"), codeData{Page: p, Notice: rq.errText(err)})
 				return
 			}
 			err = app.ErrLinkRefused
@@ -263,9 +263,9 @@ func (s *server) linkAnswers(w http.ResponseWriter, r *http.Request, rq *request
 		fieldErrs := map[string]string{}
 		msg := rq.T.T("ecb.answers.missing")
 		if huifang.ErrorCode(err) == huifang.ECONFLICT {
-			msg = huifang.ErrorMessage(err)
-		} else if addFieldErrors(fieldErrs, err) == 0 {
-			msg = huifang.ErrorMessage(err)
+			msg = rq.errText(err)
+		} else if addFieldErrors(rq, fieldErrs, err) == 0 {
+			msg = rq.errText(err)
 		}
 		s.renderAnswers(w, rq, httpStatus(err), p, answers, fieldErrs, msg)
 		return

@@ -62,7 +62,7 @@ func (s *server) electronicWithdraw(w http.ResponseWriter, r *http.Request, rq *
 
 // callbackAgain shows a callback's page with what went wrong.
 func (s *server) callbackAgain(w http.ResponseWriter, r *http.Request, rq *request, id int64, err error) error {
-	msg, status, err := formError(err)
+	msg, status, err := formError(rq, err)
 	if err != nil {
 		return err
 	}

@@ -29,7 +29,7 @@ func (s *server) problemFigure(w http.ResponseWriter, r *http.Request, rq *reque
 	var f huifang.ProblemFilter
 	var err error
 	bad := func(field string) error {
-		return &huifang.Error{Code: huifang.EINVALID, Message: rq.T.T("list.baddate"), Fields: []huifang.FieldError{{Field: field, Reason: rq.T.T("list.baddate")}}}
+		return &huifang.Error{Code: huifang.EINVALID, Key: rq.T.T("list.baddate"), Fields: []huifang.FieldError{{Field: field, Key: rq.T.T("list.baddate")}}}
 	}
 	if v := q.Get("due_from"); v != "" {
 		if f.DueFrom, err = huifang.ParseISODate(v); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/importer"
 )
 
@@ -55,7 +56,7 @@ type importJob struct {
 	done     int
 	total    int
 	finished time.Time
-	message  string
+	failure  error // why it failed, shown in the reader's language
 	result   *app.ImportResult
 }
 
@@ -69,10 +70,10 @@ func (j *importJob) progress(phase string, done, total int) {
 	j.phase, j.done, j.total = phase, done, total
 }
 
-func (j *importJob) finish(res *app.ImportResult, msg string, failed bool) {
+func (j *importJob) finish(res *app.ImportResult, failure error, failed bool) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.result, j.message, j.finished = res, msg, time.Now()
+	j.result, j.failure, j.finished = res, failure, time.Now()
 	j.phase = phaseDone
 	if failed {
 		j.phase = phaseFailed
@@ -106,10 +107,13 @@ type jobSummary struct {
 	HeaderRow int `json:"header_row,omitempty"` // when titles or notes came before the header
 }
 
-func (j *importJob) status() (jobStatus, *app.ImportResult) {
+func (j *importJob) status(l i18n.Lang) (jobStatus, *app.ImportResult) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	st := jobStatus{Phase: j.phase, Done: j.done, Total: j.total, Message: j.message}
+	st := jobStatus{Phase: j.phase, Done: j.done, Total: j.total}
+	if j.failure != nil {
+		st.Message = huifang.ErrorText(l, j.failure)
+	}
 	if res := j.result; res != nil {
 		st.Summary = &jobSummary{Rows: res.Rows, Created: res.Counts.Created, Updated: res.Counts.Updated,
 			Unchanged: res.Counts.Unchanged, Callbacks: res.Callbacks, Cases: res.Cases, HeaderRow: res.HeaderRow}
@@ -337,20 +341,18 @@ func (s *server) runImport(j *importJob, u *huifang.User, orgCode, path string) 
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("web: import panicked", "job", j.ID, "panic", v)
-			j.finish(nil, messages[langZH]["error.internal"], true)
+			j.finish(nil, fmt.Errorf("import panicked: %v", v), true)
 		}
 	}()
 	res, err := s.svc.ImportFile(context.Background(), u, orgCode, importer.Kind(j.Kind), path, j.Source, j.progress)
 	if err == nil {
-		j.finish(res, "", false)
+		j.finish(res, nil, false)
 		return
 	}
-	msg := huifang.ErrorMessage(err)
 	if huifang.ErrorCode(err) == huifang.EINTERNAL {
 		s.log.Error("web: import failed", "job", j.ID, "kind", j.Kind, "source", j.Source, "err", err)
-		msg = messages[langZH]["error.internal"]
 	}
-	j.finish(res, msg, true)
+	j.finish(res, err, true)
 }
 
 func (s *server) job(r *http.Request, rq *request) (*importJob, error) {
@@ -366,13 +368,14 @@ func (s *server) importJob(w http.ResponseWriter, r *http.Request, rq *request) 
 	if err != nil {
 		return err
 	}
-	st, res := j.status()
+	st, res := j.status(rq.uiLang())
 	p := importJobPage{Job: j, Status: st, Failed: st.Phase == phaseFailed, Running: st.Phase != phaseDone && st.Phase != phaseFailed,
 		StatusURL: "/import/jobs/" + j.ID, ReportURL: "/import/jobs/" + j.ID + "/report.csv",
 		Phases: []string{phaseChecking, phaseWriting, phaseDone, phaseFailed}}
 	if res != nil && res.Report != nil && p.Failed {
-		p.Report = res.Report
-		p.Rows = res.Report.Errors
+		rep := res.Report.In(rq.uiLang())
+		p.Report = &rep
+		p.Rows = rep.Errors
 		if len(p.Rows) > reportRowsShown {
 			p.Rows = p.Rows[:reportRowsShown]
 		}
@@ -388,7 +391,7 @@ func (s *server) importJobStatus(w http.ResponseWriter, r *http.Request, rq *req
 	if err != nil {
 		return err
 	}
-	st, _ := j.status()
+	st, _ := j.status(rq.uiLang())
 	httpx.JSON(w, http.StatusOK, st)
 	return nil
 }
@@ -398,7 +401,7 @@ func (s *server) importReport(w http.ResponseWriter, r *http.Request, rq *reques
 	if err != nil {
 		return err
 	}
-	_, res := j.status()
+	_, res := j.status(rq.uiLang())
 	if res == nil || res.Report == nil {
 		return huifang.Errorf(huifang.ENOTFOUND, "此导入任务没有错误报告")
 	}

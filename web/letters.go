@@ -117,7 +117,7 @@ func (s *server) callbackLetter(w http.ResponseWriter, r *http.Request, rq *requ
 			return err
 		}
 		fields := map[string]string{}
-		addFieldErrors(fields, err)
+		addFieldErrors(rq, fields, err)
 		for k, msg := range fields {
 			if step, ok := strings.CutPrefix(k, "answers."); ok {
 				stepErrs[step] = msg
@@ -126,7 +126,7 @@ func (s *server) callbackLetter(w http.ResponseWriter, r *http.Request, rq *requ
 			}
 		}
 		var msg string
-		if msg, status, err = formError(err); err != nil {
+		if msg, status, err = formError(rq, err); err != nil {
 			return err
 		}
 		f.Error = msg

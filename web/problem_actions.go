@@ -53,9 +53,9 @@ func (s *server) problemVerb(w http.ResponseWriter, r *http.Request, rq *request
 		case huifang.ENOTFOUND, huifang.EUNAUTHORIZED:
 			return err
 		}
-		addFieldErrors(f.Fields, err)
+		addFieldErrors(rq, f.Fields, err)
 		var msg string
-		if msg, status, err = formError(err); err != nil {
+		if msg, status, err = formError(rq, err); err != nil {
 			return err
 		}
 		f.Errors[verb] = msg

@@ -160,7 +160,7 @@ func (s *server) problemOpen(w http.ResponseWriter, r *http.Request, rq *request
 		if huifang.ErrorCode(err) == huifang.EFORBIDDEN {
 			return err
 		}
-		if f.Error, status, err = formError(err); err != nil {
+		if f.Error, status, err = formError(rq, err); err != nil {
 			return err
 		}
 	}

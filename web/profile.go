@@ -281,7 +281,7 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 		if errors.As(rules.Validate(), &ae) {
 			for _, fe := range ae.Fields {
 				if f.Errors[fe.Field] == "" {
-					f.Errors[fe.Field] = fe.Reason
+					f.Errors[fe.Field] = fe.Text(rq.uiLang())
 				}
 			}
 		}
@@ -291,8 +291,8 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 			http.Redirect(w, r, "/profile?saved="+from.String(), http.StatusSeeOther)
 			return nil
 		}
-		fields := addFieldErrors(f.Errors, err)
-		msg, st, err := formError(err)
+		fields := addFieldErrors(rq, f.Errors, err)
+		msg, st, err := formError(rq, err)
 		if err != nil {
 			return err
 		}

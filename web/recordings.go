@@ -97,7 +97,7 @@ func (s *server) recordingUpload(w http.ResponseWriter, r *http.Request, rq *req
 			case huifang.ENOTFOUND, huifang.EUNAUTHORIZED, huifang.EFORBIDDEN:
 				return err
 			}
-			if refusal, _, err = formError(err); err != nil {
+			if refusal, _, err = formError(rq, err); err != nil {
 				return err
 			}
 		}

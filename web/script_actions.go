@@ -48,8 +48,8 @@ func (s *server) scriptVerb(w http.ResponseWriter, r *http.Request, rq *request)
 	case huifang.ENOTFOUND, huifang.EUNAUTHORIZED, huifang.EFORBIDDEN:
 		return err
 	}
-	f.Problems[verb] = fieldReasons(err)
-	msg, status, err := formError(err)
+	f.Problems[verb] = fieldReasons(rq, err)
+	msg, status, err := formError(rq, err)
 	if err != nil {
 		return err
 	}

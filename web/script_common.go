@@ -97,14 +97,14 @@ func (n *scriptNamer) user(login string) string {
 }
 
 // fieldReasons lists an application error's per-field reasons, in order.
-func fieldReasons(err error) []string {
+func fieldReasons(rq *request, err error) []string {
 	var ae *huifang.Error
 	if !errors.As(err, &ae) {
 		return nil
 	}
 	var out []string
 	for _, fe := range ae.Fields {
-		out = append(out, fe.Reason)
+		out = append(out, fe.Text(rq.uiLang()))
 	}
 	return out
 }

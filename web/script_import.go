@@ -63,8 +63,8 @@ func (s *server) scriptImport(w http.ResponseWriter, r *http.Request, rq *reques
 		if huifang.ErrorCode(err) == huifang.EFORBIDDEN {
 			return err
 		}
-		f.Problems = fieldReasons(err)
-		msg, st, err := formError(err)
+		f.Problems = fieldReasons(rq, err)
+		msg, st, err := formError(rq, err)
 		if err != nil {
 			return err
 		}

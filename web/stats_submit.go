@@ -42,8 +42,8 @@ func (s *server) statsFormError(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	p := statsPage{Reason: in.Reason, Errors: map[string]string{}, Problems: probs}
-	if addFieldErrors(p.Errors, err) == 0 || len(probs) > 0 {
-		p.Error = huifang.ErrorMessage(err)
+	if addFieldErrors(rq, p.Errors, err) == 0 || len(probs) > 0 {
+		p.Error = rq.errText(err)
 		if len(probs) > 0 && rq.Lang == langEN {
 			p.Error = rq.T.T("stats.upload.problems", len(probs))
 		}
@@ -75,7 +75,7 @@ func (s *server) statsUpload(w http.ResponseWriter, r *http.Request, rq *request
 	file, _, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) {
 		e := huifang.Errorf(huifang.EINVALID, "请选择填好的报表文件")
-		e.Fields = []huifang.FieldError{{Field: "file", Reason: rq.T.T("stats.upload.nofile")}}
+		e.Fields = []huifang.FieldError{{Field: "file", Key: rq.T.T("stats.upload.nofile")}}
 		return s.statsFormError(w, r, rq, in, e, nil)
 	} else if err != nil {
 		return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")

@@ -33,8 +33,8 @@ func (s *server) submissionVerb(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	p := submissionPage{Comment: comment, Errors: map[string]string{}}
-	if addFieldErrors(p.Errors, err) == 0 {
-		p.Error = huifang.ErrorMessage(err)
+	if addFieldErrors(rq, p.Errors, err) == 0 {
+		p.Error = rq.errText(err)
 	}
 	return s.renderSubmission(w, r, rq, http.StatusBadRequest, p)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/i18n"
 )
 
 // Options configure the web UI.
@@ -283,7 +284,7 @@ type errorPage struct {
 func (s *server) renderError(w http.ResponseWriter, r *http.Request, rq *request, err error) {
 	httpx.LogIfInternal(s.log, r, err)
 	if wantsJSON(r) {
-		body := httpx.Body(err)
+		body := httpx.BodyIn(rq.uiLang(), err)
 		if body.Code == huifang.EINTERNAL {
 			body.Error = rq.T.T("error.internal")
 		}
@@ -293,7 +294,7 @@ func (s *server) renderError(w http.ResponseWriter, r *http.Request, rq *request
 	msg := rq.T.T("error.internal")
 	var ae *huifang.Error
 	if errors.As(err, &ae) && ae.Code != huifang.EINTERNAL {
-		msg = ae.Message
+		msg = ae.Text(rq.uiLang())
 	}
 	s.render(w, r, rq, httpx.Status(err), "error", rq.T.T("error.title"), "", errorPage{Message: msg})
 }
@@ -327,13 +328,19 @@ func (s *server) today() huifang.Date { return huifang.DateOf(s.now()) }
 
 // addFieldErrors copies an application error's per-field reasons into a
 // form's error map, so each shows beside its field, and returns how many.
-func addFieldErrors(dst map[string]string, err error) int {
+func addFieldErrors(rq *request, dst map[string]string, err error) int {
 	var ae *huifang.Error
 	if !errors.As(err, &ae) {
 		return 0
 	}
 	for _, fe := range ae.Fields {
-		dst[fe.Field] = fe.Reason
+		dst[fe.Field] = fe.Text(rq.uiLang())
 	}
 	return len(ae.Fields)
 }
+
+// uiLang is the catalog language of the request's UI language.
+func (rq *request) uiLang() i18n.Lang { return i18n.Lang(rq.Lang) }
+
+// errText is an error's safe message in the request's UI language.
+func (rq *request) errText(err error) string { return huifang.ErrorText(rq.uiLang(), err) }

@@ -256,7 +256,7 @@ func (s *server) workNext(w http.ResponseWriter, r *http.Request, rq *request) e
 		// No work, or outside calling hours: a notice, not a failure.
 		switch huifang.ErrorCode(err) {
 		case huifang.ENOTFOUND, huifang.EINVALID:
-			p := workbenchPage{Error: huifang.ErrorMessage(err), AnyTime: s.svc.CallsAnyTime(r.Context(), rq.User)}
+			p := workbenchPage{Error: rq.errText(err), AnyTime: s.svc.CallsAnyTime(r.Context(), rq.User)}
 			if errors.Is(err, app.ErrNoWork) {
 				p.Error = rq.T.T("work.nowork")
 			}
@@ -277,7 +277,7 @@ func (s *server) workTake(w http.ResponseWriter, r *http.Request, rq *request) e
 		return err
 	}
 	if _, err := s.svc.Take(r.Context(), rq.User, id); err != nil {
-		msg, status, ierr := formError(err)
+		msg, status, ierr := formError(rq, err)
 		if ierr != nil || status == http.StatusNotFound || status == http.StatusForbidden {
 			return err
 		}
@@ -312,11 +312,11 @@ func (s *server) workShow(w http.ResponseWriter, r *http.Request, rq *request) e
 
 // formError turns an application error into a message for a form and its
 // status; anything else is returned to be shown as an internal error.
-func formError(err error) (string, int, error) {
+func formError(rq *request, err error) (string, int, error) {
 	if huifang.ErrorCode(err) == huifang.EINTERNAL {
 		return "", 0, err
 	}
-	return huifang.ErrorMessage(err), httpx.Status(err), nil
+	return rq.errText(err), httpx.Status(err), nil
 }
 
 // scheduleLayouts are what a datetime-local input sends.
@@ -363,7 +363,7 @@ func (s *server) workAttempt(w http.ResponseWriter, r *http.Request, rq *request
 			}
 			return nil
 		}
-		if f.Error, status, err = formError(err); err != nil {
+		if f.Error, status, err = formError(rq, err); err != nil {
 			return err
 		}
 	}
@@ -410,8 +410,8 @@ func (s *server) workFinish(w http.ResponseWriter, r *http.Request, rq *request)
 		return nil
 	}
 	fieldErrs := make(map[string]string)
-	addFieldErrors(fieldErrs, err)
-	msg, status, err := formError(err)
+	addFieldErrors(rq, fieldErrs, err)
+	msg, status, err := formError(rq, err)
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,7 @@ type NoCalendarError struct {
 
 func newNoCalendar(year int) *NoCalendarError {
 	return &NoCalendarError{Year: year, app: huifang.Errorf(huifang.EINVALID,
-		"没有 %d 年的工作日历：请管理员先导入 %d 年的节假日安排（国务院办公厅关于%d年部分节假日安排的通知）", year, year, year)}
+		"err.calendar.missing", year, year, year)}
 }
 
 func (e *NoCalendarError) Error() string { return e.app.Error() }
@@ -133,7 +133,7 @@ func (c *Calendar) Year(year int) (*Year, bool) {
 
 func checkDate(d huifang.Date) error {
 	if d.IsZero() {
-		return huifang.Errorf(huifang.EINVALID, "日期为空：无法计算工作日")
+		return huifang.Errorf(huifang.EINVALID, "err.calendar.empty_date")
 	}
 	return nil
 }
@@ -199,7 +199,7 @@ func (c *Calendar) AddWorkdays(from huifang.Date, n int) (huifang.Date, error) {
 		return huifang.Date{}, err
 	}
 	if n < 0 {
-		return huifang.Date{}, huifang.Errorf(huifang.EINVALID, "工作日数不能为负数（%d）", n)
+		return huifang.Date{}, huifang.Errorf(huifang.EINVALID, "err.calendar.negative", n)
 	}
 	if n == 0 {
 		if !c.Has(from.Year()) {

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 )
 
 func day(s string) huifang.Date {
@@ -656,8 +657,8 @@ func TestParseYearErrors(t *testing.T) {
 				t.Fatalf("error %v is not an EINVALID *huifang.Error", err)
 			}
 			for _, w := range tt.want {
-				if !strings.Contains(ae.Message, w) {
-					t.Errorf("message %q lacks %q", ae.Message, w)
+				if msg := ae.Text(i18n.ZH); !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
 				}
 			}
 			if len(ae.Fields) == 0 {

@@ -67,7 +67,7 @@ func ParseYear(r io.Reader) (*Year, error) {
 			line = bytes.TrimPrefix(line, []byte("\uFEFF"))
 		}
 		if !utf8.Valid(line) {
-			p.errf(n, "不是 UTF-8 编码的文字：请把文件另存为 UTF-8 后再导入")
+			p.errf(n, "err.calendar.not_utf8")
 		} else {
 			p.line(n, string(line))
 		}
@@ -77,7 +77,7 @@ func ParseYear(r io.Reader) (*Year, error) {
 	}
 	if err := sc.Err(); err != nil {
 		if err == bufio.ErrTooLong {
-			return nil, huifang.Errorf(huifang.EINVALID, "第 %d 行太长：这不像工作日历文件", n+1)
+			return nil, huifang.Errorf(huifang.EINVALID, "err.calendar.line_too_long", n+1)
 		}
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func ParseYear(r io.Reader) (*Year, error) {
 
 type problem struct {
 	line int // 0 when the problem is with the whole file
-	msg  string
+	msg  huifang.Msg
 }
 
 type workLine struct {
@@ -110,8 +110,8 @@ type parser struct {
 	errs      []problem
 }
 
-func (p *parser) errf(line int, format string, args ...any) {
-	p.errs = append(p.errs, problem{line, fmt.Sprintf(format, args...)})
+func (p *parser) errf(line int, key string, args ...any) {
+	p.errs = append(p.errs, problem{line, huifang.M(key, args...)})
 }
 
 func (p *parser) error() *huifang.Error {
@@ -120,24 +120,24 @@ func (p *parser) error() *huifang.Error {
 		a, b := p.errs[i].line, p.errs[j].line
 		return a != 0 && (b == 0 || a < b) // whole-file problems last
 	})
-	msgs := make([]string, len(p.errs))
+	msgs := make(huifang.MsgList, len(p.errs))
 	for i, pr := range p.errs {
 		field := "file"
 		msgs[i] = pr.msg
 		if pr.line > 0 {
 			field = "line " + strconv.Itoa(pr.line)
-			msgs[i] = fmt.Sprintf("第 %d 行：%s", pr.line, pr.msg)
+			msgs[i] = huifang.M("err.calendar.file.line", pr.line, pr.msg)
 		}
-		e.Fields = append(e.Fields, huifang.FieldError{Field: field, Reason: msgs[i]})
+		e.Fields = append(e.Fields, huifang.Field(field, msgs[i].Key, msgs[i].Args...))
 	}
 	if len(msgs) == 1 {
-		e.Message = "工作日历文件有错：" + msgs[0]
+		e.Key, e.Args = "err.calendar.file.one", []any{msgs[0]}
 	} else {
-		more := ""
+		more := any("")
 		if len(msgs) >= maxErrors {
-			more = "（只列出前 " + strconv.Itoa(maxErrors) + " 处）"
+			more = huifang.M("err.calendar.file.more", maxErrors)
 		}
-		e.Message = fmt.Sprintf("工作日历文件有 %d 处错误%s：%s", len(msgs), more, strings.Join(msgs, "；"))
+		e.Key, e.Args = "err.calendar.file.many", []any{len(msgs), more, msgs}
 	}
 	return e
 }
@@ -157,7 +157,7 @@ func (p *parser) line(n int, raw string) {
 	}
 	for _, r := range s {
 		if unicode.IsControl(r) && r != '\t' {
-			p.errf(n, "含有控制字符")
+			p.errf(n, "err.calendar.control")
 			return
 		}
 	}
@@ -174,23 +174,23 @@ func (p *parser) line(n int, raw string) {
 	case "rest", "work":
 		p.day(n, key, args)
 	default:
-		p.errf(n, "不认识的关键字“%s”：每行应以 year、published、source、rest 或 work 开头（# 开始注释）", key)
+		p.errf(n, "err.calendar.unknown_keyword", key)
 	}
 }
 
 func (p *parser) year(n int, args []string) {
 	if p.yearLine > 0 {
-		p.errf(n, "year 已在第 %d 行写过", p.yearLine)
+		p.errf(n, "err.calendar.year_twice", p.yearLine)
 		return
 	}
 	p.yearLine = n
 	if len(args) != 1 {
-		p.errf(n, "year 后应只有一个四位数的年份，例如 year 2026")
+		p.errf(n, "err.calendar.year_args")
 		return
 	}
 	y, err := strconv.Atoi(args[0])
 	if err != nil || len(args[0]) != 4 || y < 1000 {
-		p.errf(n, "年份“%s”无效：应是四位数的年份，例如 year 2026", args[0])
+		p.errf(n, "err.calendar.bad_year_line", args[0])
 		return
 	}
 	p.y.Year, p.haveYear = y, true
@@ -198,12 +198,12 @@ func (p *parser) year(n int, args []string) {
 
 func (p *parser) published(n int, args []string) {
 	if p.pubLine > 0 {
-		p.errf(n, "published 已在第 %d 行写过", p.pubLine)
+		p.errf(n, "err.calendar.published_twice", p.pubLine)
 		return
 	}
 	p.pubLine = n
 	if len(args) != 1 {
-		p.errf(n, "published 后应只有通知的发布日期，例如 published 2025-11-04")
+		p.errf(n, "err.calendar.published_args")
 		return
 	}
 	if d, ok := p.date(n, args[0]); ok {
@@ -213,12 +213,12 @@ func (p *parser) published(n int, args []string) {
 
 func (p *parser) source(n int, text string) {
 	if p.srcLine > 0 {
-		p.errf(n, "source 已在第 %d 行写过", p.srcLine)
+		p.errf(n, "err.calendar.source_twice", p.srcLine)
 		return
 	}
 	p.srcLine = n
 	if text == "" {
-		p.errf(n, "source 后应写通知的标题，例如 source 国务院办公厅关于2026年部分节假日安排的通知")
+		p.errf(n, "err.calendar.source_args")
 		return
 	}
 	p.y.Source = text
@@ -228,7 +228,7 @@ func (p *parser) source(n int, text string) {
 func (p *parser) date(n int, s string) (huifang.Date, bool) {
 	d, err := huifang.ParseISODate(s)
 	if err != nil {
-		p.errf(n, "日期“%s”无效：应写成 YYYY-MM-DD，例如 2026-01-01", s)
+		p.errf(n, "err.calendar.bad_date", s)
 		return huifang.Date{}, false
 	}
 	return d, true
@@ -241,12 +241,12 @@ func isDateLike(s string) bool {
 func (p *parser) day(n int, kind string, args []string) {
 	if !p.haveYear {
 		if p.yearLine == 0 {
-			p.errf(n, "%s 行之前应先写 year 行，例如 year 2026", kind)
+			p.errf(n, "err.calendar.year_first", kind)
 		}
 		return
 	}
 	if len(args) == 0 {
-		p.errf(n, "%s 后应写日期（或起止日期）和节日名称，例如 %s", kind, example(kind, p.y.Year))
+		p.errf(n, "err.calendar.day_args", kind, example(kind, p.y.Year))
 		return
 	}
 	if kind == "rest" {
@@ -273,15 +273,15 @@ func (p *parser) day(n int, kind string, args []string) {
 	}
 	name := strings.Join(args[nameAt:], " ")
 	if name == "" {
-		p.errf(n, "缺少节日名称，例如 %s", example(kind, p.y.Year))
+		p.errf(n, "err.calendar.no_name", example(kind, p.y.Year))
 		return
 	}
 	if isDateLike(args[nameAt]) {
-		p.errf(n, "日期太多：%s 后最多写起止两个日期，再写节日名称", kind)
+		p.errf(n, "err.calendar.too_many_dates", kind)
 		return
 	}
 	if to.Before(from) {
-		p.errf(n, "结束日期 %s 早于开始日期 %s", to, from)
+		p.errf(n, "err.calendar.end_before_start", to, from)
 		return
 	}
 	if from.Year() != p.y.Year || to.Year() != p.y.Year {
@@ -289,25 +289,25 @@ func (p *parser) day(n int, kind string, args []string) {
 		if from.Year() == p.y.Year {
 			bad = to
 		}
-		p.errf(n, "日期 %s 不在 %d 年内：一个文件只收本年的日子", bad, p.y.Year)
+		p.errf(n, "err.calendar.other_year", bad, p.y.Year)
 		return
 	}
 	if from.DaysUntil(to) > 31 {
-		p.errf(n, "%s 至 %s 超过一个月：请检查起止日期", from, to)
+		p.errf(n, "err.calendar.range_too_long", from, to)
 		return
 	}
 	for d := from; !d.After(to); d = d.AddDays(1) {
 		if prev, dup := p.seenAt[d]; dup {
 			if _, isRest := p.y.Rest[d]; isRest != (kind == "rest") {
-				p.errf(n, "%s 已在第 %d 行列为%s，同一天不能既放假又上班", d, prev, kindName(isRest))
+				p.errf(n, "err.calendar.rest_and_work", d, prev, kindName(isRest))
 			} else {
-				p.errf(n, "%s 重复：已在第 %d 行列出", d, prev)
+				p.errf(n, "err.calendar.date_twice", d, prev)
 			}
 			continue
 		}
 		if kind == "work" {
 			if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-				p.errf(n, "%s 是%s：只有周六或周日才能列为调休上班（work），平日本来就上班", d, weekdayName(wd))
+				p.errf(n, "err.calendar.work_weekday", d, weekdayMsg(wd))
 				continue
 			}
 			p.y.Work[d] = name
@@ -323,23 +323,23 @@ func (p *parser) day(n int, kind string, args []string) {
 
 func (p *parser) finish() {
 	if p.yearLine == 0 {
-		p.errf(0, "缺少 year 行，例如 year 2026")
+		p.errf(0, "err.calendar.no_year_line")
 	}
 	if p.srcLine == 0 {
-		p.errf(0, "缺少 source 行（通知的标题），例如 source 国务院办公厅关于2026年部分节假日安排的通知")
+		p.errf(0, "err.calendar.no_source_line")
 	}
 	if !p.haveYear {
 		return
 	}
 	if d := p.y.Published; !d.IsZero() && d.Year() > p.y.Year {
-		p.errf(p.pubLine, "发布日期 %s 晚于 %d 年：通知应在当年之前或当年发布", d, p.y.Year)
+		p.errf(p.pubLine, "err.calendar.published_late", d, p.y.Year)
 	}
 	if len(p.y.Rest) == 0 && len(p.errs) == 0 {
-		p.errf(0, "没有任何 rest 行：一年至少要有一个节假日，例如 rest %d-01-01 元旦", p.y.Year)
+		p.errf(0, "err.calendar.no_rest", p.y.Year)
 	}
 	for _, w := range p.workLines {
 		if !p.restName[w.name] {
-			p.errf(w.line, "调休上班的节日名称“%s”没有对应的 rest 行：名称应与放假那一行完全相同", w.name)
+			p.errf(w.line, "err.calendar.work_no_rest", w.name)
 		}
 	}
 }
@@ -351,69 +351,74 @@ func example(kind string, year int) string {
 	return "rest " + strconv.Itoa(year) + "-01-01 " + strconv.Itoa(year) + "-01-03 元旦"
 }
 
-func kindName(rest bool) string {
+func kindName(rest bool) huifang.Msg {
 	if rest {
-		return "放假（rest）"
+		return huifang.M("err.calendar.kind.rest")
 	}
-	return "调休上班（work）"
+	return huifang.M("err.calendar.kind.work")
 }
 
 var weekdayNames = [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 
 func weekdayName(wd time.Weekday) string { return weekdayNames[wd] }
 
+// weekdayMsg names a weekday in a message.
+func weekdayMsg(wd time.Weekday) huifang.Msg {
+	return huifang.M("err.calendar.weekday." + strconv.Itoa(int(wd)))
+}
+
 // Validate checks a Year built by hand with the rules ParseYear applies.
 func (y *Year) Validate() error {
-	var errs []string
-	add := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	var errs huifang.MsgList
+	add := func(key string, args ...any) { errs = append(errs, huifang.M(key, args...)) }
 	if y.Year < 1000 || y.Year > 9999 {
-		add("年份 %d 无效", y.Year)
+		add("err.calendar.v.bad_year", y.Year)
 	}
 	// The publication date is optional: a year may be loaded before its
 	// notice's date is confirmed.
 	if !y.Published.IsZero() && y.Published.Year() > y.Year {
-		add("发布日期 %s 晚于 %d 年", y.Published, y.Year)
+		add("err.calendar.v.published_late", y.Published, y.Year)
 	}
 	if strings.TrimSpace(y.Source) == "" {
-		add("缺少通知的标题")
+		add("err.calendar.v.no_source")
 	} else if !cleanText(y.Source) || y.Source != strings.TrimSpace(y.Source) {
-		add("通知标题含有 #、换行或首尾空白")
+		add("err.calendar.v.bad_source")
 	}
 	if len(y.Rest) == 0 {
-		add("没有任何放假日")
+		add("err.calendar.v.no_rest")
 	}
 	restNames := map[string]bool{}
 	for _, d := range sortedDates(y.Rest) {
 		name := y.Rest[d]
 		restNames[name] = true
 		if d.Year() != y.Year {
-			add("放假日 %s 不在 %d 年内", d, y.Year)
+			add("err.calendar.v.rest_other_year", d, y.Year)
 		}
 		if _, both := y.Work[d]; both {
-			add("%s 既是放假日又是调休上班日", d)
+			add("err.calendar.v.rest_and_work", d)
 		}
 		if !validName(name) {
-			add("%s 的节日名称“%s”无效", d, name)
+			add("err.calendar.v.bad_name", d, name)
 		}
 	}
 	for _, d := range sortedDates(y.Work) {
 		name := y.Work[d]
 		if d.Year() != y.Year {
-			add("调休上班日 %s 不在 %d 年内", d, y.Year)
+			add("err.calendar.v.work_other_year", d, y.Year)
 		}
 		if wd := d.Weekday(); wd != time.Saturday && wd != time.Sunday {
-			add("调休上班日 %s 是%s，不是周六或周日", d, weekdayName(wd))
+			add("err.calendar.v.work_weekday", d, weekdayMsg(wd))
 		}
 		if !validName(name) {
-			add("%s 的节日名称“%s”无效", d, name)
+			add("err.calendar.v.bad_name", d, name)
 		} else if !restNames[name] {
-			add("调休上班日 %s 的节日名称“%s”没有对应的放假日", d, name)
+			add("err.calendar.v.work_no_rest", d, name)
 		}
 	}
 	if len(errs) == 0 {
 		return nil
 	}
-	return huifang.Errorf(huifang.EINVALID, "%d 年的工作日历有错：%s", y.Year, strings.Join(errs, "；"))
+	return huifang.Errorf(huifang.EINVALID, "err.calendar.year_invalid", y.Year, errs)
 }
 
 func cleanText(s string) bool {
