@@ -17,6 +17,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/store"
 )
@@ -338,7 +339,7 @@ func (s *server) runImport(j *importJob, u *huifang.User, orgCode, path string) 
 	defer func() {
 		if v := recover(); v != nil {
 			s.log.Error("web: import panicked", "job", j.ID, "panic", v)
-			j.finish(nil, messages[langZH]["error.internal"], true)
+			j.finish(nil, i18n.T(i18n.ZH, "error.internal"), true)
 		}
 	}()
 	res, err := s.svc.ImportFile(context.Background(), u, orgCode, importer.Kind(j.Kind), path, j.Source, j.progress)
@@ -349,7 +350,7 @@ func (s *server) runImport(j *importJob, u *huifang.User, orgCode, path string) 
 	msg := huifang.ErrorMessage(err)
 	if huifang.ErrorCode(err) == huifang.EINTERNAL {
 		s.log.Error("web: import failed", "job", j.ID, "kind", j.Kind, "source", j.Source, "err", err)
-		msg = messages[langZH]["error.internal"]
+		msg = i18n.T(i18n.ZH, "error.internal")
 	}
 	j.finish(res, msg, true)
 }

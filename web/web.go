@@ -57,9 +57,6 @@ func New(svc *app.Service, opts Options) http.Handler {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = DefaultMaxUpload
 	}
-	if err := checkMessages(); err != nil {
-		panic(err)
-	}
 	st, err := loadStatic()
 	if err != nil {
 		panic(err)
