@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/script"
 )
 
@@ -119,11 +119,9 @@ type answersData struct {
 }
 
 // longDate writes a date as people do: 2026年3月17日, 17 March 2026.
+// The catalog's text picks from the year, month, day and English month name.
 func longDate(l lang, d huifang.Date) string {
-	if l == langEN {
-		return d.Time().Format("2 January 2006")
-	}
-	return strconv.Itoa(d.Year()) + "年" + strconv.Itoa(int(d.Month())) + "月" + strconv.Itoa(d.Day()) + "日"
+	return i18n.T(l, "date.long", d.Year(), int(d.Month()), d.Day(), d.Month().String())
 }
 
 // doneData says what became of the answers.

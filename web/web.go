@@ -16,6 +16,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/store"
 )
 
@@ -232,7 +233,7 @@ func (s *server) toLogin(w http.ResponseWriter, r *http.Request, expired bool) {
 		s.clearSession(w)
 	}
 	if wantsJSON(r) {
-		httpx.JSON(w, http.StatusUnauthorized, httpx.ErrorBody{Error: "请先登录", Code: huifang.EUNAUTHORIZED})
+		httpx.JSON(w, http.StatusUnauthorized, httpx.ErrorBody{Error: i18n.T(i18n.ZH, "login.first"), Code: huifang.EUNAUTHORIZED})
 		return
 	}
 	next := "/"
