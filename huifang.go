@@ -127,8 +127,11 @@ var designZH = map[DesignType]string{
 	DesignHealth: "健康", DesignAccident: "意外", DesignNonLifeWealth: "非寿险理财",
 }
 
-// ZH is the Chinese name used in files and pages.
+// ZH is the Chinese name used in files; pages show Key through the catalog.
 func (d DesignType) ZH() string { return designZH[d] }
+
+// Key is the catalog key of the design type's name (package i18n).
+func (d DesignType) Key() string { return "design." + string(d) }
 
 // NewType reports whether returns are uncertain (分红, 万能, 投连).
 func (d DesignType) NewType() bool {
@@ -165,8 +168,11 @@ var channelZH = map[Channel]string{
 	ChannelAgency: "个险", ChannelBank: "银保", ChannelBroker: "经代", ChannelTelesales: "电销", ChannelInternet: "网销", ChannelGroup: "团险",
 }
 
-// ZH is the Chinese name used in files and pages.
+// ZH is the Chinese name used in files; pages show Key through the catalog.
 func (c Channel) ZH() string { return channelZH[c] }
+
+// Key is the catalog key of the channel's name (package i18n).
+func (c Channel) Key() string { return "channel." + string(c) }
 
 // ParseChannel accepts the Chinese or English name.
 func ParseChannel(s string) (Channel, bool) {
@@ -195,8 +201,11 @@ var PayModes = []PayMode{PaySingle, PayAnnual, PaySemiAnnual, PayQuarterly, PayM
 
 var payZH = map[PayMode]string{PaySingle: "趸交", PayAnnual: "年交", PaySemiAnnual: "半年交", PayQuarterly: "季交", PayMonthly: "月交"}
 
-// ZH is the Chinese name used in files and pages.
+// ZH is the Chinese name used in files; pages show Key through the catalog.
 func (p PayMode) ZH() string { return payZH[p] }
+
+// Key is the catalog key of the pay mode's name (package i18n).
+func (p PayMode) Key() string { return "pay." + string(p) }
 
 // Regular reports whether premiums recur (DOMAIN.md §4 item 7).
 func (p PayMode) Regular() bool { return p != PaySingle && p != "" }
@@ -261,12 +270,20 @@ func ParseAgentStatus(s string) (AgentStatus, bool) {
 	return "", false
 }
 
-// ZH is the Chinese name used in files and pages.
+// ZH is the Chinese name used in files; pages show Key through the catalog.
 func (s AgentStatus) ZH() string {
 	if s == AgentLeft {
 		return "离职"
 	}
 	return "在职"
+}
+
+// Key is the catalog key of the status's name (package i18n).
+func (s AgentStatus) Key() string {
+	if s == AgentLeft {
+		return "agent.status.left"
+	}
+	return "agent.status.active"
 }
 
 // Agent is a sales agent (营销员).
@@ -345,6 +362,9 @@ var methodZH = map[CallbackMethod]string{MethodPhone: "电话回访", MethodElec
 
 // ZH is the method's Chinese name.
 func (m CallbackMethod) ZH() string { return methodZH[m] }
+
+// Key is the catalog key of the callback method's name (package i18n).
+func (m CallbackMethod) Key() string { return "method." + string(m) }
 
 // Valid reports whether m is a known method.
 func (m CallbackMethod) Valid() bool { return methodZH[m] != "" }
@@ -506,6 +526,9 @@ var problemZH = map[ProblemType]string{
 // ZH is the Chinese name.
 func (p ProblemType) ZH() string { return problemZH[p] }
 
+// Key is the catalog key of the problem type's name (package i18n).
+func (p ProblemType) Key() string { return "problem." + string(p) }
+
 // ProblemStatus is where a problem case stands.
 type ProblemStatus string
 
@@ -527,6 +550,9 @@ var problemStatusZH = map[ProblemStatus]string{ProblemOpen: "待转办", Problem
 
 // ZH is the Chinese name.
 func (s ProblemStatus) ZH() string { return problemStatusZH[s] }
+
+// Key is the catalog key of the problem status's name (package i18n).
+func (s ProblemStatus) Key() string { return "pstatus." + string(s) }
 
 // Final reports whether the case is finished.
 func (s ProblemStatus) Final() bool { return s == ProblemResolved || s == ProblemClosed }
@@ -603,10 +629,16 @@ var statusZH = map[CallbackStatus]string{StatusOpen: "待回访", StatusSchedule
 // ZH is the Chinese name.
 func (s CallbackStatus) ZH() string { return statusZH[s] }
 
+// Key is the catalog key of the callback status's name (package i18n).
+func (s CallbackStatus) Key() string { return "status." + string(s) }
+
 var resultZH = map[CallbackResult]string{ResultSuccessful: "回访成功", ResultProblems: "完成但有问题", ResultNotCompleted: "未完成"}
 
 // ZH is the Chinese name ("" for no result yet).
 func (r CallbackResult) ZH() string { return resultZH[r] }
+
+// Key is the catalog key of the callback result's name (package i18n).
+func (r CallbackResult) Key() string { return "result." + string(r) }
 
 var outcomeZH = map[AttemptOutcome]string{
 	AttemptAnswered: "接通（本人）", AttemptNoAnswer: "无人接听", AttemptBusy: "占线", AttemptSwitchedOff: "关机",
@@ -616,7 +648,13 @@ var outcomeZH = map[AttemptOutcome]string{
 // ZH is the Chinese name.
 func (o AttemptOutcome) ZH() string { return outcomeZH[o] }
 
+// Key is the catalog key of the attempt outcome's name (package i18n).
+func (o AttemptOutcome) Key() string { return "outcome." + string(o) }
+
 var kindZH = map[CallbackKind]string{KindNewBusiness: "新单回访", KindPreUnderwriting: "承保前回访", KindRecallback: "问题件回访确认"}
 
 // ZH is the Chinese name.
 func (k CallbackKind) ZH() string { return kindZH[k] }
+
+// Key is the catalog key of the callback kind's name (package i18n).
+func (k CallbackKind) Key() string { return "callbackkind." + string(k) }

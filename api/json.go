@@ -3,6 +3,7 @@ package api
 import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/i18n"
 )
 
 func timeOrNil(t interface{ IsZero() bool }, v any) any {
@@ -44,7 +45,7 @@ func workJSON(w *app.Work) map[string]any {
 func problemsJSON(ps []huifang.ProblemCase) []map[string]any {
 	out := make([]map[string]any, len(ps))
 	for i, p := range ps {
-		out[i] = map[string]any{"id": p.ID, "callback_id": p.CallbackID, "policy_no": p.PolicyNo, "type": p.Type, "type_zh": p.Type.ZH(),
+		out[i] = map[string]any{"id": p.ID, "callback_id": p.CallbackID, "policy_no": p.PolicyNo, "type": p.Type, "type_zh": i18n.T(i18n.ZH, p.Type.Key()),
 			"status": p.Status, "detail": p.Detail, "branch_code": p.BranchCode, "channel": p.Channel, "opened_at": p.OpenedAt}
 	}
 	return out

@@ -11,6 +11,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/profile"
 )
 
@@ -29,7 +30,7 @@ func (a *API) routeProblems() {
 
 func caseJSON(v app.CaseView) map[string]any {
 	c := v.Case
-	m := map[string]any{"id": c.ID, "policy_no": c.PolicyNo, "type": c.Type, "type_zh": c.Type.ZH(), "status": c.Status, "status_zh": c.Status.ZH(),
+	m := map[string]any{"id": c.ID, "policy_no": c.PolicyNo, "type": c.Type, "type_zh": i18n.T(i18n.ZH, c.Type.Key()), "status": c.Status, "status_zh": i18n.T(i18n.ZH, c.Status.Key()),
 		"detail": c.Detail, "branch_code": c.BranchCode, "channel": c.Channel, "callback_id": c.CallbackID, "opened_at": c.OpenedAt,
 		"opened_on": c.OpenedOn, "due_on": c.DueOn, "limit_days": c.LimitDays, "limit_working": c.LimitWorking,
 		"holder_branch": c.HolderBranch, "handler_id": c.HandlerID, "recallback_id": c.RecallbackID, "actions": c.Actions,

@@ -7,6 +7,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sheet"
 )
@@ -66,13 +67,21 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.Ca
 		if !r.FinishedAt.IsZero() {
 			finished = r.FinishedAt
 		}
-		return out.Write([]any{r.PolicyNo, r.Kind.ZH(), r.Channel.ZH(), r.BranchCode, r.ProductCode, pii.MaskName(r.HolderName),
-			r.ReceiptOn, r.DueOn, r.Status.ZH(), r.Result.ZH(), reasonZH[r.Reason], r.Attempts, late, finished})
+		return out.Write([]any{r.PolicyNo, zhName(r.Kind, r.Kind.Key()), zhName(r.Channel, r.Channel.Key()), r.BranchCode, r.ProductCode, pii.MaskName(r.HolderName),
+			r.ReceiptOn, r.DueOn, zhName(r.Status, r.Status.Key()), zhName(r.Result, r.Result.Key()), reasonZH[r.Reason], r.Attempts, late, finished})
 	})
 	if err != nil {
 		return fmt.Errorf("export callbacks: %w", err)
 	}
 	return out.Close()
+}
+
+// zhName is a domain value's Chinese name from the catalog; no value, no name.
+func zhName[V ~string](v V, key string) string {
+	if v == "" {
+		return ""
+	}
+	return i18n.T(i18n.ZH, key)
 }
 
 var reasonZH = map[string]string{

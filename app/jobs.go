@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/problem"
 )
@@ -73,8 +74,8 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 			continue
 		}
 		n++
-		subject := fmt.Sprintf("【问题件超期】%d 号问题件（%s）已超过时限 %s", c.ID, c.Type.ZH(), c.DueOn)
-		body := fmt.Sprintf("保单 %s 的问题件「%s」已于 %s 到期仍未办结，现由 %s 持有。请督促处理。\n%s", c.PolicyNo, c.Type.ZH(), c.DueOn, orCentre(c.HolderBranch), c.Detail)
+		subject := fmt.Sprintf("【问题件超期】%d 号问题件（%s）已超过时限 %s", c.ID, i18n.T(i18n.ZH, c.Type.Key()), c.DueOn)
+		body := fmt.Sprintf("保单 %s 的问题件「%s」已于 %s 到期仍未办结，现由 %s 持有。请督促处理。\n%s", c.PolicyNo, i18n.T(i18n.ZH, c.Type.Key()), c.DueOn, orCentre(c.HolderBranch), c.Detail)
 		var ns []huifang.Notification
 		for _, u := range users[c.OrgID] {
 			managers := u.Role == huifang.RoleManager || u.Role == huifang.RoleInsurerAdmin
@@ -126,7 +127,7 @@ func (s *Service) Digest(ctx context.Context) (int, error) {
 			}
 			var soon, late []string
 			for _, v := range views {
-				line := fmt.Sprintf("  %d 号 %s 保单 %s，时限 %s，%s", v.Case.ID, v.Case.Type.ZH(), v.Case.PolicyNo, v.Case.DueOn, v.Case.Status.ZH())
+				line := fmt.Sprintf("  %d 号 %s 保单 %s，时限 %s，%s", v.Case.ID, i18n.T(i18n.ZH, v.Case.Type.Key()), v.Case.PolicyNo, v.Case.DueOn, i18n.T(i18n.ZH, v.Case.Status.Key()))
 				switch {
 				case v.Overdue:
 					late = append(late, line)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/problem"
 )
@@ -376,7 +377,7 @@ func (s *Service) recallbackStep(ctx context.Context, cb *huifang.Callback, succ
 	was, upd := c.Status, c.UpdatedAt
 	var details []string
 	for _, p := range problems {
-		details = append(details, p.Type.ZH()+"："+p.Detail)
+		details = append(details, i18n.T(i18n.ZH, p.Type.Key())+"："+p.Detail)
 	}
 	evs, err := problem.RecallbackDone(c, success, strings.Join(details, "；"), now)
 	if err != nil {

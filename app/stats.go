@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/sheet"
 )
@@ -283,7 +284,8 @@ func StatsJSON(org *huifang.Org, t indicator.Table) map[string]any {
 	}
 	defs := make([]map[string]string, 0, len(indicator.Indicators))
 	for _, d := range indicator.Indicators {
-		defs = append(defs, map[string]string{"id": d.ID, "name": d.ZH, "name_en": d.EN, "formula": d.Formula, "formula_en": d.FormulaEN})
+		defs = append(defs, map[string]string{"id": d.ID, "name": i18n.T(i18n.ZH, d.NameKey()), "name_en": i18n.T(i18n.EN, d.NameKey()),
+			"formula": i18n.T(i18n.ZH, d.FormulaKey()), "formula_en": i18n.T(i18n.EN, d.FormulaKey())})
 	}
 	return map[string]any{"org": org.Code, "org_name": org.Name, "period": t.Period.String(), "as_of": t.AsOf,
 		"indicators": defs, "total": row(t.Total), "by_channel": rows(t.ByChannel), "by_design": rows(t.ByDesign), "by_problem_type": rows(t.ByType),

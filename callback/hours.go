@@ -167,6 +167,9 @@ func (s Slot) ZH() string {
 	return ""
 }
 
+// Key is the catalog key of the slot's name (package i18n).
+func (s Slot) Key() string { return "slot." + s.String() }
+
 // nextSlotStart is the start of the slot after the one t falls in.
 func nextSlotStart(t time.Time) time.Time {
 	m := midnight(huifang.DateOf(t))

@@ -37,6 +37,9 @@ var kindZH = map[Kind]string{
 // ZH is the Chinese name.
 func (k Kind) ZH() string { return kindZH[k] }
 
+// Key is the catalog key of the kind's name (package i18n).
+func (k Kind) Key() string { return "kind." + string(k) }
+
 // ParseKind accepts the English name (singular or plural) or the Chinese one.
 func ParseKind(s string) (Kind, bool) {
 	k, ok := kindNames[strings.ToLower(strings.TrimSpace(s))]

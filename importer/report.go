@@ -75,9 +75,9 @@ func (r Report) OK() bool { return r.Bad == 0 }
 // Summary is one line saying how many rows were read and how many are bad.
 func (r Report) Summary() string {
 	if r.Bad == 0 {
-		return fmt.Sprintf("共%d行%s数据，全部通过检查", r.Rows, r.Kind.ZH())
+		return fmt.Sprintf("共%d行%s数据，全部通过检查", r.Rows, i18n.T(i18n.ZH, r.Kind.Key()))
 	}
-	return fmt.Sprintf("共%d行%s数据，其中%d行有问题（共%d处），没有导入任何数据", r.Rows, r.Kind.ZH(), r.Bad, r.ErrorCount)
+	return fmt.Sprintf("共%d行%s数据，其中%d行有问题（共%d处），没有导入任何数据", r.Rows, i18n.T(i18n.ZH, r.Kind.Key()), r.Bad, r.ErrorCount)
 }
 
 // String gives one line per problem and warning, then the summary, for the

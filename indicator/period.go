@@ -89,6 +89,27 @@ func (p Period) ZH() string {
 	return fmt.Sprintf("%d年度", p.Year)
 }
 
+// Key is the catalog key of the period's name (package i18n), which takes
+// the arguments Args.
+func (p Period) Key() string {
+	switch p.Kind {
+	case Month:
+		return "period.month"
+	case Quarter:
+		return "period.quarter"
+	}
+	return "period.year"
+}
+
+// Args are the arguments of the period's catalog text: the year, and the
+// month or quarter.
+func (p Period) Args() []any {
+	if p.Kind == Month || p.Kind == Quarter {
+		return []any{p.Year, p.N}
+	}
+	return []any{p.Year}
+}
+
 // First is the period's first day.
 func (p Period) First() huifang.Date {
 	switch p.Kind {

@@ -35,34 +35,30 @@ func (r Rate) Percent() string {
 	return fmt.Sprintf("%d.%02d%%", hundredths/100, hundredths%100)
 }
 
-// Indicator is one figure's definition.
+// Indicator is one figure's definition. Its name and formula, as shown
+// beside the figure, are in the catalog (package i18n) under NameKey and
+// FormulaKey.
 type Indicator struct {
-	ID      string
-	ZH, EN  string // names
-	Formula string // in Chinese, as shown beside the figure
-	// FormulaEN in English.
-	FormulaEN string
+	ID string
 }
+
+// NameKey is the catalog key of the indicator's name.
+func (d Indicator) NameKey() string { return "indicator." + d.ID + ".name" }
+
+// FormulaKey is the catalog key of the indicator's formula.
+func (d Indicator) FormulaKey() string { return "indicator." + d.ID + ".formula" }
 
 // The indicators (DOMAIN.md §7). Their IDs are used in the API, exports and
 // the counts they are formed from.
 var (
-	SuccessRate = Indicator{"success_rate", "回访成功率", "Callback success rate",
-		"回访成功件数 ÷ 应回访件数（回访截止日在本期的保单）", "successful callbacks ÷ due callbacks (deadline in the period)"}
-	InPeriodSuccessRate = Indicator{"in_period_success_rate", "犹豫期内回访成功率", "In-period success rate",
-		"截止日前（含当日）回访成功件数 ÷ 应回访件数", "callbacks successful by their deadline ÷ due callbacks"}
-	CompletionRate = Indicator{"completion_rate", "回访完成率", "Completion rate",
-		"（回访成功件数 + 完成但有问题件数）÷ 应回访件数", "(successful + completed with problems) ÷ due callbacks"}
-	ProblemRate = Indicator{"problem_rate", "问题件率", "Problem-case rate",
-		"应回访保单的回访开立的问题件数 ÷ 回访完成件数", "problem cases opened by the due callbacks ÷ completed callbacks"}
-	ResolutionRate = Indicator{"resolution_rate", "问题件处理成功率", "Problem-case resolution rate",
-		"处理成功（整改后回访确认）的问题件数 ÷ 处理时限在本期的问题件数", "problem cases resolved successfully ÷ problem cases due in the period"}
-	ClosureRate = Indicator{"closure_rate", "问题件办结率", "Problem-case closure rate",
-		"已办结（处理成功或关闭）的问题件数 ÷ 处理时限在本期的问题件数", "problem cases resolved or closed ÷ problem cases due in the period"}
-	OnTimeRate = Indicator{"on_time_rate", "问题件按时办结率", "Problem-case on-time rate",
-		"在处理时限内办结的问题件数 ÷ 已办结的问题件数", "problem cases done within their limit ÷ problem cases done"}
-	OrphanRate = Indicator{"orphan_rate", "孤儿保单回访成功率", "Orphan-policy callback rate",
-		"回访成功的孤儿保单数 ÷ 应回访的孤儿保单数", "orphan policies called back successfully ÷ orphan policies due"}
+	SuccessRate         = Indicator{"success_rate"}
+	InPeriodSuccessRate = Indicator{"in_period_success_rate"}
+	CompletionRate      = Indicator{"completion_rate"}
+	ProblemRate         = Indicator{"problem_rate"}
+	ResolutionRate      = Indicator{"resolution_rate"}
+	ClosureRate         = Indicator{"closure_rate"}
+	OnTimeRate          = Indicator{"on_time_rate"}
+	OrphanRate          = Indicator{"orphan_rate"}
 )
 
 // Indicators lists them in the order tables show them.

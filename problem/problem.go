@@ -83,6 +83,9 @@ var actionZH = map[string]string{ActExplained: "向客户解释说明", ActConta
 // ActionZH names an action kind in Chinese.
 func ActionZH(kind string) string { return actionZH[kind] }
 
+// ActionKey is the catalog key of an action kind's name (package i18n).
+func ActionKey(kind string) string { return "action." + kind }
+
 // NeedsEvidence reports whether an action must carry an uploaded document.
 func NeedsEvidence(kind string) bool { return kind == ActVisit || kind == ActResigned }
 

@@ -65,6 +65,9 @@ func (it Item) Valid() bool { return itemZH[it] != "" }
 // ZH is the item's Chinese name.
 func (it Item) ZH() string { return itemZH[it] }
 
+// Key is the catalog key of the item's name (package i18n).
+func (it Item) Key() string { return "scripts.item." + string(it) }
+
 // National returns 1..7 for the national items, 0 for the others.
 func (it Item) National() int {
 	if i := slices.Index(National, it); i >= 0 {

@@ -161,13 +161,7 @@ func periodOptions(today huifang.Date, sel indicator.Period, t translator) []per
 
 // periodLabel names a period in the page's language.
 func periodLabel(p indicator.Period, t translator) string {
-	switch p.Kind {
-	case indicator.Month:
-		return t.T("dash.period.month", p.Year, p.N)
-	case indicator.Quarter:
-		return t.T("dash.period.quarter", p.Year, p.N)
-	}
-	return t.T("dash.period.year", p.Year)
+	return t.T(p.Key(), p.Args()...)
 }
 
 // defaultPeriod is the quarter of today.

@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/script"
 )
 
@@ -45,7 +45,7 @@ func (s *server) renderCustomer(w http.ResponseWriter, rq *request, status int, 
 		return
 	}
 	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", customerPage{Title: title, Lang: rq.Lang.htmlLang(), IsEN: rq.Lang == langEN, Data: data}); err != nil {
+	if err := t.ExecuteTemplate(&buf, "layout.html", customerPage{Title: title, Lang: rq.Lang.HTML(), IsEN: rq.Lang == langEN, Data: data}); err != nil {
 		s.log.Error("web: render", "name", name, "err", err)
 		http.Error(w, rq.T.T("error.internal"), http.StatusInternalServerError)
 		return
@@ -84,7 +84,7 @@ func (s *server) setLinkCookie(w http.ResponseWriter, r *http.Request, p *app.Li
 
 // refused renders the one refusal page.
 func (s *server) refused(w http.ResponseWriter, rq *request) {
-	s.renderCustomer(w, rq, refusedStatus, "refused", rq.T.T("ecb.refused.title"), nil)
+	s.renderCustomer(w, rq, refusedStatus, "refused", rq.T.T("electronic.refused.title"), nil)
 }
 
 // customerError renders an error of a customer's request: a refusal as the
@@ -119,11 +119,9 @@ type answersData struct {
 }
 
 // longDate writes a date as people do: 2026年3月17日, 17 March 2026.
+// The catalog's text picks from the year, month, day and English month name.
 func longDate(l lang, d huifang.Date) string {
-	if l == langEN {
-		return d.Time().Format("2 January 2006")
-	}
-	return strconv.Itoa(d.Year()) + "年" + strconv.Itoa(int(d.Month())) + "月" + strconv.Itoa(d.Day()) + "日"
+	return i18n.T(l, "date.long", d.Year(), int(d.Month()), d.Day(), d.Month().String())
 }
 
 // doneData says what became of the answers.
@@ -140,17 +138,17 @@ func (s *server) renderStage(w http.ResponseWriter, r *http.Request, rq *request
 	s.setLinkCookie(w, r, p)
 	switch p.Stage {
 	case app.StageCode:
-		s.renderCustomer(w, rq, status, "code", rq.T.T("ecb.code.title"), codeData{Page: p, Notice: notice})
+		s.renderCustomer(w, rq, status, "code", rq.T.T("electronic.code.title"), codeData{Page: p, Notice: notice})
 	case app.StageAnswers:
 		s.renderAnswers(w, rq, status, p, nil, nil, notice)
 	default:
-		s.renderCustomer(w, rq, status, "identity", rq.T.T("ecb.identity.title"), identityData{})
+		s.renderCustomer(w, rq, status, "identity", rq.T.T("electronic.identity.title"), identityData{})
 	}
 }
 
 func (s *server) renderAnswers(w http.ResponseWriter, rq *request, status int, p *app.LinkPage, answers, fieldErrs map[string]string, msg string) {
 	d := answersData{Page: p, Due: longDate(rq.Lang, p.DueOn), Steps: scriptSteps(rq.T, p.Script, answers, fieldErrs), Error: msg}
-	s.renderCustomer(w, rq, status, "answers", rq.T.T("ecb.answers.title"), d)
+	s.renderCustomer(w, rq, status, "answers", rq.T.T("electronic.answers.title"), d)
 }
 
 // linkShow is GET /e/{token}.
@@ -179,7 +177,7 @@ func (s *server) linkPost(w http.ResponseWriter, r *http.Request) {
 		digits := strings.ToUpper(strings.Join(strings.Fields(r.PostFormValue("digits")), ""))
 		if !sixOf(digits, "0123456789X") {
 			// A typing slip, told the same way whatever the link.
-			s.renderCustomer(w, rq, http.StatusBadRequest, "identity", rq.T.T("ecb.identity.title"), identityData{Digits: digits, Error: rq.T.T("ecb.identity.format", app.IDDigits)})
+			s.renderCustomer(w, rq, http.StatusBadRequest, "identity", rq.T.T("electronic.identity.title"), identityData{Digits: digits, Error: rq.T.T("electronic.identity.format", app.IDDigits)})
 			return
 		}
 		p, err := s.svc.CheckIdentity(ctx, v, digits)
@@ -196,7 +194,7 @@ func (s *server) linkPost(w http.ResponseWriter, r *http.Request) {
 		} else if code := strings.TrimSpace(r.PostFormValue("code")); !sixOf(code, "0123456789") {
 			p, err = s.svc.OpenLink(ctx, v)
 			if err == nil && p.Stage == app.StageCode {
-				s.renderCustomer(w, rq, http.StatusBadRequest, "code", rq.T.T("ecb.code.title"), codeData{Page: p, Error: rq.T.T("ecb.code.format")})
+				s.renderCustomer(w, rq, http.StatusBadRequest, "code", rq.T.T("electronic.code.title"), codeData{Page: p, Error: rq.T.T("electronic.code.format")})
 				return
 			}
 			err = app.ErrLinkRefused
@@ -206,7 +204,7 @@ func (s *server) linkPost(w http.ResponseWriter, r *http.Request) {
 		if huifang.ErrorCode(err) == huifang.EINVALID {
 			// Too soon for another code, or no more codes: said on the code page.
 			if p, oerr := s.svc.OpenLink(ctx, v); oerr == nil && p.Stage == app.StageCode {
-				s.renderCustomer(w, rq, http.StatusOK, "code", rq.T.T("ecb.code.title"), codeData{Page: p, Notice: rq.errText(err)})
+				s.renderCustomer(w, rq, http.StatusOK, "code", rq.T.T("electronic.code.title"), codeData{Page: p, Notice: rq.errText(err)})
 				return
 			}
 			err = app.ErrLinkRefused
@@ -217,7 +215,7 @@ func (s *server) linkPost(w http.ResponseWriter, r *http.Request) {
 		}
 		notice := ""
 		if r.PostFormValue("step") == "resend" {
-			notice = rq.T.T("ecb.code.resent")
+			notice = rq.T.T("electronic.code.resent")
 		}
 		s.renderStage(w, r, rq, http.StatusOK, p, notice)
 	case "answers":
@@ -251,7 +249,7 @@ func (s *server) linkAnswers(w http.ResponseWriter, r *http.Request, rq *request
 	res, err := s.svc.SubmitAnswers(ctx, v, r.PostFormValue("script"), answers)
 	switch huifang.ErrorCode(err) {
 	case "":
-		s.renderCustomer(w, rq, http.StatusOK, "done", rq.T.T("ecb.done.title"), doneOf(rq, res))
+		s.renderCustomer(w, rq, http.StatusOK, "done", rq.T.T("electronic.done.title"), doneOf(rq, res))
 		return
 	case huifang.EINVALID, huifang.ECONFLICT:
 		// Unanswered questions, or the script changed: the form again.
@@ -261,7 +259,7 @@ func (s *server) linkAnswers(w http.ResponseWriter, r *http.Request, rq *request
 			return
 		}
 		fieldErrs := map[string]string{}
-		msg := rq.T.T("ecb.answers.missing")
+		msg := rq.T.T("electronic.answers.missing")
 		if huifang.ErrorCode(err) == huifang.ECONFLICT {
 			msg = rq.errText(err)
 		} else if addFieldErrors(rq, fieldErrs, err) == 0 {
@@ -287,16 +285,16 @@ func doneOf(rq *request, res *app.ElectronicResult) doneData {
 	d := doneData{Outcome: res.Outcome, Completed: res.Outcome.Completed(), Phone: res.Phone}
 	switch res.Outcome {
 	case script.OutcomeReschedule:
-		d.Title = t.T("ecb.done.later.title")
-		d.Lines = []string{t.T("ecb.done.later", longDate(rq.Lang, res.DueOn))}
+		d.Title = t.T("electronic.done.later.title")
+		d.Lines = []string{t.T("electronic.done.later", longDate(rq.Lang, res.DueOn))}
 	case script.OutcomeNotPolicyholder:
-		d.Title, d.Phone = t.T("ecb.done.ended.title"), ""
-		d.Lines = []string{t.T("ecb.done.ended")}
+		d.Title, d.Phone = t.T("electronic.done.ended.title"), ""
+		d.Lines = []string{t.T("electronic.done.ended")}
 	default:
-		d.Title = t.T("ecb.done.title")
-		d.Lines = []string{t.T("ecb.done.thanks")}
+		d.Title = t.T("electronic.done.title")
+		d.Lines = []string{t.T("electronic.done.thanks")}
 		if res.Problems > 0 {
-			d.Lines = append(d.Lines, t.T("ecb.done.followup"))
+			d.Lines = append(d.Lines, t.T("electronic.done.followup"))
 		}
 	}
 	return d

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/indicator"
 )
 
@@ -36,10 +37,7 @@ func figureFunc(l lang) func(id string, r indicator.Rate, href string) Figure {
 			if d.ID != id {
 				continue
 			}
-			f.Name, f.Formula = d.ZH, d.Formula
-			if l == langEN {
-				f.Name, f.Formula = d.EN, d.FormulaEN
-			}
+			f.Name, f.Formula = i18n.T(l, d.NameKey()), i18n.T(l, d.FormulaKey())
 		}
 		return f
 	}

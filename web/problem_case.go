@@ -8,6 +8,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/problem"
 )
 
@@ -262,7 +263,7 @@ func sortUsers(us []huifang.User) {
 
 // eventLabel names a kind of timeline event; an unknown kind shows as is.
 func eventLabel(t translator, kind string) string {
-	if _, ok := t.m["event."+kind]; ok {
+	if i18n.Has(t.l, "event."+kind) {
 		return t.T("event." + kind)
 	}
 	return kind

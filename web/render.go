@@ -225,7 +225,7 @@ func (s *server) render(w http.ResponseWriter, r *http.Request, rq *request, sta
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	p := page{Title: title, Lang: rq.Lang.htmlLang(), User: rq.User, IsEN: rq.Lang == langEN, Data: data,
+	p := page{Title: title, Lang: rq.Lang.HTML(), User: rq.User, IsEN: rq.Lang == langEN, Data: data,
 		LangZH: withLang(r, langZH), LangEN: withLang(r, langEN)}
 	if u := rq.User; u != nil {
 		p.Unread = s.unread(r.Context(), u)

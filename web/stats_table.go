@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/indicator"
 )
 
@@ -130,8 +131,8 @@ func tableView(t indicator.Table, l lang, tr translator, links figureLinks) stat
 	}
 	known := func(prefix string) func(indicator.Row) string {
 		return func(r indicator.Row) string {
-			if s, ok := messages[l][prefix+"."+r.Key]; ok {
-				return s
+			if k := prefix + "." + r.Key; i18n.Has(l, k) {
+				return i18n.T(l, k)
 			}
 			return orDash(r.Key)
 		}

@@ -57,9 +57,6 @@ func New(svc *app.Service, opts Options) http.Handler {
 	if opts.MaxUpload <= 0 {
 		opts.MaxUpload = DefaultMaxUpload
 	}
-	if err := checkMessages(); err != nil {
-		panic(err)
-	}
 	st, err := loadStatic()
 	if err != nil {
 		panic(err)
@@ -235,7 +232,7 @@ func (s *server) toLogin(w http.ResponseWriter, r *http.Request, expired bool) {
 		s.clearSession(w)
 	}
 	if wantsJSON(r) {
-		httpx.JSON(w, http.StatusUnauthorized, httpx.ErrorBody{Error: "请先登录", Code: huifang.EUNAUTHORIZED})
+		httpx.JSON(w, http.StatusUnauthorized, httpx.ErrorBody{Error: i18n.T(i18n.ZH, "login.first"), Code: huifang.EUNAUTHORIZED})
 		return
 	}
 	next := "/"

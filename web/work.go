@@ -224,7 +224,7 @@ func (s *server) workbench(w http.ResponseWriter, r *http.Request, rq *request) 
 	case "released":
 		p.Notice = rq.T.T("work.released")
 	case "electronic":
-		p.Notice = rq.T.T("ecb.staff.sent.work")
+		p.Notice = rq.T.T("electronic.staff.sent.work")
 	}
 	if v := q.Get("requeued"); v != "" {
 		if id, err := app.ParseID(v); err == nil {
@@ -478,9 +478,9 @@ func (s *server) callbackShow(w http.ResponseWriter, r *http.Request, rq *reques
 	p.RecNotice = recordedNotice(rq, q.Get("recorded"))
 	switch q.Get("notice") {
 	case "electronic-sent":
-		p.Electronic.Notice = rq.T.T("ecb.staff.sent")
+		p.Electronic.Notice = rq.T.T("electronic.staff.sent")
 	case "electronic-withdrawn":
-		p.Electronic.Notice = rq.T.T("ecb.staff.withdrawn")
+		p.Electronic.Notice = rq.T.T("electronic.staff.withdrawn")
 	}
 	s.renderCallback(w, r, rq, http.StatusOK, p)
 	return nil
