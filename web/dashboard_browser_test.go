@@ -19,6 +19,7 @@ import (
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 	"github.com/huifang/huifang/web"
 )
 
@@ -88,7 +89,7 @@ func demoServer(t *testing.T) string {
 	}
 	lg := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	svc := app.New(storetest.Open(t, store.SQLite), box, lg)
-	svc.Clock = &fakeClock{t: time.Date(2026, 3, 12, 11, 30, 0, 0, time.UTC)}
+	svc.Clock = testworld.NewClock(time.Date(2026, 3, 12, 11, 30, 0, 0, time.UTC))
 	if _, err := demo.Fill(ctx, svc, demo.Options{Policies: 1500}); err != nil {
 		t.Fatal(err)
 	}
@@ -124,6 +125,7 @@ func canvasInk(t *testing.T, b *browsertest.Browser, id string) int {
 // figure with the figure's counts; the insurer's dashboard draws its charts
 // and drills from a branch down.
 func TestBrowserDashboards(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
 	base := demoServer(t)
 	var errs pageErrors

@@ -15,7 +15,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // caseFixture adds the people of the problem-case workflow to a fixture: a
@@ -26,9 +26,9 @@ type caseFixture struct {
 	mgr, h1, hb, sup, root *huifang.User
 }
 
-func setupCases(t *testing.T, db *store.DB) *caseFixture {
+func setupCases(t *testing.T, w *testworld.World) *caseFixture {
 	t.Helper()
-	f := &caseFixture{fixture: setup(t, db)}
+	f := &caseFixture{fixture: setup(t, w)}
 	mk := func(org, login, name string, role huifang.Role, branch string) *huifang.User {
 		u, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: org, Login: login, Name: name, Role: role, Password: password, BranchCode: branch})
 		if err != nil {
@@ -93,8 +93,9 @@ var evidenceLink = regexp.MustCompile(`class="evidence" href="(/problems/\d+/evi
 // TestCaseWorkflowForms: a handler works a case through the forms; each
 // refusal comes back next to its form.
 func TestCaseWorkflowForms(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setupCases(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setupCases(t, w)
 		c := f.unsignedCase(t, "P1", 1)
 		page := caseURL(c.ID)
 		h := f.login(t, "h1")
@@ -172,8 +173,9 @@ func TestCaseWorkflowForms(t *testing.T) {
 // TestOtherInsurersCaseIsNotFound: a handler of insurer B learns nothing of
 // a case of insurer A, nor of its documents.
 func TestOtherInsurersCaseIsNotFound(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setupCases(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setupCases(t, w)
 		c := f.unsignedCase(t, "P1", 1)
 		if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 			t.Fatal(err)
@@ -216,7 +218,8 @@ func TestOtherInsurersCaseIsNotFound(t *testing.T) {
 // TestEvidenceDownload: a document downloads as an attachment of its stored
 // type, never sniffed or rendered.
 func TestEvidenceDownload(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, world(t))
 	c := f.unsignedCase(t, "P1", 1)
 	if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 		t.Fatal(err)
@@ -286,7 +289,8 @@ func TestEvidenceDownload(t *testing.T) {
 
 // TestBoard: scopes, filters and deadline badges.
 func TestBoard(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, world(t))
 	c1 := f.unsignedCase(t, "P1", 1)
 	f.loadPolicies(t, "A", policyLine("P2", "L20", "个险", "李四", "2026-03-02", "13800002002", 2))
 	c2, err := f.svc.OpenCase(ctx, f.mgr, "P2", huifang.ProblemComplaint, "客户来电投诉")
@@ -331,7 +335,8 @@ func TestBoard(t *testing.T) {
 
 // TestOpenCaseByHand: the form opens a case; mistakes come back next to the fields.
 func TestOpenCaseByHand(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, world(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	op := f.login(t, "op1")
 	res, body := op.postForm("/problems", url.Values{"policy_no": {"P1"}, "reason": {"客户来电投诉"}})
@@ -359,7 +364,8 @@ func TestOpenCaseByHand(t *testing.T) {
 // TestCalendarPage: everyone sees the years; only a system administrator
 // loads one, and a bad file's problems come back with their lines.
 func TestCalendarPage(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, world(t))
 	op := f.login(t, "op1")
 	if _, body := op.get("/admin/calendar"); !strings.Contains(body, `id="year-2026"`) || !strings.Contains(body, "国庆节") || strings.Contains(body, `id="calendar-form"`) {
 		t.Fatalf("operator's calendar page:\n%s", body)
@@ -396,7 +402,8 @@ func TestCalendarPage(t *testing.T) {
 // TestCalendarWarningBanner: from 1 October, administrators and managers
 // are told on every page that next year's calendar is missing.
 func TestCalendarWarningBanner(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, world(t))
 	if _, body := f.login(t, "root").get("/"); strings.Contains(body, "calendar-warning") {
 		t.Fatal("a warning in March")
 	}
@@ -434,7 +441,8 @@ func TestCalendarWarningBanner(t *testing.T) {
 // TestProfilePage: everyone reads the rules; a supervisor adds a version,
 // and a bad one comes back with its problems next to the fields.
 func TestProfilePage(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, world(t))
 	op := f.login(t, "op1")
 	_, body := op.get("/profile")
 	if !strings.Contains(body, `id="profile-inforce"`) || !strings.Contains(body, "20 个工作日") || !strings.Contains(body, "09:00 – 20:00") || strings.Contains(body, `id="profile-form"`) {
@@ -496,7 +504,8 @@ func TestProfilePage(t *testing.T) {
 // TestNotifications: the header counts unread notifications; the page
 // lists them and marks them read.
 func TestNotifications(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, world(t))
 	now := f.clk.Now()
 	if _, err := f.db.AddNotifications(ctx, []store.Notification{
 		{OrgID: f.orgA.ID, UserID: f.h1.ID, At: now, Kind: "escalation", Subject: "问题件 #1 已超期", Body: "请尽快处理", Dedupe: "a"},
@@ -525,7 +534,8 @@ func TestNotifications(t *testing.T) {
 // TestProblemPagesRender opens the new pages in both languages with data,
 // for each role that sees them.
 func TestProblemPagesRender(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, world(t))
 	c := f.unsignedCase(t, "P1", 1)
 	if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 		t.Fatal(err)
