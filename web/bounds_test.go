@@ -17,7 +17,7 @@ import (
 // form gets 403 whatever the form holds.
 func TestWebBounds(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P2", "L20", "个险", "李四", "2026-03-02", "13800000002", 2))
 	f.loadPolicies(t, "B", policyLine("P9", "L20", "个险", "王五", "2026-03-02", "13800000009", 9))

@@ -349,7 +349,7 @@ func TestOutboxPage(t *testing.T) {
 // to five days.
 func TestProfileElectronicSettings(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	sup := f.login(t, "sup")
 	_, body := sup.get("/profile")
 	if !strings.Contains(body, "仅在客户选择时") || !strings.Contains(body, `id="profile-fallback-days" value="3"`) {

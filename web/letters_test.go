@@ -271,7 +271,7 @@ var wav = append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([]byte{1, 
 // from it; those stored in the database before still download.
 func TestEvidenceFromBlobStore(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(t *testing.T, w *testworld.World) {
+	testworld.Each(t, casesSpec, func(t *testing.T, w *testworld.World) {
 		f := setupCases(t, w)
 		c := f.unsignedCase(t, "P1", 1)
 		if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {

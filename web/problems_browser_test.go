@@ -24,7 +24,7 @@ import (
 func TestBrowserHandlerResolvesCase(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	f.loadPolicies(t, "A",
 		policyLine("P20260001", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P20260002", "L20", "个险", "李四", "2026-03-03", "13800000002", 2),

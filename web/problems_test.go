@@ -26,22 +26,36 @@ type caseFixture struct {
 	mgr, h1, hb, sup, root *huifang.User
 }
 
+// casesSpec is the standard world with the people of the problem-case
+// workflow.
+var casesSpec = &testworld.Spec{Name: "cases", Build: func(b *testworld.Builder) error {
+	if err := testworld.Standard.Build(b); err != nil {
+		return err
+	}
+	for _, u := range []app.UserInput{
+		{OrgCode: "A", Login: "mgr", Name: "周经理", Role: huifang.RoleManager},
+		{OrgCode: "A", Login: "h1", Name: "刘处理", Role: huifang.RoleHandler, BranchCode: "86010101"},
+		{OrgCode: "B", Login: "hb", Name: "孙处理", Role: huifang.RoleHandler, BranchCode: "86010101"},
+		{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor},
+		{OrgCode: "A", Login: "root", Name: "系统管理员", Role: huifang.RoleAdmin},
+	} {
+		if err := b.User(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}}
+
+// casesWorld returns a fresh copy of the cases world on SQLite.
+func casesWorld(t *testing.T) *testworld.World {
+	t.Helper()
+	return testworld.New(t, store.SQLite, casesSpec)
+}
+
+// setupCases serves the web UI over a copy of the cases world.
 func setupCases(t *testing.T, w *testworld.World) *caseFixture {
 	t.Helper()
-	f := &caseFixture{fixture: setup(t, w)}
-	mk := func(org, login, name string, role huifang.Role, branch string) *huifang.User {
-		u, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: org, Login: login, Name: name, Role: role, Password: password, BranchCode: branch})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
-	f.mgr = mk("A", "mgr", "周经理", huifang.RoleManager, "")
-	f.h1 = mk("A", "h1", "刘处理", huifang.RoleHandler, "86010101")
-	f.hb = mk("B", "hb", "孙处理", huifang.RoleHandler, "86010101")
-	f.sup = mk("REG", "sup", "吴监管", huifang.RoleSupervisor, "")
-	f.root = mk("A", "root", "系统管理员", huifang.RoleAdmin, "")
-	return f
+	return &caseFixture{fixture: setup(t, w), mgr: w.User(t, "mgr"), h1: w.User(t, "h1"), hb: w.User(t, "hb"), sup: w.User(t, "sup"), root: w.User(t, "root")}
 }
 
 // unsignedCase opens a case "signed by someone else" on a new policy of
@@ -94,7 +108,7 @@ var evidenceLink = regexp.MustCompile(`class="evidence" href="(/problems/\d+/evi
 // refusal comes back next to its form.
 func TestCaseWorkflowForms(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(t *testing.T, w *testworld.World) {
+	testworld.Each(t, casesSpec, func(t *testing.T, w *testworld.World) {
 		f := setupCases(t, w)
 		c := f.unsignedCase(t, "P1", 1)
 		page := caseURL(c.ID)
@@ -174,7 +188,7 @@ func TestCaseWorkflowForms(t *testing.T) {
 // a case of insurer A, nor of its documents.
 func TestOtherInsurersCaseIsNotFound(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(t *testing.T, w *testworld.World) {
+	testworld.Each(t, casesSpec, func(t *testing.T, w *testworld.World) {
 		f := setupCases(t, w)
 		c := f.unsignedCase(t, "P1", 1)
 		if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
@@ -219,7 +233,7 @@ func TestOtherInsurersCaseIsNotFound(t *testing.T) {
 // type, never sniffed or rendered.
 func TestEvidenceDownload(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	c := f.unsignedCase(t, "P1", 1)
 	if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 		t.Fatal(err)
@@ -290,7 +304,7 @@ func TestEvidenceDownload(t *testing.T) {
 // TestBoard: scopes, filters and deadline badges.
 func TestBoard(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	c1 := f.unsignedCase(t, "P1", 1)
 	f.loadPolicies(t, "A", policyLine("P2", "L20", "个险", "李四", "2026-03-02", "13800002002", 2))
 	c2, err := f.svc.OpenCase(ctx, f.mgr, "P2", huifang.ProblemComplaint, "客户来电投诉")
@@ -336,7 +350,7 @@ func TestBoard(t *testing.T) {
 // TestOpenCaseByHand: the form opens a case; mistakes come back next to the fields.
 func TestOpenCaseByHand(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	op := f.login(t, "op1")
 	res, body := op.postForm("/problems", url.Values{"policy_no": {"P1"}, "reason": {"客户来电投诉"}})
@@ -365,7 +379,7 @@ func TestOpenCaseByHand(t *testing.T) {
 // loads one, and a bad file's problems come back with their lines.
 func TestCalendarPage(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	op := f.login(t, "op1")
 	if _, body := op.get("/admin/calendar"); !strings.Contains(body, `id="year-2026"`) || !strings.Contains(body, "国庆节") || strings.Contains(body, `id="calendar-form"`) {
 		t.Fatalf("operator's calendar page:\n%s", body)
@@ -403,7 +417,7 @@ func TestCalendarPage(t *testing.T) {
 // are told on every page that next year's calendar is missing.
 func TestCalendarWarningBanner(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	if _, body := f.login(t, "root").get("/"); strings.Contains(body, "calendar-warning") {
 		t.Fatal("a warning in March")
 	}
@@ -442,7 +456,7 @@ func TestCalendarWarningBanner(t *testing.T) {
 // and a bad one comes back with its problems next to the fields.
 func TestProfilePage(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	op := f.login(t, "op1")
 	_, body := op.get("/profile")
 	if !strings.Contains(body, `id="profile-inforce"`) || !strings.Contains(body, "20 个工作日") || !strings.Contains(body, "09:00 – 20:00") || strings.Contains(body, `id="profile-form"`) {
@@ -505,7 +519,7 @@ func TestProfilePage(t *testing.T) {
 // lists them and marks them read.
 func TestNotifications(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	now := f.clk.Now()
 	if _, err := f.db.AddNotifications(ctx, []store.Notification{
 		{OrgID: f.orgA.ID, UserID: f.h1.ID, At: now, Kind: "escalation", Subject: "问题件 #1 已超期", Body: "请尽快处理", Dedupe: "a"},
@@ -535,7 +549,7 @@ func TestNotifications(t *testing.T) {
 // for each role that sees them.
 func TestProblemPagesRender(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	c := f.unsignedCase(t, "P1", 1)
 	if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 		t.Fatal(err)

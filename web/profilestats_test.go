@@ -18,7 +18,7 @@ import (
 // is not a percentage is refused beside its field.
 func TestProfileStatsSettings(t *testing.T) {
 	t.Parallel()
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	sup := f.login(t, "sup")
 	_, body := sup.get("/profile")
 	if !strings.Contains(body, `id="profile-submit-month" value="10"`) || !strings.Contains(body, `id="profile-target-success" value="100"`) ||
@@ -63,7 +63,7 @@ func TestProfileStatsSettings(t *testing.T) {
 func TestBrowserProfileStats(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
-	f := setupCases(t, world(t))
+	f := setupCases(t, casesWorld(t))
 	browserLogin(t, b, f.fixture, "sup")
 	b.Do(t,
 		chromedp.Navigate(f.srv.URL+"/profile"),
