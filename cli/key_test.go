@@ -75,8 +75,16 @@ func (w *keyWorld) mustRun(t *testing.T, args ...string) string {
 	return out
 }
 
+// keyed is a service over the database with its store handle and key, so
+// that tests reach the store through DB, not through the service.
+type keyed struct {
+	*app.Service
+	DB  *store.DB
+	Box *pii.Box
+}
+
 // service opens the database with a key file, without the command line's check.
-func (w *keyWorld) service(t *testing.T, keyFile string) *app.Service {
+func (w *keyWorld) service(t *testing.T, keyFile string) keyed {
 	t.Helper()
 	db, err := store.Open(context.Background(), w.db)
 	if err != nil {
@@ -91,7 +99,7 @@ func (w *keyWorld) service(t *testing.T, keyFile string) *app.Service {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app.New(db, box, nil)
+	return keyed{Service: app.New(db, box, nil), DB: db, Box: box}
 }
 
 // footprint is what a command could have changed: the policies, callbacks and
@@ -379,7 +387,7 @@ func TestServeStopsWhenKeyRotates(t *testing.T) {
 			var out, errb bytes.Buffer
 			e := &env{ctx: context.Background(), stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
 			ready, done := make(chan string, 1), make(chan error, 1)
-			go func() { done <- serve(e, svc, serveOptions{addr: "127.0.0.1:0"}, func(a string) { ready <- a }) }()
+			go func() { done <- serve(e, svc.Service, serveOptions{addr: "127.0.0.1:0"}, func(a string) { ready <- a }) }()
 			addr := <-ready
 			res, err := http.Get("http://" + addr + "/healthz")
 			if err != nil || res.StatusCode != http.StatusOK {
