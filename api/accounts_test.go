@@ -9,8 +9,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // movingClock is a clock the test sets.
@@ -30,9 +28,10 @@ func (c *movingClock) add(d time.Duration) {
 // when it expires, is revoked or its user disabled; a new role applies to the
 // next request.
 func TestTokenLifecycleOverAPI(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	clk := &movingClock{t: time.Date(2026, 3, 5, 2, 0, 0, 0, time.UTC)}
-	svc, srv, tokens := apiWorld(t, storetest.Open(t, store.SQLite), func(s *app.Service) { s.Clock = clk })
+	svc, srv, tokens := apiWorld(t, sqliteWorld(t), func(s *app.Service) { s.Clock = clk })
 	op := client{t, srv.URL, tokens["a-op"]}
 	if code, me := op.do("GET", "/api/v1/me", nil); code != http.StatusOK || me["role"] != "operator" {
 		t.Fatalf("me: %d %v", code, me)

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -19,10 +20,9 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 type fixedClock struct{ t time.Time }
@@ -73,9 +73,11 @@ func policyRow(no, product, receipt, id string) map[string]string {
 }
 
 func TestAPI(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		db := w.DB
 		ctx := context.Background()
-		svc, srv, tokens := apiWorld(t, db, nil)
+		svc, srv, tokens := apiWorld(t, w, nil)
 		cli := app.CLI()
 		anon := client{t, srv.URL, ""}
 		admin, op, opB := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}, client{t, srv.URL, tokens["b-op"]}
@@ -537,44 +539,62 @@ func passingAnswer(st map[string]any, options []string) string {
 // apiWorld starts the API on a service at 10:00 on 5 March 2026 with a
 // regulator REG, insurers A and B, and tokens for a-admin, a-op (A) and
 // b-op (B); configure, when set, adjusts the service first.
-func apiWorld(t *testing.T, db *store.DB, configure func(*app.Service)) (*app.Service, *httptest.Server, map[string]string) {
+func apiWorld(t *testing.T, w *testworld.World, configure func(*app.Service)) (*app.Service, *httptest.Server, map[string]string) {
 	t.Helper()
-	ctx := context.Background()
-	key, _ := pii.ParseKey(pii.NewKey())
-	box, _ := pii.New(key)
-	svc := app.New(db, box, slog.New(slog.DiscardHandler))
+	svc := w.Svc
 	svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
 	if configure != nil {
 		configure(svc)
 	}
-	cli := app.CLI()
-	for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG", ServicePhone: "95500"}, {Kind: huifang.KindInsurer, Code: "B", Name: "乙", RegulatorCode: "REG", ServicePhone: "95501"}} {
-		if _, err := svc.CreateOrg(ctx, cli, in); err != nil {
-			t.Fatal(err)
-		}
-	}
 	tokens := map[string]string{}
-	for _, u := range []app.UserInput{{OrgCode: "A", Login: "a-admin", Role: huifang.RoleInsurerAdmin}, {OrgCode: "A", Login: "a-op", Role: huifang.RoleOperator}, {OrgCode: "B", Login: "b-op", Role: huifang.RoleOperator}} {
-		u.Password = "secret-password"
-		if _, err := svc.CreateUser(ctx, cli, u); err != nil {
-			t.Fatal(err)
-		}
-		tok, err := svc.CreateToken(ctx, cli, app.TokenInput{OrgCode: u.OrgCode, Login: u.Login})
-		if err != nil {
-			t.Fatal(err)
-		}
-		tokens[u.Login] = tok
+	for _, login := range []string{"a-admin", "a-op", "b-op"} {
+		tokens[login] = w.Token(t, login)
 	}
 	srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	return svc, srv, tokens
 }
 
+// apiSpec is the API tests' world: the regulator REG, the insurers A and B
+// without reference data, and three users with a token each.
+var apiSpec = &testworld.Spec{Name: "api", Build: func(b *testworld.Builder) error {
+	for _, in := range []app.OrgInput{{Kind: huifang.KindRegulator, Code: "REG", Name: "监管局"}, {Kind: huifang.KindInsurer, Code: "A", Name: "甲", RegulatorCode: "REG", ServicePhone: "95500"}, {Kind: huifang.KindInsurer, Code: "B", Name: "乙", RegulatorCode: "REG", ServicePhone: "95501"}} {
+		if err := b.Org(in); err != nil {
+			return err
+		}
+	}
+	for _, u := range []app.UserInput{{OrgCode: "A", Login: "a-admin", Role: huifang.RoleInsurerAdmin}, {OrgCode: "A", Login: "a-op", Role: huifang.RoleOperator}, {OrgCode: "B", Login: "b-op", Role: huifang.RoleOperator}} {
+		if err := b.User(u); err != nil {
+			return err
+		}
+		if err := b.Token(u.Login); err != nil {
+			return err
+		}
+	}
+	return nil
+}}
+
+// TestMain drops the test worlds' PostgreSQL templates at the end.
+func TestMain(m *testing.M) { os.Exit(testworld.Main(m)) }
+
+// eachWorld runs fn as a parallel subtest on every engine, each with its
+// own copy of the API's world.
+func eachWorld(t *testing.T, fn func(t *testing.T, w *testworld.World)) {
+	t.Helper()
+	testworld.Each(t, apiSpec, fn)
+}
+
+// sqliteWorld returns a copy of the API's world on SQLite.
+func sqliteWorld(t *testing.T) *testworld.World {
+	t.Helper()
+	return testworld.New(t, store.SQLite, apiSpec)
+}
+
 // TestSubmissionsAPI: submit, read with content and hash, return, correct,
 // accept; an upload with a mistake names its cell; the regulator's status.
 func TestSubmissionsAPI(t *testing.T) {
-	db := storetest.Open(t, store.SQLite)
-	svc, srv, tokens := apiWorld(t, db, func(s *app.Service) {
+	t.Parallel()
+	svc, srv, tokens := apiWorld(t, sqliteWorld(t), func(s *app.Service) {
 		s.Clock = fixedClock{time.Date(2026, 4, 3, 10, 0, 0, 0, huifang.Shanghai)}
 	})
 	ctx := context.Background()

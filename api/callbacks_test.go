@@ -5,14 +5,13 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestImportCallbackBatch: callback records as a JSON batch, refused whole
 // with a report when a row is bad.
 func TestImportCallbackBatch(t *testing.T) {
-	_, srv, tokens := apiWorld(t, storetest.Open(t, store.SQLite), nil)
+	t.Parallel()
+	_, srv, tokens := apiWorld(t, sqliteWorld(t), nil)
 	admin, op := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}
 	id := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 1)
 	for _, b := range []struct {

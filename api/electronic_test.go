@@ -11,8 +11,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/sms"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // texts keeps the text messages sent.
@@ -31,9 +30,10 @@ func (x *texts) Send(_ context.Context, m sms.Message) error {
 // TestSendElectronicLink: an operator sends a link to a customer who asks
 // for an electronic callback on the phone.
 func TestSendElectronicLink(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
 		out := &texts{}
-		_, srv, tokens := apiWorld(t, db, func(svc *app.Service) { svc.SMS, svc.PublicURL = out, "https://hf.example.com" })
+		_, srv, tokens := apiWorld(t, w, func(svc *app.Service) { svc.SMS, svc.PublicURL = out, "https://hf.example.com" })
 		admin, op, opB := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}, client{t, srv.URL, tokens["b-op"]}
 		soon := policyRow("P2", "L20", "2026-02-20", importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 2)) // due 03-07
 		soon["投保日期"], soon["承保日期"] = "2026-02-10", "2026-02-15"

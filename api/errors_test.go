@@ -10,8 +10,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // doLang is c.do with an Accept-Language header ("" sends none).
@@ -46,8 +45,8 @@ func (c client) doLang(lang, method, path string, body any) (int, map[string]any
 // import's bad rows, come in the language of Accept-Language (or ?lang=),
 // Chinese without one; the body names the message's catalog key.
 func TestErrorsInCallersLanguage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		_, srv, tokens := apiWorld(t, db, nil)
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		_, srv, tokens := apiWorld(t, w, nil)
 		admin, op := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}
 
 		for _, tt := range []struct{ lang, path, want string }{

@@ -6,8 +6,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // TestPasswordGuessingThrottled is the attack of issue 10: wrong passwords as
@@ -15,8 +14,9 @@ import (
 // wait; going on as told locks the login, and then the right password is
 // refused too. Every try is audited.
 func TestPasswordGuessingThrottled(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		const addr = "203.0.113.9"
 		codes := map[string]int{}
 		for i := 0; i < 30; i++ {
@@ -44,8 +44,8 @@ func TestPasswordGuessingThrottled(t *testing.T) {
 		if huifang.ErrorCode(err) != huifang.ETOOMANY || huifang.RetryAfter(err) != 14*time.Minute {
 			t.Fatalf("right password during the lock: %v (wait %v), want refused for 14 more minutes", err, huifang.RetryAfter(err))
 		}
-		failed, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login-failed"})
-		refused, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login-refused"})
+		failed, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login-failed"})
+		refused, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login-refused"})
 		if len(failed) != 10 || len(refused) < 23 {
 			t.Fatalf("audited %d failed and %d refused logins", len(failed), len(refused))
 		}
@@ -57,7 +57,7 @@ func TestPasswordGuessingThrottled(t *testing.T) {
 		if _, _, err := w.svc.Login(ctx, "op1", "wrong-again", addr); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("first failure after a success: %v", err)
 		}
-		if ok, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login"}); len(ok) != 1 {
+		if ok, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Key: "op1", Action: "login"}); len(ok) != 1 {
 			t.Fatalf("successful logins audited: %d", len(ok))
 		}
 	})
@@ -66,8 +66,9 @@ func TestPasswordGuessingThrottled(t *testing.T) {
 // TestGuessingAcrossLoginsThrottledByAddress: one address trying one password
 // against many logins is stopped too, without stopping other addresses.
 func TestGuessingAcrossLoginsThrottledByAddress(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		for i := 0; i < 10; i++ {
 			if _, _, err := w.svc.Login(ctx, "user"+string(rune('a'+i)), "123456789", "203.0.113.7"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 				t.Fatalf("guess %d: %v", i, err)
@@ -79,15 +80,16 @@ func TestGuessingAcrossLoginsThrottledByAddress(t *testing.T) {
 		if _, _, err := w.svc.Login(ctx, "op2", "secret-password", "198.51.100.2"); err != nil {
 			t.Fatalf("another address: %v", err)
 		}
-		if a, _ := db.ListAudit(ctx, 0, huifang.AuditFilter{Action: "login-failed"}); len(a) != 10 {
+		if a, _ := w.db.ListAudit(ctx, 0, huifang.AuditFilter{Action: "login-failed"}); len(a) != 10 {
 			t.Fatalf("failures of unknown logins audited: %d", len(a))
 		}
 	})
 }
 
 func TestLastLoginShown(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		first := w.clk.t
 		if _, _, err := w.svc.Login(ctx, "op1", "secret-password", "10.1.1.1"); err != nil {
 			t.Fatal(err)
@@ -110,8 +112,9 @@ func TestLastLoginShown(t *testing.T) {
 // TestTokenLifecycle: tokens expire (90 days by default), are listed and
 // revoked, and are never a web session — nor a session a token.
 func TestTokenLifecycle(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		tok, err := w.svc.CreateToken(ctx, w.admin, app.TokenInput{OrgCode: "A", Login: "op1", Name: "呼叫中心"})
 		if err != nil {
 			t.Fatal(err)
@@ -171,8 +174,9 @@ func TestTokenLifecycle(t *testing.T) {
 // TestUserLifecycle: disabling stops a user's session and token at once,
 // roles change at once, and an administrator cannot lock the organisation out.
 func TestUserLifecycle(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		web, _, _ := w.svc.Login(ctx, "op1", "secret-password", "10.0.0.1")
 		tok, _ := w.svc.CreateToken(ctx, w.admin, app.TokenInput{OrgCode: "A", Login: "op1"})
 		if err := w.svc.SetUserDisabled(ctx, w.admin, "A", "op1", true); err != nil {
@@ -233,7 +237,7 @@ func TestUserLifecycle(t *testing.T) {
 		if _, err := w.svc.Authenticate(ctx, web2, huifang.SessionWeb); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("session after a password reset: %v", err)
 		}
-		au, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "user", Key: "op1"})
+		au, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "user", Key: "op1"})
 		actions := map[string]bool{}
 		for _, e := range au {
 			actions[e.Action] = true
@@ -247,8 +251,9 @@ func TestUserLifecycle(t *testing.T) {
 }
 
 func TestChangeOwnPassword(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		here, u, _ := w.svc.Login(ctx, "op1", "secret-password", "10.0.0.1")
 		there, _, _ := w.svc.Login(ctx, "op1", "secret-password", "10.0.0.2")
 		if err := w.svc.ChangePassword(ctx, u, here, "not-my-password", "new-password-1"); huifang.ErrorCode(err) != huifang.EINVALID {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,10 +14,9 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sheet/sheettest"
 	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 var ctx = context.Background()
@@ -34,6 +32,7 @@ func at(day, hour, min int) time.Time {
 
 type world struct {
 	svc   *app.Service
+	db    *store.DB
 	clk   *clock
 	dir   string
 	op    *huifang.User
@@ -42,12 +41,14 @@ type world struct {
 	admin *huifang.User
 }
 
+// The world's reference data (see package testworld); the app's tests add
+// two one-year products to the standard world's two.
 const (
-	branchesCSV = "机构代码,机构名称,上级机构代码\n86,总公司,\n8601,省分公司,86\n860101,市分公司,8601\n86010101,营业部,860101\n"
+	branchesCSV = testworld.BranchesCSV
 	productsCSV = "产品代码,产品名称,设计类型,保险期间,保证续保,犹豫期天数\nL20,康宁终身寿险,传统,终身,否,15\nU01,鑫享万能,万能,终身,否,15\nH1,一年期医疗,健康,1,是,15\nA1,意外险,意外,1,否,15\n"
-	agentsCSV   = "业务员代码,姓名,手机号,机构代码,执业证号,状态\nA001,李明,13900000001,86010101,00020231001,在职\n"
-	outletsCSV  = "网点代码,网点名称,所属银行,机构代码\nB001,工商银行人民路支行,工商银行,86010101\n"
-	policyHead  = "保单号,产品代码,销售渠道,机构代码,业务员代码,银行网点代码,投保人姓名,投保人证件号码,投保人出生日期,投保人手机号,被保险人姓名,投保日期,承保日期,回执签收日期,保费,缴费方式,缴费年期,保险期间\n"
+	agentsCSV   = testworld.AgentsCSV
+	outletsCSV  = testworld.OutletsCSV
+	policyHead  = testworld.PolicyHead
 )
 
 func policyLine(no, product, channel, receipt, phone string, seq int) string {
@@ -89,38 +90,43 @@ func (w *world) importFile(t *testing.T, org string, kind importer.Kind, body st
 	return res
 }
 
-func setup(t *testing.T, db *store.DB) *world {
-	t.Helper()
-	key, _ := pii.ParseKey(pii.NewKey())
-	box, _ := pii.New(key)
-	clk := &clock{at(5, 10, 0)}
-	svc := app.New(db, box, slog.New(slog.DiscardHandler))
-	svc.Clock = clk
-	w := &world{svc: svc, clk: clk, dir: t.TempDir()}
-	cli := app.CLI()
-	mustDo(t, func() error {
-		_, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindRegulator, Code: "REG", Name: "某保监局"})
+// appWorld is the standard test world with the app's four products and a
+// second operator of A, op2.
+var appWorld = &testworld.Spec{Name: "app", Build: func(b *testworld.Builder) error {
+	if err := testworld.Standard.Build(b); err != nil {
 		return err
-	})
+	}
 	for _, code := range []string{"A", "B"} {
-		mustDo(t, func() error {
-			_, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: code, Name: code + "人寿", RegulatorCode: "REG", ServicePhone: "95" + "500"})
+		if err := b.Import(code, importer.KindProducts, productsCSV); err != nil {
 			return err
-		})
-		w.importFile(t, code, importer.KindBranches, branchesCSV)
-		w.importFile(t, code, importer.KindProducts, productsCSV)
-		w.importFile(t, code, importer.KindAgents, agentsCSV)
-		w.importFile(t, code, importer.KindOutlets, outletsCSV)
-	}
-	mk := func(org, login string, role huifang.Role) *huifang.User {
-		u, err := svc.CreateUser(ctx, cli, app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"})
-		if err != nil {
-			t.Fatal(err)
 		}
-		return u
 	}
-	w.op, w.op2, w.opB, w.admin = mk("A", "op1", huifang.RoleOperator), mk("A", "op2", huifang.RoleOperator), mk("B", "opb", huifang.RoleOperator), mk("A", "adm", huifang.RoleInsurerAdmin)
-	return w
+	return b.User(app.UserInput{OrgCode: "A", Login: "op2", Role: huifang.RoleOperator})
+}}
+
+// TestMain drops the test worlds' PostgreSQL templates at the end.
+func TestMain(m *testing.M) { os.Exit(testworld.Main(m)) }
+
+// eachWorld runs fn as a parallel subtest on every engine, each with its
+// own copy of the app's world.
+func eachWorld(t *testing.T, fn func(t *testing.T, tw *testworld.World)) {
+	t.Helper()
+	testworld.Each(t, appWorld, fn)
+}
+
+// sqliteWorld returns a copy of the app's world on SQLite.
+func sqliteWorld(t *testing.T) *testworld.World {
+	t.Helper()
+	return testworld.New(t, store.SQLite, appWorld)
+}
+
+// setup wraps a copy of the app's world, its clock settable by the test.
+func setup(t *testing.T, tw *testworld.World) *world {
+	t.Helper()
+	clk := &clock{at(5, 10, 0)}
+	tw.Svc.Clock = clk
+	return &world{svc: tw.Svc, db: tw.DB, clk: clk, dir: tw.Dir,
+		op: tw.User(t, "op1"), op2: tw.User(t, "op2"), opB: tw.User(t, "opb"), admin: tw.User(t, "adm")}
 }
 
 func mustDo(t *testing.T, fn func() error) {
@@ -131,8 +137,9 @@ func mustDo(t *testing.T, fn func() error) {
 }
 
 func TestScopeAndDeadlines(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		body := policyHead +
 			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1) + // in scope, due 03-17
 			policyLine("P2", "U01", "银保", "2026-03-01", "13800000002", 2) + // in scope, due 03-16
@@ -164,7 +171,7 @@ func TestScopeAndDeadlines(t *testing.T) {
 		if res.Counts.Updated != 1 || res.Callbacks != 1 {
 			t.Fatalf("receipt import %+v", res)
 		}
-		audit, err := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "policy", Key: "P6"})
+		audit, err := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "policy", Key: "P6"})
 		mustDo(t, func() error { return err })
 		if len(audit) != 1 || !strings.Contains(audit[0].Detail, "receipt_on") {
 			t.Fatalf("audit %+v", audit)
@@ -177,8 +184,9 @@ func TestScopeAndDeadlines(t *testing.T) {
 }
 
 func TestBadFileWritesNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		body := policyHead +
 			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1) +
 			policyLine("P2", "NOPE", "个险", "2026-03-02", "13800000002", 2) + // unknown product
@@ -194,7 +202,7 @@ func TestBadFileWritesNothing(t *testing.T) {
 		if !rows[3] || !rows[4] || rows[2] {
 			t.Fatalf("report rows %v: %s", rows, res.Report.String())
 		}
-		if n, _ := db.CountPolicies(ctx, w.op.OrgID); n != 0 {
+		if n, _ := w.db.CountPolicies(ctx, w.op.OrgID); n != 0 {
 			t.Fatalf("%d policies written from a bad file", n)
 		}
 		// Roles: an operator may not import; another insurer's admin may not import into A.
@@ -225,8 +233,9 @@ func answering(w *app.Work, step, answer string) app.FinishInput {
 }
 
 func TestWorkbench(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.loadPolicies(t,
 			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1),
 			policyLine("P2", "U01", "银保", "2026-03-01", "13800000002", 2))
@@ -270,7 +279,7 @@ func TestWorkbench(t *testing.T) {
 		if phone != "13800000002" {
 			t.Fatalf("phone %s", phone)
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "view-pii"}); len(a) != 1 {
+		if a, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "view-pii"}); len(a) != 1 {
 			t.Fatalf("reveal audit %+v", a)
 		}
 		// The customer thinks it was a deposit: completed with problems.
@@ -301,8 +310,9 @@ func TestWorkbench(t *testing.T) {
 }
 
 func TestCannotContactAfterAttemptPolicy(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
 		tries := []time.Time{at(5, 10, 0), at(6, 15, 0), at(9, 19, 0)} // Thu, Fri, Mon: calls wait out the weekend
 		var c *huifang.Callback
@@ -335,8 +345,9 @@ func TestCannotContactAfterAttemptPolicy(t *testing.T) {
 }
 
 func TestRescheduleAndLateAndInvalid(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.loadPolicies(t,
 			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1),
 			policyLine("P2", "L20", "个险", "2026-03-03", "13900000001", 2)) // the agent's own phone
@@ -377,8 +388,9 @@ func TestRescheduleAndLateAndInvalid(t *testing.T) {
 }
 
 func TestLoginAndTokens(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		if _, _, err := w.svc.Login(ctx, "op1", "wrong-password", "10.0.0.1"); huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {
 			t.Fatalf("wrong password: %v", err)
 		}
@@ -416,8 +428,9 @@ func TestLoginAndTokens(t *testing.T) {
 }
 
 func TestOverdueFilter(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.loadPolicies(t,
 			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1), // due 03-17: overdue on 03-18
 			policyLine("P2", "L20", "个险", "2026-03-05", "13800000002", 2)) // due 03-20
@@ -431,8 +444,9 @@ func TestOverdueFilter(t *testing.T) {
 }
 
 func TestPreUnderwritingCallback(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "C", Name: "丙人寿", RegulatorCode: "REG", PreUnderwriting: true}); err != nil {
 			t.Fatal(err)
 		}
@@ -444,10 +458,10 @@ func TestPreUnderwritingCallback(t *testing.T) {
 		}
 		// One policy not yet receipted: only the pre-underwriting callback, due 3 days after application.
 		w.importFile(t, "C", importer.KindPolicies, policyHead+policyLine("P1", "L20", "个险", "", "13800000001", 1))
-		org, _ := db.FindOrgByCode(ctx, "C")
+		org, _ := w.db.FindOrgByCode(ctx, "C")
 		var kinds []string
 		mustDo(t, func() error {
-			return db.ForEachCallback(ctx, org.ID, huifang.CallbackFilter{}, func(r *huifang.CallbackRow) error {
+			return w.db.ForEachCallback(ctx, org.ID, huifang.CallbackFilter{}, func(r *huifang.CallbackRow) error {
 				kinds = append(kinds, string(r.Kind)+" "+r.DueOn.String())
 				return nil
 			})
@@ -465,8 +479,9 @@ func TestPreUnderwritingCallback(t *testing.T) {
 // reader's limits: a workbook that unpacks to a GiB is refused saying so,
 // and a header under a title is found.
 func TestImportOddFiles(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		bomb := filepath.Join(w.dir, "policies.xlsx")
 		if err := os.WriteFile(bomb, sheettest.SharedStringBomb(sheettest.GiB), 0o600); err != nil {
 			t.Fatal(err)

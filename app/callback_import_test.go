@@ -10,8 +10,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 const callbacksHead = "保单号,回访方式,回访完成时间,回访结果,问题类型,问题件开立日期,问题件办结日期,问题件处理结果\n"
@@ -29,8 +28,9 @@ const callbackFile = callbacksHead +
 // TestImportCallbackRecords: callbacks made in an insurer's own system
 // count exactly like callbacks made in huifang, on both engines.
 func TestImportCallbackRecords(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.loadPolicies(t,
 			policyLine("P1", "L20", "个险", "2026-02-25", "13800000001", 1),
 			policyLine("P2", "L20", "个险", "2026-02-25", "13800000002", 2),
@@ -48,10 +48,10 @@ func TestImportCallbackRecords(t *testing.T) {
 		if s := res.Report.String(); !strings.Contains(s, "第6行 保单号「P9」：保单号在系统中不存在") || !strings.Contains(s, "第7行 回访完成时间「2026-02-20」：回访完成时间早于保单的回执签收日期（2026-02-25）") {
 			t.Fatalf("report:\n%s", s)
 		}
-		if n, _ := db.CountCallbacks(ctx, w.admin.OrgID, huifang.CallbackFilter{Status: huifang.StatusDone}); n != 0 {
+		if n, _ := w.db.CountCallbacks(ctx, w.admin.OrgID, huifang.CallbackFilter{Status: huifang.StatusDone}); n != 0 {
 			t.Fatalf("a bad file finished %d callbacks", n)
 		}
-		if cs, _ := db.ListProblemCases(ctx, w.admin.OrgID, huifang.ProblemFilter{}); len(cs) != 0 {
+		if cs, _ := w.db.ListProblemCases(ctx, w.admin.OrgID, huifang.ProblemFilter{}); len(cs) != 0 {
 			t.Fatalf("a bad file opened %d cases", len(cs))
 		}
 
@@ -62,7 +62,7 @@ func TestImportCallbackRecords(t *testing.T) {
 		}
 		var cbs []huifang.CallbackRow
 		mustDo(t, func() error {
-			return db.ForEachCallback(ctx, w.admin.OrgID, huifang.CallbackFilter{}, func(r *huifang.CallbackRow) error { cbs = append(cbs, *r); return nil })
+			return w.db.ForEachCallback(ctx, w.admin.OrgID, huifang.CallbackFilter{}, func(r *huifang.CallbackRow) error { cbs = append(cbs, *r); return nil })
 		})
 		byNo := map[string]huifang.Callback{}
 		for _, c := range cbs {
@@ -92,7 +92,7 @@ func TestImportCallbackRecords(t *testing.T) {
 
 		// Deadlines as huifang sets them (seed bureau: 10 working days for
 		// these types): opened Thursday 5 March → 19 March; Friday 6 March → 20 March.
-		cases, err := db.ListProblemCases(ctx, w.admin.OrgID, huifang.ProblemFilter{})
+		cases, err := w.db.ListProblemCases(ctx, w.admin.OrgID, huifang.ProblemFilter{})
 		mustDo(t, func() error { return err })
 		if len(cases) != 3 {
 			t.Fatalf("cases %+v", cases)
@@ -168,10 +168,10 @@ func TestImportCallbackRecords(t *testing.T) {
 			t.Fatalf("overwrite: %v %+v", err, res)
 		}
 		// Audited: the import, and each callback it finished.
-		if es, _ := db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "import", Action: "callbacks"}); len(es) != 2 || es[0].Actor != "adm" {
+		if es, _ := w.db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "import", Action: "callbacks"}); len(es) != 2 || es[0].Actor != "adm" {
 			t.Fatalf("import audit %+v", es)
 		}
-		if es, _ := db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "callback", Key: strconv.FormatInt(byNo["P3"].ID, 10)}); len(es) != 1 || !strings.Contains(es[0].Detail, "cb.csv") {
+		if es, _ := w.db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "callback", Key: strconv.FormatInt(byNo["P3"].ID, 10)}); len(es) != 1 || !strings.Contains(es[0].Detail, "cb.csv") {
 			t.Fatalf("callback audit %+v", es)
 		}
 

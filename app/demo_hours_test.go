@@ -7,8 +7,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/profile"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // TestDemoProfileCallsAtAnyHour: at 22:30 Beijing time on a weekday and on a
@@ -16,8 +15,9 @@ import (
 // callback, while the operator of an insurer under a real profile (the seed
 // bureau's) is refused; a real regulator cannot switch calling hours off.
 func TestDemoProfileCallsAtAnyHour(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db) // REG follows the seed bureau's profile
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw) // REG follows the seed bureau's profile
 		cli := app.CLI()
 		mustDo(t, func() error {
 			_, err := w.svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindRegulator, Code: "DEMO", Name: "演示监管局", Profile: profile.Demo})

@@ -17,7 +17,7 @@ import (
 	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // phoneSMS is a text-message sender that keeps what it was given.
@@ -124,7 +124,7 @@ func (w *world) callbackOf(t *testing.T, db *store.DB, no string) *huifang.Callb
 	t.Helper()
 	var out *huifang.Callback
 	mustDo(t, func() error {
-		return db.ForEachCallback(ctx, w.op.OrgID, huifang.CallbackFilter{PolicyNo: no}, func(r *huifang.CallbackRow) error {
+		return w.db.ForEachCallback(ctx, w.op.OrgID, huifang.CallbackFilter{PolicyNo: no}, func(r *huifang.CallbackRow) error {
 			c := r.Callback
 			out = &c
 			return nil
@@ -152,8 +152,9 @@ var (
 // callback, whatever their age; not to those who chose the phone, nor to
 // anyone else until the profile says so, and then only under 60.
 func TestElectronicIssueJob(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		phone := withSMS(w)
 		w.loadCustomers(t,
 			customer{no: "E1", receipt: "2026-03-02", phone: "13800000001", method: "电子", seq: 1},
@@ -185,7 +186,7 @@ func TestElectronicIssueJob(t *testing.T) {
 		}
 		for no, want := range map[string]huifang.CallbackStatus{"E1": huifang.StatusElectronic, "E2": huifang.StatusElectronic, "P1": huifang.StatusOpen,
 			"N1": huifang.StatusOpen, "O1": huifang.StatusOpen, "S2": huifang.StatusOpen} {
-			if got := w.callbackOf(t, db, no).Status; got != want {
+			if got := w.callbackOf(t, w.db, no).Status; got != want {
 				t.Errorf("%s: status %s, want %s", no, got, want)
 			}
 		}
@@ -229,11 +230,11 @@ func TestElectronicIssueJob(t *testing.T) {
 		n, err = w.svc.IssueElectronicLinks(ctx)
 		mustDo(t, func() error { return err })
 		// N2 is new; N1 was tried by phone already and stays there.
-		if n != 1 || w.callbackOf(t, db, "N2").Status != huifang.StatusElectronic {
-			t.Fatalf("with the default: %d sent, N2 %s", n, w.callbackOf(t, db, "N2").Status)
+		if n != 1 || w.callbackOf(t, w.db, "N2").Status != huifang.StatusElectronic {
+			t.Fatalf("with the default: %d sent, N2 %s", n, w.callbackOf(t, w.db, "N2").Status)
 		}
 		for _, no := range []string{"O2", "P2", "U2", "N1"} {
-			if st := w.callbackOf(t, db, no).Status; st == huifang.StatusElectronic {
+			if st := w.callbackOf(t, w.db, no).Status; st == huifang.StatusElectronic {
 				t.Errorf("%s went electronic", no)
 			}
 		}
@@ -270,10 +271,11 @@ func verify(t *testing.T, w *world, phone *phoneSMS, c customer, v app.Visit) (a
 }
 
 func TestElectronicCallbackCompleted(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		phone := withSMS(w)
-		c, token := startE1(t, w, db, phone)
+		c, token := startE1(t, w, w.db, phone)
 		v := app.Visit{Token: token, IP: "203.0.113.7", UserAgent: "Mozilla/5.0 (iPhone)"}
 
 		w.clk.t = at(6, 19, 30)
@@ -312,7 +314,7 @@ func TestElectronicCallbackCompleted(t *testing.T) {
 			t.Fatalf("result %+v", res)
 		}
 		// Recorded as a phone callback is, with method electronic.
-		cb := w.callbackOf(t, db, "E1")
+		cb := w.callbackOf(t, w.db, "E1")
 		if cb.Status != huifang.StatusDone || cb.Result != huifang.ResultSuccessful || cb.Method != huifang.MethodElectronic ||
 			cb.ScriptCode != "life-traditional-agency" || cb.FinishedBy != 0 || cb.Late || cb.Answers["identity"] != "yes" {
 			t.Fatalf("callback %+v", cb)
@@ -336,7 +338,7 @@ func TestElectronicCallbackCompleted(t *testing.T) {
 			t.Fatalf("work %+v", wk)
 		}
 		// Every step is in the audit trail, without the token or the code.
-		audit, err := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "callback", Key: strconv.FormatInt(cb.ID, 10)})
+		audit, err := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "callback", Key: strconv.FormatInt(cb.ID, 10)})
 		mustDo(t, func() error { return err })
 		var actions []string
 		for i := len(audit) - 1; i >= 0; i-- {
@@ -366,10 +368,11 @@ func TestElectronicCallbackCompleted(t *testing.T) {
 // digits, a wrong code, no cookie: the same refusal every time. Five failed
 // checks lock the link and the callback goes back to the phone.
 func TestElectronicRefusals(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		phone := withSMS(w)
-		c, token := startE1(t, w, db, phone)
+		c, token := startE1(t, w, w.db, phone)
 		guessed := "AAAAAAAAAAAAAAAAAAAAAAAA"
 		for _, tok := range []string{guessed, "short", "", token + "x", strings.ToUpper(token)} {
 			v := app.Visit{Token: tok}
@@ -417,7 +420,7 @@ func TestElectronicRefusals(t *testing.T) {
 				t.Fatalf("wrong digits %d: %v", i, err)
 			}
 		}
-		cb := w.callbackOf(t, db, "E1")
+		cb := w.callbackOf(t, w.db, "E1")
 		if cb.Status != huifang.StatusOpen {
 			t.Fatalf("after five failures the callback is %s", cb.Status)
 		}
@@ -430,7 +433,7 @@ func TestElectronicRefusals(t *testing.T) {
 		if len(links) != 1 || links[0].Status != huifang.LinkLocked || links[0].Checks != 5 {
 			t.Fatalf("links %+v", links)
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-locked"}); len(a) != 1 {
+		if a, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-locked"}); len(a) != 1 {
 			t.Fatalf("lock audit %+v", a)
 		}
 		// Back in the phone pool.
@@ -443,10 +446,11 @@ func TestElectronicRefusals(t *testing.T) {
 }
 
 func TestElectronicExpiredLink(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		phone := withSMS(w)
-		c, token := startE1(t, w, db, phone)
+		c, token := startE1(t, w, w.db, phone)
 		// Verified in time, answered too late: from the fallback day on
 		// (03-14 for a deadline of 03-17) the link no longer works.
 		v, p := verify(t, w, phone, c, app.Visit{Token: token})
@@ -460,7 +464,7 @@ func TestElectronicExpiredLink(t *testing.T) {
 		// The fallback job sends it back to the phone.
 		n, err := w.svc.ElectronicFallback(ctx)
 		mustDo(t, func() error { return err })
-		if n != 1 || w.callbackOf(t, db, "E1").Status != huifang.StatusOpen {
+		if n != 1 || w.callbackOf(t, w.db, "E1").Status != huifang.StatusOpen {
 			t.Fatalf("fallback: %d", n)
 		}
 		if n, _ := w.svc.ElectronicFallback(ctx); n != 0 {
@@ -470,10 +474,11 @@ func TestElectronicExpiredLink(t *testing.T) {
 }
 
 func TestElectronicFallbackDays(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		phone := withSMS(w)
-		startE1(t, w, db, phone) // due 03-17
+		startE1(t, w, w.db, phone) // due 03-17
 		// The regulator asks for five days from 03-06.
 		sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
 		cur, err := w.svc.ProfileFor(ctx, w.op.OrgID, huifang.NewDate(2026, 3, 5))
@@ -493,11 +498,11 @@ func TestElectronicFallbackDays(t *testing.T) {
 				t.Fatalf("03-%d: %d fell back, want %d", tt.day, n, tt.want)
 			}
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-fallback"}); len(a) != 1 || a[0].Actor != "system" {
+		if a, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-fallback"}); len(a) != 1 || a[0].Actor != "system" {
 			t.Fatalf("fallback audit %+v", a)
 		}
 		// Too late for a new link by hand as well.
-		cb := w.callbackOf(t, db, "E1")
+		cb := w.callbackOf(t, w.db, "E1")
 		if _, err := w.svc.SendElectronicLink(ctx, w.op, cb.ID); huifang.ErrorCode(err) != huifang.EINVALID {
 			t.Fatalf("link inside the fallback window: %v", err)
 		}
@@ -505,10 +510,11 @@ func TestElectronicFallbackDays(t *testing.T) {
 }
 
 func TestElectronicOutcomes(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		phone := withSMS(w)
-		c, token := startE1(t, w, db, phone)
+		c, token := startE1(t, w, w.db, phone)
 		v, p := verify(t, w, phone, c, app.Visit{Token: token})
 		answers := p.Script.Script.Passing()
 
@@ -516,7 +522,7 @@ func TestElectronicOutcomes(t *testing.T) {
 		later := map[string]string{"identity": "yes", "convenient": "现在不方便，另约时间"}
 		res, err := w.svc.SubmitAnswers(ctx, v, p.Script.Ref(), later)
 		mustDo(t, func() error { return err })
-		if res.Outcome != script.OutcomeReschedule || w.callbackOf(t, db, "E1").Status != huifang.StatusElectronic {
+		if res.Outcome != script.OutcomeReschedule || w.callbackOf(t, w.db, "E1").Status != huifang.StatusElectronic {
 			t.Fatalf("later: %+v", res)
 		}
 		// A changed script since the page was shown: answered again.
@@ -533,7 +539,7 @@ func TestElectronicOutcomes(t *testing.T) {
 		if res.Outcome != script.OutcomeProblems || res.Problems != 1 {
 			t.Fatalf("problems: %+v", res)
 		}
-		cb := w.callbackOf(t, db, "E1")
+		cb := w.callbackOf(t, w.db, "E1")
 		ps, _ := w.svc.ListProblemCases(ctx, w.op, huifang.ProblemFilter{CallbackID: cb.ID})
 		if cb.Result != huifang.ResultProblems || len(ps) != 1 || ps[0].Type != huifang.ProblemUnclearRights {
 			t.Fatalf("callback %+v, cases %+v", cb, ps)
@@ -553,22 +559,23 @@ func TestElectronicOutcomes(t *testing.T) {
 		v2.Cookie = p2.Cookie
 		res, err = w.svc.SubmitAnswers(ctx, v2, p2.Script.Ref(), map[string]string{"identity": "no"})
 		mustDo(t, func() error { return err })
-		cb2 := w.callbackOf(t, db, "E2")
+		cb2 := w.callbackOf(t, w.db, "E2")
 		if res.Outcome != script.OutcomeNotPolicyholder || cb2.Status != huifang.StatusOpen || cb2.Answers != nil {
 			t.Fatalf("not the policyholder: %+v, callback %+v", res, cb2)
 		}
 		if _, err := w.svc.CheckIdentity(ctx, app.Visit{Token: v2.Token}, w2.digits()); err != app.ErrLinkRefused {
 			t.Fatalf("closed link: %v", err)
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-not-policyholder"}); len(a) != 1 {
+		if a, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "electronic-not-policyholder"}); len(a) != 1 {
 			t.Fatalf("audit %+v", a)
 		}
 	})
 }
 
 func TestSendElectronicLinkByHand(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		phone := withSMS(w)
 		// A customer over 60 asks on the phone for a link.
 		w.loadCustomers(t, customer{no: "O1", receipt: "2026-03-02", phone: "13800000005", birth: old, seq: 5},
@@ -606,7 +613,7 @@ func TestSendElectronicLinkByHand(t *testing.T) {
 		if _, err := w.svc.SendElectronicLink(ctx, w.op, o1.ID); err == nil || !strings.Contains(err.Error(), "短信发送失败") {
 			t.Fatalf("gateway down: %v", err)
 		}
-		if cb := w.callbackOf(t, db, "O1"); cb.Status != huifang.StatusOpen {
+		if cb := w.callbackOf(t, w.db, "O1"); cb.Status != huifang.StatusOpen {
 			t.Fatalf("after a failed message: %s", cb.Status)
 		}
 		phone.fail = false
@@ -646,10 +653,11 @@ func TestSendElectronicLinkByHand(t *testing.T) {
 
 // TestCodeLimits: codes are resent no faster than one a minute, five at most.
 func TestCodeLimits(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		phone := withSMS(w)
-		c, token := startE1(t, w, db, phone)
+		c, token := startE1(t, w, w.db, phone)
 		v := app.Visit{Token: token}
 		p, err := w.svc.CheckIdentity(ctx, v, c.digits())
 		mustDo(t, func() error { return err })

@@ -8,8 +8,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/blob"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // exe is the start of a Windows program (an MZ header), whatever it is named.
@@ -19,6 +18,7 @@ var exe = append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"), m
 var pngImage = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xcf\xc0\xf0\x1f\x00\x05\x00\x01\xff\x89\x99=\x1d\x00\x00\x00\x00IEND\xaeB`\x82")
 
 func TestSniff(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name   string
 		head   string
@@ -57,8 +57,9 @@ func TestSniff(t *testing.T) {
 // nothing stored; a PNG claimed as anything is kept as image/png, and the
 // case's timeline knows its name, type and size.
 func TestUploadsToldByContent(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		dir := t.TempDir()
 		blobs, err := blob.NewLocal(dir)
 		mustDo(t, func() error { return err })

@@ -12,8 +12,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // policyFile is n good policies, P00001 onwards, received on 3 March.
@@ -32,8 +31,9 @@ func policyFile(n int) string {
 // the kept counts equal to a recount of the rows — also after an operator
 // finished a callback between the two runs.
 func TestImportInChunksResumes(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.svc.ImportChunk = 10
 		path := w.file(t, "big.csv", policyFile(45))
 		run, cancel := context.WithCancel(ctx)
@@ -54,7 +54,7 @@ func TestImportInChunksResumes(t *testing.T) {
 		if j.State != huifang.JobInterrupted || j.RowsWritten != 20 || j.RowsTotal != 45 || j.Chunks != 2 || j.Result.Created != 20 || j.Source != "big.csv" || j.FileHash == "" {
 			t.Fatalf("interrupted job %+v", j)
 		}
-		if n, _ := db.CountPolicies(ctx, j.OrgID); n != 20 {
+		if n, _ := w.db.CountPolicies(ctx, j.OrgID); n != 20 {
 			t.Fatalf("%d policies written, want the 2 chunks' 20", n)
 		}
 		// An operator works while the import is interrupted.
@@ -67,7 +67,7 @@ func TestImportInChunksResumes(t *testing.T) {
 		if res.Job == nil || res.Job.ID != j.ID || res.Job.State != huifang.JobDone || res.Job.RowsWritten != 45 || res.Counts.Created != 45 || res.Counts.Unchanged != 0 {
 			t.Fatalf("resumed import %+v job %+v", res, res.Job)
 		}
-		if n, _ := db.CountPolicies(ctx, j.OrgID); n != 45 {
+		if n, _ := w.db.CountPolicies(ctx, j.OrgID); n != 45 {
 			t.Fatalf("%d policies, want 45", n)
 		}
 		_, fast, err := w.svc.StatsTable(ctx, w.admin, "", "2026-03")
@@ -88,16 +88,17 @@ func TestImportInChunksResumes(t *testing.T) {
 // A bad row after the first chunks still writes nothing: the whole file is
 // checked before the first chunk.
 func TestChunkedImportBadRowWritesNothing(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.svc.ImportChunk = 10
 		body := policyFile(35) + policyLine("P99999", "NOPE", "个险", "2026-03-03", "13800000000", 99)
 		res, err := w.svc.ImportFile(ctx, app.CLI(), "A", importer.KindPolicies, w.file(t, "bad.csv", body), "bad.csv", nil)
 		if err == nil || res == nil || res.Report == nil || res.Report.Bad != 1 {
 			t.Fatalf("bad file: %+v %v", res, err)
 		}
-		org, _ := db.FindOrgByCode(ctx, "A")
-		if n, _ := db.CountPolicies(ctx, org.ID); n != 0 {
+		org, _ := w.db.FindOrgByCode(ctx, "A")
+		if n, _ := w.db.CountPolicies(ctx, org.ID); n != 0 {
 			t.Fatalf("%d policies written from a bad file", n)
 		}
 		if js, _ := w.svc.ImportJobs(ctx, w.admin, 10); len(js) != 0 {
@@ -110,9 +111,10 @@ func TestChunkedImportBadRowWritesNothing(t *testing.T) {
 // by the next server to start, and importing the file again completes it;
 // a job of a live process is left alone.
 func TestLostImportIsInterrupted(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
-		org, _ := db.FindOrgByCode(ctx, "A")
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
+		org, _ := w.db.FindOrgByCode(ctx, "A")
 		host, _ := os.Hostname()
 		dead := &huifang.ImportJob{OrgID: org.ID, Kind: "policies", Source: "old.csv", FileHash: "x", RowsTotal: 10, Actor: "cli",
 			Owner: host + ":999999999:00", StartedAt: time.Now()}
@@ -121,14 +123,14 @@ func TestLostImportIsInterrupted(t *testing.T) {
 		far := &huifang.ImportJob{OrgID: org.ID, Kind: "policies", Source: "far.csv", FileHash: "z", RowsTotal: 10, Actor: "cli",
 			Owner: "another-host:1:00", StartedAt: time.Now()}
 		for _, j := range []*huifang.ImportJob{dead, live, far} {
-			mustDo(t, func() error { return db.CreateImportJob(ctx, j) })
+			mustDo(t, func() error { return w.db.CreateImportJob(ctx, j) })
 		}
 		lost, err := w.svc.InterruptLostImports(ctx)
 		if err != nil || len(lost) != 1 || lost[0].ID != dead.ID {
 			t.Fatalf("lost %+v, %v", lost, err)
 		}
 		for _, j := range []*huifang.ImportJob{dead, live, far} {
-			got, err := db.FindImportJob(ctx, org.ID, j.ID)
+			got, err := w.db.FindImportJob(ctx, org.ID, j.ID)
 			mustDo(t, func() error { return err })
 			want := huifang.JobRunning
 			if j == dead {
@@ -148,7 +150,8 @@ func TestLostImportIsInterrupted(t *testing.T) {
 
 // A stopping server refuses new imports with 503's code, not a bare error.
 func TestStoppedServiceRefusesImports(t *testing.T) {
-	w := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	w := setup(t, sqliteWorld(t))
 	w.svc.StopImports()
 	_, err := w.svc.ImportFile(ctx, app.CLI(), "A", importer.KindPolicies, w.file(t, "p.csv", policyFile(3)), "p.csv", nil)
 	if huifang.ErrorCode(err) != huifang.EUNAVAILABLE {

@@ -13,8 +13,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/i18n"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // pdfReceipt is a scan of a signed receipt, as far as sniffing goes.
@@ -72,8 +71,9 @@ func blobCount(t *testing.T, dir string) int {
 // form's answers are recorded like a call's, problem cases included; the
 // receipt is served, audited, to the insurer's own people only.
 func TestLetter(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1),
 			policyLine("P2", "L20", "个险", "2026-03-02", "13800000002", 2))
 		wk := w.callbackWork(t, w.op, "P1")
@@ -168,7 +168,7 @@ func TestLetter(t *testing.T) {
 		if info, err := blobs.Stat(ctx, r.Key); err != nil || info.SHA256 != r.SHA256 || !strings.HasPrefix(r.Key, "org-") || !strings.HasSuffix(r.Key, ".pdf") {
 			t.Fatalf("stored receipt %+v %v (evidence %+v)", info, err, r)
 		}
-		audit, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "callback", Key: itoa(id), Action: "finish"})
+		audit, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "callback", Key: itoa(id), Action: "finish"})
 		if len(audit) != 1 || !strings.Contains(audit[0].Detail, `"method":"letter"`) || !strings.Contains(audit[0].Detail, r.SHA256) {
 			t.Fatalf("audit %+v", audit)
 		}
@@ -195,7 +195,7 @@ func TestLetter(t *testing.T) {
 		if _, _, err := w.svc.OpenReceipt(ctx, w.op, other); huifang.ErrorCode(err) != huifang.ENOTFOUND {
 			t.Fatalf("receipt of a callback without one: %v", err)
 		}
-		views, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "view-receipt"})
+		views, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "view-receipt"})
 		if len(views) != 2 || views[0].Key != itoa(id) {
 			t.Fatalf("receipt views audited: %+v", views)
 		}

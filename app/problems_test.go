@@ -16,8 +16,7 @@ import (
 	"github.com/huifang/huifang/mail"
 	"github.com/huifang/huifang/mail/smtptest"
 	"github.com/huifang/huifang/profile"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // readEvidence reads a problem case's document through the service.
@@ -61,8 +60,9 @@ func (w *world) signedByAnother(t *testing.T, op *huifang.User) *huifang.Problem
 }
 
 func TestProblemCaseWorkflow(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		smtp := smtptest.Start(t)
 		w.svc.Mail = mail.NewSMTP(mail.Config{Addr: smtp.Addr(), From: "huifang@example.com", Timeout: 5 * time.Second})
 		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "mgr@example.com")
@@ -163,12 +163,12 @@ func TestProblemCaseWorkflow(t *testing.T) {
 			t.Fatalf("escalated twice: %d", n)
 		}
 		for _, u := range []*huifang.User{mgr, city} {
-			ns, _ := db.ListNotifications(ctx, u.OrgID, u.ID, 10)
+			ns, _ := w.db.ListNotifications(ctx, u.OrgID, u.ID, 10)
 			if len(ns) != 1 || ns[0].Kind != "escalation" {
 				t.Fatalf("%s notifications %+v", u.Login, ns)
 			}
 		}
-		if ns, _ := db.ListNotifications(ctx, unit.OrgID, unit.ID, 10); len(ns) != 0 {
+		if ns, _ := w.db.ListNotifications(ctx, unit.OrgID, unit.ID, 10); len(ns) != 0 {
 			t.Fatalf("the holder was told of its own escalation: %+v", ns)
 		}
 		// The daily digest: in the app, and by mail to those with an address; once a day.
@@ -196,8 +196,9 @@ func TestProblemCaseWorkflow(t *testing.T) {
 }
 
 func TestNationalBaselineDeadline(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		if _, err := w.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindRegulator, Code: "NAT", Name: "全国", Profile: profile.NationalBaseline}); err != nil {
 			t.Fatal(err)
 		}
@@ -243,8 +244,9 @@ func TestNationalBaselineDeadline(t *testing.T) {
 // TestEscalateRace: two processes escalating at the same moment escalate a
 // case once (the job lock aside, the case's own guard holds).
 func TestEscalateRace(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "")
 		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
 		for i := 0; i < 5; i++ {
@@ -271,7 +273,7 @@ func TestEscalateRace(t *testing.T) {
 		for _, n := range counts {
 			total += n
 		}
-		ns, _ := db.ListNotifications(ctx, mgr.OrgID, mgr.ID, 50)
+		ns, _ := w.db.ListNotifications(ctx, mgr.OrgID, mgr.ID, 50)
 		if total != 5 || len(ns) != 5 {
 			t.Fatalf("escalations %v (total %d), notices %d; want 5 and 5", counts, total, len(ns))
 		}
@@ -282,8 +284,9 @@ func TestEscalateRace(t *testing.T) {
 // there (key and checksum in the row, no bytes in the database); a document
 // stored in the database before still downloads.
 func TestEvidenceInBlobStore(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "")
 		unit := w.user(t, "A", "h-unit", huifang.RoleHandler, "86010101", "")
 		w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1))
@@ -307,7 +310,7 @@ func TestEvidenceInBlobStore(t *testing.T) {
 		w.svc.Blobs = blobs
 		fresh := act("%PDF-1.4 new")
 
-		row, err := db.FindEvidence(ctx, w.op.OrgID, fresh)
+		row, err := w.db.FindEvidence(ctx, w.op.OrgID, fresh)
 		mustDo(t, func() error { return err })
 		if row.Key == "" || len(row.Data) != 0 || row.Size != int64(len("%PDF-1.4 new")) || !strings.HasPrefix(row.Key, fmt.Sprintf("org-%d/problem-cases/%d/", w.op.OrgID, c.ID)) {
 			t.Fatalf("new evidence row %+v", row)

@@ -13,8 +13,7 @@ import (
 	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // A product of every design type, each over a year so that it is in scope.
@@ -53,8 +52,9 @@ var soldChannels = []huifang.Channel{huifang.ChannelAgency, huifang.ChannelBank,
 // and a combination no shipped script fits (telesales universal) gets no
 // script but the reason, never a gap to read.
 func TestLibraryFilledForEveryChannelAndDesign(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.importFile(t, "A", importer.KindProducts, designProductsCSV)
 		var lines []string
 		seq := 0
@@ -137,8 +137,9 @@ func TestLibraryFilledForEveryChannelAndDesign(t *testing.T) {
 // no service phone has no callback set aside: every Next is refused with the
 // reason until the phone is set.
 func TestIncompleteScriptIsRefused(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.importFile(t, "A", importer.KindProducts, designProductsCSV)
 		phone := withSMS(w)
 		// The gaps are the most urgent: their receipts came first.
@@ -194,24 +195,24 @@ func TestIncompleteScriptIsRefused(t *testing.T) {
 		blobs, err := blob.NewLocal(t.TempDir())
 		mustDo(t, func() error { return err })
 		w.svc.Blobs = blobs
-		g1 := w.callbackOf(t, db, "G1")
+		g1 := w.callbackOf(t, w.db, "G1")
 		in := app.LetterInput{Method: huifang.MethodLetter, SignedOn: huifang.NewDate(2026, 3, 3), Answers: script.Lookup("life-traditional-agency").Passing(),
 			Receipt: bytes.NewReader(pdfReceipt), ReceiptName: "回执.pdf"}
 		if _, err := w.svc.RecordLetter(ctx, w.admin, g1.ID, in); err == nil || !strings.Contains(huifang.ErrorMessage(err), reasons["G1"]) {
 			t.Fatalf("a letter for G1: %v", err)
 		}
-		if a, _ := db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "script-blocked"}); len(a) != 3 {
+		if a, _ := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Action: "script-blocked"}); len(a) != 3 {
 			t.Fatalf("%d set-aside entries in the audit trail, want 3", len(a))
 		}
 
 		// A link asked for a callback still in the pool whose agent is then
 		// found missing is refused too, and the callback set aside.
 		w.loadPolicies(t, outletOnly(strings.Replace(soldLine("G4", "DT", huifang.ChannelAgency, "", 5), "2026-03-02", "2026-03-03", 1)))
-		g4 := w.callbackOf(t, db, "G4")
+		g4 := w.callbackOf(t, w.db, "G4")
 		if _, err := w.svc.SendElectronicLink(ctx, w.op, g4.ID); err == nil || !strings.Contains(huifang.ErrorMessage(err), "营销员姓名") {
 			t.Fatalf("link for G4: %v", err)
 		}
-		if c := w.callbackOf(t, db, "G4"); c.Status != huifang.StatusBlocked || phone.count() != 0 {
+		if c := w.callbackOf(t, w.db, "G4"); c.Status != huifang.StatusBlocked || phone.count() != 0 {
 			t.Fatalf("G4 is %s after a refused link; %d messages", c.Status, phone.count())
 		}
 
@@ -229,7 +230,7 @@ func TestIncompleteScriptIsRefused(t *testing.T) {
 		if work.Callback.PolicyNo != "G1" || work.Script.Gap != "" || !strings.Contains(work.Script.Steps[3].Text, "李明") {
 			t.Fatalf("after the fix Next gave %s (gap %q)", work.Callback.PolicyNo, work.Script.Gap)
 		}
-		if c := w.callbackOf(t, db, "G3"); c.Status != huifang.StatusBlocked {
+		if c := w.callbackOf(t, w.db, "G3"); c.Status != huifang.StatusBlocked {
 			t.Fatalf("G3 is %s, still without a script", c.Status)
 		}
 	})
@@ -239,8 +240,9 @@ func TestIncompleteScriptIsRefused(t *testing.T) {
 // service number; an insurer without one gets no callback at all, with the
 // reason, and none is set aside; once the number is set, calls go on.
 func TestNoServicePhoneRefusesEveryCallback(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		cli := app.CLI()
 		mustDo(t, func() error {
 			_, err := w.svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: "C", Name: "丙人寿", RegulatorCode: "REG"})
@@ -260,7 +262,7 @@ func TestNoServicePhoneRefusesEveryCallback(t *testing.T) {
 		if _, n, _ := w.svc.ListCallbacks(ctx, op, huifang.CallbackFilter{Status: huifang.StatusBlocked}); n != 0 {
 			t.Fatalf("%d callbacks set aside for the insurer's own gap", n)
 		}
-		if held, err := db.HeldCallback(ctx, op.OrgID, op.ID, w.clk.Now()); err == nil {
+		if held, err := w.db.HeldCallback(ctx, op.OrgID, op.ID, w.clk.Now()); err == nil {
 			t.Fatalf("the operator still holds %d", held.ID)
 		}
 		mustDo(t, func() error { return w.svc.SetServicePhone(ctx, cli, "C", "95566") })

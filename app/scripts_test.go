@@ -8,8 +8,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 func scriptFile(t *testing.T, code string, edit func(*script.Script)) string {
@@ -29,8 +28,9 @@ func scriptFile(t *testing.T, code string, edit func(*script.Script)) string {
 }
 
 func TestScriptLifecycle(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
 		adminB := w.user(t, "B", "adm-b", huifang.RoleInsurerAdmin, "", "")
 		today := huifang.NewDate(2026, 3, 5)
@@ -116,7 +116,7 @@ func TestScriptLifecycle(t *testing.T) {
 		if _, err := w.svc.ImportScript(ctx, w.admin, "{not a script", ""); huifang.ErrorCode(err) != huifang.EINVALID {
 			t.Fatalf("a broken file: %v", err)
 		}
-		if a, _ := db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "script"}); len(a) < 6 {
+		if a, _ := w.db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "script"}); len(a) < 6 {
 			t.Fatalf("script audit: %d entries", len(a))
 		}
 	})
@@ -126,8 +126,9 @@ func TestScriptLifecycle(t *testing.T) {
 // version and records it; a later version leaves finished callbacks on the
 // one they ran; the script's endings are attempts, not results.
 func TestCallbackRunsItsScript(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.clk.t = at(4, 10, 0)
 		r, err := w.svc.ImportScript(ctx, w.admin, scriptFile(t, "life-traditional-agency", func(s *script.Script) {
 			s.Steps[0].Text = "您好！这里是{{insurer_name}}回访中心，本次通话将全程录音。"
@@ -151,7 +152,7 @@ func TestCallbackRunsItsScript(t *testing.T) {
 		if c.Status == huifang.StatusDone || c.Attempts != 1 {
 			t.Fatalf("not the policyholder: %+v", c)
 		}
-		as, _ := db.ListAttempts(ctx, w.op.OrgID, c.ID)
+		as, _ := w.db.ListAttempts(ctx, w.op.OrgID, c.ID)
 		if len(as) != 1 || as[0].Outcome != huifang.AttemptWrongPerson {
 			t.Fatalf("attempts %+v", as)
 		}

@@ -19,16 +19,16 @@ import (
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/sheet"
 	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden statistics tables in testdata/golden")
 
 // goldenWorld is the fixed synthetic data set of the golden tables: two
 // insurers' March and April, worked in huifang step by step at fixed times.
-func goldenWorld(t *testing.T, db *store.DB) *world {
+func goldenWorld(t *testing.T, tw *testworld.World) *world {
 	t.Helper()
-	w := setup(t, db)
+	w := setup(t, tw)
 	mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "")
 	handler := w.user(t, "A", "h-unit", huifang.RoleHandler, "86010101", "")
 	old := huifang.NewDate(1961, 2, 3) // 65 in 2026
@@ -112,8 +112,9 @@ func goldenWorld(t *testing.T, db *store.DB) *world {
 // equal the checked-in ones on both engines (XLSX compared cell by cell).
 // go test ./app -run TestGoldenStatsTables -update rewrites them.
 func TestGoldenStatsTables(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := goldenWorld(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := goldenWorld(t, tw)
 		sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
 		for _, tc := range []struct {
 			u           *huifang.User
@@ -126,7 +127,7 @@ func TestGoldenStatsTables(t *testing.T) {
 				var slow bytes.Buffer
 				mustDo(t, func() error { return w.svc.WriteRecount(ctx, tc.u, tc.org, tc.period, format, &slow) })
 				name := filepath.Join("testdata", "golden", fmt.Sprintf("%s-%s.%s", tc.org, tc.period, format))
-				if *update && db.Engine() == store.SQLite {
+				if *update && w.db.Engine() == store.SQLite {
 					if err := os.WriteFile(name, b.Bytes(), 0o644); err != nil {
 						t.Fatal(err)
 					}
@@ -180,8 +181,9 @@ func cells(t *testing.T, b []byte) [][]string {
 // many as the figure counts, for every row of the golden tables, on both
 // engines.
 func TestCasesBehindFigures(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := goldenWorld(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := goldenWorld(t, tw)
 		for _, period := range []string{"2026-04", "2026-Q2", "2026"} {
 			_, tbl, err := w.svc.StatsTable(ctx, w.admin, "", period)
 			mustDo(t, func() error { return err })
@@ -192,7 +194,7 @@ func TestCasesBehindFigures(t *testing.T) {
 					huifang.CaseOutcomeClosed: r.Cases.Closed, huifang.CaseOutcomeOnTime: r.Cases.ClosedOnTime}
 				for _, o := range huifang.CaseOutcomes {
 					f.Outcome = o
-					n, err := db.CountProblemCases(ctx, w.admin.OrgID, f)
+					n, err := w.db.CountProblemCases(ctx, w.admin.OrgID, f)
 					mustDo(t, func() error { return err })
 					if int64(n) != want[o] {
 						t.Errorf("%s %s %s: %d cases listed, the figure counts %d", period, label, o, n, want[o])
@@ -219,8 +221,9 @@ func TestCasesBehindFigures(t *testing.T) {
 // TestStatsTablesAtOnce: the tables of several periods read at once equal
 // the tables read one by one, for an insurer and a regulator.
 func TestStatsTablesAtOnce(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := goldenWorld(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := goldenWorld(t, tw)
 		sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
 		var periods []indicator.Period
 		for _, s := range []string{"2026-02", "2026-03", "2026-04", "2026-Q1", "2026-Q2", "2026"} {

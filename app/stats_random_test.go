@@ -12,8 +12,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // TestCountsFollowEveryChange imports policies, corrects them, works
@@ -24,6 +23,7 @@ import (
 // the test is the same on every run; HUIFANG_SEED=N tries another order
 // (HUIFANG_SEED=time, a new one each run, printed).
 func TestCountsFollowEveryChange(t *testing.T) {
+	t.Parallel()
 	seeds := []uint64{2, 3, 4}
 	switch s := os.Getenv("HUIFANG_SEED"); s {
 	case "":
@@ -37,14 +37,17 @@ func TestCountsFollowEveryChange(t *testing.T) {
 		seeds = []uint64{n}
 	}
 	for _, seed := range seeds {
-		t.Run(fmt.Sprint("seed-", seed), func(t *testing.T) { countsFollow(t, seed) })
+		t.Run(fmt.Sprint("seed-", seed), func(t *testing.T) {
+			t.Parallel()
+			countsFollow(t, seed)
+		})
 	}
 }
 
 func countsFollow(t *testing.T, seed uint64) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
 		rng := rand.New(rand.NewPCG(seed, 7))
-		w := setup(t, db)
+		w := setup(t, tw)
 		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "")
 		handler := w.user(t, "A", "h-unit", huifang.RoleHandler, "86010101", "")
 		sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
@@ -205,7 +208,7 @@ func countsFollow(t *testing.T, seed uint64) {
 		t.Logf("operations: %v", did)
 		// And the stored counts equal those rebuilt from scratch.
 		_, before, _ := w.svc.StatsTable(ctx, w.admin, "", "2026")
-		mustDo(t, func() error { return db.RebuildStats(ctx, w.admin.OrgID) })
+		mustDo(t, func() error { return w.db.RebuildStats(ctx, w.admin.OrgID) })
 		_, after, _ := w.svc.StatsTable(ctx, w.admin, "", "2026")
 		if !reflect.DeepEqual(before, after) {
 			t.Fatalf("rebuilt counts differ")
@@ -220,8 +223,9 @@ func countsFollow(t *testing.T, seed uint64) {
 // same policies are corrected by imports, at the same time; the counts
 // still equal a recount (on PostgreSQL a change locks its policies first).
 func TestCountsUnderConcurrentChanges(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		var lines, corrected []string
 		for i := 1; i <= 30; i++ {
 			no := fmt.Sprintf("C%02d", i)

@@ -8,15 +8,15 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // TestStatsTable: a month's table from callbacks worked in huifang, on both
 // engines, and who may see it.
 func TestStatsTable(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		// Deadlines 17, 18, 19 and 20 March (15 days after the receipt).
 		w.loadPolicies(t,
 			policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1),

@@ -11,8 +11,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/sheet"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 var march = indicator.Period{Kind: indicator.Month, Year: 2026, N: 3}
@@ -64,6 +63,7 @@ func problems(t *testing.T, err error) map[string]string {
 // TestStatsUploadChecks: each kind of mistake is named by its cell; nothing
 // passes with one.
 func TestStatsUploadChecks(t *testing.T) {
+	t.Parallel()
 	d := huifang.NewDate(2026, 4, 3)
 	parse := func(r *bytes.Reader) error {
 		_, err := app.ParseStatsUpload(r, r.Size(), march, d)
@@ -117,8 +117,9 @@ func TestStatsUploadChecks(t *testing.T) {
 // TestStatsUploadRoundTrip: the blank template reads as the labels it
 // publishes, and a table exported as XLSX uploads as the same figures.
 func TestStatsUploadRoundTrip(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := marchWorld(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := marchWorld(t, tw)
 		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "")
 		w.clk.t = april(3)
 		var tpl bytes.Buffer

@@ -12,16 +12,15 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 func april(day int) time.Time { return time.Date(2026, 4, day, 10, 0, 0, 0, huifang.Shanghai) }
 
 // marchWorld has four callbacks due in March, two of them finished.
-func marchWorld(t *testing.T, db *store.DB) *world {
+func marchWorld(t *testing.T, tw *testworld.World) *world {
 	t.Helper()
-	w := setup(t, db)
+	w := setup(t, tw)
 	w.loadPolicies(t,
 		policyLine("P1", "L20", "个险", "2026-03-02", "13800000001", 1),
 		policyLine("P2", "U01", "银保", "2026-03-03", "13800000002", 2),
@@ -41,8 +40,9 @@ func marchWorld(t *testing.T, db *store.DB) *world {
 // reason, accept; who may do what; the frozen content does not move when the
 // figures do.
 func TestSubmissionWorkflow(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := marchWorld(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := marchWorld(t, tw)
 		mgr := w.user(t, "A", "mgr", huifang.RoleManager, "", "")
 		mgrB := w.user(t, "B", "mgr-b", huifang.RoleManager, "", "")
 		sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
@@ -186,7 +186,7 @@ func TestSubmissionWorkflow(t *testing.T) {
 			t.Fatalf("states %+v", states)
 		}
 
-		audit, err := db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "submission"})
+		audit, err := w.db.ListAudit(ctx, w.admin.OrgID, huifang.AuditFilter{Entity: "submission"})
 		mustDo(t, func() error { return err })
 		var actions []string
 		for _, a := range audit {
@@ -208,6 +208,7 @@ func asAppError(err error) *huifang.Error {
 }
 
 func TestRecentPeriods(t *testing.T) {
+	t.Parallel()
 	var got []string
 	for _, p := range app.RecentPeriods(huifang.NewDate(2026, 1, 15)) {
 		got = append(got, p.String())

@@ -4,8 +4,7 @@ import (
 	"testing"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // TestTakeCallback: an operator takes one named callback (the customer rang
@@ -13,8 +12,9 @@ import (
 // cannot take a second, nothing is taken outside calling hours, and a
 // finished callback cannot be taken.
 func TestTakeCallback(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		w := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, tw *testworld.World) {
+		w := setup(t, tw)
 		w.loadPolicies(t,
 			policyLine("T1", "L20", "个险", "2026-03-02", "13800000001", 1),
 			policyLine("T2", "L20", "个险", "2026-03-04", "13800000002", 2))
@@ -24,7 +24,7 @@ func TestTakeCallback(t *testing.T) {
 			if len(rows) != 1 {
 				t.Fatalf("%s: %d callbacks", no, len(rows))
 			}
-			c, err := db.FindCallback(ctx, w.admin.OrgID, rows[0].ID)
+			c, err := w.db.FindCallback(ctx, w.admin.OrgID, rows[0].ID)
 			mustDo(t, func() error { return err })
 			return c
 		}

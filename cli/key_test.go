@@ -75,6 +75,14 @@ func (w *keyWorld) mustRun(t *testing.T, args ...string) string {
 	return out
 }
 
+// keyed is a service over the database with its store handle and key, so
+// that tests reach the store through DB, not through the service.
+type keyed struct {
+	*app.Service
+	DB  *store.DB
+	Box *pii.Box
+}
+
 // service opens the database with a key file, without the command line's check.
 func (w *keyWorld) service(t *testing.T, keyFile string) keyed {
 	t.Helper()
@@ -91,14 +99,7 @@ func (w *keyWorld) service(t *testing.T, keyFile string) keyed {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return keyed{app.New(db, box, nil), db}
-}
-
-// keyed is a service with its database beside it, for the tests to look
-// into what a command wrote.
-type keyed struct {
-	*app.Service
-	DB *store.DB
+	return keyed{Service: app.New(db, box, nil), DB: db, Box: box}
 }
 
 // footprint is what a command could have changed: the policies, callbacks and

@@ -8,16 +8,15 @@ import (
 
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/browsertest"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestBrowserAccounts walks the account pages as their users see them: the
 // login form locked after wrong passwords, an administrator's users and API
 // tokens pages, and one's own password change.
 func TestBrowserAccounts(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	if _, err := f.svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "A", Login: "op1", Name: "呼叫中心系统"}); err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 	"github.com/huifang/huifang/web"
 )
 
@@ -21,8 +20,9 @@ import (
 // five the form answers 429 with Retry-After and says when to come back; the
 // right password is refused as well until then. Every try is audited.
 func TestLoginGuessingGets429(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setup(t, w)
 		c := f.client(t)
 		statuses := map[int]int{}
 		for i := 0; i < 30; i++ {
@@ -44,8 +44,8 @@ func TestLoginGuessingGets429(t *testing.T) {
 		if res.StatusCode != http.StatusTooManyRequests {
 			t.Fatalf("right password while throttled: %d", res.StatusCode)
 		}
-		failed, _ := db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Key: "op1", Action: "login-failed"})
-		refused, _ := db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Key: "op1", Action: "login-refused"})
+		failed, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Key: "op1", Action: "login-failed"})
+		refused, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Key: "op1", Action: "login-refused"})
 		if len(failed) != 5 || len(refused) != 26 {
 			t.Fatalf("audited %d failed, %d refused", len(failed), len(refused))
 		}
@@ -62,7 +62,8 @@ func TestLoginGuessingGets429(t *testing.T) {
 // TestSessionAndTokenKeptApart: an API token in the session cookie is no
 // session (it used to bypass the 8-hour session).
 func TestSessionAndTokenKeptApart(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	tok, err := f.svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "A", Login: "op1"})
 	if err != nil {
 		t.Fatal(err)
@@ -75,7 +76,8 @@ func TestSessionAndTokenKeptApart(t *testing.T) {
 }
 
 func TestUsersPage(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	op := f.login(t, "op1")
 	adm := f.login(t, "adm")
 	if res, body := adm.get("/admin/users"); res.StatusCode != http.StatusOK || !strings.Contains(body, `data-login="op1"`) || strings.Contains(body, `data-login="opb"`) {
@@ -138,7 +140,8 @@ func TestUsersPage(t *testing.T) {
 var secretRE = regexp.MustCompile(`id="token-secret">([A-Za-z0-9_-]+)<`)
 
 func TestTokensPage(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	adm := f.login(t, "adm")
 	res, body := adm.postForm("/admin/tokens", url.Values{"login": {"op1"}, "name": {"呼叫中心"}, "days": {"30"}})
 	m := secretRE.FindStringSubmatch(body)
@@ -172,7 +175,8 @@ func TestTokensPage(t *testing.T) {
 }
 
 func TestOwnPasswordPage(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	c := f.login(t, "op1")
 	other := f.login(t, "op1")
 	res, body := c.get("/account")
@@ -200,7 +204,8 @@ func TestOwnPasswordPage(t *testing.T) {
 }
 
 func TestLastLoginOnOverview(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	f.login(t, "op1")
 	f.clk.Set(f.clk.Now().Add(time.Hour))
 	c := f.login(t, "op1")
@@ -213,7 +218,8 @@ func TestLastLoginOnOverview(t *testing.T) {
 // TestForwardedForOnlyBehindAProxy: a guesser cannot dodge the per-address
 // count by sending X-Forwarded-For, unless the server is told a proxy adds it.
 func TestForwardedForOnlyBehindAProxy(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	c := f.client(t)
 	for i := 0; i < 10; i++ {
 		c.postForm("/login", url.Values{"login": {"nobody" + strconv.Itoa(i)}, "password": {"x-guess-123"}}, "X-Forwarded-For", "10.9.0."+strconv.Itoa(i))

@@ -8,8 +8,6 @@ import (
 	"testing"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestWebBounds: releasing a callback one does not hold (409) or another
@@ -18,7 +16,8 @@ import (
 // number of the one they hold says no-store; a role without the right to a
 // form gets 403 whatever the form holds.
 func TestWebBounds(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P2", "L20", "个险", "李四", "2026-03-02", "13800000002", 2))
 	f.loadPolicies(t, "B", policyLine("P9", "L20", "个险", "王五", "2026-03-02", "13800000009", 9))

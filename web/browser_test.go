@@ -15,8 +15,6 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/browsertest"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // browserLogin signs in through the login form and waits for the overview.
@@ -59,8 +57,9 @@ func eval[T any](t *testing.T, b *browsertest.Browser, js string) T {
 // the customer, takes it again in the afternoon, reaches them, answers every
 // item with the keyboard and finishes it.
 func TestBrowserOperatorCallback(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A",
 		policyLine("P20260001", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P20260002", "U01", "银保", "李四", "2026-03-03", "13800000002", 2),
@@ -211,8 +210,9 @@ func TestBrowserOperatorCallback(t *testing.T) {
 // TestBrowserImport: an administrator uploads policies with two bad rows,
 // reads the report, fixes the file and imports it.
 func TestBrowserImport(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	const rows = 3000 // enough for the progress bar to move
 	var good strings.Builder
 	good.WriteString(policyHead)
@@ -317,8 +317,9 @@ func answerKeys(t *testing.T, sc *script.Script, answers map[string]string) []st
 // says yes after all; the finished call opens a problem case of the type the
 // profile gives that answer (customer unclear about rights, DOMAIN.md §5).
 func TestBrowserDepositBelief(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A", policyLine("P20260002", "U01", "银保", "李四", "2026-03-03", "13800000002", 2))
 	browserLogin(t, b, f, "op1")
 	b.Do(t,

@@ -7,16 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestImportCallbackUpload: callback records uploaded on /import run as a
 // job; a bad file shows its per-row report and its CSV, a good one its
 // summary.
 func TestImportCallbackUpload(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-02-26", "13800000001", 1))
 	adm := f.login(t, "adm")
 	if _, body := adm.get("/import"); !strings.Contains(body, `value="callbacks"`) || !strings.Contains(body, "回访记录") {

@@ -19,6 +19,7 @@ import (
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 	"github.com/huifang/huifang/web"
 )
 
@@ -89,7 +90,7 @@ func demoServer(t *testing.T) string {
 	lg := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 	db := storetest.Open(t, store.SQLite)
 	svc := app.New(db, box, lg)
-	svc.Clock = &fakeClock{t: time.Date(2026, 3, 12, 11, 30, 0, 0, time.UTC)}
+	svc.Clock = testworld.NewClock(time.Date(2026, 3, 12, 11, 30, 0, 0, time.UTC))
 	if _, err := demo.Fill(ctx, db, svc, demo.Options{Policies: 1500}); err != nil {
 		t.Fatal(err)
 	}
@@ -125,6 +126,7 @@ func canvasInk(t *testing.T, b *browsertest.Browser, id string) int {
 // figure with the figure's counts; the insurer's dashboard draws its charts
 // and drills from a branch down.
 func TestBrowserDashboards(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
 	base := demoServer(t)
 	var errs pageErrors

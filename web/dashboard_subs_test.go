@@ -15,6 +15,7 @@ import (
 // will feed: only what the regulator has to chase, in both languages; no
 // section while the service has no submissions.
 func TestSubmissionsSection(t *testing.T) {
+	t.Parallel()
 	st, err := loadStatic()
 	if err != nil {
 		t.Fatal(err)

@@ -10,8 +10,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // dashFixture is the web fixture with callbacks due in March 2026 and
@@ -19,9 +18,9 @@ import (
 // B one of four (below it), one of its policies booked on a branch with
 // branches under it; a manager of A, a supervisor of the regulator
 // and one of another regulator.
-func dashFixture(t *testing.T, db *store.DB) *fixture {
+func dashFixture(t *testing.T, w *testworld.World) *fixture {
 	t.Helper()
-	f := setup(t, db)
+	f := setup(t, w)
 	f.loadPolicies(t, "A",
 		policyLine("A1", "L20", "个险", "张三", "2026-02-20", "13800000001", 1),
 		policyLine("A2", "U01", "银保", "李四", "2026-02-21", "13800000002", 2),
@@ -94,7 +93,8 @@ func finishAs(t *testing.T, f *fixture, u *huifang.User) {
 // companies and its own side-by-side view, anything else is not found; a
 // role without statistics is refused.
 func TestDashboardScope(t *testing.T) {
-	f := dashFixture(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := dashFixture(t, world(t))
 	mgr, sup, sup2, op := f.login(t, "mgr"), f.login(t, "sup"), f.login(t, "sup2"), f.login(t, "op1")
 	for _, tc := range []struct {
 		c      *client
@@ -165,7 +165,8 @@ func TestDashboardScope(t *testing.T) {
 // TestDashboardRegulator: the companies are ranked by success rate, the one
 // below the target is marked, the chart data carries the marks.
 func TestDashboardRegulator(t *testing.T) {
-	f := dashFixture(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := dashFixture(t, world(t))
 	_, body := f.login(t, "sup").get("/dashboard?period=2026-03")
 	rows := regexp.MustCompile(`<tr data-org="(\w+)"( class="below")?>`).FindAllStringSubmatch(body, -1)
 	if len(rows) != 2 || rows[0][1] != "A" || rows[0][2] != "" || rows[1][1] != "B" || rows[1][2] == "" {
@@ -200,8 +201,9 @@ var caseClasses = map[string][2]string{
 // regulator's dashboards and on the statistics tables links to a list whose count is the figure's
 // denominator, and whose count of the numerator's class is its numerator.
 func TestDashboardClickThrough(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := dashFixture(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := dashFixture(t, w)
 		caseDen := 0
 		defer func() {
 			if caseDen == 0 {
@@ -296,7 +298,8 @@ func attr(body, marker, name string) int {
 // callbacks shows policyholders' names masked; the company's own staff see
 // them whole.
 func TestSupervisorListMasksNames(t *testing.T) {
-	f := dashFixture(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := dashFixture(t, world(t))
 	_, body := f.login(t, "sup").get("/callbacks?org=B&outcome=due")
 	if strings.Contains(body, "赵六") || !strings.Contains(body, "赵*") {
 		t.Fatalf("supervisor's list:\n%s", body)

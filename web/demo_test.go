@@ -14,8 +14,7 @@ import (
 	"github.com/huifang/huifang/browsertest"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/profile"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // addDemoInsurer adds a regulator on the demo profile and its insurer D with
@@ -29,9 +28,9 @@ func addDemoInsurer(t *testing.T, f *fixture) {
 	if _, err := f.svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: "D", Name: "演示人寿", RegulatorCode: "DEMO", ServicePhone: "95519"}); err != nil {
 		t.Fatal(err)
 	}
-	f.importFile(t, "D", importer.KindBranches, branchesCSV)
-	f.importFile(t, "D", importer.KindProducts, productsCSV)
-	f.importFile(t, "D", importer.KindAgents, agentsCSV)
+	f.importFile(t, "D", importer.KindBranches, testworld.BranchesCSV)
+	f.importFile(t, "D", importer.KindProducts, testworld.ProductsCSV)
+	f.importFile(t, "D", importer.KindAgents, testworld.AgentsCSV)
 	if _, err := f.svc.CreateUser(ctx, cli, app.UserInput{OrgCode: "D", Login: "opd", Name: "演示坐席", Role: huifang.RoleOperator, Password: password}); err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +41,8 @@ func addDemoInsurer(t *testing.T, f *fixture) {
 // that the demo calls at any hour, in Chinese and English, and gets a
 // callback; a real profile's operator sees no such notice and is refused.
 func TestDemoWorkbenchAtNight(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	addDemoInsurer(t, f)
 	f.loadPolicies(t, "A", policyLine("P20260001", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	f.clk.Set(at(5, 22, 30))
@@ -70,8 +70,9 @@ func TestDemoWorkbenchAtNight(t *testing.T) {
 // TestBrowserDemoWorkbenchAtNight: the demo's operator at 22:30 sees the
 // notice on the workbench and takes a callback.
 func TestBrowserDemoWorkbenchAtNight(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	addDemoInsurer(t, f)
 	f.clk.Set(at(5, 22, 30))
 	browserLogin(t, b, f, "opd")
@@ -94,8 +95,9 @@ func TestBrowserDemoWorkbenchAtNight(t *testing.T) {
 // page why its script is incomplete; the operator reads the telesales script
 // of the next one.
 func TestBrowserScriptGap(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	gap, _ := holderLine("G1", "个险", "", "B001", "2026-02-27", "13800000001", "", 1)
 	tele, _ := holderLine("T1", "电销", "", "", "2026-02-28", "13800000002", "", 2)
 	f.importFile(t, "A", importer.KindPolicies, policyHeadMethod+gap+tele)

@@ -11,18 +11,16 @@ import (
 	"github.com/huifang/huifang/browsertest"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/sms"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestBrowserElectronicCallback: the administrator finds the link in the
 // outbox; the customer opens it on a phone-sized screen, confirms who they
 // are, answers the script by tapping, and the callback is done.
 func TestBrowserElectronicCallback(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	db := storetest.Open(t, store.SQLite)
-	f := setup(t, db)
-	f.svc.SMS, f.svc.PublicURL = sms.Outbox{Store: db}, f.srv.URL
+	f := setup(t, world(t))
+	f.svc.SMS, f.svc.PublicURL = sms.Outbox{Store: f.db}, f.srv.URL
 	line, digits := electronicHolder("P20260001", "2026-03-02", "13800000001", 1)
 	f.importFile(t, "A", importer.KindPolicies, policyHeadMethod+line)
 	if n, err := f.svc.IssueElectronicLinks(ctx); err != nil || n != 1 {
@@ -67,7 +65,7 @@ func TestBrowserElectronicCallback(t *testing.T) {
 	}
 	noOverflow("code")
 	b.Screenshot(t, "ecb-2-code")
-	msgs, err := db.ListOutbox(ctx, f.orgA.ID, 1)
+	msgs, err := f.db.ListOutbox(ctx, f.orgA.ID, 1)
 	if err != nil || len(msgs) != 1 || msgs[0].Kind != sms.KindCode {
 		t.Fatalf("code message: %+v %v", msgs, err)
 	}

@@ -15,8 +15,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/sms"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // texts keeps the text messages the service sends.
@@ -75,9 +74,9 @@ func electronicHolder(no, receipt, phone string, seq int) (line, digits string) 
 const policyHeadMethod = "保单号,产品代码,销售渠道,机构代码,业务员代码,银行网点代码,投保人姓名,投保人证件号码,投保人出生日期,投保人手机号,被保险人姓名,投保日期,承保日期,回执签收日期,保费,缴费方式,缴费年期,保险期间,回访方式\n"
 
 // electronicFixture is the web UI with one customer's link sent.
-func electronicFixture(t *testing.T, db *store.DB) (*fixture, *texts, string) {
+func electronicFixture(t *testing.T, w *testworld.World) (*fixture, *texts, string) {
 	t.Helper()
-	f := setup(t, db)
+	f := setup(t, w)
 	out := &texts{}
 	f.svc.SMS, f.svc.PublicURL = out, f.srv.URL
 	line, digits := electronicHolder("E1", "2026-03-02", "13800000001", 1)
@@ -94,8 +93,9 @@ func electronicFixture(t *testing.T, db *store.DB) (*fixture, *texts, string) {
 // refusal has the same status and the same page, and the first page of a
 // real link is the same as that of a guessed one.
 func TestElectronicRefusalsLookAlike(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f, out, digits := electronicFixture(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f, out, digits := electronicFixture(t, w)
 		link := out.link(t) // E2's: the last sent
 		_, e2digits := electronicHolder("E2", "2026-03-02", "13800000002", 2)
 		guessed := "/e/" + strings.Repeat("A", 24)
@@ -213,8 +213,9 @@ func TestElectronicRefusalsLookAlike(t *testing.T) {
 // TestElectronicPages: the customer's way through the pages, and what staff
 // see of it.
 func TestElectronicPages(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f, out, digits := electronicFixture(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f, out, digits := electronicFixture(t, w)
 		link := linkRE.FindString(out.msgs[0].Text)
 		// English on request, like the rest of the site.
 		if _, en := f.client(t).get(link + "?lang=en"); !strings.Contains(en, "Confirm who you are") || !strings.Contains(en, `lang="en"`) {
@@ -316,9 +317,10 @@ func TestElectronicPages(t *testing.T) {
 // TestOutboxPage: an insurer's administrator reads the messages kept by the
 // development sender, numbers masked; nobody else does.
 func TestOutboxPage(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setup(t, db)
-		f.svc.SMS, f.svc.PublicURL = sms.Outbox{Store: db}, f.srv.URL
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setup(t, w)
+		f.svc.SMS, f.svc.PublicURL = sms.Outbox{Store: f.db}, f.srv.URL
 		line, _ := electronicHolder("E1", "2026-03-02", "13800000001", 1)
 		f.importFile(t, "A", importer.KindPolicies, policyHeadMethod+line)
 		if n, err := f.svc.IssueElectronicLinks(ctx); err != nil || n != 1 {
@@ -346,7 +348,8 @@ func TestOutboxPage(t *testing.T) {
 // traditional and health products electronic first and moves the fallback
 // to five days.
 func TestProfileElectronicSettings(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	sup := f.login(t, "sup")
 	_, body := sup.get("/profile")
 	if !strings.Contains(body, "仅在客户选择时") || !strings.Contains(body, `id="profile-fallback-days" value="3"`) {

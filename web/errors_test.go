@@ -6,16 +6,13 @@ import (
 	"net/url"
 	"strings"
 	"testing"
-
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestErrorsInUILanguage: a refused action and a form's field errors show
 // in the page's language: Chinese by default, English after ?lang=en (kept
 // in the language cookie), and in English with ?lang=en on the form itself.
 func TestErrorsInUILanguage(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	f := setupCases(t, casesWorld(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	cb := f.callbackOf(t, f.orgA, "P1")
 	release := fmt.Sprintf("/work/%d/release", cb.ID)

@@ -11,53 +11,28 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/store"
+	"github.com/huifang/huifang/testworld"
 	"github.com/huifang/huifang/web"
 )
 
 var ctx = context.Background()
-
-// fakeClock is a settable clock, safe for the server's goroutines.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t.UTC()
-}
-
-func (c *fakeClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = t
-}
 
 // at is a time on a day of March 2026, Beijing time.
 func at(day, hour, min int) time.Time {
 	return time.Date(2026, 3, day, hour, min, 0, 0, huifang.Shanghai)
 }
 
-const password = "secret-password"
+const password = testworld.Password
 
 // Reference data in the import file formats (see package importer).
-const (
-	branchesCSV = "机构代码,机构名称,上级机构代码\n86,总公司,\n8601,省分公司,86\n860101,市分公司,8601\n86010101,营业部,860101\n"
-	productsCSV = "产品代码,产品名称,设计类型,保险期间,保证续保,犹豫期天数\nL20,康宁终身寿险,传统,终身,否,15\nU01,鑫享万能,万能,终身,否,15\n"
-	agentsCSV   = "业务员代码,姓名,手机号,机构代码,执业证号,状态\nA001,李明,13900000001,86010101,00020231001,在职\n"
-	outletsCSV  = "网点代码,网点名称,所属银行,机构代码\nB001,工商银行人民路支行,工商银行,86010101\n"
-	policyHead  = "保单号,产品代码,销售渠道,机构代码,业务员代码,银行网点代码,投保人姓名,投保人证件号码,投保人出生日期,投保人手机号,被保险人姓名,投保日期,承保日期,回执签收日期,保费,缴费方式,缴费年期,保险期间\n"
-)
+const policyHead = testworld.PolicyHead
 
 // policyLine is one row of a policy file, applied for ten days and issued
 // five days before its receipt date; bancassurance goes through the outlet.
@@ -76,11 +51,12 @@ func policyLine(no, product, channel, holder, receipt, phone string, seq int) st
 		r.AddDays(-10).String(), r.AddDays(-5).String(), receipt, "12000.00", "年交", "10", ""}, ",") + "\n"
 }
 
-// fixture is a running web UI over a fresh database with two insurers.
+// fixture is a running web UI over a copy of the standard test world (see
+// package testworld).
 type fixture struct {
 	svc   *app.Service
 	db    *store.DB
-	clk   *fakeClock
+	clk   *testworld.Clock
 	srv   *httptest.Server
 	dir   string
 	orgA  *huifang.Org
@@ -90,53 +66,30 @@ type fixture struct {
 	admin *huifang.User // insurer A's administrator
 }
 
-// setup builds the fixture through the app service, as a deployment would:
-// organisations and users as the command line, reference data by import.
-func setup(t *testing.T, db *store.DB) *fixture {
+// TestMain drops the test worlds' PostgreSQL templates at the end.
+func TestMain(m *testing.M) { os.Exit(testworld.Main(m)) }
+
+// world returns a fresh copy of the standard world on SQLite.
+func world(t *testing.T) *testworld.World {
 	t.Helper()
-	key, err := pii.ParseKey(pii.NewKey())
-	if err != nil {
-		t.Fatal(err)
-	}
-	box, err := pii.New(key)
-	if err != nil {
-		t.Fatal(err)
-	}
+	return testworld.New(t, store.SQLite, testworld.Standard)
+}
+
+// eachWorld runs fn as a parallel subtest on every engine, each with its
+// own copy of the standard world.
+func eachWorld(t *testing.T, fn func(t *testing.T, w *testworld.World)) {
+	t.Helper()
+	testworld.Each(t, testworld.Standard, fn)
+}
+
+// setup serves the web UI over a world, its log in the test's log.
+func setup(t *testing.T, w *testworld.World) *fixture {
+	t.Helper()
 	log := slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	svc := app.New(db, box, log)
-	clk := &fakeClock{t: at(5, 10, 0)} // a Thursday morning, inside calling hours
-	svc.Clock = clk
-	f := &fixture{svc: svc, db: db, clk: clk, dir: t.TempDir()}
-	cli := app.CLI()
-	if _, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindRegulator, Code: "REG", Name: "某保监局"}); err != nil {
-		t.Fatal(err)
-	}
-	for _, code := range []string{"A", "B"} {
-		org, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: code, Name: code + "人寿", RegulatorCode: "REG", ServicePhone: "95" + "500"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if code == "A" {
-			f.orgA = org
-		} else {
-			f.orgB = org
-		}
-		f.importFile(t, code, importer.KindBranches, branchesCSV)
-		f.importFile(t, code, importer.KindProducts, productsCSV)
-		f.importFile(t, code, importer.KindAgents, agentsCSV)
-		f.importFile(t, code, importer.KindOutlets, outletsCSV)
-	}
-	mk := func(org, login, name string, role huifang.Role) *huifang.User {
-		u, err := svc.CreateUser(ctx, cli, app.UserInput{OrgCode: org, Login: login, Name: name, Role: role, Password: password})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
-	}
-	f.op = mk("A", "op1", "王小红", huifang.RoleOperator)
-	f.opB = mk("B", "opb", "赵敏", huifang.RoleOperator)
-	f.admin = mk("A", "adm", "陈主管", huifang.RoleInsurerAdmin)
-	f.srv = httptest.NewServer(web.New(svc, web.Options{Log: log}))
+	w.Svc.Log = log
+	f := &fixture{svc: w.Svc, db: w.DB, clk: w.Clock, dir: w.Dir,
+		orgA: w.Org(t, "A"), orgB: w.Org(t, "B"), op: w.User(t, "op1"), opB: w.User(t, "opb"), admin: w.User(t, "adm")}
+	f.srv = httptest.NewServer(web.New(w.Svc, web.Options{Log: log}))
 	t.Cleanup(f.srv.Close)
 	return f
 }

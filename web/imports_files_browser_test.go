@@ -9,15 +9,14 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/huifang/huifang/browsertest"
 	"github.com/huifang/huifang/sheet/sheettest"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestBrowserImportOddFiles: what an administrator sees for a workbook
 // bomb, and for a policy file with a title above its header.
 func TestBrowserImportOddFiles(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	bomb := filepath.Join(t.TempDir(), "保单.xlsx")
 	if err := os.WriteFile(bomb, sheettest.SharedStringBomb(sheettest.GiB), 0o600); err != nil {
 		t.Fatal(err)

@@ -9,15 +9,14 @@ import (
 	"time"
 
 	"github.com/huifang/huifang/sheet/sheettest"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestImportUploadOddFiles: an XLSX bomb uploaded on /import fails with the
 // limit it broke (the server does not inflate it); a policy file with a
 // title above its header imports, and the page says where the header was.
 func TestImportUploadOddFiles(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	adm := f.login(t, "adm")
 	upload := func(name string, content []byte) (string, string) {
 		t.Helper()

@@ -14,15 +14,14 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/browsertest"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // An import interrupted after some chunks, and one left running by a process
 // that died, show as interrupted on the import page, with how far they got
 // and how to complete them.
 func TestInterruptedImportShows(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	interruptImports(t, f)
 	res, body := f.login(t, "adm").get("/import")
 	if res.StatusCode != 200 {
@@ -47,8 +46,9 @@ func TestInterruptedImportShows(t *testing.T) {
 
 // The import page with interrupted imports, in a browser.
 func TestBrowserInterruptedImport(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	interruptImports(t, f)
 	browserLogin(t, b, f, "adm")
 	b.Do(t, chromedp.Navigate(f.srv.URL+"/import"), chromedp.WaitVisible(chromedp.ID("import-jobs")))

@@ -17,8 +17,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/browsertest"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // receiptPNG draws a scanned receipt: a white sheet, a frame and a scribbled
@@ -56,8 +54,9 @@ func receiptPNG(t *testing.T) []byte {
 // policyholder" answer blocks it), the receipt is attached — and the page
 // shows the result, the method and the receipt.
 func TestBrowserLetter(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	f.withBlobs(t)
 	f.loadPolicies(t, "A", policyLine("P20260001", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	cb := f.callbackOf(t, f.orgA, "P20260001")
@@ -163,8 +162,9 @@ func TestBrowserLetter(t *testing.T) {
 // TestBrowserRecording: the operator uploads the recording of a call from
 // the workbench; QA of the insurer plays it on the callback page.
 func TestBrowserRecording(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	f.withBlobs(t)
 	f.user(t, "A", "qa1", huifang.RoleQA)
 	f.loadPolicies(t, "A", policyLine("P20260001", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))

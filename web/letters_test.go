@@ -13,8 +13,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/blob"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // withBlobs gives the fixture's service a blob store in a temporary directory.
@@ -66,8 +65,9 @@ var pdf = []byte("%PDF-1.4\n% receipt signed by 张三\n")
 // answers kept; with it the callback completes as a letter, and the receipt
 // shows to the insurer's people only.
 func TestLetterForm(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setup(t, w)
 		f.withBlobs(t)
 		f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 		id := f.callbackOf(t, f.orgA, "P1").ID
@@ -141,7 +141,7 @@ func TestLetterForm(t *testing.T) {
 		if res, got := f.login(t, "opb").get(page + "/receipt"); res.StatusCode != http.StatusNotFound || strings.Contains(got, "PDF") {
 			t.Fatalf("insurer B views A's receipt: %d", res.StatusCode)
 		}
-		if views, _ := db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Action: "view-receipt"}); len(views) != 2 {
+		if views, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Action: "view-receipt"}); len(views) != 2 {
 			t.Fatalf("receipt views audited: %+v", views)
 		}
 	})
@@ -172,8 +172,9 @@ func (c *client) postFile(path string, fields map[string]string, field, name str
 // from the workbench; QA of the same insurer plays it with byte ranges,
 // audited; another insurer gets nothing.
 func TestRecordingUploadAndPlay(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setup(t, w)
 		f.withBlobs(t)
 		f.user(t, "A", "qa1", huifang.RoleQA)
 		f.user(t, "B", "qab", huifang.RoleQA)
@@ -186,7 +187,7 @@ func TestRecordingUploadAndPlay(t *testing.T) {
 			t.Fatalf("answered: %d", res.StatusCode)
 		}
 		id, _ := strconv.ParseInt(strings.TrimPrefix(work, "/work/"), 10, 64)
-		attempts, err := db.ListAttempts(ctx, f.orgA.ID, id)
+		attempts, err := f.db.ListAttempts(ctx, f.orgA.ID, id)
 		if err != nil || len(attempts) != 1 {
 			t.Fatalf("attempts %v %v", attempts, err)
 		}
@@ -213,7 +214,7 @@ func TestRecordingUploadAndPlay(t *testing.T) {
 		if !strings.Contains(body, `id="rec-notice"`) || !strings.Contains(body, "WAV") {
 			t.Fatalf("after the upload:\n%s", body)
 		}
-		recs, _ := db.ListRecordings(ctx, f.orgA.ID, id)
+		recs, _ := f.db.ListRecordings(ctx, f.orgA.ID, id)
 		if len(recs) != 1 || recs[0].AttemptID != attempts[0].ID || recs[0].Source != "upload" || recs[0].UploadedBy != f.op.ID {
 			t.Fatalf("recordings %+v", recs)
 		}
@@ -250,7 +251,7 @@ func TestRecordingUploadAndPlay(t *testing.T) {
 		if res, _ := play(op, ""); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("an operator plays: %d", res.StatusCode)
 		}
-		plays, _ := db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Entity: "recording", Action: "play"})
+		plays, _ := f.db.ListAudit(ctx, f.orgA.ID, huifang.AuditFilter{Entity: "recording", Action: "play"})
 		if len(plays) != 1 || plays[0].Actor != "qa1" || plays[0].Key != m[1] {
 			t.Fatalf("playback audit %+v", plays)
 		}
@@ -268,8 +269,9 @@ var wav = append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([]byte{1, 
 // TestEvidenceFromBlobStore: documents uploaded with a blob store download
 // from it; those stored in the database before still download.
 func TestEvidenceFromBlobStore(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setupCases(t, db)
+	t.Parallel()
+	testworld.Each(t, casesSpec, func(t *testing.T, w *testworld.World) {
+		f := setupCases(t, w)
 		c := f.unsignedCase(t, "P1", 1)
 		if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 			t.Fatal(err)
@@ -303,7 +305,7 @@ func TestEvidenceFromBlobStore(t *testing.T) {
 		var inStore int
 		for _, l := range links {
 			eid, _ := strconv.ParseInt(l[1][strings.LastIndex(l[1], "/")+1:], 10, 64)
-			e, err := db.FindEvidence(ctx, f.orgA.ID, eid)
+			e, err := f.db.FindEvidence(ctx, f.orgA.ID, eid)
 			if err != nil {
 				t.Fatal(err)
 			}

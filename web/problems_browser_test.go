@@ -14,8 +14,6 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/browsertest"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestBrowserHandlerResolvesCase: a callback finds the application signed by
@@ -24,8 +22,9 @@ import (
 // document, and asks for a re-callback; when the operator's re-callback
 // succeeds the case is resolved.
 func TestBrowserHandlerResolvesCase(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	f := setupCases(t, casesWorld(t))
 	f.loadPolicies(t, "A",
 		policyLine("P20260001", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P20260002", "L20", "个险", "李四", "2026-03-03", "13800000002", 2),

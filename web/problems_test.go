@@ -15,7 +15,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // caseFixture adds the people of the problem-case workflow to a fixture: a
@@ -26,22 +26,36 @@ type caseFixture struct {
 	mgr, h1, hb, sup, root *huifang.User
 }
 
-func setupCases(t *testing.T, db *store.DB) *caseFixture {
-	t.Helper()
-	f := &caseFixture{fixture: setup(t, db)}
-	mk := func(org, login, name string, role huifang.Role, branch string) *huifang.User {
-		u, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: org, Login: login, Name: name, Role: role, Password: password, BranchCode: branch})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return u
+// casesSpec is the standard world with the people of the problem-case
+// workflow.
+var casesSpec = &testworld.Spec{Name: "cases", Build: func(b *testworld.Builder) error {
+	if err := testworld.Standard.Build(b); err != nil {
+		return err
 	}
-	f.mgr = mk("A", "mgr", "周经理", huifang.RoleManager, "")
-	f.h1 = mk("A", "h1", "刘处理", huifang.RoleHandler, "86010101")
-	f.hb = mk("B", "hb", "孙处理", huifang.RoleHandler, "86010101")
-	f.sup = mk("REG", "sup", "吴监管", huifang.RoleSupervisor, "")
-	f.root = mk("A", "root", "系统管理员", huifang.RoleAdmin, "")
-	return f
+	for _, u := range []app.UserInput{
+		{OrgCode: "A", Login: "mgr", Name: "周经理", Role: huifang.RoleManager},
+		{OrgCode: "A", Login: "h1", Name: "刘处理", Role: huifang.RoleHandler, BranchCode: "86010101"},
+		{OrgCode: "B", Login: "hb", Name: "孙处理", Role: huifang.RoleHandler, BranchCode: "86010101"},
+		{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor},
+		{OrgCode: "A", Login: "root", Name: "系统管理员", Role: huifang.RoleAdmin},
+	} {
+		if err := b.User(u); err != nil {
+			return err
+		}
+	}
+	return nil
+}}
+
+// casesWorld returns a fresh copy of the cases world on SQLite.
+func casesWorld(t *testing.T) *testworld.World {
+	t.Helper()
+	return testworld.New(t, store.SQLite, casesSpec)
+}
+
+// setupCases serves the web UI over a copy of the cases world.
+func setupCases(t *testing.T, w *testworld.World) *caseFixture {
+	t.Helper()
+	return &caseFixture{fixture: setup(t, w), mgr: w.User(t, "mgr"), h1: w.User(t, "h1"), hb: w.User(t, "hb"), sup: w.User(t, "sup"), root: w.User(t, "root")}
 }
 
 // unsignedCase opens a case "signed by someone else" on a new policy of
@@ -93,8 +107,9 @@ var evidenceLink = regexp.MustCompile(`class="evidence" href="(/problems/\d+/evi
 // TestCaseWorkflowForms: a handler works a case through the forms; each
 // refusal comes back next to its form.
 func TestCaseWorkflowForms(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setupCases(t, db)
+	t.Parallel()
+	testworld.Each(t, casesSpec, func(t *testing.T, w *testworld.World) {
+		f := setupCases(t, w)
 		c := f.unsignedCase(t, "P1", 1)
 		page := caseURL(c.ID)
 		h := f.login(t, "h1")
@@ -172,8 +187,9 @@ func TestCaseWorkflowForms(t *testing.T) {
 // TestOtherInsurersCaseIsNotFound: a handler of insurer B learns nothing of
 // a case of insurer A, nor of its documents.
 func TestOtherInsurersCaseIsNotFound(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setupCases(t, db)
+	t.Parallel()
+	testworld.Each(t, casesSpec, func(t *testing.T, w *testworld.World) {
+		f := setupCases(t, w)
 		c := f.unsignedCase(t, "P1", 1)
 		if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 			t.Fatal(err)
@@ -216,7 +232,8 @@ func TestOtherInsurersCaseIsNotFound(t *testing.T) {
 // TestEvidenceDownload: a document downloads as an attachment of its stored
 // type, never sniffed or rendered.
 func TestEvidenceDownload(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	c := f.unsignedCase(t, "P1", 1)
 	if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 		t.Fatal(err)
@@ -286,7 +303,8 @@ func TestEvidenceDownload(t *testing.T) {
 
 // TestBoard: scopes, filters and deadline badges.
 func TestBoard(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	c1 := f.unsignedCase(t, "P1", 1)
 	f.loadPolicies(t, "A", policyLine("P2", "L20", "个险", "李四", "2026-03-02", "13800002002", 2))
 	c2, err := f.svc.OpenCase(ctx, f.mgr, "P2", huifang.ProblemComplaint, "客户来电投诉")
@@ -331,7 +349,8 @@ func TestBoard(t *testing.T) {
 
 // TestOpenCaseByHand: the form opens a case; mistakes come back next to the fields.
 func TestOpenCaseByHand(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	op := f.login(t, "op1")
 	res, body := op.postForm("/problems", url.Values{"policy_no": {"P1"}, "reason": {"客户来电投诉"}})
@@ -359,7 +378,8 @@ func TestOpenCaseByHand(t *testing.T) {
 // TestCalendarPage: everyone sees the years; only a system administrator
 // loads one, and a bad file's problems come back with their lines.
 func TestCalendarPage(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	op := f.login(t, "op1")
 	if _, body := op.get("/admin/calendar"); !strings.Contains(body, `id="year-2026"`) || !strings.Contains(body, "国庆节") || strings.Contains(body, `id="calendar-form"`) {
 		t.Fatalf("operator's calendar page:\n%s", body)
@@ -396,7 +416,8 @@ func TestCalendarPage(t *testing.T) {
 // TestCalendarWarningBanner: from 1 October, administrators and managers
 // are told on every page that next year's calendar is missing.
 func TestCalendarWarningBanner(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	if _, body := f.login(t, "root").get("/"); strings.Contains(body, "calendar-warning") {
 		t.Fatal("a warning in March")
 	}
@@ -434,7 +455,8 @@ func TestCalendarWarningBanner(t *testing.T) {
 // TestProfilePage: everyone reads the rules; a supervisor adds a version,
 // and a bad one comes back with its problems next to the fields.
 func TestProfilePage(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	op := f.login(t, "op1")
 	_, body := op.get("/profile")
 	if !strings.Contains(body, `id="profile-inforce"`) || !strings.Contains(body, "20 个工作日") || !strings.Contains(body, "09:00 – 20:00") || strings.Contains(body, `id="profile-form"`) {
@@ -496,7 +518,8 @@ func TestProfilePage(t *testing.T) {
 // TestNotifications: the header counts unread notifications; the page
 // lists them and marks them read.
 func TestNotifications(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	now := f.clk.Now()
 	if _, err := f.db.AddNotifications(ctx, []huifang.Notification{
 		{OrgID: f.orgA.ID, UserID: f.h1.ID, At: now, Kind: "escalation", Subject: "问题件 #1 已超期", Body: "请尽快处理", Dedupe: "a"},
@@ -525,7 +548,8 @@ func TestNotifications(t *testing.T) {
 // TestProblemPagesRender opens the new pages in both languages with data,
 // for each role that sees them.
 func TestProblemPagesRender(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	c := f.unsignedCase(t, "P1", 1)
 	if _, err := f.svc.Acknowledge(ctx, f.h1, c.ID); err != nil {
 		t.Fatal(err)

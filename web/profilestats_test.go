@@ -11,15 +11,14 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/browsertest"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestProfileStatsSettings: the supervisor sets the statistics tables'
 // deadlines and the dashboard's targets on the profile page; a target that
 // is not a percentage is refused beside its field.
 func TestProfileStatsSettings(t *testing.T) {
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
 	sup := f.login(t, "sup")
 	_, body := sup.get("/profile")
 	if !strings.Contains(body, `id="profile-submit-month" value="10"`) || !strings.Contains(body, `id="profile-target-success" value="100"`) ||
@@ -62,8 +61,9 @@ func TestProfileStatsSettings(t *testing.T) {
 // TestBrowserProfileStats: the supervisor's profile page with the
 // statistics section, as it looks.
 func TestBrowserProfileStats(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setupCases(t, storetest.Open(t, store.SQLite))
+	f := setupCases(t, casesWorld(t))
 	browserLogin(t, b, f.fixture, "sup")
 	b.Do(t,
 		chromedp.Navigate(f.srv.URL+"/profile"),

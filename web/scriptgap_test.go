@@ -10,8 +10,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // holderLine is a policy line with its channel, agent, outlet and callback
@@ -30,8 +29,9 @@ func holderLine(no, channel, agent, outlet, receipt, phone, method string, seq i
 // button; a customer whose script lost a value after the link went out sees
 // the refusal page, not a gap.
 func TestScriptGapNeverShown(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setup(t, w)
 		out := &texts{}
 		f.svc.SMS, f.svc.PublicURL = out, f.srv.URL
 		gap, _ := holderLine("G1", "个险", "", "B001", "2026-02-27", "13800000001", "", 1)
@@ -83,7 +83,7 @@ func TestScriptGapNeverShown(t *testing.T) {
 		}
 		// The insurer's service number is lost meanwhile: the customer is
 		// told the callback cannot be shown, never a gap.
-		if err := db.SetServicePhone(ctx, f.orgA.ID, ""); err != nil {
+		if err := f.db.SetServicePhone(ctx, f.orgA.ID, ""); err != nil {
 			t.Fatal(err)
 		}
 		res, page = c.get(link)

@@ -10,8 +10,6 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/browsertest"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestBrowserScriptLifecycle: an insurer's administrator uploads a script
@@ -19,8 +17,9 @@ import (
 // activates it from today; an incomplete script on the same list says what
 // it lacks and its activation is refused.
 func TestBrowserScriptLifecycle(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	// Other versions on the list: an incomplete draft filed as is, and a
 	// retired one.
 	incomplete, err := f.svc.ImportScript(ctx, f.admin, string(scriptFile(t, "life-traditional-bank", uncover(script.ItemSurrender))), "")

@@ -13,8 +13,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/script"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 // scriptFile is a shipped script in the file format, edited.
@@ -82,8 +81,9 @@ func mustContain(t *testing.T, what, body string, wants ...string) {
 // script, files it and activates it through the forms; each refusal comes
 // back next to its form.
 func TestScriptLifecycleForms(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setup(t, w)
 		adm := f.login(t, "adm")
 
 		res, body := adm.get("/scripts")
@@ -177,7 +177,8 @@ func TestScriptLifecycleForms(t *testing.T) {
 // TestScriptIncomplete: a script that misses an item its product line
 // requires says so, and activating it is refused with what is missing.
 func TestScriptIncomplete(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	adm := f.login(t, "adm")
 	id := adm.mustImport("", "bank.json", scriptFile(t, "life-traditional-bank", uncover(script.ItemNotDeposit)))
 	page := scriptPage(id)
@@ -199,7 +200,8 @@ func TestScriptIncomplete(t *testing.T) {
 
 // TestScriptImportErrors: what is wrong with an upload shows on the form.
 func TestScriptImportErrors(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	adm := f.login(t, "adm")
 	res, body := adm.importScript("", "", nil)
 	if res.StatusCode != http.StatusBadRequest {
@@ -238,7 +240,8 @@ func TestScriptImportErrors(t *testing.T) {
 // sees nothing; the regulator's supervisor sees the filed and active scripts
 // of its companies, read-only, and no draft.
 func TestScriptPermissions(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	sup, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor, Password: password})
 	if err != nil {
 		t.Fatal(err)
@@ -324,7 +327,8 @@ func TestScriptPermissions(t *testing.T) {
 // TestScriptLibraryPages: the shipped scripts read-only, with the branch of
 // the orphan callback in words, in both languages.
 func TestScriptLibraryPages(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	op := f.login(t, "op1")
 	res, body := op.get("/scripts/library/orphan")
 	if res.StatusCode != http.StatusOK {

@@ -14,6 +14,7 @@ import (
 // with a reason; the supervisor accepts the correction; the history shows
 // both versions.
 func TestBrowserSubmission(t *testing.T) {
+	t.Parallel()
 	b := browsertest.Start(t)
 	f := statsWorld(t)
 	logout := func() {

@@ -13,8 +13,6 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/sheet"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 var submissionLocation = regexp.MustCompile(`^/submissions/(\d+)$`)
@@ -23,7 +21,7 @@ var submissionLocation = regexp.MustCompile(`^/submissions/(\d+)$`)
 // the regulator's supervisor; the clock on 3 April.
 func statsWorld(t *testing.T) *fixture {
 	t.Helper()
-	f := setup(t, storetest.Open(t, store.SQLite))
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A",
 		policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P2", "U01", "银保", "李四", "2026-03-03", "13800000002", 2))
@@ -52,6 +50,7 @@ func callBackNext(t *testing.T, f *fixture) {
 }
 
 func TestStatsPageAndSubmission(t *testing.T) {
+	t.Parallel()
 	f := statsWorld(t)
 	mgr := f.login(t, "mgr")
 	res, body := mgr.get("/stats?period=2026-03")
@@ -143,6 +142,7 @@ func TestStatsPageAndSubmission(t *testing.T) {
 // TestStatsUploadPage: a template with mistakes lists them by cell and
 // stores nothing; in English when the page is.
 func TestStatsUploadPage(t *testing.T) {
+	t.Parallel()
 	f := statsWorld(t)
 	mgr := f.login(t, "mgr")
 	var buf bytes.Buffer

@@ -8,15 +8,14 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 )
 
 // TestTakeFromCallbackPage: an operator takes a named callback from its
 // page and lands on the workbench with it; another operator is told it is
 // taken; an administrator sees no button.
 func TestTakeFromCallbackPage(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A",
 		policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P2", "L20", "个险", "李四", "2026-03-04", "13800000002", 2))

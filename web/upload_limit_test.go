@@ -10,15 +10,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
 	"github.com/huifang/huifang/web"
 )
 
 // An import file over the server's limit is refused while it arrives, with
 // the limit named, and leaves no temporary file behind.
 func TestImportUploadOverLimit(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	f.srv.Close()
 	f.srv = httptest.NewServer(web.New(f.svc, web.Options{MaxUpload: 1 << 20}))
 	t.Cleanup(f.srv.Close)

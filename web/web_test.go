@@ -12,13 +12,13 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/store/storetest"
+	"github.com/huifang/huifang/testworld"
 )
 
 func TestLogin(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setup(t, w)
 		c := f.client(t)
 		res, body := c.postForm("/login", url.Values{"login": {"op1"}, "password": {"wrong-password"}})
 		if res.StatusCode != http.StatusUnauthorized {
@@ -65,7 +65,8 @@ func TestLogin(t *testing.T) {
 }
 
 func TestPagesNeedASession(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	c := f.client(t)
 	for _, path := range []string{"/", "/work", "/callbacks?status=open", "/problems", "/import", "/callbacks/1", "/problems/1", "/problems/1/evidence/1", "/callbacks/1/receipt", "/recordings/1", "/profile", "/admin/calendar", "/notifications"} {
 		res, _ := c.get(path)
@@ -92,7 +93,8 @@ func TestPagesNeedASession(t *testing.T) {
 }
 
 func TestCrossOriginPostRefused(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	c := f.login(t, "op1")
 	res, body := c.postForm("/work/next", nil, "Sec-Fetch-Site", "cross-site")
@@ -114,8 +116,9 @@ func TestCrossOriginPostRefused(t *testing.T) {
 }
 
 func TestOtherInsurersCallbackIsNotFound(t *testing.T) {
-	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		f := setup(t, db)
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		f := setup(t, w)
 		f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 		id := strconv.FormatInt(f.callbackOf(t, f.orgA, "P1").ID, 10)
 		b := f.login(t, "opb")
@@ -139,7 +142,8 @@ func TestOtherInsurersCallbackIsNotFound(t *testing.T) {
 }
 
 func TestEnglish(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	c := f.client(t)
 	if _, body := c.get("/login"); !strings.Contains(body, `<html lang="zh-CN">`) || !strings.Contains(body, "用户名") {
 		t.Fatalf("default language is not Chinese:\n%s", body)
@@ -175,7 +179,8 @@ var missingKey = regexp.MustCompile(`⟦[^⟧]*⟧`)
 
 // TestPagesRender opens every page in both languages, with data in it.
 func TestPagesRender(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A",
 		policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P2", "U01", "银保", "李四", "2026-02-10", "13800000002", 2))
@@ -236,7 +241,8 @@ func sep(path string) string {
 }
 
 func TestWorkbenchForms(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	op := f.login(t, "op1")
 	res, _ := op.postForm("/work/next", nil)
@@ -297,7 +303,8 @@ func TestWorkbenchForms(t *testing.T) {
 }
 
 func TestExport(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	f.loadPolicies(t, "A", policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1))
 	adm := f.login(t, "adm")
 	res, body := adm.get("/export/callbacks?format=csv&status=open")
@@ -321,7 +328,8 @@ func TestExport(t *testing.T) {
 }
 
 func TestImportUploadValidation(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	adm := f.login(t, "adm")
 	post := func(kind, name, content string) (*http.Response, string) {
 		var buf bytes.Buffer
@@ -342,14 +350,14 @@ func TestImportUploadValidation(t *testing.T) {
 		!regexp.MustCompile(`value="policies"[^>]*checked`).MatchString(body) {
 		t.Fatalf("no file: %d\n%s", res.StatusCode, body)
 	}
-	if res, body := post("", "b.csv", branchesCSV); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "请选择数据类型") {
+	if res, body := post("", "b.csv", testworld.BranchesCSV); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "请选择数据类型") {
 		t.Fatalf("no kind: %d\n%s", res.StatusCode, body)
 	}
 	if res, body := post("branches", "b.pdf", "x"); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, ".xlsx") {
 		t.Fatalf("bad extension: %d\n%s", res.StatusCode, body)
 	}
 	// A good file runs as a job; someone else cannot see it.
-	res, _ := post("branches", "b.csv", branchesCSV)
+	res, _ := post("branches", "b.csv", testworld.BranchesCSV)
 	job := res.Header.Get("Location")
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(job, "/import/") {
 		t.Fatalf("upload: %d %s", res.StatusCode, job)
@@ -372,7 +380,8 @@ func TestImportUploadValidation(t *testing.T) {
 }
 
 func TestStaticAndHeaders(t *testing.T) {
-	f := setup(t, storetest.Open(t, store.SQLite))
+	t.Parallel()
+	f := setup(t, world(t))
 	c := f.client(t)
 	res, body := c.get("/login")
 	csp := res.Header.Get("Content-Security-Policy")

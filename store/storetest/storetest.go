@@ -65,6 +65,8 @@ func URL(t testing.TB, engine store.Engine) string {
 	}
 	q := pu.Query()
 	q.Set("search_path", schema)
+	// Tests need not wait for their commits to reach the disk.
+	q.Set("synchronous_commit", "off")
 	pu.RawQuery = q.Encode()
 	return pu.String()
 }
