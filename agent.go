@@ -1,5 +1,52 @@
 package huifang
 
+// AgentStatus tells serving agents from those who have left.
+type AgentStatus string
+
+// Agent statuses.
+const (
+	AgentActive AgentStatus = "active" // 在职
+	AgentLeft   AgentStatus = "left"   // 离职
+)
+
+// ParseAgentStatus accepts the Chinese or English name.
+func ParseAgentStatus(s string) (AgentStatus, bool) {
+	switch s {
+	case "active", "在职", "正常":
+		return AgentActive, true
+	case "left", "离职":
+		return AgentLeft, true
+	}
+	return "", false
+}
+
+// ZH is the Chinese name used in files; pages show Key through the catalog.
+func (s AgentStatus) ZH() string {
+	if s == AgentLeft {
+		return "离职"
+	}
+	return "在职"
+}
+
+// Key is the catalog key of the status's name (package i18n).
+func (s AgentStatus) Key() string {
+	if s == AgentLeft {
+		return "agent.status.left"
+	}
+	return "agent.status.active"
+}
+
+// Agent is a sales agent (营销员).
+type Agent struct {
+	OrgID      int64
+	Code       string
+	Name       string
+	Phone      string // plain in memory only; encrypted at rest
+	BranchCode string
+	RegNo      string // 执业证号
+	Status     AgentStatus
+}
+
 // AgentRecord is an agent as stored: the phone encrypted, with its keyed hash.
 type AgentRecord struct {
 	Agent

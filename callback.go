@@ -2,6 +2,147 @@ package huifang
 
 import "time"
 
+// CallbackKind tells which callback a policy gets.
+type CallbackKind string
+
+// Callback kinds.
+const (
+	KindNewBusiness     CallbackKind = "new-business"     // 新单回访, within the cooling-off period
+	KindPreUnderwriting CallbackKind = "pre-underwriting" // 承保前回访
+	KindRecallback      CallbackKind = "re-callback"      // 问题件整改后的回访确认
+)
+
+// CallbackMethod is how a callback is made (DOMAIN.md §4).
+type CallbackMethod string
+
+// Callback methods.
+const (
+	MethodPhone      CallbackMethod = "phone"      // 电话回访, always recorded
+	MethodElectronic CallbackMethod = "electronic" // 电子化回访: the customer answers through a link
+	MethodLetter     CallbackMethod = "letter"     // 信函回访: counts only with the signed receipt
+	MethodVisit      CallbackMethod = "visit"      // 上门回访: counts only with the signed receipt
+)
+
+// CallbackMethods lists the methods.
+var CallbackMethods = []CallbackMethod{MethodPhone, MethodElectronic, MethodLetter, MethodVisit}
+
+var methodZH = map[CallbackMethod]string{MethodPhone: "电话回访", MethodElectronic: "电子化回访", MethodLetter: "信函回访", MethodVisit: "上门回访"}
+
+// ZH is the method's Chinese name.
+func (m CallbackMethod) ZH() string { return methodZH[m] }
+
+// Key is the catalog key of the callback method's name (package i18n).
+func (m CallbackMethod) Key() string { return "method." + string(m) }
+
+// Valid reports whether m is a known method.
+func (m CallbackMethod) Valid() bool { return methodZH[m] != "" }
+
+// ParseChosenMethod reads the callback method a customer chose, as a policy
+// file writes it: 电话/电子 (or their full names) or phone/electronic. Only
+// those two can be chosen; letters and visits are what staff fall back on.
+func ParseChosenMethod(s string) (CallbackMethod, bool) {
+	switch s {
+	case "电话", "电话回访", "phone", "Phone", "PHONE":
+		return MethodPhone, true
+	case "电子", "电子化", "电子回访", "电子化回访", "electronic", "Electronic", "ELECTRONIC":
+		return MethodElectronic, true
+	}
+	return "", false
+}
+
+// CallbackStatus is where a callback stands in its life.
+type CallbackStatus string
+
+// Callback statuses.
+const (
+	StatusOpen      CallbackStatus = "open"      // waiting in the pool
+	StatusScheduled CallbackStatus = "scheduled" // the customer asked for another time
+	// StatusElectronic: a link went to the customer, whose answers are
+	// awaited; the callback stays out of the phone pool meanwhile.
+	StatusElectronic CallbackStatus = "electronic"
+	// StatusBlocked: no complete script can be given for it (a variable
+	// without a value, no script for the policy); Reason says why. It is
+	// handed to nobody until an administrator has fixed the data.
+	StatusBlocked CallbackStatus = "blocked"
+	StatusDone    CallbackStatus = "done" // finished; see Result
+)
+
+// CallbackStatuses lists the statuses in the order a callback goes through them.
+var CallbackStatuses = []CallbackStatus{StatusOpen, StatusScheduled, StatusElectronic, StatusBlocked, StatusDone}
+
+// CallbackResult is the outcome of a finished callback.
+type CallbackResult string
+
+// Callback results (DOMAIN.md §4).
+const (
+	ResultNone         CallbackResult = ""
+	ResultSuccessful   CallbackResult = "successful"    // 回访成功
+	ResultProblems     CallbackResult = "problems"      // 完成但有问题
+	ResultNotCompleted CallbackResult = "not-completed" // 未完成
+)
+
+// Callback is one callback owed to a policyholder.
+type Callback struct {
+	ID          int64
+	OrgID       int64
+	PolicyNo    string
+	Kind        CallbackKind
+	Channel     Channel
+	BranchCode  string
+	DueOn       Date
+	Status      CallbackStatus
+	Result      CallbackResult
+	Reason      string // why a callback was not completed
+	Late        bool   // finished after the deadline
+	NextAt      time.Time
+	LeaseUserID int64
+	LeaseUntil  time.Time
+	Attempts    int
+	FinishedAt  time.Time
+	FinishedBy  int64
+	Answers     map[string]Answer
+	CaseID      int64 // re-callbacks: the problem case they confirm
+	Method      CallbackMethod
+	// The script version the answers were given to: ScriptID is the stored
+	// version, 0 for a shipped standard script.
+	ScriptID      int64
+	ScriptCode    string
+	ScriptVersion int
+	// Evidence is how the answers were collected, as JSON: for an electronic
+	// callback the times, IP address and user agent; for a letter or visit,
+	// the signed receipt.
+	Evidence  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Open reports whether the callback still needs work.
+func (c *Callback) Open() bool { return c.Status != StatusDone }
+
+var statusZH = map[CallbackStatus]string{StatusOpen: "待回访", StatusScheduled: "已预约", StatusElectronic: "等待客户电子回访", StatusBlocked: "话术不完整，暂停回访", StatusDone: "已完成"}
+
+// ZH is the Chinese name.
+func (s CallbackStatus) ZH() string { return statusZH[s] }
+
+// Key is the catalog key of the callback status's name (package i18n).
+func (s CallbackStatus) Key() string { return "status." + string(s) }
+
+var resultZH = map[CallbackResult]string{ResultSuccessful: "回访成功", ResultProblems: "完成但有问题", ResultNotCompleted: "未完成"}
+
+// ZH is the Chinese name ("" for no result yet).
+func (r CallbackResult) ZH() string { return resultZH[r] }
+
+// Key is the catalog key of the callback result's name (package i18n).
+func (r CallbackResult) Key() string { return "result." + string(r) }
+
+var kindZH = map[CallbackKind]string{KindNewBusiness: "新单回访", KindPreUnderwriting: "承保前回访", KindRecallback: "问题件回访确认"}
+
+// ZH is the Chinese name.
+func (k CallbackKind) ZH() string { return kindZH[k] }
+
+// Key is the catalog key of the callback kind's name (package i18n).
+func (k CallbackKind) Key() string { return "callbackkind." + string(k) }
+
 // CallbackFilter selects callbacks for lists and exports.
 type CallbackFilter struct {
 	Status   CallbackStatus

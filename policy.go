@@ -1,5 +1,71 @@
 package huifang
 
+import "time"
+
+// PayMode is how often premiums are paid.
+type PayMode string
+
+// Payment modes.
+const (
+	PaySingle     PayMode = "single"      // 趸交
+	PayAnnual     PayMode = "annual"      // 年交
+	PaySemiAnnual PayMode = "semi-annual" // 半年交
+	PayQuarterly  PayMode = "quarterly"   // 季交
+	PayMonthly    PayMode = "monthly"     // 月交
+)
+
+// PayModes lists the payment modes.
+var PayModes = []PayMode{PaySingle, PayAnnual, PaySemiAnnual, PayQuarterly, PayMonthly}
+
+var payZH = map[PayMode]string{PaySingle: "趸交", PayAnnual: "年交", PaySemiAnnual: "半年交", PayQuarterly: "季交", PayMonthly: "月交"}
+
+// ZH is the Chinese name used in files; pages show Key through the catalog.
+func (p PayMode) ZH() string { return payZH[p] }
+
+// Key is the catalog key of the pay mode's name (package i18n).
+func (p PayMode) Key() string { return "pay." + string(p) }
+
+// Regular reports whether premiums recur (DOMAIN.md §4 item 7).
+func (p PayMode) Regular() bool { return p != PaySingle && p != "" }
+
+// ParsePayMode accepts the Chinese or English name.
+func ParsePayMode(s string) (PayMode, bool) {
+	for _, p := range PayModes {
+		if s == string(p) || s == payZH[p] {
+			return p, true
+		}
+	}
+	return "", false
+}
+
+// Policy is a new policy loaded by an insurer. Phone and ID numbers are plain in
+// memory and encrypted at rest (see package pii).
+type Policy struct {
+	OrgID       int64
+	No          string
+	ProductCode string
+	Channel     Channel
+	BranchCode  string
+	AgentCode   string
+	OutletCode  string
+	HolderName  string
+	HolderID    string
+	HolderBirth Date
+	HolderPhone string
+	InsuredName string
+	AppliedOn   Date
+	IssuedOn    Date
+	ReceiptOn   Date // zero while the receipt is not signed
+	PremiumFen  int64
+	PayMode     PayMode
+	PayYears    int
+	Term        Term
+	// CallbackMethod is how the customer asked to be called back:
+	// MethodPhone, MethodElectronic, or "" when they did not say.
+	CallbackMethod CallbackMethod
+	UpdatedAt      time.Time
+}
+
 // PolicyRecord is a policy as stored: phone and ID numbers encrypted with their
 // keyed hashes beside them, a hash of the whole row to tell a changed row from
 // an unchanged one, and the callbacks the rules planned for it.

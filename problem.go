@@ -2,6 +2,109 @@ package huifang
 
 import "time"
 
+// ProblemType is a problem-case type (DOMAIN.md §5).
+type ProblemType string
+
+// Problem-case types.
+const (
+	ProblemCannotContact ProblemType = "cannot-contact"  // 无法联系客户
+	ProblemFalsePhone    ProblemType = "false-phone"     // 提供不真实电话
+	ProblemUnclearRights ProblemType = "unclear-rights"  // 客户不清楚保险权益
+	ProblemUnsigned      ProblemType = "unsigned"        // 投保材料未签名或代签名
+	ProblemPolicyInfo    ProblemType = "policy-info"     // 保单信息错误
+	ProblemComplaint     ProblemType = "complaint"       // 客户抱怨及投诉
+	ProblemMisleading    ProblemType = "misleading-sale" // 销售误导
+)
+
+// ProblemTypes lists the types in display order.
+var ProblemTypes = []ProblemType{ProblemCannotContact, ProblemFalsePhone, ProblemUnclearRights, ProblemUnsigned, ProblemPolicyInfo, ProblemComplaint, ProblemMisleading}
+
+var problemZH = map[ProblemType]string{
+	ProblemCannotContact: "无法联系客户", ProblemFalsePhone: "提供不真实电话", ProblemUnclearRights: "客户不清楚保险权益",
+	ProblemUnsigned: "投保材料未签名或代签名", ProblemPolicyInfo: "保单信息错误", ProblemComplaint: "客户抱怨及投诉", ProblemMisleading: "销售误导",
+}
+
+// ZH is the Chinese name.
+func (p ProblemType) ZH() string { return problemZH[p] }
+
+// Key is the catalog key of the problem type's name (package i18n).
+func (p ProblemType) Key() string { return "problem." + string(p) }
+
+// ProblemStatus is where a problem case stands.
+type ProblemStatus string
+
+// Problem-case statuses (DOMAIN.md §5).
+const (
+	ProblemOpen         ProblemStatus = "open"         // opened, held by the callback centre
+	ProblemTransferring ProblemStatus = "transferring" // handed down, waiting for the receiver to acknowledge
+	ProblemInProgress   ProblemStatus = "in-progress"  // a branch or handler is working it
+	ProblemRecallback   ProblemStatus = "recallback"   // a re-callback is to confirm the fix
+	ProblemResolved     ProblemStatus = "resolved"     // the re-callback confirmed it
+	ProblemClosed       ProblemStatus = "closed"       // closed unresolved, with reasons
+)
+
+// ProblemStatuses lists the statuses in workflow order.
+var ProblemStatuses = []ProblemStatus{ProblemOpen, ProblemTransferring, ProblemInProgress, ProblemRecallback, ProblemResolved, ProblemClosed}
+
+var problemStatusZH = map[ProblemStatus]string{ProblemOpen: "待转办", ProblemTransferring: "转办待签收", ProblemInProgress: "处理中",
+	ProblemRecallback: "待回访确认", ProblemResolved: "已办结", ProblemClosed: "已关闭（未解决）"}
+
+// ZH is the Chinese name.
+func (s ProblemStatus) ZH() string { return problemStatusZH[s] }
+
+// Key is the catalog key of the problem status's name (package i18n).
+func (s ProblemStatus) Key() string { return "pstatus." + string(s) }
+
+// Final reports whether the case is finished.
+func (s ProblemStatus) Final() bool { return s == ProblemResolved || s == ProblemClosed }
+
+// ProblemCase is a failed or irregular callback that must be resolved.
+type ProblemCase struct {
+	ID         int64
+	OrgID      int64
+	CallbackID int64
+	PolicyNo   string
+	Type       ProblemType
+	Status     ProblemStatus
+	Detail     string
+	BranchCode string // the policy's branch
+	Channel    Channel
+	AgentCode  string // the selling agent, who may never handle it
+	OpenedAt   time.Time
+	OpenedBy   int64
+	// The deadline, fixed at opening from the rule profile in force then.
+	OpenedOn     Date
+	DueOn        Date
+	LimitDays    int
+	LimitWorking bool
+	ProfileID    int64 // the profile version that set the deadline
+	// Who holds it: a branch ("" is the callback centre at head office), and
+	// within it a handler (0: the branch as a whole).
+	HolderBranch string
+	HandlerID    int64
+	// A transfer waiting for acknowledgement.
+	Pending      *Transfer
+	RecallbackID int64
+	Actions      int // actions recorded, for the re-callback rule
+	ResolvedAt   time.Time
+	ClosedAt     time.Time
+	CloseReason  string
+	EscalatedAt  time.Time
+	UpdatedAt    time.Time
+}
+
+// Transfer is one hop of a case down the organisation.
+type Transfer struct {
+	ID         int64
+	FromBranch string
+	ToBranch   string
+	ToUserID   int64
+	DueOn      Date // inside the case's deadline
+	Prior      ProblemStatus
+	At         time.Time
+	By         int64
+}
+
 // ProblemFilter selects problem cases for boards and lists.
 type ProblemFilter struct {
 	Status     ProblemStatus
