@@ -5,17 +5,20 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
 
-// Browser is one headless Chromium with one tab, closed when the test ends.
+// Browser is one tab of a headless Chromium, in a browser context of its
+// own, closed when the test ends.
 type Browser struct {
 	// Ctx runs chromedp actions in the tab: chromedp.Do(b.Ctx, ...).
 	Ctx context.Context
@@ -38,9 +41,50 @@ func Find() string {
 	return ""
 }
 
-// Start launches a fresh headless Chromium with its own profile directory.
-// Every action gets at most timeout altogether (a hung browser fails the
-// test instead of blocking it).
+// shared is the one Chromium of a test binary, started by the first test
+// that needs it: starting a browser costs about a second, a tab in a fresh
+// browser context a few milliseconds.
+var shared struct {
+	once sync.Once
+	ctx  context.Context // the browser's; tabs are made under it
+	err  error
+}
+
+func browser(path string) (context.Context, error) {
+	shared.once.Do(func() {
+		dir, err := os.MkdirTemp("", "huifang-chromium-")
+		if err != nil {
+			shared.err = err
+			return
+		}
+		opts := []chromedp.ExecAllocatorOption{
+			chromedp.ExecPath(path),
+			chromedp.Flag("headless", true),
+			chromedp.Flag("no-sandbox", true),
+			chromedp.Flag("disable-gpu", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("no-first-run", true),
+			chromedp.UserDataDir(dir),
+		}
+		// The browser lives as long as the test binary (chromedp kills it
+		// when the binary exits), so its contexts are never cancelled.
+		alloc, _ := chromedp.NewExecAllocator(context.Background(), opts...)
+		ctx, _ := chromedp.NewContext(alloc)
+		if err := chromedp.Do(ctx); err != nil {
+			shared.err = fmt.Errorf("start Chromium %s: %w", path, err)
+			return
+		}
+		shared.ctx = ctx
+	})
+	return shared.ctx, shared.err
+}
+
+// Start opens a tab in a fresh browser context of the test binary's
+// headless Chromium: no cookies, storage or cache are shared with any other
+// test's tab. Every action gets at most 3 minutes altogether (a hung
+// browser fails the test instead of blocking it).
 func Start(t testing.TB) *Browser {
 	t.Helper()
 	path := Find()
@@ -50,29 +94,20 @@ func Start(t testing.TB) *Browser {
 		}
 		t.Skip("Chromium not found: browser tests skipped")
 	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Flag("headless", true),
-		chromedp.Flag("no-sandbox", true),
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("no-first-run", true),
-		chromedp.UserDataDir(t.TempDir()),
+	parent, err := browser(path)
+	if err != nil {
+		t.Fatal(err)
 	}
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf), chromedp.WithErrorf(t.Logf))
+	ctx, cancelTab := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
 	t.Cleanup(func() {
 		cancelTimeout()
 		cancelTab()
-		cancelAlloc()
 	})
-	// Start the browser now, so that a broken installation fails here, and
-	// give pages a desktop-sized viewport.
+	// Open the tab now, so that a broken installation fails here, and give
+	// pages a desktop-sized viewport.
 	if err := chromedp.Do(ctx, chromedp.EmulateViewport(1366, 900)); err != nil {
-		t.Fatalf("start Chromium %s: %v", path, err)
+		t.Fatalf("open a tab in Chromium %s: %v", path, err)
 	}
 	return &Browser{Ctx: ctx}
 }

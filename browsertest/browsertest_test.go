@@ -32,3 +32,30 @@ func TestStartAndScreenshot(t *testing.T) {
 		t.Fatalf("%s is not a PNG", path)
 	}
 }
+
+// TestTabsShareNothing: two tests' tabs live in browser contexts of their
+// own, so a cookie one sets is not sent by the other.
+func TestTabsShareNothing(t *testing.T) {
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/set" {
+			http.SetCookie(w, &http.Cookie{Name: "session", Value: "one", Path: "/"})
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		c, _ := r.Cookie("session")
+		v := "none"
+		if c != nil {
+			v = c.Value
+		}
+		w.Write([]byte(`<!DOCTYPE html><html><title>t</title><p id="c">` + v + `</p></html>`))
+	}))
+	defer ts.Close()
+	a, b := browsertest.Start(t), browsertest.Start(t)
+	a.Do(t, chromedp.Navigate(ts.URL+"/set"), chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#c")))
+	if got := a.Text(t, "#c"); got != "one" {
+		t.Fatalf("the tab that set the cookie reads %q", got)
+	}
+	b.Do(t, chromedp.Navigate(ts.URL+"/"), chromedp.WaitVisible(chromedp.CSS("#c")))
+	if got := b.Text(t, "#c"); got != "none" {
+		t.Fatalf("another tab reads the cookie: %q", got)
+	}
+}
