@@ -139,7 +139,7 @@ var userVerbs = map[string]bool{"disable": true, "enable": true, "role": true, "
 func (s *server) userVerb(w http.ResponseWriter, r *http.Request, rq *request) error {
 	verb, login := r.PathValue("verb"), r.PathValue("login")
 	if !userVerbs[verb] {
-		return huifang.Errorf(huifang.ENOTFOUND, "没有这个操作")
+		return huifang.Errorf(huifang.ENOTFOUND, "err.no_such_action")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	var err error

@@ -115,7 +115,7 @@ func (s *server) renderCalendar(w http.ResponseWriter, r *http.Request, rq *requ
 func (s *server) calendarLoad(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if rq.User.Role != huifang.RoleAdmin {
 		// The app refuses too; this spares reading the upload.
-		return huifang.Errorf(huifang.EFORBIDDEN, "只有系统管理员可以导入工作日历")
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.calendar.admin_only")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, calendarLimit+(64<<10))
 	p := calendarPage{}
@@ -132,7 +132,7 @@ func (s *server) calendarLoad(w http.ResponseWriter, r *http.Request, rq *reques
 	case errors.As(err, &mbe):
 		p.Error = rq.T.T("calendar.toolarge", calendarLimit>>10)
 	case err != nil:
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	default:
 		body = r.PostFormValue("body")
 		if file, _, ferr := r.FormFile("file"); ferr == nil {
@@ -140,7 +140,7 @@ func (s *server) calendarLoad(w http.ResponseWriter, r *http.Request, rq *reques
 			file.Close()
 			switch {
 			case rerr != nil:
-				return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+				return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 			case len(b) > calendarLimit:
 				p.Error = rq.T.T("calendar.toolarge", calendarLimit>>10)
 			case len(b) > 0:

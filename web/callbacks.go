@@ -211,7 +211,7 @@ func (s *server) exportCallbacks(w http.ResponseWriter, r *http.Request, rq *req
 	}
 	ctype, ok := exportTypes[format]
 	if !ok {
-		return huifang.Errorf(huifang.EINVALID, "导出格式须为 csv 或 xlsx")
+		return huifang.Errorf(huifang.EINVALID, "err.export.bad_format")
 	}
 	cf, _, err := parseCallbackFilter(rq, q)
 	if err != nil {

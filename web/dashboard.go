@@ -443,7 +443,7 @@ func pointOf(r indicator.Rate, isBelow bool, href string) point {
 
 // shortName is a company's name without its legal form, for charts.
 func shortName(name string) string {
-	for _, suffix := range []string{"股份有限公司", "有限责任公司", "有限公司"} {
+	for _, suffix := range indicator.LegalForms {
 		if n, ok := strings.CutSuffix(name, suffix); ok && n != "" {
 			return n
 		}

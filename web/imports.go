@@ -202,7 +202,7 @@ type importJobPage struct {
 
 func (s *server) importForm(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if !rq.User.Can(huifang.PermImport) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权导入数据", rq.User.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.import.forbidden", rq.User.Role)
 	}
 	p := importFormPage{Kinds: importKinds, Kind: r.URL.Query().Get("kind"), Errors: map[string]string{}}
 	var err error
@@ -218,7 +218,7 @@ func (s *server) importForm(w http.ResponseWriter, r *http.Request, rq *request)
 func (s *server) importUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
 	u := rq.User
 	if !u.Can(huifang.PermImport) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权导入数据", u.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.import.forbidden", u.Role)
 	}
 	p := importFormPage{Kinds: importKinds, Errors: map[string]string{}}
 	status := http.StatusBadRequest
@@ -358,7 +358,7 @@ func (s *server) runImport(j *importJob, u *huifang.User, orgCode, path string) 
 func (s *server) job(r *http.Request, rq *request) (*importJob, error) {
 	j := s.jobs.get(r.PathValue("id"), rq.User)
 	if j == nil {
-		return nil, huifang.Errorf(huifang.ENOTFOUND, "导入任务不存在或已过期")
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.import.job_not_found")
 	}
 	return j, nil
 }
@@ -403,7 +403,7 @@ func (s *server) importReport(w http.ResponseWriter, r *http.Request, rq *reques
 	}
 	_, res := j.status(rq.uiLang())
 	if res == nil || res.Report == nil {
-		return huifang.Errorf(huifang.ENOTFOUND, "此导入任务没有错误报告")
+		return huifang.Errorf(huifang.ENOTFOUND, "err.import.no_report")
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="import-report-`+j.Kind+`.csv"`)

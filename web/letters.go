@@ -75,7 +75,7 @@ func (s *server) callbackLetter(w http.ResponseWriter, r *http.Request, rq *requ
 		// What was read before the limit is kept; the receipt is not.
 		f.Fields["receipt"] = rq.T.T("letter.toolarge", app.MaxReceipt>>20)
 	case err != nil:
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	answers := map[string]string{}
 	if r.MultipartForm != nil {
@@ -98,7 +98,7 @@ func (s *server) callbackLetter(w http.ResponseWriter, r *http.Request, rq *requ
 		switch {
 		case errors.Is(ferr, http.ErrMissingFile):
 		case ferr != nil:
-			return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+			return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 		default:
 			defer file.Close()
 			in.Receipt, in.ReceiptName, in.ReceiptSize = file, hdr.Filename, hdr.Size

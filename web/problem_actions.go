@@ -33,7 +33,7 @@ func (s *server) problemVerb(w http.ResponseWriter, r *http.Request, rq *request
 	verb := r.PathValue("verb")
 	do, ok := caseVerbs[verb]
 	if !ok {
-		return huifang.Errorf(huifang.ENOTFOUND, "页面不存在")
+		return huifang.Errorf(huifang.ENOTFOUND, "error.notfound")
 	}
 	f := caseForms{Errors: map[string]string{}, Fields: map[string]string{}}
 	if verb == "act" {
@@ -119,7 +119,7 @@ func (s *server) caseAct(w http.ResponseWriter, r *http.Request, rq *request, id
 			f.Fields["file"] = rq.T.T("case.act.toolarge", app.MaxEvidence>>20)
 			return nil
 		}
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	f.Kind, f.Note, f.Phone = r.PostFormValue("kind"), strings.TrimSpace(r.PostFormValue("note")), strings.TrimSpace(r.PostFormValue("phone"))
 	in := app.ActionInput{Kind: f.Kind, Note: f.Note}
@@ -136,12 +136,12 @@ func (s *server) caseAct(w http.ResponseWriter, r *http.Request, rq *request, id
 			f.Fields["file"] = rq.T.T("case.act.needfile", rq.T.T("action."+f.Kind))
 		}
 	case err != nil:
-		return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+		return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 	default:
 		defer file.Close()
 		data, err := io.ReadAll(io.LimitReader(file, app.MaxEvidence+1))
 		if err != nil {
-			return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+			return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 		}
 		if len(data) > app.MaxEvidence {
 			f.Fields["file"] = rq.T.T("case.act.toolarge", app.MaxEvidence>>20)

@@ -29,7 +29,7 @@ func (s *server) problemEvidence(w http.ResponseWriter, r *http.Request, rq *req
 	for _, e := range v.Events {
 		listed = listed || e.EvidenceID == eid
 	}
-	notFound := huifang.Errorf(huifang.ENOTFOUND, "文件 %d 不存在", eid)
+	notFound := huifang.Errorf(huifang.ENOTFOUND, "err.file.not_found", eid)
 	if !listed {
 		return notFound
 	}

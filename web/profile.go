@@ -190,11 +190,11 @@ func (s *server) renderProfile(w http.ResponseWriter, r *http.Request, rq *reque
 func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *request) error {
 	u := rq.User
 	if !u.Can(huifang.PermSupervise) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "只有监管机构的监管员可以修改规则")
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.profile.supervisor_only")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
 	if err := r.ParseForm(); err != nil {
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	cur, err := s.svc.ProfileFor(r.Context(), u.OrgID, s.today())
 	if err != nil {

@@ -77,7 +77,7 @@ func (s *server) recordingUpload(w http.ResponseWriter, r *http.Request, rq *req
 	case errors.As(err, &mbe):
 		refusal = rq.T.T("rec.toolarge", app.MaxRecording>>20)
 	case err != nil:
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	if refusal == "" {
 		file, _, ferr := r.FormFile("file")
@@ -85,7 +85,7 @@ func (s *server) recordingUpload(w http.ResponseWriter, r *http.Request, rq *req
 		case errors.Is(ferr, http.ErrMissingFile):
 			refusal = rq.T.T("rec.nofile")
 		case ferr != nil:
-			return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+			return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 		default:
 			defer file.Close()
 			_, err = s.svc.UploadRecording(r.Context(), rq.User, id, aid, file)

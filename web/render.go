@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"strconv"
 	"strings"
 	"time"
 
@@ -179,12 +180,14 @@ func yuan(fen int64) string {
 	return fmt.Sprintf("%s¥%d.%02d", sign, fen/100, fen%100)
 }
 
-// termEN renders a term as huifang.Term.String gives it ("终身", "20年") in English.
+// termEN renders a term as huifang.Term.String gives it (the file format's
+// Chinese) in English: the text is matched against Term.String itself.
 func termEN(s string) string {
-	if s == "终身" {
+	if s == (huifang.Term{WholeLife: true}).String() {
 		return "whole life"
 	}
-	if n, ok := strings.CutSuffix(s, "年"); ok {
+	n := strings.TrimRightFunc(s, func(r rune) bool { return r < '0' || r > '9' })
+	if years, err := strconv.Atoi(n); err == nil && s == (huifang.Term{Years: years}).String() {
 		return n + " years"
 	}
 	return s

@@ -21,11 +21,11 @@ func (s *server) scriptVerb(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	verb := r.PathValue("verb")
 	if !scriptVerbs[verb] {
-		return huifang.Errorf(huifang.ENOTFOUND, "页面不存在")
+		return huifang.Errorf(huifang.ENOTFOUND, "error.notfound")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
 	if err := r.ParseForm(); err != nil {
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	u := rq.User
 	f := scriptForms{From: strings.TrimSpace(r.PostFormValue("from")), Errors: map[string]string{}, Problems: map[string][]string{}}

@@ -121,7 +121,7 @@ func (s *server) scriptDone(w http.ResponseWriter, r *http.Request, id int64, do
 // any other is not found, whoever has it.
 func (s *server) findScript(ctx context.Context, u *huifang.User, id int64) (*huifang.ScriptRecord, error) {
 	if !seesScripts(u) {
-		return nil, huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看回访话术", u.Role)
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "err.script.view_forbidden", u.Role)
 	}
 	recs, err := s.svc.Scripts(ctx, u)
 	if err != nil {
@@ -132,5 +132,5 @@ func (s *server) findScript(ctx context.Context, u *huifang.User, id int64) (*hu
 			return &recs[i], nil
 		}
 	}
-	return nil, huifang.Errorf(huifang.ENOTFOUND, "话术 %d 不存在", id)
+	return nil, huifang.Errorf(huifang.ENOTFOUND, "err.script.not_found", id)
 }

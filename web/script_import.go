@@ -17,7 +17,7 @@ const scriptFileLimit = 1 << 20
 func (s *server) scriptImport(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if !rq.User.Can(huifang.PermImport) {
 		// The app refuses too; this spares reading the upload.
-		return huifang.Errorf(huifang.EFORBIDDEN, "只有保险公司管理员可以导入回访话术")
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.script.import_admin_only")
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, scriptFileLimit+formLimit)
 	f := importScriptForm{Errors: map[string]string{}}
@@ -31,7 +31,7 @@ func (s *server) scriptImport(w http.ResponseWriter, r *http.Request, rq *reques
 	case errors.As(err, &mbe):
 		f.Errors["file"] = rq.T.T("scripts.import.toolarge", scriptFileLimit>>10)
 	case err != nil:
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	default:
 		f.Product = strings.TrimSpace(r.PostFormValue("product"))
 		file, _, ferr := r.FormFile("file")
@@ -39,13 +39,13 @@ func (s *server) scriptImport(w http.ResponseWriter, r *http.Request, rq *reques
 		case errors.Is(ferr, http.ErrMissingFile):
 			f.Errors["file"] = rq.T.T("scripts.import.nofile")
 		case ferr != nil:
-			return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+			return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 		default:
 			body, err = io.ReadAll(io.LimitReader(file, scriptFileLimit+1))
 			file.Close()
 			switch {
 			case err != nil:
-				return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+				return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 			case len(body) > scriptFileLimit:
 				f.Errors["file"] = rq.T.T("scripts.import.toolarge", scriptFileLimit>>10)
 			case len(bytes.TrimSpace(body)) == 0:

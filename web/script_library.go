@@ -11,12 +11,12 @@ import (
 // scriptLibrary shows a shipped script; /scripts/library/orphan.json downloads it.
 func (s *server) scriptLibrary(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if !seesScripts(rq.User) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看回访话术", rq.User.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.script.view_forbidden", rq.User.Role)
 	}
 	code, download := strings.CutSuffix(r.PathValue("code"), ".json")
 	sc := script.Lookup(code)
 	if sc == nil || download && rq.User.Role == huifang.RoleSupervisor {
-		return huifang.Errorf(huifang.ENOTFOUND, "标准话术 %s 不存在", code)
+		return huifang.Errorf(huifang.ENOTFOUND, "err.script.standard_not_found", code)
 	}
 	if download {
 		return sendScript(w, r, sc)

@@ -66,7 +66,7 @@ func (s *server) scriptList(w http.ResponseWriter, r *http.Request, rq *request)
 func (s *server) renderScripts(w http.ResponseWriter, r *http.Request, rq *request, status int, p scriptsPage) error {
 	u := rq.User
 	if !seesScripts(u) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看回访话术", u.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.script.view_forbidden", u.Role)
 	}
 	recs, err := s.svc.Scripts(r.Context(), u)
 	if err != nil {

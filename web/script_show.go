@@ -79,11 +79,11 @@ func (p *scriptPage) shows(verb string) bool {
 func (s *server) scriptShow(w http.ResponseWriter, r *http.Request, rq *request) error {
 	raw, download := strings.CutSuffix(r.PathValue("id"), ".json")
 	if download && rq.User.Role == huifang.RoleSupervisor {
-		return huifang.Errorf(huifang.ENOTFOUND, "页面不存在")
+		return huifang.Errorf(huifang.ENOTFOUND, "error.notfound")
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
 	if err != nil || id <= 0 {
-		return huifang.Errorf(huifang.ENOTFOUND, "话术 %s 不存在", raw)
+		return huifang.Errorf(huifang.ENOTFOUND, "err.script.not_found_named", raw)
 	}
 	rec, err := s.findScript(r.Context(), rq.User, id)
 	if err != nil {

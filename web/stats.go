@@ -58,14 +58,14 @@ func (s *server) statsShow(w http.ResponseWriter, r *http.Request, rq *request) 
 func (s *server) renderStats(w http.ResponseWriter, r *http.Request, rq *request, status int, orgCode, period string, p statsPage) error {
 	u := rq.User
 	if !u.Can(huifang.PermViewStats) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看统计报表", u.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.stats.view_forbidden", u.Role)
 	}
 	today := s.today()
 	if period == "" {
 		period = app.RecentPeriods(today)[0].String()
 	}
 	if orgCode == "" && u.Role == huifang.RoleAdmin {
-		return huifang.Errorf(huifang.EINVALID, "请在地址中指定机构代码：/stats?org=CODE")
+		return huifang.Errorf(huifang.EINVALID, "err.stats.org_in_url")
 	}
 	org, t, err := s.svc.StatsTable(r.Context(), u, orgCode, period)
 	if err != nil {
@@ -137,7 +137,7 @@ func (s *server) statsDownload(w http.ResponseWriter, r *http.Request, rq *reque
 	q := r.URL.Query()
 	format := q.Get("format")
 	if fileTypes[format] == "" {
-		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
+		return huifang.Errorf(huifang.EINVALID, "err.stats.bad_format")
 	}
 	org, t, err := s.svc.StatsTable(r.Context(), rq.User, q.Get("org"), q.Get("period"))
 	if err != nil {

@@ -20,7 +20,7 @@ const statsUploadLimit = 10 << 20
 func (s *server) statsSubmit(w http.ResponseWriter, r *http.Request, rq *request) error {
 	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
 	if err := r.ParseForm(); err != nil {
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	in := app.SubmitInput{Period: r.PostFormValue("period"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	sub, err := s.svc.SubmitStats(r.Context(), rq.User, in)
@@ -58,7 +58,7 @@ func (s *server) statsFormError(w http.ResponseWriter, r *http.Request, rq *requ
 // statsUpload checks an uploaded template and submits it.
 func (s *server) statsUpload(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if !rq.User.Can(huifang.PermSubmitStats) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权报送统计报表", rq.User.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.submission.submit_forbidden", rq.User.Role)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, statsUploadLimit+formLimit)
 	err := r.ParseMultipartForm(statsUploadLimit + formLimit)
@@ -67,23 +67,23 @@ func (s *server) statsUpload(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		return huifang.Errorf(huifang.EINVALID, "文件超过 %d MB", statsUploadLimit>>20)
+		return huifang.Errorf(huifang.EINVALID, "err.upload.too_large", statsUploadLimit>>20)
 	} else if err != nil {
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	in := app.SubmitInput{Period: r.PostFormValue("period"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
 	file, _, err := r.FormFile("file")
 	if errors.Is(err, http.ErrMissingFile) {
-		e := huifang.Errorf(huifang.EINVALID, "请选择填好的报表文件")
+		e := huifang.Errorf(huifang.EINVALID, "err.submission.file_required")
 		e.Fields = []huifang.FieldError{{Field: "file", Key: rq.T.T("stats.upload.nofile")}}
 		return s.statsFormError(w, r, rq, in, e, nil)
 	} else if err != nil {
-		return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+		return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 	}
 	body, err := io.ReadAll(file)
 	file.Close()
 	if err != nil {
-		return huifang.Errorf(huifang.EINVALID, "上传的文件无法读取")
+		return huifang.Errorf(huifang.EINVALID, "err.upload.unreadable")
 	}
 	sub, err := s.svc.UploadStats(r.Context(), rq.User, in, bytes.NewReader(body), int64(len(body)))
 	if err != nil {

@@ -12,7 +12,7 @@ import (
 func (s *server) submissionVerb(w http.ResponseWriter, r *http.Request, rq *request) error {
 	verb := r.PathValue("verb")
 	if verb != "accept" && verb != "return" {
-		return huifang.Errorf(huifang.ENOTFOUND, "没有这个操作")
+		return huifang.Errorf(huifang.ENOTFOUND, "err.no_such_action")
 	}
 	id, err := app.ParseID(r.PathValue("id"))
 	if err != nil {
@@ -20,7 +20,7 @@ func (s *server) submissionVerb(w http.ResponseWriter, r *http.Request, rq *requ
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
 	if err := r.ParseForm(); err != nil {
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	comment := strings.TrimSpace(r.PostFormValue("comment"))
 	_, err = s.svc.ReviewSubmission(r.Context(), rq.User, id, app.ReviewInput{Accept: verb == "accept", Comment: comment})

@@ -48,7 +48,7 @@ func (s *server) submissionList(w http.ResponseWriter, r *http.Request, rq *requ
 		}
 		p.History = historyRows(subs)
 	default:
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权查看报表报送", u.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.submission.view_forbidden", u.Role)
 	}
 	s.render(w, r, rq, http.StatusOK, "submissions", rq.T.T("subs.title"), "submissions", p)
 	return nil

@@ -111,7 +111,7 @@ func (s *server) submissionDownload(w http.ResponseWriter, r *http.Request, rq *
 	}
 	format := r.URL.Query().Get("format")
 	if fileTypes[format] == "" {
-		return huifang.Errorf(huifang.EINVALID, "格式须为 json、csv 或 xlsx")
+		return huifang.Errorf(huifang.EINVALID, "err.stats.bad_format")
 	}
 	sub, err := s.svc.Submission(r.Context(), rq.User, id)
 	if err != nil {

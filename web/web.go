@@ -182,7 +182,7 @@ func (s *server) page(h handlerFunc) http.Handler {
 			rq.Token = c.Value
 			rq.User, err = s.svc.Authenticate(r.Context(), c.Value, huifang.SessionWeb)
 		} else {
-			err = huifang.Errorf(huifang.EUNAUTHORIZED, "请先登录")
+			err = huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 		}
 		if err != nil {
 			if huifang.ErrorCode(err) != huifang.EUNAUTHORIZED {

@@ -216,7 +216,7 @@ func pathID(r *http.Request) (int64, error) { return app.ParseID(r.PathValue("id
 
 func (s *server) workbench(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if !rq.User.Can(huifang.PermWorkCallbacks) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "您的角色（%s）无权执行此操作", rq.User.Role)
+		return huifang.Errorf(huifang.EFORBIDDEN, "err.auth.role_forbidden", rq.User.Role)
 	}
 	p := workbenchPage{AnyTime: s.svc.CallsAnyTime(r.Context(), rq.User)}
 	q := r.URL.Query()
@@ -382,7 +382,7 @@ func (s *server) workFinish(w http.ResponseWriter, r *http.Request, rq *request)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
 	if err := r.ParseForm(); err != nil {
-		return huifang.Errorf(huifang.EINVALID, "表单无法解析")
+		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
 	answers := make(map[string]string)
 	for k, vs := range r.PostForm {
