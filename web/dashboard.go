@@ -183,7 +183,7 @@ func trendMonths(p indicator.Period, today huifang.Date) []indicator.Period {
 func (s *server) dashboard(w http.ResponseWriter, r *http.Request, rq *request) error {
 	u := rq.User
 	if !u.Can(huifang.PermViewStats) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "%s", rq.T.T("dash.forbidden"))
+		return huifang.Errorf(huifang.EFORBIDDEN, "dash.forbidden")
 	}
 	pg, err := s.dashData(r, rq)
 	if err != nil {
@@ -199,7 +199,7 @@ func (s *server) dashboard(w http.ResponseWriter, r *http.Request, rq *request) 
 // its list.
 func (s *server) dashboardJSON(w http.ResponseWriter, r *http.Request, rq *request) error {
 	if !rq.User.Can(huifang.PermViewStats) {
-		return huifang.Errorf(huifang.EFORBIDDEN, "%s", rq.T.T("dash.forbidden"))
+		return huifang.Errorf(huifang.EFORBIDDEN, "dash.forbidden")
 	}
 	pg, err := s.dashData(r, rq)
 	if err != nil {
