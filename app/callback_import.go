@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/sheet"
 )
@@ -185,7 +186,7 @@ func imported(rec importer.CallbackRecord, source string) *huifang.ImportedCallb
 	for _, c := range rec.Cases {
 		openedAt := later(dayStart(c.OpenedOn), rec.FinishedAt)
 		p := huifang.ProblemCase{Type: c.Type, Status: c.Status, AgentCode: rec.AgentCode,
-			Detail:   fmt.Sprintf("保险公司自有系统回访发现（%s 第%d行）", source, rec.Line),
+			Detail:   i18n.T(i18n.ZH, "case.detail.insurer_found", source, rec.Line),
 			OpenedAt: openedAt, OpenedOn: c.OpenedOn, DueOn: c.Deadline.DueOn, LimitDays: c.Deadline.Days, LimitWorking: c.Deadline.Working,
 			ProfileID: c.Deadline.ProfileID}
 		switch c.Status {
@@ -193,7 +194,7 @@ func imported(rec importer.CallbackRecord, source string) *huifang.ImportedCallb
 			p.ResolvedAt = later(dayStart(c.ClosedOn), openedAt)
 		case huifang.ProblemClosed:
 			p.ClosedAt = later(dayStart(c.ClosedOn), openedAt)
-			p.CloseReason = "保险公司系统报告：关闭未解决"
+			p.CloseReason = i18n.T(i18n.ZH, "case.close.insurer_closed")
 		}
 		ic.Cases = append(ic.Cases, p)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/script"
 )
 
@@ -83,7 +84,7 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huif
 		var err error
 		sc, r, err = s.SelectScript(ctx, c.OrgID, prod, rec.Channel, s.today())
 		if huifang.ErrorCode(err) == huifang.ENOTFOUND {
-			return &CallScript{Gap: fmt.Sprintf("%s（保单 %s）", huifang.ErrorMessage(err), rec.No)}, nil
+			return &CallScript{Gap: i18n.T(i18n.ZH, "gap.no_script", huifang.ErrorMessage(err), rec.No)}, nil
 		} else if err != nil {
 			return nil, err
 		}
@@ -98,7 +99,7 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huif
 	cs := &CallScript{Script: sc, ID: id, Code: sc.Code, Version: sc.Version, Name: sc.Name}
 	if missing := sc.Unfilled(vars); len(missing) > 0 {
 		cs.Gap, cs.orgGap = gapReason(missing, rec, org)
-		cs.Gap = fmt.Sprintf("%s（话术 %s）", cs.Gap, cs.Ref())
+		cs.Gap = i18n.T(i18n.ZH, "gap.with_script", cs.Gap, cs.Ref())
 		return cs, nil
 	}
 	for i := range sc.Steps {
@@ -118,28 +119,28 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huif
 func gapReason(missing []string, rec *huifang.PolicyRecord, o *huifang.Org) (reason string, org bool) {
 	parts := make([]string, len(missing))
 	for i, name := range missing {
-		why := fmt.Sprintf("保单 %s 缺少此项", rec.No)
+		why := i18n.T(i18n.ZH, "gap.why.policy", rec.No)
 		switch name {
 		case "insurer_name":
-			why, org = "本公司未设置名称", true
+			why, org = i18n.T(i18n.ZH, "gap.why.insurer_name"), true
 		case "service_phone":
-			why, org = fmt.Sprintf("本公司（%s）未设置客服电话：请管理员用 huifang org set --code %s --service-phone 号码 设置", o.Code, o.Code), true
+			why, org = i18n.T(i18n.ZH, "gap.why.service_phone", o.Code, o.Code), true
 		case "agent_name", "servicer_name":
 			if rec.AgentCode == "" {
-				why = fmt.Sprintf("保单 %s 无营销员", rec.No)
+				why = i18n.T(i18n.ZH, "gap.why.no_agent", rec.No)
 			} else {
-				why = fmt.Sprintf("保单 %s 的营销员代码 %s 不在营销员名单中", rec.No, rec.AgentCode)
+				why = i18n.T(i18n.ZH, "gap.why.unknown_agent", rec.No, rec.AgentCode)
 			}
 		case "outlet_name":
 			if rec.OutletCode == "" {
-				why = fmt.Sprintf("保单 %s 无银行网点", rec.No)
+				why = i18n.T(i18n.ZH, "gap.why.no_outlet", rec.No)
 			} else {
-				why = fmt.Sprintf("保单 %s 的网点代码 %s 不在网点名单中", rec.No, rec.OutletCode)
+				why = i18n.T(i18n.ZH, "gap.why.unknown_outlet", rec.No, rec.OutletCode)
 			}
 		}
-		parts[i] = script.VariableZH(name) + "（" + why + "）"
+		parts[i] = i18n.T(i18n.ZH, "gap.var", script.VariableZH(name), why)
 	}
-	return "话术变量缺失：" + strings.Join(parts, "；"), org
+	return i18n.T(i18n.ZH, "gap.missing", strings.Join(parts, i18n.T(i18n.ZH, "err.sep"))), org
 }
 
 // scriptOf loads a callback's policy and product and gives its script.
@@ -171,7 +172,7 @@ func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *huif
 		if c.Kind == huifang.KindNewBusiness {
 			end = c.DueOn // the profile may roll a period ending on a rest day on
 		}
-		v["cooling_off_end"] = fmt.Sprintf("%d年%d月%d日", end.Year(), end.Month(), end.Day())
+		v["cooling_off_end"] = script.DateZH(end)
 	}
 	if v["agent_name"], err = s.db.RefName(ctx, c.OrgID, "agent", rec.AgentCode); err != nil {
 		return nil, nil, err
@@ -221,9 +222,9 @@ func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, in Fini
 	}
 	switch res.Outcome {
 	case script.OutcomeNotPolicyholder:
-		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptWrongPerson, Note: "接听人不是投保人本人"})
+		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptWrongPerson, Note: i18n.T(i18n.ZH, "callback.note.not_policyholder")})
 	case script.OutcomeReschedule:
-		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptReschedule, Note: "客户表示现在不方便，另约时间", ScheduleAt: in.ScheduleAt})
+		return s.RecordAttempt(ctx, u, id, AttemptInput{Outcome: huifang.AttemptReschedule, Note: i18n.T(i18n.ZH, "callback.note.reschedule"), ScheduleAt: in.ScheduleAt})
 	}
 	now := s.now()
 	ch := huifang.CallbackChange{OrgID: u.OrgID, ID: id, UserID: u.ID, Now: now, Audit: huifang.AuditEntry{Actor: u.Login}}

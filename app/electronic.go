@@ -8,12 +8,12 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/throttle"
@@ -200,7 +200,7 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 	if err != nil {
 		return nil, err
 	}
-	text := fmt.Sprintf("【%s】尊敬的客户，您好！请在 %d年%d月%d日 前打开以下链接完成新保单的回访（需验证身份，约3分钟）：%s 如非本人，请忽略本短信。",
+	text := i18n.T(i18n.ZH, "sms.link",
 		org.Name, c.DueOn.Year(), c.DueOn.Month(), c.DueOn.Day(), s.LinkURL(token))
 	if err := s.SMS.Send(ctx, sms.Message{OrgID: c.OrgID, To: phone, Kind: sms.KindLink, Text: text, At: now}); err != nil {
 		s.Log.Warn("electronic callback: link not sent", "callback", c.ID, "err", err)

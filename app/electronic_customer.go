@@ -13,6 +13,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/sms"
@@ -324,7 +325,7 @@ func (s *Service) sendCode(ctx context.Context, l *huifang.ElectronicLink, c *hu
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("【%s】您的回访验证码为 %s，%d 分钟内有效。请勿将验证码告诉他人。", org.Name, code, int(CodeTTL.Minutes()))
+	text := i18n.T(i18n.ZH, "sms.code", org.Name, code, int(CodeTTL.Minutes()))
 	if err := s.SMS.Send(ctx, sms.Message{OrgID: c.OrgID, To: phone, Kind: sms.KindCode, Text: text, At: now}); err != nil {
 		s.Log.Warn("electronic callback: code not sent", "callback", c.ID, "err", err)
 		return errCodeUnsent
@@ -445,7 +446,7 @@ func (s *Service) SubmitAnswers(ctx context.Context, v Visit, ref string, answer
 	}
 	ev := ElectronicEvidence{LinkID: l.ID, IssuedAt: l.IssuedAt.In(huifang.Shanghai), IssuedBy: l.IssuedBy, OpenedAt: l.OpenedAt.In(huifang.Shanghai),
 		IdentityAt: l.IdentityAt.In(huifang.Shanghai), VerifiedAt: l.VerifiedAt.In(huifang.Shanghai), SubmittedAt: now.In(huifang.Shanghai),
-		Identity: fmt.Sprintf("证件号码后%d位 + 短信验证码", IDDigits), IP: v.IP, UserAgent: v.UserAgent, Script: cs.Ref(), Answers: answers, RetainUntil: l.RetainUntil}
+		Identity: i18n.T(i18n.ZH, "electronic.evidence.identity", IDDigits), IP: v.IP, UserAgent: v.UserAgent, Script: cs.Ref(), Answers: answers, RetainUntil: l.RetainUntil}
 	ch := huifang.CallbackChange{OrgID: c.OrgID, ID: c.ID, Now: now, NoLease: true, Link: &huifang.LinkClose{ID: l.ID, Status: huifang.LinkDone},
 		Audit: huifang.AuditEntry{Actor: customer.Name}}
 	if err := s.completeWithScript(ctx, &ch, c, cs, res, answers, huifang.MethodElectronic, jsonDetail(ev)); err != nil {

@@ -12,9 +12,18 @@ import (
 	"github.com/huifang/huifang/sheet"
 )
 
-// ExportHeader is the header of the callback export.
-var ExportHeader = []string{"保单号", "回访类型", "销售渠道", "机构代码", "产品代码", "投保人", "回执签收日期", "回访截止日期",
-	"回访状态", "回访结果", "未完成原因", "拨打次数", "是否逾期完成", "完成时间"}
+// ExportHeader is the header of the callback export, in Chinese.
+var ExportHeader = zhAll("policy_no", "kind", "channel", "branch", "product", "holder", "receipt_on", "due_on",
+	"status", "result", "reason", "attempts", "late", "finished_at")
+
+// zhAll gives the export's Chinese column names of columns.
+func zhAll(columns ...string) []string {
+	h := make([]string, len(columns))
+	for i, c := range columns {
+		h[i] = i18n.T(i18n.ZH, "export.callbacks.col."+c)
+	}
+	return h
+}
 
 // rowWriter is what both export formats offer.
 type rowWriter interface {
@@ -47,7 +56,7 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.Ca
 	case "", "csv":
 		out, err = sheet.NewCSVWriter(w, ExportHeader)
 	case "xlsx":
-		out, err = sheet.NewXLSXWriter(w, "回访清单", ExportHeader)
+		out, err = sheet.NewXLSXWriter(w, i18n.T(i18n.ZH, "export.callbacks.sheet"), ExportHeader)
 	default:
 		return huifang.Errorf(huifang.EINVALID, "err.export.unknown_format", format)
 	}
@@ -58,9 +67,9 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.Ca
 	err = s.db.ForEachCallback(ctx, orgID, f, func(r *huifang.CallbackRow) error {
 		late := ""
 		if r.Status == huifang.StatusDone {
-			late = "否"
+			late = i18n.T(i18n.ZH, "no")
 			if r.Late {
-				late = "是"
+				late = i18n.T(i18n.ZH, "yes")
 			}
 		}
 		var finished any
@@ -68,7 +77,7 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.Ca
 			finished = r.FinishedAt
 		}
 		return out.Write([]any{r.PolicyNo, zhName(r.Kind, r.Kind.Key()), zhName(r.Channel, r.Channel.Key()), r.BranchCode, r.ProductCode, pii.MaskName(r.HolderName),
-			r.ReceiptOn, r.DueOn, zhName(r.Status, r.Status.Key()), zhName(r.Result, r.Result.Key()), reasonZH[r.Reason], r.Attempts, late, finished})
+			r.ReceiptOn, r.DueOn, zhName(r.Status, r.Status.Key()), zhName(r.Result, r.Result.Key()), reasonZH(r.Reason), r.Attempts, late, finished})
 	})
 	if err != nil {
 		return fmt.Errorf("export callbacks: %w", err)
@@ -84,7 +93,12 @@ func zhName[V ~string](v V, key string) string {
 	return i18n.T(i18n.ZH, key)
 }
 
-var reasonZH = map[string]string{
-	callback.ReasonNotPolicyholder: "非投保人本人", callback.ReasonCannotContact: "无法联系",
-	callback.ReasonInvalidNumber: "号码无效", callback.ReasonRefused: "客户拒绝",
+// reasonZH is the export's Chinese name of a reason a callback was not
+// completed; no known reason, no name.
+func reasonZH(r string) string {
+	switch r {
+	case callback.ReasonNotPolicyholder, callback.ReasonCannotContact, callback.ReasonInvalidNumber, callback.ReasonRefused:
+		return i18n.T(i18n.ZH, "export.callbacks.reason."+r)
+	}
+	return ""
 }

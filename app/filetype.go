@@ -3,6 +3,8 @@ package app
 import (
 	"bytes"
 	"strings"
+
+	"github.com/huifang/huifang/i18n"
 )
 
 // FileType is a kind of uploaded file huifang accepts, told by its first
@@ -61,9 +63,9 @@ func Labels(types []FileType) string {
 		switch {
 		case i == 0:
 		case i == len(types)-1:
-			b.WriteString(" 或 ")
+			b.WriteString(i18n.T(i18n.ZH, "list.or"))
 		default:
-			b.WriteString("、")
+			b.WriteString(i18n.T(i18n.ZH, "list.sep"))
 		}
 		b.WriteString(t.Label)
 	}

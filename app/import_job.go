@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/sheet"
 )
@@ -135,7 +136,7 @@ func (s *Service) InterruptLostImports(ctx context.Context) ([]huifang.ImportJob
 		if !ownerGone(j, now) {
 			continue
 		}
-		ok, err := s.db.InterruptImportJob(ctx, &j, "导入进程已不在运行", now)
+		ok, err := s.db.InterruptImportJob(ctx, &j, i18n.T(i18n.ZH, "import.job.gone"), now)
 		if err != nil {
 			return out, err
 		}
@@ -241,10 +242,10 @@ func (s *Service) writeChunks(ctx context.Context, j *huifang.ImportJob, org *hu
 	stopped := func() error {
 		select {
 		case <-ctx.Done():
-			end(huifang.JobInterrupted, "导入被取消")
+			end(huifang.JobInterrupted, i18n.T(i18n.ZH, "import.job.cancelled"))
 			return huifang.Errorf(huifang.EUNAVAILABLE, "err.import.interrupted", j.RowsWritten, j.RowsTotal)
 		case <-s.imports.stop:
-			end(huifang.JobInterrupted, "服务停止")
+			end(huifang.JobInterrupted, i18n.T(i18n.ZH, "import.job.stopping"))
 			return huifang.Errorf(huifang.EUNAVAILABLE, "err.import.interrupted_stopping", j.RowsWritten, j.RowsTotal)
 		default:
 			return nil

@@ -74,8 +74,8 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 			continue
 		}
 		n++
-		subject := fmt.Sprintf("【问题件超期】%d 号问题件（%s）已超过时限 %s", c.ID, i18n.T(i18n.ZH, c.Type.Key()), c.DueOn)
-		body := fmt.Sprintf("保单 %s 的问题件「%s」已于 %s 到期仍未办结，现由 %s 持有。请督促处理。\n%s", c.PolicyNo, i18n.T(i18n.ZH, c.Type.Key()), c.DueOn, orCentre(c.HolderBranch), c.Detail)
+		subject := i18n.T(i18n.ZH, "mail.escalation.subject", c.ID, i18n.T(i18n.ZH, c.Type.Key()), c.DueOn)
+		body := i18n.T(i18n.ZH, "mail.escalation.body", c.PolicyNo, i18n.T(i18n.ZH, c.Type.Key()), c.DueOn, orCentre(c.HolderBranch), c.Detail)
 		var ns []huifang.Notification
 		for _, u := range users[c.OrgID] {
 			managers := u.Role == huifang.RoleManager || u.Role == huifang.RoleInsurerAdmin
@@ -93,7 +93,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 
 func orCentre(b string) string {
 	if b == "" {
-		return "回访中心"
+		return i18n.T(i18n.ZH, "holder.centre")
 	}
 	return b
 }
@@ -127,7 +127,7 @@ func (s *Service) Digest(ctx context.Context) (int, error) {
 			}
 			var soon, late []string
 			for _, v := range views {
-				line := fmt.Sprintf("  %d 号 %s 保单 %s，时限 %s，%s", v.Case.ID, i18n.T(i18n.ZH, v.Case.Type.Key()), v.Case.PolicyNo, v.Case.DueOn, i18n.T(i18n.ZH, v.Case.Status.Key()))
+				line := i18n.T(i18n.ZH, "mail.digest.line", v.Case.ID, i18n.T(i18n.ZH, v.Case.Type.Key()), v.Case.PolicyNo, v.Case.DueOn, i18n.T(i18n.ZH, v.Case.Status.Key()))
 				switch {
 				case v.Overdue:
 					late = append(late, line)
@@ -139,14 +139,14 @@ func (s *Service) Digest(ctx context.Context) (int, error) {
 				continue
 			}
 			var b strings.Builder
-			fmt.Fprintf(&b, "%s，您好！截至 %s：\n", u.Login, today)
+			b.WriteString(i18n.T(i18n.ZH, "mail.digest.greeting", u.Login, today))
 			if len(late) > 0 {
-				fmt.Fprintf(&b, "\n已超期的问题件 %d 件：\n%s\n", len(late), strings.Join(late, "\n"))
+				b.WriteString(i18n.T(i18n.ZH, "mail.digest.late", len(late), strings.Join(late, "\n")))
 			}
 			if len(soon) > 0 {
-				fmt.Fprintf(&b, "\n即将到期的问题件 %d 件：\n%s\n", len(soon), strings.Join(soon, "\n"))
+				b.WriteString(i18n.T(i18n.ZH, "mail.digest.soon", len(soon), strings.Join(soon, "\n")))
 			}
-			subject := fmt.Sprintf("【问题件每日提醒】%s：超期 %d 件，临期 %d 件", today, len(late), len(soon))
+			subject := i18n.T(i18n.ZH, "mail.digest.subject", today, len(late), len(soon))
 			ns = append(ns, huifang.Notification{OrgID: org.ID, UserID: u.ID, At: s.now(), Kind: "digest", Subject: subject, Body: b.String(), Dedupe: "digest:" + today.String()})
 		}
 		n, err := s.notify(ctx, ns, byID(users))

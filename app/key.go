@@ -15,13 +15,13 @@ const keySample = 50
 // ErrRotating refuses work on a database whose key rotation has not finished:
 // part of its personal data is under the old key and part under the new, and
 // look-ups by hash would miss one part.
-var ErrRotating = huifang.Errorf(huifang.ECONFLICT, "密钥轮换未完成：请用同一对密钥再次运行 huifang key rotate 完成它，其他命令在此之前一律拒绝（key rotation unfinished: run the same huifang key rotate again to finish it）")
+var ErrRotating = huifang.Errorf(huifang.ECONFLICT, "err.key.rotation_unfinished")
 
 // errWrongKey refuses a key whose check value is not the database's.
-var errWrongKey = huifang.Errorf(huifang.EINVALID, "个人信息密钥与此数据库不符，未做任何改动：请给出加密此数据库所用的密钥（--key-file、HUIFANG_KEY_FILE 或 HUIFANG_KEY）（the personal-data key does not match this database; nothing was changed）")
+var errWrongKey = huifang.Errorf(huifang.EINVALID, "err.key.wrong_key")
 
 // errUnreadable refuses to key a database whose existing data the key cannot open.
-var errUnreadable = huifang.Errorf(huifang.EINVALID, "此数据库已有个人信息，但这把密钥无法解密它们，未做任何改动：请给出原来的密钥（the personal-data key cannot decrypt this database's existing data; nothing was changed）")
+var errUnreadable = huifang.Errorf(huifang.EINVALID, "err.key.unreadable")
 
 // CheckKey makes sure the service's key is the one the database's personal data
 // is sealed under, before any command reads or writes it. A database without a
@@ -95,7 +95,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 		return nil, huifang.Errorf(huifang.EFORBIDDEN, "err.key.rotate_admin_only")
 	}
 	if pii.SameCheck(s.Box.Check(), next.Check()) {
-		return nil, huifang.Errorf(huifang.EINVALID, "新密钥与当前密钥相同，未做任何改动：请用新生成的密钥（the new key is the current key; nothing was changed）")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.key.same_key")
 	}
 	chunk := o.Chunk
 	if chunk < 1 {
@@ -110,7 +110,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 	switch {
 	case st.Rotation != nil:
 		if !pii.SameCheck(st.Check, s.Box.Check()) || !pii.SameCheck(st.Rotation.Next, next.Check()) {
-			return nil, huifang.Errorf(huifang.EINVALID, "另一次密钥轮换未完成，且不是这一对密钥：请用开始它时的当前密钥（--key-file）和新密钥（--new-key-file）再次运行（an unfinished rotation between other keys）")
+			return nil, huifang.Errorf(huifang.EINVALID, "err.key.other_rotation")
 		}
 		out.Resumed = true
 		if err := s.db.AppendAudit(ctx, huifang.AuditEntry{At: s.now(), UserID: a.UserID, Actor: a.Name, Entity: "pii-key", Key: "check", Action: "rotate-resume",
@@ -118,7 +118,7 @@ func (s *Service) RotateKey(ctx context.Context, u *huifang.User, next *pii.Box,
 			return nil, err
 		}
 	case st.Check != "" && pii.SameCheck(st.Check, next.Check()):
-		return nil, huifang.Errorf(huifang.EINVALID, "数据库已在新密钥之下，无需轮换（the database is already under the new key）")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.key.already_rotated")
 	default:
 		if err := s.CheckKey(ctx); err != nil {
 			return nil, err
@@ -191,7 +191,7 @@ func nextKeyStage(stage string) string {
 }
 
 // openOld opens a value sealed under the old key, or says which row it cannot.
-func (s *Service) openOld(v, what, key string) (string, error) {
+func (s *Service) openOld(v string, what huifang.Msg, key string) (string, error) {
 	plain, err := s.Box.Open(v)
 	if err != nil {
 		return "", huifang.Errorf(huifang.EINVALID, "err.key.row_unreadable", what, key)
@@ -206,7 +206,7 @@ func (s *Service) resealAgents(ctx context.Context, r *huifang.KeyRotation, next
 	}
 	for i := range rows {
 		a := &rows[i]
-		phone, err := s.openOld(a.PhoneEnc, "营销员", a.Code)
+		phone, err := s.openOld(a.PhoneEnc, huifang.M("err.key.what.agent"), a.Code)
 		if err != nil {
 			return nil, err
 		}
@@ -225,10 +225,10 @@ func (s *Service) resealPolicies(ctx context.Context, r *huifang.KeyRotation, ne
 	}
 	for _, rec := range rows {
 		p := rec.Policy
-		if p.HolderID, err = s.openOld(rec.HolderIDEnc, "保单", p.No); err != nil {
+		if p.HolderID, err = s.openOld(rec.HolderIDEnc, huifang.M("err.key.what.policy"), p.No); err != nil {
 			return nil, err
 		}
-		if p.HolderPhone, err = s.openOld(rec.HolderPhoneEnc, "保单", p.No); err != nil {
+		if p.HolderPhone, err = s.openOld(rec.HolderPhoneEnc, huifang.M("err.key.what.policy"), p.No); err != nil {
 			return nil, err
 		}
 		rec.HolderIDEnc, rec.HolderIDHash = next.Seal(p.HolderID), next.Hash(p.HolderID)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/profile"
 	"github.com/huifang/huifang/workday"
 )
@@ -78,7 +79,7 @@ func (s *Service) LoadCalendarYear(ctx context.Context, u *huifang.User, body st
 // year's calendar is missing, or "".
 func (s *Service) CalendarWarning() string {
 	if year, missing := s.Calendar().MissingNext(s.today()); missing {
-		return fmt.Sprintf("尚未导入 %d 年的工作日历：涉及 %d 年的问题件时限将无法计算。请在国务院公布节假日安排后导入（huifang calendar load）。", year, year)
+		return i18n.T(i18n.ZH, "calendar.warning", year, year)
 	}
 	return ""
 }
@@ -280,7 +281,7 @@ func (s *Service) ChangeProfile(ctx context.Context, u *huifang.User, in Profile
 	if err != nil {
 		return nil, err
 	}
-	base, name := profile.NationalBaseline, "规则"
+	base, name := profile.NationalBaseline, i18n.T(i18n.ZH, "rules.default_name")
 	if cur, ok := profile.InForce(vs, s.today()); ok {
 		base, name = cur.Base, cur.Name
 	}
@@ -305,5 +306,5 @@ func (s *Service) startProfile(ctx context.Context, reg *huifang.Org, code strin
 		return huifang.Errorf(huifang.EINVALID, "err.rules.unknown_profile", code, strings.Join(profile.ShippedCodes, ", "))
 	}
 	return s.db.AddProfileVersion(ctx, &profile.Version{RegulatorID: reg.ID, Name: name, Base: code, From: huifang.NewDate(2000, 1, 1),
-		Rules: r, Note: "初始规则：" + name, CreatedAt: s.now(), CreatedBy: by})
+		Rules: r, Note: i18n.T(i18n.ZH, "rules.initial_note", name), CreatedAt: s.now(), CreatedBy: by})
 }

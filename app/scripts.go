@@ -54,10 +54,8 @@ func (s *Service) ownScript(ctx context.Context, u *huifang.User, id int64) (*hu
 }
 
 func badMove(r *huifang.ScriptRecord, want string) error {
-	return huifang.Errorf(huifang.ECONFLICT, "话术 %s v%d 目前是「%s」，只有「%s」的话术可以这样操作", r.Code, r.Version, scriptStatusZH[r.Status], scriptStatusZH[want])
+	return huifang.Errorf(huifang.ECONFLICT, "err.script.bad_move", r.Code, r.Version, huifang.M("scripts.status."+r.Status), huifang.M("scripts.status."+want))
 }
-
-var scriptStatusZH = map[string]string{"draft": "草稿", "filed": "已报备", "active": "已启用", "retired": "已停用"}
 
 // FileScript files a draft with the regulator (报备).
 func (s *Service) FileScript(ctx context.Context, u *huifang.User, id int64) error {

@@ -240,8 +240,8 @@ func RenderStats(w io.Writer, org *huifang.Org, t indicator.Table, format string
 	case "csv":
 		return sheet.WriteCSV(w, indicator.Columns, slices.Values(t.Lines()))
 	}
-	r := sheet.Report{Sheet: t.Period.String(), Title: org.Name + " 回访统计表（" + t.Period.ZH() + "）",
-		Subtitle: "统计期间 " + t.Period.First().String() + " 至 " + t.Period.Last().String() + "；超期件数截至 " + t.AsOf.String() + "；指标口径见 docs/indicators.md",
+	r := sheet.Report{Sheet: t.Period.String(), Title: indicator.Title(org.Name, t.Period),
+		Subtitle: i18n.T(i18n.ZH, "stats.report.subtitle", t.Period.First().String(), t.Period.Last().String(), t.AsOf.String()),
 		Header:   indicator.Columns, Rows: t.Lines()}
 	for _, g := range indicator.ColumnGroups {
 		r.Bands = append(r.Bands, sheet.Band{Title: g.Title, Cols: g.Cols})

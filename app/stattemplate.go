@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math/big"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -30,17 +29,17 @@ type templateRow struct {
 }
 
 func templateRows() []templateRow {
-	rows := []templateRow{{"合计", "合计", "", "total"}}
+	rows := []templateRow{{indicator.GroupTotal, indicator.GroupTotal, "", "total"}}
 	for _, c := range huifang.Channels {
 		if c != huifang.ChannelGroup { // group business owes no callback
-			rows = append(rows, templateRow{"销售渠道", c.ZH(), string(c), "channel"})
+			rows = append(rows, templateRow{indicator.GroupChannel, c.ZH(), string(c), "channel"})
 		}
 	}
 	for _, d := range huifang.DesignTypes {
-		rows = append(rows, templateRow{"产品类型", d.ZH(), string(d), "design"})
+		rows = append(rows, templateRow{indicator.GroupDesign, d.ZH(), string(d), "design"})
 	}
 	for _, t := range huifang.ProblemTypes {
-		rows = append(rows, templateRow{"问题件类型", t.ZH(), string(t), "type"})
+		rows = append(rows, templateRow{indicator.GroupType, t.ZH(), string(t), "type"})
 	}
 	return rows
 }
@@ -53,10 +52,6 @@ var (
 	// caseCols are the problem-case counts, which the problem-type rows add up.
 	caseCols = []int{11, 12, 13, 15, 17, 19}
 )
-
-func templateTitle(orgName string, p indicator.Period) string {
-	return orgName + " 回访统计表（" + p.ZH() + "）"
-}
 
 // WriteStatsTemplate writes the blank template of the user's company for a
 // period as XLSX.
@@ -79,8 +74,8 @@ func (s *Service) WriteStatsTemplate(ctx context.Context, u *huifang.User, orgCo
 }
 
 func writeTemplate(w io.Writer, orgName string, p indicator.Period) error {
-	r := sheet.Report{Sheet: p.String(), Title: templateTitle(orgName, p),
-		Subtitle: "统计期间 " + p.First().String() + " 至 " + p.Last().String() + "（" + p.String() + "）；填写各行件数与比率（百分比，保留两位小数），没有业务的行整行留空；口径见 docs/indicators.md",
+	r := sheet.Report{Sheet: p.String(), Title: indicator.Title(orgName, p),
+		Subtitle: i18n.T(i18n.ZH, "stats.template.subtitle", p.First().String(), p.Last().String(), p.String()),
 		Header:   indicator.Columns}
 	for _, g := range indicator.ColumnGroups {
 		r.Bands = append(r.Bands, sheet.Band{Title: g.Title, Cols: g.Cols})
@@ -134,8 +129,6 @@ func cellName(col, row int) string {
 	return name + strconv.Itoa(row)
 }
 
-var titlePeriod = regexp.MustCompile(`（(\d{4}年(?:\d{1,2}月|第\d季度|度))）`)
-
 // ParseStatsUpload reads an uploaded template for a period and checks it:
 // the period in its title, the header, known rows only, non-negative whole
 // counts, rates equal to their counts' (to the two decimals shown, rounded
@@ -182,7 +175,7 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 		}
 		if !title {
 			title = true
-			m := titlePeriod.FindStringSubmatch(cell(0))
+			m := indicator.TitlePeriod.FindStringSubmatch(cell(0))
 			switch {
 			case m == nil:
 				bad(cellName(0, line), "err.stats.upload.no_period", p.ZH())

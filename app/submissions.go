@@ -216,7 +216,7 @@ func (s *Service) ReviewSubmission(ctx context.Context, u *huifang.User, id int6
 		}
 	}
 	if sub.Status != huifang.SubmissionSubmitted {
-		return nil, huifang.Errorf(huifang.ECONFLICT, "%s 第 %d 版已%s，不能再次审核", sub.Period, sub.Version, submissionStatusZH[sub.Status])
+		return nil, huifang.Errorf(huifang.ECONFLICT, "err.submission.not_submitted", sub.Period, sub.Version, huifang.M("err.submission.done."+sub.Status))
 	}
 	sc, _ := submissionScope(u)
 	if err := s.db.ReviewSubmission(ctx, sc, id, to, comment, actor(u), s.now()); err != nil {
@@ -224,8 +224,6 @@ func (s *Service) ReviewSubmission(ctx context.Context, u *huifang.User, id int6
 	}
 	return s.Submission(ctx, u, id)
 }
-
-var submissionStatusZH = map[string]string{huifang.SubmissionSubmitted: "报送", huifang.SubmissionReturned: "退回", huifang.SubmissionAccepted: "接受"}
 
 // Frozen is a submitted table read back from its frozen content, after its
 // hash was checked: what the regulator sees and downloads, never recomputed.

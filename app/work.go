@@ -9,6 +9,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 )
 
@@ -110,10 +111,10 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 		return nil, err
 	}
 	if agents > 0 {
-		w.Warnings = append(w.Warnings, "投保人电话与本公司业务员电话相同，可能为虚假电话")
+		w.Warnings = append(w.Warnings, i18n.T(i18n.ZH, "work.warn.agent_phone"))
 	}
 	if holders >= 3 {
-		w.Warnings = append(w.Warnings, fmt.Sprintf("该电话被 %d 位不同投保人使用，可能为虚假电话", holders))
+		w.Warnings = append(w.Warnings, i18n.T(i18n.ZH, "work.warn.shared_phone", holders))
 	}
 	return w, nil
 }

@@ -1,6 +1,7 @@
 package indicator
 
 import (
+	"regexp"
 	"slices"
 
 	"github.com/huifang/huifang"
@@ -218,6 +219,27 @@ func ordered(m map[string]*Row, known []string, finish func(*Row) Row) []Row {
 	return out
 }
 
+// The group labels (column A) of a flat statistics table's rows, in Chinese.
+// They are part of the file format: the regulator's template is generated
+// with them and an uploaded template is read back by them.
+const (
+	GroupTotal   = "合计" // the total row, whose item label (column B) is the same
+	GroupChannel = "销售渠道"
+	GroupDesign  = "产品类型"
+	GroupType    = "问题件类型"
+	GroupCompany = "保险公司"
+)
+
+// Title is the title of a company's statistics table for a period, in
+// Chinese, as the report and the template carry it. It is part of the file
+// format: an uploaded template is checked by the period in it (TitlePeriod).
+func Title(orgName string, p Period) string {
+	return orgName + " 回访统计表（" + p.ZH() + "）"
+}
+
+// TitlePeriod finds the period (Period.ZH) in a title written by Title.
+var TitlePeriod = regexp.MustCompile(`（(\d{4}年(?:\d{1,2}月|第\d季度|度))）`)
+
 // Columns are the columns of a flat statistics table, in Chinese.
 var Columns = []string{"分组", "项目", "应回访件数", "回访成功件数", "回访成功率", "犹豫期内回访成功件数", "犹豫期内回访成功率",
 	"回访完成件数", "回访完成率", "回访开立问题件数", "问题件率", "新开问题件数", "应办结问题件数", "处理成功件数", "问题件处理成功率",
@@ -240,18 +262,18 @@ func (t Table) Lines() [][]any {
 			c.Completed, c.CompletionRate(), c.Problems, c.ProblemRate(), k.Opened, k.Due, k.Resolved, k.ResolutionRate(),
 			k.Closed, k.ClosureRate(), k.ClosedOnTime, k.OnTimeRate(), r.Overdue, r.Orphans.Due, r.Orphans.Successful, r.OrphanRate()}
 	}
-	out := [][]any{line("合计", "合计", t.Total)}
+	out := [][]any{line(GroupTotal, GroupTotal, t.Total)}
 	for _, r := range t.ByChannel {
-		out = append(out, line("销售渠道", label(huifang.Channel(r.Key).ZH(), r.Key), r))
+		out = append(out, line(GroupChannel, label(huifang.Channel(r.Key).ZH(), r.Key), r))
 	}
 	for _, r := range t.ByDesign {
-		out = append(out, line("产品类型", label(huifang.DesignType(r.Key).ZH(), r.Key), r))
+		out = append(out, line(GroupDesign, label(huifang.DesignType(r.Key).ZH(), r.Key), r))
 	}
 	for _, r := range t.ByType {
-		out = append(out, line("问题件类型", label(huifang.ProblemType(r.Key).ZH(), r.Key), r))
+		out = append(out, line(GroupType, label(huifang.ProblemType(r.Key).ZH(), r.Key), r))
 	}
 	for _, r := range t.ByCompany {
-		out = append(out, line("保险公司", label(r.Label, r.Key), r))
+		out = append(out, line(GroupCompany, label(r.Label, r.Key), r))
 	}
 	return out
 }

@@ -61,8 +61,8 @@ func FromPolicy(p huifang.Policy, prod huifang.Product) Vars {
 		"holder_name":  p.HolderName,
 		"insured_name": p.InsuredName,
 		"product_name": prod.Name,
-		"applied_on":   dateZH(p.AppliedOn),
-		"receipt_on":   dateZH(p.ReceiptOn),
+		"applied_on":   DateZH(p.AppliedOn),
+		"receipt_on":   DateZH(p.ReceiptOn),
 		"pay_mode":     p.PayMode.ZH(),
 	}
 	if v["insured_name"] == "" {
@@ -98,7 +98,9 @@ func FromPolicy(p huifang.Policy, prod huifang.Product) Vars {
 	return v
 }
 
-func dateZH(d huifang.Date) string {
+// DateZH writes a date as script variables carry it, "2025年3月2日"; empty
+// for no date.
+func DateZH(d huifang.Date) string {
 	if d.IsZero() {
 		return ""
 	}
