@@ -20,13 +20,17 @@ func (s *Service) OwnOrg(ctx context.Context, u *huifang.User) (*huifang.Org, er
 	return s.db.FindOrgByID(ctx, u.OrgID)
 }
 
-// VisibleOrgs lists the organisations a user may see: a supervisor's own
-// regulator and the companies it supervises; anyone else's own organisation.
+// VisibleOrgs lists the organisations a user may see: every one for the
+// system administrator, a supervisor's own regulator and the companies it
+// supervises, anyone else's own organisation.
 func (s *Service) VisibleOrgs(ctx context.Context, u *huifang.User) ([]huifang.Org, error) {
 	if u == nil {
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
 	}
-	if u.Role == huifang.RoleSupervisor {
+	switch u.Role {
+	case huifang.RoleAdmin:
+		return s.db.ListOrgs(ctx, 0)
+	case huifang.RoleSupervisor:
 		return s.db.ListOrgs(ctx, u.OrgID)
 	}
 	o, err := s.db.FindOrgByID(ctx, u.OrgID)
