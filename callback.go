@@ -10,6 +10,7 @@ const (
 	KindNewBusiness     CallbackKind = "new-business"     // 新单回访, within the cooling-off period
 	KindPreUnderwriting CallbackKind = "pre-underwriting" // 承保前回访
 	KindRecallback      CallbackKind = "re-callback"      // 问题件整改后的回访确认
+	KindOrphan          CallbackKind = "orphan"           // 孤儿保单回访: a departed agent's policy (DOMAIN.md §6)
 )
 
 // CallbackMethod is how a callback is made (DOMAIN.md §4).
@@ -135,7 +136,7 @@ func (r CallbackResult) ZH() string { return resultZH[r] }
 // Key is the catalog key of the callback result's name (package i18n).
 func (r CallbackResult) Key() string { return "result." + string(r) }
 
-var kindZH = map[CallbackKind]string{KindNewBusiness: "新单回访", KindPreUnderwriting: "承保前回访", KindRecallback: "问题件回访确认"}
+var kindZH = map[CallbackKind]string{KindNewBusiness: "新单回访", KindPreUnderwriting: "承保前回访", KindRecallback: "问题件回访确认", KindOrphan: "孤儿保单回访"}
 
 // ZH is the Chinese name.
 func (k CallbackKind) ZH() string { return kindZH[k] }

@@ -14,10 +14,11 @@ const (
 	RoleOperator     Role = "operator"      // callback-centre operator
 	RoleHandler      Role = "handler"       // branch problem-case handler
 	RoleQA           Role = "qa"            // insurer's quality staff: listen to recordings
+	RoleCompliance   Role = "compliance"    // insurer's compliance: confirms or rejects agents' misconduct records
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleAdmin, RoleSupervisor, RoleInsurerAdmin, RoleManager, RoleOperator, RoleHandler, RoleQA}
+var Roles = []Role{RoleAdmin, RoleSupervisor, RoleInsurerAdmin, RoleManager, RoleOperator, RoleHandler, RoleQA, RoleCompliance}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {

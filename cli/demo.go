@@ -263,7 +263,7 @@ func printDemoSummary(ctx context.Context, w io.Writer, db *store.DB, svc *app.S
 
 var roleZH = map[huifang.Role]string{
 	huifang.RoleAdmin: "系统管理员", huifang.RoleSupervisor: "监管员", huifang.RoleInsurerAdmin: "公司管理员",
-	huifang.RoleManager: "经理", huifang.RoleOperator: "回访员", huifang.RoleHandler: "问题件处理员", huifang.RoleQA: "质检员",
+	huifang.RoleManager: "经理", huifang.RoleOperator: "回访员", huifang.RoleHandler: "问题件处理员", huifang.RoleQA: "质检员", huifang.RoleCompliance: "合规人员",
 }
 
 // printLogins prints the demo users as a table aligned for a terminal,

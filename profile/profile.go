@@ -52,6 +52,19 @@ type Rules struct {
 	// Orphan policies.
 	OrphanMode       string `json:"orphan_mode"`
 	OrphanNotifyDays int    `json:"orphan_notify_days,omitempty"`
+	// OrphanGateWorkdays: in gate mode, an orphan callback is due this many
+	// working days after its agent's departure started; 0 means
+	// DefaultOrphanGateWorkdays.
+	OrphanGateWorkdays int `json:"orphan_gate_workdays,omitempty"`
+	// CoolingOffRunsOn: a cooling-off period ending on a rest day runs on
+	// to the next working day (DOMAIN.md §3; off unless the profile says so).
+	CoolingOffRunsOn bool `json:"cooling_off_runs_on,omitempty"`
+	// False phone numbers (DOMAIN.md §6): a phone shared by at least
+	// SharedPhoneHolders unrelated policyholders, or changed within
+	// PhoneChangedDays days before the callback, flags the policy; 0 means
+	// DefaultSharedPhoneHolders and DefaultPhoneChangedDays.
+	SharedPhoneHolders int `json:"shared_phone_holders,omitempty"`
+	PhoneChangedDays   int `json:"phone_changed_days,omitempty"`
 	// NonLifeWealthInScope brings P&C wealth-management products into scope.
 	NonLifeWealthInScope bool `json:"nonlife_wealth_in_scope"`
 	// ElectronicFirst lists the product design types whose new-business
@@ -73,6 +86,38 @@ type Rules struct {
 	// basis points (10000 = 100%); 0 means the "double 100%" standard.
 	TargetSuccessBP    int `json:"target_success_bp,omitempty"`
 	TargetResolutionBP int `json:"target_resolution_bp,omitempty"`
+}
+
+// Defaults of the settings whose zero value means "the default".
+const (
+	DefaultOrphanGateWorkdays = 10
+	DefaultSharedPhoneHolders = 3
+	DefaultPhoneChangedDays   = 30
+)
+
+// OrphanGateDays is how many working days after the start of a departure an
+// orphan callback is due in gate mode.
+func (r Rules) OrphanGateDays() int {
+	if r.OrphanGateWorkdays > 0 {
+		return r.OrphanGateWorkdays
+	}
+	return DefaultOrphanGateWorkdays
+}
+
+// SharedPhoneMin is how many unrelated policyholders sharing one phone flag it.
+func (r Rules) SharedPhoneMin() int {
+	if r.SharedPhoneHolders > 0 {
+		return r.SharedPhoneHolders
+	}
+	return DefaultSharedPhoneHolders
+}
+
+// PhoneChangedWithin is how many days before a callback a phone change flags it.
+func (r Rules) PhoneChangedWithin() int {
+	if r.PhoneChangedDays > 0 {
+		return r.PhoneChangedDays
+	}
+	return DefaultPhoneChangedDays
 }
 
 // SubmitDays is how many calendar days after the end of a period of the
@@ -210,6 +255,15 @@ func (r Rules) Validate() error {
 		}
 	default:
 		bad("orphan_mode", "err.rules.orphan_mode")
+	}
+	if r.OrphanGateWorkdays < 0 || r.OrphanGateWorkdays > 60 {
+		bad("orphan_gate_workdays", "err.rules.orphan_gate_workdays")
+	}
+	if r.SharedPhoneHolders < 0 || r.SharedPhoneHolders == 1 || r.SharedPhoneHolders > 100 {
+		bad("shared_phone_holders", "err.rules.shared_phone_holders")
+	}
+	if r.PhoneChangedDays < 0 || r.PhoneChangedDays > 365 {
+		bad("phone_changed_days", "err.rules.phone_changed_days")
 	}
 	seen := map[huifang.DesignType]bool{}
 	for _, d := range r.ElectronicFirst {

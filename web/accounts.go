@@ -110,9 +110,9 @@ type usersPage struct {
 func assignable(u *huifang.User) []huifang.Role {
 	switch u.Role {
 	case huifang.RoleAdmin:
-		return []huifang.Role{huifang.RoleAdmin, huifang.RoleSupervisor, huifang.RoleInsurerAdmin, huifang.RoleManager, huifang.RoleOperator, huifang.RoleHandler, huifang.RoleQA}
+		return []huifang.Role{huifang.RoleAdmin, huifang.RoleSupervisor, huifang.RoleInsurerAdmin, huifang.RoleManager, huifang.RoleOperator, huifang.RoleHandler, huifang.RoleQA, huifang.RoleCompliance}
 	}
-	return []huifang.Role{huifang.RoleInsurerAdmin, huifang.RoleManager, huifang.RoleOperator, huifang.RoleHandler, huifang.RoleQA}
+	return []huifang.Role{huifang.RoleInsurerAdmin, huifang.RoleManager, huifang.RoleOperator, huifang.RoleHandler, huifang.RoleQA, huifang.RoleCompliance}
 }
 
 func (s *server) usersShow(w http.ResponseWriter, r *http.Request, rq *request) error {
