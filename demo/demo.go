@@ -187,6 +187,7 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 		{org: reg, login: "admin", name: "系统管理员", role: huifang.RoleAdmin},
 		{org: reg, login: "supervisor", name: staff.name(true, "周"), role: huifang.RoleSupervisor},
 	}
+	var orgs []*huifang.Org
 	for _, ins := range w.insurers {
 		c := ins.spec
 		org, err := svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindInsurer, Code: c.code, Name: c.name, RegulatorCode: RegulatorCode,
@@ -194,6 +195,7 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 		if err != nil {
 			return nil, nil, err
 		}
+		orgs = append(orgs, org)
 		todo = append(todo,
 			demoUser{org: org, login: c.login + "-admin", name: staff.name(false, ""), role: huifang.RoleInsurerAdmin},
 			demoUser{org: org, login: c.login + "-manager", name: staff.name(true, ""), role: huifang.RoleManager},
@@ -202,6 +204,11 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 			demoUser{org: org, login: c.login + "-handler", name: staff.name(false, ""), role: huifang.RoleHandler, branch: ins.province + "01"},
 			demoUser{org: org, login: c.login + "-qa", name: staff.name(true, ""), role: huifang.RoleQA},
 		)
+	}
+	// Compliance officers come after the rest so that adding them did not
+	// change the names drawn for the others.
+	for i, ins := range w.insurers {
+		todo = append(todo, demoUser{org: orgs[i], login: ins.spec.login + "-compliance", name: staff.name(false, ""), role: huifang.RoleCompliance})
 	}
 	logins := &Logins{}
 	users := map[string]map[huifang.Role][]*huifang.User{}
