@@ -7,6 +7,9 @@ type AgentStatus string
 const (
 	AgentActive AgentStatus = "active" // 在职
 	AgentLeft   AgentStatus = "left"   // 离职
+	// AgentLeaving: a departure has started and waits for the orphan-policy
+	// gate (DOMAIN.md §6); the agent is not yet released.
+	AgentLeaving AgentStatus = "leaving" // 离职办理中
 )
 
 // ParseAgentStatus accepts the Chinese or English name.
@@ -22,16 +25,20 @@ func ParseAgentStatus(s string) (AgentStatus, bool) {
 
 // ZH is the Chinese name used in files; pages show Key through the catalog.
 func (s AgentStatus) ZH() string {
-	if s == AgentLeft {
+	switch s {
+	case AgentLeft:
 		return "离职"
+	case AgentLeaving:
+		return "离职办理中"
 	}
 	return "在职"
 }
 
 // Key is the catalog key of the status's name (package i18n).
 func (s AgentStatus) Key() string {
-	if s == AgentLeft {
-		return "agent.status.left"
+	switch s {
+	case AgentLeft, AgentLeaving:
+		return "agent.status." + string(s)
 	}
 	return "agent.status.active"
 }

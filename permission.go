@@ -28,7 +28,7 @@ const (
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermViewCallbacks, PermExport, PermViewStats, PermLoadCalendar},
+	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermManageAgents, PermViewCallbacks, PermExport, PermViewStats, PermLoadCalendar},
 	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats, PermReviewStats},
 	RoleInsurerAdmin: {PermManageUsers, PermImport, PermManageAgents, PermViewRisks, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter, PermSubmitStats, PermOpenCase, PermWorkCases},
 	RoleManager:      {PermViewCallbacks, PermExport, PermViewRisks, PermListen, PermViewStats, PermSubmitStats, PermOpenCase, PermWorkCases},

@@ -63,7 +63,42 @@ type Policy struct {
 	// CallbackMethod is how the customer asked to be called back:
 	// MethodPhone, MethodElectronic, or "" when they did not say.
 	CallbackMethod CallbackMethod
-	UpdatedAt      time.Time
+	// Status is whether the policy is in force; "" reads as in force.
+	Status    PolicyStatus
+	UpdatedAt time.Time
+}
+
+// PolicyStatus tells an in-force policy from one that ended before its term:
+// only in-force policies become orphan policies when their agent leaves.
+type PolicyStatus string
+
+// Policy statuses.
+const (
+	PolicyInForce   PolicyStatus = "in-force"  // 有效
+	PolicyCancelled PolicyStatus = "cancelled" // 退保、撤单、解约、终止
+)
+
+// ParsePolicyStatus accepts the Chinese names a policy file uses, or the
+// English ones; "" is in force.
+func ParsePolicyStatus(s string) (PolicyStatus, bool) {
+	switch s {
+	case "", "有效", "生效", "正常", "承保", "in-force":
+		return PolicyInForce, true
+	case "退保", "撤单", "犹豫期撤单", "犹豫期退保", "解约", "终止", "失效", "cancelled":
+		return PolicyCancelled, true
+	}
+	return "", false
+}
+
+// InForce reports whether the status is in force.
+func (s PolicyStatus) InForce() bool { return s != PolicyCancelled }
+
+// Key is the catalog key of the status's name (package i18n).
+func (s PolicyStatus) Key() string {
+	if s == PolicyCancelled {
+		return "policystatus.cancelled"
+	}
+	return "policystatus.in-force"
 }
 
 // PolicyRecord is a policy as stored: phone and ID numbers encrypted with their

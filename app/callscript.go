@@ -79,6 +79,15 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huif
 		id = r.ID
 	case c.ScriptCode != "" && script.Lookup(c.ScriptCode) != nil:
 		sc = script.Lookup(c.ScriptCode)
+	case c.Kind == huifang.KindOrphan:
+		var r *huifang.ScriptRecord
+		var err error
+		if sc, r, err = s.orphanScript(ctx, c.OrgID, s.today()); err != nil {
+			return nil, err
+		}
+		if r != nil {
+			id = r.ID
+		}
 	default:
 		var r *huifang.ScriptRecord
 		var err error
@@ -181,6 +190,11 @@ func (s *Service) scriptVars(ctx context.Context, c *huifang.Callback, rec *huif
 		return nil, nil, err
 	}
 	v["servicer_name"] = v["agent_name"]
+	if c.Kind == huifang.KindOrphan {
+		if v["servicer_name"], err = s.orphanServicer(ctx, c); err != nil {
+			return nil, nil, err
+		}
+	}
 	return v, org, nil
 }
 

@@ -22,13 +22,15 @@ type Progress func(phase string, done, total int)
 
 // ImportResult says what an import did, or why it wrote nothing.
 type ImportResult struct {
-	Kind      importer.Kind    `json:"kind"`
-	Rows      int              `json:"rows"`
-	Counts    huifang.Counts   `json:"counts"`
-	Callbacks int              `json:"callbacks"`
-	Cases     int              `json:"cases,omitempty"`      // callback records: problem cases opened
-	HeaderRow int              `json:"header_row,omitempty"` // the header's line, when rows above it were titles or notes
-	Report    *importer.Report `json:"report,omitempty"`
+	Kind      importer.Kind  `json:"kind"`
+	Rows      int            `json:"rows"`
+	Counts    huifang.Counts `json:"counts"`
+	Callbacks int            `json:"callbacks"`
+	Cases     int            `json:"cases,omitempty"` // callback records: problem cases opened
+	// Departures: agent files, the departures started for agents marked 离职.
+	Departures []*DepartureView `json:"departures,omitempty"`
+	HeaderRow  int              `json:"header_row,omitempty"` // the header's line, when rows above it were titles or notes
+	Report     *importer.Report `json:"report,omitempty"`
 	// Job is the stored job of a policy import written in chunks.
 	Job *huifang.ImportJob `json:"job,omitempty"`
 }
@@ -169,7 +171,7 @@ func (s *Service) importFrom(ctx context.Context, u *huifang.User, orgCode strin
 	case importer.KindCallbacks:
 		res, err = s.importCallbacks(ctx, org, a, rf, open, today, source, progress)
 	default:
-		res, err = s.importRefs(ctx, org, a, kind, rf, open, today)
+		res, err = s.importRefs(ctx, u, org, kind, rf, open, today)
 	}
 	if err != nil {
 		return res, err
@@ -189,7 +191,7 @@ var errOnlyHeader = huifang.Errorf(huifang.EINVALID, "err.import.only_header")
 
 // importRefs imports reference data, which is small: it is checked and
 // collected in one reading, then saved in one transaction.
-func (s *Service) importRefs(ctx context.Context, org *huifang.Org, a huifang.Actor, kind importer.Kind, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date) (*ImportResult, error) {
+func (s *Service) importRefs(ctx context.Context, u *huifang.User, org *huifang.Org, kind importer.Kind, rf *importer.MemoryRefs, open func() (sheet.Rows, error), today huifang.Date) (*ImportResult, error) {
 	var items []any
 	rep, err := readFile(open, func(rows sheet.Rows) (importer.Report, error) {
 		return importer.Check(kind, rows, rf, today, func(it any) error { items = append(items, it); return nil })
@@ -204,7 +206,17 @@ func (s *Service) importRefs(ctx context.Context, org *huifang.Org, a huifang.Ac
 	if rep.Rows == 0 {
 		return nil, errOnlyHeader
 	}
-	res.Counts, err = s.saveRefs(ctx, org.ID, kind, items, a)
+	if kind == importer.KindAgents {
+		if err := s.keepLeaving(ctx, org.ID, items); err != nil {
+			return nil, err
+		}
+	}
+	if res.Counts, err = s.saveRefs(ctx, org.ID, kind, items, actor(u)); err != nil {
+		return res, err
+	}
+	if kind == importer.KindAgents {
+		res.Departures, err = s.departLeft(ctx, u, org, items)
+	}
 	return res, err
 }
 
@@ -371,6 +383,10 @@ func canonical(p huifang.Policy) string {
 		// Only when chosen, so that policies loaded before the choice
 		// existed keep their row hash and load again as unchanged.
 		f = append(f, string(p.CallbackMethod))
+	}
+	if p.Status == huifang.PolicyCancelled {
+		// Likewise only when cancelled: in-force rows keep their hash.
+		f = append(f, string(p.Status))
 	}
 	return strings.Join(f, "\x1f")
 }

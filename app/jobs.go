@@ -172,6 +172,7 @@ func (s *Service) Jobs() []Job {
 	}
 	return []Job{
 		{Name: "escalate", Run: func(ctx context.Context) error { _, err := s.Escalate(ctx); return err }, Next: every(10 * time.Minute)},
+		{Name: "orphan-escalate", Run: func(ctx context.Context) error { _, err := s.EscalateOrphans(ctx); return err }, Next: every(10 * time.Minute)},
 		{Name: "digest", Run: func(ctx context.Context) error { _, err := s.Digest(ctx); return err }, Next: s.nextDigest},
 		{Name: "leases", Run: func(ctx context.Context) error { _, err := s.db.ReleaseExpiredLeases(ctx, s.now()); return err }, Next: every(5 * time.Minute)},
 		{Name: "sessions", Run: func(ctx context.Context) error { _, err := s.db.DeleteExpiredSessions(ctx, s.now()); return err }, Next: every(time.Hour)},

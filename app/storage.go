@@ -18,6 +18,7 @@ type Store interface {
 	auditStore
 	callbackStore
 	callbackImportStore
+	departureStore
 	electronicStore
 	importJobStore
 	keyStore
@@ -73,6 +74,20 @@ type callbackStore interface {
 type callbackImportStore interface {
 	ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*huifang.ImportedCallback, error)) (huifang.CallbackImport, error)
 	NewBusinessCallback(ctx context.Context, orgID int64, policyNo string) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error)
+}
+
+// departureStore keeps agents' departures and their orphan policies.
+type departureStore interface {
+	FindAgent(ctx context.Context, orgID int64, code string) (*huifang.AgentRecord, error)
+	AgentPolicies(ctx context.Context, orgID int64, agentCode string) ([]*huifang.PolicyRecord, error)
+	AgentPolicyCounts(ctx context.Context, orgID int64) (map[string]int, error)
+	StartDeparture(ctx context.Context, d *huifang.Departure, orphans []huifang.OrphanPlan, a huifang.Actor) error
+	CompleteDeparture(ctx context.Context, orgID, id int64, a huifang.Actor, now time.Time) error
+	FindDeparture(ctx context.Context, orgID int64, agentCode string) (*huifang.Departure, error)
+	ListDepartures(ctx context.Context, orgID int64, status huifang.DepartureStatus) ([]huifang.Departure, error)
+	DepartureGate(ctx context.Context, orgID, departureID int64) ([]huifang.GateItem, error)
+	OverdueOrphans(ctx context.Context, today huifang.Date, limit int) ([]huifang.Callback, error)
+	DepartureOf(ctx context.Context, orgID, callbackID int64) (*huifang.Departure, error)
 }
 
 // electronicStore stores electronic-callback links and the outbox.

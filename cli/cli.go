@@ -46,6 +46,7 @@ func commands() []command {
 		{"user", "users: user add|list|disable|enable|set-role|set-password --org CODE [--login LOGIN ...]", cmdUser},
 		{"token", "API tokens: token add --org CODE --login LOGIN [--name NAME] [--expires 90d] | list --org CODE | revoke --org CODE --id ID", cmdToken},
 		{"import", "import branches|products|agents|outlets|policies|callbacks --org CODE FILE | status --org CODE", cmdImport},
+		{"agent", "agents: agent leave --org CODE --agent CODE [--on DATE] [--successor CODE] | list --org CODE | show --org CODE --agent CODE", cmdAgent},
 		{"script", "callback scripts: script check FILE | export CODE | list", cmdScript},
 		{"calendar", "working-day calendar: calendar load FILE | show YEAR | add --from DATE --workdays N", cmdCalendar},
 		{"jobs", "background jobs: jobs run (serve runs them itself)", cmdJobs},

@@ -221,5 +221,12 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 		}
 		p.CallbackMethod = m
 	}
+	if v := r.get(pStatus); v != "" {
+		st, ok := huifang.ParsePolicyStatus(v)
+		if !ok {
+			r.fail(pStatus, v, "err.import.row.bad_policy_status")
+		}
+		p.Status = st
+	}
 	return p
 }

@@ -126,6 +126,7 @@ const (
 	pPayYears
 	pTerm
 	pCallbackMethod
+	pStatus
 )
 
 var columns = map[Kind][]column{
@@ -177,6 +178,7 @@ var columns = map[Kind][]column{
 		pPayYears:       {zh: "缴费年期", en: "pay_years", aliases: []string{"交费年期", "缴费期限", "交费期限"}, required: true},
 		pTerm:           {zh: "保险期间", en: "term", aliases: []string{"保险期限"}},
 		pCallbackMethod: {zh: "回访方式", en: "callback_method", aliases: []string{"客户选择的回访方式"}},
+		pStatus:         {zh: "保单状态", en: "policy_status"},
 	},
 }
 

@@ -101,7 +101,7 @@ func TestConformPolicyUpdateAudit(t *testing.T) {
 		want := map[string]any{"product_code": "P1", "channel": "agency", "branch_code": "01", "agent_code": "AG1", "outlet_code": "",
 			"holder_name": "张三", "holder_birth": "1980-01-01", "insured_name": "张三", "applied_on": "2026-02-20", "issued_on": "2026-02-25",
 			"receipt_on": "2026-03-02", "premium_fen": 1000000.0, "pay_mode": "annual", "pay_years": 10.0, "term_years": 0.0, "whole_life": true,
-			"callback_method": ""}
+			"callback_method": "", "policy_status": "in-force"}
 		if !reflect.DeepEqual(detail.Old, want) {
 			t.Errorf("old values\n got %v\nwant %v\n(detail %s)", detail.Old, want, audit[0].Detail)
 		}

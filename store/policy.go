@@ -15,7 +15,7 @@ import (
 var policyCols = []string{"policy_no", "product_code", "channel", "branch_code", "agent_code", "outlet_code",
 	"holder_name", "holder_id_enc", "holder_id_hash", "holder_birth", "holder_phone_enc", "holder_phone_hash",
 	"insured_name", "applied_on", "issued_on", "receipt_on", "premium_fen", "pay_mode", "pay_years",
-	"term_years", "whole_life", "row_hash", "callback_method"}
+	"term_years", "whole_life", "row_hash", "callback_method", "policy_status"}
 
 // planCols hold the due date of each planned callback kind in the staging table.
 var planCols = map[huifang.CallbackKind]string{
@@ -33,7 +33,7 @@ func policyValues(r *huifang.PolicyRecord) []any {
 	v := []any{p.No, p.ProductCode, string(p.Channel), p.BranchCode, p.AgentCode, p.OutletCode,
 		p.HolderName, r.HolderIDEnc, r.HolderIDHash, p.HolderBirth, r.HolderPhoneEnc, r.HolderPhoneHash,
 		p.InsuredName, p.AppliedOn, p.IssuedOn, p.ReceiptOn, p.PremiumFen, string(p.PayMode), p.PayYears,
-		p.Term.Years, p.Term.WholeLife, r.RowHash, string(p.CallbackMethod)}
+		p.Term.Years, p.Term.WholeLife, r.RowHash, string(p.CallbackMethod), string(policyStatus(p.Status))}
 	for _, k := range planKinds {
 		var due huifang.Date
 		for _, pl := range r.Plans {
@@ -44,6 +44,14 @@ func policyValues(r *huifang.PolicyRecord) []any {
 		v = append(v, due)
 	}
 	return v
+}
+
+// policyStatus stores an unset status as in force.
+func policyStatus(s huifang.PolicyStatus) huifang.PolicyStatus {
+	if s == "" {
+		return huifang.PolicyInForce
+	}
+	return s
 }
 
 // stageDDL creates the staging table for one import.
@@ -215,7 +223,7 @@ func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a hui
 const policySelect = `SELECT org_id, ` + `policy_no, product_code, channel, branch_code, agent_code, outlet_code,
 	holder_name, holder_id_enc, holder_id_hash, holder_birth, holder_phone_enc, holder_phone_hash,
 	insured_name, applied_on, issued_on, receipt_on, premium_fen, pay_mode, pay_years,
-	term_years, whole_life, row_hash, callback_method, updated_at FROM policies`
+	term_years, whole_life, row_hash, callback_method, policy_status, updated_at FROM policies`
 
 func scanPolicy(s scanner) (*huifang.PolicyRecord, error) {
 	var r huifang.PolicyRecord
@@ -224,11 +232,14 @@ func scanPolicy(s scanner) (*huifang.PolicyRecord, error) {
 	err := s.Scan(&p.OrgID, &p.No, &p.ProductCode, &p.Channel, &p.BranchCode, &p.AgentCode, &p.OutletCode,
 		&p.HolderName, &r.HolderIDEnc, &r.HolderIDHash, &p.HolderBirth, &r.HolderPhoneEnc, &r.HolderPhoneHash,
 		&p.InsuredName, &p.AppliedOn, &p.IssuedOn, &p.ReceiptOn, &p.PremiumFen, &p.PayMode, &p.PayYears,
-		&p.Term.Years, &p.Term.WholeLife, &r.RowHash, &p.CallbackMethod, &updated)
+		&p.Term.Years, &p.Term.WholeLife, &r.RowHash, &p.CallbackMethod, &p.Status, &updated)
 	if err != nil {
 		return nil, mapErr(err)
 	}
 	p.UpdatedAt = fromMS(updated)
+	if p.Status == huifang.PolicyInForce {
+		p.Status = "" // as the import gives it: "" is in force
+	}
 	return &r, nil
 }
 

@@ -1,0 +1,61 @@
+package huifang
+
+import "time"
+
+// DepartureStatus is where an agent's departure stands (DOMAIN.md §6).
+type DepartureStatus string
+
+// Departure statuses: leaving (离职办理中) until the orphan-policy gate opens,
+// then completed (离职). In notice mode a departure completes when it starts.
+const (
+	DepartureLeaving   DepartureStatus = "leaving"
+	DepartureCompleted DepartureStatus = "completed"
+)
+
+// Key is the catalog key of the status's name (package i18n).
+func (s DepartureStatus) Key() string { return "departure.status." + string(s) }
+
+// Departure is an agent leaving an insurer: the orphan callbacks of the
+// agent's policies, and, in gate mode, the wait for all of them to succeed.
+type Departure struct {
+	ID            int64
+	OrgID         int64
+	AgentCode     string
+	SuccessorCode string // the agent who services the policies now; "" for the service centre
+	Mode          string // the profile's orphan mode when the departure started: gate or notify
+	StartedOn     Date   // the departure date
+	DueOn         Date   // when every orphan callback is due
+	Status        DepartureStatus
+	Policies      int // how many orphan policies it has
+	CompletedAt   time.Time
+	CreatedAt     time.Time
+	CreatedBy     string
+}
+
+// GateItem is one orphan policy of a departure and where its callback stands.
+type GateItem struct {
+	PolicyNo   string
+	CallbackID int64
+	Status     CallbackStatus
+	Result     CallbackResult
+	DueOn      Date
+	// CaseID is the problem case opened from a failed orphan callback, 0 when none.
+	CaseID int64
+	// RecallbackOK: the case's re-callback ended successful, which counts as
+	// the orphan callback's success.
+	RecallbackOK bool
+}
+
+// Successful reports whether the orphan policy was called back successfully,
+// directly or through the re-callback of its problem case.
+func (g GateItem) Successful() bool {
+	return (g.Status == StatusDone && g.Result == ResultSuccessful) || g.RecallbackOK
+}
+
+// OrphanPlan is an orphan callback a departure creates: the policy, and the
+// channel and branch the callback is filed under.
+type OrphanPlan struct {
+	PolicyNo   string
+	Channel    Channel
+	BranchCode string
+}
