@@ -47,7 +47,14 @@ func (s *Service) insurerFor(ctx context.Context, u *huifang.User, orgCode strin
 	if err := require(u, p); err != nil {
 		return nil, err
 	}
-	org, err := s.Org(ctx, u, orgCode)
+	var org *huifang.Org
+	var err error
+	if orgCode == "" {
+		// The pages: the user's own insurer.
+		org, err = s.db.FindOrgByID(ctx, u.OrgID)
+	} else {
+		org, err = s.Org(ctx, u, orgCode)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -441,4 +448,62 @@ func (s *Service) departLeft(ctx context.Context, u *huifang.User, org *huifang.
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// AgentPolicy is one of an agent's policies as the agent page lists it:
+// nothing personal.
+type AgentPolicy struct {
+	No          string               `json:"policy_no"`
+	ProductCode string               `json:"product_code"`
+	Channel     huifang.Channel      `json:"channel"`
+	BranchCode  string               `json:"branch_code"`
+	IssuedOn    huifang.Date         `json:"issued_on"`
+	Status      huifang.PolicyStatus `json:"status"`
+}
+
+// AgentDetail is an agent's page: the agent, the policies the agent sold,
+// the departure with its gate when there is one, and who may succeed.
+type AgentDetail struct {
+	Agent      AgentRow       `json:"agent"`
+	Policies   []AgentPolicy  `json:"policies"`
+	Departure  *DepartureView `json:"departure,omitempty"`
+	Successors []AgentRow     `json:"-"`
+}
+
+// Agent gives an agent's page.
+func (s *Service) Agent(ctx context.Context, u *huifang.User, orgCode, code string) (*AgentDetail, error) {
+	org, err := s.insurerFor(ctx, u, orgCode, huifang.PermViewCallbacks)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.Agents(ctx, u, org.Code)
+	if err != nil {
+		return nil, err
+	}
+	det := &AgentDetail{Policies: []AgentPolicy{}}
+	found := false
+	for _, r := range rows {
+		switch {
+		case r.Code == code:
+			det.Agent, found = r, true
+		case r.Status == huifang.AgentActive || r.Status == "":
+			det.Successors = append(det.Successors, r)
+		}
+	}
+	if !found {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.departure.unknown_agent", code)
+	}
+	ps, err := s.db.AgentPolicies(ctx, org.ID, code)
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		det.Policies = append(det.Policies, AgentPolicy{No: p.No, ProductCode: p.ProductCode, Channel: p.Channel, BranchCode: p.BranchCode, IssuedOn: p.IssuedOn, Status: p.Status})
+	}
+	if det.Agent.Departure != nil {
+		if det.Departure, err = s.departureView(ctx, det.Agent.Departure); err != nil {
+			return nil, err
+		}
+	}
+	return det, nil
 }

@@ -111,6 +111,9 @@ func Fill(ctx context.Context, db *store.DB, svc *app.Service, opts Options) (*L
 			if errs[i] = s.run(ctx, w); errs[i] == nil {
 				errs[i] = s.workflow(ctx, users[s.ins.spec.code])
 			}
+			if errs[i] == nil {
+				errs[i] = s.orphans(ctx, users[s.ins.spec.code])
+			}
 			if errs[i] != nil {
 				cancel()
 			}

@@ -285,6 +285,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermSubmitStats) || u.Can(huifang.PermReviewStats) {
 		items = append(items, navItem{Key: "submissions", Href: "/submissions"})
 	}
+	if u.Role == huifang.RoleInsurerAdmin || u.Role == huifang.RoleManager {
+		items = append(items, navItem{Key: "agents", Href: "/agents"})
+	}
 	items = append(items, navItem{Key: "profile", Href: "/profile"})
 	if u.Role == huifang.RoleInsurerAdmin {
 		items = append(items, navItem{Key: "outbox", Href: "/admin/outbox"})

@@ -134,6 +134,11 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /submissions/{id}/download", s.page(s.submissionDownload))
 	mux.Handle("POST /submissions/{id}/{verb}", s.gated(huifang.PermReviewStats, s.submissionVerb))
 
+	mux.Handle("GET /agents", s.page(s.agentList))
+	mux.Handle("GET /agents/{code}", s.page(s.agentShow))
+	mux.Handle("POST /agents/{code}/leave", s.gated(huifang.PermManageAgents, s.agentLeave))
+	mux.Handle("POST /agents/{code}/complete", s.gated(huifang.PermManageAgents, s.agentComplete))
+
 	mux.Handle("GET /profile", s.page(s.profileShow))
 	mux.Handle("POST /profile", s.gated(huifang.PermSupervise, s.profileChange))
 	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))
