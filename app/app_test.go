@@ -456,8 +456,11 @@ func TestPreUnderwritingCallback(t *testing.T) {
 		}{{importer.KindBranches, branchesCSV}, {importer.KindProducts, productsCSV}, {importer.KindAgents, agentsCSV}, {importer.KindOutlets, outletsCSV}} {
 			w.importFile(t, "C", f.kind, f.body)
 		}
-		// One policy not yet receipted: only the pre-underwriting callback, due 3 days after application.
-		w.importFile(t, "C", importer.KindPolicies, policyHead+policyLine("P1", "L20", "个险", "", "13800000001", 1))
+		// One application not yet underwritten: only the pre-underwriting
+		// callback, due 3 days after application. A policy already issued
+		// gets none: underwriting is over.
+		notIssued := strings.Replace(policyLine("P1", "L20", "个险", "", "13800000001", 1), ",2026-02-25,", ",,", 1)
+		w.importFile(t, "C", importer.KindPolicies, policyHead+notIssued+policyLine("P2", "L20", "个险", "", "13800000002", 2))
 		org, _ := w.db.FindOrgByCode(ctx, "C")
 		var kinds []string
 		mustDo(t, func() error {

@@ -330,6 +330,13 @@ func (s *Service) policyRecords(ctx context.Context, org *huifang.Org, rf *impor
 	// Enough records for a few chunks, so the next is ready when one commits.
 	ch := make(chan *huifang.PolicyRecord, 4*importChunk)
 	errc := make(chan error, 1)
+	// The profile in force on the day of the import plans every row.
+	plan, err := s.Planning(ctx, org.ID, today)
+	if err != nil {
+		close(ch)
+		errc <- err
+		return ch, errc
+	}
 	go func() {
 		defer close(ch)
 		i := 0
@@ -341,7 +348,7 @@ func (s *Service) policyRecords(ctx context.Context, org *huifang.Org, rf *impor
 				p := it.(huifang.Policy)
 				p.OrgID = org.ID
 				select {
-				case ch <- s.PolicyRecord(p, rf.Products[p.ProductCode], org):
+				case ch <- s.PolicyRecordUnder(p, rf.Products[p.ProductCode], org, plan):
 				case <-ctx.Done():
 					return ctx.Err()
 				}
@@ -359,16 +366,40 @@ func (s *Service) policyRecords(ctx context.Context, org *huifang.Org, rf *impor
 // errChangedFile is a file that was good when checked and is not when written.
 var errChangedFile = huifang.Errorf(huifang.EINVALID, "err.import.changed_file")
 
+// Planning is what plans an insurer's callbacks on a day besides the
+// policies themselves: the scope and the rest-day run-on of the rule profile
+// in force that day (DOMAIN.md §3, §9), the working-day calendar, the day.
+func (s *Service) Planning(ctx context.Context, orgID int64, on huifang.Date) (callback.Planning, error) {
+	v, err := s.ProfileFor(ctx, orgID, on)
+	if err != nil {
+		return callback.Planning{}, err
+	}
+	return callback.Planning{Scope: callback.Scope{NonLifeWealth: v.Rules.NonLifeWealthInScope}, RunsOn: v.Rules.CoolingOffRunsOn,
+		Calendar: s.Calendar(), Today: on}, nil
+}
+
 // PolicyRecord prepares a checked policy for storage: phone and ID numbers
 // encrypted with their lookup hashes, a keyed hash of the whole row, and the
-// callbacks the rules plan for it.
+// callbacks the rules in force today plan for it. A loop over many policies
+// takes Planning once and calls PolicyRecordUnder instead. When the profile
+// cannot be read, the service's own scope plans, with no run-on.
 func (s *Service) PolicyRecord(p huifang.Policy, prod huifang.Product, org *huifang.Org) *huifang.PolicyRecord {
+	pl, err := s.Planning(context.Background(), org.ID, s.today())
+	if err != nil {
+		s.Log.Warn("planning without the rule profile", "org", org.Code, "err", err)
+		pl = callback.Planning{Scope: s.Rules.Scope, Today: s.today()}
+	}
+	return s.PolicyRecordUnder(p, prod, org, pl)
+}
+
+// PolicyRecordUnder is PolicyRecord with the callbacks planned under pl.
+func (s *Service) PolicyRecordUnder(p huifang.Policy, prod huifang.Product, org *huifang.Org, pl callback.Planning) *huifang.PolicyRecord {
 	r := &huifang.PolicyRecord{Policy: p,
 		HolderIDEnc: s.Box.Seal(p.HolderID), HolderIDHash: s.Box.Hash(p.HolderID),
 		HolderPhoneEnc: s.Box.Seal(p.HolderPhone), HolderPhoneHash: s.Box.Hash(p.HolderPhone),
 		RowHash: s.Box.Hash(canonical(p))}
-	for _, pl := range callback.Plan(p, prod, *org, s.Rules.Scope) {
-		r.Plans = append(r.Plans, huifang.Plan{Kind: pl.Kind, DueOn: pl.DueOn})
+	for _, c := range callback.PlanWith(p, prod, *org, pl) {
+		r.Plans = append(r.Plans, huifang.Plan{Kind: c.Kind, DueOn: c.DueOn})
 	}
 	r.HolderID, r.HolderPhone = "", ""
 	return r

@@ -106,6 +106,34 @@ func (s *Service) SetServicePhone(ctx context.Context, by *huifang.User, code, p
 		Action: "service-phone", Detail: jsonDetail(map[string]any{"old": o.ServicePhone, "new": phone})})
 }
 
+// SetPreUnderwriting turns an insurer's callback before underwriting on or
+// off for every product (DOMAIN.md §3; `org add --pre-underwriting` sets it
+// at the start). It applies to the policies imported from now on: callbacks
+// already planned stay, and a policy already issued never gets one. The
+// same administrators as CreateOrg.
+func (s *Service) SetPreUnderwriting(ctx context.Context, by *huifang.User, code string, on bool) (*huifang.Org, error) {
+	if err := require(by, huifang.PermManageOrgs); err != nil {
+		return nil, err
+	}
+	o, err := s.db.FindOrgByCode(ctx, code)
+	if err != nil {
+		return nil, orgNotFound(code, err)
+	}
+	if o.Kind != huifang.KindInsurer {
+		return nil, huifang.Errorf(huifang.EINVALID, "err.org.pre_underwriting_insurer")
+	}
+	old := o.PreUnderwritingCallback
+	if old == on {
+		return o, nil
+	}
+	if err := s.db.SetPreUnderwriting(ctx, o.ID, on); err != nil {
+		return nil, err
+	}
+	o.PreUnderwritingCallback = on
+	return o, s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: o.ID, At: s.now(), UserID: by.ID, Actor: by.Login, Entity: "org", Key: o.Code,
+		Action: "pre-underwriting", Detail: jsonDetail(map[string]any{"old": old, "new": on})})
+}
+
 // UserInput is what makes a user.
 type UserInput struct {
 	OrgCode, Login, Name, Password, BranchCode string

@@ -135,6 +135,7 @@ type orgStore interface {
 	FindOrgByID(ctx context.Context, id int64) (*huifang.Org, error)
 	ListOrgs(ctx context.Context, regulatorID int64) ([]huifang.Org, error)
 	SetServicePhone(ctx context.Context, orgID int64, phone string) error
+	SetPreUnderwriting(ctx context.Context, orgID int64, on bool) error
 }
 
 // policyStore stores policies.

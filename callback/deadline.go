@@ -71,22 +71,9 @@ type Planned struct {
 	DueOn huifang.Date
 }
 
-// Plan lists the callbacks a policy needs, earliest first: none when it is
-// out of scope; the pre-underwriting callback when the org or the product
-// turns it on and the application date is known; the new-business callback
-// once the receipt date is known (before that its deadline cannot be set).
-// Plan is meant to be called again whenever the policy changes; the caller
-// creates each kind at most once per policy.
+// Plan lists the callbacks a policy needs under scope, with no run-on of
+// the cooling-off period and any issue date counting as issued: PlanWith
+// with only the scope.
 func Plan(p huifang.Policy, prod huifang.Product, org huifang.Org, scope Scope) []Planned {
-	if !scope.InScope(p, prod) {
-		return nil
-	}
-	var out []Planned
-	if (org.PreUnderwritingCallback || prod.PreUnderwritingCallback) && !p.AppliedOn.IsZero() {
-		out = append(out, Planned{Kind: huifang.KindPreUnderwriting, DueOn: PreUnderwritingDue(p.AppliedOn)})
-	}
-	if !p.ReceiptOn.IsZero() {
-		out = append(out, Planned{Kind: huifang.KindNewBusiness, DueOn: Deadline(p.ReceiptOn, CoolingOffDays(p, prod))})
-	}
-	return out
+	return PlanWith(p, prod, org, Planning{Scope: scope})
 }

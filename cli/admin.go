@@ -16,18 +16,39 @@ func cmdOrg(e *env, args []string) error {
 
 func orgSet(e *env, args []string) error {
 	var cfg config
-	var code, phone string
-	fs := flags(e, "org set", "org set --code CODE --service-phone 95xxx", &cfg)
-	fs.StringVar(&code, "code", "", "insurer code")
+	var code, phone, pre string
+	fs := flags(e, "org set", "org set --org CODE [--service-phone 95xxx] [--pre-underwriting on|off]", &cfg)
+	fs.StringVar(&code, "org", "", "insurer code")
+	fs.StringVar(&code, "code", "", "insurer code (the same as --org)")
 	fs.StringVar(&phone, "service-phone", "", "the customer-service number said at the end of every callback script")
+	fs.StringVar(&pre, "pre-underwriting", "", "on or off: a callback before underwriting too, for every product, for applications imported from now on")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	var on bool
+	switch pre {
+	case "", "off":
+	case "on":
+		on = true
+	default:
+		return usageError{"--pre-underwriting takes on or off"}
+	}
+	if phone == "" && pre == "" {
+		return usageError{"org set: give --service-phone or --pre-underwriting"}
+	}
 	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
-		if err := s.SetServicePhone(e.ctx, app.CLI(), code, phone); err != nil {
-			return err
+		if phone != "" {
+			if err := s.SetServicePhone(e.ctx, app.CLI(), code, phone); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s: service phone %s\n", code, phone)
 		}
-		fmt.Fprintf(e.stdout, "%s: service phone %s\n", code, phone)
+		if pre != "" {
+			if _, err := s.SetPreUnderwriting(e.ctx, app.CLI(), code, on); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "%s: pre-underwriting callbacks %s\n", code, pre)
+		}
 		return nil
 	})
 }

@@ -84,7 +84,7 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 		HolderName:  r.name(pHolderName),
 		InsuredName: r.name(pInsuredName),
 		AppliedOn:   r.date(pApplied, true),
-		IssuedOn:    r.date(pIssued, true),
+		IssuedOn:    r.date(pIssued, false), // empty before underwriting: see below
 		ReceiptOn:   r.date(pReceipt, false),
 	}
 
@@ -164,6 +164,11 @@ func (c *Checker) policy(r *rowCtx) huifang.Policy {
 	}
 	switch {
 	case p.ReceiptOn.IsZero():
+	case p.IssuedOn.IsZero() && r.get(pIssued) == "":
+		// An application not underwritten yet has no issue date (a callback
+		// before underwriting is planned for it); a signed receipt means the
+		// policy was issued.
+		r.fail(pIssued, "", "err.import.row.required")
 	case p.ReceiptOn.After(today):
 		r.fail(pReceipt, p.ReceiptOn.String(), "err.import.row.receipt_future", today)
 	case !p.IssuedOn.IsZero() && p.ReceiptOn.Before(p.IssuedOn):

@@ -48,6 +48,20 @@ func (db *DB) SetServicePhone(ctx context.Context, orgID int64, phone string) er
 	return nil
 }
 
+// SetPreUnderwriting turns an insurer's callback before underwriting on or off.
+func (db *DB) SetPreUnderwriting(ctx context.Context, orgID int64, on bool) error {
+	res, err := db.write.ExecContext(ctx, db.q(`UPDATE orgs SET pre_underwriting = ? WHERE id = ?`), on, orgID)
+	if err != nil {
+		return fmt.Errorf("set pre-underwriting: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return huifang.ErrNotFound
+	}
+	return nil
+}
+
 // FindOrgByCode finds an organisation by its code.
 func (db *DB) FindOrgByCode(ctx context.Context, code string) (*huifang.Org, error) {
 	return scanOrg(db.read.QueryRowContext(ctx, db.q(`SELECT `+orgCols+` FROM orgs WHERE code = ?`), code))

@@ -33,11 +33,15 @@ type versionView struct {
 	Limits                                 []limitView
 	// FallbackDays is the electronic callbacks' fallback, its default filled in.
 	FallbackDays int
+	// The orphan callbacks' limit in gate mode and the false-phone
+	// thresholds, their defaults filled in.
+	GateDays, SharedMin, ChangedDays int
 }
 
 func viewVersion(v profile.Version, state string) versionView {
 	vv := versionView{V: v, State: state, FallbackDays: v.Rules.ElectronicFallbackDays,
-		SubmitMonth: v.Rules.SubmitDays("month"), SubmitQuarter: v.Rules.SubmitDays("quarter"), SubmitYear: v.Rules.SubmitDays("year")}
+		SubmitMonth: v.Rules.SubmitDays("month"), SubmitQuarter: v.Rules.SubmitDays("quarter"), SubmitYear: v.Rules.SubmitDays("year"),
+		GateDays: v.Rules.OrphanGateDays(), SharedMin: v.Rules.SharedPhoneMin(), ChangedDays: v.Rules.PhoneChangedWithin()}
 	succ, res := v.Rules.Targets()
 	vv.TargetSuccess, vv.TargetResolution = bpPercent(succ), bpPercent(res)
 	if vv.FallbackDays <= 0 {
@@ -73,9 +77,17 @@ type profileForm struct {
 	// year; the targets as percentages ("100", "98.5").
 	SubmitMonth, SubmitQuarter, SubmitYear string
 	TargetSuccess, TargetResolution        string
-	Note                                   string
-	Errors                                 map[string]string
-	Error                                  string
+	// Scope and deadlines: non-life wealth management in scope, the
+	// cooling-off period's run-on past a rest day.
+	NonLifeWealth, RunsOn bool
+	// GateDays: orphan callbacks' limit in gate mode, in working days.
+	GateDays string
+	// False phone numbers: the shared-phone threshold and the phone-change
+	// window, in days.
+	SharedPhone, PhoneChanged string
+	Note                      string
+	Errors                    map[string]string
+	Error                     string
 }
 
 func formOf(r profile.Rules, from huifang.Date) profileForm {
@@ -84,6 +96,7 @@ func formOf(r profile.Rules, from huifang.Date) profileForm {
 		MinSlots: strconv.Itoa(r.MinSlots), OrphanMode: r.OrphanMode, NotifyDays: strconv.Itoa(r.OrphanNotifyDays), Errors: map[string]string{}}
 	f = withElectronic(f, r)
 	f = withStats(f, r)
+	f = withSettings(f, r)
 	for _, t := range huifang.ProblemTypes {
 		l := r.Limits[t]
 		f.Limits = append(f.Limits, limitField{Type: t, Days: strconv.Itoa(l.Days), Working: l.Working})
@@ -111,6 +124,15 @@ func withStats(f profileForm, r profile.Rules) profileForm {
 	f.SubmitMonth, f.SubmitQuarter, f.SubmitYear = strconv.Itoa(r.SubmitDays("month")), strconv.Itoa(r.SubmitDays("quarter")), strconv.Itoa(r.SubmitDays("year"))
 	succ, res := r.Targets()
 	f.TargetSuccess, f.TargetResolution = bpPercentNumber(succ), bpPercentNumber(res)
+	return f
+}
+
+// withSettings fills the form's scope, orphan-limit and false-phone fields
+// from rules, defaults filled in.
+func withSettings(f profileForm, r profile.Rules) profileForm {
+	f.NonLifeWealth, f.RunsOn = r.NonLifeWealthInScope, r.CoolingOffRunsOn
+	f.GateDays = strconv.Itoa(r.OrphanGateDays())
+	f.SharedPhone, f.PhoneChanged = strconv.Itoa(r.SharedPhoneMin()), strconv.Itoa(r.PhoneChangedWithin())
 	return f
 }
 
@@ -269,6 +291,28 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 		}
 	} else {
 		f = withStats(f, rules)
+	}
+	// The sections below are read when the form had them; else the rules
+	// in force stay.
+	kept := withSettings(profileForm{}, rules)
+	if pf.Get("scope") != "" {
+		f.NonLifeWealth, f.RunsOn = pf.Get("nonlife_wealth_in_scope") != "", pf.Get("cooling_off_runs_on") != ""
+		rules.NonLifeWealthInScope, rules.CoolingOffRunsOn = f.NonLifeWealth, f.RunsOn
+	} else {
+		f.NonLifeWealth, f.RunsOn = kept.NonLifeWealth, kept.RunsOn
+	}
+	if pf.Has("orphan_gate_workdays") {
+		f.GateDays = strings.TrimSpace(pf.Get("orphan_gate_workdays"))
+		rules.OrphanGateWorkdays = num("orphan_gate_workdays", f.GateDays)
+	} else {
+		f.GateDays = kept.GateDays
+	}
+	if pf.Get("phones") != "" {
+		f.SharedPhone, f.PhoneChanged = strings.TrimSpace(pf.Get("shared_phone_holders")), strings.TrimSpace(pf.Get("phone_changed_days"))
+		rules.SharedPhoneHolders = num("shared_phone_holders", f.SharedPhone)
+		rules.PhoneChangedDays = num("phone_changed_days", f.PhoneChanged)
+	} else {
+		f.SharedPhone, f.PhoneChanged = kept.SharedPhone, kept.PhoneChanged
 	}
 	from, err := huifang.ParseISODate(f.From)
 	if err != nil {
