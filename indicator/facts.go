@@ -6,7 +6,8 @@ import (
 
 // CallbackFact is what the indicators need of one callback owed to a policy:
 // a new-business callback (pre-underwriting and re-callbacks are not owed to
-// a policy and count nowhere), or an orphan-policy callback.
+// a policy and count nowhere), or an orphan-policy callback, which counts in
+// the orphan columns only (Row.Orphans).
 type CallbackFact struct {
 	Orphan  bool // an orphan-policy callback (DOMAIN.md §6)
 	DueOn   huifang.Date
@@ -20,6 +21,11 @@ type CallbackFact struct {
 	FinishedOn huifang.Date
 	// Problems is the number of problem cases the callback opened.
 	Problems int
+	// RecalledOn (orphan callbacks only): the day a re-callback confirming
+	// a problem case this callback opened ended successful; zero if none.
+	// An orphan callback counts as successful then, as the departure gate
+	// counts it (docs/indicators.md, "Orphan-policy callbacks").
+	RecalledOn huifang.Date
 	// CancelledOn: the policy was cancelled in its cooling-off period
 	// (zero if not). A policy cancelled before its callback was finished
 	// owes no callback and counts nowhere.
@@ -82,10 +88,14 @@ func (f CallbackFact) Contribution() (key CallbackKey, n CallbackCounts, ok bool
 	}
 	key = CallbackKey{Month: MonthOf(f.DueOn), Branch: f.Branch, Channel: f.Channel, Design: f.Design, Orphan: f.Orphan, Aged60: f.Aged60, Seller: f.Seller}
 	n.Due = 1
-	switch f.Result {
+	result, finished := f.Result, f.FinishedOn
+	if f.Orphan && result != huifang.ResultSuccessful && !f.RecalledOn.IsZero() {
+		result, finished = huifang.ResultSuccessful, f.RecalledOn
+	}
+	switch result {
 	case huifang.ResultSuccessful:
 		n.Successful, n.Completed = 1, 1
-		if !f.FinishedOn.After(f.DueOn) {
+		if !finished.After(f.DueOn) {
 			n.SuccessfulInPeriod = 1
 		}
 	case huifang.ResultProblems:
