@@ -23,8 +23,9 @@ type CallbackFact struct {
 	Problems int
 	// RecalledOn (orphan callbacks only): the day a re-callback confirming
 	// a problem case this callback opened ended successful; zero if none.
-	// An orphan callback counts as successful then, as the departure gate
-	// counts it (docs/indicators.md, "Orphan-policy callbacks").
+	// An orphan callback counts as successful (not successful in period)
+	// then, as the departure gate counts it (docs/indicators.md,
+	// "Orphan-policy callbacks").
 	RecalledOn huifang.Date
 	// CancelledOn: the policy was cancelled in its cooling-off period
 	// (zero if not). A policy cancelled before its callback was finished
@@ -88,18 +89,19 @@ func (f CallbackFact) Contribution() (key CallbackKey, n CallbackCounts, ok bool
 	}
 	key = CallbackKey{Month: MonthOf(f.DueOn), Branch: f.Branch, Channel: f.Channel, Design: f.Design, Orphan: f.Orphan, Aged60: f.Aged60, Seller: f.Seller}
 	n.Due = 1
-	result, finished := f.Result, f.FinishedOn
-	if f.Orphan && result != huifang.ResultSuccessful && !f.RecalledOn.IsZero() {
-		result, finished = huifang.ResultSuccessful, f.RecalledOn
-	}
-	switch result {
+	switch f.Result {
 	case huifang.ResultSuccessful:
 		n.Successful, n.Completed = 1, 1
-		if !finished.After(f.DueOn) {
+		if !f.FinishedOn.After(f.DueOn) {
 			n.SuccessfulInPeriod = 1
 		}
 	case huifang.ResultProblems:
 		n.Completed = 1
+	}
+	if f.Orphan && f.Result != huifang.ResultSuccessful && !f.RecalledOn.IsZero() {
+		// Successful through the re-callback, as the departure gate counts
+		// it; not successful in period, which counts the call itself.
+		n.Successful, n.Completed = 1, 1
 	}
 	if f.Result != "" {
 		key.Method = f.Method
