@@ -174,6 +174,24 @@ func TestGoldenOrphanRecount(t *testing.T) {
 			if int64(n) != tbl.Total.Callbacks.Due {
 				t.Errorf("%s: %d new-business callbacks due, the table counts %d", period, n, tbl.Total.Callbacks.Due)
 			}
+			// The lists behind the orphan figures hold as many callbacks.
+			for outcome, want := range map[string]int64{huifang.OutcomeDue: tbl.Total.Orphans.Due, huifang.OutcomeSuccessful: tbl.Total.Orphans.Successful,
+				huifang.OutcomeSuccessfulInPeriod: tbl.Total.Orphans.SuccessfulInPeriod, huifang.OutcomeCompleted: tbl.Total.Orphans.Completed} {
+				n, err := w.db.CountCallbacks(ctx, w.admin.OrgID, huifang.CallbackFilter{DueFrom: tbl.Period.First(), DueTo: tbl.Period.Last(),
+					Kind: huifang.KindOrphan, Outcome: outcome})
+				mustDo(t, func() error { return err })
+				if int64(n) != want {
+					t.Errorf("%s: %d orphan callbacks listed as %s, the figure counts %d", period, n, outcome, want)
+				}
+			}
+			for _, r := range tbl.ByChannel {
+				n, err := w.db.CountCallbacks(ctx, w.admin.OrgID, huifang.CallbackFilter{DueFrom: tbl.Period.First(), DueTo: tbl.Period.Last(),
+					Kind: huifang.KindOrphan, Outcome: huifang.OutcomeSuccessful, Channel: huifang.Channel(r.Key)})
+				mustDo(t, func() error { return err })
+				if int64(n) != r.Orphans.Successful {
+					t.Errorf("%s %s: %d successful orphan callbacks listed, the figure counts %d", period, r.Key, n, r.Orphans.Successful)
+				}
+			}
 			seen[period] = ok
 		}
 		if seen["2026-03"] != 2 || seen["2026-04"] != 1 || seen["2026-05"] != 0 {
