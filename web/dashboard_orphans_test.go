@@ -70,6 +70,8 @@ func TestDashboardOrphans(t *testing.T) {
 			{mgr, "/dashboard?period=2026-03&dim=seller", 1 + 2 + 2 + 2}, // the sellers: the agent and the bank outlet
 			{sup, "/dashboard?period=2026-03", 2},                        // the regulator's companies
 			{sup, "/dashboard?org=B&period=2026-03", 1 + 1 + 1 + 1},      // B1: agency, traditional, its branch
+			{mgr, "/stats?period=2026-03", 1 + 2 + 2},                    // the statistics table: total, channels, designs
+			{sup, "/stats?org=REG&period=2026-03", 2},                    // the regulator's: its companies' rows
 		} {
 			_, body := tc.c.get(tc.path)
 			n := 0
