@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
@@ -85,6 +86,19 @@ func TestImportOrphanCallbackRecords(t *testing.T) {
 		mustDo(t, func() error { return err })
 		if slow.Total != tbl.Total {
 			t.Errorf("counts %+v, recount %+v", tbl.Total, slow.Total)
+		}
+		// The export names each callback's kind (回访类型); the export of
+		// orphan callbacks only holds P1's and P2's.
+		var all, orphans bytes.Buffer
+		mustDo(t, func() error { return w.svc.ExportCallbacks(ctx, w.admin, huifang.CallbackFilter{}, "csv", &all) })
+		mustDo(t, func() error {
+			return w.svc.ExportCallbacks(ctx, w.admin, huifang.CallbackFilter{Kind: huifang.KindOrphan}, "csv", &orphans)
+		})
+		if !strings.Contains(all.String(), ",回访类型,") || strings.Count(all.String(), ",孤儿保单回访,") != 2 || strings.Count(all.String(), ",新单回访,") != 3 {
+			t.Errorf("export:\n%s", all.String())
+		}
+		if lines := strings.Split(strings.TrimSpace(orphans.String()), "\n"); len(lines) != 3 || strings.Contains(orphans.String(), ",新单回访,") {
+			t.Errorf("export of orphan callbacks:\n%s", orphans.String())
 		}
 		// The same file again: nothing changes.
 		res, err = w.svc.ImportFile(ctx, w.admin, "A", importer.KindCallbacks, w.file(t, "cb2.csv", good), "cb2.csv", nil)
