@@ -144,6 +144,12 @@ func (k CallbackKind) ZH() string { return kindZH[k] }
 // Key is the catalog key of the callback kind's name (package i18n).
 func (k CallbackKind) Key() string { return "callbackkind." + string(k) }
 
+// CallbackKinds lists the kinds.
+var CallbackKinds = []CallbackKind{KindNewBusiness, KindPreUnderwriting, KindRecallback, KindOrphan}
+
+// Valid reports whether k is a known kind.
+func (k CallbackKind) Valid() bool { return kindZH[k] != "" }
+
 // CallbackFilter selects callbacks for lists and exports.
 type CallbackFilter struct {
 	Status   CallbackStatus
@@ -169,10 +175,17 @@ type CallbackFilter struct {
 	Seller string
 	// Outcome keeps the callbacks behind an indicator's count (Outcome*).
 	Outcome string
+	// Kind keeps the callbacks of one kind. With an Outcome it picks the
+	// figure: KindOrphan the orphan-policy columns, otherwise (empty or
+	// KindNewBusiness) the new-business ones.
+	Kind CallbackKind
 }
 
 // Outcome classes: the callbacks owed to a policy that a count of
-// docs/indicators.md is made of, with DueFrom–DueTo the period.
+// docs/indicators.md is made of, with DueFrom–DueTo the period. For orphan
+// callbacks (Kind KindOrphan) "successful" includes those a successful
+// re-callback of their problem case made successful, as the figures count
+// them.
 const (
 	OutcomeDue                = "due"                  // due callbacks
 	OutcomeSuccessful         = "successful"           // of those, successful, whenever

@@ -53,6 +53,7 @@ type ImportJob struct {
 type ImportedCallback struct {
 	CallbackID int64
 	PolicyNo   string
+	Kind       CallbackKind // new-business (also when empty) or orphan
 	Result     CallbackResult
 	Reason     string
 	Method     CallbackMethod

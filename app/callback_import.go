@@ -15,7 +15,8 @@ import (
 
 // Callback records come from insurers that call their customers in their
 // own systems and report to huifang (docs/import.md, 回访记录). A record
-// finishes the policy's new-business callback as a callback worked in
+// finishes the policy's new-business callback (or, with 回访类型
+// 孤儿保单回访, its orphan-policy callback) as a callback worked in
 // huifang would: the same lateness rule, the problem cases' deadlines from
 // the same profile and calendar (Service.deadline), the indicators' counts
 // in the same transaction.
@@ -50,7 +51,16 @@ func (r *callbackRefs) fail(err error) {
 
 // PolicyCallback finds a policy's new-business callback and its cases.
 func (r *callbackRefs) PolicyCallback(no string) (importer.PolicyCallback, bool) {
-	p, c, cases, err := r.s.db.NewBusinessCallback(r.ctx, r.orgID, no)
+	return r.policyCallback(no, r.s.db.NewBusinessCallback)
+}
+
+// OrphanCallback finds a policy's orphan-policy callback and its cases.
+func (r *callbackRefs) OrphanCallback(no string) (importer.PolicyCallback, bool) {
+	return r.policyCallback(no, r.s.db.OrphanCallback)
+}
+
+func (r *callbackRefs) policyCallback(no string, find func(context.Context, int64, string) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error)) (importer.PolicyCallback, bool) {
+	p, c, cases, err := find(r.ctx, r.orgID, no)
 	if errors.Is(err, huifang.ErrNotFound) {
 		return importer.PolicyCallback{}, false
 	} else if err != nil {
@@ -180,7 +190,7 @@ func (s *Service) importCallbacks(ctx context.Context, org *huifang.Org, a huifa
 // the same day; it ends at the start of its closing day, or when it opened
 // if that is later.
 func imported(rec importer.CallbackRecord, source string) *huifang.ImportedCallback {
-	ic := &huifang.ImportedCallback{CallbackID: rec.CallbackID, PolicyNo: rec.PolicyNo, Result: rec.Result, Reason: rec.Reason, Method: rec.Method,
+	ic := &huifang.ImportedCallback{CallbackID: rec.CallbackID, PolicyNo: rec.PolicyNo, Kind: rec.Kind, Result: rec.Result, Reason: rec.Reason, Method: rec.Method,
 		FinishedAt: rec.FinishedAt, Late: rec.Late, Unchanged: rec.Unchanged,
 		Evidence: jsonDetail(map[string]any{"source": "import", "file": source, "line": rec.Line})}
 	for _, c := range rec.Cases {

@@ -25,7 +25,9 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden statistics tables in testdata/golden")
 
 // goldenWorld is the fixed synthetic data set of the golden tables: two
-// insurers' March and April, worked in huifang step by step at fixed times.
+// insurers' March and April, worked in huifang step by step at fixed times,
+// with orphan-policy callbacks of departed agents (orphansMarch,
+// orphansApril).
 func goldenWorld(t *testing.T, tw *testworld.World) *world {
 	t.Helper()
 	w := setup(t, tw)
@@ -63,6 +65,7 @@ func goldenWorld(t *testing.T, tw *testworld.World) *world {
 		policyLineBorn("H01", "L20", "个险", "2026-03-02", "13800000201", 201, young)+
 		policyLineBorn("H02", "U01", "银保", "2026-03-04", "13800000202", 202, old))
 	finish(w.opB, false)
+	orphanProblem := orphansMarch(t, w)
 
 	// Friday 20 March: more receipts (due in April); G05 and G06 are late.
 	w.clk.t = at(20, 10, 0)
@@ -98,11 +101,13 @@ func goldenWorld(t *testing.T, tw *testworld.World) *world {
 	mustDo(t, func() error { return err })
 	_, err = w.svc.CloseCase(ctx, mgr, cases[0].ID, "客户拒绝重新签署")
 	mustDo(t, func() error { return err })
+	orphanCase(t, w, mgr, handler, orphanProblem)
 
 	// Friday 10 April: one more; a policy corrected (G10 sold by the bank).
 	w.clk.t = at(10, 10, 0).AddDate(0, 1, 0)
 	finish(w.op, false)
 	w.loadPolicies(t, policyLineBorn("G10", "U01", "银保", "2026-03-20", "13800000110", 110, young))
+	orphansApril(t, w)
 	// The tables are made on Wednesday 6 May.
 	w.clk.t = at(6, 10, 0).AddDate(0, 2, 0)
 	return w

@@ -102,7 +102,7 @@ func countsFollow(t *testing.T, seed uint64) {
 			if rng.IntN(3) == 0 {
 				w.clk.t = w.clk.t.AddDate(0, 0, 1+rng.IntN(3))
 			}
-			switch op := rng.IntN(8); op {
+			switch op := rng.IntN(9); op {
 			case 0: // import new policies
 				var lines []string
 				for range 1 + rng.IntN(4) {
@@ -169,6 +169,15 @@ func countsFollow(t *testing.T, seed uint64) {
 				}
 				w.importFile(t, "A", importer.KindProducts, strings.Replace(productsCSV, "康宁终身寿险,传统", "康宁终身寿险,"+design, 1))
 				did["product"]++
+			case 8: // an agent leaves: a policy's orphan callback, due in ten days, finished at once or left open
+				if len(policies) == 0 {
+					continue
+				}
+				no := fmt.Sprintf("R%03d", 1+rng.IntN(seq))
+				results := []huifang.CallbackResult{huifang.ResultSuccessful, huifang.ResultProblems, huifang.ResultNotCompleted, ""}
+				if w.orphanMaybe(t, "A", no, huifang.DateOf(w.clk.Now()).AddDays(10), w.op, results[rng.IntN(len(results))]) {
+					did["orphan"]++
+				}
 			case 5, 6: // act on a case and confirm it by a re-callback
 				cs, err := w.svc.ListProblemCases(ctx, handler, huifang.ProblemFilter{})
 				mustDo(t, func() error { return err })
@@ -200,7 +209,7 @@ func countsFollow(t *testing.T, seed uint64) {
 		}
 		check("at the end")
 		// The changes the test is about all happened.
-		for _, k := range []string{"import", "correct", "finish", "close", "recallback", "product"} {
+		for _, k := range []string{"import", "correct", "finish", "close", "recallback", "product", "orphan"} {
 			if did[k] == 0 {
 				t.Fatalf("no %s happened (%v): the test proves nothing", k, did)
 			}

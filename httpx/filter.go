@@ -14,7 +14,9 @@ import (
 // finished after the deadline), overdue (1/true: still not done after it),
 // branch (and the branches below it; branch_only=1: itself only), design, seller (agent or bank outlet),
 // outcome (the callbacks behind an indicator's count: due, successful,
-// successful_in_period, completed), limit and offset. Unknown values are an error, not silently ignored.
+// successful_in_period, completed), kind (new-business, pre-underwriting,
+// re-callback, orphan; with an outcome, orphan picks the orphan-policy
+// figures), limit and offset. Unknown values are an error, not silently ignored.
 func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	var f huifang.CallbackFilter
 	var fields []huifang.FieldError
@@ -48,6 +50,12 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	}
 	f.Branch = strings.TrimSpace(q.Get("branch"))
 	f.Seller = strings.TrimSpace(q.Get("seller"))
+	if v := q.Get("kind"); v != "" {
+		f.Kind = huifang.CallbackKind(v)
+		if !f.Kind.Valid() {
+			bad("kind", "err.filter.unknown_kind")
+		}
+	}
 	if v := q.Get("outcome"); v != "" {
 		f.Outcome = v
 		if !slices.Contains(huifang.Outcomes, v) {

@@ -12,12 +12,16 @@ func TestCallbackFilter(t *testing.T) {
 	if err != nil || !f.Overdue || f.Status != huifang.StatusOpen || f.Channel != huifang.ChannelBank || f.DueFrom != huifang.NewDate(2026, 3, 1) || f.Limit != 20 {
 		t.Fatalf("parse: %v %+v", err, f)
 	}
+	if f, err := CallbackFilter(url.Values{"kind": {"orphan"}, "outcome": {"successful"}}); err != nil || f.Kind != huifang.KindOrphan || f.Outcome != huifang.OutcomeSuccessful {
+		t.Fatalf("kind: %v %+v", err, f)
+	}
 	for _, q := range []url.Values{
 		{"overdue": {"maybe"}},
 		{"status": {"nonsense"}},
 		{"channel": {"mail"}},
 		{"due_to": {"2026/03/01"}},
 		{"outcome": {"everything"}},
+		{"kind": {"orphaned"}},
 	} {
 		_, err := CallbackFilter(q)
 		if huifang.ErrorCode(err) != huifang.EINVALID {

@@ -11,9 +11,11 @@ import (
 )
 
 // A callback file reports callbacks an insurer made in its own system: one
-// row per policy, finishing the policy's new-business callback, with the
-// problem cases the callback opened. The policy must already be loaded, so
-// that its callback, with its deadline, exists.
+// row per policy and kind, finishing the policy's new-business callback, or
+// its orphan-policy callback when the row's 回访类型 says 孤儿保单回访, with
+// the problem cases the callback opened. The policy must already be loaded,
+// so that its callback, with its deadline, exists (an orphan callback: its
+// agent's departure was started).
 
 // Column positions of a callback file.
 const (
@@ -26,6 +28,7 @@ const (
 	cOpened
 	cClosed
 	cOutcome
+	cKind
 )
 
 func init() {
@@ -39,6 +42,8 @@ func init() {
 		cOpened:   {zh: "问题件开立日期", en: "case_opened_on", aliases: []string{"开立日期", "问题件开立时间"}},
 		cClosed:   {zh: "问题件办结日期", en: "case_closed_on", aliases: []string{"办结日期", "问题件关闭日期", "问题件办结时间"}},
 		cOutcome:  {zh: "问题件处理结果", en: "case_outcome", aliases: []string{"处理结果", "办结结果"}},
+		// 回访类型: 新单回访 (when absent or empty) or 孤儿保单回访.
+		cKind: {zh: "回访类型", en: "kind", aliases: []string{"callback_kind"}},
 	}
 	keyColumn[KindCallbacks] = cNo
 }
@@ -51,6 +56,10 @@ type CallbackRefs interface {
 	// PolicyCallback finds a policy and its new-business callback; ok is
 	// false when the insurer has no such policy.
 	PolicyCallback(policyNo string) (pc PolicyCallback, ok bool)
+	// OrphanCallback finds a policy and its orphan-policy callback
+	// (CallbackID 0 when it has none); ok is false when the insurer has no
+	// such policy.
+	OrphanCallback(policyNo string) (pc PolicyCallback, ok bool)
 	// CaseDeadline is the deadline of a problem case of type t opened on a
 	// day, as huifang sets it for the cases it opens. Its error's message
 	// is shown on the row (a year with no calendar, a type without a limit).
@@ -93,6 +102,7 @@ type Deadline struct {
 type CallbackRecord struct {
 	Line       int
 	PolicyNo   string
+	Kind       huifang.CallbackKind // new-business or orphan
 	Method     huifang.CallbackMethod
 	FinishedAt time.Time
 	Result     huifang.CallbackResult
@@ -123,13 +133,25 @@ type CaseRecord struct {
 type MemoryCallbacks struct {
 	*MemoryRefs
 	Callbacks map[string]PolicyCallback
-	Deadline  func(t huifang.ProblemType, opened huifang.Date) (Deadline, error)
+	// Orphans are the policies' orphan callbacks; a policy of Callbacks
+	// missing here has none.
+	Orphans  map[string]PolicyCallback
+	Deadline func(t huifang.ProblemType, opened huifang.Date) (Deadline, error)
 }
 
 // PolicyCallback finds a policy's callback.
 func (m *MemoryCallbacks) PolicyCallback(no string) (PolicyCallback, bool) {
 	pc, ok := m.Callbacks[no]
 	return pc, ok
+}
+
+// OrphanCallback finds a policy's orphan callback.
+func (m *MemoryCallbacks) OrphanCallback(no string) (PolicyCallback, bool) {
+	if pc, ok := m.Orphans[no]; ok {
+		return pc, true
+	}
+	pc, ok := m.Callbacks[no]
+	return PolicyCallback{ReceiptOn: pc.ReceiptOn, AgentCode: pc.AgentCode}, ok
 }
 
 // CaseDeadline asks the Deadline rule.
@@ -141,7 +163,14 @@ func (m *MemoryCallbacks) CaseDeadline(t huifang.ProblemType, opened huifang.Dat
 }
 
 func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
-	rec := CallbackRecord{Line: r.line, PolicyNo: r.code(cNo)}
+	rec := CallbackRecord{Line: r.line, PolicyNo: r.code(cNo), Kind: huifang.KindNewBusiness}
+	if v := r.get(cKind); v != "" {
+		k, ok := ParseCallbackKind(v)
+		if !ok {
+			r.fail(cKind, v, "err.import.callback.bad_kind")
+		}
+		rec.Kind = k
+	}
 	if v, ok := r.required(cMethod); ok {
 		m, ok := ParseCallbackMethod(v)
 		if !ok {
@@ -231,10 +260,17 @@ func (c *Checker) callbackRecord(r *rowCtx) CallbackRecord {
 		r.fail(cNo, rec.PolicyNo, "err.import.callback.lookup_failed")
 		return rec
 	}
-	pc, ok := refs.PolicyCallback(rec.PolicyNo)
+	lookup := refs.PolicyCallback
+	if rec.Kind == huifang.KindOrphan {
+		lookup = refs.OrphanCallback
+	}
+	pc, ok := lookup(rec.PolicyNo)
 	switch {
 	case !ok:
 		r.fail(cNo, rec.PolicyNo, "err.import.callback.no_policy")
+		return rec
+	case rec.Kind == huifang.KindOrphan && pc.CallbackID == 0:
+		r.fail(cKind, r.get(cKind), "err.import.callback.no_orphan", rec.PolicyNo)
 		return rec
 	case pc.CallbackID == 0 && pc.ReceiptOn.IsZero():
 		r.fail(cNo, rec.PolicyNo, "err.import.callback.no_receipt")
@@ -342,6 +378,18 @@ func ParseProblemType(s string) (huifang.ProblemType, bool) {
 		if s == t.ZH() || strings.EqualFold(s, string(t)) {
 			return t, true
 		}
+	}
+	return "", false
+}
+
+// ParseCallbackKind reads a callback record's kind: 新单回访 (新单) or
+// 孤儿保单回访 (孤儿保单), or the English code; only those two are reported.
+func ParseCallbackKind(s string) (huifang.CallbackKind, bool) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "新单回访", "新单", "new-business", "new_business":
+		return huifang.KindNewBusiness, true
+	case "孤儿保单回访", "孤儿保单", "orphan":
+		return huifang.KindOrphan, true
 	}
 	return "", false
 }

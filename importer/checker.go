@@ -181,6 +181,12 @@ func (c *Checker) unique(r *rowCtx) bool {
 		return false
 	}
 	h := fnv64(key)
+	if c.kind == KindCallbacks {
+		// A policy's new-business and orphan callbacks are two rows.
+		if k, ok := ParseCallbackKind(r.get(cKind)); ok && k == huifang.KindOrphan {
+			h = fnv64(key + "\x00" + string(k))
+		}
+	}
 	first, dup := c.seen[h]
 	if !dup {
 		v := uint32(min(r.line, badFlag-1))

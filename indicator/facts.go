@@ -6,7 +6,8 @@ import (
 
 // CallbackFact is what the indicators need of one callback owed to a policy:
 // a new-business callback (pre-underwriting and re-callbacks are not owed to
-// a policy and count nowhere), or an orphan-policy callback.
+// a policy and count nowhere), or an orphan-policy callback, which counts in
+// the orphan columns only (Row.Orphans).
 type CallbackFact struct {
 	Orphan  bool // an orphan-policy callback (DOMAIN.md §6)
 	DueOn   huifang.Date
@@ -20,6 +21,12 @@ type CallbackFact struct {
 	FinishedOn huifang.Date
 	// Problems is the number of problem cases the callback opened.
 	Problems int
+	// RecalledOn (orphan callbacks only): the day a re-callback confirming
+	// a problem case this callback opened ended successful; zero if none.
+	// An orphan callback counts as successful (not successful in period)
+	// then, as the departure gate counts it (docs/indicators.md,
+	// "Orphan-policy callbacks").
+	RecalledOn huifang.Date
 	// CancelledOn: the policy was cancelled in its cooling-off period
 	// (zero if not). A policy cancelled before its callback was finished
 	// owes no callback and counts nowhere.
@@ -90,6 +97,11 @@ func (f CallbackFact) Contribution() (key CallbackKey, n CallbackCounts, ok bool
 		}
 	case huifang.ResultProblems:
 		n.Completed = 1
+	}
+	if f.Orphan && f.Result != huifang.ResultSuccessful && !f.RecalledOn.IsZero() {
+		// Successful through the re-callback, as the departure gate counts
+		// it; not successful in period, which counts the call itself.
+		n.Successful, n.Completed = 1, 1
 	}
 	if f.Result != "" {
 		key.Method = f.Method

@@ -161,3 +161,34 @@ func TestPrevAndQuarterOf(t *testing.T) {
 		t.Errorf("quarter of 30 September: %s", q)
 	}
 }
+
+// Orphan-policy callbacks count in the orphan columns only, in the month of
+// their deadline; one that opened a problem case counts as successful once
+// a re-callback confirming the case was successful (the departure gate's
+// rule), a new-business callback does not.
+func TestOrphanCallbacks(t *testing.T) {
+	b := NewBuilder(Period{Kind: Month, Year: 2026, N: 3}, d(3, 31))
+	for _, f := range []CallbackFact{
+		{Orphan: true, DueOn: d(3, 10), Channel: huifang.ChannelAgency, Result: huifang.ResultSuccessful, FinishedOn: d(3, 9)},
+		{Orphan: true, DueOn: d(3, 12), Channel: huifang.ChannelAgency, Result: huifang.ResultProblems, FinishedOn: d(3, 5), Problems: 1, RecalledOn: d(3, 20)},
+		{Orphan: true, DueOn: d(3, 12), Channel: huifang.ChannelAgency, Result: huifang.ResultProblems, FinishedOn: d(3, 5), Problems: 1},
+		{Orphan: true, DueOn: d(3, 14), Channel: huifang.ChannelAgency},
+		{Orphan: true, DueOn: d(4, 1), Channel: huifang.ChannelAgency, Result: huifang.ResultSuccessful, FinishedOn: d(3, 9)}, // April's
+		{DueOn: d(3, 10), Channel: huifang.ChannelAgency, Result: huifang.ResultProblems, FinishedOn: d(3, 5), Problems: 1, RecalledOn: d(3, 20)},
+	} {
+		b.AddCallback(f)
+	}
+	tb := b.Table()
+	if want := (CallbackCounts{Due: 4, Successful: 2, SuccessfulInPeriod: 1, Completed: 3, Problems: 2}); tb.Total.Orphans != want {
+		t.Errorf("orphans %+v, want %+v", tb.Total.Orphans, want)
+	}
+	if want := (CallbackCounts{Due: 1, Completed: 1, Problems: 1}); tb.Total.Callbacks != want {
+		t.Errorf("new business %+v, want %+v", tb.Total.Callbacks, want)
+	}
+	if r := tb.Total.OrphanRate(); r.Num != 2 || r.Den != 4 {
+		t.Errorf("orphan rate %d/%d", r.Num, r.Den)
+	}
+	if len(tb.ByChannel) != 1 || tb.ByChannel[0].Orphans.Due != 4 {
+		t.Errorf("by channel %+v", tb.ByChannel)
+	}
+}

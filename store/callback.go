@@ -215,7 +215,19 @@ func callbackWhere(f huifang.CallbackFilter, orgID int64) where {
 	w.addIf(f.Late, "c.late = TRUE")
 	w.addIf(f.Overdue, "c.status <> 'done' AND c.due_on < ?", f.Today)
 	w.policyDims(orgID, f.Branch, f.BranchOnly, f.Design, f.Seller)
-	if f.Outcome != "" {
+	switch {
+	case f.Outcome != "" && f.Kind == huifang.KindOrphan:
+		// The orphan columns, as ForEachCallbackFact counts them.
+		w.add("c.kind = ?", huifang.KindOrphan)
+		switch f.Outcome {
+		case huifang.OutcomeSuccessful:
+			w.add("(c.result = ? OR "+recalledSQL+")", huifang.ResultSuccessful)
+		case huifang.OutcomeSuccessfulInPeriod:
+			w.add("c.result = ? AND c.late = FALSE", huifang.ResultSuccessful)
+		case huifang.OutcomeCompleted:
+			w.add("(c.result IN (?, ?) OR "+recalledSQL+")", huifang.ResultSuccessful, huifang.ResultProblems)
+		}
+	case f.Outcome != "":
 		// What counts as a callback owed to a policy, as in ForEachCallbackFact.
 		w.add("c.kind = ?", huifang.KindNewBusiness)
 		switch f.Outcome {
@@ -226,9 +238,19 @@ func callbackWhere(f huifang.CallbackFilter, orgID int64) where {
 		case huifang.OutcomeCompleted:
 			w.add("c.result IN (?, ?)", huifang.ResultSuccessful, huifang.ResultProblems)
 		}
+	default:
+		w.addIf(f.Kind != "", "c.kind = ?", f.Kind)
 	}
 	return w
 }
+
+// recallJoin finds the successful re-callbacks confirming a problem case
+// that callback c opened (an orphan callback counts as successful then).
+const recallJoin = ` JOIN callbacks r ON r.org_id = x.org_id AND r.policy_no = x.policy_no AND r.kind = 're-callback' AND r.case_id = x.id
+	WHERE x.org_id = c.org_id AND x.callback_id = c.id AND r.result = 'successful'`
+
+// recalledSQL holds when recallJoin finds one.
+const recalledSQL = `EXISTS (SELECT 1 FROM problem_cases x` + recallJoin + `)`
 
 // policyDims narrows the rows of alias c (a callback or a problem case,
 // both with org_id, policy_no and branch_code) by the indicators' dimensions:

@@ -18,12 +18,22 @@ const callbackChunk = 500
 // NewBusinessCallback finds a policy, its new-business callback (nil when
 // it owes none) and the problem cases that callback opened.
 func (db *DB) NewBusinessCallback(ctx context.Context, orgID int64, policyNo string) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error) {
+	return db.policyCallback(ctx, orgID, policyNo, huifang.KindNewBusiness)
+}
+
+// OrphanCallback finds a policy, its orphan-policy callback (nil when it
+// has none: no departure of its agent) and the problem cases it opened.
+func (db *DB) OrphanCallback(ctx context.Context, orgID int64, policyNo string) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error) {
+	return db.policyCallback(ctx, orgID, policyNo, huifang.KindOrphan)
+}
+
+func (db *DB) policyCallback(ctx context.Context, orgID int64, policyNo string, kind huifang.CallbackKind) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error) {
 	p, err := db.FindPolicy(ctx, orgID, policyNo)
 	if err != nil {
 		return nil, nil, nil, err
 	}
 	c, err := scanCallback(db.read.QueryRowContext(ctx, db.q(`SELECT `+callbackCols+` FROM callbacks
-		WHERE org_id = ? AND policy_no = ? AND kind = 'new-business' ORDER BY id LIMIT 1`), orgID, policyNo))
+		WHERE org_id = ? AND policy_no = ? AND kind = ? AND case_id = 0 ORDER BY id LIMIT 1`), orgID, policyNo, kind))
 	if errors.Is(err, huifang.ErrNotFound) {
 		return p, nil, nil, nil
 	} else if err != nil {
@@ -99,10 +109,14 @@ func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor,
 
 // finishImported stores one reported callback with its cases.
 func (db *DB) finishImported(ctx context.Context, tx txn, orgID int64, a huifang.Actor, now time.Time, ic *huifang.ImportedCallback) error {
+	kind := ic.Kind
+	if kind == "" {
+		kind = huifang.KindNewBusiness
+	}
 	c, err := scanCallback(tx.QueryRowContext(ctx, db.q(`UPDATE callbacks SET status = 'done', result = ?, reason = ?, late = ?, next_at = 0,
 		lease_user_id = 0, lease_until = 0, finished_at = ?, finished_by = ?, method = ?, evidence = ?, updated_at = ?
-		WHERE org_id = ? AND id = ? AND policy_no = ? AND kind = 'new-business' AND status <> 'done' RETURNING `+callbackCols),
-		ic.Result, ic.Reason, ic.Late, ms64(ic.FinishedAt), a.UserID, ic.Method, ic.Evidence, ms64(now), orgID, ic.CallbackID, ic.PolicyNo))
+		WHERE org_id = ? AND id = ? AND policy_no = ? AND kind = ? AND status <> 'done' RETURNING `+callbackCols),
+		ic.Result, ic.Reason, ic.Late, ms64(ic.FinishedAt), a.UserID, ic.Method, ic.Evidence, ms64(now), orgID, ic.CallbackID, ic.PolicyNo, kind))
 	if errors.Is(err, huifang.ErrNotFound) {
 		return huifang.Errorf(huifang.ECONFLICT, "err.import.callback.completed_since_check", ic.PolicyNo)
 	} else if err != nil {
@@ -136,6 +150,6 @@ func (db *DB) finishImported(ctx context.Context, tx txn, orgID int64, a huifang
 		}
 	}
 	return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: orgID, At: now, UserID: a.UserID, Actor: a.Name, Entity: "callback", Key: fmt.Sprint(c.ID),
-		Action: "finish", Detail: jsonString(map[string]any{"source": "import", "evidence": ic.Evidence, "result": ic.Result, "method": ic.Method,
+		Action: "finish", Detail: jsonString(map[string]any{"source": "import", "kind": kind, "evidence": ic.Evidence, "result": ic.Result, "method": ic.Method,
 			"late": ic.Late, "problems": len(ic.Cases)})})
 }

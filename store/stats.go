@@ -91,15 +91,22 @@ type factSel struct {
 	csArgs    []any
 }
 
-// callbackFactSQL reads the facts of an insurer's new-business callbacks.
+// callbackFactSQL reads the facts of an insurer's callbacks owed to a
+// policy: new-business and orphan-policy callbacks. For an orphan callback
+// it also reads when a re-callback confirming one of the problem cases it
+// opened ended successful (the earliest), which makes it count as
+// successful (indicator.CallbackFact.RecalledOn).
 const callbackFactSQL = `SELECT c.due_on, c.branch_code, c.channel, COALESCE(pr.design, ''), p.holder_birth,
 		c.result, c.method, c.finished_at,
 		(SELECT COUNT(*) FROM problem_cases x WHERE x.org_id = c.org_id AND x.callback_id = c.id),
-		COALESCE(p.agent_code, ''), COALESCE(p.outlet_code, '')
+		COALESCE(p.agent_code, ''), COALESCE(p.outlet_code, ''), c.kind,
+		CASE WHEN c.kind = 'orphan' THEN COALESCE((SELECT MIN(r.finished_at) FROM problem_cases x
+			JOIN callbacks r ON r.org_id = x.org_id AND r.policy_no = x.policy_no AND r.kind = 're-callback' AND r.case_id = x.id
+			WHERE x.org_id = c.org_id AND x.callback_id = c.id AND r.result = 'successful'), 0) ELSE 0 END
 		FROM callbacks c
 		LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
 		LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
-		WHERE c.org_id = ? AND c.kind = 'new-business' AND `
+		WHERE c.org_id = ? AND c.kind IN ('new-business', 'orphan') AND `
 
 // caseFactSQL reads the facts of an insurer's problem cases.
 const caseFactSQL = `SELECT pc.type, pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.opened_on, pc.due_on,
@@ -128,8 +135,15 @@ func (db *DB) callbackFacts(ctx context.Context, q querier, orgID int64, cond st
 		var birth huifang.Date
 		var finished int64
 		var agent, outlet string
-		if err := rows.Scan(&f.DueOn, &f.Branch, &f.Channel, &f.Design, &birth, &f.Result, &f.Method, &finished, &f.Problems, &agent, &outlet); err != nil {
+		var kind huifang.CallbackKind
+		var recalled int64
+		if err := rows.Scan(&f.DueOn, &f.Branch, &f.Channel, &f.Design, &birth, &f.Result, &f.Method, &finished, &f.Problems, &agent, &outlet,
+			&kind, &recalled); err != nil {
 			return err
+		}
+		f.Orphan = kind == huifang.KindOrphan
+		if recalled != 0 {
+			f.RecalledOn = huifang.DateOf(fromMS(recalled))
 		}
 		f.Aged60 = aged60(birth, f.DueOn)
 		f.Seller = seller(agent, outlet)
@@ -171,7 +185,7 @@ func (db *DB) caseFacts(ctx context.Context, q querier, orgID int64, cond string
 }
 
 // ForEachCallbackFact streams the facts of an insurer's callbacks owed to a
-// policy (new business) whose deadline falls in [from, to]: a full scan, the
+// policy (new business and orphan policies) whose deadline falls in [from, to]: a full scan, the
 // reference the counts are checked against. What a fact counts for is
 // decided by package indicator, not here.
 func (db *DB) ForEachCallbackFact(ctx context.Context, orgID int64, from, to huifang.Date, fn func(indicator.CallbackFact) error) error {

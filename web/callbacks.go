@@ -24,13 +24,15 @@ type listForm struct {
 	BranchOnly                      bool
 	// Org is a company's code: a supervisor opens its companies' lists.
 	Org string
+	// Kind keeps one callback kind (kind=orphan: the orphan-policy figures).
+	Kind string
 }
 
 // query renders the filter for links (pagination, export).
 func (f listForm) query() url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{"status": f.Status, "result": f.Result, "channel": f.Channel, "policy_no": f.PolicyNo, "due_from": f.DueFrom, "due_to": f.DueTo,
-		"branch": f.Branch, "design": f.Design, "seller": f.Seller, "outcome": f.Outcome, "org": f.Org} {
+		"branch": f.Branch, "design": f.Design, "seller": f.Seller, "outcome": f.Outcome, "org": f.Org, "kind": f.Kind} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -61,6 +63,7 @@ func parseCallbackFilter(rq *request, q url.Values) (huifang.CallbackFilter, lis
 		Late: q.Get("late") != "" && q.Get("late") != "0", Overdue: q.Get("overdue") != "" && q.Get("overdue") != "0", Errors: map[string]string{},
 		Branch: strings.TrimSpace(q.Get("branch")), Design: q.Get("design"), Seller: strings.TrimSpace(q.Get("seller")), Outcome: q.Get("outcome"),
 		Org: strings.TrimSpace(q.Get("org")), BranchOnly: q.Get("branch_only") != "" && q.Get("branch_only") != "0"}
+	f.Kind = q.Get("kind")
 	only := url.Values{}
 	for k, v := range f.query() {
 		only[k] = v
@@ -87,6 +90,7 @@ type listPage struct {
 	Channels  []huifang.Channel
 	Designs   []huifang.DesignType
 	Outcomes  []string
+	Kinds     []huifang.CallbackKind
 	// OrgName names the company of a supervisor's list.
 	OrgName string
 	// Foreign: the list is of another company than the user's, whose
@@ -119,6 +123,7 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 	p := listPage{Form: form, Page: 1, Pages: 1, Today: s.today(), CanExport: rq.User.Can(huifang.PermExport),
 		Statuses: callbackStatuses, Results: callbackResults, Channels: huifang.Channels,
 		Designs: huifang.DesignTypes, Outcomes: huifang.Outcomes}
+	p.Kinds = huifang.CallbackKinds
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
 		p.Page = n
 	}

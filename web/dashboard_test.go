@@ -187,6 +187,7 @@ var figureLink = regexp.MustCompile(`<a class="fig[^"]*" href="([^"]+)" title="[
 // numeratorOutcome is the outcome class of each callback rate's numerator.
 var numeratorOutcome = map[string]string{
 	"success_rate": huifang.OutcomeSuccessful, "in_period_success_rate": huifang.OutcomeSuccessfulInPeriod, "completion_rate": huifang.OutcomeCompleted,
+	"orphan_rate": huifang.OutcomeSuccessful,
 }
 
 // caseClasses are the problem-case counts a problem-case rate is formed

@@ -107,6 +107,9 @@ func tableView(t indicator.Table, l lang, tr translator, links figureLinks) stat
 			if o, ok := outcome[id]; ok && links != nil {
 				href = links(kind, r.Key, o)
 			}
+			if id == indicator.OrphanRate.ID && links != nil {
+				href = orphanHref(links(kind, r.Key, huifang.OutcomeDue), huifang.OutcomeDue)
+			}
 			x := fig(id, rt, href)
 			return statsCell{Fig: &x}
 		}
