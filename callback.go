@@ -169,6 +169,11 @@ type CallbackFilter struct {
 	Seller string
 	// Outcome keeps the callbacks behind an indicator's count (Outcome*).
 	Outcome string
+	// Risk keeps the callbacks of policies flagged with a sign of a false
+	// phone number (package risk) under RiskBounds, which the application
+	// sets from the rule profile.
+	Risk       bool
+	RiskBounds RiskBounds
 }
 
 // Outcome classes: the callbacks owed to a policy that a count of
