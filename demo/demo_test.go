@@ -311,7 +311,7 @@ func TestFill(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(work.Warnings) > 0 {
+				if len(work.Risk.Signs) > 0 {
 					warned++
 				}
 			}

@@ -14,7 +14,8 @@ import (
 // finished after the deadline), overdue (1/true: still not done after it),
 // branch (and the branches below it; branch_only=1: itself only), design, seller (agent or bank outlet),
 // outcome (the callbacks behind an indicator's count: due, successful,
-// successful_in_period, completed), limit and offset. Unknown values are an error, not silently ignored.
+// successful_in_period, completed), risk (1/true: only the policies flagged
+// with a sign of a false phone number), limit and offset. Unknown values are an error, not silently ignored.
 func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	var f huifang.CallbackFilter
 	var fields []huifang.FieldError
@@ -69,7 +70,7 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	for _, b := range []struct {
 		name string
 		dst  *bool
-	}{{"late", &f.Late}, {"overdue", &f.Overdue}, {"branch_only", &f.BranchOnly}} {
+	}{{"late", &f.Late}, {"overdue", &f.Overdue}, {"branch_only", &f.BranchOnly}, {"risk", &f.Risk}} {
 		switch q.Get(b.name) {
 		case "", "0", "false":
 		case "1", "true", "on":
