@@ -18,8 +18,8 @@ type listForm struct {
 	Status, Result, Channel, PolicyNo, DueFrom, DueTo string
 	Late, Overdue                                     bool
 	// Risk keeps the policies flagged for a false phone number.
-	Risk bool
-	Errors                                            map[string]string
+	Risk   bool
+	Errors map[string]string
 	// Branch, Design, Seller and Outcome narrow the list to the callbacks
 	// behind a dashboard's figure.
 	Branch, Design, Seller, Outcome string
