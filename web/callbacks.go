@@ -17,15 +17,16 @@ const pageSize = 50
 type listForm struct {
 	Status, Result, Channel, PolicyNo, DueFrom, DueTo string
 	Late, Overdue                                     bool
-	// Risk keeps the policies flagged for a false phone number.
-	Risk   bool
-	Errors map[string]string
+	Errors                                            map[string]string
 	// Branch, Design, Seller and Outcome narrow the list to the callbacks
 	// behind a dashboard's figure.
 	Branch, Design, Seller, Outcome string
 	BranchOnly                      bool
 	// Org is a company's code: a supervisor opens its companies' lists.
 	Org string
+
+	// Risk keeps the policies flagged for a false phone number.
+	Risk bool
 }
 
 // query renders the filter for links (pagination, export).
