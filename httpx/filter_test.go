@@ -12,12 +12,16 @@ func TestCallbackFilter(t *testing.T) {
 	if err != nil || !f.Overdue || f.Status != huifang.StatusOpen || f.Channel != huifang.ChannelBank || f.DueFrom != huifang.NewDate(2026, 3, 1) || f.Limit != 20 {
 		t.Fatalf("parse: %v %+v", err, f)
 	}
+	if f, err := CallbackFilter(url.Values{"risk": {"1"}}); err != nil || !f.Risk {
+		t.Fatalf("risk=1: %v %+v", err, f)
+	}
 	for _, q := range []url.Values{
 		{"overdue": {"maybe"}},
 		{"status": {"nonsense"}},
 		{"channel": {"mail"}},
 		{"due_to": {"2026/03/01"}},
 		{"outcome": {"everything"}},
+		{"risk": {"some"}},
 	} {
 		_, err := CallbackFilter(q)
 		if huifang.ErrorCode(err) != huifang.EINVALID {
