@@ -82,6 +82,15 @@ func TestBrowserFalsePhones(t *testing.T) {
 	if err != nil || len(cases) != 1 || cases[0].Type != huifang.ProblemFalsePhone {
 		t.Fatalf("cases %+v (%v)", cases, err)
 	}
+	// The manager's list in English.
+	b.Do(t,
+		chromedp.Navigate(f.srv.URL+"/risks?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("risk-list")),
+	)
+	if got := b.Text(t, `#risk-list tr[data-policy="P20260001"]`); !strings.Contains(got, "Agent's phone") {
+		t.Fatalf("P20260001's row in English: %q", got)
+	}
+	b.Screenshot(t, "risks-en")
 	// An operator has no list of flagged policies.
 	op.Do(t, chromedp.Navigate(f.srv.URL+"/risks"))
 	if eval[bool](t, op, `!!document.querySelector("#risk-list")`) || eval[bool](t, op, `!!document.querySelector("#nav-risks")`) {
