@@ -179,6 +179,11 @@ type CallbackFilter struct {
 	// figure: KindOrphan the orphan-policy columns, otherwise (empty or
 	// KindNewBusiness) the new-business ones.
 	Kind CallbackKind
+	// Risk keeps the callbacks of policies flagged with a sign of a false
+	// phone number (package risk) under RiskBounds, which the application
+	// sets from the rule profile.
+	Risk       bool
+	RiskBounds RiskBounds
 }
 
 // Outcome classes: the callbacks owed to a policy that a count of

@@ -112,6 +112,9 @@ type PolicyRecord struct {
 	HolderPhoneHash string
 	RowHash         string
 	Plans           []Plan
+	// PhoneChangedAt is when an import last changed the phone number;
+	// zero if never (read only: the import keeps it).
+	PhoneChangedAt time.Time
 }
 
 // Plan is a callback the rules say a policy needs.

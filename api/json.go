@@ -32,7 +32,7 @@ func workJSON(w *app.Work) map[string]any {
 	for i, a := range w.Attempts {
 		attempts[i] = map[string]any{"id": a.ID, "at": a.At, "outcome": a.Outcome, "note": a.Note, "schedule_at": timeOrNil(a.ScheduleAt, a.ScheduleAt)}
 	}
-	out := map[string]any{"callback": callbackJSON(w.Callback), "policy": w.Policy, "script": w.Script, "attempts": attempts, "warnings": w.Warnings}
+	out := map[string]any{"callback": callbackJSON(w.Callback), "policy": w.Policy, "script": w.Script, "attempts": attempts, "risk": w.Risk}
 	if len(w.Links) > 0 {
 		out["electronic_links"] = w.Links
 	}

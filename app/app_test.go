@@ -364,7 +364,7 @@ func TestRescheduleAndLateAndInvalid(t *testing.T) {
 		// The other callback: the false-number warning shows; the number is void.
 		w2, err := w.svc.Next(ctx, w.op)
 		mustDo(t, func() error { return err })
-		if w2.Callback.PolicyNo != "P2" || len(w2.Warnings) == 0 {
+		if w2.Callback.PolicyNo != "P2" || len(w2.Risk.Signs) == 0 {
 			t.Fatalf("warnings %+v", w2)
 		}
 		c2, err := w.svc.RecordAttempt(ctx, w.op, w2.Callback.ID, app.AttemptInput{Outcome: huifang.AttemptInvalid})

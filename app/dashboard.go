@@ -49,6 +49,9 @@ func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, org
 		f.Limit = 50
 	}
 	f.Today = s.today()
+	if err := s.withRisk(ctx, org.ID, &f); err != nil {
+		return nil, nil, 0, err
+	}
 	total, err := s.db.CountCallbacks(ctx, org.ID, f)
 	if err != nil {
 		return nil, nil, 0, err
@@ -88,6 +91,9 @@ func (s *Service) CountCompanyCallbacks(ctx context.Context, u *huifang.User, or
 	out := make([]int, len(fs))
 	for i, f := range fs {
 		f.Today = s.today()
+		if err := s.withRisk(ctx, orgID, &f); err != nil {
+			return nil, err
+		}
 		n, err := s.db.CountCallbacks(ctx, orgID, f)
 		if err != nil {
 			return nil, err

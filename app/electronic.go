@@ -177,6 +177,10 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 	if err != nil {
 		return nil, err
 	}
+	// Never a link to a number that may be the agent's (package risk).
+	if err := s.refuseFlagged(ctx, c); err != nil {
+		return nil, err
+	}
 	// The customer must be able to read the whole script.
 	if cs, err := s.callScript(ctx, c, rec, prod); err != nil {
 		return nil, err
@@ -321,9 +325,11 @@ func (s *Service) IssueElectronicLinks(ctx context.Context) (int, error) {
 				return sent, err
 			}
 			if _, err := s.issue(ctx, c, huifang.Actor{Name: "system"}); err != nil {
-				// An operator took it meanwhile, or the message failed:
-				// the callback stays on the phone.
-				s.Log.Warn("electronic callback: not issued", "callback", c.ID, "err", err)
+				// An operator took it meanwhile, the number is flagged, or
+				// the message failed: the callback stays on the phone.
+				if !isFlaggedRefusal(err) {
+					s.Log.Warn("electronic callback: not issued", "callback", c.ID, "err", err)
+				}
 				continue
 			}
 			sent++

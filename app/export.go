@@ -14,7 +14,7 @@ import (
 
 // ExportHeader is the header of the callback export, in Chinese.
 var ExportHeader = zhAll("policy_no", "kind", "channel", "branch", "product", "holder", "receipt_on", "due_on",
-	"status", "result", "reason", "attempts", "late", "finished_at")
+	"status", "result", "reason", "attempts", "late", "finished_at", "risk")
 
 // zhAll gives the export's Chinese column names of columns.
 func zhAll(columns ...string) []string {
@@ -64,6 +64,13 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.Ca
 		return err
 	}
 	f.Limit, f.Offset, f.Today = 0, 0, s.today()
+	if err := s.withRisk(ctx, orgID, &f); err != nil {
+		return err
+	}
+	flagged, err := s.flaggedSigns(ctx, orgID)
+	if err != nil {
+		return err
+	}
 	err = s.db.ForEachCallback(ctx, orgID, f, func(r *huifang.CallbackRow) error {
 		late := ""
 		if r.Status == huifang.StatusDone {
@@ -77,7 +84,7 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.Ca
 			finished = r.FinishedAt
 		}
 		return out.Write([]any{r.PolicyNo, zhName(r.Kind, r.Kind.Key()), zhName(r.Channel, r.Channel.Key()), r.BranchCode, r.ProductCode, pii.MaskName(r.HolderName),
-			r.ReceiptOn, r.DueOn, zhName(r.Status, r.Status.Key()), zhName(r.Result, r.Result.Key()), reasonZH(r.Reason), r.Attempts, late, finished})
+			r.ReceiptOn, r.DueOn, zhName(r.Status, r.Status.Key()), zhName(r.Result, r.Result.Key()), reasonZH(r.Reason), r.Attempts, late, finished, signsZH(flagged[r.PolicyNo])})
 	})
 	if err != nil {
 		return fmt.Errorf("export callbacks: %w", err)

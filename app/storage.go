@@ -28,6 +28,7 @@ type Store interface {
 	profileStore
 	recordingStore
 	referenceStore
+	riskStore
 	scriptStore
 	statsStore
 	engineStore
@@ -141,9 +142,16 @@ type orgStore interface {
 
 // policyStore stores policies.
 type policyStore interface {
-	CountPhoneHolders(ctx context.Context, orgID int64, phoneHash string) (holders, agents int, err error)
 	FindPolicy(ctx context.Context, orgID int64, no string) (*huifang.PolicyRecord, error)
 	ImportPolicies(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*huifang.PolicyRecord, error)) (huifang.PolicyImport, error)
+}
+
+// riskStore finds the facts behind the signs of a false phone number and
+// the policies that carry them.
+type riskStore interface {
+	CountRisks(ctx context.Context, orgID int64, f huifang.RiskFilter) (int, error)
+	ForEachRisk(ctx context.Context, orgID int64, f huifang.RiskFilter, fn func(*huifang.RiskRow) error) error
+	PhoneFacts(ctx context.Context, orgID, regulatorID int64, policyNo string) (huifang.PhoneFacts, error)
 }
 
 // problemStore stores problem cases, their timeline, evidence and notifications.

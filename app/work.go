@@ -9,7 +9,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
-	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 )
 
@@ -44,8 +43,8 @@ type Work struct {
 	Policy   PolicyView        `json:"policy"`
 	Script   *CallScript       `json:"script"`
 	Attempts []huifang.Attempt `json:"attempts"`
-	// Warnings are signs of a false phone number (DOMAIN.md §6).
-	Warnings []string `json:"warnings,omitempty"`
+	// Risk holds the signs of a false phone number (DOMAIN.md §6).
+	Risk PhoneRisk `json:"risk"`
 	// Letter is how a letter or visit callback was made; nil otherwise.
 	Letter *LetterEvidence `json:"-"`
 	// Links are the electronic-callback links sent for it, oldest first;
@@ -106,15 +105,8 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 		}
 	}
 	w.Letter, _ = LetterOf(c)
-	holders, agents, err := s.db.CountPhoneHolders(ctx, c.OrgID, rec.HolderPhoneHash)
-	if err != nil {
+	if w.Risk, err = s.phoneRisk(ctx, c.OrgID, c.PolicyNo, s.callbackMoment(c)); err != nil {
 		return nil, err
-	}
-	if agents > 0 {
-		w.Warnings = append(w.Warnings, i18n.T(i18n.ZH, "work.warn.agent_phone"))
-	}
-	if holders >= 3 {
-		w.Warnings = append(w.Warnings, i18n.T(i18n.ZH, "work.warn.shared_phone", holders))
 	}
 	return w, nil
 }
@@ -514,6 +506,9 @@ func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f huifang.
 		f.Limit = 50
 	}
 	f.Today = s.today()
+	if err := s.withRisk(ctx, u.OrgID, &f); err != nil {
+		return nil, 0, err
+	}
 	total, err := s.db.CountCallbacks(ctx, u.OrgID, f)
 	if err != nil {
 		return nil, 0, err

@@ -311,13 +311,31 @@ func TestFill(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if len(work.Warnings) > 0 {
+				if len(work.Risk.Signs) > 0 {
 					warned++
 				}
 			}
 		}
 		if warned < 3 {
 			t.Errorf("%d policies with false-number warnings, want at least 3", warned)
+		}
+		// Every insurer's managers find flagged policies of each sign (risks.go).
+		for _, ins := range w.insurers {
+			mgr, err := db.FindUserByLogin(ctx, ins.spec.login+"-manager")
+			if err != nil {
+				t.Fatal(err)
+			}
+			signs := map[huifang.RiskSign]int{}
+			for _, sg := range huifang.RiskSigns {
+				_, n, err := svc.Risks(ctx, mgr, app.RiskQuery{Sign: sg})
+				if err != nil {
+					t.Fatal(err)
+				}
+				signs[sg] = n
+			}
+			if signs[huifang.RiskAgentPhone] < 3 || signs[huifang.RiskShared] < 3 || signs[huifang.RiskChanged] < 1 {
+				t.Errorf("%s: flagged policies by sign %v", ins.spec.login, signs)
+			}
 		}
 
 		// A second fill is refused: the database is not empty.

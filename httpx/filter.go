@@ -16,7 +16,8 @@ import (
 // outcome (the callbacks behind an indicator's count: due, successful,
 // successful_in_period, completed), kind (new-business, pre-underwriting,
 // re-callback, orphan; with an outcome, orphan picks the orphan-policy
-// figures), limit and offset. Unknown values are an error, not silently ignored.
+// figures), risk (1/true: only the policies flagged with a sign of a false
+// phone number), limit and offset. Unknown values are an error, not silently ignored.
 func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	var f huifang.CallbackFilter
 	var fields []huifang.FieldError
@@ -77,7 +78,7 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	for _, b := range []struct {
 		name string
 		dst  *bool
-	}{{"late", &f.Late}, {"overdue", &f.Overdue}, {"branch_only", &f.BranchOnly}} {
+	}{{"late", &f.Late}, {"overdue", &f.Overdue}, {"branch_only", &f.BranchOnly}, {"risk", &f.Risk}} {
 		switch q.Get(b.name) {
 		case "", "0", "false":
 		case "1", "true", "on":

@@ -14,6 +14,8 @@ func TestCallbackFilter(t *testing.T) {
 	}
 	if f, err := CallbackFilter(url.Values{"kind": {"orphan"}, "outcome": {"successful"}}); err != nil || f.Kind != huifang.KindOrphan || f.Outcome != huifang.OutcomeSuccessful {
 		t.Fatalf("kind: %v %+v", err, f)
+	if f, err := CallbackFilter(url.Values{"risk": {"1"}}); err != nil || !f.Risk {
+		t.Fatalf("risk=1: %v %+v", err, f)
 	}
 	for _, q := range []url.Values{
 		{"overdue": {"maybe"}},
@@ -22,6 +24,7 @@ func TestCallbackFilter(t *testing.T) {
 		{"due_to": {"2026/03/01"}},
 		{"outcome": {"everything"}},
 		{"kind": {"orphaned"}},
+		{"risk": {"some"}},
 	} {
 		_, err := CallbackFilter(q)
 		if huifang.ErrorCode(err) != huifang.EINVALID {

@@ -215,6 +215,10 @@ func callbackWhere(f huifang.CallbackFilter, orgID int64) where {
 	w.addIf(f.Late, "c.late = TRUE")
 	w.addIf(f.Overdue, "c.status <> 'done' AND c.due_on < ?", f.Today)
 	w.policyDims(orgID, f.Branch, f.BranchOnly, f.Design, f.Seller)
+	if f.Risk {
+		cond, args := riskCond("rp", orgID, f.RiskBounds, "")
+		w.add(`EXISTS (SELECT 1 FROM policies rp WHERE rp.org_id = c.org_id AND rp.policy_no = c.policy_no AND `+cond+`)`, args...)
+	}
 	switch {
 	case f.Outcome != "" && f.Kind == huifang.KindOrphan:
 		// The orphan columns, as ForEachCallbackFact counts them.

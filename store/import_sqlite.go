@@ -231,11 +231,17 @@ func (w *sqliteImport) update(ctx context.Context, r *huifang.PolicyRecord) (boo
 	for _, c := range policyCols[1:] {
 		sets = append(sets, c+" = ?")
 	}
-	upd, err := w.stmt(ctx, `UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ? WHERE org_id = ? AND policy_no = ?`)
+	// A changed phone number is a sign of a false one (package risk): the
+	// time of the change is kept.
+	upd, err := w.stmt(ctx, `UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?, phone_changed_at = ? WHERE org_id = ? AND policy_no = ?`)
 	if err != nil {
 		return false, err
 	}
-	args := append(append(append([]any{}, policyValues(r)[1:len(policyCols)]...), w.nowMS), w.orgID, r.No)
+	changedAt := ms64(prev.PhoneChangedAt)
+	if prev.HolderPhoneHash != r.HolderPhoneHash {
+		changedAt = w.nowMS
+	}
+	args := append(append(append([]any{}, policyValues(r)[1:len(policyCols)]...), w.nowMS, changedAt), w.orgID, r.No)
 	if _, err := upd.ExecContext(ctx, args...); err != nil {
 		return false, fmt.Errorf("update policy %s: %w", r.No, err)
 	}

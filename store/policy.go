@@ -178,8 +178,11 @@ func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a hui
 		sets = append(sets, c+` = s.`+c)
 	}
 	if res.Updated > 0 {
-		if _, err := ex.exec(ctx, db.q(`UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?
-			FROM policy_stage s WHERE policies.org_id = ? AND policies.policy_no = s.policy_no AND s.old_hash <> s.row_hash`), ms64(now), orgID); err != nil {
+		// A changed phone number is a sign of a false one (package risk):
+		// the time of the change is kept (SET reads the old row).
+		if _, err := ex.exec(ctx, db.q(`UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?,
+			phone_changed_at = CASE WHEN policies.holder_phone_hash <> s.holder_phone_hash THEN ? ELSE policies.phone_changed_at END
+			FROM policy_stage s WHERE policies.org_id = ? AND policies.policy_no = s.policy_no AND s.old_hash <> s.row_hash`), ms64(now), ms64(now), orgID); err != nil {
 			return res, fmt.Errorf("update changed policies: %w", err)
 		}
 	}
@@ -223,20 +226,20 @@ func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a hui
 const policySelect = `SELECT org_id, ` + `policy_no, product_code, channel, branch_code, agent_code, outlet_code,
 	holder_name, holder_id_enc, holder_id_hash, holder_birth, holder_phone_enc, holder_phone_hash,
 	insured_name, applied_on, issued_on, receipt_on, premium_fen, pay_mode, pay_years,
-	term_years, whole_life, row_hash, callback_method, policy_status, updated_at FROM policies`
+	term_years, whole_life, row_hash, callback_method, policy_status, updated_at, phone_changed_at FROM policies`
 
 func scanPolicy(s scanner) (*huifang.PolicyRecord, error) {
 	var r huifang.PolicyRecord
 	p := &r.Policy
-	var updated int64
+	var updated, phoneChanged int64
 	err := s.Scan(&p.OrgID, &p.No, &p.ProductCode, &p.Channel, &p.BranchCode, &p.AgentCode, &p.OutletCode,
 		&p.HolderName, &r.HolderIDEnc, &r.HolderIDHash, &p.HolderBirth, &r.HolderPhoneEnc, &r.HolderPhoneHash,
 		&p.InsuredName, &p.AppliedOn, &p.IssuedOn, &p.ReceiptOn, &p.PremiumFen, &p.PayMode, &p.PayYears,
-		&p.Term.Years, &p.Term.WholeLife, &r.RowHash, &p.CallbackMethod, &p.Status, &updated)
+		&p.Term.Years, &p.Term.WholeLife, &r.RowHash, &p.CallbackMethod, &p.Status, &updated, &phoneChanged)
 	if err != nil {
 		return nil, mapErr(err)
 	}
-	p.UpdatedAt = fromMS(updated)
+	p.UpdatedAt, r.PhoneChangedAt = fromMS(updated), fromMS(phoneChanged)
 	if p.Status == huifang.PolicyInForce {
 		p.Status = "" // as the import gives it: "" is in force
 	}

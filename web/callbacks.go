@@ -26,6 +26,9 @@ type listForm struct {
 	Org string
 	// Kind keeps one callback kind (kind=orphan: the orphan-policy figures).
 	Kind string
+
+	// Risk keeps the policies flagged for a false phone number.
+	Risk bool
 }
 
 // query renders the filter for links (pagination, export).
@@ -46,6 +49,9 @@ func (f listForm) query() url.Values {
 	if f.BranchOnly {
 		q.Set("branch_only", "1")
 	}
+	if f.Risk {
+		q.Set("risk", "1")
+	}
 	return q
 }
 
@@ -62,7 +68,8 @@ func parseCallbackFilter(rq *request, q url.Values) (huifang.CallbackFilter, lis
 		PolicyNo: strings.TrimSpace(q.Get("policy_no")), DueFrom: strings.TrimSpace(q.Get("due_from")), DueTo: strings.TrimSpace(q.Get("due_to")),
 		Late: q.Get("late") != "" && q.Get("late") != "0", Overdue: q.Get("overdue") != "" && q.Get("overdue") != "0", Errors: map[string]string{},
 		Branch: strings.TrimSpace(q.Get("branch")), Design: q.Get("design"), Seller: strings.TrimSpace(q.Get("seller")), Outcome: q.Get("outcome"),
-		Org: strings.TrimSpace(q.Get("org")), BranchOnly: q.Get("branch_only") != "" && q.Get("branch_only") != "0"}
+		Org: strings.TrimSpace(q.Get("org")), BranchOnly: q.Get("branch_only") != "" && q.Get("branch_only") != "0",
+		Risk: q.Get("risk") != "" && q.Get("risk") != "0"}
 	f.Kind = q.Get("kind")
 	only := url.Values{}
 	for k, v := range f.query() {

@@ -123,6 +123,9 @@ func TestCatalogHasUsedKeys(t *testing.T) {
 	for _, v := range problem.ActionKinds {
 		add(problem.ActionKey(v))
 	}
+	for _, v := range huifang.RiskSigns {
+		add(v.Key())
+	}
 
 	for key, where := range used {
 		for _, l := range i18n.Langs {

@@ -23,7 +23,7 @@ func electronicOf(u *huifang.User, w *app.Work) electronicView {
 	c := w.Callback
 	work := u.Can(huifang.PermWorkCallbacks)
 	return electronicView{Links: w.Links, Evidence: w.Evidence,
-		CanSend:     work && c.Kind == huifang.KindNewBusiness && c.Open(),
+		CanSend:     work && c.Kind == huifang.KindNewBusiness && c.Open() && len(w.Risk.Signs) == 0, // never a link to a flagged number
 		CanWithdraw: work && c.Status == huifang.StatusElectronic}
 }
 

@@ -273,6 +273,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermViewCallbacks) {
 		items = append(items, navItem{Key: "callbacks", Href: "/callbacks"}, navItem{Key: "problems", Href: "/problems"})
 	}
+	if u.Can(huifang.PermViewRisks) {
+		items = append(items, navItem{Key: "risks", Href: "/risks"})
+	}
 	if seesScripts(u) {
 		items = append(items, navItem{Key: "scripts", Href: "/scripts"})
 	}

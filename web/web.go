@@ -98,6 +98,8 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /work/{id}/release", s.gated(huifang.PermWorkCallbacks, s.workRelease))
 	mux.Handle("POST /work/{id}/take", s.gated(huifang.PermWorkCallbacks, s.workTake))
 	mux.Handle("POST /work/{id}/reveal", s.page(s.workReveal)) // the service audits a refusal
+	mux.Handle("POST /work/{id}/false-phone", s.gated(huifang.PermWorkCallbacks, s.workFalsePhone))
+	mux.Handle("GET /risks", s.gated(huifang.PermViewRisks, s.riskList))
 
 	mux.Handle("GET /dashboard", s.page(s.dashboard))
 	mux.Handle("GET /dashboard/data.json", s.page(s.dashboardJSON))
