@@ -14,6 +14,7 @@ func TestCallbackFilter(t *testing.T) {
 	}
 	if f, err := CallbackFilter(url.Values{"kind": {"orphan"}, "outcome": {"successful"}}); err != nil || f.Kind != huifang.KindOrphan || f.Outcome != huifang.OutcomeSuccessful {
 		t.Fatalf("kind: %v %+v", err, f)
+	}
 	if f, err := CallbackFilter(url.Values{"risk": {"1"}}); err != nil || !f.Risk {
 		t.Fatalf("risk=1: %v %+v", err, f)
 	}
