@@ -31,6 +31,9 @@ type ImportResult struct {
 	Report    *importer.Report `json:"report,omitempty"`
 	// Job is the stored job of a policy import written in chunks.
 	Job *huifang.ImportJob `json:"job,omitempty"`
+	// Misconduct: agents imported whose registration numbers carry confirmed
+	// misconduct records at other companies of the regulator (counts only).
+	Misconduct *MisconductNotice `json:"misconduct,omitempty"`
 }
 
 // Summary is the one-line summary the command line prints.
@@ -44,6 +47,9 @@ func (r *ImportResult) Summary() string {
 	}
 	if r.Kind == importer.KindCallbacks {
 		s = fmt.Sprintf("imported %d callback records: %d callbacks finished, %d unchanged; %d problem cases opened", r.Rows, r.Counts.Updated, r.Counts.Unchanged, r.Cases)
+	}
+	if m := r.Misconduct; m != nil {
+		s += fmt.Sprintf("; %d of these agents carry %d confirmed misconduct records at other companies", m.Agents, m.Records)
 	}
 	if r.HeaderRow > 1 {
 		s += fmt.Sprintf(" (header on row %d, the rows above it skipped)", r.HeaderRow)
@@ -205,6 +211,10 @@ func (s *Service) importRefs(ctx context.Context, org *huifang.Org, a huifang.Ac
 		return nil, errOnlyHeader
 	}
 	res.Counts, err = s.saveRefs(ctx, org.ID, kind, items, a)
+	if err != nil {
+		return res, err
+	}
+	res.Misconduct, err = s.misconductNotice(ctx, org.ID, kind, items)
 	return res, err
 }
 
