@@ -134,6 +134,10 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /submissions/{id}/download", s.page(s.submissionDownload))
 	mux.Handle("POST /submissions/{id}/{verb}", s.gated(huifang.PermReviewStats, s.submissionVerb))
 
+	mux.Handle("GET /misconduct", s.page(s.misconductList))
+	mux.Handle("GET /misconduct/search", s.page(s.misconductSearch))
+	mux.Handle("POST /misconduct/{id}/{verb}", s.gated(huifang.PermMisconduct, s.misconductVerb))
+
 	mux.Handle("GET /profile", s.page(s.profileShow))
 	mux.Handle("POST /profile", s.gated(huifang.PermSupervise, s.profileChange))
 	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))
