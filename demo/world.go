@@ -83,6 +83,7 @@ func newWorld(seed uint64, now time.Time, total int) *world {
 		}
 		w.insurers = append(w.insurers, ins)
 	}
+	w.shareAgent()
 	return w
 }
 
