@@ -34,16 +34,19 @@ func TestMisconductCommands(t *testing.T) {
 		{"import", "agents", "--org", "A", write(t, dir, "a.csv", "业务员代码,姓名,手机号,机构代码,执业证号,状态\nA001,李明,13900000001,86,00020231001,在职\n")},
 		{"import", "policies", "--org", "A", write(t, dir, "pol.csv", "保单号,产品代码,销售渠道,机构代码,业务员代码,投保人姓名,投保人证件号码,投保人手机号,被保险人姓名,投保日期,承保日期,回执签收日期,保费,缴费方式,缴费年期\n"+
 			"P1,L20,个险,86,A001,张三,"+id+",13800000001,张三,2026-01-20,2026-01-25,2026-01-26,10000,趸交,\n"+
-			"P2,L20,个险,86,A001,张三,"+id+",13800000001,张三,2026-01-20,2026-01-25,2026-01-26,10000,趸交,\n")},
+			"P2,L20,个险,86,A001,张三,"+id+",13800000001,张三,2026-01-20,2026-01-25,2026-01-26,10000,趸交,\n"+
+			"P3,L20,个险,86,A001,张三,"+id+",13800000001,张三,2026-01-20,2026-01-25,2026-01-26,10000,趸交,\n")},
 		{"import", "callbacks", "--org", "A", write(t, dir, "cb.csv", head+
 			"P1,电话,2026-02-01 10:30,完成但有问题,投保材料未签名或代签名,2026-02-02,,\n"+
-			"P2,电话,2026-02-01 10:30,完成但有问题,销售误导,2026-02-02,,\n")},
+			"P2,电话,2026-02-01 10:30,完成但有问题,销售误导,2026-02-02,,\n"+
+			// Closed in the insurer's own system: proposes a record on import.
+			"P3,电话,2026-02-01 10:30,完成但有问题,提供不真实电话,2026-02-02,2026-02-06,关闭未解决\n")},
 	} {
 		if code, _, errs := run(t, args...); code != 0 {
 			t.Fatalf("%v: %d %s", args, code, errs)
 		}
 	}
-	// Two proposed records, as closing the two cases proposes them.
+	// Two more proposed records, as closing the two open cases proposes them.
 	ctx := context.Background()
 	db, err := store.Open(ctx, url)
 	if err != nil {
@@ -54,11 +57,14 @@ func TestMisconductCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	cases, err := db.ListProblemCases(ctx, org.ID, huifang.ProblemFilter{})
-	if err != nil || len(cases) != 2 {
+	if err != nil || len(cases) != 3 {
 		t.Fatalf("cases %+v %v", cases, err)
 	}
 	now := time.Date(2026, 2, 10, 2, 0, 0, 0, time.UTC)
 	for _, c := range cases {
+		if c.Status.Final() {
+			continue
+		}
 		cat := huifang.MisconductBeyondAuthority
 		if c.Type == huifang.ProblemMisleading {
 			cat = huifang.MisconductImproperSelling
@@ -72,12 +78,12 @@ func TestMisconductCommands(t *testing.T) {
 
 	code, out, errs := run(t, "misconduct", "list", "--org", "A")
 	if code != 0 || !strings.Contains(out, "编号,业务员代码,业务员姓名,执业证号,保单号,问题件,类别,状态,原因") ||
-		!strings.Contains(out, "李明,00020231001,P1,") || strings.Count(out, "待认定") != 2 {
+		!strings.Contains(out, "李明,00020231001,P1,") || strings.Count(out, "待认定") != 3 || !strings.Contains(out, "P3,") || !strings.Contains(out, "不当经营") {
 		t.Fatalf("list: %d %q %q", code, out, errs)
 	}
 	code, out, errs = run(t, "misconduct", "list", "--org", "A", "--format", "json", "--status", "proposed", "--reg-no", "00020231001")
 	var recs []misconductJSON
-	if code != 0 || json.Unmarshal([]byte(out), &recs) != nil || len(recs) != 2 || recs[0].Status != "proposed" {
+	if code != 0 || json.Unmarshal([]byte(out), &recs) != nil || len(recs) != 3 || recs[0].Status != "proposed" {
 		t.Fatalf("json: %d %q %q", code, out, errs)
 	}
 	first, second := recs[1], recs[0] // the latest first
