@@ -191,6 +191,7 @@ type CaseStep struct {
 	Evidence   *Evidence // attached to the last event
 	Recallback *Plan     // a re-callback to create; its id is stored on the case
 	Phone      *PhoneChange
+	Misconduct *MisconductRecord // a misconduct record the step proposes (one per case)
 }
 
 // PhoneChange corrects a policyholder's phone number (encrypted, with its hash).

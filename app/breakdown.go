@@ -99,6 +99,11 @@ func (s *Service) StatsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 			}
 		}
 	}
+	if dim == "seller" {
+		if err := s.misconductBySeller(ctx, org.ID, rows); err != nil {
+			return nil, nil, err
+		}
+	}
 	return org, rows, nil
 }
 

@@ -33,6 +33,9 @@ type ImportResult struct {
 	Report     *importer.Report `json:"report,omitempty"`
 	// Job is the stored job of a policy import written in chunks.
 	Job *huifang.ImportJob `json:"job,omitempty"`
+	// Misconduct: agents imported whose registration numbers carry confirmed
+	// misconduct records at other companies of the regulator (counts only).
+	Misconduct *MisconductNotice `json:"misconduct,omitempty"`
 }
 
 // Summary is the one-line summary the command line prints.
@@ -46,6 +49,9 @@ func (r *ImportResult) Summary() string {
 	}
 	if r.Kind == importer.KindCallbacks {
 		s = fmt.Sprintf("imported %d callback records: %d callbacks finished, %d unchanged; %d problem cases opened", r.Rows, r.Counts.Updated, r.Counts.Unchanged, r.Cases)
+	}
+	if m := r.Misconduct; m != nil {
+		s += fmt.Sprintf("; %d of these agents carry %d confirmed misconduct records at other companies", m.Agents, m.Records)
 	}
 	if r.HeaderRow > 1 {
 		s += fmt.Sprintf(" (header on row %d, the rows above it skipped)", r.HeaderRow)
@@ -212,6 +218,9 @@ func (s *Service) importRefs(ctx context.Context, u *huifang.User, org *huifang.
 		}
 	}
 	if res.Counts, err = s.saveRefs(ctx, org.ID, kind, items, actor(u)); err != nil {
+		return res, err
+	}
+	if res.Misconduct, err = s.misconductNotice(ctx, org.ID, kind, items); err != nil {
 		return res, err
 	}
 	if kind == importer.KindAgents {

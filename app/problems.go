@@ -202,6 +202,10 @@ func (s *Service) OpenCase(ctx context.Context, u *huifang.User, policyNo string
 // concurrent change.
 func (s *Service) step(ctx context.Context, u *huifang.User, c *huifang.ProblemCase, was huifang.ProblemStatus, st huifang.CaseStep) (*huifang.ProblemCase, error) {
 	st.Case, st.Was, st.WasUpdated, st.Now, st.Actor = c, was, c.UpdatedAt, s.now(), actor(u)
+	var err error
+	if st.Misconduct, err = s.misconductProposal(ctx, c, st.Events); err != nil {
+		return nil, err
+	}
 	if err := s.db.ApplyCaseStep(ctx, st); err != nil {
 		return nil, err
 	}
@@ -383,7 +387,11 @@ func (s *Service) recallbackStep(ctx context.Context, cb *huifang.Callback, succ
 	if err != nil {
 		return nil, err
 	}
-	return &huifang.CaseStep{Case: c, Was: was, WasUpdated: upd, Now: now, Actor: huifang.Actor{Name: "system"}, Events: events(evs...)}, nil
+	proposal, err := s.misconductProposal(ctx, c, events(evs...))
+	if err != nil {
+		return nil, err
+	}
+	return &huifang.CaseStep{Case: c, Was: was, WasUpdated: upd, Now: now, Actor: huifang.Actor{Name: "system"}, Events: events(evs...), Misconduct: proposal}, nil
 }
 
 // Resolve is refused: only a successful re-callback resolves a case.

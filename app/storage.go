@@ -22,6 +22,7 @@ type Store interface {
 	electronicStore
 	importJobStore
 	keyStore
+	misconductStore
 	orgStore
 	policyStore
 	problemStore
@@ -128,6 +129,17 @@ type keyStore interface {
 	SaveKeyChunk(ctx context.Context, c huifang.KeyChunk) error
 	SetKeyCheck(ctx context.Context, check string, at time.Time, audit huifang.AuditEntry) (huifang.KeyState, error)
 	StartKeyRotation(ctx context.Context, from, next string, at time.Time, audit huifang.AuditEntry) error
+}
+
+// misconductStore stores agents' misconduct records.
+type misconductStore interface {
+	CountMisconductByAgent(ctx context.Context, orgID int64) (map[string]int, error)
+	CountMisconductElsewhere(ctx context.Context, orgID int64, regNos []string) (map[string]int, error)
+	DecideMisconduct(ctx context.Context, r *huifang.MisconductRecord, a huifang.Actor) error
+	FindMisconduct(ctx context.Context, orgID, id int64) (*huifang.MisconductRecord, error)
+	ListMisconduct(ctx context.Context, f huifang.MisconductFilter) ([]huifang.MisconductRecord, error)
+	ProposeMisconduct(ctx context.Context, r *huifang.MisconductRecord) (bool, error)
+	SearchMisconduct(ctx context.Context, s huifang.MisconductSearch) ([]huifang.MisconductRecord, error)
 }
 
 // orgStore stores organisations.

@@ -114,6 +114,38 @@ func TestFill(t *testing.T) {
 				t.Errorf("no %s statistics table in the demo: %v", k, subs)
 			}
 		}
+		// Misconduct records: the supervisor finds the agent who moved
+		// between the first two companies at both; records in every state.
+		if i := busiest(w.insurers[0], func(x huifang.Agent) bool { return x.Status == huifang.AgentLeft }); i >= 0 {
+			found, err := svc.SearchMisconduct(ctx, sup, "", w.insurers[0].agents[i].RegNo)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at := map[string]bool{}
+			for _, r := range found {
+				at[r.OrgCode] = true
+			}
+			if len(at) != 2 {
+				t.Errorf("the shared agent's confirmed records are at %v, want two companies", at)
+			}
+		} else {
+			t.Error("no agent who left the first company")
+		}
+		mstates := map[huifang.MisconductStatus]int{}
+		for _, o := range insurers {
+			recs, err := svc.MisconductOf(ctx, o.Code, huifang.MisconductFilter{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range recs {
+				mstates[r.Status]++
+			}
+		}
+		for _, st := range huifang.MisconductStatuses {
+			if mstates[st] == 0 {
+				t.Errorf("no %s misconduct record in the demo: %v", st, mstates)
+			}
+		}
 		designs := map[huifang.DesignType]bool{}
 		for _, o := range insurers {
 			ps, err := db.ListProducts(ctx, o.ID)

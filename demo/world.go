@@ -84,6 +84,7 @@ func newWorld(seed uint64, now time.Time, total int) *world {
 		w.insurers = append(w.insurers, ins)
 	}
 	w.risks()
+	w.shareAgent()
 	return w
 }
 

@@ -15,6 +15,8 @@ type Row struct {
 	Orphans   CallbackCounts
 	Cases     CaseCounts
 	Overdue   int64 // problem cases due in the period and overdue as of the table's day
+	// Misconduct: a seller row's confirmed misconduct records (the drill-down by agent).
+	Misconduct int64
 }
 
 // OrphanRate is the orphan-policy callback rate of the row.

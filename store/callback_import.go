@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/misconduct"
 )
 
 // callbackChunk is how many policies a counted change of an import covers:
@@ -147,6 +148,13 @@ func (db *DB) finishImported(ctx context.Context, tx txn, orgID int64, a huifang
 		}
 		if err := db.insertEvent(ctx, tx, orgID, p.ID, huifang.CaseEvent{Kind: string(final), Detail: detail, At: at, UserID: a.UserID, Actor: a.Name}); err != nil {
 			return err
+		}
+		// A case the agent caused proposes a misconduct record, as one finished in huifang does.
+		facts := misconduct.Facts([]huifang.CaseEvent{{Detail: p.Type.ZH() + "：" + p.Detail, At: p.OpenedAt, Actor: a.Name}, {Detail: detail, At: at, Actor: a.Name}})
+		if r := misconduct.Propose(p, huifang.Agent{}, facts, now); r != nil {
+			if _, err := db.proposeMisconduct(ctx, tx, r, a); err != nil {
+				return err
+			}
 		}
 	}
 	return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: orgID, At: now, UserID: a.UserID, Actor: a.Name, Entity: "callback", Key: fmt.Sprint(c.ID),

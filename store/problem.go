@@ -300,6 +300,11 @@ func (db *DB) applyCaseStep(ctx context.Context, tx txn, s huifang.CaseStep) err
 				return err
 			}
 		}
+		if r := s.Misconduct; r != nil {
+			if _, err := db.proposeMisconduct(ctx, tx, r, s.Actor); err != nil {
+				return err
+			}
+		}
 		kinds := ""
 		for _, e := range s.Events {
 			kinds += e.Kind + " "

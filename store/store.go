@@ -335,6 +335,9 @@ func (db *DB) Reset(ctx context.Context) error {
 		if _, err := db.write.ExecContext(ctx, `DROP FUNCTION IF EXISTS audit_append_only() CASCADE`); err != nil {
 			return err
 		}
+		if _, err := db.write.ExecContext(ctx, `DROP FUNCTION IF EXISTS misconduct_kept() CASCADE`); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -88,6 +88,9 @@ func (r dashRow) Below() bool { return r.SuccessBelow || r.ResolutionBelow }
 type rowsTable struct {
 	ID   string
 	Rows []dashRow
+	// Misconduct adds a column of each agent's confirmed misconduct records
+	// (the drill-down by seller).
+	Misconduct bool
 }
 
 // below reports whether a rate with a denominator is under a target in

@@ -170,6 +170,7 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 		d.Hint = rq.T.T("dash.drill.hint.other")
 	}
 	d.Table = rowsTable{ID: "table-drill", Rows: out}
+	d.Table.Misconduct = d.Dim == "seller"
 	// A chart of dozens of agents says nothing: it shows those with the
 	// lowest success rates, the table all of them.
 	charted := out

@@ -105,6 +105,10 @@ type jobSummary struct {
 	Cases     int `json:"cases,omitempty"` // callback records: problem cases opened
 	Bad       int `json:"bad"`
 	HeaderRow int `json:"header_row,omitempty"` // when titles or notes came before the header
+	// Agents imported with confirmed misconduct records at other companies
+	// of the regulator, and how many records (counts only).
+	MisconductAgents  int `json:"misconduct_agents,omitempty"`
+	MisconductRecords int `json:"misconduct_records,omitempty"`
 }
 
 func (j *importJob) status(l i18n.Lang) (jobStatus, *app.ImportResult) {
@@ -119,6 +123,9 @@ func (j *importJob) status(l i18n.Lang) (jobStatus, *app.ImportResult) {
 			Unchanged: res.Counts.Unchanged, Callbacks: res.Callbacks, Cases: res.Cases, HeaderRow: res.HeaderRow}
 		if res.Report != nil {
 			st.Summary.Bad = res.Report.Bad
+		}
+		if m := res.Misconduct; m != nil {
+			st.Summary.MisconductAgents, st.Summary.MisconductRecords = m.Agents, m.Records
 		}
 	}
 	return st, j.result

@@ -291,6 +291,12 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Role == huifang.RoleInsurerAdmin || u.Role == huifang.RoleManager {
 		items = append(items, navItem{Key: "agents", Href: "/agents"})
 	}
+	if u.Can(huifang.PermMisconduct) || u.Can(huifang.PermViewRisks) {
+		items = append(items, navItem{Key: "misconduct", Href: "/misconduct"})
+	}
+	if u.Can(huifang.PermSupervise) {
+		items = append(items, navItem{Key: "misconduct_search", Href: "/misconduct/search"})
+	}
 	items = append(items, navItem{Key: "profile", Href: "/profile"})
 	if u.Role == huifang.RoleInsurerAdmin {
 		items = append(items, navItem{Key: "outbox", Href: "/admin/outbox"})

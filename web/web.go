@@ -140,6 +140,9 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /agents/{code}", s.page(s.agentShow))
 	mux.Handle("POST /agents/{code}/leave", s.gated(huifang.PermManageAgents, s.agentLeave))
 	mux.Handle("POST /agents/{code}/complete", s.gated(huifang.PermManageAgents, s.agentComplete))
+	mux.Handle("GET /misconduct", s.page(s.misconductList))
+	mux.Handle("GET /misconduct/search", s.page(s.misconductSearch))
+	mux.Handle("POST /misconduct/{id}/{verb}", s.gated(huifang.PermMisconduct, s.misconductVerb))
 
 	mux.Handle("GET /profile", s.page(s.profileShow))
 	mux.Handle("POST /profile", s.gated(huifang.PermSupervise, s.profileChange))
