@@ -51,11 +51,3 @@ type GateItem struct {
 func (g GateItem) Successful() bool {
 	return (g.Status == StatusDone && g.Result == ResultSuccessful) || g.RecallbackOK
 }
-
-// OrphanPlan is an orphan callback a departure creates: the policy, and the
-// channel and branch the callback is filed under.
-type OrphanPlan struct {
-	PolicyNo   string  `json:"policy_no"`
-	Channel    Channel `json:"-"`
-	BranchCode string  `json:"-"`
-}

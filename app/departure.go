@@ -141,8 +141,8 @@ func (s *Service) startDeparture(ctx context.Context, u *huifang.User, org *huif
 	return s.departureView(ctx, d)
 }
 
-// orphanPlans lists the orphan callbacks an agent's departure needs.
-func (s *Service) orphanPlans(ctx context.Context, orgID int64, agentCode string, r profile.Rules) ([]huifang.OrphanPlan, error) {
+// orphanPlans lists the policies whose orphan callback an agent's departure needs.
+func (s *Service) orphanPlans(ctx context.Context, orgID int64, agentCode string, r profile.Rules) ([]string, error) {
 	policies, err := s.db.AgentPolicies(ctx, orgID, agentCode)
 	if err != nil {
 		return nil, err
@@ -155,10 +155,10 @@ func (s *Service) orphanPlans(ctx context.Context, orgID int64, agentCode string
 	for _, p := range prods {
 		byCode[p.Code] = p
 	}
-	var plans []huifang.OrphanPlan
+	var plans []string
 	for _, p := range policies {
 		if orphan.Eligible(p.Policy, byCode[p.ProductCode], r) {
-			plans = append(plans, huifang.OrphanPlan{PolicyNo: p.No, Channel: p.Channel, BranchCode: p.BranchCode})
+			plans = append(plans, p.No)
 		}
 	}
 	return plans, nil
@@ -283,15 +283,21 @@ func (s *Service) Agents(ctx context.Context, u *huifang.User, orgCode string) (
 	if err != nil {
 		return nil, err
 	}
-	agents, err := s.db.ListAgents(ctx, org.ID)
+	return s.agentRows(ctx, org.ID, true)
+}
+
+// agentRows lists an insurer's agents; gates counts the successful orphan
+// callbacks of each departure.
+func (s *Service) agentRows(ctx context.Context, orgID int64, gates bool) ([]AgentRow, error) {
+	agents, err := s.db.ListAgents(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	counts, err := s.db.AgentPolicyCounts(ctx, org.ID)
+	counts, err := s.db.AgentPolicyCounts(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
-	deps, err := s.db.ListDepartures(ctx, org.ID, "")
+	deps, err := s.db.ListDepartures(ctx, orgID, "")
 	if err != nil {
 		return nil, err
 	}
@@ -304,7 +310,11 @@ func (s *Service) Agents(ctx context.Context, u *huifang.User, orgCode string) (
 		r := AgentRow{Code: a.Code, Name: a.Name, BranchCode: a.BranchCode, RegNo: a.RegNo, Status: a.Status, Policies: counts[a.Code]}
 		if d := byAgent[a.Code]; d != nil {
 			r.Departure = d
-			items, err := s.db.DepartureGate(ctx, org.ID, d.ID)
+			if !gates {
+				rows[i] = r
+				continue
+			}
+			items, err := s.db.DepartureGate(ctx, orgID, d.ID)
 			if err != nil {
 				return nil, err
 			}
@@ -476,7 +486,7 @@ func (s *Service) Agent(ctx context.Context, u *huifang.User, orgCode, code stri
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.Agents(ctx, u, org.Code)
+	rows, err := s.agentRows(ctx, org.ID, false) // the agent's gate is read once, below
 	if err != nil {
 		return nil, err
 	}
@@ -504,6 +514,7 @@ func (s *Service) Agent(ctx context.Context, u *huifang.User, orgCode, code stri
 		if det.Departure, err = s.departureView(ctx, det.Agent.Departure); err != nil {
 			return nil, err
 		}
+		det.Agent.Done = det.Departure.Done
 	}
 	return det, nil
 }

@@ -84,7 +84,7 @@ type departureStore interface {
 	FindAgent(ctx context.Context, orgID int64, code string) (*huifang.AgentRecord, error)
 	AgentPolicies(ctx context.Context, orgID int64, agentCode string) ([]*huifang.PolicyRecord, error)
 	AgentPolicyCounts(ctx context.Context, orgID int64) (map[string]int, error)
-	StartDeparture(ctx context.Context, d *huifang.Departure, orphans []huifang.OrphanPlan, a huifang.Actor) error
+	StartDeparture(ctx context.Context, d *huifang.Departure, orphans []string, a huifang.Actor) error
 	CompleteDeparture(ctx context.Context, orgID, id int64, a huifang.Actor, now time.Time) error
 	FindDeparture(ctx context.Context, orgID int64, agentCode string) (*huifang.Departure, error)
 	ListDepartures(ctx context.Context, orgID int64, status huifang.DepartureStatus) ([]huifang.Departure, error)

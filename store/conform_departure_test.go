@@ -38,7 +38,7 @@ func TestConformDeparture(t *testing.T) {
 		}
 		d := &huifang.Departure{OrgID: bd.a.ID, AgentCode: "AG1", Mode: "gate", StartedOn: huifang.NewDate(2026, 3, 2), DueOn: huifang.NewDate(2026, 3, 16),
 			Status: huifang.DepartureLeaving, CreatedAt: t0, CreatedBy: "adm"}
-		plans := []huifang.OrphanPlan{{PolicyNo: "O1", Channel: huifang.ChannelAgency, BranchCode: "01"}, {PolicyNo: "O2", Channel: huifang.ChannelAgency, BranchCode: "01"}}
+		plans := []string{"O1", "O2"}
 		must(t, db.StartDeparture(ctx, d, plans, cli))
 		again := *d
 		if err := db.StartDeparture(ctx, &again, plans, cli); huifang.ErrorCode(err) != huifang.ECONFLICT {

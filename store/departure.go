@@ -53,15 +53,11 @@ func scanDeparture(s scanner) (huifang.Departure, error) {
 }
 
 // StartDeparture records an agent's departure and creates the orphan
-// callback of each orphan policy, due on d.DueOn, in one transaction: a
+// callback of each orphan policy (by number), due on d.DueOn, in one transaction: a
 // policy that already has an open orphan callback keeps it and it is listed.
 // The agent's status becomes leaving, or left when d completes at once.
 // An agent has one departure: a second is a conflict. Audited.
-func (db *DB) StartDeparture(ctx context.Context, d *huifang.Departure, orphans []huifang.OrphanPlan, a huifang.Actor) error {
-	nos := make([]string, len(orphans))
-	for i, o := range orphans {
-		nos[i] = o.PolicyNo
-	}
+func (db *DB) StartDeparture(ctx context.Context, d *huifang.Departure, orphans []string, a huifang.Actor) error {
 	now := ms64(d.CreatedAt)
 	return db.tx(ctx, func(tx txn) error {
 		var n int
@@ -79,22 +75,21 @@ func (db *DB) StartDeparture(ctx context.Context, d *huifang.Departure, orphans 
 			return fmt.Errorf("add departure: %w", mapErr(err))
 		}
 		create := func() error {
-			for _, o := range orphans {
-				if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, created_at, updated_at)
-					VALUES (?, ?, 'orphan', ?, ?, ?, 'open', ?, ?) ON CONFLICT (org_id, policy_no, kind, case_id) DO NOTHING`),
-					d.OrgID, o.PolicyNo, string(o.Channel), o.BranchCode, d.DueOn, now, now); err != nil {
-					return fmt.Errorf("orphan callback of %s: %w", o.PolicyNo, err)
+			for _, no := range orphans {
+				if _, err := tx.ExecContext(ctx, db.q(orphanInsert+` ON CONFLICT (org_id, policy_no, kind, case_id) DO NOTHING`),
+					d.DueOn, now, now, d.OrgID, no); err != nil {
+					return fmt.Errorf("orphan callback of %s: %w", no, err)
 				}
 				if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO departure_policies (departure_id, org_id, policy_no, callback_id)
 					SELECT ?, ?, ?, id FROM callbacks WHERE org_id = ? AND policy_no = ? AND kind = 'orphan' AND case_id = 0`),
-					d.ID, d.OrgID, o.PolicyNo, d.OrgID, o.PolicyNo); err != nil {
-					return fmt.Errorf("orphan policy %s: %w", o.PolicyNo, err)
+					d.ID, d.OrgID, no, d.OrgID, no); err != nil {
+					return fmt.Errorf("orphan policy %s: %w", no, err)
 				}
 			}
 			return nil
 		}
-		if len(nos) > 0 {
-			if err := db.counted(ctx, sqlQ{tx}, d.OrgID, db.byPolicies(nos), create); err != nil {
+		if len(orphans) > 0 {
+			if err := db.counted(ctx, sqlQ{tx}, d.OrgID, db.byPolicies(orphans), create); err != nil {
 				return err
 			}
 		}
@@ -155,12 +150,12 @@ func (db *DB) ListDepartures(ctx context.Context, orgID int64, status huifang.De
 
 // DepartureGate lists a departure's orphan policies with where each
 // callback stands: its status and result, the problem case opened from it,
-// and whether that case's re-callback succeeded. By policy number.
+// and whether that case's re-callback succeeded, as the orphan figures count
+// it (recalledSQL). By policy number.
 func (db *DB) DepartureGate(ctx context.Context, orgID, departureID int64) ([]huifang.GateItem, error) {
 	return queryAll(ctx, db, `SELECT dp.policy_no, c.id, c.status, c.result, c.due_on,
 			COALESCE((SELECT MAX(pc.id) FROM problem_cases pc WHERE pc.org_id = c.org_id AND pc.callback_id = c.id), 0),
-			EXISTS (SELECT 1 FROM problem_cases pc JOIN callbacks r ON r.org_id = pc.org_id AND r.id = pc.recallback_id
-				WHERE pc.org_id = c.org_id AND pc.callback_id = c.id AND r.status = 'done' AND r.result = 'successful')
+			`+recalledSQL+`
 		FROM departure_policies dp JOIN callbacks c ON c.org_id = dp.org_id AND c.id = dp.callback_id
 		WHERE dp.org_id = ? AND dp.departure_id = ? ORDER BY dp.policy_no`,
 		func(s scanner) (huifang.GateItem, error) {
