@@ -5,33 +5,40 @@ type Permission string
 
 // Permissions.
 const (
-	PermManageOrgs    Permission = "orgs.manage"       // create organisations
-	PermManageUsers   Permission = "users.manage"      // create users and tokens in one's organisation
-	PermImport        Permission = "data.import"       // import reference data and policies
-	PermViewCallbacks Permission = "callbacks.view"    // list callbacks and problem cases
-	PermWorkCallbacks Permission = "callbacks.work"    // take and finish callbacks
-	PermExport        Permission = "callbacks.export"  // export the callback list
-	PermViewPII       Permission = "pii.view"          // see unmasked phone and ID numbers
-	PermSupervise     Permission = "supervise"         // regulator's view over its companies
-	PermRecord        Permission = "recordings.add"    // attach call recordings
-	PermListen        Permission = "recordings.play"   // play call recordings
-	PermViewStats     Permission = "stats.view"        // statistics tables and indicators
-	PermRecordLetter  Permission = "callbacks.letter"  // record a letter or visit callback with its signed receipt
-	PermSubmitStats   Permission = "stats.submit"      // submit a statistics table to the regulator
-	PermReviewStats   Permission = "stats.review"      // accept or return a submitted statistics table
-	PermOpenCase      Permission = "cases.open"        // open a problem case by hand
-	PermWorkCases     Permission = "cases.work"        // transfer, act on, close problem cases (the workflow decides which)
-	PermLoadCalendar  Permission = "calendar.load"     // load a year of the working-day calendar
-	PermManageAgents  Permission = "agents.manage"     // start and complete agents' departures
-	PermMisconduct    Permission = "misconduct.review" // confirm or reject proposed misconduct records
-	PermViewRisks     Permission = "risks.view"        // the list of policies flagged for a false phone number
+	PermManageOrgs    Permission = "orgs.manage"          // create organisations
+	PermManageUsers   Permission = "users.manage"         // create users and tokens in one's organisation
+	PermImport        Permission = "data.import"          // import reference data and policies
+	PermViewCallbacks Permission = "callbacks.view"       // list callbacks and problem cases
+	PermWorkCallbacks Permission = "callbacks.work"       // take and finish callbacks
+	PermExport        Permission = "callbacks.export"     // export the callback list
+	PermViewPII       Permission = "pii.view"             // see unmasked phone and ID numbers
+	PermSupervise     Permission = "supervise"            // regulator's view over its companies
+	PermRecord        Permission = "recordings.add"       // attach call recordings
+	PermListen        Permission = "recordings.play"      // play call recordings
+	PermViewStats     Permission = "stats.view"           // statistics tables and indicators
+	PermRecordLetter  Permission = "callbacks.letter"     // record a letter or visit callback with its signed receipt
+	PermSubmitStats   Permission = "stats.submit"         // submit a statistics table to the regulator
+	PermReviewStats   Permission = "stats.review"         // accept or return a submitted statistics table
+	PermOpenCase      Permission = "cases.open"           // open a problem case by hand
+	PermWorkCases     Permission = "cases.work"           // transfer, act on, close problem cases (the workflow decides which)
+	PermLoadCalendar  Permission = "calendar.load"        // load a year of the working-day calendar
+	PermManageAgents  Permission = "agents.manage"        // start and complete agents' departures
+	PermMisconduct    Permission = "misconduct.review"    // confirm or reject proposed misconduct records
+	PermViewRisks     Permission = "risks.view"           // the list of policies flagged for a false phone number
+	PermAssign        Permission = "supervisors.assign"   // assign the regulator's supervisors their companies
+	PermSpotCheck     Permission = "spotchecks.work"      // draw spot-check samples and record verdicts
+	PermDisclose      Permission = "disclosure.publish"   // publish a quarter's figures and their errata
+	PermInspect       Permission = "inspection.export"    // export an on-site inspection package
+	PermRectify       Permission = "rectification.send"   // send a company a rectification notice and close it
+	PermAnswerNotice  Permission = "rectification.answer" // answer a rectification notice for one's company
 )
 
 var rolePerms = map[Role][]Permission{
-	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermManageAgents, PermViewCallbacks, PermExport, PermViewStats, PermLoadCalendar},
-	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats, PermReviewStats},
-	RoleInsurerAdmin: {PermManageUsers, PermImport, PermManageAgents, PermViewRisks, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter, PermSubmitStats, PermOpenCase, PermWorkCases},
-	RoleManager:      {PermViewCallbacks, PermExport, PermViewRisks, PermListen, PermViewStats, PermSubmitStats, PermOpenCase, PermWorkCases},
+	RoleAdmin:        {PermManageOrgs, PermManageUsers, PermImport, PermManageAgents, PermViewCallbacks, PermExport, PermViewStats, PermLoadCalendar, PermAssign, PermSpotCheck, PermDisclose, PermInspect},
+	RoleRegAdmin:     {PermSupervise, PermManageUsers, PermAssign, PermViewCallbacks, PermViewStats, PermReviewStats, PermSpotCheck, PermDisclose, PermInspect, PermRectify},
+	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats, PermReviewStats, PermSpotCheck, PermInspect, PermRectify},
+	RoleInsurerAdmin: {PermManageUsers, PermImport, PermManageAgents, PermViewRisks, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter, PermSubmitStats, PermOpenCase, PermWorkCases, PermAnswerNotice},
+	RoleManager:      {PermViewCallbacks, PermExport, PermViewRisks, PermListen, PermViewStats, PermSubmitStats, PermOpenCase, PermWorkCases, PermAnswerNotice},
 	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord, PermRecordLetter, PermOpenCase},
 	RoleHandler:      {PermViewCallbacks, PermViewPII, PermRecordLetter, PermWorkCases},
 	RoleQA:           {PermViewCallbacks, PermListen},

@@ -7,18 +7,19 @@ type Role string
 
 // Roles.
 const (
-	RoleAdmin        Role = "admin"         // system administrator (any organisation)
-	RoleSupervisor   Role = "supervisor"    // regulator's supervisor
-	RoleInsurerAdmin Role = "insurer-admin" // insurer's administrator: reference data, imports, users
-	RoleManager      Role = "manager"       // insurer's manager: KPIs, statistics
-	RoleOperator     Role = "operator"      // callback-centre operator
-	RoleHandler      Role = "handler"       // branch problem-case handler
-	RoleQA           Role = "qa"            // insurer's quality staff: listen to recordings
-	RoleCompliance   Role = "compliance"    // insurer's compliance: confirms or rejects agents' misconduct records
+	RoleAdmin        Role = "admin"           // system administrator (any organisation)
+	RoleSupervisor   Role = "supervisor"      // regulator's supervisor: follows the companies assigned to them
+	RoleRegAdmin     Role = "regulator-admin" // regulator's administrator: every company of the regulator, its users, disclosure
+	RoleInsurerAdmin Role = "insurer-admin"   // insurer's administrator: reference data, imports, users
+	RoleManager      Role = "manager"         // insurer's manager: KPIs, statistics
+	RoleOperator     Role = "operator"        // callback-centre operator
+	RoleHandler      Role = "handler"         // branch problem-case handler
+	RoleQA           Role = "qa"              // insurer's quality staff: listen to recordings
+	RoleCompliance   Role = "compliance"      // insurer's compliance: confirms or rejects agents' misconduct records
 )
 
 // Roles lists every role in a stable order.
-var Roles = []Role{RoleAdmin, RoleSupervisor, RoleInsurerAdmin, RoleManager, RoleOperator, RoleHandler, RoleQA, RoleCompliance}
+var Roles = []Role{RoleAdmin, RoleRegAdmin, RoleSupervisor, RoleInsurerAdmin, RoleManager, RoleOperator, RoleHandler, RoleQA, RoleCompliance}
 
 // Valid reports whether r is a known role.
 func (r Role) Valid() bool {
@@ -47,6 +48,12 @@ type User struct {
 	// PrevLoginAddr the one before it, shown to the user as their last login.
 	LoginAt, PrevLoginAt     time.Time
 	LoginAddr, PrevLoginAddr string
+}
+
+// Regulatory reports whether the user works for a regulator (a supervisor or
+// the regulator's administrator).
+func (u *User) Regulatory() bool {
+	return u != nil && (u.Role == RoleSupervisor || u.Role == RoleRegAdmin)
 }
 
 // Can reports whether the user's role includes perm.

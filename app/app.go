@@ -4,6 +4,7 @@
 package app
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
@@ -118,6 +119,17 @@ func require(u *huifang.User, p huifang.Permission) error {
 		return huifang.Errorf(huifang.EFORBIDDEN, "err.auth.role_forbidden", u.Role)
 	}
 	return nil
+}
+
+// RegulatorCLI is the command line acting as regulator code's
+// administrator: the actor of `spotcheck`, `disclosure` and the other
+// regulator commands, audited as "cli".
+func (s *Service) RegulatorCLI(ctx context.Context, code string) (*huifang.User, error) {
+	o, err := s.db.FindOrgByCode(ctx, code)
+	if err != nil || o.Kind != huifang.KindRegulator {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_regulator", code)
+	}
+	return &huifang.User{Login: "cli", Role: huifang.RoleRegAdmin, OrgID: o.ID}, nil
 }
 
 // CLI is the actor for command-line work: it may do everything in any

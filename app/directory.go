@@ -82,3 +82,43 @@ func (s *Service) Products(ctx context.Context, u *huifang.User, orgID int64) ([
 	}
 	return s.db.ListProducts(ctx, orgID)
 }
+
+// Overseen lists the insurers a regulator's user follows, by code: a
+// supervisor's assigned companies, every company of the regulator for its
+// administrator. Anyone else is refused. Every regulator-side use case
+// (samples, disclosure, inspection packages, notices) takes its companies
+// from here or checks one with oversees.
+func (s *Service) Overseen(ctx context.Context, u *huifang.User) ([]huifang.Org, error) {
+	if u == nil {
+		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
+	}
+	if !u.Regulatory() {
+		return nil, huifang.Errorf(huifang.EFORBIDDEN, "err.auth.role_forbidden", u.Role)
+	}
+	orgs, err := s.db.ListOrgs(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	out := orgs[:0]
+	for _, o := range orgs {
+		if o.Kind == huifang.KindInsurer && o.RegulatorID == u.OrgID {
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// oversees finds the insurer orgCode among the companies a regulator's user
+// follows; any other code is not found, as if it did not exist.
+func (s *Service) oversees(ctx context.Context, u *huifang.User, orgCode string) (*huifang.Org, error) {
+	orgs, err := s.Overseen(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	for i := range orgs {
+		if orgs[i].Code == orgCode {
+			return &orgs[i], nil
+		}
+	}
+	return nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found_q", orgCode)
+}

@@ -190,10 +190,11 @@ func (s *Service) roleFits(ctx context.Context, by *huifang.User, org *huifang.O
 	if role == huifang.RoleAdmin && by.Role != huifang.RoleAdmin {
 		return huifang.Errorf(huifang.EFORBIDDEN, "err.user.grant_admin")
 	}
-	if role == huifang.RoleSupervisor && org.Kind != huifang.KindRegulator {
+	regulatory := role == huifang.RoleSupervisor || role == huifang.RoleRegAdmin
+	if regulatory && org.Kind != huifang.KindRegulator {
 		return huifang.Errorf(huifang.EINVALID, "err.user.supervisor_regulator")
 	}
-	if role != huifang.RoleSupervisor && role != huifang.RoleAdmin && org.Kind != huifang.KindInsurer {
+	if !regulatory && role != huifang.RoleAdmin && org.Kind != huifang.KindInsurer {
 		return huifang.Errorf(huifang.EINVALID, "err.user.role_insurer", role)
 	}
 	if role == huifang.RoleHandler && branch != "" {
