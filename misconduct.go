@@ -96,8 +96,8 @@ type MisconductFilter struct {
 // MisconductSearch finds confirmed records across the companies of a
 // regulator, by the agent's name or registration number.
 type MisconductSearch struct {
-	RegulatorID int64
-	Name        string
-	RegNo       string
-	Limit       int
+	Oversight
+	Name  string
+	RegNo string
+	Limit int
 }

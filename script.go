@@ -25,7 +25,7 @@ type ScriptRecord struct {
 // ScriptFilter selects scripts: an organisation's, or those its regulator
 // sees (filed and active scripts of every company it supervises).
 type ScriptFilter struct {
-	OrgID       int64
-	RegulatorID int64
-	Status      string
+	OrgID int64
+	Oversight
+	Status string
 }

@@ -36,8 +36,8 @@ const (
 // SubmissionScope says whose submissions a query may see: one company's
 // (OrgID), or those of every company a regulator supervises (RegulatorID).
 type SubmissionScope struct {
-	OrgID       int64
-	RegulatorID int64
+	OrgID int64
+	Oversight
 }
 
 // SubmissionFilter selects submissions within a scope.

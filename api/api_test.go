@@ -598,7 +598,7 @@ func TestSubmissionsAPI(t *testing.T) {
 		s.Clock = fixedClock{time.Date(2026, 4, 3, 10, 0, 0, 0, huifang.Shanghai)}
 	})
 	ctx := context.Background()
-	if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Role: huifang.RoleSupervisor, Password: "secret-password"}); err != nil {
+	if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Role: huifang.RoleSupervisor, Password: "secret-password", Companies: []string{"A", "B"}}); err != nil {
 		t.Fatal(err)
 	}
 	supTok, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "REG", Login: "sup"})

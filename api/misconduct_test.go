@@ -32,7 +32,11 @@ func TestMisconductAPI(t *testing.T) {
 	ctx := context.Background()
 	token := func(org, login string, role huifang.Role) client {
 		t.Helper()
-		if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"}); err != nil {
+		in := app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"}
+		if role == huifang.RoleSupervisor {
+			in.Companies = []string{"A", "B"}
+		}
+		if _, err := svc.CreateUser(ctx, app.CLI(), in); err != nil {
 			t.Fatal(err)
 		}
 		tok, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: org, Login: login})

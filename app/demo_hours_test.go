@@ -60,7 +60,7 @@ func TestDemoProfileCallsAtAnyHour(t *testing.T) {
 		}
 
 		// A real regulator's supervisor cannot make calls allowed at any hour.
-		sup, err := w.svc.CreateUser(ctx, cli, app.UserInput{OrgCode: "REG", Login: "sup", Role: huifang.RoleSupervisor, Password: "secret-password"})
+		sup, err := w.svc.CreateUser(ctx, cli, app.UserInput{OrgCode: "REG", Login: "sup", Role: huifang.RoleSupervisor, Password: "secret-password", Companies: followAll(t, w.svc, "REG")})
 		mustDo(t, func() error { return err })
 		vs, err := w.svc.Profiles(ctx, sup)
 		mustDo(t, func() error { return err })

@@ -21,8 +21,8 @@ func (s *Service) OwnOrg(ctx context.Context, u *huifang.User) (*huifang.Org, er
 }
 
 // VisibleOrgs lists the organisations a user may see: every one for the
-// system administrator, a supervisor's own regulator and the companies it
-// supervises, anyone else's own organisation.
+// system administrator, a regulator user's own regulator and the companies
+// they oversee, anyone else's own organisation.
 func (s *Service) VisibleOrgs(ctx context.Context, u *huifang.User) ([]huifang.Org, error) {
 	if u == nil {
 		return nil, huifang.Errorf(huifang.EUNAUTHORIZED, "err.auth.login_required")
@@ -30,8 +30,13 @@ func (s *Service) VisibleOrgs(ctx context.Context, u *huifang.User) ([]huifang.O
 	switch u.Role {
 	case huifang.RoleAdmin:
 		return s.db.ListOrgs(ctx, 0)
-	case huifang.RoleSupervisor:
-		return s.db.ListOrgs(ctx, u.OrgID)
+	case huifang.RoleSupervisor, huifang.RoleRegAdmin:
+		own, err := s.db.FindOrgByID(ctx, u.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		cos, err := s.Overseen(ctx, u)
+		return append([]huifang.Org{*own}, cos...), err
 	}
 	o, err := s.db.FindOrgByID(ctx, u.OrgID)
 	if err != nil {
@@ -49,11 +54,8 @@ func (s *Service) visibleOrg(ctx context.Context, u *huifang.User, orgID int64) 
 	if u.Role == huifang.RoleAdmin || u.OrgID == orgID {
 		return nil
 	}
-	if u.Role == huifang.RoleSupervisor {
-		o, err := s.db.FindOrgByID(ctx, orgID)
-		if err == nil && o.Kind == huifang.KindInsurer && o.RegulatorID == u.OrgID {
-			return nil
-		}
+	if u.Regulatory() && s.overseesID(ctx, u, orgID) {
+		return nil
 	}
 	return huifang.ErrNotFound
 }
@@ -99,13 +101,48 @@ func (s *Service) Overseen(ctx context.Context, u *huifang.User) ([]huifang.Org,
 	if err != nil {
 		return nil, err
 	}
+	var assigned map[int64]bool
+	if u.Role == huifang.RoleSupervisor {
+		ids, err := s.db.SupervisorCompanies(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		assigned = make(map[int64]bool, len(ids))
+		for _, id := range ids {
+			assigned[id] = true
+		}
+	}
 	out := orgs[:0]
 	for _, o := range orgs {
-		if o.Kind == huifang.KindInsurer && o.RegulatorID == u.OrgID {
+		if o.Kind == huifang.KindInsurer && o.RegulatorID == u.OrgID && (assigned == nil || assigned[o.ID]) {
 			out = append(out, o)
 		}
 	}
 	return out, nil
+}
+
+// overseesID reports whether a regulator's user follows the insurer orgID.
+func (s *Service) overseesID(ctx context.Context, u *huifang.User, orgID int64) bool {
+	orgs, err := s.Overseen(ctx, u)
+	if err != nil {
+		return false
+	}
+	for _, o := range orgs {
+		if o.ID == orgID {
+			return true
+		}
+	}
+	return false
+}
+
+// oversight is the store's scope for a regulator user's cross-company
+// queries: the regulator's insurers, a supervisor's assigned ones only.
+func oversight(u *huifang.User) huifang.Oversight {
+	o := huifang.Oversight{RegulatorID: u.OrgID}
+	if u.Role == huifang.RoleSupervisor {
+		o.SupervisorID = u.ID
+	}
+	return o
 }
 
 // oversees finds the insurer orgCode among the companies a regulator's user

@@ -139,7 +139,7 @@ func (s *Service) misconductOrg(ctx context.Context, code string) (*huifang.Org,
 }
 
 // SearchMisconduct finds an agent's confirmed records at every company the
-// supervisor's regulator supervises, by name (a part of it) or registration
+// regulator's user oversees, by name (a part of it) or registration
 // number (exactly).
 func (s *Service) SearchMisconduct(ctx context.Context, u *huifang.User, name, regNo string) ([]huifang.MisconductRecord, error) {
 	if err := require(u, huifang.PermSupervise); err != nil {
@@ -151,7 +151,7 @@ func (s *Service) SearchMisconduct(ctx context.Context, u *huifang.User, name, r
 		e.Fields = []huifang.FieldError{{Field: "q", Key: "err.misconduct.search_empty"}}
 		return nil, e
 	}
-	return s.db.SearchMisconduct(ctx, huifang.MisconductSearch{RegulatorID: u.OrgID, Name: name, RegNo: regNo, Limit: 500})
+	return s.db.SearchMisconduct(ctx, huifang.MisconductSearch{Oversight: oversight(u), Name: name, RegNo: regNo, Limit: 500})
 }
 
 // MisconductNotice tells an administrator who imported agents how many of

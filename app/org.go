@@ -139,6 +139,8 @@ type UserInput struct {
 	OrgCode, Login, Name, Password, BranchCode string
 	AgentCode, Email                           string
 	Role                                       huifang.Role
+	// Companies are the insurer codes a supervisor follows (supervisors only).
+	Companies []string
 }
 
 var loginRE = regexp.MustCompile(`^[A-Za-z0-9_.@-]{2,64}$`)
@@ -161,6 +163,15 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 	if err := s.roleFits(ctx, by, org, in.Role, in.BranchCode); err != nil {
 		return nil, err
 	}
+	var cos []huifang.Org
+	if len(in.Companies) > 0 {
+		if in.Role != huifang.RoleSupervisor {
+			return nil, huifang.Errorf(huifang.EINVALID, "err.oversight.companies_supervisor")
+		}
+		if cos, err = s.companiesOf(ctx, org.ID, in.Companies); err != nil {
+			return nil, err
+		}
+	}
 	hash, err := HashPassword(in.Password)
 	if err != nil {
 		return nil, err
@@ -177,6 +188,11 @@ func (s *Service) CreateUser(ctx context.Context, by *huifang.User, in UserInput
 			return nil, huifang.Errorf(huifang.ECONFLICT, "err.user.login_taken", in.Login)
 		}
 		return nil, err
+	}
+	if len(cos) > 0 {
+		if err := s.setCompanies(ctx, by, u, cos); err != nil {
+			return nil, err
+		}
 	}
 	return u, nil
 }

@@ -36,11 +36,34 @@ func readEvidence(t *testing.T, svc *app.Service, u *huifang.User, id int64) (st
 
 func (w *world) user(t *testing.T, org, login string, role huifang.Role, branch, email string) *huifang.User {
 	t.Helper()
-	u, err := w.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: org, Login: login, Role: role, BranchCode: branch, Email: email, Password: "secret-password"})
+	in := app.UserInput{OrgCode: org, Login: login, Role: role, BranchCode: branch, Email: email, Password: "secret-password"}
+	if role == huifang.RoleSupervisor {
+		in.Companies = followAll(t, w.svc, org)
+	}
+	u, err := w.svc.CreateUser(ctx, app.CLI(), in)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// followAll is every company of the regulator reg: the supervisors of most
+// tests follow them all.
+func followAll(t *testing.T, svc *app.Service, reg string) []string {
+	t.Helper()
+	ra, err := svc.RegulatorCLI(ctx, reg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cos, err := svc.Overseen(ctx, ra)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var codes []string
+	for _, o := range cos {
+		codes = append(codes, o.Code)
+	}
+	return codes
 }
 
 // signedByAnother takes the next callback and finishes it with item 2

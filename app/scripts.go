@@ -101,11 +101,11 @@ func (s *Service) RetireScript(ctx context.Context, u *huifang.User, id int64) e
 }
 
 // Scripts lists the scripts the user may see: an insurer's own, or, for a
-// regulator's supervisor, every filed and active script of the companies it
-// supervises.
+// regulator's user, every filed and active script of the companies they
+// oversee.
 func (s *Service) Scripts(ctx context.Context, u *huifang.User) ([]huifang.ScriptRecord, error) {
-	if u != nil && u.Role == huifang.RoleSupervisor {
-		return s.db.ListScripts(ctx, huifang.ScriptFilter{RegulatorID: u.OrgID})
+	if u.Regulatory() {
+		return s.db.ListScripts(ctx, huifang.ScriptFilter{Oversight: oversight(u)})
 	}
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, err

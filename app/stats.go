@@ -16,7 +16,7 @@ import (
 // StatsTable computes a company's statistics table for a period ("2026-03",
 // "2026-Q1", "2026") from the stored counts, overdue cases counted as of
 // today. An insurer's staff see their own company (orgCode "" or their
-// own); a regulator's supervisor the companies it supervises, and the
+// own); a regulator's user the companies they oversee, and the
 // regulator's own code gives its table: a row per company, the totals over
 // them.
 func (s *Service) StatsTable(ctx context.Context, u *huifang.User, orgCode, period string) (*huifang.Org, indicator.Table, error) {
@@ -80,8 +80,14 @@ func (s *Service) statsTables(ctx context.Context, u *huifang.User, orgCode stri
 		}
 		return org, tables(totals), nil
 	}
-	// A regulator: each company it supervises, and the totals over them.
-	orgs, err := s.db.ListOrgs(ctx, org.ID)
+	// A regulator: each company the user oversees (the system
+	// administrator: every one), and the totals over them.
+	var orgs []huifang.Org
+	if u.Regulatory() {
+		orgs, err = s.Overseen(ctx, u)
+	} else {
+		orgs, err = s.db.ListOrgs(ctx, org.ID)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -179,8 +185,8 @@ func (s *Service) statsOrg(ctx context.Context, u *huifang.User, code string) (*
 	switch {
 	case u.Role == huifang.RoleAdmin:
 		allowed = true
-	case u.Role == huifang.RoleSupervisor:
-		allowed = o.ID == u.OrgID || (o.Kind == huifang.KindInsurer && o.RegulatorID == u.OrgID)
+	case u.Regulatory():
+		allowed = o.ID == u.OrgID || (o.Kind == huifang.KindInsurer && s.overseesID(ctx, u, o.ID))
 	default:
 		allowed = o.Kind == huifang.KindInsurer && o.ID == u.OrgID
 	}

@@ -24,6 +24,7 @@ type Store interface {
 	keyStore
 	misconductStore
 	orgStore
+	oversightStore
 	policyStore
 	problemStore
 	profileStore
@@ -150,6 +151,13 @@ type orgStore interface {
 	ListOrgs(ctx context.Context, regulatorID int64) ([]huifang.Org, error)
 	SetServicePhone(ctx context.Context, orgID int64, phone string) error
 	SetPreUnderwriting(ctx context.Context, orgID int64, on bool) error
+}
+
+// oversightStore stores the companies each supervisor follows.
+type oversightStore interface {
+	SetSupervisorCompanies(ctx context.Context, sup *huifang.User, orgIDs []int64, codes []string, a huifang.Actor, at time.Time) error
+	SupervisorCompanies(ctx context.Context, userID int64) ([]int64, error)
+	Assignments(ctx context.Context, regulatorID int64) (map[int64][]int64, error)
 }
 
 // policyStore stores policies.

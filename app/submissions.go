@@ -141,8 +141,8 @@ func submissionScope(u *huifang.User) (huifang.SubmissionScope, error) {
 		return huifang.SubmissionScope{}, err
 	}
 	switch {
-	case u.Role == huifang.RoleSupervisor:
-		return huifang.SubmissionScope{RegulatorID: u.OrgID}, nil
+	case u.Regulatory():
+		return huifang.SubmissionScope{Oversight: oversight(u)}, nil
 	case u.Role == huifang.RoleAdmin:
 		return huifang.SubmissionScope{}, huifang.Errorf(huifang.EFORBIDDEN, "err.submission.admin_cli")
 	}
@@ -334,11 +334,11 @@ func (s *Service) SubmissionStatus(ctx context.Context, u *huifang.User, regulat
 	if reg.Kind != huifang.KindRegulator || reg.ID != u.OrgID {
 		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found_q", regulatorCode)
 	}
-	orgs, err := s.db.ListOrgs(ctx, reg.ID)
+	orgs, err := s.Overseen(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	subs, err := s.db.ListSubmissions(ctx, huifang.SubmissionFilter{SubmissionScope: huifang.SubmissionScope{RegulatorID: reg.ID}})
+	subs, err := s.db.ListSubmissions(ctx, huifang.SubmissionFilter{SubmissionScope: huifang.SubmissionScope{Oversight: oversight(u)}})
 	if err != nil {
 		return nil, err
 	}

@@ -37,14 +37,31 @@ func userList(e *env, args []string) error {
 		if err != nil {
 			return err
 		}
+		follows := map[int64]string{} // a regulator's supervisors: the companies they follow
+		for _, u := range us {
+			if u.Role == huifang.RoleSupervisor {
+				sups, _, err := s.Supervisors(e.ctx, app.CLI(), org)
+				if err != nil {
+					return err
+				}
+				for _, v := range sups {
+					codes := make([]string, len(v.Companies))
+					for i, o := range v.Companies {
+						codes[i] = o.Code
+					}
+					follows[v.User.ID] = strings.Join(codes, ",")
+				}
+				break
+			}
+		}
 		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tBRANCH\tSTATUS\tLAST LOGIN\tFROM")
+		fmt.Fprintln(tw, "LOGIN\tNAME\tROLE\tBRANCH\tSTATUS\tLAST LOGIN\tFROM\tCOMPANIES")
 		for _, u := range us {
 			status := "active"
 			if u.Disabled {
 				status = "disabled"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Login, dash(u.Name), u.Role, dash(u.BranchCode), status, when(u.LoginAt), dash(u.LoginAddr))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", u.Login, dash(u.Name), u.Role, dash(u.BranchCode), status, when(u.LoginAt), dash(u.LoginAddr), dash(follows[u.ID]))
 		}
 		return tw.Flush()
 	})
@@ -87,6 +104,31 @@ func userSetRole(e *env, args []string) error {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "user %s in %s is now %s\n", t.login, t.org, role)
+		return nil
+	})
+}
+
+// userAssign sets the companies a supervisor follows.
+func userAssign(e *env, args []string) error {
+	var cfg config
+	var t userTarget
+	var companies string
+	fs := flags(e, "user assign", "user assign --org REG --login LOGIN --companies A,B (empty: none)", &cfg)
+	t.flags(fs)
+	fs.StringVar(&companies, "companies", "", "the insurer codes the supervisor follows, comma-separated (replaces the ones before)")
+	if _, err := parse(fs, args, 0); err != nil {
+		return err
+	}
+	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
+		cos, err := s.AssignCompanies(e.ctx, app.CLI(), t.org, t.login, app.SplitCodes(companies))
+		if err != nil {
+			return err
+		}
+		codes := make([]string, len(cos))
+		for i, o := range cos {
+			codes[i] = o.Code
+		}
+		fmt.Fprintf(e.stdout, "supervisor %s in %s follows %d companies: %s\n", t.login, t.org, len(cos), dash(strings.Join(codes, ",")))
 		return nil
 	})
 }

@@ -81,18 +81,19 @@ func orgAdd(e *env, args []string) error {
 
 func cmdUser(e *env, args []string) error {
 	return sub(e, "user", args, map[string]func(*env, []string) error{"add": userAdd, "list": userList, "disable": userDisable, "enable": userEnable,
-		"set-role": userSetRole, "set-password": userSetPassword})
+		"set-role": userSetRole, "set-password": userSetPassword, "assign": userAssign})
 }
 
 func userAdd(e *env, args []string) error {
 	var cfg config
 	var in app.UserInput
-	var role, pwFile string
-	fs := flags(e, "user add", "user add --org CODE --login LOGIN --role ROLE --password-file FILE [--name NAME] [--branch CODE]", &cfg)
+	var role, pwFile, companies string
+	fs := flags(e, "user add", "user add --org CODE --login LOGIN --role ROLE --password-file FILE [--name NAME] [--branch CODE] [--companies A,B]", &cfg)
 	fs.StringVar(&in.OrgCode, "org", "", "organisation code")
 	fs.StringVar(&in.Login, "login", "", "login name (unique)")
 	fs.StringVar(&in.Name, "name", "", "the person's name")
-	fs.StringVar(&role, "role", "", "admin, supervisor, insurer-admin, manager, operator, handler or qa")
+	fs.StringVar(&role, "role", "", "admin, regulator-admin, supervisor, insurer-admin, manager, operator, handler, qa or compliance")
+	fs.StringVar(&companies, "companies", "", "supervisors: the insurer codes they follow, comma-separated")
 	fs.StringVar(&pwFile, "password-file", "", "file holding the password (- for standard input)")
 	fs.StringVar(&in.BranchCode, "branch", "", "handlers: the branch they work for")
 	fs.StringVar(&in.Email, "email", "", "address for the daily digest and escalations")
@@ -105,6 +106,7 @@ func userAdd(e *env, args []string) error {
 		return err
 	}
 	in.Role = huifang.Role(role)
+	in.Companies = app.SplitCodes(companies)
 	return cfg.withAdmin(e.ctx, func(s *app.Service) error {
 		u, err := s.CreateUser(e.ctx, app.CLI(), in)
 		if err != nil {

@@ -43,7 +43,7 @@ func commands() []command {
 		{"migrate", "bring the database schema up to date", cmdMigrate},
 		{"demo", "create a fresh demo database, print its logins and serve it", cmdDemo},
 		{"org", "organisations: org add --kind regulator|insurer --code CODE --name NAME [--regulator CODE]; org set --code CODE --service-phone 95xxx", cmdOrg},
-		{"user", "users: user add|list|disable|enable|set-role|set-password --org CODE [--login LOGIN ...]", cmdUser},
+		{"user", "users: user add|list|disable|enable|set-role|set-password|assign --org CODE [--login LOGIN ...]", cmdUser},
 		{"token", "API tokens: token add --org CODE --login LOGIN [--name NAME] [--expires 90d] | list --org CODE | revoke --org CODE --id ID", cmdToken},
 		{"import", "import branches|products|agents|outlets|policies|callbacks --org CODE FILE | status --org CODE", cmdImport},
 		{"agent", "agents: agent leave --org CODE --agent CODE [--on DATE] [--successor CODE] | list --org CODE | show --org CODE --agent CODE", cmdAgent},

@@ -18,6 +18,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/demo"
+	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
 	"github.com/huifang/huifang/sms"
 	"github.com/huifang/huifang/store"
@@ -261,17 +262,12 @@ func printDemoSummary(ctx context.Context, w io.Writer, db *store.DB, svc *app.S
 	return nil
 }
 
-var roleZH = map[huifang.Role]string{
-	huifang.RoleAdmin: "系统管理员", huifang.RoleSupervisor: "监管员", huifang.RoleInsurerAdmin: "公司管理员",
-	huifang.RoleManager: "经理", huifang.RoleOperator: "回访员", huifang.RoleHandler: "问题件处理员", huifang.RoleQA: "质检员", huifang.RoleCompliance: "合规人员",
-}
-
 // printLogins prints the demo users as a table aligned for a terminal,
 // where a Chinese character takes two columns.
 func printLogins(w io.Writer, l *demo.Logins) {
 	rows := [][]string{{"机构代码", "机构名称", "登录名", "角色", "密码"}}
 	for _, u := range l.Users {
-		rows = append(rows, []string{u.OrgCode, u.OrgName, u.Login, string(u.Role) + " " + roleZH[u.Role], u.Password})
+		rows = append(rows, []string{u.OrgCode, u.OrgName, u.Login, string(u.Role) + " " + i18n.T(i18n.ZH, "role."+string(u.Role)), u.Password})
 	}
 	widths := make([]int, len(rows[0]))
 	for _, r := range rows {

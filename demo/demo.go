@@ -216,6 +216,10 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 	for i, ins := range w.insurers {
 		todo = append(todo, demoUser{org: orgs[i], login: ins.spec.login + "-compliance", name: staff.name(false, ""), role: huifang.RoleCompliance})
 	}
+	// The regulator's administrator and a second supervisor, who follows
+	// the first two companies only (the first follows every one).
+	todo = append(todo, demoUser{org: reg, login: "reg-admin", name: staff.name(true, "郑"), role: huifang.RoleRegAdmin},
+		demoUser{org: reg, login: "supervisor2", name: staff.name(false, "冯"), role: huifang.RoleSupervisor})
 	logins := &Logins{}
 	users := map[string]map[huifang.Role][]*huifang.User{}
 	for _, d := range todo {
@@ -229,6 +233,19 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 		}
 		users[d.org.Code][d.role] = append(users[d.org.Code][d.role], u)
 		logins.Users = append(logins.Users, Login{OrgCode: d.org.Code, OrgName: d.org.Name, Login: d.login, Name: d.name, Role: d.role, Password: password})
+	}
+	for i, sup := range users[reg.Code][huifang.RoleSupervisor] {
+		follow := orgs
+		if i > 0 && len(orgs) > 2 {
+			follow = orgs[:2]
+		}
+		ids, codes := make([]int64, len(follow)), make([]string, len(follow))
+		for j, o := range follow {
+			ids[j], codes[j] = o.ID, o.Code
+		}
+		if err := w.db.SetSupervisorCompanies(ctx, sup, ids, codes, huifang.Actor{Name: "cli"}, svc.Clock.Now()); err != nil {
+			return nil, nil, err
+		}
 	}
 	return logins, users, nil
 }

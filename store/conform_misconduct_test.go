@@ -135,12 +135,12 @@ func TestConformMisconduct(t *testing.T) {
 			s    huifang.MisconductSearch
 			want int
 		}{
-			{huifang.MisconductSearch{RegulatorID: bd.reg.ID, RegNo: "REG-0001"}, 2},
-			{huifang.MisconductSearch{RegulatorID: bd.reg.ID, Name: "王"}, 2},
-			{huifang.MisconductSearch{RegulatorID: bd.reg.ID, Name: "赵六"}, 0}, // proposed only
-			{huifang.MisconductSearch{RegulatorID: bd.reg.ID, Name: "%"}, 0},
-			{huifang.MisconductSearch{RegulatorID: bd.reg.ID}, 0},
-			{huifang.MisconductSearch{RegulatorID: bd.a.ID, RegNo: "REG-0001"}, 0}, // not a regulator of theirs
+			{huifang.MisconductSearch{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}, RegNo: "REG-0001"}, 2},
+			{huifang.MisconductSearch{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}, Name: "王"}, 2},
+			{huifang.MisconductSearch{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}, Name: "赵六"}, 0}, // proposed only
+			{huifang.MisconductSearch{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}, Name: "%"}, 0},
+			{huifang.MisconductSearch{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}}, 0},
+			{huifang.MisconductSearch{Oversight: huifang.Oversight{RegulatorID: bd.a.ID}, RegNo: "REG-0001"}, 0}, // not a regulator of theirs
 		} {
 			l, err := db.SearchMisconduct(ctx, tc.s)
 			must(t, err)

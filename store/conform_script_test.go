@@ -109,12 +109,12 @@ func TestConformScripts(t *testing.T) {
 			t.Fatalf("%d drafts", len(drafts))
 		}
 		must(t, db.MoveScript(ctx, bd.b.ID, s0.ID, "draft", "filed", huifang.Date{}, cli, t0))
-		seen, err := db.ListScripts(ctx, huifang.ScriptFilter{RegulatorID: bd.reg.ID})
+		seen, err := db.ListScripts(ctx, huifang.ScriptFilter{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}})
 		must(t, err)
 		if len(seen) != 1 || seen[0].ID != s0.ID {
 			t.Fatalf("the regulator sees %+v", seen)
 		}
-		if seen, _ := db.ListScripts(ctx, huifang.ScriptFilter{RegulatorID: bd.reg.ID, Status: "draft"}); len(seen) != 0 {
+		if seen, _ := db.ListScripts(ctx, huifang.ScriptFilter{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}, Status: "draft"}); len(seen) != 0 {
 			t.Fatalf("the regulator sees drafts %+v", seen)
 		}
 	})

@@ -45,7 +45,7 @@ func TestConformSubmissionRace(t *testing.T) {
 		// A superseded version can no longer be reviewed.
 		v2 := &huifang.Submission{OrgID: bd.a.ID, Period: "2026-Q1", Kind: "quarter", Source: "upload", Content: "{}", Hash: "h2", Reason: "更正", DueOn: huifang.NewDate(2026, 4, 20), SubmittedAt: t0, SubmittedBy: "mgr"}
 		must(t, db.AddSubmission(ctx, v2, 1))
-		reg := huifang.SubmissionScope{RegulatorID: bd.reg.ID}
+		reg := huifang.SubmissionScope{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}}
 		if err := db.ReviewSubmission(ctx, reg, list[0].ID, huifang.SubmissionAccepted, "", cli, t0); huifang.ErrorCode(err) != huifang.ECONFLICT {
 			t.Fatalf("review of a superseded version: %v", err)
 		}

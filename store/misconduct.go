@@ -186,7 +186,7 @@ func (db *DB) CountMisconductElsewhere(ctx context.Context, orgID int64, regNos 
 // of it), with each record's company; the latest first.
 func (db *DB) SearchMisconduct(ctx context.Context, s huifang.MisconductSearch) ([]huifang.MisconductRecord, error) {
 	w := where{}
-	w.add("o.regulator_id = ?", s.RegulatorID)
+	overseenWhere(&w, "m.org_id", s.Oversight)
 	w.add("m.status = 'confirmed'")
 	w.addIf(s.RegNo != "", "m.reg_no = ?", strings.TrimSpace(s.RegNo))
 	if name := strings.TrimSpace(s.Name); name != "" {

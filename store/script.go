@@ -65,8 +65,7 @@ func (db *DB) ListScripts(ctx context.Context, f huifang.ScriptFilter) ([]huifan
 	from := ` FROM scripts s`
 	switch {
 	case f.RegulatorID != 0:
-		from += ` JOIN orgs o ON o.id = s.org_id`
-		w.add("o.regulator_id = ?", f.RegulatorID)
+		overseenWhere(&w, "s.org_id", f.Oversight)
 		w.add("s.status IN ('filed', 'active')")
 	default:
 		w.add("s.org_id = ?", f.OrgID)

@@ -10,7 +10,7 @@ import (
 
 func scopeWhere(sc huifang.SubmissionScope, w *where) {
 	if sc.RegulatorID != 0 {
-		w.add("s.org_id IN (SELECT id FROM orgs WHERE regulator_id = ?)", sc.RegulatorID)
+		overseenWhere(w, "s.org_id", sc.Oversight)
 		return
 	}
 	w.add("s.org_id = ?", sc.OrgID)

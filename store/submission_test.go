@@ -31,7 +31,7 @@ func TestSubmissions(t *testing.T) {
 		_, err = sub(bd.b, "2026-03", "", 0)
 		must(t, err)
 
-		reg := huifang.SubmissionScope{RegulatorID: bd.reg.ID}
+		reg := huifang.SubmissionScope{Oversight: huifang.Oversight{RegulatorID: bd.reg.ID}}
 		ownA := huifang.SubmissionScope{OrgID: bd.a.ID}
 		ownB := huifang.SubmissionScope{OrgID: bd.b.ID}
 		got, err := db.FindSubmission(ctx, ownA, v1.ID)
@@ -45,7 +45,7 @@ func TestSubmissions(t *testing.T) {
 		if _, err := db.FindSubmission(ctx, reg, v1.ID); err != nil {
 			t.Fatalf("the regulator: %v", err)
 		}
-		if _, err := db.FindSubmission(ctx, huifang.SubmissionScope{RegulatorID: bd.a.ID}, v1.ID); err != huifang.ErrNotFound {
+		if _, err := db.FindSubmission(ctx, huifang.SubmissionScope{Oversight: huifang.Oversight{RegulatorID: bd.a.ID}}, v1.ID); err != huifang.ErrNotFound {
 			t.Fatalf("another regulator: %v", err)
 		}
 

@@ -110,7 +110,9 @@ type usersPage struct {
 func assignable(u *huifang.User) []huifang.Role {
 	switch u.Role {
 	case huifang.RoleAdmin:
-		return []huifang.Role{huifang.RoleAdmin, huifang.RoleSupervisor, huifang.RoleInsurerAdmin, huifang.RoleManager, huifang.RoleOperator, huifang.RoleHandler, huifang.RoleQA, huifang.RoleCompliance}
+		return []huifang.Role{huifang.RoleAdmin, huifang.RoleRegAdmin, huifang.RoleSupervisor, huifang.RoleInsurerAdmin, huifang.RoleManager, huifang.RoleOperator, huifang.RoleHandler, huifang.RoleQA, huifang.RoleCompliance}
+	case huifang.RoleRegAdmin:
+		return []huifang.Role{huifang.RoleRegAdmin, huifang.RoleSupervisor}
 	}
 	return []huifang.Role{huifang.RoleInsurerAdmin, huifang.RoleManager, huifang.RoleOperator, huifang.RoleHandler, huifang.RoleQA, huifang.RoleCompliance}
 }

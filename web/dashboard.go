@@ -230,7 +230,7 @@ func (s *server) dashData(r *http.Request, rq *request) (*dashPage, error) {
 	}
 	pg := &dashPage{Org: org, Period: p, Periods: periodOptions(today, p, rq.T), Regulator: org.Kind == huifang.KindRegulator,
 		Own: org.ID == u.OrgID}
-	if !pg.Own && u.Role == huifang.RoleSupervisor {
+	if !pg.Own && u.Regulatory() {
 		pg.BackHref = "/dashboard?period=" + p.String()
 	}
 	if pg.SuccessBP, pg.ResolutionBP, err = s.svc.StatsTargets(ctx, u, org.Code); err != nil {

@@ -44,7 +44,7 @@ func dashFixture(t *testing.T, w *testworld.World) *fixture {
 	}
 	f.user(t, "A", "mgr", huifang.RoleManager)
 	cli := app.CLI()
-	if _, err := f.svc.CreateUser(ctx, cli, app.UserInput{OrgCode: "REG", Login: "sup", Name: "监管员", Role: huifang.RoleSupervisor, Password: password}); err != nil {
+	if _, err := f.svc.CreateUser(ctx, cli, app.UserInput{OrgCode: "REG", Login: "sup", Name: "监管员", Role: huifang.RoleSupervisor, Password: password, Companies: []string{"A", "B"}}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.svc.CreateOrg(ctx, cli, app.OrgInput{Kind: huifang.KindRegulator, Code: "REG2", Name: "另一监管局"}); err != nil {

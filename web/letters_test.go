@@ -30,7 +30,11 @@ func (f *fixture) withBlobs(t *testing.T) *blob.Local {
 // user adds a user to an insurer.
 func (f *fixture) user(t *testing.T, org, login string, role huifang.Role) *huifang.User {
 	t.Helper()
-	u, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: org, Login: login, Name: login, Role: role, Password: password})
+	in := app.UserInput{OrgCode: org, Login: login, Name: login, Role: role, Password: password}
+	if role == huifang.RoleSupervisor {
+		in.Companies = []string{"A", "B"} // the standard world's companies
+	}
+	u, err := f.svc.CreateUser(ctx, app.CLI(), in)
 	if err != nil {
 		t.Fatal(err)
 	}

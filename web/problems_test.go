@@ -36,7 +36,7 @@ var casesSpec = &testworld.Spec{Name: "cases", Build: func(b *testworld.Builder)
 		{OrgCode: "A", Login: "mgr", Name: "周经理", Role: huifang.RoleManager},
 		{OrgCode: "A", Login: "h1", Name: "刘处理", Role: huifang.RoleHandler, BranchCode: "86010101"},
 		{OrgCode: "B", Login: "hb", Name: "孙处理", Role: huifang.RoleHandler, BranchCode: "86010101"},
-		{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor},
+		{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor, Companies: []string{"A", "B"}},
 		{OrgCode: "A", Login: "root", Name: "系统管理员", Role: huifang.RoleAdmin},
 	} {
 		if err := b.User(u); err != nil {

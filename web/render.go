@@ -304,6 +304,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermManageUsers) {
 		items = append(items, navItem{Key: "users", Href: "/admin/users"}) // API tokens are a link on it
 	}
+	if u.Role == huifang.RoleRegAdmin {
+		items = append(items, navItem{Key: "supervisors", Href: "/admin/supervisors"})
+	}
 	if u.Role == huifang.RoleAdmin {
 		items = append(items, navItem{Key: "calendar", Href: "/admin/calendar"})
 	}

@@ -21,7 +21,7 @@ var scriptStatuses = []string{"draft", "filed", "active", "retired"}
 
 // seesScripts mirrors who app.Scripts lets list scripts.
 func seesScripts(u *huifang.User) bool {
-	return u.Role == huifang.RoleSupervisor || u.Can(huifang.PermViewCallbacks)
+	return u.Regulatory() || u.Can(huifang.PermViewCallbacks)
 }
 
 func scriptURL(id int64) string { return "/scripts/" + strconv.FormatInt(id, 10) }
@@ -38,7 +38,7 @@ type scriptNamer struct {
 
 func (s *server) scriptNames(ctx context.Context, u *huifang.User) (*scriptNamer, error) {
 	n := &scriptNamer{ctx: ctx, svc: s.svc, viewer: u, org: map[int64]string{}, products: map[int64][]huifang.Product{}, users: map[string]huifang.User{}}
-	if u.Role == huifang.RoleSupervisor {
+	if u.Regulatory() {
 		orgs, err := s.svc.VisibleOrgs(ctx, u)
 		if err != nil {
 			return nil, err

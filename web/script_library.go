@@ -15,7 +15,7 @@ func (s *server) scriptLibrary(w http.ResponseWriter, r *http.Request, rq *reque
 	}
 	code, download := strings.CutSuffix(r.PathValue("code"), ".json")
 	sc := script.Lookup(code)
-	if sc == nil || download && rq.User.Role == huifang.RoleSupervisor {
+	if sc == nil || download && rq.User.Regulatory() {
 		return huifang.Errorf(huifang.ENOTFOUND, "err.script.standard_not_found", code)
 	}
 	if download {

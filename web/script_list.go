@@ -76,7 +76,7 @@ func (s *server) renderScripts(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
-	p.Supervisor = u.Role == huifang.RoleSupervisor
+	p.Supervisor = u.Regulatory()
 	p.CanImport = u.Can(huifang.PermImport)
 	if p.CanImport {
 		if p.Products, err = names.productsOf(u.OrgID); err != nil {

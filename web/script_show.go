@@ -78,7 +78,7 @@ func (p *scriptPage) shows(verb string) bool {
 // scriptShow shows a script version; /scripts/7.json downloads its file.
 func (s *server) scriptShow(w http.ResponseWriter, r *http.Request, rq *request) error {
 	raw, download := strings.CutSuffix(r.PathValue("id"), ".json")
-	if download && rq.User.Role == huifang.RoleSupervisor {
+	if download && rq.User.Regulatory() {
 		return huifang.Errorf(huifang.ENOTFOUND, "error.notfound")
 	}
 	id, err := strconv.ParseInt(raw, 10, 64)
@@ -144,7 +144,7 @@ func (s *server) scriptPageOf(ctx context.Context, rq *request, rec *huifang.Scr
 	p := &scriptPage{Library: rec == nil, Rec: rec, S: sc, Today: s.today().String(),
 		Forms: scriptForms{From: s.today().String(), Errors: map[string]string{}, Problems: map[string][]string{}}}
 	if rec == nil {
-		if u.Role != huifang.RoleSupervisor {
+		if !u.Regulatory() {
 			p.Download = "/scripts/library/" + sc.Code + ".json"
 		}
 	} else {
@@ -159,7 +159,7 @@ func (s *server) scriptPageOf(ctx context.Context, rq *request, rec *huifang.Scr
 		}
 		p.CreatedBy = names.user(rec.CreatedBy)
 		p.CanAct = u.Can(huifang.PermImport) && rec.OrgID == u.OrgID
-		if u.Role != huifang.RoleSupervisor {
+		if !u.Regulatory() {
 			p.Download = scriptURL(rec.ID) + ".json"
 		}
 	}

@@ -48,7 +48,7 @@ func TestBrowserScriptLifecycle(t *testing.T) {
 		s.Steps[3].Text += "{{pet_name}}"
 		s.Steps[4].Rules[0].Goto = "identity"
 	})))
-	if _, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor, Password: password}); err != nil {
+	if _, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor, Password: password, Companies: []string{"A", "B"}}); err != nil {
 		t.Fatal(err)
 	}
 

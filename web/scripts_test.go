@@ -242,7 +242,7 @@ func TestScriptImportErrors(t *testing.T) {
 func TestScriptPermissions(t *testing.T) {
 	t.Parallel()
 	f := setup(t, world(t))
-	sup, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor, Password: password})
+	sup, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor, Password: password, Companies: []string{"A", "B"}})
 	if err != nil {
 		t.Fatal(err)
 	}

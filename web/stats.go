@@ -90,7 +90,7 @@ func (s *server) renderStats(w http.ResponseWriter, r *http.Request, rq *request
 		yp := indicator.Period{Kind: indicator.Year, Year: y}
 		p.Years = append(p.Years, periodChoice{yp.String(), periodLabel(yp, rq.T), yp.Kind})
 	}
-	if u.Role == huifang.RoleSupervisor {
+	if u.Regulatory() {
 		own, err := s.svc.OwnOrg(r.Context(), u)
 		if err != nil {
 			return err

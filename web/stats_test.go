@@ -26,7 +26,7 @@ func statsWorld(t *testing.T) *fixture {
 		policyLine("P1", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
 		policyLine("P2", "U01", "银保", "李四", "2026-03-03", "13800000002", 2))
 	for _, u := range []app.UserInput{{OrgCode: "A", Login: "mgr", Name: "孙经理", Role: huifang.RoleManager},
-		{OrgCode: "B", Login: "mgr-b", Role: huifang.RoleManager}, {OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor}} {
+		{OrgCode: "B", Login: "mgr-b", Role: huifang.RoleManager}, {OrgCode: "REG", Login: "sup", Name: "吴监管", Role: huifang.RoleSupervisor, Companies: []string{"A", "B"}}} {
 		u.Password = password
 		if _, err := f.svc.CreateUser(ctx, app.CLI(), u); err != nil {
 			t.Fatal(err)

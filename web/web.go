@@ -86,6 +86,8 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /account/password", s.page(s.accountPassword))
 	mux.Handle("GET /admin/users", s.page(s.usersShow))
 	mux.Handle("POST /admin/users/{login}/{verb}", s.page(s.userVerb))
+	mux.Handle("GET /admin/supervisors", s.gated(huifang.PermAssign, s.supervisorsShow))
+	mux.Handle("POST /admin/supervisors/{login}", s.gated(huifang.PermAssign, s.supervisorAssign))
 	mux.Handle("GET /admin/tokens", s.page(s.tokensShow))
 	mux.Handle("POST /admin/tokens", s.page(s.tokenCreate))
 	mux.Handle("POST /admin/tokens/{id}/revoke", s.page(s.tokenRevoke))

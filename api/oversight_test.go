@@ -1,0 +1,221 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/script"
+	"github.com/huifang/huifang/testworld"
+)
+
+// regulatorAPIUnscoped names the /api/v1 routes a regulator's user can
+// reach that show no company's data; every other such route is tried in
+// apiOversightMatrix (TestEveryRegulatorAPIRouteClassified).
+var regulatorAPIUnscoped = map[string]string{
+	"GET /api/v1/me":                            "the caller",
+	"GET /api/v1/callbacks":                     "own organisation's callbacks only",
+	"GET /api/v1/callbacks/{id}":                "own organisation's callbacks only",
+	"POST /api/v1/policies/{no}/reveal-phone":   "own organisation's policies only",
+	"GET /api/v1/problem-cases":                 "own organisation's cases only",
+	"GET /api/v1/problem-cases/{id}":            "own organisation's cases only",
+	"GET /api/v1/evidence/{id}":                 "own organisation's cases only",
+	"GET /api/v1/profile":                       "the regulator's own rule profile",
+	"POST /api/v1/profile":                      "the regulator's own rule profile",
+	"GET /api/v1/calendar/{year}":               "the calendar, shared",
+	"GET /api/v1/notifications":                 "the caller's own",
+	"GET /api/v1/callbacks/{id}/recordings":     "own organisation's callbacks only",
+	"GET /api/v1/callbacks/{id}/receipt":        "own organisation's callbacks only",
+	"GET /api/v1/agents":                        "an insurer's own agents",
+	"GET /api/v1/agents/{code}":                 "an insurer's own agents",
+	"GET /api/v1/misconduct":                    "an insurer's own records",
+	"GET /api/v1/misconduct/{id}":               "an insurer's own records",
+	"GET /api/v1/supervisors":                   "the regulator's own supervisors",
+	"PUT /api/v1/supervisors/{login}/companies": "the regulator's own supervisors; companies checked against the regulator",
+}
+
+var apiRoute = regexp.MustCompile(`a\.route\("([A-Z]+ [^"]+)", (?:huifang\.(Perm\w+)|anyone)`)
+
+// permValues maps the permission constants' names to their values.
+func permValues(t *testing.T) map[string]string {
+	src, err := os.ReadFile("../permission.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, m := range regexp.MustCompile(`(Perm\w+)\s+Permission = "([^"]+)"`).FindAllStringSubmatch(string(src), -1) {
+		out[m[1]] = m[2]
+	}
+	return out
+}
+
+// TestEveryRegulatorAPIRouteClassified: every /api/v1 route a regulator's
+// user may call is tried in the matrix or named as showing no company's
+// data.
+func TestEveryRegulatorAPIRouteClassified(t *testing.T) {
+	perms := permValues(t)
+	tried := map[string]bool{}
+	for _, c := range apiOversightMatrix("1", "2", "1", "2") {
+		tried[c.route] = true
+	}
+	files, _ := os.ReadDir(".")
+	var missing []string
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".go") || strings.HasSuffix(f.Name(), "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range apiRoute.FindAllStringSubmatch(string(src), -1) {
+			reach := m[2] == ""
+			for _, r := range []huifang.Role{huifang.RoleSupervisor, huifang.RoleRegAdmin} {
+				reach = reach || (m[2] != "" && huifang.RoleCan(r, huifang.Permission(perms[m[2]])))
+			}
+			if !reach || tried[m[1]] {
+				continue
+			}
+			if _, ok := regulatorAPIUnscoped[m[1]]; !ok {
+				missing = append(missing, m[1])
+			}
+		}
+	}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		t.Fatalf("API routes a regulator's user reaches that the oversight matrix does not try:\n%s", strings.Join(missing, "\n"))
+	}
+}
+
+// apiCase is one API route tried by the supervisor who follows A only:
+// pathB must answer 404, or (a list, absent set) not mention B, while
+// ownA works.
+type apiCase struct {
+	route       string
+	method      string
+	pathB, ownA string
+	absent      *regexp.Regexp
+}
+
+func apiOversightMatrix(subA, subB, scA, scB string) []apiCase {
+	return []apiCase{
+		{route: "GET /api/v1/stats", pathB: "/api/v1/stats?org=B&period=2026-03", ownA: "/api/v1/stats?org=A&period=2026-03"},
+		{route: "GET /api/v1/submissions", pathB: "/api/v1/submissions?org=B", ownA: "/api/v1/submissions?org=A"},
+		{route: "GET /api/v1/submissions", ownA: "/api/v1/submissions", absent: regexp.MustCompile(`"org":"B"`)},
+		{route: "GET /api/v1/submissions/{id}", pathB: "/api/v1/submissions/" + subB, ownA: "/api/v1/submissions/" + subA},
+		{route: "POST /api/v1/submissions/{id}/{verb}", method: http.MethodPost, pathB: "/api/v1/submissions/" + subB + "/accept"},
+		{route: "GET /api/v1/submissions/status", ownA: "/api/v1/submissions/status?periods=2026-03", absent: regexp.MustCompile(`"org":"B"`)},
+		{route: "GET /api/v1/scripts", ownA: "/api/v1/scripts", absent: regexp.MustCompile(`"id":` + scB + `\b`)},
+		{route: "GET /api/v1/misconduct/search", ownA: "/api/v1/misconduct/search?name=%E7%8E%8B", absent: regexp.MustCompile(`"org":"B"`)},
+		{route: "GET /api/v1/companies", ownA: "/api/v1/companies", absent: regexp.MustCompile(`"code":"B"`)},
+	}
+}
+
+// TestSupervisorAPISeesOnlyAssignedCompanies is the web matrix's twin for
+// /api/v1.
+func TestSupervisorAPISeesOnlyAssignedCompanies(t *testing.T) {
+	t.Parallel()
+	eachWorld(t, func(t *testing.T, w *testworld.World) {
+		svc, srv, tokens := apiWorld(t, w, func(s *app.Service) {
+			s.Clock = fixedClock{time.Date(2026, 4, 3, 10, 0, 0, 0, huifang.Shanghai)}
+		})
+		ctx, cli := context.Background(), app.CLI()
+		for _, in := range []app.UserInput{
+			{OrgCode: "REG", Login: "supa", Role: huifang.RoleSupervisor, Companies: []string{"A"}},
+			{OrgCode: "REG", Login: "radm", Role: huifang.RoleRegAdmin},
+			{OrgCode: "B", Login: "b-admin", Role: huifang.RoleInsurerAdmin},
+		} {
+			in.Password = "secret-password"
+			if _, err := svc.CreateUser(ctx, cli, in); err != nil {
+				t.Fatal(err)
+			}
+			tok, err := svc.CreateToken(ctx, cli, app.TokenInput{OrgCode: in.OrgCode, Login: in.Login})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tokens[in.Login] = tok
+		}
+		var sb bytes.Buffer
+		if err := script.Lookup("life-traditional-agency").Format(&sb); err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]string{}
+		for _, login := range []string{"a-admin", "b-admin"} {
+			c := client{t, srv.URL, tokens[login]}
+			code, out := c.do("POST", "/api/v1/submissions", map[string]any{"period": "2026-03"})
+			if code != http.StatusCreated {
+				t.Fatalf("submit as %s: %d %v", login, code, out)
+			}
+			ids["sub"+login] = itoa(int64(out["id"].(float64)))
+			u, err := w.DB.FindUserByLogin(ctx, login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			rec, err := svc.ImportScript(ctx, u, sb.String(), "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := svc.FileScript(ctx, u, rec.ID); err != nil {
+				t.Fatal(err)
+			}
+			ids["script"+login] = itoa(rec.ID)
+		}
+		supa, radm := client{t, srv.URL, tokens["supa"]}, client{t, srv.URL, tokens["radm"]}
+		raw := func(c client, path string) (int, string) {
+			code, out := c.do("GET", path, nil)
+			b, _ := jsonOf(out)
+			return code, b
+		}
+		for _, c := range apiOversightMatrix(ids["suba-admin"], ids["subb-admin"], ids["scripta-admin"], ids["scriptb-admin"]) {
+			if c.pathB != "" {
+				method := c.method
+				if method == "" {
+					method = "GET"
+				}
+				var body any
+				if method == "POST" {
+					body = map[string]any{"comment": "x"}
+				}
+				if code, out := supa.do(method, c.pathB, body); code != http.StatusNotFound {
+					t.Errorf("%s %s as the supervisor of A: %d %v, want 404", c.route, c.pathB, code, out)
+				}
+				if method == "GET" {
+					if code, out := radm.do("GET", c.pathB, nil); code != http.StatusOK {
+						t.Errorf("%s %s as the regulator's administrator: %d %v", c.route, c.pathB, code, out)
+					}
+				}
+			}
+			if c.ownA != "" {
+				code, body := raw(supa, c.ownA)
+				if code != http.StatusOK {
+					t.Errorf("%s %s as the supervisor of A: %d %s", c.route, c.ownA, code, body)
+				}
+				if c.absent != nil && c.absent.MatchString(body) {
+					t.Errorf("%s %s as the supervisor of A shows B: %s", c.route, c.ownA, body)
+				}
+			}
+		}
+		// The lists do show B to the regulator's administrator, so the
+		// absent checks can fail.
+		for _, path := range []string{"/api/v1/submissions", "/api/v1/companies"} {
+			if _, body := raw(radm, path); !strings.Contains(body, `"B"`) {
+				t.Errorf("%s as the regulator's administrator lacks B: %s", path, body)
+			}
+		}
+	})
+}
+
+// jsonOf is an answer as compact JSON, to look for a marker in it.
+func jsonOf(v any) (string, error) {
+	b, err := json.Marshal(v)
+	return string(b), err
+}
