@@ -24,6 +24,26 @@ func run(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
+// mustRun runs huifang and fails the test unless it exits 0; it returns
+// the standard output.
+func mustRun(t *testing.T, args ...string) string {
+	t.Helper()
+	code, out, errs := run(t, args...)
+	if code != 0 {
+		t.Fatalf("%v: exit %d: %s", args, code, errs)
+	}
+	return out
+}
+
+// mustFail runs huifang and fails the test unless it fails saying want.
+func mustFail(t *testing.T, want string, args ...string) {
+	t.Helper()
+	code, _, errs := run(t, args...)
+	if code == 0 || !strings.Contains(errs, want) {
+		t.Fatalf("%v: exit %d, stderr %q, want %q", args, code, errs, want)
+	}
+}
+
 func write(t *testing.T, dir, name, body string) string {
 	t.Helper()
 	p := filepath.Join(dir, name)

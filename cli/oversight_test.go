@@ -20,21 +20,8 @@ func TestSupervisorCompaniesCommands(t *testing.T) {
 			t.Setenv("HUIFANG_KEY", pii.NewKey())
 			t.Setenv("HUIFANG_KEY_FILE", "")
 			pw := write(t, dir, "pw.txt", "secret-password\n")
-			ok := func(args ...string) string {
-				t.Helper()
-				code, out, errs := run(t, args...)
-				if code != 0 {
-					t.Fatalf("%v: exit %d: %s", args, code, errs)
-				}
-				return out
-			}
-			fails := func(want string, args ...string) {
-				t.Helper()
-				code, _, errs := run(t, args...)
-				if code == 0 || !strings.Contains(errs, want) {
-					t.Fatalf("%v: exit %d, stderr %q, want %q", args, code, errs, want)
-				}
-			}
+			ok := func(args ...string) string { t.Helper(); return mustRun(t, args...) }
+			fails := func(want string, args ...string) { t.Helper(); mustFail(t, want, args...) }
 			ok("migrate")
 			ok("org", "add", "--kind", "regulator", "--code", "REG", "--name", "某保监局")
 			ok("org", "add", "--kind", "regulator", "--code", "REG2", "--name", "另一监管局")

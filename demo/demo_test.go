@@ -95,6 +95,16 @@ func TestFill(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		// The supervisors: one follows every company, the other two.
+		for login, want := range map[string]int{"supervisor": 5, "supervisor2": 2, "reg-admin": 5} {
+			u, err := db.FindUserByLogin(ctx, login)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cos, err := svc.Overseen(ctx, u); err != nil || len(cos) != want {
+				t.Fatalf("%s follows %d companies (%v), want %d", login, len(cos), err, want)
+			}
+		}
 		states, err := svc.SubmissionStatus(ctx, sup, RegulatorCode, app.RecentPeriods(huifang.DateOf(testNow)))
 		if err != nil {
 			t.Fatal(err)
