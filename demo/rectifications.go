@@ -20,7 +20,9 @@ func (w *world) rectifications(ctx context.Context, svc *app.Service, users map[
 	}
 	sup := sups[0]
 	today := huifang.DateOf(now)
-	daysAgo := func(d int) *app.Service { return svc.WithClock(fixedClock(now.Add(-time.Duration(d) * 24 * time.Hour))) }
+	daysAgo := func(d int) *app.Service {
+		return svc.WithClock(fixedClock(now.Add(-time.Duration(d) * 24 * time.Hour)))
+	}
 	answerer := func(code string) *huifang.User {
 		if as := users[code][huifang.RoleInsurerAdmin]; len(as) > 0 {
 			return as[0]
