@@ -121,8 +121,20 @@ func (s *Service) RegulatorDigest(ctx context.Context) (int, error) {
 		}
 		sent += n
 	}
-	for _, tr := range troubles {
-		if err := s.tellOverdueNotices(ctx, tr.notices); err != nil {
+	// Every company with an overdue notice hears of it, whether or not a
+	// regulator's user follows it today.
+	for _, org := range orgs {
+		if org.Kind != huifang.KindInsurer {
+			continue
+		}
+		var late []huifang.Rectification
+		if tr, ok := troubles[org.ID]; ok {
+			late = tr.notices
+		} else if late, err = s.db.ListRectifications(ctx, huifang.RectificationFilter{
+			RectificationScope: huifang.RectificationScope{OrgID: org.ID}, DueBefore: today}); err != nil {
+			return sent, err
+		}
+		if err := s.tellOverdueNotices(ctx, late); err != nil {
 			return sent, err
 		}
 	}
