@@ -3,10 +3,12 @@ package web_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/browsertest"
 )
 
@@ -17,7 +19,7 @@ func TestBrowserRectification(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
 	f := setup(t, world(t))
-	f.user(t, "REG", "sup", huifang.RoleSupervisor)
+	sup := f.user(t, "REG", "sup", huifang.RoleSupervisor)
 
 	loginAs(t, b, f, "sup")
 	b.Do(t,
@@ -81,4 +83,20 @@ func TestBrowserRectification(t *testing.T) {
 		t.Fatalf("timeline %q", tl)
 	}
 	b.Screenshot(t, "rectification-closed")
+
+	// A second notice, left unanswered past its due date: overdue in the list, in English too.
+	if _, err := f.svc.SendRectification(ctx, sup, app.RectificationInput{OrgCode: "A", Subject: "统计报表报送不及时", Body: "请说明原因", Due: "2026-03-06"}); err != nil {
+		t.Fatal(err)
+	}
+	f.clk.Set(time.Date(2026, 3, 9, 9, 0, 0, 0, huifang.Shanghai))
+	b.Do(t, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login")))
+	loginAs(t, b, f, "sup") // days later: a new session
+	b.Do(t,
+		chromedp.Navigate(f.srv.URL+"/rectifications?lang=en"),
+		chromedp.WaitVisible(chromedp.ID("rectification-list")),
+	)
+	if got := b.Text(t, "#rectification-list tr.overdue .badge"); got != "Overdue" {
+		t.Fatalf("overdue badge %q", got)
+	}
+	b.Screenshot(t, "rectification-list-overdue-en")
 }
