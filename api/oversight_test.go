@@ -64,7 +64,7 @@ func permValues(t *testing.T) map[string]string {
 func TestEveryRegulatorAPIRouteClassified(t *testing.T) {
 	perms := permValues(t)
 	tried := map[string]bool{}
-	for _, c := range apiOversightMatrix("1", "2", "1", "2") {
+	for _, c := range apiOversightMatrix(map[string]string{}) {
 		tried[c.route] = true
 	}
 	files, _ := os.ReadDir(".")
@@ -104,9 +104,14 @@ type apiCase struct {
 	method      string
 	pathB, ownA string
 	absent      *regexp.Regexp
+	body        map[string]any // a POST's body (default: a comment)
 }
 
-func apiOversightMatrix(subA, subB, scA, scB string) []apiCase {
+// apiOversightMatrix takes the ids of the things made at A and at B, by
+// name: "sub"+login, "script"+login, "notice"+company.
+func apiOversightMatrix(ids map[string]string) []apiCase {
+	subA, subB, scB := ids["suba-admin"], ids["subb-admin"], ids["scriptb-admin"]
+	nA, nB := ids["noticeA"], ids["noticeB"]
 	return []apiCase{
 		{route: "GET /api/v1/stats", pathB: "/api/v1/stats?org=B&period=2026-03", ownA: "/api/v1/stats?org=A&period=2026-03"},
 		{route: "GET /api/v1/submissions", pathB: "/api/v1/submissions?org=B", ownA: "/api/v1/submissions?org=A"},
@@ -117,6 +122,11 @@ func apiOversightMatrix(subA, subB, scA, scB string) []apiCase {
 		{route: "GET /api/v1/scripts", ownA: "/api/v1/scripts", absent: regexp.MustCompile(`"id":` + scB + `\b`)},
 		{route: "GET /api/v1/misconduct/search", ownA: "/api/v1/misconduct/search?name=%E7%8E%8B", absent: regexp.MustCompile(`"org":"B"`)},
 		{route: "GET /api/v1/companies", ownA: "/api/v1/companies", absent: regexp.MustCompile(`"code":"B"`)},
+		{route: "GET /api/v1/rectifications", ownA: "/api/v1/rectifications", absent: regexp.MustCompile(`"id":` + nB + `\b`)},
+		{route: "GET /api/v1/rectifications/{id}", pathB: "/api/v1/rectifications/" + nB, ownA: "/api/v1/rectifications/" + nA},
+		{route: "POST /api/v1/rectifications", method: http.MethodPost, pathB: "/api/v1/rectifications",
+			body: map[string]any{"org": "B", "subject": "整改", "body": "整改要求", "due_on": "2026-04-30"}},
+		{route: "POST /api/v1/rectifications/{id}/{verb}", method: http.MethodPost, pathB: "/api/v1/rectifications/" + nB + "/close"},
 	}
 }
 
@@ -169,13 +179,24 @@ func TestSupervisorAPISeesOnlyAssignedCompanies(t *testing.T) {
 			}
 			ids["script"+login] = itoa(rec.ID)
 		}
+		radmUser, err := w.DB.FindUserByLogin(ctx, "radm")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, code := range []string{"A", "B"} {
+			n, err := svc.SendRectification(ctx, radmUser, app.RectificationInput{OrgCode: code, Subject: "回访整改", Body: "按期整改", Due: "2026-04-30"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids["notice"+code] = itoa(n.ID)
+		}
 		supa, radm := client{t, srv.URL, tokens["supa"]}, client{t, srv.URL, tokens["radm"]}
 		raw := func(c client, path string) (int, string) {
 			code, out := c.do("GET", path, nil)
 			b, _ := jsonOf(out)
 			return code, b
 		}
-		for _, c := range apiOversightMatrix(ids["suba-admin"], ids["subb-admin"], ids["scripta-admin"], ids["scriptb-admin"]) {
+		for _, c := range apiOversightMatrix(ids) {
 			if c.pathB != "" {
 				method := c.method
 				if method == "" {
@@ -184,6 +205,9 @@ func TestSupervisorAPISeesOnlyAssignedCompanies(t *testing.T) {
 				var body any
 				if method == "POST" {
 					body = map[string]any{"comment": "x"}
+					if c.body != nil {
+						body = c.body
+					}
 				}
 				if code, out := supa.do(method, c.pathB, body); code != http.StatusNotFound {
 					t.Errorf("%s %s as the supervisor of A: %d %v, want 404", c.route, c.pathB, code, out)

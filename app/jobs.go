@@ -158,6 +158,15 @@ func (s *Service) Digest(ctx context.Context) (int, error) {
 	return sent, nil
 }
 
+// digests sends the insurers' digest, then the regulator's (regdigest.go).
+func (s *Service) digests(ctx context.Context) error {
+	if _, err := s.Digest(ctx); err != nil {
+		return err
+	}
+	_, err := s.RegulatorDigest(ctx)
+	return err
+}
+
 // Job is a background job: its name and when it runs next after a run.
 type Job struct {
 	Name string
@@ -173,7 +182,7 @@ func (s *Service) Jobs() []Job {
 	return []Job{
 		{Name: "escalate", Run: func(ctx context.Context) error { _, err := s.Escalate(ctx); return err }, Next: every(10 * time.Minute)},
 		{Name: "orphan-escalate", Run: func(ctx context.Context) error { _, err := s.EscalateOrphans(ctx); return err }, Next: every(10 * time.Minute)},
-		{Name: "digest", Run: func(ctx context.Context) error { _, err := s.Digest(ctx); return err }, Next: s.nextDigest},
+		{Name: "digest", Run: s.digests, Next: s.nextDigest},
 		{Name: "leases", Run: func(ctx context.Context) error { _, err := s.db.ReleaseExpiredLeases(ctx, s.now()); return err }, Next: every(5 * time.Minute)},
 		{Name: "sessions", Run: func(ctx context.Context) error { _, err := s.db.DeleteExpiredSessions(ctx, s.now()); return err }, Next: every(time.Hour)},
 		{Name: "electronic-issue", Run: func(ctx context.Context) error { _, err := s.IssueElectronicLinks(ctx); return err }, Next: every(10 * time.Minute)},

@@ -28,6 +28,7 @@ type Store interface {
 	policyStore
 	problemStore
 	profileStore
+	rectificationStore
 	recordingStore
 	referenceStore
 	riskStore
@@ -265,4 +266,13 @@ type userStore interface {
 	FindUserByLogin(ctx context.Context, login string) (*huifang.User, error)
 	ListUsers(ctx context.Context, orgID int64) ([]huifang.User, error)
 	SetPassword(ctx context.Context, orgID, userID int64, hash string, a huifang.Actor, now time.Time) error
+}
+
+// rectificationStore stores rectification notices and their timelines.
+type rectificationStore interface {
+	CreateRectification(ctx context.Context, r *huifang.Rectification, a huifang.Actor) error
+	FindRectification(ctx context.Context, sc huifang.RectificationScope, id int64) (*huifang.Rectification, error)
+	ListRectificationEvents(ctx context.Context, noticeID int64) ([]huifang.RectificationEvent, error)
+	ListRectifications(ctx context.Context, f huifang.RectificationFilter) ([]huifang.Rectification, error)
+	StepRectification(ctx context.Context, r *huifang.Rectification, was huifang.RectificationStatus, e huifang.RectificationEvent, a huifang.Actor) error
 }

@@ -156,6 +156,21 @@ func TestFill(t *testing.T) {
 				t.Errorf("no %s misconduct record in the demo: %v", st, mstates)
 			}
 		}
+		// Rectification notices: one closed, one answered, one open, one overdue; the supervisor's digest names the overdue one.
+		notices, err := svc.RectificationsOf(ctx, RegulatorCode, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rstates := map[string]int{}
+		for _, r := range notices {
+			rstates[string(r.Status)]++
+			if r.Overdue(huifang.DateOf(testNow)) {
+				rstates["overdue"]++
+			}
+		}
+		if rstates["closed"] != 1 || rstates["answered"] != 1 || rstates["open"] != 2 || rstates["overdue"] != 1 {
+			t.Errorf("rectification notices in the demo: %v", rstates)
+		}
 		designs := map[huifang.DesignType]bool{}
 		for _, o := range insurers {
 			ps, err := db.ListProducts(ctx, o.ID)

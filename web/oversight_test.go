@@ -24,6 +24,7 @@ type oversightFixture struct {
 	*fixture
 	subA, subB       int64
 	scriptA, scriptB int64
+	noticeA, noticeB int64 // rectification notices
 }
 
 func newOversight(t *testing.T, w *testworld.World) *oversightFixture {
@@ -67,6 +68,17 @@ func newOversight(t *testing.T, w *testworld.World) *oversightFixture {
 			t.Fatal(err)
 		}
 		*c.script = rec.ID
+	}
+	radm, err := f.db.FindUserByLogin(ctx, "radm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, id := range map[string]*int64{"A": &f.noticeA, "B": &f.noticeB} {
+		n, err := f.svc.SendRectification(ctx, radm, app.RectificationInput{OrgCode: code, Subject: "回访整改", Body: "按期整改", Due: "2026-04-30"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*id = n.ID
 	}
 	return f
 }
@@ -186,11 +198,13 @@ type oversightCase struct {
 	pathB, ownA string
 	absent      *regexp.Regexp // a list: B's marker must not appear (A's, ownMark, must)
 	ownMark     *regexp.Regexp
+	form        url.Values // a POST's form (default: a comment)
 }
 
 func oversightMatrix(f *oversightFixture) []oversightCase {
 	sA, sB := strconv.FormatInt(f.subA, 10), strconv.FormatInt(f.subB, 10)
 	scA, scB := strconv.FormatInt(f.scriptA, 10), strconv.FormatInt(f.scriptB, 10)
+	nA, nB := strconv.FormatInt(f.noticeA, 10), strconv.FormatInt(f.noticeB, 10)
 	q := "&period=2026-03"
 	return []oversightCase{
 		{route: "GET /dashboard", pathB: "/dashboard?org=B" + q, ownA: "/dashboard?org=A" + q},
@@ -208,6 +222,11 @@ func oversightMatrix(f *oversightFixture) []oversightCase {
 		{route: "GET /scripts", ownA: "/scripts", absent: regexp.MustCompile(`/scripts/` + scB + `\b`), ownMark: regexp.MustCompile(`/scripts/` + scA + `\b`)},
 		{route: "GET /scripts/{id}", pathB: "/scripts/" + scB, ownA: "/scripts/" + scA},
 		{route: "GET /misconduct/search", ownA: "/misconduct/search?q=%E7%8E%8B"},
+		{route: "GET /rectifications", ownA: "/rectifications", absent: regexp.MustCompile(`/rectifications/` + nB + `\b`), ownMark: regexp.MustCompile(`/rectifications/` + nA + `\b`)},
+		{route: "GET /rectifications/{id}", pathB: "/rectifications/" + nB, ownA: "/rectifications/" + nA},
+		{route: "POST /rectifications", method: http.MethodPost, pathB: "/rectifications",
+			form: url.Values{"company": {"B"}, "subject": {"整改"}, "body": {"整改要求"}, "due": {"2026-04-30"}}},
+		{route: "POST /rectifications/{id}/{verb}", method: http.MethodPost, pathB: "/rectifications/" + nB + "/close"},
 	}
 }
 
@@ -224,7 +243,11 @@ func TestSupervisorSeesOnlyAssignedCompanies(t *testing.T) {
 				var res *http.Response
 				var body string
 				if c.method == http.MethodPost {
-					res, body = supa.postForm(c.pathB, url.Values{"comment": {"x"}})
+					form := c.form
+					if form == nil {
+						form = url.Values{"comment": {"x"}}
+					}
+					res, body = supa.postForm(c.pathB, form)
 				} else {
 					res, body = supa.get(c.pathB)
 				}

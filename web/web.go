@@ -145,6 +145,10 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /misconduct", s.page(s.misconductList))
 	mux.Handle("GET /misconduct/search", s.page(s.misconductSearch))
 	mux.Handle("POST /misconduct/{id}/{verb}", s.gated(huifang.PermMisconduct, s.misconductVerb))
+	mux.Handle("GET /rectifications", s.page(s.rectificationList))
+	mux.Handle("POST /rectifications", s.gated(huifang.PermRectify, s.rectificationSend))
+	mux.Handle("GET /rectifications/{id}", s.page(s.rectificationShow))
+	mux.Handle("POST /rectifications/{id}/{verb}", s.page(s.rectificationVerb)) // answer, close, return: the service checks who
 
 	mux.Handle("GET /profile", s.page(s.profileShow))
 	mux.Handle("POST /profile", s.gated(huifang.PermSupervise, s.profileChange))
