@@ -32,18 +32,7 @@ func TestMisconductAPI(t *testing.T) {
 	ctx := context.Background()
 	token := func(org, login string, role huifang.Role) client {
 		t.Helper()
-		in := app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"}
-		if role == huifang.RoleSupervisor {
-			in.Companies = []string{"A", "B"}
-		}
-		if _, err := svc.CreateUser(ctx, app.CLI(), in); err != nil {
-			t.Fatal(err)
-		}
-		tok, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: org, Login: login})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return client{t, srv.URL, tok}
+		return userClient(t, svc, srv.URL, org, login, role)
 	}
 	comp, compB, sup := token("A", "comp", huifang.RoleCompliance), token("B", "compb", huifang.RoleCompliance), token("REG", "sup", huifang.RoleSupervisor)
 	op := token("A", "op9", huifang.RoleOperator)

@@ -238,6 +238,27 @@ func TestSupervisorAPISeesOnlyAssignedCompanies(t *testing.T) {
 	})
 }
 
+// userClient makes a user (unless role is "": the world has them) and a
+// client with a token of theirs; a supervisor follows A and B.
+func userClient(t *testing.T, svc *app.Service, url, org, login string, role huifang.Role) client {
+	t.Helper()
+	ctx := context.Background()
+	if role != "" {
+		in := app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"}
+		if role == huifang.RoleSupervisor {
+			in.Companies = []string{"A", "B"}
+		}
+		if _, err := svc.CreateUser(ctx, app.CLI(), in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: org, Login: login})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return client{t, url, tok}
+}
+
 // jsonOf is an answer as compact JSON, to look for a marker in it.
 func jsonOf(v any) (string, error) {
 	b, err := json.Marshal(v)

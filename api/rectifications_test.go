@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/api"
-	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/testworld"
 )
@@ -26,19 +24,9 @@ func TestRectificationsAPI(t *testing.T) {
 	svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
 	srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
-	ctx := context.Background()
 	token := func(org, login string, role huifang.Role) client {
 		t.Helper()
-		if role != "" {
-			if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"}); err != nil {
-				t.Fatal(err)
-			}
-		}
-		tok, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: org, Login: login})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return client{t, srv.URL, tok}
+		return userClient(t, svc, srv.URL, org, login, role)
 	}
 	sup, adm, mgrB, op := token("REG", "sup", huifang.RoleSupervisor), token("A", "adm", ""), token("B", "mgrb", huifang.RoleManager), token("A", "op1", "")
 
