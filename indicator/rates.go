@@ -64,6 +64,41 @@ var (
 // Indicators lists them in the order tables show them.
 var Indicators = []Indicator{SuccessRate, InPeriodSuccessRate, CompletionRate, ProblemRate, ResolutionRate, ClosureRate, OnTimeRate, OrphanRate}
 
+// ByID finds an indicator by its ID.
+func ByID(id string) (Indicator, bool) {
+	for _, d := range Indicators {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return Indicator{}, false
+}
+
+// Rate is the row's figure of the indicator with the given ID; false for
+// an unknown ID.
+func (r Row) Rate(id string) (Rate, bool) {
+	c, k := r.Callbacks, r.Cases
+	switch id {
+	case SuccessRate.ID:
+		return c.SuccessRate(), true
+	case InPeriodSuccessRate.ID:
+		return c.InPeriodSuccessRate(), true
+	case CompletionRate.ID:
+		return c.CompletionRate(), true
+	case ProblemRate.ID:
+		return c.ProblemRate(), true
+	case ResolutionRate.ID:
+		return k.ResolutionRate(), true
+	case ClosureRate.ID:
+		return k.ClosureRate(), true
+	case OnTimeRate.ID:
+		return k.OnTimeRate(), true
+	case OrphanRate.ID:
+		return r.OrphanRate(), true
+	}
+	return Rate{}, false
+}
+
 // Rates of callback counts.
 func (c CallbackCounts) SuccessRate() Rate         { return Rate{c.Successful, c.Due} }
 func (c CallbackCounts) InPeriodSuccessRate() Rate { return Rate{c.SuccessfulInPeriod, c.Due} }
