@@ -117,3 +117,11 @@ func (c CaseCounts) OnTimeRate() Rate     { return Rate{c.ClosedOnTime, c.Closed
 func (c CaseCounts) Overdue(pendingPastDue int64) int64 {
 	return c.Closed - c.ClosedOnTime + pendingPastDue
 }
+
+// DoubleHundred reports whether a company meets the "double 100%" standard
+// (双百, DOMAIN.md §7): every due callback called back successfully (at
+// least one due) and every problem case due resolved successfully — a
+// company with no problem case due meets the second half.
+func DoubleHundred(success, resolution Rate) bool {
+	return success.Den > 0 && success.Num == success.Den && resolution.Num == resolution.Den
+}
