@@ -198,12 +198,12 @@ type chartTick struct {
 // The chart's geometry, in SVG user units (the view box scales it to the
 // screen's width).
 const (
-	chartWidth = 640
-	chartLeft  = 150
-	chartRight = 580
-	chartBarH  = 14
-	chartGap   = 4
-	chartPad   = 14
+	chartWidth = 400
+	chartLeft  = 84
+	chartRight = 340
+	chartBarH  = 15
+	chartGap   = 3
+	chartPad   = 12
 )
 
 func chartOf(p quarterPage) quarterChart {
@@ -212,7 +212,7 @@ func chartOf(p quarterPage) quarterChart {
 		c.Series = append(c.Series, chartSeries{Name: h.Name, Class: fmt.Sprintf("s%d", i%4)})
 	}
 	span := chartRight - chartLeft
-	y := 24
+	y := 20
 	for _, r := range p.Rows {
 		n := len(r.Cells)
 		g := chartGroup{Y: y, LabelY: y + (n*(chartBarH+chartGap)-chartGap)/2 + 4, Label: shortName(r.Name)}
