@@ -120,7 +120,7 @@ func (w *world) archive(ctx context.Context, reg *huifang.Org, q indicator.Perio
 			ok, resolved = due, cases
 		}
 		row := huifang.DisclosureRow{OrgID: org.ID, OrgCode: org.Code, OrgName: org.Name, Source: huifang.FromSubmission, SubmissionVersion: 1,
-			Figures: []huifang.DisclosureFigure{{Indicator: indicator.SuccessRate.ID, Num: ok, Den: due}, {Indicator: indicator.ResolutionRate.ID, Num: resolved, Den: cases}},
+			Figures:       []huifang.DisclosureFigure{{Indicator: indicator.SuccessRate.ID, Num: ok, Den: due}, {Indicator: indicator.ResolutionRate.ID, Num: resolved, Den: cases}},
 			DoubleHundred: indicator.DoubleHundred(indicator.Rate{Num: ok, Den: due}, indicator.Rate{Num: resolved, Den: cases})}
 		if i == len(w.insurers)-1 {
 			row.Source, row.SubmissionVersion = huifang.FromLive, 0
