@@ -1,9 +1,12 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"github.com/huifang/huifang/browsertest"
@@ -58,6 +61,20 @@ func TestBrowserDisclosure(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("figures")),
 	)
 	b.Screenshot(t, "disclosure-phone-en")
+
+	// Paper: the print stylesheet drops the bar and the downloads.
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return chromedp.Void{}, err
+		}
+	}
+	b.Do(t, chromedp.EmulateViewport(800, 1100), media("print"))
+	if shown := eval[string](t, b, `getComputedStyle(document.querySelector("header.top")).display + "," + getComputedStyle(document.querySelector(".downloads")).display`); shown != "none,none" {
+		t.Errorf("printed: the bar and the downloads show (%s)", shown)
+	}
+	b.Screenshot(t, "disclosure-print")
+	b.Do(t, media(""))
 
 	// The regulator's page.
 	b.Do(t, chromedp.EmulateViewport(1366, 900))

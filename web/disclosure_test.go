@@ -169,7 +169,31 @@ func TestDisclosurePublic(t *testing.T) {
 		t.Fatalf("xlsx cells\n%s", all)
 	}
 
-	for _, path := range []string{"/disclosure/2026-Q2?reg=REG", "/disclosure/2026-Q1?reg=A", "/disclosure/nonsense", "/disclosure/2026-Q1.pdf"} {
+	// A second regulator publishes the same quarter: without ?reg= the
+	// visitor chooses on the index.
+	if _, err := f.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindRegulator, Code: "REG2", Name: "另一保监局"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "C", Name: "丙人寿", RegulatorCode: "REG2"}); err != nil {
+		t.Fatal(err)
+	}
+	radm2 := f.user(t, "REG2", "radm2", huifang.RoleRegAdmin)
+	if _, err := f.svc.PublishDisclosure(ctx, radm2, "2026-Q1"); err != nil {
+		t.Fatal(err)
+	}
+	res, _ = c.get("/disclosure/2026-Q1")
+	if loc := res.Header.Get("Location"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/disclosure?") || !strings.Contains(loc, "period=2026-Q1") {
+		t.Fatalf("an ambiguous quarter: %d %q", res.StatusCode, loc)
+	}
+	res, body = c.get("/disclosure?period=2026-Q1")
+	if !strings.Contains(body, "另一保监局") || !strings.Contains(body, "某保监局") || !strings.Contains(body, `id="which-regulator"`) || strings.Contains(body, "2025年第4季度") {
+		t.Fatalf("the index of one quarter %s", body)
+	}
+	if _, body = c.get("/disclosure/2026-Q1?reg=REG2"); !strings.Contains(body, "丙人寿") || strings.Contains(body, "A人寿") {
+		t.Fatal("REG2's quarter shows another regulator's companies")
+	}
+
+	for _, path := range []string{"/disclosure/2026-Q2?reg=REG", "/disclosure?reg=NOPE", "/disclosure/2026-Q1?reg=A", "/disclosure/nonsense", "/disclosure/2026-Q1.pdf"} {
 		if res, _ := c.get(path); res.StatusCode != http.StatusNotFound {
 			t.Errorf("%s: status %d", path, res.StatusCode)
 		}
