@@ -199,8 +199,9 @@ type chartTick struct {
 // screen's width).
 const (
 	chartWidth = 400
-	chartLeft  = 84
-	chartRight = 340
+	chartLeft  = 12
+	chartRight = 330
+	chartLabel = 19 // the company's name above its bars
 	chartBarH  = 15
 	chartGap   = 3
 	chartPad   = 12
@@ -212,10 +213,11 @@ func chartOf(p quarterPage) quarterChart {
 		c.Series = append(c.Series, chartSeries{Name: h.Name, Class: fmt.Sprintf("s%d", i%4)})
 	}
 	span := chartRight - chartLeft
-	y := 20
+	y := 18
 	for _, r := range p.Rows {
 		n := len(r.Cells)
-		g := chartGroup{Y: y, LabelY: y + (n*(chartBarH+chartGap)-chartGap)/2 + 4, Label: shortName(r.Name)}
+		g := chartGroup{Y: y, LabelY: y + 14, Label: shortName(r.Name)}
+		y += chartLabel
 		for i, cell := range r.Cells {
 			w := 0
 			if cell.Den > 0 {
