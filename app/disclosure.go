@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -197,7 +198,7 @@ func (s *Service) AddErratum(ctx context.Context, u *huifang.User, in ErratumInp
 	} else if len([]rune(e.Note)) > 1000 {
 		fields = append(fields, huifang.Field("note", "err.disclosure.note_long"))
 	}
-	if e.Indicator != "" && !containsString(d.Indicators, e.Indicator) {
+	if e.Indicator != "" && !slices.Contains(d.Indicators, e.Indicator) {
 		fields = append(fields, huifang.Field("indicator", "err.disclosure.bad_indicator", e.Indicator))
 	}
 	if v := strings.TrimSpace(in.Value); v != "" {
@@ -218,15 +219,6 @@ func (s *Service) AddErratum(ctx context.Context, u *huifang.User, in ErratumInp
 		return nil, err
 	}
 	return e, nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ParseFigure reads a corrected figure: "123/130" (numerator and

@@ -7,6 +7,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
+	"github.com/huifang/huifang/profile"
 	"github.com/huifang/huifang/testworld"
 )
 
@@ -151,5 +152,24 @@ func TestParseFigure(t *testing.T) {
 		if num != c.num || den != c.den || ok != c.ok {
 			t.Errorf("%q: %d/%d %v", c.in, num, den, ok)
 		}
+	}
+}
+
+// TestDisclosureIndicatorsFromProfile: the profile in force on the
+// quarter's last day adds its indicators after the two of the seed.
+func TestDisclosureIndicatorsFromProfile(t *testing.T) {
+	t.Parallel()
+	w := setup(t, sqliteWorld(t))
+	sup := w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
+	radm := w.user(t, "REG", "radm", huifang.RoleRegAdmin, "", "")
+	rules, _, _ := profile.Shipped(profile.SeedBureau)
+	rules.DisclosureIndicators = []string{"orphan_rate"}
+	_, err := w.svc.ChangeProfile(ctx, sup, app.ProfileInput{From: huifang.NewDate(2026, 3, 20), Rules: rules, Note: "披露孤儿保单回访成功率"})
+	mustDo(t, func() error { return err })
+	w.clk.t = april(3)
+	d, err := w.svc.PreviewDisclosure(ctx, radm, "2026-Q1")
+	mustDo(t, func() error { return err })
+	if got := strings.Join(d.Indicators, ","); got != "success_rate,resolution_rate,orphan_rate" || len(d.Rows[0].Figures) != 3 {
+		t.Fatalf("indicators %s, figures %+v", got, d.Rows[0].Figures)
 	}
 }
