@@ -89,8 +89,8 @@ type Rules struct {
 	TargetSuccessBP    int `json:"target_success_bp,omitempty"`
 	TargetResolutionBP int `json:"target_resolution_bp,omitempty"`
 	// DisclosureIndicators are the indicators (package indicator IDs) the
-	// quarterly public disclosure shows, in order; empty means
-	// DefaultDisclosureIndicators.
+	// quarterly public disclosure shows, in order, after the two it always
+	// shows (DefaultDisclosureIndicators).
 	DisclosureIndicators []string `json:"disclosure_indicators,omitempty"`
 }
 
@@ -106,8 +106,8 @@ const (
 // problem-case resolution rate.
 var DefaultDisclosureIndicators = []string{indicator.SuccessRate.ID, indicator.ResolutionRate.ID}
 
-// Disclosed lists the indicators a disclosure shows: the profile's, else
-// the defaults. The two of the "double 100%" standard always come first.
+// Disclosed lists the indicators a disclosure shows: the two of the
+// "double 100%" standard, then the profile's others.
 func (r Rules) Disclosed() []string {
 	out := slices.Clone(DefaultDisclosureIndicators)
 	for _, id := range r.DisclosureIndicators {
