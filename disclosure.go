@@ -59,6 +59,8 @@ type DisclosureRow struct {
 	// DoubleHundred: the callback success rate and the problem-case
 	// resolution rate were both 100% (the "double 100%" standard, 双百).
 	DoubleHundred bool
+	// Corrected: errata were published for the row (filled in on reads).
+	Corrected bool
 }
 
 // Figure returns the row's figure of an indicator.

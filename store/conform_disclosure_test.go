@@ -106,7 +106,8 @@ func TestConformDisclosure(t *testing.T) {
 
 		hist, err := db.DisclosureHistory(ctx, bd.reg.ID)
 		must(t, err)
-		if len(hist) != 4 || hist[0].OrgCode != "A" || hist[0].Period != "2026-Q1" || hist[1].Period != "2025-Q4" || hist[2].OrgCode != "B" {
+		if len(hist) != 4 || hist[0].OrgCode != "A" || hist[0].Period != "2026-Q1" || !hist[0].Corrected || hist[1].Period != "2025-Q4" || hist[1].Corrected ||
+			hist[2].OrgCode != "B" {
 			t.Fatalf("history %+v", hist)
 		}
 	})

@@ -130,12 +130,12 @@ func (db *DB) DisclosureHistory(ctx context.Context, regulatorID int64) ([]huifa
 
 func (db *DB) disclosureRows(ctx context.Context, cond string, arg any) ([]huifang.DisclosureRow, error) {
 	return queryAll(ctx, db, `SELECT r.id, r.disclosure_id, d.period, r.org_id, r.org_code, r.org_name, r.source, r.submission_id, r.submission_version,
-		r.figures, r.double_hundred FROM disclosure_rows r JOIN disclosures d ON d.id = r.disclosure_id WHERE `+cond+` ORDER BY r.org_code, d.period DESC`,
+		r.figures, r.double_hundred, EXISTS (SELECT 1 FROM disclosure_errata e WHERE e.row_id = r.id) FROM disclosure_rows r JOIN disclosures d ON d.id = r.disclosure_id WHERE `+cond+` ORDER BY r.org_code, d.period DESC`,
 		func(sc scanner) (huifang.DisclosureRow, error) {
 			var r huifang.DisclosureRow
 			var figs string
 			if err := sc.Scan(&r.ID, &r.DisclosureID, &r.Period, &r.OrgID, &r.OrgCode, &r.OrgName, &r.Source, &r.SubmissionID, &r.SubmissionVersion,
-				&figs, &r.DoubleHundred); err != nil {
+				&figs, &r.DoubleHundred, &r.Corrected); err != nil {
 				return r, err
 			}
 			if err := json.Unmarshal([]byte(figs), &r.Figures); err != nil {

@@ -102,6 +102,7 @@ type historyPoint struct {
 	Label, Href string
 	Current     bool
 	Double      bool
+	Corrected   bool // errata were published for the quarter
 	Percents    []string
 }
 
@@ -147,7 +148,7 @@ func quarterView(rq *request, d *app.PublicDisclosure) quarterPage {
 		}
 		for _, h := range d.History[r.OrgCode] {
 			hp := historyPoint{Label: quarterLabel(rq, h.Period), Href: quarterHref(h.Period, d.RegulatorCode, "", rq.Lang), Current: h.Period == d.Period,
-				Double: h.DoubleHundred}
+				Double: h.DoubleHundred, Corrected: h.Corrected}
 			for _, ind := range p.Indicators {
 				if f, ok := h.Figure(ind.ID); ok {
 					hp.Percents = append(hp.Percents, indicator.Rate{Num: f.Num, Den: f.Den}.Percent())

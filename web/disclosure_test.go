@@ -99,7 +99,7 @@ func TestDisclosurePublic(t *testing.T) {
 		t.Fatalf("Last-Modified %q, want the erratum's time", lm)
 	}
 	for _, want := range []string{"A人寿", "B人寿", "75.00%", "3/4", "50.00%", "未经报表确认", "报表确认 v1", "勘误", "2026-04-08", "100.00% (4/4)",
-		"一件成功回访因系统故障漏计", "<svg", "各公司历史", "2025年第4季度", "/disclosure/2026-Q1.csv?reg=REG"} {
+		"一件成功回访因系统故障漏计", "<svg", "各公司历史", `id="formulas"`, "回访成功件数 ÷ 应回访件数", "2025年第4季度", "/disclosure/2026-Q1.csv?reg=REG"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("the quarter's page lacks %q", want)
 		}
@@ -110,6 +110,13 @@ func TestDisclosurePublic(t *testing.T) {
 	cell = cell[:strings.Index(cell, "</td>")]
 	if !strings.Contains(cell, "75.00%") || !strings.Contains(cell, "一件成功回访因系统故障漏计") {
 		t.Fatalf("A's success-rate cell %s", cell)
+	}
+
+	// A's history marks the corrected quarter.
+	hist := body[strings.Index(body, `class="panel flush company-history" data-org="A"`):]
+	hist = hist[:strings.Index(hist, "</table>")]
+	if !strings.Contains(hist, "erratum-tag") {
+		t.Fatalf("A's history %s", hist)
 	}
 
 	// Conditional requests.
