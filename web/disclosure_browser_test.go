@@ -25,6 +25,9 @@ func TestBrowserDisclosure(t *testing.T) {
 	b.Do(t,
 		chromedp.Navigate(f.srv.URL+"/disclosure"),
 		chromedp.WaitVisible(chromedp.CSS(`.regulator[data-reg="REG"]`)),
+	)
+	b.Screenshot(t, "disclosure-index")
+	b.Do(t,
 		chromedp.Click(chromedp.CSS(`.regulator[data-reg="REG"] .quarters li:first-child a`)),
 		chromedp.WaitVisible(chromedp.ID("figures")),
 	)
