@@ -39,6 +39,9 @@ var regulatorAPIUnscoped = map[string]string{
 	"GET /api/v1/agents/{code}":                 "an insurer's own agents",
 	"GET /api/v1/misconduct":                    "an insurer's own records",
 	"GET /api/v1/misconduct/{id}":               "an insurer's own records",
+	"GET /api/v1/disclosures/{period}/preview":  "the regulator's administrator only (PermDisclose): companies from Overseen",
+	"POST /api/v1/disclosures":                  "the regulator's administrator only (PermDisclose): companies from Overseen",
+	"POST /api/v1/disclosures/{period}/errata":  "the regulator's administrator only (PermDisclose): its own regulator's rows",
 	"GET /api/v1/supervisors":                   "the regulator's own supervisors",
 	"PUT /api/v1/supervisors/{login}/companies": "the regulator's own supervisors; companies checked against the regulator",
 }

@@ -19,6 +19,7 @@ type Store interface {
 	callbackStore
 	callbackImportStore
 	departureStore
+	disclosureStore
 	electronicStore
 	importJobStore
 	keyStore
@@ -246,6 +247,15 @@ type statsStore interface {
 type engineStore interface {
 	Close() error
 	OneWriter() bool
+}
+
+// disclosureStore stores the regulator's published quarters and their errata.
+type disclosureStore interface {
+	AddErratum(ctx context.Context, regulatorID int64, e *huifang.Erratum, a huifang.Actor) error
+	DisclosureHistory(ctx context.Context, regulatorID int64) ([]huifang.DisclosureRow, error)
+	FindDisclosure(ctx context.Context, regulatorID int64, period string) (*huifang.Disclosure, error)
+	ListDisclosures(ctx context.Context, f huifang.DisclosureFilter) ([]huifang.Disclosure, error)
+	PublishDisclosure(ctx context.Context, d *huifang.Disclosure) error
 }
 
 // submissionStore stores statistics submissions.

@@ -52,6 +52,25 @@ func TestFill(t *testing.T) {
 		}
 		w := newWorld(1, testNow, testPolicies) // what Fill generated
 
+		// The public disclosure: two quarters, one erratum, a company from the live table.
+		quarters, err := svc.Disclosures(ctx, RegulatorCode)
+		if err != nil || len(quarters) != 2 {
+			t.Fatalf("disclosures %+v %v", quarters, err)
+		}
+		latest, err := svc.Disclosure(ctx, RegulatorCode, quarters[0].Period)
+		if err != nil {
+			t.Fatal(err)
+		}
+		live := 0
+		for _, r := range latest.Rows {
+			if r.Source == huifang.FromLive && len(latest.History[r.OrgCode]) == 2 {
+				live++
+			}
+		}
+		if len(latest.Errata) != 1 || live != 1 {
+			t.Fatalf("the latest disclosure %+v", latest.Disclosure)
+		}
+
 		// Organisations and reference data.
 		orgs, err := db.ListOrgs(ctx, 0)
 		if err != nil {

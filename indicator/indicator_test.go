@@ -192,3 +192,17 @@ func TestOrphanCallbacks(t *testing.T) {
 		t.Errorf("by channel %+v", tb.ByChannel)
 	}
 }
+
+// TestDoubleHundred: both rates at 100%; no problem case due meets the
+// second half, no callback due does not meet the first.
+func TestDoubleHundred(t *testing.T) {
+	for _, c := range []struct {
+		s, r Rate
+		want bool
+	}{{Rate{10, 10}, Rate{3, 3}, true}, {Rate{10, 10}, Rate{0, 0}, true}, {Rate{0, 0}, Rate{0, 0}, false},
+		{Rate{9, 10}, Rate{3, 3}, false}, {Rate{10, 10}, Rate{2, 3}, false}} {
+		if got := DoubleHundred(c.s, c.r); got != c.want {
+			t.Errorf("%v %v: %v", c.s, c.r, got)
+		}
+	}
+}

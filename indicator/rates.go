@@ -64,6 +64,41 @@ var (
 // Indicators lists them in the order tables show them.
 var Indicators = []Indicator{SuccessRate, InPeriodSuccessRate, CompletionRate, ProblemRate, ResolutionRate, ClosureRate, OnTimeRate, OrphanRate}
 
+// ByID finds an indicator by its ID.
+func ByID(id string) (Indicator, bool) {
+	for _, d := range Indicators {
+		if d.ID == id {
+			return d, true
+		}
+	}
+	return Indicator{}, false
+}
+
+// Rate is the row's figure of the indicator with the given ID; false for
+// an unknown ID.
+func (r Row) Rate(id string) (Rate, bool) {
+	c, k := r.Callbacks, r.Cases
+	switch id {
+	case SuccessRate.ID:
+		return c.SuccessRate(), true
+	case InPeriodSuccessRate.ID:
+		return c.InPeriodSuccessRate(), true
+	case CompletionRate.ID:
+		return c.CompletionRate(), true
+	case ProblemRate.ID:
+		return c.ProblemRate(), true
+	case ResolutionRate.ID:
+		return k.ResolutionRate(), true
+	case ClosureRate.ID:
+		return k.ClosureRate(), true
+	case OnTimeRate.ID:
+		return k.OnTimeRate(), true
+	case OrphanRate.ID:
+		return r.OrphanRate(), true
+	}
+	return Rate{}, false
+}
+
 // Rates of callback counts.
 func (c CallbackCounts) SuccessRate() Rate         { return Rate{c.Successful, c.Due} }
 func (c CallbackCounts) InPeriodSuccessRate() Rate { return Rate{c.SuccessfulInPeriod, c.Due} }
@@ -81,4 +116,12 @@ func (c CaseCounts) OnTimeRate() Rate     { return Rate{c.ClosedOnTime, c.Closed
 // changes with the date, not with the case).
 func (c CaseCounts) Overdue(pendingPastDue int64) int64 {
 	return c.Closed - c.ClosedOnTime + pendingPastDue
+}
+
+// DoubleHundred reports whether a company meets the "double 100%" standard
+// (双百, DOMAIN.md §7): every due callback called back successfully (at
+// least one due) and every problem case due resolved successfully — a
+// company with no problem case due meets the second half.
+func DoubleHundred(success, resolution Rate) bool {
+	return success.Den > 0 && success.Num == success.Den && resolution.Num == resolution.Den
 }

@@ -7,10 +7,12 @@ package profile
 
 import (
 	"encoding/json"
+	"slices"
 	"sort"
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/indicator"
 )
 
 // Limit is the time a problem case of one type has to be resolved.
@@ -86,6 +88,10 @@ type Rules struct {
 	// basis points (10000 = 100%); 0 means the "double 100%" standard.
 	TargetSuccessBP    int `json:"target_success_bp,omitempty"`
 	TargetResolutionBP int `json:"target_resolution_bp,omitempty"`
+	// DisclosureIndicators are the indicators (package indicator IDs) the
+	// quarterly public disclosure shows, in order, after the two it always
+	// shows (DefaultDisclosureIndicators).
+	DisclosureIndicators []string `json:"disclosure_indicators,omitempty"`
 }
 
 // Defaults of the settings whose zero value means "the default".
@@ -94,6 +100,23 @@ const (
 	DefaultSharedPhoneHolders = 3
 	DefaultPhoneChangedDays   = 30
 )
+
+// DefaultDisclosureIndicators are what the public table shows per company
+// and quarter (DOMAIN.md §7): the callback success rate and the
+// problem-case resolution rate.
+var DefaultDisclosureIndicators = []string{indicator.SuccessRate.ID, indicator.ResolutionRate.ID}
+
+// Disclosed lists the indicators a disclosure shows: the two of the
+// "double 100%" standard, then the profile's others.
+func (r Rules) Disclosed() []string {
+	out := slices.Clone(DefaultDisclosureIndicators)
+	for _, id := range r.DisclosureIndicators {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
 
 // OrphanGateDays is how many working days after the start of a departure an
 // orphan callback is due in gate mode.
@@ -284,6 +307,12 @@ func (r Rules) Validate() error {
 	for f, v := range map[string]int{"target_success_bp": r.TargetSuccessBP, "target_resolution_bp": r.TargetResolutionBP} {
 		if v < 0 || v > 10000 {
 			bad(f, "err.rules.target")
+		}
+	}
+	for _, id := range r.DisclosureIndicators {
+		if _, ok := indicator.ByID(id); !ok {
+			bad("disclosure_indicators", "err.rules.disclosure_indicator", id)
+			break
 		}
 	}
 	if len(fields) > 0 {

@@ -1,6 +1,8 @@
 package profile
 
 import (
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/huifang/huifang"
@@ -137,5 +139,24 @@ func TestSubmitDaysAndTargets(t *testing.T) {
 	r.SubmitDaysYear = 91
 	if err := r.Validate(); err == nil {
 		t.Fatal("91 days accepted")
+	}
+}
+
+// TestDisclosed: the two rates of the seed first, then the profile's
+// other indicators once each; an unknown indicator is refused.
+func TestDisclosed(t *testing.T) {
+	var r Rules
+	if got := strings.Join(r.Disclosed(), ","); got != "success_rate,resolution_rate" {
+		t.Fatalf("defaults %s", got)
+	}
+	r.DisclosureIndicators = []string{"orphan_rate", "success_rate", "on_time_rate"}
+	if got := strings.Join(r.Disclosed(), ","); got != "success_rate,resolution_rate,orphan_rate,on_time_rate" {
+		t.Fatalf("with the profile's %s", got)
+	}
+	r, _, _ = Shipped(SeedBureau)
+	r.DisclosureIndicators = []string{"happiness"}
+	var e *huifang.Error
+	if err := r.Validate(); !errors.As(err, &e) || e.Key != "err.rules.disclosure_indicator" {
+		t.Fatalf("an unknown indicator: %v", err)
 	}
 }

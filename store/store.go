@@ -338,6 +338,9 @@ func (db *DB) Reset(ctx context.Context) error {
 		if _, err := db.write.ExecContext(ctx, `DROP FUNCTION IF EXISTS misconduct_kept() CASCADE`); err != nil {
 			return err
 		}
+		if _, err := db.write.ExecContext(ctx, `DROP FUNCTION IF EXISTS disclosure_frozen() CASCADE`); err != nil {
+			return err
+		}
 	}
 	return nil
 }

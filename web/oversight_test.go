@@ -129,6 +129,11 @@ var regulatorWebUnscoped = map[string]string{
 	"GET /import/jobs/{id}":             "own organisation's imports",
 	"GET /import/jobs/{id}/report.csv":  "own organisation's imports",
 	"GET /risks":                        "an insurer's own (not a regulator permission)",
+	"GET /disclosure":                   "public: what the regulator published",
+	"GET /disclosure/{period}":          "public: what the regulator published",
+	"GET /disclosures":                  "the regulator's administrator only (PermDisclose): every company of its own regulator",
+	"POST /disclosures/errata":          "the regulator's administrator only (PermDisclose): its own regulator's rows",
+	"POST /disclosures/publish":         "the regulator's administrator only (PermDisclose): companies from Overseen",
 	"GET /dashboard/data.json":          "tried with ?org= in the matrix (same handler as /dashboard)",
 }
 

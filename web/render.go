@@ -15,6 +15,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/indicator"
 )
 
 //go:embed templates
@@ -26,6 +27,8 @@ var templateFS embed.FS
 type views struct {
 	pages    map[lang]map[string]*template.Template
 	customer map[lang]map[string]*template.Template
+	// public: the public disclosure pages, over public/layout.html.
+	public map[lang]map[string]*template.Template
 }
 
 // parseViews parses layout.html and the shared parts (parts/*.html) with each
@@ -72,6 +75,9 @@ func parseViews(st *staticFiles) (*views, error) {
 			v.customer[l][strings.TrimSuffix(path.Base(p), ".html")] = t
 		}
 	}
+	if v.public, err = parseDir("templates/public", st); err != nil {
+		return nil, err
+	}
 	for _, l := range langs {
 		base, err := template.New("layout.html").Funcs(funcs(l, st)).ParseFS(templateFS, shared...)
 		if err != nil {
@@ -87,6 +93,34 @@ func parseViews(st *staticFiles) (*views, error) {
 		}
 	}
 	return v, nil
+}
+
+// parseDir parses each page of a directory over the directory's own
+// layout.html, once per language.
+func parseDir(dir string, st *staticFiles) (map[lang]map[string]*template.Template, error) {
+	names, err := fs.Glob(templateFS, dir+"/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[lang]map[string]*template.Template)
+	for _, l := range langs {
+		base, err := template.New("layout.html").Funcs(funcs(l, st)).ParseFS(templateFS, dir+"/layout.html")
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s/layout.html: %w", dir, err)
+		}
+		out[l] = make(map[string]*template.Template)
+		for _, p := range names {
+			if path.Base(p) == "layout.html" {
+				continue
+			}
+			t, err := template.Must(base.Clone()).ParseFS(templateFS, p)
+			if err != nil {
+				return nil, fmt.Errorf("web: parse %s: %w", p, err)
+			}
+			out[l][strings.TrimSuffix(path.Base(p), ".html")] = t
+		}
+	}
+	return out, nil
 }
 
 // funcs are the template functions of one language.
@@ -133,6 +167,7 @@ func funcs(l lang, st *staticFiles) template.FuncMap {
 			return t.T("no")
 		},
 		"add":   func(a, b int) int { return a + b },
+		"ratio": func(num, den int64) string { return indicator.Rate{Num: num, Den: den}.Percent() },
 		"fig":   figureFunc(l),
 		"upper": strings.ToUpper,
 		"kb":    size,
@@ -299,6 +334,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	}
 	if u.Can(huifang.PermRectify) || u.Can(huifang.PermAnswerNotice) {
 		items = append(items, navItem{Key: "rectifications", Href: "/rectifications"})
+	}
+	if u.Can(huifang.PermDisclose) && u.Regulatory() {
+		items = append(items, navItem{Key: "disclosures", Href: "/disclosures"})
 	}
 	items = append(items, navItem{Key: "profile", Href: "/profile"})
 	if u.Role == huifang.RoleInsurerAdmin {

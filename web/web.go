@@ -157,6 +157,13 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /notifications", s.page(s.notifications))
 	mux.Handle("GET /admin/outbox", s.page(s.outbox))
 
+	mux.Handle("GET /disclosures", s.gated(huifang.PermDisclose, s.disclosuresShow))
+	mux.Handle("POST /disclosures/publish", s.gated(huifang.PermDisclose, s.disclosurePublish))
+	mux.Handle("POST /disclosures/errata", s.gated(huifang.PermDisclose, s.disclosureErratum))
+	// The public disclosure pages: no login, cacheable (disclosure_public.go).
+	mux.HandleFunc("GET /disclosure", s.disclosureIndex)
+	mux.HandleFunc("GET /disclosure/{period}", s.disclosureQuarter)
+
 	// The customers' pages of electronic callbacks: no login.
 	mux.HandleFunc("GET /e/{token}", s.linkShow)
 	mux.HandleFunc("POST /e/{token}", s.linkPost)
