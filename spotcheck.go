@@ -164,6 +164,7 @@ func (v Verdict) CaseType() ProblemType {
 
 // SpotCheckItemFilter selects items of one sample.
 type SpotCheckItemFilter struct {
+	RegulatorID int64
 	SpotCheckID int64
 	OrgIDs      []int64 // the companies the reader oversees; required
 	OrgID       int64   // one company
