@@ -576,3 +576,12 @@ func (s *Service) ExportSpotCheck(ctx context.Context, u *huifang.User, id int64
 	}
 	return sc, out.Close()
 }
+
+// SpotCheckColleagues lists the users of the user's regulator items may be
+// assigned to.
+func (s *Service) SpotCheckColleagues(ctx context.Context, u *huifang.User) ([]huifang.User, error) {
+	if err := require(u, huifang.PermSpotCheck); err != nil {
+		return nil, err
+	}
+	return s.colleagues(ctx, u)
+}
