@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/huifang/huifang"
+)
+
+// TestSpotCheckPages: the supervisor draws a sample through the form (a bad
+// rate comes back beside its field), opens it, filters it, downloads the
+// working papers; insurers' staff are refused every spot-check route, and
+// a sample that is not there is not found.
+func TestSpotCheckPages(t *testing.T) {
+	t.Parallel()
+	f := setup(t, world(t))
+	f.user(t, "REG", "sup", huifang.RoleSupervisor)
+	f.user(t, "A", "mgr", huifang.RoleManager)
+	f.loadPolicies(t, "A", policyLine("P20260001", "L20", "个险", "张三", "2026-03-02", "13800000001", 1),
+		policyLine("P20260002", "L20", "银保", "李四", "2026-03-02", "13800000002", 2))
+
+	sup := f.login(t, "sup")
+	res, body := sup.get("/spotchecks")
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="draw"`) || !strings.Contains(body, "0.5%") {
+		t.Fatalf("list: %d", res.StatusCode)
+	}
+	res, body = sup.postForm("/spotchecks", url.Values{"period": {"2026-03"}, "rate": {"0.125%"}})
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="draw-rate-error"`) {
+		t.Fatalf("a bad rate: %d", res.StatusCode)
+	}
+	res, _ = sup.postForm("/spotchecks", url.Values{"period": {"2026-03"}, "company": {"A"}, "seed": {"12345"}})
+	loc := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/spotchecks/") {
+		t.Fatalf("draw: %d %q", res.StatusCode, loc)
+	}
+	res, body = sup.get(loc)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, "12345") || strings.Count(body, `data-policy="`) != 2 {
+		t.Fatalf("sample: %d", res.StatusCode)
+	}
+	res, body = sup.get(loc + "?verdict=consistent")
+	if res.StatusCode != http.StatusOK || strings.Count(body, `data-policy="`) != 0 {
+		t.Fatalf("filtered: %d", res.StatusCode)
+	}
+	res, body = sup.get(loc + ".csv")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "csv") || !strings.Contains(body, "保险公司") ||
+		!strings.Contains(body, "P20260002") {
+		t.Fatalf("csv: %d %q", res.StatusCode, body)
+	}
+	res, _ = sup.get(loc + ".xlsx")
+	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "spreadsheet") {
+		t.Fatalf("xlsx: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res, _ := sup.get("/spotchecks/9999"); res.StatusCode != http.StatusNotFound {
+		t.Errorf("a missing sample: %d", res.StatusCode)
+	}
+	for _, login := range []string{"mgr", "op1"} {
+		c := f.login(t, login)
+		for _, path := range []string{"/spotchecks", loc, loc + ".csv", loc + "/items/1", loc + "/items/1/recordings/1"} {
+			if res, _ := c.get(path); res.StatusCode != http.StatusForbidden {
+				t.Errorf("%s GET %s: %d", login, path, res.StatusCode)
+			}
+		}
+		if res, _ := c.postForm(loc+"/items/1/verdict", url.Values{"verdict": {"consistent"}}); res.StatusCode != http.StatusForbidden {
+			t.Errorf("%s records a verdict: %d", login, res.StatusCode)
+		}
+	}
+}
