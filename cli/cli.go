@@ -54,6 +54,7 @@ func commands() []command {
 		{"report", "statistics tables: report stats --org CODE --period 2026-03|2026-Q1|2026 [--format json|csv|xlsx]", cmdReport},
 		{"key", "personal-data key: key check | key rotate --new-key-file FILE", cmdKey},
 		{"misconduct", "agents' misconduct records: misconduct list --org CODE [--status S] [--reg-no NO] [--format csv|json] | confirm|reject --org CODE --id N --reason TEXT [--category C]", cmdMisconduct},
+		{"spotcheck", "spot checks: spotcheck draw --org REG --period P [--companies A,B] [--rate 0.5%] [--min 1200] [--seed N] | export --org REG --id N [--format csv|xlsx] [--out FILE]", cmdSpotCheck},
 		{"bench", "measure import and next-callback performance (see docs/performance.md)", cmdBench},
 		{"version", "print the version", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "huifang", Version); return nil }},
 	}
