@@ -91,66 +91,59 @@ func (p Params) Validate() error {
 	return nil
 }
 
-type key struct {
-	ch   int
-	pr   int
-	prob bool
+// strata is how many strata there can be: channel × product × problem.
+var strata = len(huifang.ChannelClasses) * len(huifang.ProductClasses) * 2
+
+// stratum numbers a callback's stratum in the fixed order of the method:
+// channel class, then product class, then without before with a problem case.
+func stratum(c *Callback) int {
+	n := (slices.Index(huifang.ChannelClasses, c.Channel)*len(huifang.ProductClasses) + slices.Index(huifang.ProductClasses, c.Product)) * 2
+	if c.HadProblem {
+		n++
+	}
+	return n
 }
 
 // Draw draws the sample of a population by the method above. pop is not
-// changed.
+// changed; its order does not matter.
 func Draw(pop []Callback, p Params) Sample {
 	if len(pop) == 0 {
 		return Sample{}
 	}
-	groups := map[key][]Callback{}
-	for _, c := range pop {
-		k := key{slices.Index(huifang.ChannelClasses, c.Channel), slices.Index(huifang.ProductClasses, c.Product), c.HadProblem}
-		groups[k] = append(groups[k], c)
+	// Positions into pop, by stratum: sorting int32s moves less than
+	// sorting the callbacks (a million due callbacks is a big region's year).
+	groups := make([][]int32, strata)
+	for i := range pop {
+		k := stratum(&pop[i])
+		groups[k] = append(groups[k], int32(i))
 	}
-	keys := make([]key, 0, len(groups))
-	for k := range groups {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b key) int {
-		if a.ch != b.ch {
-			return a.ch - b.ch
+	var ks []int
+	var ns []int
+	for k, g := range groups {
+		if len(g) == 0 {
+			continue
 		}
-		if a.pr != b.pr {
-			return a.pr - b.pr
-		}
-		if a.prob == b.prob {
-			return 0
-		}
-		if !a.prob {
-			return -1
-		}
-		return 1
-	})
-	ns := make([]int, len(keys))
-	for i, k := range keys {
-		g := groups[k]
-		slices.SortFunc(g, func(a, b Callback) int {
-			if c := strings.Compare(a.PolicyNo, b.PolicyNo); c != 0 {
+		slices.SortFunc(g, func(a, b int32) int {
+			if c := strings.Compare(pop[a].PolicyNo, pop[b].PolicyNo); c != 0 {
 				return c
 			}
-			return int(a.ID - b.ID)
+			return int(pop[a].ID - pop[b].ID)
 		})
-		ns[i] = len(g)
+		ks, ns = append(ks, k), append(ns, len(g))
 	}
 	alloc := Allocate(ns, Size(len(pop), p.RateBP, p.Min))
 	rng := rand.New(rand.NewPCG(p.Seed, p.Seed^0x9e3779b97f4a7c15))
-	var s Sample
-	for i, k := range keys {
-		g := groups[k]
-		a := alloc[i]
-		st := Stratum{Channel: huifang.ChannelClasses[k.ch], Product: huifang.ProductClasses[k.pr], HadProblem: k.prob, N: len(g), Picked: a}
+	s := Sample{Items: make([]Callback, 0, Size(len(pop), p.RateBP, p.Min))}
+	for i, k := range ks {
+		g, a := groups[k], alloc[i]
+		first := &pop[g[0]]
+		st := Stratum{Channel: first.Channel, Product: first.Product, HadProblem: first.HadProblem, N: len(g), Picked: a}
 		st.Interval = len(g) / a
 		// Every stratum draws its start, even when its interval is 1, so
 		// that one stratum's size never shifts another's start.
 		st.Start = int(rng.Uint64N(uint64(st.Interval)))
 		for j := 0; j < a; j++ {
-			s.Items = append(s.Items, g[st.Start+j*st.Interval])
+			s.Items = append(s.Items, pop[g[st.Start+j*st.Interval]])
 		}
 		s.Strata = append(s.Strata, st)
 	}

@@ -129,15 +129,13 @@ func TestEveryStratumAndProblemCases(t *testing.T) {
 func TestEqualIntervals(t *testing.T) {
 	pop := population(200000)
 	s := Draw(pop, Params{RateBP: 50, Min: 1200, Seed: 3})
-	sorted := map[key][]Callback{}
+	sorted := map[int][]Callback{}
 	for _, c := range pop {
-		k := key{slices.Index(huifang.ChannelClasses, c.Channel), slices.Index(huifang.ProductClasses, c.Product), c.HadProblem}
-		sorted[k] = append(sorted[k], c)
+		sorted[stratum(&c)] = append(sorted[stratum(&c)], c)
 	}
 	i := 0
 	for _, st := range s.Strata {
-		k := key{slices.Index(huifang.ChannelClasses, st.Channel), slices.Index(huifang.ProductClasses, st.Product), st.HadProblem}
-		g := sorted[k]
+		g := sorted[stratum(&Callback{Channel: st.Channel, Product: st.Product, HadProblem: st.HadProblem})]
 		slices.SortFunc(g, func(a, b Callback) int {
 			if a.PolicyNo < b.PolicyNo {
 				return -1
@@ -240,5 +238,16 @@ func TestParseRate(t *testing.T) {
 	}
 	if FormatRate(50) != "0.5%" {
 		t.Errorf("FormatRate(50) = %q", FormatRate(50))
+	}
+}
+
+// BenchmarkDraw draws 0.5% of a million due callbacks.
+func BenchmarkDraw(b *testing.B) {
+	pop := population(1000000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if s := Draw(pop, Params{RateBP: 50, Min: 1200, Seed: 1}); len(s.Items) != 5000 {
+			b.Fatal(len(s.Items))
+		}
 	}
 }
