@@ -60,7 +60,7 @@ func (s *server) renderSpotItem(w http.ResponseWriter, r *http.Request, rq *requ
 		return err
 	}
 	c := v.Work.Callback
-	p.callbackView = callbackView{Work: v.Work, C: c, Electronic: electronicOf(rq.User, v.Work), From: "spotcheck"}
+	p.callbackView = callbackView{Work: v.Work, C: c, Electronic: electronicOf(rq.User, v.Work), From: "spotcheck", Phone: p.Phone}
 	answers := make(map[string]string, len(c.Answers))
 	for k, a := range c.Answers {
 		answers[k] = string(a)

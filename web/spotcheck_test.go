@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -35,8 +36,8 @@ func TestSpotCheckPages(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(loc, "/spotchecks/") {
 		t.Fatalf("draw: %d %q", res.StatusCode, loc)
 	}
-	res, body = sup.get(loc)
-	if res.StatusCode != http.StatusOK || !strings.Contains(body, "12345") || strings.Count(body, `data-policy="`) != 2 {
+	res, body0 := sup.get(loc)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body0, "12345") || strings.Count(body0, `data-policy="`) != 2 {
 		t.Fatalf("sample: %d", res.StatusCode)
 	}
 	res, body = sup.get(loc + "?verdict=consistent")
@@ -51,6 +52,31 @@ func TestSpotCheckPages(t *testing.T) {
 	res, _ = sup.get(loc + ".xlsx")
 	if res.StatusCode != http.StatusOK || !strings.Contains(res.Header.Get("Content-Type"), "spreadsheet") {
 		t.Fatalf("xlsx: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	// An item: the number masked until shown (audited), assigned to a colleague.
+	item := regexp.MustCompile(`href="(/spotchecks/\d+/items/(\d+))"`).FindStringSubmatch(body0)
+	if item == nil {
+		t.Fatal("no item link on the sample's page")
+	}
+	res, body = sup.get(item[1])
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="phone-masked"`) || strings.Contains(body, "1380000000") {
+		t.Fatalf("item: %d", res.StatusCode)
+	}
+	res, body = sup.postForm(item[1]+"/reveal", nil)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body, `id="phone-full"`) || !strings.Contains(body, "1380000000") {
+		t.Fatalf("reveal: %d", res.StatusCode)
+	}
+	f.user(t, "REG", "sup2", huifang.RoleSupervisor)
+	res, _ = sup.postForm(loc+"/assign", url.Values{"item": {item[2]}, "assignee": {"sup2"}})
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("assign: %d", res.StatusCode)
+	}
+	if res, body := sup.get(item[1]); res.StatusCode != http.StatusOK || !strings.Contains(body, "sup2") {
+		t.Fatalf("assigned item: %d", res.StatusCode)
+	}
+	if res, body := sup.postForm(loc+"/assign", url.Values{"item": {item[2]}, "assignee": {"op1"}}); res.StatusCode != http.StatusBadRequest ||
+		!strings.Contains(body, `id="spotcheck-error"`) {
+		t.Fatalf("assign to an operator: %d", res.StatusCode)
 	}
 	if res, _ := sup.get("/spotchecks/9999"); res.StatusCode != http.StatusNotFound {
 		t.Errorf("a missing sample: %d", res.StatusCode)
