@@ -93,3 +93,33 @@ func TestSpotCheckPages(t *testing.T) {
 		}
 	}
 }
+
+// TestProfileSampling: the rule profile's page shows and edits the spot
+// checks' default rate and minimum.
+func TestProfileSampling(t *testing.T) {
+	t.Parallel()
+	f := setupCases(t, casesWorld(t))
+	sup := f.login(t, "sup")
+	_, body := sup.get("/profile")
+	for _, want := range []string{`id="profile-sample-rate" value="0.5"`, `id="profile-sample-min" value="1200"`, "抽取应回访件的 0.5%，不少于 1200 件"} {
+		if !strings.Contains(body, want) {
+			t.Fatalf("defaults: no %q", want)
+		}
+	}
+	form := profileFormValues(t, body)
+	form.Set("from", "2026-04-01")
+	form.Set("sample_rate", "0.125")
+	res, body := sup.postForm("/profile", form)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, `id="error-sample-rate"`) {
+		t.Fatalf("a bad rate: %d", res.StatusCode)
+	}
+	form.Set("sample_rate", "1")
+	form.Set("sample_min", "300")
+	if res, _ := sup.postForm("/profile", form); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", res.StatusCode)
+	}
+	v, err := f.svc.ProfileFor(ctx, f.orgA.ID, huifang.NewDate(2026, 4, 1))
+	if err != nil || v.Rules.SampleRate() != 100 || v.Rules.SampleMinimum() != 300 {
+		t.Fatalf("saved %+v %v", v.Rules, err)
+	}
+}
