@@ -94,8 +94,8 @@ type profileForm struct {
 	// the minimum size.
 	SampleRate, SampleMin string
 	Note                  string
-	Errors                    map[string]string
-	Error                     string
+	Errors                map[string]string
+	Error                 string
 }
 
 func formOf(r profile.Rules, from huifang.Date) profileForm {
