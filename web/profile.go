@@ -90,12 +90,13 @@ type profileForm struct {
 	// False phone numbers: the shared-phone threshold and the phone-change
 	// window, in days.
 	SharedPhone, PhoneChanged string
+	Note                      string
+	Errors                    map[string]string
+	Error                     string
+
 	// Spot checks: the sampling rate (a percentage without its sign) and
 	// the minimum size.
 	SampleRate, SampleMin string
-	Note                  string
-	Errors                map[string]string
-	Error                 string
 }
 
 func formOf(r profile.Rules, from huifang.Date) profileForm {
