@@ -23,8 +23,21 @@ import (
 func (db *DB) SpotCheckPopulation(ctx context.Context, orgIDs []int64, from, to huifang.Date) ([]spotcheck.Callback, error) {
 	var out []spotcheck.Callback
 	for _, org := range orgIDs {
-		rows, err := db.read.QueryContext(ctx, db.q(`SELECT c.id, c.org_id, c.policy_no, c.channel, COALESCE(pr.design, ''),
-			EXISTS (SELECT 1 FROM problem_cases x WHERE x.org_id = c.org_id AND x.callback_id = c.id)
+		// The callbacks that opened problem cases, read once: a correlated
+		// EXISTS per row costs a fifth of the query on SQLite.
+		opened := map[int64]bool{}
+		ids, err := queryAll(ctx, db, `SELECT DISTINCT callback_id FROM problem_cases WHERE org_id = ? AND callback_id <> 0`,
+			func(s scanner) (int64, error) {
+				var id int64
+				return id, s.Scan(&id)
+			}, org)
+		if err != nil {
+			return nil, fmt.Errorf("spot-check population: %w", err)
+		}
+		for _, id := range ids {
+			opened[id] = true
+		}
+		rows, err := db.read.QueryContext(ctx, db.q(`SELECT c.id, c.org_id, c.policy_no, c.channel, COALESCE(pr.design, '')
 			FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
 			LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
 			WHERE c.org_id = ? AND c.kind = ? AND c.due_on >= ? AND c.due_on <= ?`), org, huifang.KindNewBusiness, from, to)
@@ -35,11 +48,11 @@ func (db *DB) SpotCheckPopulation(ctx context.Context, orgIDs []int64, from, to 
 			var c spotcheck.Callback
 			var ch huifang.Channel
 			var design huifang.DesignType
-			if err := rows.Scan(&c.ID, &c.OrgID, &c.PolicyNo, &ch, &design, &c.HadProblem); err != nil {
+			if err := rows.Scan(&c.ID, &c.OrgID, &c.PolicyNo, &ch, &design); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			c.Channel, c.Product = huifang.ChannelClassOf(ch), huifang.ProductClassOf(design)
+			c.Channel, c.Product, c.HadProblem = huifang.ChannelClassOf(ch), huifang.ProductClassOf(design), opened[c.ID]
 			out = append(out, c)
 		}
 		rows.Close()
