@@ -486,8 +486,8 @@ func (s *Service) notifyFinding(ctx context.Context, sc *huifang.SpotCheck, it *
 }
 
 // AssignItems gives items of a sample to a colleague: an enabled user of
-// the same regulator who may check samples. Only items of the companies the
-// assigning user follows change; it returns how many did. Audited.
+// the same regulator who may check samples. Only items of companies both
+// follow change; it returns how many did. Audited.
 func (s *Service) AssignItems(ctx context.Context, u *huifang.User, checkID int64, itemIDs []int64, assignee string) (int, error) {
 	sc, _, ids, err := s.visibleCheck(ctx, u, checkID)
 	if err != nil {
@@ -504,7 +504,13 @@ func (s *Service) AssignItems(ctx context.Context, u *huifang.User, checkID int6
 	if len(itemIDs) == 0 {
 		return 0, huifang.Errorf(huifang.EINVALID, "err.spotcheck.no_items")
 	}
-	return s.db.AssignSpotCheckItems(ctx, huifang.SpotCheckItemFilter{RegulatorID: u.OrgID, SpotCheckID: sc.ID, OrgIDs: ids}, itemIDs,
+	// Only items of companies both follow: a colleague could not open the others.
+	_, theirs, err := s.overseenIDs(ctx, &colleagues[i])
+	if err != nil {
+		return 0, err
+	}
+	both := slices.DeleteFunc(ids, func(id int64) bool { return !slices.Contains(theirs, id) })
+	return s.db.AssignSpotCheckItems(ctx, huifang.SpotCheckItemFilter{RegulatorID: u.OrgID, SpotCheckID: sc.ID, OrgIDs: both}, itemIDs,
 		colleagues[i].ID, actor(u), s.now())
 }
 
