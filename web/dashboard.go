@@ -57,7 +57,7 @@ type dashPage struct {
 // consistencyRow is a company's spot-check consistency rate.
 type consistencyRow struct {
 	huifang.Consistency
-	Rate string
+	Name, Rate string
 }
 
 // periodGroup is one group of options of the period picker.
@@ -349,8 +349,12 @@ func (s *server) regulatorDash(ctx context.Context, rq *request, pg *dashPage, t
 		if err != nil {
 			return err
 		}
+		names := map[string]string{}
+		for _, c := range pg.Companies {
+			names[c.Key] = c.Label
+		}
 		for _, c := range cs {
-			pg.Consistency = append(pg.Consistency, consistencyRow{Consistency: c, Rate: bpPercent(c.RateBP())})
+			pg.Consistency = append(pg.Consistency, consistencyRow{Consistency: c, Name: cmp.Or(names[c.OrgCode], c.OrgCode), Rate: bpPercent(c.RateBP())})
 		}
 	}
 	return nil

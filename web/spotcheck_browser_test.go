@@ -117,10 +117,17 @@ func TestBrowserSpotCheck(t *testing.T) {
 		t.Fatalf("the case opened: %q", got)
 	}
 	b.Screenshot(t, "spotcheck-verdict")
+	b.Do(t, chromedp.Click(chromedp.ID("lang-en")), chromedp.WaitVisible(chromedp.ID("verdict-recorded")))
+	if got := b.Text(t, "#verdict-recorded"); got != "Inconsistent" {
+		t.Fatalf("the verdict in English: %q", got)
+	}
+	b.Screenshot(t, "spotcheck-verdict-en")
+	b.Do(t, chromedp.Click(chromedp.ID("lang-zh")), chromedp.WaitVisible(chromedp.ID("verdict-recorded")))
 	b.Do(t, chromedp.Navigate(f.srv.URL+"/dashboard"), chromedp.WaitVisible(chromedp.ID("consistency")))
 	if got := b.Text(t, `#consistency tr[data-org="A"]`); !strings.Contains(got, "0%") {
 		t.Fatalf("consistency row %q", got)
 	}
+	b.Screenshot(t, "spotcheck-dashboard")
 	b.Do(t, chromedp.Click(chromedp.ID("logout")), chromedp.WaitVisible(chromedp.ID("login")))
 
 	loginAs(t, b, f, "mgr")
