@@ -219,6 +219,14 @@ func TestSpotCheckVerdicts(t *testing.T) {
 		if v.Progress.Decided != 2 || v.Progress.By[huifang.VerdictInconsistent] != 1 || v.Total != 4 {
 			t.Fatalf("progress %+v, unchecked %d", v.Progress, v.Total)
 		}
+		for _, a := range []struct {
+			entity, action string
+			n              int
+		}{{"spot-check", "draw", 1}, {"spot-check-item", "verdict", 2}, {"spot-check", "assign", 1}, {"policy", "view-pii", 1}} {
+			if got, err := w.db.ListAudit(ctx, sup.OrgID, huifang.AuditFilter{Entity: a.entity, Action: a.action}); err != nil || len(got) != a.n {
+				t.Errorf("audit %s %s: %d entries, want %d (%v)", a.entity, a.action, len(got), a.n, err)
+			}
+		}
 		rates, err := w.svc.ConsistencyRates(ctx, sup)
 		mustDo(t, func() error { return err })
 		if len(rates) != 1 || rates[0].OrgCode != "A" || rates[0].Verdicts != 2 || rates[0].RateBP() != 5000 {
