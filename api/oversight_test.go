@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
@@ -13,7 +17,9 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/api"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/script"
 	"github.com/huifang/huifang/testworld"
 )
@@ -113,7 +119,8 @@ type apiCase struct {
 // apiOversightMatrix takes the ids of the things made at A and at B, by
 // name: "sub"+login, "script"+login, "notice"+company.
 func apiOversightMatrix(ids map[string]string) []apiCase {
-	subA, subB, scB := ids["suba-admin"], ids["subb-admin"], ids["scriptb-admin"]
+	subA, subB, scB := ids["subadm"], ids["subb-admin"], ids["scriptb-admin"]
+	all, chB, itA, itB := ids["checkAll"], ids["checkB"], ids["itemA"], ids["itemB"]
 	nA, nB := ids["noticeA"], ids["noticeB"]
 	return []apiCase{
 		{route: "GET /api/v1/stats", pathB: "/api/v1/stats?org=B&period=2026-03", ownA: "/api/v1/stats?org=A&period=2026-03"},
@@ -130,6 +137,15 @@ func apiOversightMatrix(ids map[string]string) []apiCase {
 		{route: "POST /api/v1/rectifications", method: http.MethodPost, pathB: "/api/v1/rectifications",
 			body: map[string]any{"org": "B", "subject": "整改", "body": "整改要求", "due_on": "2026-04-30"}},
 		{route: "POST /api/v1/rectifications/{id}/{verb}", method: http.MethodPost, pathB: "/api/v1/rectifications/" + nB + "/close"},
+		{route: "GET /api/v1/spotchecks", ownA: "/api/v1/spotchecks", absent: regexp.MustCompile(`"id":` + chB + `\b`)},
+		{route: "GET /api/v1/spotchecks/{id}", pathB: "/api/v1/spotchecks/" + chB, ownA: "/api/v1/spotchecks/" + all},
+		{route: "GET /api/v1/spotchecks/{id}", ownA: "/api/v1/spotchecks/" + all, absent: regexp.MustCompile(`"org":"B"`)},
+		{route: "GET /api/v1/spotchecks/{id}/export", pathB: "/api/v1/spotchecks/" + chB + "/export", ownA: "/api/v1/spotchecks/" + all + "/export"},
+		{route: "GET /api/v1/spotchecks/{id}/items/{item}", pathB: "/api/v1/spotchecks/" + all + "/items/" + itB, ownA: "/api/v1/spotchecks/" + all + "/items/" + itA},
+		{route: "POST /api/v1/spotchecks", method: http.MethodPost, pathB: "/api/v1/spotchecks", body: map[string]any{"period": "2026-03", "companies": []string{"B"}}},
+		{route: "POST /api/v1/spotchecks/{id}/assign", method: http.MethodPost, pathB: "/api/v1/spotchecks/" + chB + "/assign", body: map[string]any{"items": []int{1}, "assignee": "supa"}},
+		{route: "POST /api/v1/spotchecks/{id}/items/{item}/verdict", method: http.MethodPost, pathB: "/api/v1/spotchecks/" + all + "/items/" + itB + "/verdict",
+			body: map[string]any{"verdict": "consistent"}},
 	}
 }
 
@@ -137,34 +153,28 @@ func apiOversightMatrix(ids map[string]string) []apiCase {
 // /api/v1.
 func TestSupervisorAPISeesOnlyAssignedCompanies(t *testing.T) {
 	t.Parallel()
-	eachWorld(t, func(t *testing.T, w *testworld.World) {
-		svc, srv, tokens := apiWorld(t, w, func(s *app.Service) {
-			s.Clock = fixedClock{time.Date(2026, 4, 3, 10, 0, 0, 0, huifang.Shanghai)}
-		})
+	testworld.Each(t, testworld.Standard, func(t *testing.T, w *testworld.World) {
+		svc := w.Svc
+		svc.Clock = fixedClock{time.Date(2026, 4, 3, 10, 0, 0, 0, huifang.Shanghai)}
+		srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
+		t.Cleanup(srv.Close)
 		ctx, cli := context.Background(), app.CLI()
-		for _, in := range []app.UserInput{
-			{OrgCode: "REG", Login: "supa", Role: huifang.RoleSupervisor, Companies: []string{"A"}},
-			{OrgCode: "REG", Login: "radm", Role: huifang.RoleRegAdmin},
-			{OrgCode: "B", Login: "b-admin", Role: huifang.RoleInsurerAdmin},
-		} {
-			in.Password = "secret-password"
-			if _, err := svc.CreateUser(ctx, cli, in); err != nil {
-				t.Fatal(err)
-			}
-			tok, err := svc.CreateToken(ctx, cli, app.TokenInput{OrgCode: in.OrgCode, Login: in.Login})
-			if err != nil {
-				t.Fatal(err)
-			}
-			tokens[in.Login] = tok
+		importPolicies(t, svc, "A", "PA1", "PA2", "PA3")
+		importPolicies(t, svc, "B", "PB1", "PB2", "PB3")
+		tokens := map[string]client{"adm": userClient(t, svc, srv.URL, "A", "adm", ""),
+			"b-admin": userClient(t, svc, srv.URL, "B", "b-admin", huifang.RoleInsurerAdmin),
+			"radm":    userClient(t, svc, srv.URL, "REG", "radm", huifang.RoleRegAdmin)}
+		if _, err := svc.CreateUser(ctx, cli, app.UserInput{OrgCode: "REG", Login: "supa", Role: huifang.RoleSupervisor, Companies: []string{"A"}, Password: "secret-password"}); err != nil {
+			t.Fatal(err)
 		}
+		tokens["supa"] = userClient(t, svc, srv.URL, "REG", "supa", "")
 		var sb bytes.Buffer
 		if err := script.Lookup("life-traditional-agency").Format(&sb); err != nil {
 			t.Fatal(err)
 		}
 		ids := map[string]string{}
-		for _, login := range []string{"a-admin", "b-admin"} {
-			c := client{t, srv.URL, tokens[login]}
-			code, out := c.do("POST", "/api/v1/submissions", map[string]any{"period": "2026-03"})
+		for _, login := range []string{"adm", "b-admin"} {
+			code, out := tokens[login].do("POST", "/api/v1/submissions", map[string]any{"period": "2026-03"})
 			if code != http.StatusCreated {
 				t.Fatalf("submit as %s: %d %v", login, code, out)
 			}
@@ -193,7 +203,24 @@ func TestSupervisorAPISeesOnlyAssignedCompanies(t *testing.T) {
 			}
 			ids["notice"+code] = itoa(n.ID)
 		}
-		supa, radm := client{t, srv.URL, tokens["supa"]}, client{t, srv.URL, tokens["radm"]}
+		// Spot checks: one over both companies, one of B only.
+		for name, cos := range map[string][]string{"checkAll": nil, "checkB": {"B"}} {
+			sc, err := svc.DrawSpotCheck(ctx, radmUser, app.DrawInput{Period: "2026-03", Companies: cos, Seed: 7})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids[name] = itoa(sc.ID)
+			if name == "checkAll" {
+				for _, co := range []string{"A", "B"} {
+					v, err := svc.SpotCheck(ctx, radmUser, sc.ID, app.ItemQuery{Company: co})
+					if err != nil || len(v.Items) == 0 {
+						t.Fatalf("items of %s: %+v %v", co, v, err)
+					}
+					ids["item"+co] = itoa(v.Items[0].ID)
+				}
+			}
+		}
+		supa, radm := tokens["supa"], tokens["radm"]
 		raw := func(c client, path string) (int, string) {
 			code, out := c.do("GET", path, nil)
 			b, _ := jsonOf(out)
@@ -260,6 +287,25 @@ func userClient(t *testing.T, svc *app.Service, url, org, login string, role hui
 		t.Fatal(err)
 	}
 	return client{t, url, tok}
+}
+
+// importPolicies imports individual-agency policies received on 2 March
+// 2026 (their callbacks due in March) into a company of the standard world.
+func importPolicies(t *testing.T, svc *app.Service, org string, nos ...string) {
+	t.Helper()
+	var body strings.Builder
+	body.WriteString(testworld.PolicyHead)
+	for i, no := range nos {
+		id := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), i+1)
+		body.WriteString(no + ",L20,个险,86010101,A001,,张三," + id + ",1980-05-06,138000000" + fmt.Sprintf("%02d", i+1) + ",张三,2026-02-20,2026-02-25,2026-03-02,10000.00,年交,10,\n")
+	}
+	file := filepath.Join(t.TempDir(), org+"-p.csv")
+	if err := os.WriteFile(file, []byte(body.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.ImportFile(context.Background(), app.CLI(), org, importer.KindPolicies, file, "p.csv", nil); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // jsonOf is an answer as compact JSON, to look for a marker in it.

@@ -213,11 +213,34 @@ func (s *Service) lateTables(ctx context.Context, org huifang.Org, today huifang
 
 func periodZH(p indicator.Period) string { return p.ZH() }
 
-// openInconsistentVerdicts lists a company's spot-check verdicts found
-// inconsistent and not yet dealt with, one line each.
-// spot checks: filled in at merge
+// openInconsistentVerdicts lists a company's spot-check findings (any
+// verdict other than consistent) whose problem case is not yet resolved or
+// closed, one line each, in the order they were found.
 func (s *Service) openInconsistentVerdicts(ctx context.Context, org huifang.Org) ([]string, error) {
-	return nil, nil
+	var lines []string
+	for _, v := range huifang.Verdicts {
+		if v.CaseType() == "" {
+			continue
+		}
+		items, err := s.db.ListSpotCheckItems(ctx, huifang.SpotCheckItemFilter{RegulatorID: org.RegulatorID, OrgIDs: []int64{org.ID}, Verdict: v})
+		if err != nil {
+			return nil, err
+		}
+		for _, it := range items {
+			if it.CaseID == 0 {
+				continue
+			}
+			c, err := s.db.FindProblemCase(ctx, org.ID, it.CaseID)
+			if err != nil {
+				return nil, err
+			}
+			if c.Status.Final() {
+				continue
+			}
+			lines = append(lines, i18n.T(i18n.ZH, "mail.regdigest.verdict_line", it.SpotCheckID, it.PolicyNo, i18n.T(i18n.ZH, v.Key()), c.ID, i18n.T(i18n.ZH, c.Status.Key())))
+		}
+	}
+	return lines, nil
 }
 
 // tellOverdueNotices tells a company's administrators and managers, once

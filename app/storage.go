@@ -7,6 +7,7 @@ import (
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/profile"
+	"github.com/huifang/huifang/spotcheck"
 )
 
 // Store is what the application needs of storage. The store package
@@ -34,6 +35,7 @@ type Store interface {
 	referenceStore
 	riskStore
 	scriptStore
+	spotCheckStore
 	statsStore
 	engineStore
 	submissionStore
@@ -231,6 +233,21 @@ type scriptStore interface {
 	FindScript(ctx context.Context, orgID, id int64) (*huifang.ScriptRecord, error)
 	ListScripts(ctx context.Context, f huifang.ScriptFilter) ([]huifang.ScriptRecord, error)
 	MoveScript(ctx context.Context, orgID, id int64, from, to string, activeFrom huifang.Date, a huifang.Actor, now time.Time) error
+}
+
+// spotCheckStore stores the regulator's spot-check samples and verdicts.
+type spotCheckStore interface {
+	AssignSpotCheckItems(ctx context.Context, f huifang.SpotCheckItemFilter, itemIDs []int64, assigneeID int64, a huifang.Actor, at time.Time) (int, error)
+	CountSpotCheckItems(ctx context.Context, f huifang.SpotCheckItemFilter) (int, error)
+	CreateSpotCheck(ctx context.Context, sc *huifang.SpotCheck, items []huifang.SpotCheckItem, a huifang.Actor) error
+	FindSpotCheck(ctx context.Context, regulatorID, id int64) (*huifang.SpotCheck, error)
+	FindSpotCheckItem(ctx context.Context, regulatorID, checkID, id int64) (*huifang.SpotCheckItem, error)
+	ListSpotCheckItems(ctx context.Context, f huifang.SpotCheckItemFilter) ([]huifang.SpotCheckItem, error)
+	ListSpotChecks(ctx context.Context, regulatorID int64, limit int) ([]huifang.SpotCheck, error)
+	RecordVerdict(ctx context.Context, regulatorID int64, it *huifang.SpotCheckItem, c *huifang.ProblemCase, a huifang.Actor) error
+	SpotCheckConsistency(ctx context.Context, regulatorID int64, orgIDs []int64) ([]huifang.Consistency, error)
+	SpotCheckPopulation(ctx context.Context, orgIDs []int64, from, to huifang.Date) ([]spotcheck.Callback, error)
+	SpotCheckProgress(ctx context.Context, f huifang.SpotCheckItemFilter) (huifang.SpotCheckProgress, error)
 }
 
 // statsStore stores the statistics counts.

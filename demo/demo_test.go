@@ -190,6 +190,13 @@ func TestFill(t *testing.T) {
 		if rstates["closed"] != 1 || rstates["answered"] != 1 || rstates["open"] != 2 || rstates["overdue"] != 1 {
 			t.Errorf("rectification notices in the demo: %v", rstates)
 		}
+		// Spot checks: one sample with verdicts, a finding that opened a case.
+		scs, err := svc.SpotChecks(ctx, sup, 0)
+		if err != nil || len(scs) != 1 || scs[0].Seed != spotCheckSeed || scs[0].Decided < 5 {
+			t.Errorf("the demo's spot checks %+v %v", scs, err)
+		} else if v, err := svc.SpotCheck(ctx, sup, scs[0].ID, app.ItemQuery{Verdict: huifang.VerdictInconsistent}); err != nil || len(v.Items) != 1 || v.Items[0].CaseID == 0 {
+			t.Errorf("the demo's inconsistent verdict %+v %v", v, err)
+		}
 		designs := map[huifang.DesignType]bool{}
 		for _, o := range insurers {
 			ps, err := db.ListProducts(ctx, o.ID)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/indicator"
+	"github.com/huifang/huifang/spotcheck"
 )
 
 // Limit is the time a problem case of one type has to be resolved.
@@ -92,6 +93,11 @@ type Rules struct {
 	// quarterly public disclosure shows, in order, after the two it always
 	// shows (DefaultDisclosureIndicators).
 	DisclosureIndicators []string `json:"disclosure_indicators,omitempty"`
+	// Spot checks (DOMAIN.md §8): the share of a period's due callbacks a
+	// sample takes, in basis points, and its minimum size; 0 means the
+	// Shanghai method's 0.5% and 1,200 (package spotcheck).
+	SampleRateBP int `json:"sample_rate_bp,omitempty"`
+	SampleMin    int `json:"sample_min,omitempty"`
 }
 
 // Defaults of the settings whose zero value means "the default".
@@ -141,6 +147,22 @@ func (r Rules) PhoneChangedWithin() int {
 		return r.PhoneChangedDays
 	}
 	return DefaultPhoneChangedDays
+}
+
+// SampleRate is the spot-check sampling rate in basis points.
+func (r Rules) SampleRate() int {
+	if r.SampleRateBP > 0 {
+		return r.SampleRateBP
+	}
+	return spotcheck.DefaultRateBP
+}
+
+// SampleMinimum is the spot-check sample's minimum size.
+func (r Rules) SampleMinimum() int {
+	if r.SampleMin > 0 {
+		return r.SampleMin
+	}
+	return spotcheck.DefaultMin
 }
 
 // SubmitDays is how many calendar days after the end of a period of the
@@ -314,6 +336,12 @@ func (r Rules) Validate() error {
 			bad("disclosure_indicators", "err.rules.disclosure_indicator", id)
 			break
 		}
+	}
+	if r.SampleRateBP < 0 || r.SampleRateBP > 10000 {
+		bad("sample_rate_bp", "err.spotcheck.rate")
+	}
+	if r.SampleMin < 0 || r.SampleMin > 100000 {
+		bad("sample_min", "err.spotcheck.min")
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })

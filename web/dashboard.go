@@ -47,8 +47,17 @@ type dashPage struct {
 	// regulator's companies; nil while the service does not track them.
 	Submissions   []submissionView
 	SubmissionsOn bool
+	// Consistency is each company's spot-check consistency rate
+	// (consistent ÷ verdicts), for those who draw samples.
+	Consistency []consistencyRow
 	// Chart is what static/dashboard.js draws.
 	Chart chartData
+}
+
+// consistencyRow is a company's spot-check consistency rate.
+type consistencyRow struct {
+	huifang.Consistency
+	Name, Rate string
 }
 
 // periodGroup is one group of options of the period picker.
@@ -335,6 +344,19 @@ func (s *server) regulatorDash(ctx context.Context, rq *request, pg *dashPage, t
 		return err
 	}
 	pg.Submissions, pg.SubmissionsOn = lateOrMissing(subs), subs != nil
+	if rq.User.Can(huifang.PermSpotCheck) && rq.User.Regulatory() {
+		cs, err := s.svc.ConsistencyRates(ctx, rq.User)
+		if err != nil {
+			return err
+		}
+		names := map[string]string{}
+		for _, c := range pg.Companies {
+			names[c.Key] = c.Label
+		}
+		for _, c := range cs {
+			pg.Consistency = append(pg.Consistency, consistencyRow{Consistency: c, Name: cmp.Or(names[c.OrgCode], c.OrgCode), Rate: bpPercent(c.RateBP())})
+		}
+	}
 	return nil
 }
 

@@ -25,6 +25,8 @@ type oversightFixture struct {
 	subA, subB       int64
 	scriptA, scriptB int64
 	noticeA, noticeB int64 // rectification notices
+	checkAll, checkB int64 // spot checks: of both companies, of B only
+	itemA, itemB     int64 // an item of each company in checkAll
 }
 
 func newOversight(t *testing.T, w *testworld.World) *oversightFixture {
@@ -79,6 +81,20 @@ func newOversight(t *testing.T, w *testworld.World) *oversightFixture {
 			t.Fatal(err)
 		}
 		*id = n.ID
+	}
+	for id, cos := range map[*int64][]string{&f.checkAll: nil, &f.checkB: {"B"}} {
+		sc, err := f.svc.DrawSpotCheck(ctx, radm, app.DrawInput{Period: "2026-03", Companies: cos, Seed: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		*id = sc.ID
+	}
+	for co, id := range map[string]*int64{"A": &f.itemA, "B": &f.itemB} {
+		v, err := f.svc.SpotCheck(ctx, radm, f.checkAll, app.ItemQuery{Company: co})
+		if err != nil || len(v.Items) == 0 {
+			t.Fatalf("items of %s: %+v %v", co, v, err)
+		}
+		*id = v.Items[0].ID
 	}
 	return f
 }
@@ -204,12 +220,17 @@ type oversightCase struct {
 	absent      *regexp.Regexp // a list: B's marker must not appear (A's, ownMark, must)
 	ownMark     *regexp.Regexp
 	form        url.Values // a POST's form (default: a comment)
+	adminSkip   bool       // pathB is not there for the administrator either (a file B's item lacks)
+	wantB       int        // the refusal's status when not 404 (a form shown again with the reason)
+	bodyB       *regexp.Regexp
 }
 
 func oversightMatrix(f *oversightFixture) []oversightCase {
 	sA, sB := strconv.FormatInt(f.subA, 10), strconv.FormatInt(f.subB, 10)
 	scA, scB := strconv.FormatInt(f.scriptA, 10), strconv.FormatInt(f.scriptB, 10)
 	nA, nB := strconv.FormatInt(f.noticeA, 10), strconv.FormatInt(f.noticeB, 10)
+	all, chB := strconv.FormatInt(f.checkAll, 10), strconv.FormatInt(f.checkB, 10)
+	itA, itB := all+"/items/"+strconv.FormatInt(f.itemA, 10), all+"/items/"+strconv.FormatInt(f.itemB, 10)
 	q := "&period=2026-03"
 	return []oversightCase{
 		{route: "GET /dashboard", pathB: "/dashboard?org=B" + q, ownA: "/dashboard?org=A" + q},
@@ -232,6 +253,18 @@ func oversightMatrix(f *oversightFixture) []oversightCase {
 		{route: "POST /rectifications", method: http.MethodPost, pathB: "/rectifications",
 			form: url.Values{"company": {"B"}, "subject": {"整改"}, "body": {"整改要求"}, "due": {"2026-04-30"}}},
 		{route: "POST /rectifications/{id}/{verb}", method: http.MethodPost, pathB: "/rectifications/" + nB + "/close"},
+		{route: "GET /spotchecks", ownA: "/spotchecks", absent: regexp.MustCompile(`/spotchecks/` + chB + `"`), ownMark: regexp.MustCompile(`/spotchecks/` + all + `"`)},
+		{route: "GET /spotchecks/{id}", pathB: "/spotchecks/" + chB, ownA: "/spotchecks/" + all},
+		{route: "GET /spotchecks/{id}", ownA: "/spotchecks/" + all, absent: regexp.MustCompile(`/spotchecks/` + itB + `"`), ownMark: regexp.MustCompile(`/spotchecks/` + itA + `"`)},
+		{route: "GET /spotchecks/{id}", pathB: "/spotchecks/" + chB + ".csv", ownA: "/spotchecks/" + all + ".csv", absent: regexp.MustCompile(`(?m)^B,`), ownMark: regexp.MustCompile(`(?m)^A,`)},
+		{route: "GET /spotchecks/{id}/items/{item}", pathB: "/spotchecks/" + itB, ownA: "/spotchecks/" + itA},
+		{route: "GET /spotchecks/{id}/items/{item}/receipt", pathB: "/spotchecks/" + itB + "/receipt", adminSkip: true},
+		{route: "GET /spotchecks/{id}/items/{item}/recordings/{rid}", pathB: "/spotchecks/" + itB + "/recordings/1", adminSkip: true},
+		{route: "POST /spotchecks", method: http.MethodPost, pathB: "/spotchecks", form: url.Values{"period": {"2026-03"}, "company": {"B"}},
+			wantB: http.StatusBadRequest, bodyB: regexp.MustCompile(`机构 &#34;B&#34; 不存在|机构 "B" 不存在`)},
+		{route: "POST /spotchecks/{id}/assign", method: http.MethodPost, pathB: "/spotchecks/" + chB + "/assign", form: url.Values{"item": {"1"}, "assignee": {"supa"}}},
+		{route: "POST /spotchecks/{id}/items/{item}/reveal", method: http.MethodPost, pathB: "/spotchecks/" + itB + "/reveal"},
+		{route: "POST /spotchecks/{id}/items/{item}/verdict", method: http.MethodPost, pathB: "/spotchecks/" + itB + "/verdict", form: url.Values{"verdict": {"consistent"}}},
 	}
 }
 
@@ -256,10 +289,14 @@ func TestSupervisorSeesOnlyAssignedCompanies(t *testing.T) {
 				} else {
 					res, body = supa.get(c.pathB)
 				}
-				if res.StatusCode != http.StatusNotFound {
-					t.Errorf("%s %s as the supervisor of A: %d, want 404\n%.300s", c.route, c.pathB, res.StatusCode, body)
+				want := http.StatusNotFound
+				if c.wantB != 0 {
+					want = c.wantB
 				}
-				if c.method != http.MethodPost {
+				if res.StatusCode != want || c.bodyB != nil && !c.bodyB.MatchString(body) {
+					t.Errorf("%s %s as the supervisor of A: %d, want %d\n%.300s", c.route, c.pathB, res.StatusCode, want, body)
+				}
+				if c.method != http.MethodPost && !c.adminSkip {
 					if res, _ := radm.get(c.pathB); res.StatusCode != http.StatusOK {
 						t.Errorf("%s %s as the regulator's administrator: %d, want 200", c.route, c.pathB, res.StatusCode)
 					}

@@ -12,6 +12,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/callback"
 	"github.com/huifang/huifang/profile"
+	"github.com/huifang/huifang/spotcheck"
 )
 
 // limitView is one type's time limit.
@@ -36,12 +37,16 @@ type versionView struct {
 	// The orphan callbacks' limit in gate mode and the false-phone
 	// thresholds, their defaults filled in.
 	GateDays, SharedMin, ChangedDays int
+	// The spot checks' sampling rate and minimum, defaults filled in.
+	SampleRate string
+	SampleMin  int
 }
 
 func viewVersion(v profile.Version, state string) versionView {
 	vv := versionView{V: v, State: state, FallbackDays: v.Rules.ElectronicFallbackDays,
 		SubmitMonth: v.Rules.SubmitDays("month"), SubmitQuarter: v.Rules.SubmitDays("quarter"), SubmitYear: v.Rules.SubmitDays("year"),
-		GateDays: v.Rules.OrphanGateDays(), SharedMin: v.Rules.SharedPhoneMin(), ChangedDays: v.Rules.PhoneChangedWithin()}
+		GateDays: v.Rules.OrphanGateDays(), SharedMin: v.Rules.SharedPhoneMin(), ChangedDays: v.Rules.PhoneChangedWithin(),
+		SampleRate: bpPercent(v.Rules.SampleRate()), SampleMin: v.Rules.SampleMinimum()}
 	succ, res := v.Rules.Targets()
 	vv.TargetSuccess, vv.TargetResolution = bpPercent(succ), bpPercent(res)
 	if vv.FallbackDays <= 0 {
@@ -88,6 +93,10 @@ type profileForm struct {
 	Note                      string
 	Errors                    map[string]string
 	Error                     string
+
+	// Spot checks: the sampling rate (a percentage without its sign) and
+	// the minimum size.
+	SampleRate, SampleMin string
 }
 
 func formOf(r profile.Rules, from huifang.Date) profileForm {
@@ -133,6 +142,7 @@ func withSettings(f profileForm, r profile.Rules) profileForm {
 	f.NonLifeWealth, f.RunsOn = r.NonLifeWealthInScope, r.CoolingOffRunsOn
 	f.GateDays = strconv.Itoa(r.OrphanGateDays())
 	f.SharedPhone, f.PhoneChanged = strconv.Itoa(r.SharedPhoneMin()), strconv.Itoa(r.PhoneChangedWithin())
+	f.SampleRate, f.SampleMin = bpPercentNumber(r.SampleRate()), strconv.Itoa(r.SampleMinimum())
 	return f
 }
 
@@ -313,6 +323,17 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 		rules.PhoneChangedDays = num("phone_changed_days", f.PhoneChanged)
 	} else {
 		f.SharedPhone, f.PhoneChanged = kept.SharedPhone, kept.PhoneChanged
+	}
+	if pf.Get("sampling") != "" {
+		f.SampleRate, f.SampleMin = strings.TrimSpace(pf.Get("sample_rate")), strings.TrimSpace(pf.Get("sample_min"))
+		if bp, err := spotcheck.ParseRate(f.SampleRate + "%"); err != nil {
+			f.Errors["sample_rate_bp"] = rq.T.T("err.spotcheck.rate")
+		} else {
+			rules.SampleRateBP = bp
+		}
+		rules.SampleMin = num("sample_min", f.SampleMin)
+	} else {
+		f.SampleRate, f.SampleMin = kept.SampleRate, kept.SampleMin
 	}
 	from, err := huifang.ParseISODate(f.From)
 	if err != nil {

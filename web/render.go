@@ -338,6 +338,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermDisclose) && u.Regulatory() {
 		items = append(items, navItem{Key: "disclosures", Href: "/disclosures"})
 	}
+	if u.Can(huifang.PermSpotCheck) && u.Regulatory() {
+		items = append(items, navItem{Key: "spotchecks", Href: "/spotchecks"})
+	}
 	items = append(items, navItem{Key: "profile", Href: "/profile"})
 	if u.Role == huifang.RoleInsurerAdmin {
 		items = append(items, navItem{Key: "outbox", Href: "/admin/outbox"})

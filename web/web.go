@@ -149,6 +149,15 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /rectifications", s.gated(huifang.PermRectify, s.rectificationSend))
 	mux.Handle("GET /rectifications/{id}", s.page(s.rectificationShow))
 	mux.Handle("POST /rectifications/{id}/{verb}", s.page(s.rectificationVerb)) // answer, close, return: the service checks who
+	mux.Handle("GET /spotchecks", s.gated(huifang.PermSpotCheck, s.spotCheckList))
+	mux.Handle("POST /spotchecks", s.gated(huifang.PermSpotCheck, s.spotCheckDraw))
+	mux.Handle("GET /spotchecks/{id}", s.gated(huifang.PermSpotCheck, s.spotCheckShow)) // also {id}.xlsx and {id}.csv
+	mux.Handle("POST /spotchecks/{id}/assign", s.gated(huifang.PermSpotCheck, s.spotCheckAssign))
+	mux.Handle("GET /spotchecks/{id}/items/{item}", s.gated(huifang.PermSpotCheck, s.spotItemShow))
+	mux.Handle("POST /spotchecks/{id}/items/{item}/verdict", s.gated(huifang.PermSpotCheck, s.spotItemVerdict))
+	mux.Handle("POST /spotchecks/{id}/items/{item}/reveal", s.gated(huifang.PermSpotCheck, s.spotItemReveal))
+	mux.Handle("GET /spotchecks/{id}/items/{item}/recordings/{rid}", s.gated(huifang.PermSpotCheck, s.spotItemRecording))
+	mux.Handle("GET /spotchecks/{id}/items/{item}/receipt", s.gated(huifang.PermSpotCheck, s.spotItemReceipt))
 
 	mux.Handle("GET /profile", s.page(s.profileShow))
 	mux.Handle("POST /profile", s.gated(huifang.PermSupervise, s.profileChange))
