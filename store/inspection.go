@@ -1,0 +1,205 @@
+package store
+
+import (
+	"context"
+
+	"github.com/huifang/huifang"
+)
+
+// The rows of an on-site inspection package (huifang.InspectionScope says
+// which belong). Each method streams its rows through fn as the database
+// returns them, one at a time, so that a company's year never sits in
+// memory; fn may not use the database (on SQLite the cursor holds a read
+// connection).
+
+// inspectedCallback holds for the callbacks of alias c that belong to the
+// scope: due in the range, or finished in it (finished_at is 0 while open).
+const inspectedCallback = `(c.due_on >= ? AND c.due_on <= ? OR c.finished_at >= ? AND c.finished_at <= ?)`
+
+func inspectedCallbackArgs(sc huifang.InspectionScope) []any {
+	return []any{sc.From, sc.To, ms64(sc.Start()), ms64(sc.End())}
+}
+
+// inspectedCase holds for the problem cases of alias x that belong: opened
+// in the range, or opened from a callback that belongs.
+const inspectedCase = `(x.opened_at >= ? AND x.opened_at <= ? OR x.callback_id <> 0 AND EXISTS (SELECT 1 FROM callbacks c
+	WHERE c.id = x.callback_id AND c.org_id = x.org_id AND ` + inspectedCallback + `))`
+
+func inspectedCaseArgs(sc huifang.InspectionScope) []any {
+	return append([]any{ms64(sc.Start()), ms64(sc.End())}, inspectedCallbackArgs(sc)...)
+}
+
+// each runs a query on the read pool and hands every row to scan.
+func (db *DB) each(ctx context.Context, query string, args []any, scan func(scanner) error) error {
+	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		if err := scan(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ForEachInspectedPolicy streams the policies that belong to the scope, by
+// policy number: issued in the range, or holding a callback or a problem
+// case that belongs.
+func (db *DB) ForEachInspectedPolicy(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.PolicyRecord) error) error {
+	args := []any{sc.OrgID, sc.From, sc.To}
+	args = append(args, inspectedCallbackArgs(sc)...)
+	args = append(args, inspectedCaseArgs(sc)...)
+	return db.each(ctx, policySelect+` p WHERE p.org_id = ? AND (p.issued_on >= ? AND p.issued_on <= ?
+		OR EXISTS (SELECT 1 FROM callbacks c WHERE c.org_id = p.org_id AND c.policy_no = p.policy_no AND `+inspectedCallback+`)
+		OR EXISTS (SELECT 1 FROM problem_cases x WHERE x.org_id = p.org_id AND x.policy_no = p.policy_no AND `+inspectedCase+`))
+		ORDER BY p.policy_no`, args, func(s scanner) error {
+		r, err := scanPolicy(s)
+		if err != nil {
+			return err
+		}
+		return fn(r)
+	})
+}
+
+// ForEachInspectedCallback streams the callbacks that belong to the scope,
+// by id; letters limits them to letter and visit callbacks with their
+// evidence recorded (those with a signed receipt).
+func (db *DB) ForEachInspectedCallback(ctx context.Context, sc huifang.InspectionScope, letters bool, fn func(*huifang.Callback) error) error {
+	q := `SELECT ` + prefixed("c.", callbackCols) + ` FROM callbacks c WHERE c.org_id = ? AND ` + inspectedCallback
+	if letters {
+		q += ` AND c.method IN ('letter', 'visit') AND c.evidence <> ''`
+	}
+	return db.each(ctx, q+` ORDER BY c.id`, append([]any{sc.OrgID}, inspectedCallbackArgs(sc)...), func(s scanner) error {
+		c, err := scanCallback(s)
+		if err != nil {
+			return err
+		}
+		return fn(c)
+	})
+}
+
+// ForEachInspectedAttempt streams the attempts of the callbacks that belong
+// to the scope, by callback and then in the order they were made.
+func (db *DB) ForEachInspectedAttempt(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Attempt) error) error {
+	return db.each(ctx, `SELECT a.id, a.org_id, a.callback_id, a.user_id, a.at, a.outcome, a.note, a.schedule_at
+		FROM callbacks c JOIN attempts a ON a.callback_id = c.id AND a.org_id = c.org_id
+		WHERE c.org_id = ? AND `+inspectedCallback+` ORDER BY c.id, a.at, a.id`, append([]any{sc.OrgID}, inspectedCallbackArgs(sc)...), func(s scanner) error {
+		var a huifang.Attempt
+		var at, sched int64
+		if err := s.Scan(&a.ID, &a.OrgID, &a.CallbackID, &a.UserID, &at, &a.Outcome, &a.Note, &sched); err != nil {
+			return err
+		}
+		a.At, a.ScheduleAt = fromMS(at), fromMS(sched)
+		return fn(&a)
+	})
+}
+
+// ForEachInspectedRecording streams the recordings of the callbacks that
+// belong to the scope, by id.
+func (db *DB) ForEachInspectedRecording(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Recording) error) error {
+	return db.each(ctx, `SELECT `+prefixed("r.", recordingCols)+` FROM recordings r JOIN callbacks c ON c.id = r.callback_id AND c.org_id = r.org_id
+		WHERE r.org_id = ? AND `+inspectedCallback+` ORDER BY r.id`, append([]any{sc.OrgID}, inspectedCallbackArgs(sc)...), func(s scanner) error {
+		r, err := scanRecording(s)
+		if err != nil {
+			return err
+		}
+		return fn(&r)
+	})
+}
+
+// ForEachInspectedCase streams the problem cases that belong to the scope,
+// by id.
+func (db *DB) ForEachInspectedCase(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.ProblemCase) error) error {
+	q := `SELECT ` + caseColsOf("x") + ` FROM problem_cases x LEFT JOIN transfers t ON t.case_id = x.id AND t.status = 'pending'
+		WHERE x.org_id = ? AND ` + inspectedCase + ` ORDER BY x.id`
+	return db.each(ctx, q, append([]any{sc.OrgID}, inspectedCaseArgs(sc)...), func(s scanner) error {
+		c, err := scanCase(s)
+		if err != nil {
+			return err
+		}
+		return fn(c)
+	})
+}
+
+// ForEachInspectedEvent streams the timelines of the problem cases that
+// belong to the scope, by case and then in order.
+func (db *DB) ForEachInspectedEvent(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.CaseEvent) error) error {
+	return db.each(ctx, `SELECT e.id, e.case_id, e.kind, e.detail, e.at, e.user_id, e.actor, e.evidence_id
+		FROM problem_cases x JOIN problem_events e ON e.case_id = x.id AND e.org_id = x.org_id
+		WHERE x.org_id = ? AND `+inspectedCase+` ORDER BY x.id, e.id`, append([]any{sc.OrgID}, inspectedCaseArgs(sc)...), func(s scanner) error {
+		var e huifang.CaseEvent
+		var at int64
+		if err := s.Scan(&e.ID, &e.CaseID, &e.Kind, &e.Detail, &at, &e.UserID, &e.Actor, &e.EvidenceID); err != nil {
+			return err
+		}
+		e.At = fromMS(at)
+		return fn(&e)
+	})
+}
+
+// ForEachInspectedEvidence streams the documents of the problem cases that
+// belong to the scope, by id. Data holds the bytes of a document kept in
+// the database (before schema 4); one kept in the blob store has its key.
+func (db *DB) ForEachInspectedEvidence(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Evidence) error) error {
+	return db.each(ctx, `SELECT e.id, e.case_id, e.name, e.content_type, e.size, e.sha256, e.storage_key, e.data, e.uploaded_at, e.uploaded_by
+		FROM problem_cases x JOIN evidence e ON e.case_id = x.id AND e.org_id = x.org_id
+		WHERE x.org_id = ? AND `+inspectedCase+` ORDER BY e.id`, append([]any{sc.OrgID}, inspectedCaseArgs(sc)...), func(s scanner) error {
+		var e huifang.Evidence
+		var at int64
+		if err := s.Scan(&e.ID, &e.CaseID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Key, &e.Data, &at, &e.UploadedBy); err != nil {
+			return err
+		}
+		e.UploadedAt = fromMS(at)
+		return fn(&e)
+	})
+}
+
+// ForEachInspectedAudit streams the insurer's audit entries written in the
+// range, oldest first.
+func (db *DB) ForEachInspectedAudit(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.AuditEntry) error) error {
+	return db.each(ctx, `SELECT id, org_id, at, user_id, actor, entity, entity_key, action, detail FROM audit
+		WHERE org_id = ? AND at >= ? AND at <= ? ORDER BY at, id`, []any{sc.OrgID, ms64(sc.Start()), ms64(sc.End())}, func(s scanner) error {
+		var e huifang.AuditEntry
+		var at int64
+		if err := s.Scan(&e.ID, &e.OrgID, &at, &e.UserID, &e.Actor, &e.Entity, &e.Key, &e.Action, &e.Detail); err != nil {
+			return err
+		}
+		e.At = fromMS(at)
+		return fn(&e)
+	})
+}
+
+// prefixed qualifies each column of a comma-separated list with prefix.
+func prefixed(prefix, cols string) string {
+	var b []byte
+	start := true
+	for i := 0; i < len(cols); i++ {
+		ch := cols[i]
+		switch {
+		case ch == ',':
+			b = append(b, ch)
+			start = true
+		case ch == ' ' || ch == '\t' || ch == '\n':
+			b = append(b, ch)
+		default:
+			if start {
+				b = append(b, prefix...)
+				start = false
+			}
+			b = append(b, ch)
+		}
+	}
+	return string(b)
+}
+
+// caseColsOf is caseCols with the problem case under alias a instead of c.
+func caseColsOf(a string) string {
+	return prefixed(a+".", caseCasePart) + `, t.id, t.from_branch, t.to_branch, t.to_user_id, t.due_on, t.prior, t.at, t.by_user`
+}
+
+// caseCasePart is caseCols' columns of the problem case itself.
+const caseCasePart = `id, org_id, callback_id, policy_no, type, status, detail, branch_code, channel, agent_code,
+	opened_at, opened_by, opened_on, due_on, limit_days, limit_working, profile_id, holder_branch, handler_id,
+	recallback_id, actions, resolved_at, closed_at, close_reason, escalated_at, updated_at`
