@@ -53,6 +53,7 @@ func commands() []command {
 		{"export", "export callbacks --org CODE [--format csv|xlsx]", cmdExport},
 		{"report", "statistics tables: report stats --org CODE --period 2026-03|2026-Q1|2026 [--format json|csv|xlsx]", cmdReport},
 		{"key", "personal-data key: key check | key rotate --new-key-file FILE", cmdKey},
+		{"inspection", "on-site inspection package: inspection export --org CODE --from DATE --to DATE --out FILE.zip [--reveal-reason TEXT]", cmdInspection},
 		{"misconduct", "agents' misconduct records: misconduct list --org CODE [--status S] [--reg-no NO] [--format csv|json] | confirm|reject --org CODE --id N --reason TEXT [--category C]", cmdMisconduct},
 		{"bench", "measure import and next-callback performance (see docs/performance.md)", cmdBench},
 		{"version", "print the version", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "huifang", Version); return nil }},
