@@ -71,20 +71,11 @@ type InspectionRequest struct {
 // companies it oversees; the command line (RoleAdmin) any insurer.
 // Nothing is written to w before the request is checked and audited.
 func (s *Service) Inspect(ctx context.Context, u *huifang.User, in InspectionRequest, w io.Writer) (*InspectionManifest, error) {
-	if err := require(u, huifang.PermInspect); err != nil {
-		return nil, err
-	}
-	org, err := s.inspected(ctx, u, in.Org)
+	org, err := s.CheckInspection(ctx, u, in)
 	if err != nil {
 		return nil, err
 	}
 	in.Reason = strings.TrimSpace(in.Reason)
-	if err := checkInspection(in); err != nil {
-		return nil, err
-	}
-	if s.Box == nil {
-		return nil, huifang.Errorf(huifang.EINVALID, "err.inspection.no_key")
-	}
 	m := &InspectionManifest{Format: InspectionFormat, CompanyCode: org.Code, CompanyName: org.Name, From: in.From.String(), To: in.To.String(),
 		GeneratedAt: s.now(), GeneratedBy: u.Login, Masked: in.Reason == "", RevealReason: in.Reason}
 	if u.OrgID != 0 {
@@ -102,6 +93,27 @@ func (s *Service) Inspect(ctx context.Context, u *huifang.User, in InspectionReq
 		return nil, fmt.Errorf("inspection package of %s: %w", org.Code, err)
 	}
 	return m, nil
+}
+
+// CheckInspection says whether the user may have the package asked for,
+// and returns the company: Inspect's checks, for a page that asks before
+// it sends the user to the download.
+func (s *Service) CheckInspection(ctx context.Context, u *huifang.User, in InspectionRequest) (*huifang.Org, error) {
+	if err := require(u, huifang.PermInspect); err != nil {
+		return nil, err
+	}
+	org, err := s.inspected(ctx, u, in.Org)
+	if err != nil {
+		return nil, err
+	}
+	in.Reason = strings.TrimSpace(in.Reason)
+	if err := checkInspection(in); err != nil {
+		return nil, err
+	}
+	if s.Box == nil {
+		return nil, huifang.Errorf(huifang.EINVALID, "err.inspection.no_key")
+	}
+	return org, nil
 }
 
 // inspected finds the company to inspect: for a regulator's user one it

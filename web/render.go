@@ -297,6 +297,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermSupervise) {
 		items = append(items, navItem{Key: "misconduct_search", Href: "/misconduct/search"})
 	}
+	if u.Can(huifang.PermInspect) && u.Regulatory() {
+		items = append(items, navItem{Key: "inspection", Href: "/inspection"})
+	}
 	items = append(items, navItem{Key: "profile", Href: "/profile"})
 	if u.Role == huifang.RoleInsurerAdmin {
 		items = append(items, navItem{Key: "outbox", Href: "/admin/outbox"})
