@@ -53,6 +53,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.routeAgents()
 	a.routeRisks()
 	a.routeMisconduct()
+	a.routeInspection()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusNotFound, httpx.BodyIn(httpx.Lang(r), huifang.Errorf(huifang.ENOTFOUND, "err.api.no_such_endpoint", r.Method+" "+r.URL.Path)))
 	})
