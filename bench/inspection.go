@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/metrics"
 	"sync"
 	"time"
 
@@ -30,6 +31,12 @@ type InspectionFigures struct {
 	// Go runtime: the heap in use above what it was before (BaseHeapMiB),
 	// the most the process held from the system, and all it allocated.
 	BaseHeapMiB, PeakHeapMiB, PeakSysMiB, TotalAllocMiB float64
+	// PeakLiveMiB is the most the heap held live after a collection
+	// (runtime/metrics /gc/heap/live:bytes): what the export kept, without
+	// the garbage the collector had not yet reached, which depends on its
+	// pacing more than on the export.
+	PeakLiveMiB float64
+	GCs         uint32 // collections during the export
 }
 
 // Inspection seeds a company's year of n callbacks (SeedYear, with an
@@ -86,7 +93,9 @@ func Inspection(ctx context.Context, e Env, n int) (InspectionFigures, error) {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	base, allocBefore := ms.HeapInuse, ms.TotalAlloc
-	var peakHeap, peakSys uint64
+	var peakHeap, peakSys, peakLive uint64
+	gcBefore := ms.NumGC
+	live := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -98,6 +107,10 @@ func Inspection(ctx context.Context, e Env, n int) (InspectionFigures, error) {
 		for {
 			runtime.ReadMemStats(&m)
 			peakHeap, peakSys = max(peakHeap, m.HeapInuse), max(peakSys, m.Sys)
+			metrics.Read(live)
+			if live[0].Value.Kind() == metrics.KindUint64 {
+				peakLive = max(peakLive, live[0].Value.Uint64())
+			}
 			select {
 			case <-stop:
 				return
@@ -120,6 +133,7 @@ func Inspection(ctx context.Context, e Env, n int) (InspectionFigures, error) {
 	fig.PeakHeapMiB = float64(peakHeap-min(base, peakHeap)) / mib
 	fig.PeakSysMiB = float64(peakSys) / mib
 	fig.TotalAllocMiB = float64(ms.TotalAlloc-allocBefore) / mib
+	fig.PeakLiveMiB, fig.GCs = float64(peakLive)/mib, ms.NumGC-gcBefore
 	if m.Counts.Callbacks != n {
 		return fig, fmt.Errorf("the package holds %d callbacks of %d", m.Counts.Callbacks, n)
 	}

@@ -102,9 +102,9 @@ func cmdBench(e *env, args []string) error {
 					if err != nil {
 						return fmt.Errorf("%s inspection: %w", eng, err)
 					}
-					fmt.Fprintf(e.stdout, "inspect %-8s callbacks=%d recordings=%d seed=%.0fs package=%.1fs (%.0f callbacks/s) size=%.0fMiB files=%d heap-before=%.1fMiB peak-heap-above=%.1fMiB peak-sys=%.0fMiB allocated=%.0fMiB\n",
+					fmt.Fprintf(e.stdout, "inspect %-8s callbacks=%d recordings=%d seed=%.0fs package=%.1fs (%.0f callbacks/s) size=%.0fMiB files=%d heap-before=%.1fMiB peak-heap-above=%.1fMiB peak-live=%.1fMiB peak-sys=%.0fMiB allocated=%.0fMiB gcs=%d\n",
 						eng, f.Callbacks, f.Recordings, f.SeedSeconds, f.Seconds, float64(f.Callbacks)/f.Seconds, float64(f.Bytes)/(1<<20), f.Files,
-						f.BaseHeapMiB, f.PeakHeapMiB, f.PeakSysMiB, f.TotalAllocMiB)
+						f.BaseHeapMiB, f.PeakHeapMiB, f.PeakLiveMiB, f.PeakSysMiB, f.TotalAllocMiB, f.GCs)
 				}
 			case "import-load":
 				for _, way := range strings.Split(loadWays, ",") {
