@@ -48,9 +48,29 @@ type InspectionManifest struct {
 	// Missing lists files the records name that the blob store does not
 	// hold; Mismatched, files whose bytes no longer hash to the checksum
 	// recorded when they were stored (they are in the package as read).
-	Missing    []string `json:"missing,omitempty"`
-	Mismatched []string `json:"mismatched,omitempty"`
-	Files      int      `json:"files"` // every file but SHA256SUMS
+	// Each lists the first MaxListed; the totals count them all.
+	Missing         []string `json:"missing,omitempty"`
+	MissingTotal    int      `json:"missing_total"`
+	Mismatched      []string `json:"mismatched,omitempty"`
+	MismatchedTotal int      `json:"mismatched_total"`
+	Files           int      `json:"files"` // every file but SHA256SUMS
+}
+
+// MaxListed is how many missing or mismatched files a manifest names.
+const MaxListed = 1000
+
+// missing and mismatched note a file the blob store could not give as
+// recorded.
+func (m *InspectionManifest) missing(name string) {
+	if m.MissingTotal++; len(m.Missing) < MaxListed {
+		m.Missing = append(m.Missing, name)
+	}
+}
+
+func (m *InspectionManifest) mismatched(name string) {
+	if m.MismatchedTotal++; len(m.Mismatched) < MaxListed {
+		m.Mismatched = append(m.Mismatched, name)
+	}
 }
 
 // InspectionRequest is what a package is asked for: a company, a range of
@@ -120,7 +140,9 @@ func (s *Service) CheckInspection(ctx context.Context, u *huifang.User, in Inspe
 // oversees (so that supervisor assignments apply), for the command line
 // any insurer.
 func (s *Service) inspected(ctx context.Context, u *huifang.User, code string) (*huifang.Org, error) {
-	if u.Role != huifang.RoleAdmin {
+	if u.Role != huifang.RoleAdmin || u.ID != 0 {
+		// Only the command line (RoleAdmin without a user id) reaches every
+		// insurer; a signed-in user goes through the companies it follows.
 		return s.oversees(ctx, u, code)
 	}
 	o, err := s.db.FindOrgByCode(ctx, code)
@@ -348,7 +370,10 @@ func (p *inspectionPackage) answers(ctx context.Context) error {
 				steps = append(steps, id)
 			}
 			sort.Strings(steps)
-			script := fmt.Sprintf("%s v%d", c.ScriptCode, c.ScriptVersion)
+			var script string
+			if c.ScriptCode != "" {
+				script = fmt.Sprintf("%s v%d", c.ScriptCode, c.ScriptVersion)
+			}
 			for _, id := range steps {
 				p.m.Counts.Answers++
 				if err := row([]any{c.ID, c.PolicyNo, script, id, string(c.Answers[id])}); err != nil {
@@ -375,7 +400,7 @@ func (p *inspectionPackage) scriptFiles(ctx context.Context) error {
 		if r.id != 0 {
 			rec, err := p.s.db.FindScript(ctx, p.sc.OrgID, r.id)
 			if errors.Is(err, huifang.ErrNotFound) {
-				p.m.Missing = append(p.m.Missing, name)
+				p.m.missing(name)
 				continue
 			} else if err != nil {
 				return err
@@ -384,7 +409,7 @@ func (p *inspectionPackage) scriptFiles(ctx context.Context) error {
 		} else {
 			sc := script.Lookup(r.code)
 			if sc == nil || sc.Version != r.version {
-				p.m.Missing = append(p.m.Missing, name)
+				p.m.missing(name)
 				continue
 			}
 			write = sc.Format
@@ -429,12 +454,12 @@ func (p *inspectionPackage) events(ctx context.Context) error {
 // read and listed as mismatched. Any other failure ends the package.
 func (p *inspectionPackage) blobFile(ctx context.Context, name, key, sha string) (bool, error) {
 	if p.s.Blobs == nil {
-		p.m.Missing = append(p.m.Missing, name)
+		p.m.missing(name)
 		return false, nil
 	}
 	body, err := p.s.openBlob(ctx, key, sha)
 	if errors.Is(err, blob.ErrNotFound) {
-		p.m.Missing = append(p.m.Missing, name)
+		p.m.missing(name)
 		return false, nil
 	}
 	mismatch := errors.Is(err, blob.ErrChecksum)
@@ -458,7 +483,7 @@ func (p *inspectionPackage) blobFile(ctx context.Context, name, key, sha string)
 		return err
 	})
 	if mismatch {
-		p.m.Mismatched = append(p.m.Mismatched, name)
+		p.m.mismatched(name)
 	}
 	return err == nil, err
 }

@@ -23,9 +23,10 @@ var wavRecording = append([]byte("RIFF\x24\x00\x00\x00WAVEfmt "), bytes.Repeat([
 // inspectionWorld makes, in A, a phone callback with a recording that
 // found a problem (P1), a letter callback with its receipt (P2) and an
 // untouched one (P3), and returns a supervisor of REG.
-func inspectionWorld(t *testing.T, w *world) *huifang.User {
+func inspectionWorld(t *testing.T, w *world) (*huifang.User, string) {
 	t.Helper()
-	blobs, err := blob.NewLocal(t.TempDir())
+	dir := t.TempDir()
+	blobs, err := blob.NewLocal(dir)
 	mustDo(t, func() error { return err })
 	w.svc.Blobs = blobs
 	w.loadPolicies(t, policyLine("P1", "L20", "个险", "2026-03-02", "13812345678", 1),
@@ -48,7 +49,7 @@ func inspectionWorld(t *testing.T, w *world) *huifang.User {
 	wk := w.callbackWork(t, w.op, "P2")
 	_, err = w.svc.RecordLetter(ctx, w.op, wk.Callback.ID, letter(wk))
 	mustDo(t, func() error { return err })
-	return w.user(t, "REG", "sup", huifang.RoleSupervisor, "", "")
+	return w.user(t, "REG", "sup", huifang.RoleSupervisor, "", ""), dir
 }
 
 // unzip extracts a package into a new directory and returns it.
@@ -120,7 +121,7 @@ func TestInspection(t *testing.T) {
 	t.Parallel()
 	eachWorld(t, func(t *testing.T, tw *testworld.World) {
 		w := setup(t, tw)
-		sup := inspectionWorld(t, w)
+		sup, blobDir := inspectionWorld(t, w)
 		march := app.InspectionRequest{Org: "A", From: huifang.NewDate(2026, 3, 1), To: huifang.NewDate(2026, 3, 31)}
 		var buf bytes.Buffer
 		m, err := w.svc.Inspect(ctx, sup, march, &buf)
@@ -134,7 +135,7 @@ func TestInspection(t *testing.T) {
 		if got != want || m.Counts.Answers == 0 || m.Counts.CaseEvents == 0 || m.Counts.Audit == 0 {
 			t.Fatalf("counts %+v", m.Counts)
 		}
-		if !m.Masked || m.RevealReason != "" || m.GeneratedBy != "sup" || m.GeneratedByOrg != "REG" || len(m.Missing)+len(m.Mismatched) != 0 {
+		if !m.Masked || m.RevealReason != "" || m.GeneratedBy != "sup" || m.GeneratedByOrg != "REG" || len(m.Missing)+len(m.Mismatched)+m.MissingTotal+m.MismatchedTotal != 0 {
 			t.Fatalf("manifest %+v", m)
 		}
 		var mf app.InspectionManifest
@@ -215,6 +216,36 @@ func TestInspection(t *testing.T) {
 			}
 		}
 
+		// A receipt gone from the blob store and a recording whose bytes
+		// changed: the package is still made, says so, and checks.
+		var rec, receipt string
+		filepath.WalkDir(blobDir, func(p string, d os.DirEntry, err error) error {
+			switch {
+			case err != nil || d.IsDir():
+			case strings.HasSuffix(p, ".wav"):
+				rec = p
+			case strings.HasSuffix(p, ".pdf"):
+				receipt = p
+			}
+			return nil
+		})
+		if rec == "" || receipt == "" {
+			t.Fatalf("blobs: %q %q", rec, receipt)
+		}
+		mustDo(t, func() error { return os.Remove(receipt) })
+		b, err := os.ReadFile(rec)
+		mustDo(t, func() error { return err })
+		b[len(b)-1] ^= 0xff
+		mustDo(t, func() error { return os.WriteFile(rec, b, 0o600) })
+		buf.Reset()
+		m, err = w.svc.Inspect(ctx, sup, march, &buf)
+		mustDo(t, func() error { return err })
+		if m.MissingTotal != 1 || !strings.HasPrefix(m.Missing[0], "receipts/") || m.MismatchedTotal != 1 || !strings.HasPrefix(m.Mismatched[0], "recordings/") ||
+			m.Counts.Receipts != 0 || m.Counts.Recordings != 1 {
+			t.Fatalf("manifest of damaged files %+v", m)
+		}
+		checkSums(t, unzip(t, buf.Bytes()))
+
 		// The command line exports any insurer.
 		buf.Reset()
 		if _, err := w.svc.Inspect(ctx, app.CLI(), march, &buf); err != nil {
@@ -247,6 +278,7 @@ func TestInspectionRefused(t *testing.T) {
 			{"no such company", sup, app.InspectionRequest{Org: "ZZ", From: march.From, To: march.To}, huifang.ENOTFOUND},
 			{"insurer staff", w.admin, march, huifang.EFORBIDDEN},
 			{"operator", w.op, march, huifang.EFORBIDDEN},
+			{"a signed-in system administrator", &huifang.User{ID: 99, OrgID: tw.Org(t, "REG").ID, Login: "admin", Role: huifang.RoleAdmin}, march, huifang.EFORBIDDEN},
 			{"a regulator", app.CLI(), app.InspectionRequest{Org: "REG", From: march.From, To: march.To}, huifang.ENOTFOUND},
 			{"no dates", sup, app.InspectionRequest{Org: "A"}, huifang.EINVALID},
 			{"no end", sup, app.InspectionRequest{Org: "A", From: march.From}, huifang.EINVALID},

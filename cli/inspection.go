@@ -73,7 +73,7 @@ func cmdInspection(e *env, args []string) error {
 	if !m.Masked {
 		fmt.Fprintln(e.stdout, "personal data unmasked; the reason is in the audit trail and the manifest")
 	}
-	if n := len(m.Missing) + len(m.Mismatched); n > 0 {
+	if n := m.MissingTotal + m.MismatchedTotal; n > 0 {
 		fmt.Fprintf(e.stdout, "warning: %d files missing or changed in the blob store: see manifest.json\n", n)
 	}
 	return nil
