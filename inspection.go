@@ -1,6 +1,9 @@
 package huifang
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // InspectionScope is what an on-site inspection package (现场检查, DOMAIN.md
 // §1, docs/inspection.md) covers: one insurer's records of a date range,
@@ -44,4 +47,18 @@ type InspectionCounts struct {
 	Receipts   int `json:"receipts"`
 	Evidence   int `json:"evidence"`
 	Audit      int `json:"audit"`
+}
+
+// InspectionReader streams the rows of an on-site inspection package, each
+// table in its own pass, one row at a time (package store implements it;
+// see store/inspection.go for the order of each).
+type InspectionReader interface {
+	ForEachInspectedPolicy(ctx context.Context, sc InspectionScope, fn func(*PolicyRecord) error) error
+	ForEachInspectedCallback(ctx context.Context, sc InspectionScope, letters bool, fn func(*Callback) error) error
+	ForEachInspectedAttempt(ctx context.Context, sc InspectionScope, fn func(*Attempt) error) error
+	ForEachInspectedRecording(ctx context.Context, sc InspectionScope, fn func(*Recording) error) error
+	ForEachInspectedCase(ctx context.Context, sc InspectionScope, fn func(*ProblemCase) error) error
+	ForEachInspectedEvent(ctx context.Context, sc InspectionScope, fn func(*CaseEvent) error) error
+	ForEachInspectedEvidence(ctx context.Context, sc InspectionScope, fn func(*Evidence) error) error
+	ForEachInspectedAudit(ctx context.Context, sc InspectionScope, fn func(*AuditEntry) error) error
 }

@@ -109,7 +109,11 @@ func (s *Service) Inspect(ctx context.Context, u *huifang.User, in InspectionReq
 		return nil, err
 	}
 	p := &inspectionPackage{s: s, zw: zip.NewWriter(w), sc: huifang.InspectionScope{OrgID: org.ID, From: in.From, To: in.To}, m: m, now: m.GeneratedAt}
-	if err := p.write(ctx); err != nil {
+	err = s.db.ReadInspection(ctx, func(r huifang.InspectionReader) error {
+		p.r = r
+		return p.write(ctx)
+	})
+	if err != nil {
 		return nil, fmt.Errorf("inspection package of %s: %w", org.Code, err)
 	}
 	return m, nil
@@ -196,6 +200,7 @@ func (s *Service) auditInspection(ctx context.Context, u *huifang.User, org *hui
 // it is written.
 type inspectionPackage struct {
 	s   *Service
+	r   huifang.InspectionReader // the rows, from one snapshot
 	zw  *zip.Writer
 	sc  huifang.InspectionScope
 	m   *InspectionManifest
@@ -276,11 +281,11 @@ func (p *inspectionPackage) write(ctx context.Context) error {
 }
 
 func (p *inspectionPackage) policies(ctx context.Context) error {
-	db, box, masked := p.s.db, p.s.Box, p.m.Masked
+	box, masked := p.s.Box, p.m.Masked
 	return p.csv("policies.csv", []string{"policy_no", "product", "channel", "branch", "agent", "outlet", "holder_name", "holder_id",
 		"holder_birth", "holder_phone", "insured_name", "applied_on", "issued_on", "receipt_on", "premium", "pay_mode", "pay_years",
 		"term_years", "whole_life", "callback_method", "policy_status"}, func(row func([]any) error) error {
-		return db.ForEachInspectedPolicy(ctx, p.sc, func(r *huifang.PolicyRecord) error {
+		return p.r.ForEachInspectedPolicy(ctx, p.sc, func(r *huifang.PolicyRecord) error {
 			id, err := box.Open(r.HolderIDEnc)
 			if err != nil {
 				return fmt.Errorf("policy %s: %w", r.No, err)
@@ -323,7 +328,7 @@ func (p *inspectionPackage) callbacks(ctx context.Context) error {
 	return p.csv("callbacks.csv", []string{"callback_id", "policy_no", "kind", "channel", "branch", "due_on", "status", "result", "reason",
 		"late", "attempts", "method", "finished_at", "finished_by", "script", "script_file", "case_id", "created_at", "electronic_evidence", "receipt_file"},
 		func(row func([]any) error) error {
-			return p.s.db.ForEachInspectedCallback(ctx, p.sc, false, func(c *huifang.Callback) error {
+			return p.r.ForEachInspectedCallback(ctx, p.sc, false, func(c *huifang.Callback) error {
 				var sfile, receipt, evidence string
 				if c.ScriptCode != "" {
 					r := scriptRef{c.ScriptID, c.ScriptCode, c.ScriptVersion}
@@ -350,7 +355,7 @@ func (p *inspectionPackage) callbacks(ctx context.Context) error {
 
 func (p *inspectionPackage) attempts(ctx context.Context) error {
 	return p.csv("attempts.csv", []string{"attempt_id", "callback_id", "user_id", "at", "outcome", "note", "schedule_at"}, func(row func([]any) error) error {
-		return p.s.db.ForEachInspectedAttempt(ctx, p.sc, func(a *huifang.Attempt) error {
+		return p.r.ForEachInspectedAttempt(ctx, p.sc, func(a *huifang.Attempt) error {
 			p.m.Counts.Attempts++
 			return row([]any{a.ID, a.CallbackID, a.UserID, a.At, zhName(a.Outcome, a.Outcome.Key()), a.Note, a.ScheduleAt})
 		})
@@ -361,7 +366,7 @@ func (p *inspectionPackage) attempts(ctx context.Context) error {
 // of the step ids.
 func (p *inspectionPackage) answers(ctx context.Context) error {
 	return p.csv("answers.csv", []string{"callback_id", "policy_no", "script", "step", "answer"}, func(row func([]any) error) error {
-		return p.s.db.ForEachInspectedCallback(ctx, p.sc, false, func(c *huifang.Callback) error {
+		return p.r.ForEachInspectedCallback(ctx, p.sc, false, func(c *huifang.Callback) error {
 			if len(c.Answers) == 0 {
 				return nil
 			}
@@ -426,7 +431,7 @@ func (p *inspectionPackage) cases(ctx context.Context) error {
 	return p.csv("cases.csv", []string{"case_id", "callback_id", "policy_no", "case_type", "case_status", "detail", "branch", "channel", "agent",
 		"opened_at", "opened_on", "case_due_on", "limit_days", "limit_working", "holder_branch", "handler_id", "recallback_id",
 		"resolved_at", "closed_at", "close_reason", "escalated_at"}, func(row func([]any) error) error {
-		return p.s.db.ForEachInspectedCase(ctx, p.sc, func(c *huifang.ProblemCase) error {
+		return p.r.ForEachInspectedCase(ctx, p.sc, func(c *huifang.ProblemCase) error {
 			p.m.Counts.Cases++
 			return row([]any{c.ID, c.CallbackID, c.PolicyNo, zhName(c.Type, c.Type.Key()), zhName(c.Status, c.Status.Key()), c.Detail, c.BranchCode,
 				zhName(c.Channel, c.Channel.Key()), c.AgentCode, c.OpenedAt, c.OpenedOn, c.DueOn, c.LimitDays, c.LimitWorking, c.HolderBranch,
@@ -437,7 +442,7 @@ func (p *inspectionPackage) cases(ctx context.Context) error {
 
 func (p *inspectionPackage) events(ctx context.Context) error {
 	return p.csv("case_events.csv", []string{"event_id", "case_id", "at", "user_id", "actor", "event", "detail", "evidence_file"}, func(row func([]any) error) error {
-		return p.s.db.ForEachInspectedEvent(ctx, p.sc, func(e *huifang.CaseEvent) error {
+		return p.r.ForEachInspectedEvent(ctx, p.sc, func(e *huifang.CaseEvent) error {
 			var file string
 			if e.EvidenceID != 0 {
 				file = fmt.Sprintf("evidence/%d-%d", e.CaseID, e.EvidenceID)
@@ -489,7 +494,7 @@ func (p *inspectionPackage) blobFile(ctx context.Context, name, key, sha string)
 }
 
 func (p *inspectionPackage) recordings(ctx context.Context) error {
-	return p.s.db.ForEachInspectedRecording(ctx, p.sc, func(r *huifang.Recording) error {
+	return p.r.ForEachInspectedRecording(ctx, p.sc, func(r *huifang.Recording) error {
 		name := fmt.Sprintf("recordings/%d-%d%s", r.CallbackID, r.ID, safeExt("x."+r.Format))
 		ok, err := p.blobFile(ctx, name, r.Key, r.SHA256)
 		if ok {
@@ -500,7 +505,7 @@ func (p *inspectionPackage) recordings(ctx context.Context) error {
 }
 
 func (p *inspectionPackage) receipts(ctx context.Context) error {
-	return p.s.db.ForEachInspectedCallback(ctx, p.sc, true, func(c *huifang.Callback) error {
+	return p.r.ForEachInspectedCallback(ctx, p.sc, true, func(c *huifang.Callback) error {
 		ev, ok := LetterOf(c)
 		if !ok {
 			return nil
@@ -514,7 +519,7 @@ func (p *inspectionPackage) receipts(ctx context.Context) error {
 }
 
 func (p *inspectionPackage) evidence(ctx context.Context) error {
-	return p.s.db.ForEachInspectedEvidence(ctx, p.sc, func(e *huifang.Evidence) error {
+	return p.r.ForEachInspectedEvidence(ctx, p.sc, func(e *huifang.Evidence) error {
 		name := fmt.Sprintf("evidence/%d-%d", e.CaseID, e.ID)
 		if e.Key != "" {
 			ok, err := p.blobFile(ctx, name, e.Key, e.SHA256)
@@ -531,7 +536,7 @@ func (p *inspectionPackage) evidence(ctx context.Context) error {
 
 func (p *inspectionPackage) audit(ctx context.Context) error {
 	return p.csv("audit.csv", []string{"audit_id", "at", "user_id", "actor", "entity", "entity_key", "action", "detail"}, func(row func([]any) error) error {
-		return p.s.db.ForEachInspectedAudit(ctx, p.sc, func(e *huifang.AuditEntry) error {
+		return p.r.ForEachInspectedAudit(ctx, p.sc, func(e *huifang.AuditEntry) error {
 			p.m.Counts.Audit++
 			return row([]any{e.ID, e.At, e.UserID, e.Actor, e.Entity, e.Key, e.Action, e.Detail})
 		})

@@ -120,16 +120,10 @@ type importJobStore interface {
 	UnfinishedImportJob(ctx context.Context, orgID int64, kind, fileHash string) (*huifang.ImportJob, error)
 }
 
-// inspectionStore streams the rows of an on-site inspection package.
+// inspectionStore reads the rows of an on-site inspection package from
+// one snapshot.
 type inspectionStore interface {
-	ForEachInspectedPolicy(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.PolicyRecord) error) error
-	ForEachInspectedCallback(ctx context.Context, sc huifang.InspectionScope, letters bool, fn func(*huifang.Callback) error) error
-	ForEachInspectedAttempt(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Attempt) error) error
-	ForEachInspectedRecording(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Recording) error) error
-	ForEachInspectedCase(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.ProblemCase) error) error
-	ForEachInspectedEvent(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.CaseEvent) error) error
-	ForEachInspectedEvidence(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Evidence) error) error
-	ForEachInspectedAudit(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.AuditEntry) error) error
+	ReadInspection(ctx context.Context, fn func(huifang.InspectionReader) error) error
 }
 
 // keyStore stores the personal-data key and its rotation.

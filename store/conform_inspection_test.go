@@ -111,6 +111,25 @@ func TestConformInspection(t *testing.T) {
 			t.Errorf("audit %v", in.audit)
 		}
 
+		// One snapshot: an entry written while the package is read is not in
+		// it, and is in the next.
+		sc := huifang.InspectionScope{OrgID: bd.a.ID, From: d(2026, 3, 1), To: d(2026, 3, 31)}
+		count := func(r huifang.InspectionReader) int {
+			n := 0
+			must(t, r.ForEachInspectedAudit(ctx, sc, func(*huifang.AuditEntry) error { n++; return nil }))
+			return n
+		}
+		var before, during int
+		must(t, db.ReadInspection(ctx, func(r huifang.InspectionReader) error {
+			before = count(r)
+			must(t, db.AppendAudit(ctx, huifang.AuditEntry{OrgID: bd.a.ID, At: march, Actor: "x", Entity: "policy", Key: "I1", Action: "meanwhile"}))
+			during = count(r)
+			return nil
+		}))
+		if after := count(db); before != len(in.audit) || during != before || after != before+1 {
+			t.Errorf("audit entries: %d before, %d during the snapshot, %d after", before, during, after)
+		}
+
 		// Nothing in a range without any of it, nor of a company in none.
 		empty := inspect(t, db, huifang.InspectionScope{OrgID: bd.a.ID, From: d(2025, 1, 1), To: d(2025, 12, 31)})
 		if len(empty.policies)+len(empty.callbacks)+len(empty.cases)+len(empty.audit)+len(empty.recordings) != 0 {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 
 	"github.com/huifang/huifang"
 )
@@ -10,7 +11,86 @@ import (
 // which belong). Each method streams its rows through fn as the database
 // returns them, one at a time, so that a company's year never sits in
 // memory; fn may not use the database (on SQLite the cursor holds a read
-// connection).
+// connection). ReadInspection gives them all from one snapshot.
+
+// inspection reads the streams through one querier: the read pool, or the
+// read-only transaction of ReadInspection.
+type inspection struct {
+	db *DB
+	q  interface {
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	}
+}
+
+// ReadInspection runs fn with the streams of an inspection package read in
+// one read-only transaction, so that every file of a package shows the
+// same moment: no attempt in attempts.csv of a callback that callbacks.csv
+// shows still open. On PostgreSQL it is REPEATABLE READ; on SQLite a read
+// transaction on one connection of the read pool (WAL keeps the snapshot
+// while writers go on; the checkpoint waits for it to end).
+func (db *DB) ReadInspection(ctx context.Context, fn func(huifang.InspectionReader) error) error {
+	if db.engine == Postgres {
+		tx, err := db.read.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+		if err != nil {
+			return mapErr(err)
+		}
+		defer tx.Rollback()
+		return fn(inspection{db, tx})
+	}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return mapErr(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `BEGIN`); err != nil {
+		return mapErr(err)
+	}
+	// A read transaction has nothing to commit; ending it lets the
+	// checkpoint go on. The request's context may be gone by then.
+	defer conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+	return fn(inspection{db, conn})
+}
+
+// ForEachInspectedPolicy and the other streams on the database itself read
+// from the read pool, each query its own moment.
+func (db *DB) ForEachInspectedPolicy(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.PolicyRecord) error) error {
+	return inspection{db, db.read}.ForEachInspectedPolicy(ctx, sc, fn)
+}
+
+// ForEachInspectedCallback is inspection's, on the read pool.
+func (db *DB) ForEachInspectedCallback(ctx context.Context, sc huifang.InspectionScope, letters bool, fn func(*huifang.Callback) error) error {
+	return inspection{db, db.read}.ForEachInspectedCallback(ctx, sc, letters, fn)
+}
+
+// ForEachInspectedAttempt is inspection's, on the read pool.
+func (db *DB) ForEachInspectedAttempt(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Attempt) error) error {
+	return inspection{db, db.read}.ForEachInspectedAttempt(ctx, sc, fn)
+}
+
+// ForEachInspectedRecording is inspection's, on the read pool.
+func (db *DB) ForEachInspectedRecording(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Recording) error) error {
+	return inspection{db, db.read}.ForEachInspectedRecording(ctx, sc, fn)
+}
+
+// ForEachInspectedCase is inspection's, on the read pool.
+func (db *DB) ForEachInspectedCase(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.ProblemCase) error) error {
+	return inspection{db, db.read}.ForEachInspectedCase(ctx, sc, fn)
+}
+
+// ForEachInspectedEvent is inspection's, on the read pool.
+func (db *DB) ForEachInspectedEvent(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.CaseEvent) error) error {
+	return inspection{db, db.read}.ForEachInspectedEvent(ctx, sc, fn)
+}
+
+// ForEachInspectedEvidence is inspection's, on the read pool.
+func (db *DB) ForEachInspectedEvidence(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Evidence) error) error {
+	return inspection{db, db.read}.ForEachInspectedEvidence(ctx, sc, fn)
+}
+
+// ForEachInspectedAudit is inspection's, on the read pool.
+func (db *DB) ForEachInspectedAudit(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.AuditEntry) error) error {
+	return inspection{db, db.read}.ForEachInspectedAudit(ctx, sc, fn)
+}
 
 // inspectedCallback holds for the callbacks of alias c that belong to the
 // scope: due in the range, or finished in it (finished_at is 0 while open).
@@ -34,9 +114,9 @@ func inspectedCaseArgs(sc huifang.InspectionScope) []any {
 	return append([]any{ms64(sc.Start()), ms64(sc.End())}, inspectedCallbackArgs(sc)...)
 }
 
-// each runs a query on the read pool and hands every row to scan.
-func (db *DB) each(ctx context.Context, query string, args []any, scan func(scanner) error) error {
-	rows, err := db.read.QueryContext(ctx, db.q(query), args...)
+// each runs a query and hands every row to scan.
+func (r inspection) each(ctx context.Context, query string, args []any, scan func(scanner) error) error {
+	rows, err := r.q.QueryContext(ctx, r.db.q(query), args...)
 	if err != nil {
 		return err
 	}
@@ -52,11 +132,11 @@ func (db *DB) each(ctx context.Context, query string, args []any, scan func(scan
 // ForEachInspectedPolicy streams the policies that belong to the scope, by
 // policy number: issued in the range, or holding a callback or a problem
 // case that belongs.
-func (db *DB) ForEachInspectedPolicy(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.PolicyRecord) error) error {
+func (r inspection) ForEachInspectedPolicy(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.PolicyRecord) error) error {
 	args := []any{sc.OrgID, sc.From, sc.To}
 	args = append(args, inspectedCallbackArgs(sc)...)
 	args = append(args, inspectedCaseArgs(sc)...)
-	return db.each(ctx, policySelect+` p WHERE p.org_id = ? AND (p.issued_on >= ? AND p.issued_on <= ?
+	return r.each(ctx, policySelect+` p WHERE p.org_id = ? AND (p.issued_on >= ? AND p.issued_on <= ?
 		OR EXISTS (SELECT 1 FROM callbacks c WHERE c.org_id = p.org_id AND c.policy_no = p.policy_no AND `+inspectedCallback+`)
 		OR EXISTS (SELECT 1 FROM problem_cases x WHERE x.org_id = p.org_id AND x.policy_no = p.policy_no AND `+inspectedCase+`))
 		ORDER BY p.policy_no`, args, func(s scanner) error {
@@ -71,12 +151,12 @@ func (db *DB) ForEachInspectedPolicy(ctx context.Context, sc huifang.InspectionS
 // ForEachInspectedCallback streams the callbacks that belong to the scope,
 // earliest deadline first; letters limits them to letter and visit callbacks with their
 // evidence recorded (those with a signed receipt).
-func (db *DB) ForEachInspectedCallback(ctx context.Context, sc huifang.InspectionScope, letters bool, fn func(*huifang.Callback) error) error {
+func (r inspection) ForEachInspectedCallback(ctx context.Context, sc huifang.InspectionScope, letters bool, fn func(*huifang.Callback) error) error {
 	q := `SELECT ` + prefixed("c.", callbackCols) + ` FROM callbacks c WHERE c.org_id = ? AND ` + inspectedCallback
 	if letters {
 		q += ` AND c.method IN ('letter', 'visit') AND c.evidence <> ''`
 	}
-	return db.each(ctx, q+` ORDER BY c.due_on, c.id`, append([]any{sc.OrgID}, inspectedCallbackArgs(sc)...), func(s scanner) error {
+	return r.each(ctx, q+` ORDER BY c.due_on, c.id`, append([]any{sc.OrgID}, inspectedCallbackArgs(sc)...), func(s scanner) error {
 		c, err := scanCallback(s)
 		if err != nil {
 			return err
@@ -88,8 +168,8 @@ func (db *DB) ForEachInspectedCallback(ctx context.Context, sc huifang.Inspectio
 // ForEachInspectedAttempt streams the attempts of the callbacks that belong
 // to the scope, callback by callback as ForEachInspectedCallback gives them,
 // each callback's in the order they were recorded.
-func (db *DB) ForEachInspectedAttempt(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Attempt) error) error {
-	return db.each(ctx, `SELECT a.id, a.org_id, a.callback_id, a.user_id, a.at, a.outcome, a.note, a.schedule_at
+func (r inspection) ForEachInspectedAttempt(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Attempt) error) error {
+	return r.each(ctx, `SELECT a.id, a.org_id, a.callback_id, a.user_id, a.at, a.outcome, a.note, a.schedule_at
 		FROM callbacks c JOIN attempts a ON a.callback_id = c.id AND a.org_id = c.org_id
 		WHERE c.org_id = ? AND `+inspectedCallback+` ORDER BY c.due_on, c.id, a.id`, append([]any{sc.OrgID}, inspectedCallbackArgs(sc)...), func(s scanner) error {
 		var a huifang.Attempt
@@ -104,8 +184,8 @@ func (db *DB) ForEachInspectedAttempt(ctx context.Context, sc huifang.Inspection
 
 // ForEachInspectedRecording streams the recordings of the callbacks that
 // belong to the scope, by callback and then by id (the index's order).
-func (db *DB) ForEachInspectedRecording(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Recording) error) error {
-	return db.each(ctx, `SELECT `+prefixed("r.", recordingCols)+` FROM recordings r JOIN callbacks c ON c.id = r.callback_id AND c.org_id = r.org_id
+func (r inspection) ForEachInspectedRecording(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Recording) error) error {
+	return r.each(ctx, `SELECT `+prefixed("r.", recordingCols)+` FROM recordings r JOIN callbacks c ON c.id = r.callback_id AND c.org_id = r.org_id
 		WHERE r.org_id = ? AND `+inspectedCallback+` ORDER BY r.callback_id, r.id`, append([]any{sc.OrgID}, inspectedCallbackArgs(sc)...), func(s scanner) error {
 		r, err := scanRecording(s)
 		if err != nil {
@@ -117,10 +197,10 @@ func (db *DB) ForEachInspectedRecording(ctx context.Context, sc huifang.Inspecti
 
 // ForEachInspectedCase streams the problem cases that belong to the scope,
 // by id.
-func (db *DB) ForEachInspectedCase(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.ProblemCase) error) error {
+func (r inspection) ForEachInspectedCase(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.ProblemCase) error) error {
 	q := `SELECT ` + caseColsOf("x") + ` FROM problem_cases x LEFT JOIN transfers t ON t.case_id = x.id AND t.status = 'pending'
 		WHERE x.org_id = ? AND ` + inspectedCase + ` ORDER BY x.id`
-	return db.each(ctx, q, append([]any{sc.OrgID}, inspectedCaseArgs(sc)...), func(s scanner) error {
+	return r.each(ctx, q, append([]any{sc.OrgID}, inspectedCaseArgs(sc)...), func(s scanner) error {
 		c, err := scanCase(s)
 		if err != nil {
 			return err
@@ -131,8 +211,8 @@ func (db *DB) ForEachInspectedCase(ctx context.Context, sc huifang.InspectionSco
 
 // ForEachInspectedEvent streams the timelines of the problem cases that
 // belong to the scope, by case and then in order.
-func (db *DB) ForEachInspectedEvent(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.CaseEvent) error) error {
-	return db.each(ctx, `SELECT e.id, e.case_id, e.kind, e.detail, e.at, e.user_id, e.actor, e.evidence_id
+func (r inspection) ForEachInspectedEvent(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.CaseEvent) error) error {
+	return r.each(ctx, `SELECT e.id, e.case_id, e.kind, e.detail, e.at, e.user_id, e.actor, e.evidence_id
 		FROM problem_cases x JOIN problem_events e ON e.case_id = x.id AND e.org_id = x.org_id
 		WHERE x.org_id = ? AND `+inspectedCase+` ORDER BY x.id, e.id`, append([]any{sc.OrgID}, inspectedCaseArgs(sc)...), func(s scanner) error {
 		var e huifang.CaseEvent
@@ -149,8 +229,8 @@ func (db *DB) ForEachInspectedEvent(ctx context.Context, sc huifang.InspectionSc
 // belong to the scope, by case and then by id. Data holds the bytes of a
 // document kept in the database (before schema 4); one kept in the blob
 // store has its key.
-func (db *DB) ForEachInspectedEvidence(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Evidence) error) error {
-	return db.each(ctx, `SELECT e.id, e.case_id, e.name, e.content_type, e.size, e.sha256, e.storage_key, e.data, e.uploaded_at, e.uploaded_by
+func (r inspection) ForEachInspectedEvidence(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.Evidence) error) error {
+	return r.each(ctx, `SELECT e.id, e.case_id, e.name, e.content_type, e.size, e.sha256, e.storage_key, e.data, e.uploaded_at, e.uploaded_by
 		FROM problem_cases x JOIN evidence e ON e.case_id = x.id AND e.org_id = x.org_id
 		WHERE x.org_id = ? AND `+inspectedCase+` ORDER BY x.id, e.id`, append([]any{sc.OrgID}, inspectedCaseArgs(sc)...), func(s scanner) error {
 		var e huifang.Evidence
@@ -165,8 +245,8 @@ func (db *DB) ForEachInspectedEvidence(ctx context.Context, sc huifang.Inspectio
 
 // ForEachInspectedAudit streams the insurer's audit entries written in the
 // range, oldest first.
-func (db *DB) ForEachInspectedAudit(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.AuditEntry) error) error {
-	return db.each(ctx, `SELECT id, org_id, at, user_id, actor, entity, entity_key, action, detail FROM audit
+func (r inspection) ForEachInspectedAudit(ctx context.Context, sc huifang.InspectionScope, fn func(*huifang.AuditEntry) error) error {
+	return r.each(ctx, `SELECT id, org_id, at, user_id, actor, entity, entity_key, action, detail FROM audit
 		WHERE org_id = ? AND at >= ? AND at <= ? ORDER BY at, id`, []any{sc.OrgID, ms64(sc.Start()), ms64(sc.End())}, func(s scanner) error {
 		var e huifang.AuditEntry
 		var at int64
