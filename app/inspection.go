@@ -338,7 +338,7 @@ func (p *inspectionPackage) callbacks(ctx context.Context) error {
 				if ev, ok := LetterOf(c); ok {
 					receipt = receiptFile(c, ev)
 				} else if c.Method == huifang.MethodElectronic {
-					evidence = c.Evidence
+					evidence = p.electronicEvidence(c)
 				}
 				late := c.Status == huifang.StatusDone && c.Late
 				p.m.Counts.Callbacks++
@@ -351,6 +351,37 @@ func (p *inspectionPackage) callbacks(ctx context.Context) error {
 					c.FinishedAt, c.FinishedBy, script, sfile, c.CaseID, c.CreatedAt, evidence, receipt})
 			})
 		})
+}
+
+// electronicEvidence is an electronic callback's evidence as the package
+// gives it: masked, the customer's IP address keeps its network part only.
+func (p *inspectionPackage) electronicEvidence(c *huifang.Callback) string {
+	if !p.m.Masked {
+		return c.Evidence
+	}
+	ev := ParseElectronicEvidence(c)
+	if ev == nil {
+		return ""
+	}
+	ev.IP = maskIP(ev.IP)
+	return jsonDetail(ev)
+}
+
+// maskIP keeps the first two parts of an IPv4 address (203.0.*.*) or the
+// first two groups of an IPv6 one.
+func maskIP(ip string) string {
+	sep := "."
+	if strings.Contains(ip, ":") {
+		sep = ":"
+	}
+	parts := strings.Split(ip, sep)
+	if len(parts) < 3 {
+		return strings.Repeat("*", len(ip))
+	}
+	for i := 2; i < len(parts); i++ {
+		parts[i] = "*"
+	}
+	return strings.Join(parts, sep)
 }
 
 func (p *inspectionPackage) attempts(ctx context.Context) error {
