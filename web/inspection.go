@@ -15,11 +15,11 @@ import (
 // of the companies it oversees, a range and, to unmask personal data, a
 // reason, and downloads the on-site inspection package.
 type inspectionPage struct {
-	Companies        []huifang.Org
-	Org, From, To    string
-	Reason           string
-	Error            string
-	MaxReason, Limit int
+	Companies     []huifang.Org
+	Org, From, To string
+	Reason        string
+	Error         string
+	MaxReason     int
 }
 
 // inspectionShow shows the form; asked with a company it checks the request
@@ -32,7 +32,7 @@ func (s *server) inspectionShow(w http.ResponseWriter, r *http.Request, rq *requ
 	q := r.URL.Query()
 	today := s.today()
 	p := inspectionPage{Companies: orgs, Org: q.Get("org"), From: q.Get("from"), To: q.Get("to"), Reason: q.Get("reason"),
-		MaxReason: app.MaxRevealReason, Limit: huifang.MaxInspectionDays}
+		MaxReason: app.MaxRevealReason}
 	if p.From == "" && p.To == "" {
 		first := huifang.NewDate(today.Year(), 1, 1)
 		p.From, p.To = first.String(), today.String()
