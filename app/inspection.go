@@ -88,7 +88,8 @@ type InspectionRequest struct {
 // SHA-256 is computed as it is written; SHA256SUMS comes last. Personal data
 // is masked unless the request states a reason, which is audited and
 // written into the manifest. A regulator's user may inspect only the
-// companies it oversees; the command line (RoleAdmin) any insurer.
+// companies it oversees; the command line (app.CLI: RoleAdmin without a
+// user id) any insurer.
 // Nothing is written to w before the request is checked and audited.
 func (s *Service) Inspect(ctx context.Context, u *huifang.User, in InspectionRequest, w io.Writer) (*InspectionManifest, error) {
 	org, err := s.CheckInspection(ctx, u, in)
