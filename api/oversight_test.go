@@ -137,6 +137,7 @@ func apiOversightMatrix(ids map[string]string) []apiCase {
 		{route: "POST /api/v1/rectifications", method: http.MethodPost, pathB: "/api/v1/rectifications",
 			body: map[string]any{"org": "B", "subject": "整改", "body": "整改要求", "due_on": "2026-04-30"}},
 		{route: "POST /api/v1/rectifications/{id}/{verb}", method: http.MethodPost, pathB: "/api/v1/rectifications/" + nB + "/close"},
+		{route: "GET /api/v1/inspection/{file}", pathB: "/api/v1/inspection/B.zip?from=2026-02-01&to=2026-04-30", ownA: "/api/v1/inspection/A.zip?from=2026-02-01&to=2026-04-30"},
 		{route: "GET /api/v1/spotchecks", ownA: "/api/v1/spotchecks", absent: regexp.MustCompile(`"id":` + chB + `\b`)},
 		{route: "GET /api/v1/spotchecks/{id}", pathB: "/api/v1/spotchecks/" + chB, ownA: "/api/v1/spotchecks/" + all},
 		{route: "GET /api/v1/spotchecks/{id}", ownA: "/api/v1/spotchecks/" + all, absent: regexp.MustCompile(`"org":"B"`)},
@@ -275,7 +276,7 @@ func userClient(t *testing.T, svc *app.Service, url, org, login string, role hui
 	ctx := context.Background()
 	if role != "" {
 		in := app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"}
-		if role == huifang.RoleSupervisor {
+		if role == huifang.RoleSupervisor && org == "REG" {
 			in.Companies = []string{"A", "B"}
 		}
 		if _, err := svc.CreateUser(ctx, app.CLI(), in); err != nil {

@@ -23,6 +23,7 @@ type Store interface {
 	disclosureStore
 	electronicStore
 	importJobStore
+	inspectionStore
 	keyStore
 	misconductStore
 	orgStore
@@ -122,6 +123,12 @@ type importJobStore interface {
 	RunningImportJobs(ctx context.Context) ([]huifang.ImportJob, error)
 	TakeImportJob(ctx context.Context, j *huifang.ImportJob, owner string, now time.Time) (bool, error)
 	UnfinishedImportJob(ctx context.Context, orgID int64, kind, fileHash string) (*huifang.ImportJob, error)
+}
+
+// inspectionStore reads the rows of an on-site inspection package from
+// one snapshot.
+type inspectionStore interface {
+	ReadInspection(ctx context.Context, fn func(huifang.InspectionReader) error) error
 }
 
 // keyStore stores the personal-data key and its rotation.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,7 +19,7 @@ func cmdBench(e *env, args []string) error {
 	var loadWays string
 	var loadApart bool
 	fs := flags(e, "bench", "bench [--what import,claim,human] [--engines sqlite,postgres] [--postgres URL] [--rows N] ...", nil)
-	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats, import-load")
+	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats, import-load, inspection")
 	fs.StringVar(&engines, "engines", "sqlite,postgres", "engines to run on")
 	fs.StringVar(&pg, "postgres", envOr("HUIFANG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL base URL (each run makes and drops its own schema)")
 	fs.StringVar(&dir, "dir", "", "scratch directory (default: a new temporary directory)")
@@ -26,6 +27,8 @@ func cmdBench(e *env, args []string) error {
 	fs.IntVar(&callbacks, "callbacks", 1000000, "open callbacks in the pool")
 	fs.IntVar(&policies, "policies", 10000000, "policies in the year of the statistics benchmark")
 	fs.IntVar(&rounds, "rounds", 5, "rounds of the statistics benchmark")
+	var inspection string
+	fs.StringVar(&inspection, "inspection-callbacks", "100000,1000000", "inspection: the sizes of the company's year, in callbacks, comma-separated")
 	fs.IntVar(&ops, "operators", 200, "operators claiming as fast as they can")
 	fs.DurationVar(&dur, "duration", 10*time.Second, "length of each claim loop")
 	fs.IntVar(&humanOps, "human-operators", 500, "operators at a human pace")
@@ -36,6 +39,14 @@ func cmdBench(e *env, args []string) error {
 	fs.StringVar(&loadWays, "load-ways", "single,chunks", "import-load: how the import writes, in order: single (one transaction, as before), chunks")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	var inspectionSizes []int
+	for _, v := range strings.Split(inspection, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil || n <= 0 {
+			return usageError{"--inspection-callbacks: want sizes like 100000,1000000"}
+		}
+		inspectionSizes = append(inspectionSizes, n)
 	}
 	if dir == "" {
 		d, err := os.MkdirTemp("", "huifang-bench-")
@@ -85,6 +96,16 @@ func cmdBench(e *env, args []string) error {
 				}
 				fmt.Fprintf(e.stdout, "stats   %-8s policies=%d due=%d seed=%.0fs build=%.1fs bare-scan=%.3fs table=%.4fs ratio=%.0f\n",
 					eng, f.Policies, f.Due, f.SeedSeconds, f.BuildSeconds, f.BareMedian(), f.OursMedian(), f.Ratio())
+			case "inspection":
+				for _, n := range inspectionSizes {
+					f, err := bench.Inspection(e.ctx, env, n)
+					if err != nil {
+						return fmt.Errorf("%s inspection: %w", eng, err)
+					}
+					fmt.Fprintf(e.stdout, "inspect %-8s callbacks=%d recordings=%d seed=%.0fs package=%.1fs (%.0f callbacks/s) size=%.0fMiB files=%d heap-before=%.1fMiB peak-heap-above=%.1fMiB peak-live=%.1fMiB peak-sys=%.0fMiB allocated=%.0fMiB gcs=%d\n",
+						eng, f.Callbacks, f.Recordings, f.SeedSeconds, f.Seconds, float64(f.Callbacks)/f.Seconds, float64(f.Bytes)/(1<<20), f.Files,
+						f.BaseHeapMiB, f.PeakHeapMiB, f.PeakLiveMiB, f.PeakSysMiB, f.TotalAllocMiB, f.GCs)
+				}
 			case "import-load":
 				for _, way := range strings.Split(loadWays, ",") {
 					if way != "single" && way != "chunks" {

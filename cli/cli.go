@@ -53,6 +53,7 @@ func commands() []command {
 		{"export", "export callbacks --org CODE [--format csv|xlsx]", cmdExport},
 		{"report", "statistics tables: report stats --org CODE --period 2026-03|2026-Q1|2026 [--format json|csv|xlsx]", cmdReport},
 		{"key", "personal-data key: key check | key rotate --new-key-file FILE", cmdKey},
+		{"inspection", "on-site inspection package: inspection export --org CODE --from DATE --to DATE --out FILE.zip [--reveal-reason TEXT]", cmdInspection},
 		{"misconduct", "agents' misconduct records: misconduct list --org CODE [--status S] [--reg-no NO] [--format csv|json] | confirm|reject --org CODE --id N --reason TEXT [--category C]", cmdMisconduct},
 		{"rectification", "rectification notices: rectification send --org REG --company CODE --subject S --due D --body TEXT | list --org CODE [--status S]", cmdRectification},
 		{"disclosure", "quarterly public disclosure: disclosure publish --org REG --period 2026-Q1 | erratum --org REG --period P --company CODE --note TEXT [--indicator ID --value X] | list --org REG | export --org REG --period P [--format csv|xlsx]", cmdDisclosure},

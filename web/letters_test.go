@@ -31,7 +31,7 @@ func (f *fixture) withBlobs(t *testing.T) *blob.Local {
 func (f *fixture) user(t *testing.T, org, login string, role huifang.Role) *huifang.User {
 	t.Helper()
 	in := app.UserInput{OrgCode: org, Login: login, Name: login, Role: role, Password: password}
-	if role == huifang.RoleSupervisor {
+	if role == huifang.RoleSupervisor && org == "REG" {
 		in.Companies = []string{"A", "B"} // the standard world's companies
 	}
 	u, err := f.svc.CreateUser(ctx, app.CLI(), in)

@@ -264,6 +264,8 @@ func oversightMatrix(f *oversightFixture) []oversightCase {
 			wantB: http.StatusBadRequest, bodyB: regexp.MustCompile(`机构 &#34;B&#34; 不存在|机构 "B" 不存在`)},
 		{route: "POST /spotchecks/{id}/assign", method: http.MethodPost, pathB: "/spotchecks/" + chB + "/assign", form: url.Values{"item": {"1"}, "assignee": {"supa"}}},
 		{route: "POST /spotchecks/{id}/items/{item}/reveal", method: http.MethodPost, pathB: "/spotchecks/" + itB + "/reveal"},
+		{route: "GET /inspection", ownA: "/inspection", absent: regexp.MustCompile(`<option value="B"`), ownMark: regexp.MustCompile(`<option value="A"`)},
+		{route: "GET /inspection/{file}", pathB: "/inspection/B.zip?from=2026-02-01&to=2026-04-30", ownA: "/inspection/A.zip?from=2026-02-01&to=2026-04-30"},
 		{route: "POST /spotchecks/{id}/items/{item}/verdict", method: http.MethodPost, pathB: "/spotchecks/" + itB + "/verdict", form: url.Values{"verdict": {"consistent"}}},
 	}
 }

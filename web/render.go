@@ -305,7 +305,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermWorkCallbacks) {
 		items = append(items, navItem{Key: "work", Href: "/work"})
 	}
-	if u.Can(huifang.PermViewCallbacks) {
+	if u.Can(huifang.PermViewCallbacks) && !u.Regulatory() {
+		// A regulator's users reach a company's callbacks and cases from
+		// its figures (the dashboard, spot checks), not a list of their own.
 		items = append(items, navItem{Key: "callbacks", Href: "/callbacks"}, navItem{Key: "problems", Href: "/problems"})
 	}
 	if u.Can(huifang.PermViewRisks) {
@@ -340,6 +342,9 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	}
 	if u.Can(huifang.PermSpotCheck) && u.Regulatory() {
 		items = append(items, navItem{Key: "spotchecks", Href: "/spotchecks"})
+	}
+	if u.Can(huifang.PermInspect) && u.Regulatory() {
+		items = append(items, navItem{Key: "inspection", Href: "/inspection"})
 	}
 	items = append(items, navItem{Key: "profile", Href: "/profile"})
 	if u.Role == huifang.RoleInsurerAdmin {

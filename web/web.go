@@ -144,6 +144,8 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /agents/{code}/complete", s.gated(huifang.PermManageAgents, s.agentComplete))
 	mux.Handle("GET /misconduct", s.page(s.misconductList))
 	mux.Handle("GET /misconduct/search", s.page(s.misconductSearch))
+	mux.Handle("GET /inspection", s.gated(huifang.PermInspect, s.inspectionShow))
+	mux.Handle("GET /inspection/{file}", s.gated(huifang.PermInspect, s.inspectionDownload))
 	mux.Handle("POST /misconduct/{id}/{verb}", s.gated(huifang.PermMisconduct, s.misconductVerb))
 	mux.Handle("GET /rectifications", s.page(s.rectificationList))
 	mux.Handle("POST /rectifications", s.gated(huifang.PermRectify, s.rectificationSend))
