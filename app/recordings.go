@@ -168,21 +168,28 @@ func (s *Service) PlayRecording(ctx context.Context, u *huifang.User, id, offset
 	} else if err != nil {
 		return nil, nil, err
 	}
+	body, err := s.openRecording(ctx, u, rec, offset, length, map[string]any{"callback": rec.CallbackID})
+	return body, rec, err
+}
+
+// openRecording opens a byte range of a recording found for u; a playback
+// from the start is audited in u's organisation with detail.
+func (s *Service) openRecording(ctx context.Context, u *huifang.User, rec *huifang.Recording, offset, length int64, detail map[string]any) (io.ReadCloser, error) {
 	if offset < 0 || offset >= rec.Size && rec.Size > 0 {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_range")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_range")
 	}
 	body, _, err := s.Blobs.GetRange(ctx, rec.Key, offset, length)
 	if errors.Is(err, blob.ErrInvalidRange) {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_range")
+		return nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_range")
 	} else if err != nil {
-		return nil, nil, fmt.Errorf("open recording %d: %w", id, err)
+		return nil, fmt.Errorf("open recording %d: %w", rec.ID, err)
 	}
 	if offset == 0 {
 		if err := s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "recording",
-			Key: fmt.Sprint(id), Action: "play", Detail: jsonDetail(map[string]any{"callback": rec.CallbackID})}); err != nil {
+			Key: fmt.Sprint(rec.ID), Action: "play", Detail: jsonDetail(detail)}); err != nil {
 			body.Close()
-			return nil, nil, err
+			return nil, err
 		}
 	}
-	return body, rec, nil
+	return body, nil
 }

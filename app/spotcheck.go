@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/indicator"
 	"github.com/huifang/huifang/sheet"
@@ -324,24 +323,9 @@ func (s *Service) PlaySampledRecording(ctx context.Context, u *huifang.User, che
 	} else if err != nil {
 		return nil, nil, err
 	}
-	if offset < 0 || offset >= rec.Size && rec.Size > 0 {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_range")
-	}
-	body, _, err := s.Blobs.GetRange(ctx, rec.Key, offset, length)
-	if errors.Is(err, blob.ErrInvalidRange) {
-		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.recording.bad_range")
-	} else if err != nil {
-		return nil, nil, fmt.Errorf("open recording %d: %w", recID, err)
-	}
-	if offset == 0 {
-		if err := s.db.AppendAudit(ctx, huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "recording",
-			Key: fmt.Sprint(rec.ID), Action: "play", Detail: jsonDetail(map[string]any{"company": it.OrgCode, "callback": it.CallbackID,
-				"spot_check": sc.ID, "item": it.ID})}); err != nil {
-			body.Close()
-			return nil, nil, err
-		}
-	}
-	return body, rec, nil
+	body, err := s.openRecording(ctx, u, rec, offset, length, map[string]any{"company": it.OrgCode, "callback": it.CallbackID,
+		"spot_check": sc.ID, "item": it.ID})
+	return body, rec, err
 }
 
 // OpenSampledReceipt opens the signed receipt of a sampled letter or visit

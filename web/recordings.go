@@ -127,15 +127,25 @@ func (s *server) recordingPlay(w http.ResponseWriter, r *http.Request, rq *reque
 	if err != nil {
 		return err
 	}
+	return s.serveRecording(w, r, id, func(offset, length int64) (io.ReadCloser, *huifang.Recording, error) {
+		return s.svc.PlayRecording(r.Context(), rq.User, id, offset, length)
+	}, func() int64 {
+		if rec, err := s.svc.RecordingInfo(r.Context(), rq.User, id); err == nil {
+			return rec.Size
+		}
+		return 0
+	})
+}
+
+// serveRecording streams the recording id that open opens, with the byte
+// range the request asks for; a range beyond it is 416 with the size
+// (size tells it, when known).
+func (s *server) serveRecording(w http.ResponseWriter, r *http.Request, id int64, open func(offset, length int64) (io.ReadCloser, *huifang.Recording, error), size func() int64) error {
 	offset, length, ranged := httpx.ParseRange(r.Header.Get("Range"))
-	body, rec, err := s.svc.PlayRecording(r.Context(), rq.User, id, offset, length)
+	body, rec, err := open(offset, length)
 	if err != nil {
 		if ranged && huifang.ErrorCode(err) == huifang.EINVALID {
-			var size int64
-			if rec, ferr := s.svc.RecordingInfo(r.Context(), rq.User, id); ferr == nil {
-				size = rec.Size
-			}
-			httpx.Unsatisfiable(w.Header(), size)
+			httpx.Unsatisfiable(w.Header(), size())
 			w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
 			return nil
 		}

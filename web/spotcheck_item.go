@@ -7,7 +7,6 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/httpx"
 )
 
 // spotItemPage is the data of /spotchecks/{id}/items/{item}: a sampled
@@ -125,27 +124,9 @@ func (s *server) spotItemRecording(w http.ResponseWriter, r *http.Request, rq *r
 	if err != nil {
 		return err
 	}
-	offset, length, ranged := httpx.ParseRange(r.Header.Get("Range"))
-	body, rec, err := s.svc.PlaySampledRecording(r.Context(), rq.User, id, item, rid, offset, length)
-	if err != nil {
-		if ranged && huifang.ErrorCode(err) == huifang.EINVALID {
-			httpx.Unsatisfiable(w.Header(), 0)
-			w.WriteHeader(http.StatusRequestedRangeNotSatisfiable)
-			return nil
-		}
-		return err
-	}
-	defer body.Close()
-	h := w.Header()
-	h.Set("Content-Type", rec.ContentType)
-	w.WriteHeader(httpx.RangeHeaders(h, ranged, offset, length, rec.Size))
-	if r.Method == http.MethodHead {
-		return nil
-	}
-	if _, err := io.Copy(w, body); err != nil {
-		s.log.Debug("recording stream ended early", "recording", rid, "err", err)
-	}
-	return nil
+	return s.serveRecording(w, r, rid, func(offset, length int64) (io.ReadCloser, *huifang.Recording, error) {
+		return s.svc.PlaySampledRecording(r.Context(), rq.User, id, item, rid, offset, length)
+	}, func() int64 { return 0 })
 }
 
 // spotItemReceipt shows a sampled letter or visit callback's signed
