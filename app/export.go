@@ -31,6 +31,18 @@ type rowWriter interface {
 	Close() error
 }
 
+// newRowWriter starts a CSV ("" or "csv") or XLSX file with header; the
+// XLSX sheet is named by the catalog key sheetKey.
+func newRowWriter(w io.Writer, format, sheetKey string, header []string) (rowWriter, error) {
+	switch format {
+	case "", "csv":
+		return sheet.NewCSVWriter(w, header)
+	case "xlsx":
+		return sheet.NewXLSXWriter(w, i18n.T(i18n.ZH, sheetKey), header)
+	}
+	return nil, huifang.Errorf(huifang.EINVALID, "err.export.unknown_format", format)
+}
+
 // ExportCallbacks writes the organisation's callbacks as CSV or XLSX, streamed.
 // The policyholder's name is masked: the export leaves the building.
 func (s *Service) ExportCallbacks(ctx context.Context, u *huifang.User, f huifang.CallbackFilter, format string, w io.Writer) error {
@@ -50,16 +62,7 @@ func (s *Service) ExportCallbacksOf(ctx context.Context, orgCode string, format 
 }
 
 func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter, format string, w io.Writer) error {
-	var out rowWriter
-	var err error
-	switch format {
-	case "", "csv":
-		out, err = sheet.NewCSVWriter(w, ExportHeader)
-	case "xlsx":
-		out, err = sheet.NewXLSXWriter(w, i18n.T(i18n.ZH, "export.callbacks.sheet"), ExportHeader)
-	default:
-		return huifang.Errorf(huifang.EINVALID, "err.export.unknown_format", format)
-	}
+	out, err := newRowWriter(w, format, "export.callbacks.sheet", ExportHeader)
 	if err != nil {
 		return err
 	}

@@ -8,12 +8,10 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/indicator"
-	"github.com/huifang/huifang/sheet"
 	"github.com/huifang/huifang/spotcheck"
 )
 
@@ -375,13 +373,9 @@ func (s *Service) RevealSampledPhone(ctx context.Context, u *huifang.User, check
 	if err != nil {
 		return "", err
 	}
-	limit := s.Rules.RevealsPerHour
-	if limit <= 0 {
-		limit = DefaultRevealsPerHour
-	}
 	entry := huifang.AuditEntry{OrgID: u.OrgID, At: s.now(), UserID: u.ID, Actor: u.Login, Entity: "policy", Key: it.PolicyNo, Action: "view-pii",
 		Detail: jsonDetail(map[string]any{"field": "holder_phone", "company": it.OrgCode, "for": fmt.Sprintf("spot check %d item %d", sc.ID, it.ID)})}
-	ok, err := s.db.AppendAuditCapped(ctx, entry, entry.At.Add(-time.Hour), limit)
+	ok, limit, err := s.auditReveal(ctx, entry)
 	if err != nil {
 		return "", err
 	}
@@ -529,15 +523,7 @@ func (s *Service) ExportSpotCheck(ctx context.Context, u *huifang.User, id int64
 	if err != nil {
 		return nil, err
 	}
-	var out rowWriter
-	switch format {
-	case "", "csv":
-		out, err = sheet.NewCSVWriter(w, SpotCheckHeader)
-	case "xlsx":
-		out, err = sheet.NewXLSXWriter(w, i18n.T(i18n.ZH, "export.spotcheck.sheet"), SpotCheckHeader)
-	default:
-		return nil, huifang.Errorf(huifang.EINVALID, "err.export.unknown_format", format)
-	}
+	out, err := newRowWriter(w, format, "export.spotcheck.sheet", SpotCheckHeader)
 	if err != nil {
 		return nil, err
 	}

@@ -439,12 +439,8 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 	if err != nil {
 		return "", err
 	}
-	limit := s.Rules.RevealsPerHour
-	if limit <= 0 {
-		limit = DefaultRevealsPerHour
-	}
 	entry.Detail = jsonDetail(map[string]any{"field": "holder_phone", "for": why})
-	ok, err := s.db.AppendAuditCapped(ctx, entry, entry.At.Add(-time.Hour), limit)
+	ok, limit, err := s.auditReveal(ctx, entry)
 	if err != nil {
 		return "", err
 	}
@@ -452,6 +448,18 @@ func (s *Service) RevealPhone(ctx context.Context, u *huifang.User, policyNo str
 		return refuse("rate-limit", huifang.Errorf(huifang.ETOOMANY, "err.phone.rate_limit", limit))
 	}
 	return phone, nil
+}
+
+// auditReveal records an unmasked view unless the user already had the
+// hour's allowance of them (the profile's reveals per hour); ok is false
+// then, and limit is the allowance.
+func (s *Service) auditReveal(ctx context.Context, entry huifang.AuditEntry) (ok bool, limit int, err error) {
+	limit = s.Rules.RevealsPerHour
+	if limit <= 0 {
+		limit = DefaultRevealsPerHour
+	}
+	ok, err = s.db.AppendAuditCapped(ctx, entry, entry.At.Add(-time.Hour), limit)
+	return ok, limit, err
 }
 
 // revealGround says why the user may see the policyholder's number now
