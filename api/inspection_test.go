@@ -6,20 +6,15 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/api"
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
-	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/testworld"
 )
 
@@ -28,29 +23,14 @@ import (
 // regulator's supervisor finds no such company; insurer staff are refused.
 func TestInspectionAPI(t *testing.T) {
 	t.Parallel()
-	w := testworld.New(t, store.SQLite, testworld.Standard)
-	svc := w.Svc
-	svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
-	srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
-	t.Cleanup(srv.Close)
+	svc, srv := standardAPI(t)
 	ctx := context.Background()
 	if _, err := svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindRegulator, Code: "REG2", Name: "另一保监局"}); err != nil {
 		t.Fatal(err)
 	}
 	token := func(org, login string, role huifang.Role) string {
 		t.Helper()
-		in := app.UserInput{OrgCode: org, Login: login, Role: role, Password: "secret-password"}
-		if org == "REG" && role == huifang.RoleSupervisor {
-			in.Companies = []string{"A", "B"}
-		}
-		if _, err := svc.CreateUser(ctx, app.CLI(), in); err != nil {
-			t.Fatal(err)
-		}
-		tok, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: org, Login: login})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tok
+		return userClient(t, svc, srv.URL, org, login, role).token
 	}
 	sup, sup2, mgr := token("REG", "sup", huifang.RoleSupervisor), token("REG2", "sup2", huifang.RoleSupervisor), token("A", "mgr", huifang.RoleManager)
 	id := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 1)

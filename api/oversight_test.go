@@ -21,6 +21,7 @@ import (
 	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/script"
+	"github.com/huifang/huifang/store"
 	"github.com/huifang/huifang/testworld"
 )
 
@@ -288,6 +289,18 @@ func userClient(t *testing.T, svc *app.Service, url, org, login string, role hui
 		t.Fatal(err)
 	}
 	return client{t, url, tok}
+}
+
+// standardAPI serves the API over a copy of the standard world on SQLite,
+// its clock on 5 March 2026.
+func standardAPI(t *testing.T) (*app.Service, *httptest.Server) {
+	t.Helper()
+	w := testworld.New(t, store.SQLite, testworld.Standard)
+	svc := w.Svc
+	svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
+	srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	return svc, srv
 }
 
 // importPolicies imports individual-agency policies received on 2 March

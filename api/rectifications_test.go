@@ -1,16 +1,10 @@
 package api_test
 
 import (
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"testing"
-	"time"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/api"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/testworld"
 )
 
 // TestRectificationsAPI: the supervisor sends A a notice (field errors for
@@ -19,11 +13,7 @@ import (
 // supervisor closes it; the timeline has every step.
 func TestRectificationsAPI(t *testing.T) {
 	t.Parallel()
-	w := testworld.New(t, store.SQLite, testworld.Standard)
-	svc := w.Svc
-	svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
-	srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
-	t.Cleanup(srv.Close)
+	svc, srv := standardAPI(t)
 	token := func(org, login string, role huifang.Role) client {
 		t.Helper()
 		return userClient(t, svc, srv.URL, org, login, role)

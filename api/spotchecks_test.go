@@ -2,17 +2,11 @@ package api_test
 
 import (
 	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/huifang/huifang"
-	"github.com/huifang/huifang/api"
-	"github.com/huifang/huifang/store"
-	"github.com/huifang/huifang/testworld"
 )
 
 // TestSpotCheckAPI: a supervisor draws a sample with a seed (a bad rate
@@ -21,11 +15,7 @@ import (
 // conflict), exports the working papers; insurers' staff are refused.
 func TestSpotCheckAPI(t *testing.T) {
 	t.Parallel()
-	w := testworld.New(t, store.SQLite, testworld.Standard)
-	svc := w.Svc
-	svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
-	srv := httptest.NewServer(api.New(svc, slog.New(slog.DiscardHandler)))
-	t.Cleanup(srv.Close)
+	svc, srv := standardAPI(t)
 	token := func(org, login string, role huifang.Role) client {
 		t.Helper()
 		return userClient(t, svc, srv.URL, org, login, role)
