@@ -58,6 +58,33 @@ func (s ProblemStatus) Key() string { return "pstatus." + string(s) }
 // Final reports whether the case is finished.
 func (s ProblemStatus) Final() bool { return s == ProblemResolved || s == ProblemClosed }
 
+// CloseCode is the fixed reason a case is closed unresolved for.
+type CloseCode string
+
+// Close reasons (DOMAIN.md §5: closed unresolved with reasons).
+const (
+	CloseUnreachable CloseCode = "customer-unreachable"  // 多次联系仍无法联系客户
+	CloseDeclined    CloseCode = "customer-declined"     // 客户拒绝配合处理
+	CloseCoolingOff  CloseCode = "cancelled-cooling-off" // 客户犹豫期内退保
+	CloseDuplicate   CloseCode = "duplicate"             // 重复问题件
+	CloseOther       CloseCode = "other"                 // 其他（须说明）
+)
+
+// CloseCodes lists the close reasons in display order.
+var CloseCodes = []CloseCode{CloseUnreachable, CloseDeclined, CloseCoolingOff, CloseDuplicate, CloseOther}
+
+var closeZH = map[CloseCode]string{CloseUnreachable: "多次联系仍无法联系客户", CloseDeclined: "客户拒绝配合处理",
+	CloseCoolingOff: "客户犹豫期内退保", CloseDuplicate: "重复问题件", CloseOther: "其他"}
+
+// ZH is the Chinese name.
+func (c CloseCode) ZH() string { return closeZH[c] }
+
+// Key is the catalog key of the close reason's name (package i18n).
+func (c CloseCode) Key() string { return "closereason." + string(c) }
+
+// NeedsNote reports whether the reason must be explained in a note.
+func (c CloseCode) NeedsNote() bool { return c == CloseOther }
+
 // ProblemCase is a failed or irregular callback that must be resolved.
 type ProblemCase struct {
 	ID         int64
@@ -88,7 +115,8 @@ type ProblemCase struct {
 	Actions      int // actions recorded, for the re-callback rule
 	ResolvedAt   time.Time
 	ClosedAt     time.Time
-	CloseReason  string
+	CloseCode    CloseCode // the fixed reason it was closed unresolved for
+	CloseReason  string    // the note that goes with it
 	EscalatedAt  time.Time
 	UpdatedAt    time.Time
 }
@@ -120,6 +148,7 @@ type ProblemFilter struct {
 	Unfinished bool
 	DueBy      Date // unfinished and due on or before this date (due soon, overdue)
 	Limit      int
+	Offset     int // the cases to skip: the board's pages
 	// The cases behind an indicator's figure: due in [DueFrom, DueTo], of a
 	// branch (and those below it), design type and seller, of an outcome
 	// class (CaseOutcome*).

@@ -81,7 +81,7 @@ func (s *Service) Escalate(ctx context.Context) (int, error) {
 			managers := u.Role == huifang.RoleManager || u.Role == huifang.RoleInsurerAdmin
 			above := esc.ToBranch != "" && u.Role == huifang.RoleHandler && u.BranchCode == esc.ToBranch
 			if managers || above {
-				ns = append(ns, huifang.Notification{OrgID: c.OrgID, UserID: u.ID, At: now, Kind: "escalation", Subject: subject, Body: body, Dedupe: fmt.Sprintf("escalation:%d", c.ID)})
+				ns = append(ns, huifang.Notification{OrgID: c.OrgID, UserID: u.ID, At: now, Kind: "escalation", Subject: subject, Body: body, Dedupe: fmt.Sprintf("escalation:%d", c.ID), CaseID: c.ID})
 			}
 		}
 		if _, err := s.notify(ctx, ns, byID(users[c.OrgID])); err != nil {

@@ -61,6 +61,7 @@ type CaseView struct {
 	DueSoon  bool
 	Overdue  bool
 	Workdays int // working days left (negative: overdue), when computable
+	Contact  *CaseContact // who to contact; only on the case's own page
 }
 
 func (s *Service) findCase(ctx context.Context, u *huifang.User, id int64) (*huifang.ProblemCase, error) {
@@ -111,6 +112,9 @@ func (s *Service) Case(ctx context.Context, u *huifang.User, id int64) (*CaseVie
 		v.Evidence[d.ID] = d
 	}
 	s.flags(ctx, v)
+	if v.Contact, err = s.caseContact(ctx, c); err != nil {
+		return nil, err
+	}
 	return v, nil
 }
 
@@ -122,7 +126,16 @@ type BoardFilter struct {
 	Channel huifang.Channel
 	DueSoon bool
 	Overdue bool
+	// A page: the cases to skip and how many to list (BoardPageSize when 0,
+	// at most MaxBoardPage).
+	Offset, Limit int
 }
+
+// Board page sizes.
+const (
+	BoardPageSize = 50
+	MaxBoardPage  = 200
+)
 
 // Board lists problem cases by deadline: a handler's own, a branch's, or all
 // of the insurer's for managers.
@@ -130,7 +143,10 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, err
 	}
-	sf := huifang.ProblemFilter{Type: f.Type, Status: f.Status, Channel: f.Channel, Limit: 1000}
+	if f.Limit <= 0 {
+		f.Limit = BoardPageSize
+	}
+	sf := huifang.ProblemFilter{Type: f.Type, Status: f.Status, Channel: f.Channel, Limit: min(f.Limit, MaxBoardPage), Offset: max(f.Offset, 0)}
 	// Handlers see their own cases ("mine": assigned to them, or at their
 	// branch with nobody assigned) or their branch's; managers see all.
 	branch := u.BranchCode
@@ -253,7 +269,15 @@ func (s *Service) Transfer(ctx context.Context, u *huifang.User, id int64, in Tr
 	if err != nil {
 		return nil, err
 	}
-	return s.step(ctx, u, c, was, huifang.CaseStep{Transfer: huifang.TransferChange{New: t}, Events: events(ev)})
+	if c, err = s.step(ctx, u, c, was, huifang.CaseStep{Transfer: huifang.TransferChange{New: t}, Events: events(ev)}); err != nil {
+		return nil, err
+	}
+	// The case moved: a notification that fails to arrive is logged, not
+	// an error of the transfer.
+	if err := s.notifyTransfer(ctx, c, t); err != nil {
+		s.Log.Warn("notify transfer", "case", c.ID, "err", err)
+	}
+	return c, nil
 }
 
 // Acknowledge accepts a transfer.
@@ -403,8 +427,16 @@ func (s *Service) Resolve(ctx context.Context, u *huifang.User, id int64) error 
 	return problem.Resolve(c)
 }
 
-// CloseCase closes a case unresolved, with reasons.
+// CloseCase closes a case unresolved with a free-text reason: the fixed
+// reason "other", the text its note (kept for callers before the fixed
+// reasons; CloseCaseFor takes one).
 func (s *Service) CloseCase(ctx context.Context, u *huifang.User, id int64, reason string) (*huifang.ProblemCase, error) {
+	return s.CloseCaseFor(ctx, u, id, huifang.CloseOther, reason)
+}
+
+// CloseCaseFor closes a case unresolved, for a fixed reason with a note
+// ("other" needs the note).
+func (s *Service) CloseCaseFor(ctx context.Context, u *huifang.User, id int64, code huifang.CloseCode, note string) (*huifang.ProblemCase, error) {
 	c, err := s.findCase(ctx, u, id)
 	if err != nil {
 		return nil, err
@@ -414,7 +446,7 @@ func (s *Service) CloseCase(ctx context.Context, u *huifang.User, id int64, reas
 	if c.Pending != nil {
 		settle = "cancelled"
 	}
-	ev, err := problem.Close(c, workflowActor(u), reason, s.now())
+	ev, err := problem.Close(c, workflowActor(u), code, note, s.now())
 	if err != nil {
 		return nil, err
 	}

@@ -201,6 +201,9 @@ type problemStore interface {
 	ListProblemCases(ctx context.Context, orgID int64, f huifang.ProblemFilter) ([]huifang.ProblemCase, error)
 	MarkEscalated(ctx context.Context, c *huifang.ProblemCase, e huifang.CaseEvent, now time.Time) (bool, error)
 	MarkNotificationsRead(ctx context.Context, orgID, userID int64, now time.Time) error
+	MarkNotificationRead(ctx context.Context, orgID, userID, id int64, now time.Time) (bool, error)
+	MarkCaseNotificationsRead(ctx context.Context, orgID, userID, caseID int64, now time.Time) error
+	PageNotifications(ctx context.Context, orgID, userID int64, p huifang.NotificationPage) ([]huifang.Notification, error)
 	OpenProblemCase(ctx context.Context, p *huifang.ProblemCase, actor string) error
 	OverdueCases(ctx context.Context, today huifang.Date, limit int) ([]huifang.ProblemCase, error)
 }

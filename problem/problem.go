@@ -5,7 +5,7 @@
 //	open ──transfer──▶ transferring ──acknowledge──▶ in-progress ──act…──▶ (re-callback) ──success──▶ resolved
 //	  ▲                    │ return (reason)              │ ▲ transfer                  └─failure──▶ in-progress
 //	  └────────────────────┘                              │ └──────────
-//	any unfinished state ──close (reasons)──▶ closed ──reopen (manager)──▶ in-progress or open
+//	any unfinished state ──close (fixed reason, note)──▶ closed ──reopen (manager)──▶ in-progress or open
 package problem
 
 import (
@@ -239,8 +239,18 @@ func Acknowledge(c *huifang.ProblemCase, a Actor, now time.Time) (Event, error) 
 	if err != nil {
 		return Event{}, err
 	}
-	c.HolderBranch, c.HandlerID, c.Pending, c.Status = t.ToBranch, t.ToUserID, nil, huifang.ProblemInProgress
-	return Event{Kind: EventAcknowledged, Detail: "签收转办（" + t.ToBranch + "）", At: now, UserID: a.UserID, Actor: a.Login}, nil
+	// A handler who acknowledges takes the case: it is theirs from now on,
+	// even when it was sent to their branch as a whole.
+	handler := t.ToUserID
+	if a.Role == huifang.RoleHandler {
+		handler = a.UserID
+	}
+	c.HolderBranch, c.HandlerID, c.Pending, c.Status = t.ToBranch, handler, nil, huifang.ProblemInProgress
+	d := "签收转办（" + t.ToBranch + "）"
+	if handler != 0 && handler != t.ToUserID {
+		d += "，由 " + a.Login + " 承办"
+	}
+	return Event{Kind: EventAcknowledged, Detail: d, At: now, UserID: a.UserID, Actor: a.Login}, nil
 }
 
 // Return sends a pending transfer back, with a reason.
@@ -333,21 +343,32 @@ func Resolve(c *huifang.ProblemCase) error {
 	return refuse(huifang.EINVALID, "err.problem.resolve_needs_recallback")
 }
 
-// Close ends the case unresolved, with reasons (for example: the customer
-// cancelled the policy).
-func Close(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Event, error) {
+// Close ends the case unresolved, for one of the fixed reasons (the
+// customer cancelled in the cooling-off period, ...), with a note; "other"
+// needs the note.
+func Close(c *huifang.ProblemCase, a Actor, code huifang.CloseCode, note string, now time.Time) (Event, error) {
 	if err := notFinal(c); err != nil {
 		return Event{}, err
 	}
 	if err := mustHold(c, a); err != nil && !(c.Pending != nil && receives(c.Pending, a)) {
 		return Event{}, err
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
+	if code == "" {
 		return Event{}, refuse(huifang.EINVALID, "err.problem.close_reason")
 	}
-	c.Status, c.ClosedAt, c.CloseReason, c.Pending = huifang.ProblemClosed, now, reason, nil
-	return Event{Kind: EventClosed, Detail: "关闭（未解决）：" + reason, At: now, UserID: a.UserID, Actor: a.Login}, nil
+	if code.ZH() == "" {
+		return Event{}, refuse(huifang.EINVALID, "err.problem.unknown_close_reason", code)
+	}
+	note = strings.TrimSpace(note)
+	if code.NeedsNote() && note == "" {
+		return Event{}, refuse(huifang.EINVALID, "err.problem.close_note")
+	}
+	c.Status, c.ClosedAt, c.CloseCode, c.CloseReason, c.Pending = huifang.ProblemClosed, now, code, note, nil
+	d := "关闭（未解决）：" + code.ZH()
+	if note != "" {
+		d += "——" + note
+	}
+	return Event{Kind: EventClosed, Detail: d, At: now, UserID: a.UserID, Actor: a.Login}, nil
 }
 
 // Reopen brings a closed case back; only managers may.
@@ -361,7 +382,7 @@ func Reopen(c *huifang.ProblemCase, a Actor, reason string, now time.Time) (Even
 	if reason = strings.TrimSpace(reason); reason == "" {
 		return Event{}, refuse(huifang.EINVALID, "err.problem.reopen_reason")
 	}
-	c.Status, c.ClosedAt, c.CloseReason = huifang.ProblemInProgress, time.Time{}, ""
+	c.Status, c.ClosedAt, c.CloseCode, c.CloseReason = huifang.ProblemInProgress, time.Time{}, "", ""
 	if c.HolderBranch == "" && c.HandlerID == 0 {
 		c.Status = huifang.ProblemOpen
 	}

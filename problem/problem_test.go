@@ -96,7 +96,7 @@ func TestIllegal(t *testing.T) {
 	}
 	closed := func() *huifang.ProblemCase {
 		c := working()
-		if _, err := Close(c, unitH, "客户已退保", now); err != nil {
+		if _, err := Close(c, unitH, huifang.CloseCoolingOff, "客户已退保", now); err != nil {
 			t.Fatal(err)
 		}
 		return c
@@ -170,9 +170,17 @@ func TestIllegal(t *testing.T) {
 			return err
 		}, huifang.EINVALID, "先记录"},
 		{"close without reasons", working, func(c *huifang.ProblemCase) error {
-			_, err := Close(c, unitH, "", now)
+			_, err := Close(c, unitH, huifang.CloseOther, "", now)
+			return err
+		}, huifang.EINVALID, "说明"},
+		{"close without a reason", working, func(c *huifang.ProblemCase) error {
+			_, err := Close(c, unitH, "", "客户不愿意", now)
 			return err
 		}, huifang.EINVALID, "原因"},
+		{"close for an unknown reason", working, func(c *huifang.ProblemCase) error {
+			_, err := Close(c, unitH, "bored", "", now)
+			return err
+		}, huifang.EINVALID, "未知"},
 		{"act on a closed case", closed, func(c *huifang.ProblemCase) error {
 			_, err := Act(c, unitH, ActExplained, "", false, now)
 			return err
@@ -206,7 +214,7 @@ func TestRecallbackFailsAndReopen(t *testing.T) {
 	if _, err := RecallbackDone(c, false, "无人接听", now); err != nil || c.Status != huifang.ProblemInProgress {
 		t.Fatalf("failed re-callback: %v %+v", err, c)
 	}
-	must(t, func() error { _, err := Close(c, unitH, "客户已在犹豫期内退保", now); return err }())
+	must(t, func() error { _, err := Close(c, unitH, huifang.CloseCoolingOff, "客户已在犹豫期内退保", now); return err }())
 	if _, err := Reopen(c, manager, "客户要求继续处理", now); err != nil || c.Status != huifang.ProblemInProgress {
 		t.Fatalf("reopen: %v %+v", err, c)
 	}
@@ -228,5 +236,40 @@ func TestEscalate(t *testing.T) {
 	}
 	if !Overdue(c, c.DueOn.AddDays(1)) || Overdue(c, c.DueOn) {
 		t.Fatal("overdue")
+	}
+}
+
+// TestAcknowledgeTakesTheCase: a handler who acknowledges a transfer to
+// their branch as a whole becomes the case's handler; a manager who
+// acknowledges for the branch leaves it unassigned.
+func TestAcknowledgeTakesTheCase(t *testing.T) {
+	c := newCase()
+	_, _, err := Transfer(c, manager, Target{Branch: "86010101"}, tr, today, now)
+	must(t, err)
+	ev, err := Acknowledge(c, unitH, now)
+	must(t, err)
+	if c.HandlerID != unitH.UserID || c.HolderBranch != "86010101" || !strings.Contains(ev.Detail, "unit") {
+		t.Fatalf("after a handler's acknowledgement: %+v %+v", c, ev)
+	}
+	c = newCase()
+	_, _, err = Transfer(c, manager, Target{Branch: "86010101"}, tr, today, now)
+	must(t, err)
+	_, err = Acknowledge(c, manager, now)
+	must(t, err)
+	if c.HandlerID != 0 {
+		t.Fatalf("a manager's acknowledgement assigned %d", c.HandlerID)
+	}
+}
+
+// TestCloseKeepsReason: the fixed reason and the note are on the case.
+func TestCloseKeepsReason(t *testing.T) {
+	c := newCase()
+	ev, err := Close(c, manager, huifang.CloseDuplicate, " 与 #6 重复 ", now)
+	must(t, err)
+	if c.CloseCode != huifang.CloseDuplicate || c.CloseReason != "与 #6 重复" || !strings.Contains(ev.Detail, "重复问题件") {
+		t.Fatalf("closed: %+v %+v", c, ev)
+	}
+	if _, err := Reopen(c, manager, "客户又来电", now); err != nil || c.CloseCode != "" {
+		t.Fatalf("reopened: %v %+v", err, c)
 	}
 }

@@ -13,7 +13,7 @@ import (
 
 const caseCols = `c.id, c.org_id, c.callback_id, c.policy_no, c.type, c.status, c.detail, c.branch_code, c.channel, c.agent_code,
 	c.opened_at, c.opened_by, c.opened_on, c.due_on, c.limit_days, c.limit_working, c.profile_id, c.holder_branch, c.handler_id,
-	c.recallback_id, c.actions, c.resolved_at, c.closed_at, c.close_reason, c.escalated_at, c.updated_at,
+	c.recallback_id, c.actions, c.resolved_at, c.closed_at, c.close_code, c.close_reason, c.escalated_at, c.updated_at,
 	t.id, t.from_branch, t.to_branch, t.to_user_id, t.due_on, t.prior, t.at, t.by_user`
 
 const caseFrom = ` FROM problem_cases c LEFT JOIN transfers t ON t.case_id = c.id AND t.status = 'pending'`
@@ -26,7 +26,7 @@ func scanCase(s scanner) (*huifang.ProblemCase, error) {
 	var tDue huifang.Date
 	err := s.Scan(&c.ID, &c.OrgID, &c.CallbackID, &c.PolicyNo, &c.Type, &c.Status, &c.Detail, &c.BranchCode, &c.Channel, &c.AgentCode,
 		&opened, &c.OpenedBy, &c.OpenedOn, &c.DueOn, &c.LimitDays, &c.LimitWorking, &c.ProfileID, &c.HolderBranch, &c.HandlerID,
-		&c.RecallbackID, &c.Actions, &resolved, &closed, &c.CloseReason, &escalated, &updated,
+		&c.RecallbackID, &c.Actions, &resolved, &closed, &c.CloseCode, &c.CloseReason, &escalated, &updated,
 		&tID, &tFrom, &tToBranch, &tTo, &tDue, &tPrior, &tAt, &tBy)
 	if err != nil {
 		return nil, mapErr(err)
@@ -145,7 +145,11 @@ func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f huifang.Probl
 	if limit <= 0 || limit > 5000 {
 		limit = 500
 	}
-	return db.queryCases(ctx, `SELECT `+caseCols+caseFrom+w.sql()+order+` LIMIT `+itoa(limit), w.args...)
+	page := ` LIMIT ` + itoa(limit)
+	if f.Offset > 0 {
+		page += ` OFFSET ` + itoa(f.Offset)
+	}
+	return db.queryCases(ctx, `SELECT `+caseCols+caseFrom+w.sql()+order+page, w.args...)
 }
 
 // queryCases runs a query of caseCols and scans every case.
@@ -233,9 +237,9 @@ func (db *DB) applyCaseStep(ctx context.Context, tx txn, s huifang.CaseStep) err
 	c := s.Case
 	{
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE problem_cases SET status = ?, holder_branch = ?, handler_id = ?, actions = ?, resolved_at = ?,
-			closed_at = ?, close_reason = ?, escalated_at = ?, updated_at = ?
+			closed_at = ?, close_code = ?, close_reason = ?, escalated_at = ?, updated_at = ?
 			WHERE org_id = ? AND id = ? AND status = ? AND updated_at = ?`),
-			c.Status, c.HolderBranch, c.HandlerID, c.Actions, ms64(c.ResolvedAt), ms64(c.ClosedAt), c.CloseReason, ms64(c.EscalatedAt), ms64(s.Now),
+			c.Status, c.HolderBranch, c.HandlerID, c.Actions, ms64(c.ResolvedAt), ms64(c.ClosedAt), c.CloseCode, c.CloseReason, ms64(c.EscalatedAt), ms64(s.Now),
 			c.OrgID, c.ID, s.Was, ms64(s.WasUpdated))
 		if err != nil {
 			return fmt.Errorf("update problem case: %w", err)
@@ -322,8 +326,8 @@ func (db *DB) AddNotifications(ctx context.Context, ns []huifang.Notification) (
 	err := db.tx(ctx, func(tx txn) error {
 		added = added[:0]
 		for _, n := range ns {
-			res, err := tx.ExecContext(ctx, db.q(`INSERT INTO notifications (org_id, user_id, at, kind, subject, body, dedupe) VALUES (?, ?, ?, ?, ?, ?, ?)
-				ON CONFLICT (user_id, dedupe) DO NOTHING`), n.OrgID, n.UserID, ms64(n.At), n.Kind, n.Subject, n.Body, n.Dedupe)
+			res, err := tx.ExecContext(ctx, db.q(`INSERT INTO notifications (org_id, user_id, at, kind, subject, body, dedupe, case_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+				ON CONFLICT (user_id, dedupe) DO NOTHING`), n.OrgID, n.UserID, ms64(n.At), n.Kind, n.Subject, n.Body, n.Dedupe, n.CaseID)
 			if err != nil {
 				return fmt.Errorf("add notification: %w", err)
 			}
@@ -338,11 +342,24 @@ func (db *DB) AddNotifications(ctx context.Context, ns []huifang.Notification) (
 
 // ListNotifications lists a user's notifications, newest first.
 func (db *DB) ListNotifications(ctx context.Context, orgID, userID int64, limit int) ([]huifang.Notification, error) {
+	return db.PageNotifications(ctx, orgID, userID, huifang.NotificationPage{Limit: limit})
+}
+
+// PageNotifications lists a page of a user's notifications, newest first:
+// those older than p.Before (an id) when it is set, the unread alone when
+// p.Unread.
+func (db *DB) PageNotifications(ctx context.Context, orgID, userID int64, p huifang.NotificationPage) ([]huifang.Notification, error) {
+	limit := p.Limit
 	if limit <= 0 || limit > 500 {
 		limit = 50
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, org_id, user_id, at, kind, subject, body, dedupe, read_at FROM notifications
-		WHERE org_id = ? AND user_id = ? ORDER BY id DESC LIMIT `+itoa(limit)), orgID, userID)
+	w := where{}
+	w.add("org_id = ?", orgID)
+	w.add("user_id = ?", userID)
+	w.addIf(p.Before > 0, "id < ?", p.Before)
+	w.addIf(p.Unread, "read_at = 0")
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT id, org_id, user_id, at, kind, subject, body, dedupe, read_at, case_id FROM notifications`+
+		w.sql()+` ORDER BY id DESC LIMIT `+itoa(limit)), w.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -351,13 +368,31 @@ func (db *DB) ListNotifications(ctx context.Context, orgID, userID int64, limit 
 	for rows.Next() {
 		var n huifang.Notification
 		var at, read int64
-		if err := rows.Scan(&n.ID, &n.OrgID, &n.UserID, &at, &n.Kind, &n.Subject, &n.Body, &n.Dedupe, &read); err != nil {
+		if err := rows.Scan(&n.ID, &n.OrgID, &n.UserID, &at, &n.Kind, &n.Subject, &n.Body, &n.Dedupe, &read, &n.CaseID); err != nil {
 			return nil, err
 		}
 		n.At, n.ReadAt = fromMS(at), fromMS(read)
 		out = append(out, n)
 	}
 	return out, rows.Err()
+}
+
+// MarkNotificationRead marks one of a user's notifications read; it
+// returns false when the user has no such notification.
+func (db *DB) MarkNotificationRead(ctx context.Context, orgID, userID, id int64, now time.Time) (bool, error) {
+	var n int
+	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM notifications WHERE org_id = ? AND user_id = ? AND id = ?`), orgID, userID, id).Scan(&n); err != nil || n == 0 {
+		return false, err
+	}
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE notifications SET read_at = ? WHERE org_id = ? AND user_id = ? AND id = ? AND read_at = 0`), ms64(now), orgID, userID, id)
+	return err == nil, err
+}
+
+// MarkCaseNotificationsRead marks a user's notifications about a case read
+// (they opened the case).
+func (db *DB) MarkCaseNotificationsRead(ctx context.Context, orgID, userID, caseID int64, now time.Time) error {
+	_, err := db.write.ExecContext(ctx, db.q(`UPDATE notifications SET read_at = ? WHERE org_id = ? AND user_id = ? AND case_id = ? AND read_at = 0`), ms64(now), orgID, userID, caseID)
+	return err
 }
 
 // MarkNotificationsRead marks a user's notifications read.

@@ -92,6 +92,9 @@ func TestCatalogHasUsedKeys(t *testing.T) {
 	for _, v := range huifang.ProblemStatuses {
 		add(v.Key())
 	}
+	for _, v := range huifang.CloseCodes {
+		add(v.Key())
+	}
 	for _, v := range huifang.CallbackStatuses {
 		add(v.Key())
 	}
