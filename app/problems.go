@@ -60,7 +60,7 @@ type CaseView struct {
 	Evidence map[int64]huifang.Evidence // the timeline's documents by id, without their bytes
 	DueSoon  bool
 	Overdue  bool
-	Workdays int // working days left (negative: overdue), when computable
+	Workdays int          // working days left (negative: overdue), when computable
 	Contact  *CaseContact // who to contact; only on the case's own page
 }
 

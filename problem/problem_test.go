@@ -214,7 +214,10 @@ func TestRecallbackFailsAndReopen(t *testing.T) {
 	if _, err := RecallbackDone(c, false, "无人接听", now); err != nil || c.Status != huifang.ProblemInProgress {
 		t.Fatalf("failed re-callback: %v %+v", err, c)
 	}
-	must(t, func() error { _, err := Close(c, unitH, huifang.CloseCoolingOff, "客户已在犹豫期内退保", now); return err }())
+	must(t, func() error {
+		_, err := Close(c, unitH, huifang.CloseCoolingOff, "客户已在犹豫期内退保", now)
+		return err
+	}())
 	if _, err := Reopen(c, manager, "客户要求继续处理", now); err != nil || c.Status != huifang.ProblemInProgress {
 		t.Fatalf("reopen: %v %+v", err, c)
 	}

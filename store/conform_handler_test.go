@@ -84,4 +84,3 @@ func TestConformHandlerCase(t *testing.T) {
 		}
 	})
 }
-
