@@ -185,13 +185,24 @@ func TestProblemCaseWorkflow(t *testing.T) {
 		if n, _ := w.svc.Escalate(ctx); n != 0 {
 			t.Fatalf("escalated twice: %d", n)
 		}
-		for _, u := range []*huifang.User{mgr, city} {
+		// Handlers were also told of the transfers to them (kind "transfer").
+		escalations := func(u *huifang.User) []huifang.Notification {
 			ns, _ := w.db.ListNotifications(ctx, u.OrgID, u.ID, 10)
-			if len(ns) != 1 || ns[0].Kind != "escalation" {
+			var out []huifang.Notification
+			for _, n := range ns {
+				if n.Kind == "escalation" {
+					out = append(out, n)
+				}
+			}
+			return out
+		}
+		for _, u := range []*huifang.User{mgr, city} {
+			ns := escalations(u)
+			if len(ns) != 1 || ns[0].CaseID == 0 {
 				t.Fatalf("%s notifications %+v", u.Login, ns)
 			}
 		}
-		if ns, _ := w.db.ListNotifications(ctx, unit.OrgID, unit.ID, 10); len(ns) != 0 {
+		if ns := escalations(unit); len(ns) != 0 {
 			t.Fatalf("the holder was told of its own escalation: %+v", ns)
 		}
 		// The daily digest: in the app, and by mail to those with an address; once a day.

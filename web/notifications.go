@@ -3,44 +3,85 @@ package web
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/huifang/huifang"
 )
 
-// notificationLimit is how many notifications the page lists and the
-// header counts.
-const notificationLimit = 100
+// notificationLimit is how many notifications a page lists.
+const notificationLimit = 30
 
 type notificationView struct {
-	N    huifang.Notification
-	At   string
-	Read bool // read before this visit
+	N      huifang.Notification
+	At     string
+	Read   bool
+	CaseID int64 // the case it links to, 0 for none
 }
 
 type notificationsPage struct {
-	Items []notificationView
+	Items   []notificationView
+	Unread  int
+	Before  int64  // the page's position, kept by the mark-read forms
+	NextURL string // the older ones
+	Notice  string
 }
 
-// notifications lists the user's notifications, newest first, and marks
-// them read.
+// notifications lists the user's notifications, newest first, a page at a
+// time (?before=ID for older ones); unread ones are highlighted until the
+// user marks them read or opens their case.
 func (s *server) notifications(w http.ResponseWriter, r *http.Request, rq *request) error {
 	u := rq.User
-	ns, err := s.svc.Notifications(r.Context(), u, notificationLimit)
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	ns, err := s.svc.NotificationsPage(r.Context(), u, huifang.NotificationPage{Before: max(before, 0), Limit: notificationLimit + 1})
 	if err != nil {
 		return err
 	}
-	p := notificationsPage{}
-	unread := false
-	for _, n := range ns {
-		p.Items = append(p.Items, notificationView{N: n, At: datetime(n.At), Read: !n.ReadAt.IsZero()})
-		unread = unread || n.ReadAt.IsZero()
+	p := notificationsPage{Unread: s.unread(r.Context(), u), Before: before}
+	if len(ns) > notificationLimit {
+		ns = ns[:notificationLimit]
+		p.NextURL = "/notifications?before=" + strconv.FormatInt(ns[len(ns)-1].ID, 10)
 	}
-	if unread {
-		if err := s.svc.MarkNotificationsRead(r.Context(), u); err != nil {
-			return err
-		}
+	for _, n := range ns {
+		p.Items = append(p.Items, notificationView{N: n, At: datetime(n.At), Read: !n.ReadAt.IsZero(), CaseID: n.CaseID})
+	}
+	if r.URL.Query().Get("done") == "read" {
+		p.Notice = rq.T.T("notifications.marked")
 	}
 	s.render(w, r, rq, http.StatusOK, "notifications", rq.T.T("notifications.title"), "notifications", p)
+	return nil
+}
+
+// notificationsBack is the page a mark-read form came from.
+func notificationsBack(r *http.Request) string {
+	u := "/notifications?done=read"
+	if b, err := strconv.ParseInt(r.PostFormValue("before"), 10, 64); err == nil && b > 0 {
+		u += "&before=" + strconv.FormatInt(b, 10)
+	}
+	return u
+}
+
+// notificationsRead marks all of the user's notifications read:
+// POST /notifications/read.
+func (s *server) notificationsRead(w http.ResponseWriter, r *http.Request, rq *request) error {
+	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
+	if err := s.svc.MarkNotificationsRead(r.Context(), rq.User); err != nil {
+		return err
+	}
+	http.Redirect(w, r, notificationsBack(r), http.StatusSeeOther)
+	return nil
+}
+
+// notificationRead marks one notification read: POST /notifications/{id}/read.
+func (s *server) notificationRead(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, formLimit)
+	if err := s.svc.MarkNotificationRead(r.Context(), rq.User, id); err != nil {
+		return err
+	}
+	http.Redirect(w, r, notificationsBack(r), http.StatusSeeOther)
 	return nil
 }
 

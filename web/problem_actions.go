@@ -167,11 +167,21 @@ func (s *server) caseRecallback(w http.ResponseWriter, r *http.Request, rq *requ
 	return err
 }
 
+// caseClose closes the case unresolved for a fixed reason ("code"), with a
+// note ("reason") that "other" requires.
 func (s *server) caseClose(w http.ResponseWriter, r *http.Request, rq *request, id int64, f *caseForms) error {
-	return withReason(r, rq, f, "close.reason", &f.CloseReason, func(reason string) error {
-		_, err := s.svc.CloseCase(r.Context(), rq.User, id, reason)
-		return err
-	})
+	f.CloseCode, f.CloseReason = r.PostFormValue("code"), strings.TrimSpace(r.PostFormValue("reason"))
+	code := huifang.CloseCode(f.CloseCode)
+	if code.ZH() == "" {
+		f.Fields["close.code"] = rq.T.T("case.close.pick")
+	} else if code.NeedsNote() && f.CloseReason == "" {
+		f.Fields["close.reason"] = rq.T.T("case.close.note_required")
+	}
+	if len(f.Fields) > 0 {
+		return nil
+	}
+	_, err := s.svc.CloseCaseFor(r.Context(), rq.User, id, code, f.CloseReason)
+	return err
 }
 
 func (s *server) caseReopen(w http.ResponseWriter, r *http.Request, rq *request, id int64, f *caseForms) error {

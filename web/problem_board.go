@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/huifang/huifang"
@@ -22,14 +23,21 @@ type caseRow struct {
 type boardForm struct {
 	Scope, Type, Status, Channel string
 	DueSoon, Overdue             bool
+	Page                         int // from 1
 }
 
-func (f boardForm) query(scope string) string {
+func (f boardForm) query(scope string) string { return f.pageQuery(scope, 1) }
+
+// pageQuery is the board's URL for a scope and a page of the same filter.
+func (f boardForm) pageQuery(scope string, page int) string {
 	q := url.Values{}
 	for k, v := range map[string]string{"scope": scope, "type": f.Type, "status": f.Status, "channel": f.Channel} {
 		if v != "" {
 			q.Set(k, v)
 		}
+	}
+	if page > 1 {
+		q.Set("page", strconv.Itoa(page))
 	}
 	if f.DueSoon {
 		q.Set("due_soon", "1")
@@ -65,6 +73,9 @@ type boardPage struct {
 	Channels []huifang.Channel
 	CanOpen  bool
 	Open     openForm
+	PrevURL  string
+	NextURL  string
+	Bulk     *bulkForm // the bulk assign/transfer form, for who may work cases
 }
 
 func checked(q url.Values, k string) bool { return q.Get(k) != "" && q.Get(k) != "0" }
@@ -78,7 +89,11 @@ func parseBoard(u *huifang.User, q url.Values) (app.BoardFilter, boardForm) {
 			f.Scope = sc
 		}
 	}
-	bf := app.BoardFilter{Scope: f.Scope, DueSoon: f.DueSoon, Overdue: f.Overdue}
+	f.Page = 1
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= maxBoardPages {
+		f.Page = n
+	}
+	bf := app.BoardFilter{Scope: f.Scope, DueSoon: f.DueSoon, Overdue: f.Overdue, Offset: (f.Page - 1) * app.BoardPageSize, Limit: app.BoardPageSize + 1}
 	for _, t := range huifang.ProblemTypes {
 		if q.Get("type") == string(t) {
 			bf.Type, f.Type = t, string(t)
@@ -97,17 +112,25 @@ func parseBoard(u *huifang.User, q url.Values) (app.BoardFilter, boardForm) {
 	return bf, f
 }
 
+// maxBoardPages bounds the page a board URL may ask for.
+const maxBoardPages = 1000
+
 func (s *server) problemBoard(w http.ResponseWriter, r *http.Request, rq *request) error {
-	return s.renderBoard(w, r, rq, http.StatusOK, r.URL.Query(), openForm{})
+	return s.renderBoard(w, r, rq, http.StatusOK, r.URL.Query(), openForm{}, nil)
 }
 
-// renderBoard renders the board with the filter q and the open-case form.
-func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request, status int, q url.Values, open openForm) error {
+// renderBoard renders the board with the filter q, the open-case form and
+// the bulk form (with what a bulk step did, if one ran).
+func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request, status int, q url.Values, open openForm, bulk *bulkForm) error {
 	u := rq.User
 	bf, f := parseBoard(u, q)
 	views, err := s.svc.Board(r.Context(), u, bf)
 	if err != nil {
 		return err
+	}
+	more := len(views) > app.BoardPageSize
+	if more {
+		views = views[:app.BoardPageSize]
 	}
 	dir, err := s.directory(r.Context(), u, u.OrgID)
 	if err != nil {
@@ -115,6 +138,12 @@ func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	p := boardPage{Form: f, Types: huifang.ProblemTypes, Statuses: huifang.ProblemStatuses, Channels: huifang.Channels,
 		CanOpen: mayOpenCase(u), Open: open}
+	if f.Page > 1 {
+		p.PrevURL = f.pageQuery(f.Scope, f.Page-1)
+	}
+	if more {
+		p.NextURL = f.pageQuery(f.Scope, f.Page+1)
+	}
 	if scopes := scopesFor(u); len(scopes) > 1 {
 		for _, sc := range scopes {
 			p.Tabs = append(p.Tabs, scopeTab{Key: sc, Href: f.query(sc), Active: sc == f.Scope})
@@ -131,6 +160,14 @@ func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request
 			}
 		}
 		p.Rows = append(p.Rows, row)
+	}
+	if u.Can(huifang.PermWorkCases) {
+		if bulk == nil {
+			bulk = &bulkForm{}
+		}
+		bulk.choices(u, dir)
+		bulk.Back = f.pageQuery(f.Scope, f.Page)
+		p.Bulk = bulk
 	}
 	s.render(w, r, rq, status, "problems", rq.T.T("problems.title"), "problems", p)
 	return nil
@@ -164,5 +201,5 @@ func (s *server) problemOpen(w http.ResponseWriter, r *http.Request, rq *request
 			return err
 		}
 	}
-	return s.renderBoard(w, r, rq, status, url.Values{}, f)
+	return s.renderBoard(w, r, rq, status, url.Values{}, f, nil)
 }

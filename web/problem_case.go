@@ -126,6 +126,7 @@ type caseForms struct {
 	ReturnReason              string
 	Kind, Note, Phone         string
 	CloseReason, ReopenReason string
+	CloseCode                 string
 	Errors                    map[string]string
 	Fields                    map[string]string
 	Reselect                  bool
@@ -154,6 +155,12 @@ type casePage struct {
 	Notice    string
 	Error     string // an error of a form the page does not show
 	MaxUpload int
+	// Who to contact: the policyholder (masked number), product and agent;
+	// Phone is the full number right after the handler asked for it.
+	Contact    *app.CaseContact
+	Phone      string
+	CanReveal  bool
+	CloseCodes []huifang.CloseCode
 }
 
 func (s *server) problemShow(w http.ResponseWriter, r *http.Request, rq *request) error {
@@ -163,6 +170,10 @@ func (s *server) problemShow(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	p, err := s.loadCase(r.Context(), rq, id)
 	if err != nil {
+		return err
+	}
+	// Opening the case reads its notifications.
+	if err := s.svc.CaseSeen(r.Context(), rq.User, id); err != nil {
 		return err
 	}
 	if done := s.takeFlash(w, r); done != "" {
@@ -191,8 +202,9 @@ func (s *server) loadCase(ctx context.Context, rq *request, id int64) (*casePage
 	}
 	c := v.Case
 	p := &casePage{C: c, Due: dueOf(rq.T, v), Holder: dir.branchName(rq.T, c.HolderBranch), Handler: dir.userName(c.HandlerID),
-		OpenedBy: dir.userName(c.OpenedBy), Can: canOn(c, u), MaxUpload: app.MaxEvidence >> 20,
-		Forms: caseForms{Errors: map[string]string{}, Fields: map[string]string{}}}
+		OpenedBy: dir.userName(c.OpenedBy), Can: canOn(c, u), MaxUpload: app.MaxEvidence >> 20, Contact: v.Contact, CloseCodes: huifang.CloseCodes,
+		CanReveal: v.Contact != nil && u.Can(huifang.PermViewPII) && !c.Status.Final() && (holdsCase(c, u) || receivesCase(c, u)),
+		Forms:     caseForms{Errors: map[string]string{}, Fields: map[string]string{}}}
 	if c.LimitWorking {
 		p.Limit = rq.T.T("case.limit.working", c.LimitDays)
 	} else {
@@ -251,6 +263,27 @@ func (s *server) loadCase(ctx context.Context, rq *request, id int64) (*casePage
 		}
 	}
 	return p, nil
+}
+
+// problemReveal shows the policyholder's full number on the case page, once:
+// POST /problems/{id}/reveal (the service audits the view, or the refusal,
+// and caps the views an hour). The number is rendered, never put in a URL.
+func (s *server) problemReveal(w http.ResponseWriter, r *http.Request, rq *request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	phone, err := s.svc.RevealCasePhone(r.Context(), rq.User, id)
+	if err != nil {
+		return err
+	}
+	p, err := s.loadCase(r.Context(), rq, id)
+	if err != nil {
+		return err
+	}
+	p.Phone = phone
+	s.renderCase(w, r, rq, http.StatusOK, p)
+	return nil
 }
 
 func sortUsers(us []huifang.User) {

@@ -516,7 +516,7 @@ func TestProfilePage(t *testing.T) {
 }
 
 // TestNotifications: the header counts unread notifications; the page
-// lists them and marks them read.
+// lists them, unread highlighted, until the user marks one or all read.
 func TestNotifications(t *testing.T) {
 	t.Parallel()
 	f := setupCases(t, casesWorld(t))
@@ -534,11 +534,27 @@ func TestNotifications(t *testing.T) {
 	}
 	_, body = h.get("/notifications")
 	if !strings.Contains(body, "问题件 #1 已超期") || !strings.Contains(body, "临期 2 件") || strings.Count(body, `class="unread"`) != 2 ||
-		strings.Index(body, "今日待办") > strings.Index(body, "问题件 #1 已超期") || strings.Contains(body, `id="unread-count"`) {
+		strings.Index(body, "今日待办") > strings.Index(body, "问题件 #1 已超期") {
 		t.Fatalf("notifications page:\n%s", body)
 	}
-	if _, body := h.get("/notifications"); strings.Contains(body, `class="unread"`) {
-		t.Fatal("still unread after the visit")
+	ns, err := f.db.ListNotifications(ctx, f.orgA.ID, f.h1.ID, 10)
+	if err != nil || len(ns) != 2 {
+		t.Fatalf("notifications: %v %+v", err, ns)
+	}
+	if res, _ := h.postForm("/notifications/"+strconv.FormatInt(ns[0].ID, 10)+"/read", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mark one read: %d", res.StatusCode)
+	}
+	if _, body := h.get("/notifications"); strings.Count(body, `class="unread"`) != 1 {
+		t.Fatal("not one unread after marking one read")
+	}
+	if res, _ := f.login(t, "op1").postForm("/notifications/"+strconv.FormatInt(ns[1].ID, 10)+"/read", url.Values{}); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("another user marked the handler's notification: %d", res.StatusCode)
+	}
+	if res, _ := h.postForm("/notifications/read", url.Values{}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mark all read: %d", res.StatusCode)
+	}
+	if _, body := h.get("/notifications"); strings.Contains(body, `class="unread"`) || strings.Contains(body, `id="unread-count"`) {
+		t.Fatal("still unread after marking all read")
 	}
 	if _, body := f.login(t, "op1").get("/notifications"); !strings.Contains(body, `id="notifications-empty"`) {
 		t.Fatal("another user sees the handler's notifications")
@@ -584,7 +600,8 @@ func TestProblemPagesRender(t *testing.T) {
 			{"op1", "/profile", "profile-inforce"},
 			{"root", "/admin/calendar", "calendar-form"},
 			{"root", "/", "calendar-warning"},
-			{"h1", "/notifications", "notifications-empty"},
+			{"h1", "/notifications", "notification-list"},
+			{"mgr", "/notifications", "notifications-empty"},
 		} {
 			res, body := users[tc.login].get(tc.path + sep(tc.path) + "lang=" + lang)
 			if res.StatusCode != http.StatusOK || !strings.Contains(body, tc.want) {

@@ -118,7 +118,9 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("POST /problems", s.gated(huifang.PermOpenCase, s.problemOpen))
 	mux.Handle("GET /problems/figure", s.page(s.problemFigure))
 	mux.Handle("GET /problems/{id}", s.page(s.problemShow))
+	mux.Handle("POST /problems/bulk", s.gated(huifang.PermWorkCases, s.problemBulk))
 	mux.Handle("POST /problems/{id}/{verb}", s.gated(huifang.PermWorkCases, s.problemVerb))
+	mux.Handle("POST /problems/{id}/reveal", s.page(s.problemReveal)) // the service audits a refusal
 	mux.Handle("GET /problems/{id}/evidence/{eid}", s.page(s.problemEvidence))
 
 	mux.Handle("GET /scripts", s.page(s.scriptList))
@@ -166,6 +168,8 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))
 	mux.Handle("POST /admin/calendar/load", s.gated(huifang.PermLoadCalendar, s.calendarLoad))
 	mux.Handle("GET /notifications", s.page(s.notifications))
+	mux.Handle("POST /notifications/read", s.page(s.notificationsRead))
+	mux.Handle("POST /notifications/{id}/read", s.page(s.notificationRead))
 	mux.Handle("GET /admin/outbox", s.page(s.outbox))
 
 	mux.Handle("GET /disclosures", s.gated(huifang.PermDisclose, s.disclosuresShow))

@@ -193,12 +193,25 @@
     });
   }
 
+  // The board's bulk step: a box in the header ticks every case of the page.
+  function initCheckAll() {
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-check-all]"), function (all) {
+      var name = all.getAttribute("data-check-all");
+      all.addEventListener("change", function () {
+        Array.prototype.forEach.call(document.querySelectorAll('input[type="checkbox"][name="' + name + '"]'), function (box) {
+          box.checked = all.checked;
+        });
+      });
+    });
+  }
+
   function init() {
     initScriptForms();
     initAttempt();
     initJob();
     initAct();
     initTransfer();
+    initCheckAll();
   }
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", init);
