@@ -203,7 +203,7 @@ func (s *server) loadCase(ctx context.Context, rq *request, id int64) (*casePage
 	c := v.Case
 	p := &casePage{C: c, Due: dueOf(rq.T, v), Holder: dir.branchName(rq.T, c.HolderBranch), Handler: dir.userName(c.HandlerID),
 		OpenedBy: dir.userName(c.OpenedBy), Can: canOn(c, u), MaxUpload: app.MaxEvidence >> 20, Contact: v.Contact, CloseCodes: huifang.CloseCodes,
-		CanReveal: v.Contact != nil && u.Can(huifang.PermViewPII) && !c.Status.Final() && (holdsCase(c, u) || receivesCase(c, u)),
+		CanReveal: v.Contact != nil && u.Can(huifang.PermViewPII) && !c.Status.Final() && holdsCase(c, u),
 		Forms:     caseForms{Errors: map[string]string{}, Fields: map[string]string{}}}
 	if c.LimitWorking {
 		p.Limit = rq.T.T("case.limit.working", c.LimitDays)
