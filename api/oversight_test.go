@@ -40,6 +40,8 @@ var regulatorAPIUnscoped = map[string]string{
 	"POST /api/v1/profile":                      "the regulator's own rule profile",
 	"GET /api/v1/calendar/{year}":               "the calendar, shared",
 	"GET /api/v1/notifications":                 "the caller's own",
+	"POST /api/v1/notifications/read":           "the caller's own",
+	"POST /api/v1/notifications/{id}/read":      "the caller's own",
 	"GET /api/v1/callbacks/{id}/recordings":     "own organisation's callbacks only",
 	"GET /api/v1/callbacks/{id}/receipt":        "own organisation's callbacks only",
 	"GET /api/v1/agents":                        "an insurer's own agents",

@@ -26,6 +26,9 @@ func (a *API) routeProblems() {
 	a.route("GET /api/v1/calendar/{year}", anyone, a.getCalendar)
 	a.route("POST /api/v1/calendar", huifang.PermLoadCalendar, a.loadCalendar)
 	a.route("GET /api/v1/notifications", anyone, a.notifications)
+	a.route("POST /api/v1/problem-cases/bulk", huifang.PermWorkCases, a.bulkCases)
+	a.route("POST /api/v1/notifications/read", anyone, a.notificationsRead)
+	a.route("POST /api/v1/notifications/{id}/read", anyone, a.notificationRead)
 }
 
 func caseJSON(v app.CaseView) map[string]any {
@@ -35,9 +38,13 @@ func caseJSON(v app.CaseView) map[string]any {
 		"opened_on": c.OpenedOn, "due_on": c.DueOn, "limit_days": c.LimitDays, "limit_working": c.LimitWorking,
 		"holder_branch": c.HolderBranch, "handler_id": c.HandlerID, "recallback_id": c.RecallbackID, "actions": c.Actions,
 		"resolved_at": timeOrNil(c.ResolvedAt, c.ResolvedAt), "closed_at": timeOrNil(c.ClosedAt, c.ClosedAt), "close_reason": c.CloseReason,
+		"close_code": c.CloseCode, "close_code_zh": closeZH(c.CloseCode),
 		"escalated_at": timeOrNil(c.EscalatedAt, c.EscalatedAt), "due_soon": v.DueSoon, "overdue": v.Overdue, "workdays_left": v.Workdays}
 	if t := c.Pending; t != nil {
 		m["pending_transfer"] = map[string]any{"from_branch": t.FromBranch, "to_branch": t.ToBranch, "to_user_id": t.ToUserID, "due_on": t.DueOn, "at": t.At}
+	}
+	if v.Contact != nil {
+		m["contact"] = v.Contact
 	}
 	if v.Events != nil {
 		evs := make([]map[string]any, len(v.Events))
@@ -53,6 +60,22 @@ func (a *API) board(w http.ResponseWriter, r *http.Request, u *huifang.User) err
 	q := r.URL.Query()
 	f := app.BoardFilter{Scope: q.Get("scope"), Type: huifang.ProblemType(q.Get("type")), Status: huifang.ProblemStatus(q.Get("status")),
 		Channel: huifang.Channel(q.Get("channel")), DueSoon: q.Get("due_soon") == "1", Overdue: q.Get("overdue") == "1"}
+	limit, offset := app.BoardPageSize, 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > app.MaxBoardPage {
+			return huifang.Errorf(huifang.EINVALID, "err.api.bad_limit", app.MaxBoardPage)
+		}
+		limit = n
+	}
+	if v := q.Get("offset"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 {
+			return huifang.Errorf(huifang.EINVALID, "err.api.bad_offset")
+		}
+		offset = n
+	}
+	f.Offset, f.Limit = offset, limit+1
 	if f.Type != "" && f.Type.ZH() == "" {
 		return huifang.Errorf(huifang.EINVALID, "err.problem.unknown_type", f.Type)
 	}
@@ -63,11 +86,61 @@ func (a *API) board(w http.ResponseWriter, r *http.Request, u *huifang.User) err
 	if err != nil {
 		return err
 	}
+	more := len(views) > limit
+	if more {
+		views = views[:limit]
+	}
 	out := make([]map[string]any, len(views))
 	for i, v := range views {
 		out[i] = caseJSON(v)
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"problem_cases": out})
+	res := map[string]any{"problem_cases": out}
+	if more {
+		res["next_offset"] = offset + limit
+	}
+	httpx.JSON(w, http.StatusOK, res)
+	return nil
+}
+
+func closeZH(c huifang.CloseCode) string {
+	if c == "" {
+		return ""
+	}
+	return i18n.T(i18n.ZH, c.Key())
+}
+
+// bulkCases is POST /api/v1/problem-cases/bulk: the cases of "ids" assigned
+// to a handler ("handler", a login) or transferred to a unit ("branch"),
+// each checked on its own; the answer says what became of each.
+func (a *API) bulkCases(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	var b struct {
+		IDs     []int64      `json:"ids"`
+		Handler string       `json:"handler"`
+		Branch  string       `json:"branch"`
+		DueOn   huifang.Date `json:"due_on"`
+	}
+	if err := httpx.DecodeJSON(w, r, maxBody, &b); err != nil {
+		return err
+	}
+	if b.Handler != "" && b.Branch != "" {
+		return huifang.Errorf(huifang.EINVALID, "err.api.bulk_one_target")
+	}
+	res, err := a.svc.BulkTransfer(r.Context(), u, app.BulkInput{IDs: b.IDs, Handler: b.Handler, Branch: b.Branch, DueOn: b.DueOn})
+	if err != nil {
+		return err
+	}
+	out := make([]map[string]any, len(res))
+	done := 0
+	for i, x := range res {
+		m := map[string]any{"id": x.ID, "ok": x.OK}
+		if x.Err != nil {
+			m["error"] = httpx.BodyIn(httpx.Lang(r), x.Err)
+		} else {
+			done++
+		}
+		out[i] = m
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"done": done, "refused": len(res) - done, "results": out})
 	return nil
 }
 
@@ -107,6 +180,7 @@ type stepBody struct {
 	Handler  string       `json:"handler"`
 	DueOn    huifang.Date `json:"due_on"`
 	Reason   string       `json:"reason"`
+	Code     string       `json:"code"` // close: the fixed reason (closereason.*)
 	Kind     string       `json:"kind"`
 	Note     string       `json:"note"`
 	Phone    string       `json:"phone"`
@@ -154,7 +228,11 @@ func (a *API) caseStep(w http.ResponseWriter, r *http.Request, u *huifang.User) 
 	case "resolve":
 		err = a.svc.Resolve(ctx, u, id)
 	case "close":
-		c, err = a.svc.CloseCase(ctx, u, id, b.Reason)
+		if b.Code == "" {
+			// Before the fixed reasons a close carried only its reason: "other".
+			b.Code = string(huifang.CloseOther)
+		}
+		c, err = a.svc.CloseCaseFor(ctx, u, id, huifang.CloseCode(b.Code), b.Reason)
 	case "reopen":
 		c, err = a.svc.Reopen(ctx, u, id, b.Reason)
 	default:
@@ -268,15 +346,70 @@ func (a *API) loadCalendar(w http.ResponseWriter, r *http.Request, u *huifang.Us
 	return nil
 }
 
+// notifications is GET /api/v1/notifications: the caller's, newest first,
+// a page at a time (?before=ID, ?limit=, ?unread=1); next_before pages on.
 func (a *API) notifications(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
-	ns, err := a.svc.Notifications(r.Context(), u, 100)
+	q := r.URL.Query()
+	p := huifang.NotificationPage{Limit: 50, Unread: q.Get("unread") == "1"}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			return huifang.Errorf(huifang.EINVALID, "err.api.bad_limit", 200)
+		}
+		p.Limit = n
+	}
+	if v := q.Get("before"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < 1 {
+			return huifang.Errorf(huifang.EINVALID, "err.api.bad_before")
+		}
+		p.Before = n
+	}
+	limit := p.Limit
+	p.Limit++
+	ns, err := a.svc.NotificationsPage(r.Context(), u, p)
 	if err != nil {
 		return err
 	}
+	more := len(ns) > limit
+	if more {
+		ns = ns[:limit]
+	}
 	out := make([]map[string]any, len(ns))
 	for i, n := range ns {
-		out[i] = map[string]any{"id": n.ID, "kind": n.Kind, "subject": n.Subject, "body": n.Body, "at": n.At, "read": !n.ReadAt.IsZero()}
+		m := map[string]any{"id": n.ID, "kind": n.Kind, "subject": n.Subject, "body": n.Body, "at": n.At, "read": !n.ReadAt.IsZero()}
+		if n.CaseID != 0 {
+			m["case_id"] = n.CaseID
+			m["case_url"] = "/api/v1/problem-cases/" + strconv.FormatInt(n.CaseID, 10)
+		}
+		out[i] = m
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"notifications": out})
+	res := map[string]any{"notifications": out}
+	if more {
+		res["next_before"] = ns[len(ns)-1].ID
+	}
+	httpx.JSON(w, http.StatusOK, res)
+	return nil
+}
+
+// notificationsRead is POST /api/v1/notifications/read: all of the caller's read.
+func (a *API) notificationsRead(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	if err := a.svc.MarkNotificationsRead(r.Context(), u); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// notificationRead is POST /api/v1/notifications/{id}/read.
+func (a *API) notificationRead(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := a.svc.MarkNotificationRead(r.Context(), u, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
