@@ -462,12 +462,12 @@ func (p *inspectionPackage) scriptFiles(ctx context.Context) error {
 func (p *inspectionPackage) cases(ctx context.Context) error {
 	return p.csv("cases.csv", []string{"case_id", "callback_id", "policy_no", "case_type", "case_status", "detail", "branch", "channel", "agent",
 		"opened_at", "opened_on", "case_due_on", "limit_days", "limit_working", "holder_branch", "handler_id", "recallback_id",
-		"resolved_at", "closed_at", "close_reason", "escalated_at"}, func(row func([]any) error) error {
+		"resolved_at", "closed_at", "close_code", "close_reason", "escalated_at"}, func(row func([]any) error) error {
 		return p.r.ForEachInspectedCase(ctx, p.sc, func(c *huifang.ProblemCase) error {
 			p.m.Counts.Cases++
 			return row([]any{c.ID, c.CallbackID, c.PolicyNo, zhName(c.Type, c.Type.Key()), zhName(c.Status, c.Status.Key()), c.Detail, c.BranchCode,
 				zhName(c.Channel, c.Channel.Key()), c.AgentCode, c.OpenedAt, c.OpenedOn, c.DueOn, c.LimitDays, c.LimitWorking, c.HolderBranch,
-				c.HandlerID, c.RecallbackID, c.ResolvedAt, c.ClosedAt, c.CloseReason, c.EscalatedAt})
+				c.HandlerID, c.RecallbackID, c.ResolvedAt, c.ClosedAt, zhName(c.CloseCode, c.CloseCode.Key()), c.CloseReason, c.EscalatedAt})
 		})
 	})
 }

@@ -289,4 +289,4 @@ func caseColsOf(a string) string {
 // caseCasePart is caseCols' columns of the problem case itself.
 const caseCasePart = `id, org_id, callback_id, policy_no, type, status, detail, branch_code, channel, agent_code,
 	opened_at, opened_by, opened_on, due_on, limit_days, limit_working, profile_id, holder_branch, handler_id,
-	recallback_id, actions, resolved_at, closed_at, close_reason, escalated_at, updated_at`
+	recallback_id, actions, resolved_at, closed_at, close_code, close_reason, escalated_at, updated_at`
