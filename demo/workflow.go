@@ -86,7 +86,7 @@ func (s *sim) workflow(ctx context.Context, users map[huifang.Role][]*huifang.Us
 			}
 			continue
 		}
-		if _, err := s.svc.CloseCase(ctx, handler, c.ID, "客户已在犹豫期内办理退保"); err != nil {
+		if _, err := s.svc.CloseCaseFor(ctx, handler, c.ID, huifang.CloseCoolingOff, "客户已在犹豫期内办理退保"); err != nil {
 			return fmt.Errorf("close case %d: %w", c.ID, err)
 		}
 	}
