@@ -164,7 +164,16 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 	if f.Overdue {
 		sf.DueBy = s.today().AddDays(-1)
 	} else if f.DueSoon {
-		sf.Unfinished = true
+		// Due from today to a little past the due-soon window: the page is
+		// drawn from these, and each is then checked exactly (flags).
+		sf.Unfinished, sf.DueFrom = true, s.today()
+		soon := 2
+		if p, err := s.ProfileFor(ctx, u.OrgID, s.today()); err == nil {
+			soon = p.Rules.DueSoonWorkdays
+		}
+		if d, err := s.Calendar().AddWorkdays(s.today(), soon+1); err == nil {
+			sf.DueTo = d
+		}
 	}
 	if sf.Status == "" && !f.DueSoon && !f.Overdue {
 		sf.Unfinished = true
