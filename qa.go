@@ -162,3 +162,12 @@ func ratioBP(n, d int) int {
 	}
 	return n * 10000 / d
 }
+
+// QACall is a finished phone call the QA draw and flags look at: its
+// callback, when the answered attempt was recorded (zero: none) and whether
+// it opened a complaint case.
+type QACall struct {
+	Callback
+	AnsweredAt time.Time
+	Complaint  bool
+}
