@@ -94,8 +94,11 @@ func Quota(n, rateBP, minimum int) int {
 }
 
 // Draw picks the calls of a week to evaluate (see the package comment).
-// The result is in operator order, then in draw order.
-func Draw(calls []Call, seed uint64, rateBP, minimum int) []Call {
+// The result is in operator order, then in draw order. Calls in already
+// (drawn by an earlier run for the same week, when the week had fewer
+// calls) count towards their operator's quota and are not returned again:
+// the run tops the draw up to the quota of the calls the week has now.
+func Draw(calls []Call, seed uint64, rateBP, minimum int, already map[int64]bool) []Call {
 	by := map[int64][]Call{}
 	var ops []int64
 	for _, c := range calls {
@@ -111,7 +114,21 @@ func Draw(calls []Call, seed uint64, rateBP, minimum int) []Call {
 		cs := by[op]
 		slices.SortFunc(cs, func(a, b Call) int { return cmpInt(a.CallbackID, b.CallbackID) })
 		rng.Shuffle(len(cs), func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
-		out = append(out, cs[:Quota(len(cs), rateBP, minimum)]...)
+		need := Quota(len(cs), rateBP, minimum)
+		for _, c := range cs {
+			if already[c.CallbackID] {
+				need--
+			}
+		}
+		for _, c := range cs {
+			if need <= 0 {
+				break
+			}
+			if !already[c.CallbackID] {
+				out = append(out, c)
+				need--
+			}
+		}
 	}
 	return out
 }
@@ -252,13 +269,13 @@ func ItemKey(it huifang.QAItem) string {
 }
 
 // Fill answers a form: answers by item code. Every item must have a valid
-// answer; the error names the first that has none.
+// answer; the error gives the number of the first that has none.
 func Fill(form []huifang.QAItem, answers map[string]string) ([]huifang.QAItem, error) {
 	out := slices.Clone(form)
 	for i := range out {
 		a := huifang.QAAnswer(answers[out[i].Code])
 		if !a.Valid() {
-			return nil, huifang.Errorf(huifang.EINVALID, "err.qa.answer_missing", ItemKey(out[i]))
+			return nil, huifang.Errorf(huifang.EINVALID, "err.qa.answer_missing", i+1)
 		}
 		out[i].Answer = a
 	}

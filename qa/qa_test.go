@@ -36,14 +36,14 @@ func TestDrawReproducible(t *testing.T) {
 	cs = append(cs, calls(3, 80, 5000)...)
 	cs = append(cs, calls(9, 3, 9000)...)
 	seed := Seed(42, "2026-W49")
-	a := Draw(slices.Clone(cs), seed, 200, 1)
+	a := Draw(slices.Clone(cs), seed, 200, 1, nil)
 	rev := slices.Clone(cs)
 	slices.Reverse(rev)
-	b := Draw(rev, Seed(42, "2026-W49"), 200, 1)
+	b := Draw(rev, Seed(42, "2026-W49"), 200, 1, nil)
 	if !slices.Equal(a, b) {
 		t.Fatalf("same week drew differently:\n%v\n%v", a, b)
 	}
-	c := Draw(slices.Clone(cs), Seed(42, "2026-W50"), 200, 1)
+	c := Draw(slices.Clone(cs), Seed(42, "2026-W50"), 200, 1, nil)
 	if slices.Equal(a, c) {
 		t.Errorf("another week drew the same calls: %v", a)
 	}
@@ -70,7 +70,7 @@ func TestDrawFair(t *testing.T) {
 	}
 	got := map[int64]int{}
 	seen := map[int64]bool{}
-	for _, c := range Draw(cs, Seed(1, "2026-W10"), 200, 1) {
+	for _, c := range Draw(cs, Seed(1, "2026-W10"), 200, 1, nil) {
 		if owner[c.CallbackID] != c.OperatorID {
 			t.Fatalf("call %d drawn for operator %d, made by %d", c.CallbackID, c.OperatorID, owner[c.CallbackID])
 		}
@@ -97,7 +97,7 @@ func TestDrawFair(t *testing.T) {
 	pool := calls(1, 50, 1)
 	hits := map[int64]int{}
 	for w := range 4000 {
-		for _, c := range Draw(slices.Clone(pool), Seed(1, "W"+string(rune('A'+w%26))+time.Duration(w).String()), 1000, 1) {
+		for _, c := range Draw(slices.Clone(pool), Seed(1, "W"+string(rune('A'+w%26))+time.Duration(w).String()), 1000, 1, nil) {
 			hits[c.CallbackID]++
 		}
 	}
@@ -105,6 +105,28 @@ func TestDrawFair(t *testing.T) {
 		if h := hits[c.CallbackID]; h < 300 || h > 500 {
 			t.Errorf("call %d drawn %d times in 4000 weeks, want about 400", c.CallbackID, h)
 		}
+	}
+}
+
+// TestDrawTopUp: a second run over a week with more calls adds only what
+// the larger quota needs, never drawing a call twice.
+func TestDrawTopUp(t *testing.T) {
+	first := Draw(calls(1, 40, 1), 7, 500, 1, nil) // 5% of 40: 2
+	already := map[int64]bool{}
+	for _, c := range first {
+		already[c.CallbackID] = true
+	}
+	more := Draw(calls(1, 100, 1), 7, 500, 1, already) // 5% of 100: 5, 2 drawn
+	if len(first) != 2 || len(more) != 3 {
+		t.Fatalf("drew %d then %d", len(first), len(more))
+	}
+	for _, c := range more {
+		if already[c.CallbackID] {
+			t.Errorf("call %d drawn twice", c.CallbackID)
+		}
+	}
+	if again := Draw(calls(1, 100, 1), 7, 500, 1, map[int64]bool{1: true, 2: true, 3: true, 4: true, 5: true}); len(again) != 0 {
+		t.Errorf("quota met, yet drew %v", again)
 	}
 }
 
