@@ -88,6 +88,15 @@ type QAItem struct {
 	Answer   QAAnswer `json:"answer,omitempty"`
 }
 
+// Key is the catalog key of the item's name: a script item's is the script
+// item's (package script), the fixed items' are qa.item.<code>.
+func (it QAItem) Key() string {
+	if it.Kind == QAKindScript {
+		return "scripts.item." + it.Code
+	}
+	return "qa.item." + it.Code
+}
+
 // QAEvaluation is one evaluation of one call.
 type QAEvaluation struct {
 	ID         int64

@@ -204,6 +204,7 @@ func (s *Service) MyQA(ctx context.Context, u *huifang.User, afterID int64) ([]h
 type QAView struct {
 	huifang.QAEvaluation
 	Callback   *huifang.Callback
+	Work       *Work            // the call as its page shows it (policy masked, answers, script)
 	Form       []huifang.QAItem // the items to answer: the evaluation's, or the form of the call's script
 	Script     string           // the script version, "code v3"
 	Seconds    int              // the call's length; -1 unknown
@@ -269,6 +270,11 @@ func (s *Service) QAEvaluation(ctx context.Context, u *huifang.User, id int64) (
 		}
 	} else {
 		return nil, err
+	}
+	if u.Can(huifang.PermViewCallbacks) {
+		if v.Work, err = s.work(ctx, c); err != nil {
+			return nil, err
+		}
 	}
 	v.Form = e.Items
 	if len(v.Form) == 0 {

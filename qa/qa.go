@@ -260,14 +260,6 @@ func Form(sc *script.Script) []huifang.QAItem {
 	return append(out, Accuracy...)
 }
 
-// ItemKey is the catalog key of a form item's name.
-func ItemKey(it huifang.QAItem) string {
-	if it.Kind == huifang.QAKindScript {
-		return script.Item(it.Code).Key()
-	}
-	return "qa.item." + it.Code
-}
-
 // Fill answers a form: answers by item code. Every item must have a valid
 // answer; the error gives the number of the first that has none.
 func Fill(form []huifang.QAItem, answers map[string]string) ([]huifang.QAItem, error) {
