@@ -215,7 +215,7 @@ type QAView struct {
 	Pair      *huifang.QAEvaluation
 	Agreement *qa.Agreement
 	// What the user may do.
-	CanEvaluate, CanAppeal, CanDecide, CanCalibrate bool
+	CanEvaluate, CanAppeal, CanDecide, CanCalibrate, CanListen bool
 }
 
 // findQA finds an evaluation the user may see: QA any of the organisation's,
@@ -302,6 +302,7 @@ func (s *Service) QAEvaluation(ctx context.Context, u *huifang.User, id int64) (
 		}
 	}
 	qaUser := u.Can(huifang.PermQAEvaluate)
+	v.CanListen = u.Can(huifang.PermListen)
 	v.CanEvaluate = qaUser && e.Status == huifang.QAQueued
 	v.CanDecide = qaUser && e.Status == huifang.QAAppealed
 	v.CanCalibrate = qaUser && e.PairID == 0 && e.Status.Scored() && v.Pair == nil
