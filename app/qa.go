@@ -60,6 +60,25 @@ func (s *Service) DrawQAWeeks(ctx context.Context) (int, error) {
 	return n, nil
 }
 
+// DrawQAWeek draws the week of a day (zero: today) for an insurer, as the
+// command line (huifang qa draw): a week the job missed, or drawn again to
+// top it up. Audited.
+func (s *Service) DrawQAWeek(ctx context.Context, u *huifang.User, orgCode string, on huifang.Date) (*QADraw, error) {
+	if err := require(u, huifang.PermManageOrgs); err != nil {
+		return nil, err
+	}
+	o, err := s.db.FindOrgByCode(ctx, orgCode)
+	if errors.Is(err, huifang.ErrNotFound) || (err == nil && o.Kind != huifang.KindInsurer) {
+		return nil, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_found", orgCode)
+	} else if err != nil {
+		return nil, err
+	}
+	if on.IsZero() {
+		on = s.today()
+	}
+	return s.drawQA(ctx, o.ID, dayStart(on).Add(12*time.Hour), actor(u))
+}
+
 // drawQA queues the flagged calls of the week of t, then tops the random
 // draw up to each operator's quota.
 func (s *Service) drawQA(ctx context.Context, orgID int64, t time.Time, a huifang.Actor) (*QADraw, error) {
