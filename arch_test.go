@@ -23,7 +23,7 @@ var layerRules = []struct {
 	{[]string{"web", "api", "httpx"}, []string{"store", "database/sql"}, "the surfaces reach data only through app"},
 	{[]string{"app"}, []string{"store", "web", "api", "database/sql", "=net/http"}, "app holds the use cases, free of storage and HTTP: it reaches storage through app.Store, and its adapters (sms, blob) keep their own HTTP"},
 	{[]string{"store"}, []string{"app", "web", "api", "cli"}, "storage knows nothing of the layers above"},
-	{[]string{"callback", "problem", "workday", "profile", "script", "indicator", "throttle", "risk", "orphan", "misconduct", "rectification", "spotcheck"}, []string{"store", "app", "web", "api", "database/sql", "net/http"}, "rule packages are plain Go: no I/O layer"},
+	{[]string{"callback", "problem", "workday", "profile", "script", "indicator", "throttle", "risk", "orphan", "misconduct", "rectification", "spotcheck", "qa"}, []string{"store", "app", "web", "api", "database/sql", "net/http"}, "rule packages are plain Go: no I/O layer"},
 	{[]string{"i18n"}, []string{""}, "the catalog imports only the standard library"},
 }
 

@@ -31,6 +31,9 @@ const (
 	PermInspect       Permission = "inspection.export"    // export an on-site inspection package
 	PermRectify       Permission = "rectification.send"   // send a company a rectification notice and close it
 	PermAnswerNotice  Permission = "rectification.answer" // answer a rectification notice for one's company
+	PermQAEvaluate    Permission = "qa.evaluate"          // draw calls for QA, evaluate them, decide appeals, calibrate
+	PermQAOwn         Permission = "qa.own"               // see the QA evaluations of one's own calls and appeal once
+	PermQAFigures     Permission = "qa.figures"           // QA figures per operator and team, and their export
 )
 
 var rolePerms = map[Role][]Permission{
@@ -38,10 +41,10 @@ var rolePerms = map[Role][]Permission{
 	RoleRegAdmin:     {PermSupervise, PermManageUsers, PermAssign, PermViewCallbacks, PermViewStats, PermReviewStats, PermSpotCheck, PermDisclose, PermInspect, PermRectify},
 	RoleSupervisor:   {PermSupervise, PermViewCallbacks, PermViewStats, PermReviewStats, PermSpotCheck, PermInspect, PermRectify},
 	RoleInsurerAdmin: {PermManageUsers, PermImport, PermManageAgents, PermViewRisks, PermViewCallbacks, PermExport, PermRecord, PermViewStats, PermRecordLetter, PermSubmitStats, PermOpenCase, PermWorkCases, PermAnswerNotice},
-	RoleManager:      {PermViewCallbacks, PermExport, PermViewRisks, PermListen, PermViewStats, PermSubmitStats, PermOpenCase, PermWorkCases, PermAnswerNotice},
-	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord, PermRecordLetter, PermOpenCase},
+	RoleManager:      {PermViewCallbacks, PermExport, PermViewRisks, PermListen, PermViewStats, PermSubmitStats, PermOpenCase, PermWorkCases, PermAnswerNotice, PermQAFigures},
+	RoleOperator:     {PermViewCallbacks, PermWorkCallbacks, PermViewPII, PermRecord, PermRecordLetter, PermOpenCase, PermQAOwn},
 	RoleHandler:      {PermViewCallbacks, PermViewPII, PermRecordLetter, PermWorkCases},
-	RoleQA:           {PermViewCallbacks, PermListen},
+	RoleQA:           {PermViewCallbacks, PermListen, PermQAEvaluate, PermQAFigures},
 	RoleCompliance:   {PermViewCallbacks, PermMisconduct, PermViewRisks, PermListen},
 }
 

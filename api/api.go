@@ -57,6 +57,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a.routeRectifications()
 	a.routeDisclosure()
 	a.routeSpotChecks()
+	a.routeQA()
 	a.routeInspection()
 	a.mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		httpx.JSON(w, http.StatusNotFound, httpx.BodyIn(httpx.Lang(r), huifang.Errorf(huifang.ENOTFOUND, "err.api.no_such_endpoint", r.Method+" "+r.URL.Path)))

@@ -29,6 +29,7 @@ import (
 // reach that show no company's data; every other such route is tried in
 // apiOversightMatrix (TestEveryRegulatorAPIRouteClassified).
 var regulatorAPIUnscoped = map[string]string{
+	"GET /api/v1/qa/{id}":                       "an insurer's own QA evaluation (the service refuses users without a QA permission)",
 	"GET /api/v1/me":                            "the caller",
 	"GET /api/v1/callbacks":                     "own organisation's callbacks only",
 	"GET /api/v1/callbacks/{id}":                "own organisation's callbacks only",

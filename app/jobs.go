@@ -188,6 +188,7 @@ func (s *Service) Jobs() []Job {
 		{Name: "electronic-issue", Run: func(ctx context.Context) error { _, err := s.IssueElectronicLinks(ctx); return err }, Next: every(10 * time.Minute)},
 		{Name: "electronic-fallback", Run: func(ctx context.Context) error { _, err := s.ElectronicFallback(ctx); return err }, Next: every(30 * time.Minute)},
 		{Name: "script-recheck", Run: func(ctx context.Context) error { _, err := s.RecheckBlocked(ctx); return err }, Next: every(5 * time.Minute)},
+		{Name: "qa-draw", Run: func(ctx context.Context) error { _, err := s.DrawQAWeeks(ctx); return err }, Next: nextQADraw},
 	}
 }
 
@@ -201,6 +202,18 @@ func (s *Service) nextDigest(now time.Time) time.Time {
 	next := time.Date(t.Year(), t.Month(), t.Day(), DigestHour, 0, 0, 0, huifang.Shanghai)
 	if !next.After(t) {
 		next = next.AddDate(0, 0, 1)
+	}
+	return next.UTC()
+}
+
+// nextQADraw is the next Monday 01:00 Beijing time after now: the weekly QA
+// draw of the week just ended.
+func nextQADraw(now time.Time) time.Time {
+	t := now.In(huifang.Shanghai)
+	days := (8 - int(t.Weekday())) % 7
+	next := time.Date(t.Year(), t.Month(), t.Day()+days, 1, 0, 0, 0, huifang.Shanghai)
+	if !next.After(t) {
+		next = next.AddDate(0, 0, 7)
 	}
 	return next.UTC()
 }

@@ -37,6 +37,7 @@ type Store interface {
 	riskStore
 	scriptStore
 	spotCheckStore
+	qaStore
 	statsStore
 	engineStore
 	submissionStore
@@ -243,6 +244,16 @@ type scriptStore interface {
 	FindScript(ctx context.Context, orgID, id int64) (*huifang.ScriptRecord, error)
 	ListScripts(ctx context.Context, f huifang.ScriptFilter) ([]huifang.ScriptRecord, error)
 	MoveScript(ctx context.Context, orgID, id int64, from, to string, activeFrom huifang.Date, a huifang.Actor, now time.Time) error
+}
+
+// qaStore stores the QA evaluations of calls.
+type qaStore interface {
+	AddQAEvaluations(ctx context.Context, evs []huifang.QAEvaluation, audit huifang.AuditEntry) ([]huifang.QAEvaluation, error)
+	FindQAEvaluation(ctx context.Context, orgID, id int64) (*huifang.QAEvaluation, error)
+	ListQAEvaluations(ctx context.Context, f huifang.QAFilter) ([]huifang.QAEvaluation, error)
+	QACalls(ctx context.Context, orgID int64, from, to time.Time) ([]huifang.QACall, error)
+	QAFigures(ctx context.Context, orgID int64, from, to time.Time) ([]huifang.QAFigures, error)
+	UpdateQAEvaluation(ctx context.Context, e *huifang.QAEvaluation, from huifang.QAStatus, audit huifang.AuditEntry) error
 }
 
 // spotCheckStore stores the regulator's spot-check samples and verdicts.

@@ -58,6 +58,7 @@ func commands() []command {
 		{"rectification", "rectification notices: rectification send --org REG --company CODE --subject S --due D --body TEXT | list --org CODE [--status S]", cmdRectification},
 		{"disclosure", "quarterly public disclosure: disclosure publish --org REG --period 2026-Q1 | erratum --org REG --period P --company CODE --note TEXT [--indicator ID --value X] | list --org REG | export --org REG --period P [--format csv|xlsx]", cmdDisclosure},
 		{"spotcheck", "spot checks: spotcheck draw --org REG --period P [--companies A,B] [--rate 0.5%] [--min 1200] [--seed N] | export --org REG --id N [--format csv|xlsx] [--out FILE]", cmdSpotCheck},
+		{"qa", "QA scoring of calls: " + qaUse, cmdQA},
 		{"bench", "measure import and next-callback performance (see docs/performance.md)", cmdBench},
 		{"version", "print the version", func(e *env, _ []string) error { fmt.Fprintln(e.stdout, "huifang", Version); return nil }},
 	}

@@ -159,6 +159,9 @@ func Fill(ctx context.Context, db *store.DB, svc *app.Service, opts Options) (*L
 	if err := w.handlerDesk(ctx, svc, users, logins, opts.Password, now); err != nil {
 		return nil, fmt.Errorf("demo: handler: %w", err)
 	}
+	if err := w.qa(ctx, svc, users, now); err != nil {
+		return nil, fmt.Errorf("demo: qa: %w", err)
+	}
 	return logins, nil
 }
 
@@ -235,6 +238,10 @@ func (w *world) createOrgsAndUsers(ctx context.Context, svc *app.Service, passwo
 	// the first two companies only (the first follows every one).
 	todo = append(todo, demoUser{org: reg, login: "reg-admin", name: staff.name(true, "郑"), role: huifang.RoleRegAdmin},
 		demoUser{org: reg, login: "supervisor2", name: staff.name(false, "冯"), role: huifang.RoleSupervisor})
+	// A second QA evaluator per insurer, for calibration (demo/qa.go).
+	for i, ins := range w.insurers {
+		todo = append(todo, demoUser{org: orgs[i], login: ins.spec.login + "-qa2", name: staff.name(false, ""), role: huifang.RoleQA})
+	}
 	logins := &Logins{}
 	users := map[string]map[huifang.Role][]*huifang.User{}
 	for _, d := range todo {

@@ -197,6 +197,29 @@ func TestFill(t *testing.T) {
 		} else if v, err := svc.SpotCheck(ctx, sup, scs[0].ID, app.ItemQuery{Verdict: huifang.VerdictInconsistent}); err != nil || len(v.Items) != 1 || v.Items[0].CaseID == 0 {
 			t.Errorf("the demo's inconsistent verdict %+v %v", v, err)
 		}
+		// QA: at the first insurer, scored evaluations, one critical
+		// failure under appeal, one calibration pair.
+		qaUser, err := db.FindUserByLogin(ctx, w.insurers[0].spec.login+"-qa")
+		if err != nil {
+			t.Fatal(err)
+		}
+		evs, err := svc.QAQueue(ctx, qaUser, huifang.QAFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		qaStates := map[string]int{}
+		for _, e := range evs {
+			qaStates[string(e.Status)]++
+			if e.CriticalFail {
+				qaStates["critical"]++
+			}
+			if e.PairID != 0 {
+				qaStates["calibration"]++
+			}
+		}
+		if qaStates["appealed"] != 1 || qaStates["critical"] != 1 || qaStates["calibration"] != 1 || qaStates["evaluated"] < 3 || qaStates["queued"] == 0 {
+			t.Errorf("QA in the demo: %v", qaStates)
+		}
 		designs := map[huifang.DesignType]bool{}
 		for _, o := range insurers {
 			ps, err := db.ListProducts(ctx, o.ID)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/indicator"
+	"github.com/huifang/huifang/qa"
 	"github.com/huifang/huifang/spotcheck"
 )
 
@@ -98,6 +99,11 @@ type Rules struct {
 	// Shanghai method's 0.5% and 1,200 (package spotcheck).
 	SampleRateBP int `json:"sample_rate_bp,omitempty"`
 	SampleMin    int `json:"sample_min,omitempty"`
+	// QA scoring (docs/qa.md): the share of each operator's calls of a week
+	// drawn for evaluation, in basis points, and the least number per
+	// operator who made calls; 0 means 2% and 1 (package qa).
+	QARateBP int `json:"qa_rate_bp,omitempty"`
+	QAMin    int `json:"qa_min,omitempty"`
 }
 
 // Defaults of the settings whose zero value means "the default".
@@ -163,6 +169,23 @@ func (r Rules) SampleMinimum() int {
 		return r.SampleMin
 	}
 	return spotcheck.DefaultMin
+}
+
+// QARate is the share of an operator's calls the weekly QA draw takes, in
+// basis points.
+func (r Rules) QARate() int {
+	if r.QARateBP > 0 {
+		return r.QARateBP
+	}
+	return qa.DefaultRateBP
+}
+
+// QAMinimum is the least number of calls the QA draw takes per operator.
+func (r Rules) QAMinimum() int {
+	if r.QAMin > 0 {
+		return r.QAMin
+	}
+	return qa.DefaultMin
 }
 
 // SubmitDays is how many calendar days after the end of a period of the
@@ -342,6 +365,12 @@ func (r Rules) Validate() error {
 	}
 	if r.SampleMin < 0 || r.SampleMin > 100000 {
 		bad("sample_min", "err.spotcheck.min")
+	}
+	if r.QARateBP < 0 || r.QARateBP > 10000 {
+		bad("qa_rate_bp", "err.qa.rate")
+	}
+	if r.QAMin < 0 || r.QAMin > 100 {
+		bad("qa_min", "err.qa.min")
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })

@@ -50,6 +50,8 @@ type dashPage struct {
 	// Consistency is each company's spot-check consistency rate
 	// (consistent ÷ verdicts), for those who draw samples.
 	Consistency []consistencyRow
+	// QA is the insurer's QA figures (dashboard_qa.go), for those who see them.
+	QA *qaCard
 	// Chart is what static/dashboard.js draws.
 	Chart chartData
 }
@@ -255,8 +257,8 @@ func (s *server) dashData(r *http.Request, rq *request) (*dashPage, error) {
 	pg.Total = pg.newDashRow(t.Total, rq.T.T("dash.total"))
 	if pg.Regulator {
 		err = s.regulatorDash(ctx, rq, pg, t)
-	} else {
-		err = s.insurerDash(r, rq, pg, t)
+	} else if err = s.insurerDash(r, rq, pg, t); err == nil {
+		err = s.qaDash(ctx, rq, pg)
 	}
 	return pg, err
 }

@@ -154,6 +154,7 @@ var regulatorWebUnscoped = map[string]string{
 	"POST /disclosures/errata":          "the regulator's administrator only (PermDisclose): its own regulator's rows",
 	"POST /disclosures/publish":         "the regulator's administrator only (PermDisclose): companies from Overseen",
 	"GET /dashboard/data.json":          "tried with ?org= in the matrix (same handler as /dashboard)",
+	"GET /qa/{id}":                      "an insurer's own QA evaluation (the service refuses users without a QA permission)",
 }
 
 // webRoute matches a route of web.go with its gate.

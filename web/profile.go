@@ -40,13 +40,16 @@ type versionView struct {
 	// The spot checks' sampling rate and minimum, defaults filled in.
 	SampleRate string
 	SampleMin  int
+	// The QA draw's rate and minimum per operator, defaults filled in.
+	QARate string
+	QAMin  int
 }
 
 func viewVersion(v profile.Version, state string) versionView {
 	vv := versionView{V: v, State: state, FallbackDays: v.Rules.ElectronicFallbackDays,
 		SubmitMonth: v.Rules.SubmitDays("month"), SubmitQuarter: v.Rules.SubmitDays("quarter"), SubmitYear: v.Rules.SubmitDays("year"),
 		GateDays: v.Rules.OrphanGateDays(), SharedMin: v.Rules.SharedPhoneMin(), ChangedDays: v.Rules.PhoneChangedWithin(),
-		SampleRate: bpPercent(v.Rules.SampleRate()), SampleMin: v.Rules.SampleMinimum()}
+		SampleRate: bpPercent(v.Rules.SampleRate()), SampleMin: v.Rules.SampleMinimum(), QARate: bpPercent(v.Rules.QARate()), QAMin: v.Rules.QAMinimum()}
 	succ, res := v.Rules.Targets()
 	vv.TargetSuccess, vv.TargetResolution = bpPercent(succ), bpPercent(res)
 	if vv.FallbackDays <= 0 {
@@ -97,6 +100,9 @@ type profileForm struct {
 	// Spot checks: the sampling rate (a percentage without its sign) and
 	// the minimum size.
 	SampleRate, SampleMin string
+	// QA: the weekly draw's rate (a percentage without its sign) and the
+	// minimum per operator.
+	QARate, QAMin string
 }
 
 func formOf(r profile.Rules, from huifang.Date) profileForm {
@@ -143,6 +149,7 @@ func withSettings(f profileForm, r profile.Rules) profileForm {
 	f.GateDays = strconv.Itoa(r.OrphanGateDays())
 	f.SharedPhone, f.PhoneChanged = strconv.Itoa(r.SharedPhoneMin()), strconv.Itoa(r.PhoneChangedWithin())
 	f.SampleRate, f.SampleMin = bpPercentNumber(r.SampleRate()), strconv.Itoa(r.SampleMinimum())
+	f.QARate, f.QAMin = bpPercentNumber(r.QARate()), strconv.Itoa(r.QAMinimum())
 	return f
 }
 
@@ -334,6 +341,17 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 		rules.SampleMin = num("sample_min", f.SampleMin)
 	} else {
 		f.SampleRate, f.SampleMin = kept.SampleRate, kept.SampleMin
+	}
+	if pf.Get("qa") != "" {
+		f.QARate, f.QAMin = strings.TrimSpace(pf.Get("qa_rate")), strings.TrimSpace(pf.Get("qa_min"))
+		if bp, err := spotcheck.ParseRate(f.QARate + "%"); err != nil {
+			f.Errors["qa_rate_bp"] = rq.T.T("err.qa.rate")
+		} else {
+			rules.QARateBP = bp
+		}
+		rules.QAMin = num("qa_min", f.QAMin)
+	} else {
+		f.QARate, f.QAMin = kept.QARate, kept.QAMin
 	}
 	from, err := huifang.ParseISODate(f.From)
 	if err != nil {

@@ -306,6 +306,12 @@ func navFor(u *huifang.User, active string, unread int) []navItem {
 	if u.Can(huifang.PermWorkCallbacks) {
 		items = append(items, navItem{Key: "work", Href: "/work"})
 	}
+	if u.Can(huifang.PermQAEvaluate) {
+		items = append(items, navItem{Key: "qa", Href: "/qa"})
+	}
+	if u.Can(huifang.PermQAOwn) {
+		items = append(items, navItem{Key: "qa_mine", Href: "/qa/mine"})
+	}
 	if u.Can(huifang.PermViewCallbacks) && !u.Regulatory() {
 		// A regulator's users reach a company's callbacks and cases from
 		// its figures (the dashboard, spot checks), not a list of their own.

@@ -163,6 +163,17 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /spotchecks/{id}/items/{item}/recordings/{rid}", s.gated(huifang.PermSpotCheck, s.spotItemRecording))
 	mux.Handle("GET /spotchecks/{id}/items/{item}/receipt", s.gated(huifang.PermSpotCheck, s.spotItemReceipt))
 
+	mux.Handle("GET /qa", s.gated(huifang.PermQAEvaluate, s.qaQueue))
+	mux.Handle("POST /qa/draw", s.gated(huifang.PermQAEvaluate, s.qaDraw))
+	mux.Handle("GET /qa/mine", s.gated(huifang.PermQAOwn, s.qaMine))
+	mux.Handle("GET /qa/figures", s.gated(huifang.PermQAFigures, s.qaFiguresExport))
+	mux.Handle("GET /qa/{id}", s.page(s.qaEvaluate)) // QA, the operator whose call it is, managers: the service checks
+	mux.Handle("POST /qa/{id}/evaluate", s.gated(huifang.PermQAEvaluate, s.qaEvaluateSave))
+	mux.Handle("POST /qa/{id}/decide", s.gated(huifang.PermQAEvaluate, s.qaDecide))
+	mux.Handle("POST /qa/{id}/calibrate", s.gated(huifang.PermQAEvaluate, s.qaCalibrate))
+	mux.Handle("POST /qa/{id}/appeal", s.gated(huifang.PermQAOwn, s.qaAppeal))
+	mux.Handle("GET /qa/{id}/recordings/{rid}", s.gated(huifang.PermListen, s.qaRecording))
+
 	mux.Handle("GET /profile", s.page(s.profileShow))
 	mux.Handle("POST /profile", s.gated(huifang.PermSupervise, s.profileChange))
 	mux.Handle("GET /admin/calendar", s.page(s.calendarShow))
