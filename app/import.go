@@ -305,6 +305,7 @@ func (s *Service) importPolicies(ctx context.Context, org *huifang.Org, a huifan
 		return nil, err
 	}
 	res.Counts, res.Callbacks, res.Job = j.Result.Counts, j.Result.Callbacks, j
+	s.fillTailsAfterImport(ctx, org)
 	return res, nil
 }
 
@@ -329,11 +330,7 @@ func (s *Service) importPoliciesOnce(ctx context.Context, org *huifang.Org, a hu
 		return nil, fmt.Errorf("import policies: %w", err)
 	}
 	res.Counts, res.Callbacks = r.Counts, r.Callbacks
-	// New numbers become searchable by their last digits at once; should
-	// this fail, the background job catches up.
-	if _, err := s.FillPhoneTails(ctx); err != nil {
-		s.Log.Warn("phone tails after import", "org", org.Code, "err", err)
-	}
+	s.fillTailsAfterImport(ctx, org)
 	return res, nil
 }
 

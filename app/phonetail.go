@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/huifang/huifang"
 )
 
 // PhoneTailDigits is how many last digits of a policyholder's phone staff
@@ -71,6 +73,14 @@ func (s *Service) FillPhoneTails(ctx context.Context) (int, error) {
 		if err := ctx.Err(); err != nil {
 			return n, err
 		}
+	}
+}
+
+// fillTailsAfterImport makes the numbers an import brought searchable by
+// their last digits at once; should it fail, the background job catches up.
+func (s *Service) fillTailsAfterImport(ctx context.Context, org *huifang.Org) {
+	if _, err := s.FillPhoneTails(ctx); err != nil {
+		s.Log.Warn("phone tails after import", "org", org.Code, "err", err)
 	}
 }
 

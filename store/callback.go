@@ -217,7 +217,7 @@ func (db *DB) ListAttempts(ctx context.Context, orgID, callbackID int64) ([]huif
 	return out, rows.Err()
 }
 
-func callbackWhere(f huifang.CallbackFilter, orgID int64) where {
+func callbackWhere(f huifang.CallbackFilter, orgID int64, postgres bool) where {
 	w := where{}
 	w.add("c.org_id = ?", orgID)
 	w.addIf(f.Status != "", "c.status = ?", f.Status)
@@ -237,8 +237,13 @@ func callbackWhere(f huifang.CallbackFilter, orgID int64) where {
 		var ors []string
 		var args []any
 		if f.Search != "" {
-			like := likePrefix(f.Search)
-			ors = append(ors, `qp.policy_no LIKE ? ESCAPE '\'`, `qp.holder_name LIKE ? ESCAPE '\'`)
+			// Case does not matter, on either engine (SQLite's LIKE ignores
+			// the case of ASCII letters).
+			like, op := likePrefix(f.Search), "LIKE"
+			if postgres {
+				op = "ILIKE"
+			}
+			ors = append(ors, `qp.policy_no `+op+` ? ESCAPE '\'`, `qp.holder_name `+op+` ? ESCAPE '\'`)
 			args = append(args, like, like)
 		}
 		if f.PhoneTailHash != "" {
@@ -306,7 +311,7 @@ func (w *where) policyDims(orgID int64, branch string, branchOnly bool, design h
 
 // ForEachCallback streams an insurer's callbacks, earliest deadline first.
 func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.CallbackFilter, fn func(*huifang.CallbackRow) error) error {
-	w := callbackWhere(f, orgID)
+	w := callbackWhere(f, orgID, db.engine == Postgres)
 	q := `SELECT ` + prefixed("c.", callbackCols) + `,
 		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on, COALESCE(NULLIF(op.name, ''), op.login, '')
 		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
@@ -366,7 +371,7 @@ func likePrefix(s string) string {
 
 // CountCallbacks counts an insurer's callbacks matching the filter.
 func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter) (int, error) {
-	w := callbackWhere(f, orgID)
+	w := callbackWhere(f, orgID, db.engine == Postgres)
 	var n int
 	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM callbacks c`+w.sql()), w.args...).Scan(&n)
 	return n, err
