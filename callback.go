@@ -112,9 +112,12 @@ type Callback struct {
 	// Evidence is how the answers were collected, as JSON: for an electronic
 	// callback the times, IP address and user agent; for a letter or visit,
 	// the signed receipt.
-	Evidence  string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	Evidence string
+	// AppointedBy is the operator who agreed the time of a scheduled
+	// callback with the customer (an appointment); 0 for none.
+	AppointedBy int64
+	CreatedAt   time.Time
+	UpdatedAt   time.Time
 }
 
 // Open reports whether the callback still needs work.
@@ -184,7 +187,37 @@ type CallbackFilter struct {
 	// sets from the rule profile.
 	Risk       bool
 	RiskBounds RiskBounds
+	// AppointedBy keeps the scheduled callbacks whose time this operator
+	// agreed with the customer (their appointments).
+	AppointedBy int64
+	// FinishedBy keeps the callbacks this user finished, from FinishedFrom
+	// on when it is set.
+	FinishedBy   int64
+	FinishedFrom time.Time
+	// Search keeps the callbacks whose policy number starts with it or whose
+	// policyholder's name starts with it; PhoneTailHash (set by the
+	// application from four digits searched for) also those whose
+	// policyholder's phone ends in them.
+	Search        string
+	PhoneTailHash string
+	// Sort orders the list (CallbackSorts); every order ends with the id,
+	// so that pages never repeat or skip a row.
+	Sort string
 }
+
+// The orders of a callback list: by deadline (the default), policy number,
+// status, operator, or the most recently finished first.
+const (
+	SortDue      = "due"
+	SortPolicy   = "policy"
+	SortStatus   = "status"
+	SortOperator = "operator"
+	SortFinished = "finished"
+	SortNext     = "next" // the time of the next try or appointment
+)
+
+// CallbackSorts lists the orders a user may pick.
+var CallbackSorts = []string{SortDue, SortPolicy, SortStatus, SortOperator}
 
 // Outcome classes: the callbacks owed to a policy that a count of
 // docs/indicators.md is made of, with DueFrom–DueTo the period. For orphan
@@ -207,6 +240,9 @@ type CallbackRow struct {
 	HolderName  string
 	ProductCode string
 	ReceiptOn   Date
+	// Operator is the name of the operator who finished the callback, or
+	// holds it, or agreed its appointment; "" for none.
+	Operator string
 }
 
 // CallbackTally counts an insurer's callbacks by status and result.
@@ -225,6 +261,7 @@ type CallbackChange struct {
 	Reason            string
 	Late              bool
 	NextAt            time.Time
+	AppointedBy       int64             // an appointment's operator, with StatusScheduled
 	Answers           map[string]Answer // stored when not nil
 	// Method, the script version and the evidence are stored when Method is set.
 	Method        CallbackMethod

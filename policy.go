@@ -117,6 +117,15 @@ type PolicyRecord struct {
 	PhoneChangedAt time.Time
 }
 
+// PhoneTail is a policy's sealed phone and the keyed hash of its last
+// digits, by which staff search callbacks (the digits are never stored).
+type PhoneTail struct {
+	OrgID    int64
+	PolicyNo string
+	PhoneEnc string
+	TailHash string
+}
+
 // Plan is a callback the rules say a policy needs.
 type Plan struct {
 	Kind  CallbackKind

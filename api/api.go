@@ -34,6 +34,7 @@ func New(svc *app.Service, log *slog.Logger) http.Handler {
 	a := &API{svc: svc, log: log, mux: http.NewServeMux()}
 	a.route("GET /api/v1/me", anyone, a.me)
 	a.route("POST /api/v1/callbacks/next", huifang.PermWorkCallbacks, a.next)
+	a.route("GET /api/v1/desk", huifang.PermWorkCallbacks, a.desk)
 	a.route("GET /api/v1/callbacks", huifang.PermViewCallbacks, a.listCallbacks)
 	a.route("GET /api/v1/callbacks/{id}", huifang.PermViewCallbacks, a.getCallback)
 	a.route("POST /api/v1/callbacks/{id}/attempts", huifang.PermWorkCallbacks, a.attempt)
@@ -163,6 +164,7 @@ func (a *API) listCallbacks(w http.ResponseWriter, r *http.Request, u *huifang.U
 		out[i]["holder_name"] = c.HolderName
 		out[i]["product_code"] = c.ProductCode
 		out[i]["receipt_on"] = c.ReceiptOn
+		out[i]["operator"] = c.Operator
 	}
 	httpx.JSON(w, http.StatusOK, map[string]any{"total": total, "callbacks": out})
 	return nil

@@ -27,6 +27,9 @@ type Rules struct {
 	// RevealsPerHour is how many full phone numbers one user may see in an
 	// hour (counted from the audit trail); 0 means DefaultRevealsPerHour.
 	RevealsPerHour int
+	// AppointmentHold, when Fixed, is how long a due appointment waits for
+	// the operator who agreed it; 0 means the profile's default.
+	AppointmentHold time.Duration
 	// RestDay tells rest days for calling hours when Fixed.
 	RestDay callback.RestDayFunc
 	// Fixed makes Hours, Attempts and RestDay win over the rule profile:

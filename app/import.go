@@ -305,6 +305,7 @@ func (s *Service) importPolicies(ctx context.Context, org *huifang.Org, a huifan
 		return nil, err
 	}
 	res.Counts, res.Callbacks, res.Job = j.Result.Counts, j.Result.Callbacks, j
+	s.fillTailsAfterImport(ctx, org)
 	return res, nil
 }
 
@@ -329,6 +330,7 @@ func (s *Service) importPoliciesOnce(ctx context.Context, org *huifang.Org, a hu
 		return nil, fmt.Errorf("import policies: %w", err)
 	}
 	res.Counts, res.Callbacks = r.Counts, r.Callbacks
+	s.fillTailsAfterImport(ctx, org)
 	return res, nil
 }
 

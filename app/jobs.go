@@ -187,6 +187,7 @@ func (s *Service) Jobs() []Job {
 		{Name: "sessions", Run: func(ctx context.Context) error { _, err := s.db.DeleteExpiredSessions(ctx, s.now()); return err }, Next: every(time.Hour)},
 		{Name: "electronic-issue", Run: func(ctx context.Context) error { _, err := s.IssueElectronicLinks(ctx); return err }, Next: every(10 * time.Minute)},
 		{Name: "electronic-fallback", Run: func(ctx context.Context) error { _, err := s.ElectronicFallback(ctx); return err }, Next: every(30 * time.Minute)},
+		{Name: "phone-tails", Run: func(ctx context.Context) error { _, err := s.FillPhoneTails(ctx); return err }, Next: every(time.Minute)},
 		{Name: "script-recheck", Run: func(ctx context.Context) error { _, err := s.RecheckBlocked(ctx); return err }, Next: every(5 * time.Minute)},
 		{Name: "qa-draw", Run: func(ctx context.Context) error { _, err := s.DrawQAWeeks(ctx); return err }, Next: nextQADraw},
 	}

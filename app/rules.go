@@ -208,6 +208,22 @@ func (s *Service) callRules(ctx context.Context, orgID int64) (callback.Hours, c
 	return h, a, s.restDay, nil
 }
 
+// appointmentHold is how long a due appointment of the insurer waits for the
+// operator who agreed it before any operator may take it.
+func (s *Service) appointmentHold(ctx context.Context, orgID int64) (time.Duration, error) {
+	if s.Rules.Fixed {
+		if s.Rules.AppointmentHold > 0 {
+			return s.Rules.AppointmentHold, nil
+		}
+		return profile.Rules{}.AppointmentHold(), nil
+	}
+	v, err := s.ProfileFor(ctx, orgID, s.today())
+	if err != nil {
+		return 0, err
+	}
+	return v.Rules.AppointmentHold(), nil
+}
+
 // CallsAnyTime reports whether the rules in force let the user's insurer
 // call at any hour and on rest days: the demo's profile does, so that pages
 // can say so; a real profile never.

@@ -68,6 +68,9 @@ type auditStore interface {
 type callbackStore interface {
 	ChangeCallback(ctx context.Context, ch huifang.CallbackChange) (*huifang.Callback, error)
 	ClaimCallback(ctx context.Context, orgID, userID int64, now time.Time, lease time.Duration) (*huifang.Callback, error)
+	PhoneTailsToFill(ctx context.Context, limit int) ([]huifang.PhoneTail, error)
+	SetPhoneTails(ctx context.Context, ts []huifang.PhoneTail) error
+	ClaimCallbackHeld(ctx context.Context, orgID, userID int64, now time.Time, lease, hold time.Duration) (*huifang.Callback, error)
 	CountCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter) (int, error)
 	FindCallback(ctx context.Context, orgID, id int64) (*huifang.Callback, error)
 	ForEachCallback(ctx context.Context, orgID int64, f huifang.CallbackFilter, fn func(*huifang.CallbackRow) error) error

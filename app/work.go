@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/huifang/huifang"
@@ -135,8 +136,12 @@ func (s *Service) Next(ctx context.Context, u *huifang.User) (*Work, error) {
 	} else if err != nil {
 		return nil, err
 	}
+	hold, err := s.appointmentHold(ctx, u.OrgID)
+	if err != nil {
+		return nil, err
+	}
 	for blocked := 0; ; {
-		c, err := s.db.ClaimCallback(ctx, u.OrgID, u.ID, now, s.Rules.Lease)
+		c, err := s.db.ClaimCallbackHeld(ctx, u.OrgID, u.ID, now, s.Rules.Lease, hold)
 		if errors.Is(err, huifang.ErrNotFound) {
 			return nil, ErrNoWork
 		} else if err != nil {
@@ -306,7 +311,8 @@ func (s *Service) RecordAttempt(ctx context.Context, u *huifang.User, id int64, 
 			return nil, huifang.Errorf(huifang.EINVALID, "err.callback.schedule_outside_hours", clock(hours.Start, callback.DefaultStart), clock(hours.End, callback.DefaultEnd))
 		}
 		att.ScheduleAt = in.ScheduleAt
-		ch.Status, ch.NextAt = huifang.StatusScheduled, in.ScheduleAt
+		// An appointment: the operator who agreed the time calls back.
+		ch.Status, ch.NextAt, ch.AppointedBy = huifang.StatusScheduled, in.ScheduleAt, u.ID
 	default:
 		failed, err := s.failedAttempts(ctx, c)
 		if err != nil {
@@ -514,6 +520,11 @@ func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f huifang.
 		f.Limit = 50
 	}
 	f.Today = s.today()
+	f.Search = strings.TrimSpace(f.Search)
+	if len([]rune(f.Search)) > 40 {
+		return nil, 0, huifang.Errorf(huifang.EINVALID, "err.callback.search_too_long")
+	}
+	f.PhoneTailHash = s.searchTail(f.Search)
 	if err := s.withRisk(ctx, u.OrgID, &f); err != nil {
 		return nil, 0, err
 	}

@@ -25,6 +25,14 @@ func TestDemoCallsAtAnyHour(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The operator's desk holds appointments, one of them due (demo/desk.go).
+	desk, err := svc.Desk(ctx, op)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(desk.Appointments) != 3 || desk.Due != 1 || !desk.CanCall {
+		t.Fatalf("the demo operator's desk: %d appointments, %d due, can call %v", len(desk.Appointments), desk.Due, desk.CanCall)
+	}
 	for _, when := range []time.Time{
 		time.Date(2026, 3, 12, 22, 30, 0, 0, huifang.Shanghai), // the demo's Thursday evening
 		time.Date(2026, 3, 15, 10, 0, 0, 0, huifang.Shanghai),  // Sunday

@@ -162,6 +162,9 @@ func Fill(ctx context.Context, db *store.DB, svc *app.Service, opts Options) (*L
 	if err := w.qa(ctx, svc, users, now); err != nil {
 		return nil, fmt.Errorf("demo: qa: %w", err)
 	}
+	if err := w.desk(ctx, svc, users, now); err != nil {
+		return nil, fmt.Errorf("demo: desk: %w", err)
+	}
 	return logins, nil
 }
 

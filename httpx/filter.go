@@ -17,7 +17,9 @@ import (
 // successful_in_period, completed), kind (new-business, pre-underwriting,
 // re-callback, orphan; with an outcome, orphan picks the orphan-policy
 // figures), risk (1/true: only the policies flagged with a sign of a false
-// phone number), limit and offset. Unknown values are an error, not silently ignored.
+// phone number), q (a policy-number or holder-name prefix, or the last 4–6
+// digits of the holder's phone), sort (due, policy, status, operator),
+// limit and offset. Unknown values are an error, not silently ignored.
 func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	var f huifang.CallbackFilter
 	var fields []huifang.FieldError
@@ -42,6 +44,16 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 		f.Channel = c
 	}
 	f.PolicyNo = strings.TrimSpace(q.Get("policy_no"))
+	f.Search = strings.TrimSpace(q.Get("q"))
+	if len([]rune(f.Search)) > 40 {
+		bad("q", "err.callback.search_too_long")
+	}
+	if v := q.Get("sort"); v != "" {
+		f.Sort = v
+		if !slices.Contains(huifang.CallbackSorts, v) {
+			bad("sort", "err.filter.bad_sort")
+		}
+	}
 	if v := q.Get("design"); v != "" {
 		d, ok := huifang.ParseDesignType(v)
 		if !ok {

@@ -104,6 +104,11 @@ type Rules struct {
 	// operator who made calls; 0 means 2% and 1 (package qa).
 	QARateBP int `json:"qa_rate_bp,omitempty"`
 	QAMin    int `json:"qa_min,omitempty"`
+	// AppointmentHoldMinutes: an appointment (a time the customer agreed
+	// with an operator) stays with that operator this many minutes after
+	// its time before any operator may take it; 0 means
+	// DefaultAppointmentHoldMinutes.
+	AppointmentHoldMinutes int `json:"appointment_hold_minutes,omitempty"`
 }
 
 // Defaults of the settings whose zero value means "the default".
@@ -111,6 +116,9 @@ const (
 	DefaultOrphanGateWorkdays = 10
 	DefaultSharedPhoneHolders = 3
 	DefaultPhoneChangedDays   = 30
+	// DefaultAppointmentHoldMinutes is how long a due appointment waits
+	// for the operator who agreed it.
+	DefaultAppointmentHoldMinutes = 30
 )
 
 // DefaultDisclosureIndicators are what the public table shows per company
@@ -153,6 +161,16 @@ func (r Rules) PhoneChangedWithin() int {
 		return r.PhoneChangedDays
 	}
 	return DefaultPhoneChangedDays
+}
+
+// AppointmentHold is how long a due appointment waits for the operator who
+// agreed it before it falls back to the pool.
+func (r Rules) AppointmentHold() time.Duration {
+	m := r.AppointmentHoldMinutes
+	if m <= 0 {
+		m = DefaultAppointmentHoldMinutes
+	}
+	return time.Duration(m) * time.Minute
 }
 
 // SampleRate is the spot-check sampling rate in basis points.
@@ -371,6 +389,9 @@ func (r Rules) Validate() error {
 	}
 	if r.QAMin < 0 || r.QAMin > 100 {
 		bad("qa_min", "err.qa.min")
+	}
+	if r.AppointmentHoldMinutes < 0 || r.AppointmentHoldMinutes > 24*60 {
+		bad("appointment_hold_minutes", "err.rules.appointment_hold")
 	}
 	if len(fields) > 0 {
 		sort.Slice(fields, func(i, j int) bool { return fields[i].Field < fields[j].Field })

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/huifang/huifang"
@@ -11,7 +12,7 @@ import (
 
 const callbackCols = `id, org_id, policy_no, kind, channel, branch_code, due_on, status, result, reason, late,
 	next_at, lease_user_id, lease_until, attempts, finished_at, finished_by, answers, case_id, created_at, updated_at,
-	method, script_id, script_code, script_version, evidence`
+	method, script_id, script_code, script_version, evidence, appointed_by`
 
 func scanCallback(s scanner) (*huifang.Callback, error) {
 	var c huifang.Callback
@@ -19,7 +20,7 @@ func scanCallback(s scanner) (*huifang.Callback, error) {
 	var answers string
 	err := s.Scan(&c.ID, &c.OrgID, &c.PolicyNo, &c.Kind, &c.Channel, &c.BranchCode, &c.DueOn, &c.Status, &c.Result, &c.Reason, &c.Late,
 		&next, &c.LeaseUserID, &lease, &c.Attempts, &finished, &c.FinishedBy, &answers, &c.CaseID, &created, &updated,
-		&c.Method, &c.ScriptID, &c.ScriptCode, &c.ScriptVersion, &c.Evidence)
+		&c.Method, &c.ScriptID, &c.ScriptCode, &c.ScriptVersion, &c.Evidence, &c.AppointedBy)
 	if err != nil {
 		return nil, mapErr(err)
 	}
@@ -44,25 +45,38 @@ func (db *DB) HeldCallback(ctx context.Context, orgID, userID int64, now time.Ti
 }
 
 // ClaimCallback leases the most urgent callback that may be called now to the
-// user: the one the user already holds, if any, with its lease renewed; else
-// a scheduled callback whose time has come; else the open callback
-// with the earliest deadline that is neither leased nor waiting for its next
-// try. It returns huifang.ErrNotFound when there is none. Two callers never
-// receive the same callback: PostgreSQL skips rows locked by another claim,
-// SQLite has one writer.
+// user, as ClaimCallbackHeld with no hold: an appointment goes to the
+// operator who agreed it first, and to anyone once its time has come.
 func (db *DB) ClaimCallback(ctx context.Context, orgID, userID int64, now time.Time, lease time.Duration) (*huifang.Callback, error) {
+	return db.ClaimCallbackHeld(ctx, orgID, userID, now, lease, 0)
+}
+
+// ClaimCallbackHeld leases the most urgent callback that may be called now to
+// the user: the one the user already holds, if any, with its lease renewed;
+// else an appointment the user agreed whose time has come; else a scheduled
+// callback whose time has come, agreed by nobody in particular or due for
+// longer than hold (the operator who agreed it did not take it); else the
+// open callback with the earliest deadline that is neither leased nor
+// waiting for its next try. It returns huifang.ErrNotFound when there is
+// none. Two callers never receive the same callback: PostgreSQL skips rows
+// locked by another claim, SQLite has one writer.
+func (db *DB) ClaimCallbackHeld(ctx context.Context, orgID, userID int64, now time.Time, lease, hold time.Duration) (*huifang.Callback, error) {
 	lock, sched, pool := db.claimHints()
 	nowMS := ms64(now)
 	// One statement: the callback the user already holds (its lease renewed),
-	// else a scheduled callback whose time has come, else the most urgent open
-	// one. COALESCE evaluates a pick only when those before it found nothing,
-	// on both engines.
+	// else the user's own appointment, else a scheduled callback whose time
+	// has come and that is free for anyone, else the most urgent open one.
+	// COALESCE evaluates a pick only when those before it found nothing, on
+	// both engines.
 	c, err := scanCallback(db.lease.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
 		WHERE id = COALESCE(
 			(SELECT id FROM callbacks WHERE org_id = ? AND lease_user_id = ? AND lease_user_id <> 0 AND lease_until >= ? AND status <> 'done' ORDER BY id LIMIT 1),
-			(SELECT id FROM callbacks`+sched+` WHERE org_id = ? AND status = 'scheduled' AND next_at <= ? AND lease_until < ? ORDER BY next_at, id LIMIT 1`+lock+`),
+			(SELECT id FROM callbacks WHERE org_id = ? AND appointed_by = ? AND appointed_by <> 0 AND status = 'scheduled' AND next_at <= ? AND lease_until < ? ORDER BY next_at, id LIMIT 1`+lock+`),
+			(SELECT id FROM callbacks`+sched+` WHERE org_id = ? AND status = 'scheduled' AND next_at <= ? AND lease_until < ?
+				AND (appointed_by = 0 OR next_at <= ?) ORDER BY next_at, id LIMIT 1`+lock+`),
 			(SELECT id FROM callbacks`+pool+` WHERE org_id = ? AND status = 'open' AND next_at <= ? AND lease_until < ? ORDER BY due_on, id LIMIT 1`+lock+`))
-		RETURNING `+callbackCols), userID, ms64(now.Add(lease)), nowMS, orgID, userID, nowMS, orgID, nowMS, nowMS, orgID, nowMS, nowMS))
+		RETURNING `+callbackCols), userID, ms64(now.Add(lease)), nowMS, orgID, userID, nowMS, orgID, userID, nowMS, nowMS,
+		orgID, nowMS, nowMS, ms64(now.Add(-hold)), orgID, nowMS, nowMS))
 	if err != nil && err != huifang.ErrNotFound {
 		return nil, fmt.Errorf("claim callback: %w", err)
 	}
@@ -136,7 +150,7 @@ func (db *DB) changeCallback(ctx context.Context, tx txn, ch huifang.CallbackCha
 	if ch.Answers != nil {
 		answers = jsonString(ch.Answers)
 	}
-	c, err := scanCallback(tx.QueryRowContext(ctx, db.q(`UPDATE callbacks SET status = ?, result = ?, reason = ?, late = ?, next_at = ?,
+	c, err := scanCallback(tx.QueryRowContext(ctx, db.q(`UPDATE callbacks SET status = ?, result = ?, reason = ?, late = ?, next_at = ?, appointed_by = ?,
 		lease_user_id = ?, lease_until = ?, attempts = attempts + ?, finished_at = ?, finished_by = ?,
 		answers = CASE WHEN ? = '' THEN answers ELSE ? END, updated_at = ?,
 		method = CASE WHEN ? = '' THEN method ELSE ? END,
@@ -145,7 +159,7 @@ func (db *DB) changeCallback(ctx context.Context, tx txn, ch huifang.CallbackCha
 		script_version = CASE WHEN ? = '' THEN script_version ELSE ? END,
 		evidence = CASE WHEN ? = '' THEN evidence ELSE ? END
 		WHERE org_id = ? AND id = ? AND status <> 'done' AND (? OR (lease_user_id = ? AND lease_until >= ?)) RETURNING `+callbackCols),
-		ch.Status, ch.Result, ch.Reason, ch.Late, ms64(ch.NextAt), leaseUser, leaseUntil, attempts, finishedAt, finishedBy,
+		ch.Status, ch.Result, ch.Reason, ch.Late, ms64(ch.NextAt), ch.AppointedBy, leaseUser, leaseUntil, attempts, finishedAt, finishedBy,
 		answers, answers, ms64(ch.Now),
 		ch.Method, ch.Method, ch.Method, ch.ScriptID, ch.Method, ch.ScriptCode, ch.Method, ch.ScriptVersion, ch.Method, ch.Evidence,
 		ch.OrgID, ch.ID, ch.NoLease, ch.UserID, ms64(ch.Now)))
@@ -203,7 +217,7 @@ func (db *DB) ListAttempts(ctx context.Context, orgID, callbackID int64) ([]huif
 	return out, rows.Err()
 }
 
-func callbackWhere(f huifang.CallbackFilter, orgID int64) where {
+func callbackWhere(f huifang.CallbackFilter, orgID int64, postgres bool) where {
 	w := where{}
 	w.add("c.org_id = ?", orgID)
 	w.addIf(f.Status != "", "c.status = ?", f.Status)
@@ -214,6 +228,30 @@ func callbackWhere(f huifang.CallbackFilter, orgID int64) where {
 	w.addIf(!f.DueTo.IsZero(), "c.due_on <= ?", f.DueTo)
 	w.addIf(f.Late, "c.late = TRUE")
 	w.addIf(f.Overdue, "c.status <> 'done' AND c.due_on < ?", f.Today)
+	w.addIf(f.AppointedBy != 0, "c.status = 'scheduled' AND c.appointed_by = ?", f.AppointedBy)
+	w.addIf(f.FinishedBy != 0, "c.finished_by = ?", f.FinishedBy)
+	w.addIf(!f.FinishedFrom.IsZero(), "c.finished_at >= ?", ms64(f.FinishedFrom))
+	if f.Search != "" || f.PhoneTailHash != "" {
+		// The policies found, each by an index: number or name prefix, or
+		// the keyed hash of the phone's last digits.
+		var ors []string
+		var args []any
+		if f.Search != "" {
+			// Case does not matter, on either engine (SQLite's LIKE ignores
+			// the case of ASCII letters).
+			like, op := likePrefix(f.Search), "LIKE"
+			if postgres {
+				op = "ILIKE"
+			}
+			ors = append(ors, `qp.policy_no `+op+` ? ESCAPE '\'`, `qp.holder_name `+op+` ? ESCAPE '\'`)
+			args = append(args, like, like)
+		}
+		if f.PhoneTailHash != "" {
+			ors = append(ors, `qp.holder_phone_tail_hash = ?`)
+			args = append(args, f.PhoneTailHash)
+		}
+		w.add(`c.policy_no IN (SELECT qp.policy_no FROM policies qp WHERE qp.org_id = ? AND (`+strings.Join(ors, " OR ")+`))`, append([]any{orgID}, args...)...)
+	}
 	w.policyDims(orgID, f.Branch, f.BranchOnly, f.Design, f.Seller)
 	if f.Risk {
 		cond, args := riskCond("rp", orgID, f.RiskBounds, "")
@@ -273,12 +311,11 @@ func (w *where) policyDims(orgID int64, branch string, branchOnly bool, design h
 
 // ForEachCallback streams an insurer's callbacks, earliest deadline first.
 func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.CallbackFilter, fn func(*huifang.CallbackRow) error) error {
-	w := callbackWhere(f, orgID)
-	q := `SELECT c.id, c.org_id, c.policy_no, c.kind, c.channel, c.branch_code, c.due_on, c.status, c.result, c.reason, c.late,
-		c.next_at, c.lease_user_id, c.lease_until, c.attempts, c.finished_at, c.finished_by, c.answers, c.case_id, c.created_at, c.updated_at,
-		c.method, c.script_id, c.script_code, c.script_version, c.evidence,
-		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on
-		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no` + w.sql() + ` ORDER BY c.due_on, c.id`
+	w := callbackWhere(f, orgID, db.engine == Postgres)
+	q := `SELECT ` + prefixed("c.", callbackCols) + `,
+		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on, COALESCE(NULLIF(op.name, ''), op.login, '')
+		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
+		LEFT JOIN users op ON op.org_id = c.org_id AND op.id = ` + operatorSQL + w.sql() + ` ORDER BY ` + callbackOrder(f.Sort)
 	if f.Limit > 0 {
 		q += ` LIMIT ` + itoa(f.Limit) + ` OFFSET ` + itoa(f.Offset)
 	}
@@ -289,7 +326,7 @@ func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.Callba
 	defer rows.Close()
 	for rows.Next() {
 		var r huifang.CallbackRow
-		c, err := scanCallback(multiScan{rows, []any{&r.HolderName, &r.ProductCode, &r.ReceiptOn}})
+		c, err := scanCallback(multiScan{rows, []any{&r.HolderName, &r.ProductCode, &r.ReceiptOn, &r.Operator}})
 		if err != nil {
 			return err
 		}
@@ -301,9 +338,40 @@ func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.Callba
 	return rows.Err()
 }
 
+// operatorSQL is the user a list names as a callback's operator: who
+// finished it, else who holds it, else who agreed its appointment.
+const operatorSQL = `(CASE WHEN c.finished_by <> 0 THEN c.finished_by WHEN c.lease_user_id <> 0 THEN c.lease_user_id ELSE c.appointed_by END)`
+
+// callbackOrder is the ORDER BY of a callback list's sort; each ends with
+// the id, so that the order is total and pages are stable.
+func callbackOrder(sort string) string {
+	switch sort {
+	case huifang.SortPolicy:
+		return `c.policy_no, c.id`
+	case huifang.SortStatus:
+		return `c.status, c.due_on, c.id`
+	case huifang.SortOperator:
+		return `COALESCE(NULLIF(op.name, ''), op.login, ''), c.due_on, c.id`
+	case huifang.SortNext:
+		return `c.next_at, c.id`
+	case huifang.SortFinished:
+		return `c.finished_at DESC, c.id DESC`
+	}
+	return `c.due_on, c.id`
+}
+
+// likePrefix is a LIKE pattern matching what starts with s.
+func likePrefix(s string) string {
+	if s == "" {
+		return ""
+	}
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}
+
 // CountCallbacks counts an insurer's callbacks matching the filter.
 func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter) (int, error) {
-	w := callbackWhere(f, orgID)
+	w := callbackWhere(f, orgID, db.engine == Postgres)
 	var n int
 	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM callbacks c`+w.sql()), w.args...).Scan(&n)
 	return n, err

@@ -233,7 +233,8 @@ func (w *sqliteImport) update(ctx context.Context, r *huifang.PolicyRecord) (boo
 	}
 	// A changed phone number is a sign of a false one (package risk): the
 	// time of the change is kept.
-	upd, err := w.stmt(ctx, `UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?, phone_changed_at = ? WHERE org_id = ? AND policy_no = ?`)
+	upd, err := w.stmt(ctx, `UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?, phone_changed_at = ?,
+		holder_phone_tail_hash = CASE WHEN ? THEN '' ELSE holder_phone_tail_hash END WHERE org_id = ? AND policy_no = ?`)
 	if err != nil {
 		return false, err
 	}
@@ -241,7 +242,8 @@ func (w *sqliteImport) update(ctx context.Context, r *huifang.PolicyRecord) (boo
 	if prev.HolderPhoneHash != r.HolderPhoneHash {
 		changedAt = w.nowMS
 	}
-	args := append(append(append([]any{}, policyValues(r)[1:len(policyCols)]...), w.nowMS, changedAt), w.orgID, r.No)
+	// A new phone number's last digits are hashed again (FillPhoneTails).
+	args := append(append(append([]any{}, policyValues(r)[1:len(policyCols)]...), w.nowMS, changedAt, prev.HolderPhoneHash != r.HolderPhoneHash), w.orgID, r.No)
 	if _, err := upd.ExecContext(ctx, args...); err != nil {
 		return false, fmt.Errorf("update policy %s: %w", r.No, err)
 	}

@@ -160,8 +160,8 @@ func (db *DB) SaveKeyChunk(ctx context.Context, c huifang.KeyChunk) error {
 			}
 		}
 		for _, p := range c.Policies {
-			if _, err := tx.ExecContext(ctx, db.q(`UPDATE policies SET holder_id_enc = ?, holder_id_hash = ?, holder_phone_enc = ?, holder_phone_hash = ?, row_hash = ?
-				WHERE org_id = ? AND policy_no = ?`), p.HolderIDEnc, p.HolderIDHash, p.HolderPhoneEnc, p.HolderPhoneHash, p.RowHash, p.OrgID, p.No); err != nil {
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE policies SET holder_id_enc = ?, holder_id_hash = ?, holder_phone_enc = ?, holder_phone_hash = ?, row_hash = ?,
+				holder_phone_tail_hash = '' WHERE org_id = ? AND policy_no = ?`), p.HolderIDEnc, p.HolderIDHash, p.HolderPhoneEnc, p.HolderPhoneHash, p.RowHash, p.OrgID, p.No); err != nil {
 				return fmt.Errorf("reseal policy %s: %w", p.No, err)
 			}
 		}

@@ -181,7 +181,8 @@ func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a hui
 		// A changed phone number is a sign of a false one (package risk):
 		// the time of the change is kept (SET reads the old row).
 		if _, err := ex.exec(ctx, db.q(`UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?,
-			phone_changed_at = CASE WHEN policies.holder_phone_hash <> s.holder_phone_hash THEN ? ELSE policies.phone_changed_at END
+			phone_changed_at = CASE WHEN policies.holder_phone_hash <> s.holder_phone_hash THEN ? ELSE policies.phone_changed_at END,
+			holder_phone_tail_hash = CASE WHEN policies.holder_phone_hash <> s.holder_phone_hash THEN '' ELSE policies.holder_phone_tail_hash END
 			FROM policy_stage s WHERE policies.org_id = ? AND policies.policy_no = s.policy_no AND s.old_hash <> s.row_hash`), ms64(now), ms64(now), orgID); err != nil {
 			return res, fmt.Errorf("update changed policies: %w", err)
 		}

@@ -287,7 +287,7 @@ func (db *DB) applyCaseStep(ctx context.Context, tx txn, s huifang.CaseStep) err
 			c.RecallbackID = id
 		}
 		if p := s.Phone; p != nil {
-			if _, err := tx.ExecContext(ctx, db.q(`UPDATE policies SET holder_phone_enc = ?, holder_phone_hash = ?, updated_at = ? WHERE org_id = ? AND policy_no = ?`),
+			if _, err := tx.ExecContext(ctx, db.q(`UPDATE policies SET holder_phone_enc = ?, holder_phone_hash = ?, holder_phone_tail_hash = '', updated_at = ? WHERE org_id = ? AND policy_no = ?`),
 				p.Enc, p.Hash, ms64(s.Now), c.OrgID, c.PolicyNo); err != nil {
 				return fmt.Errorf("correct phone: %w", err)
 			}

@@ -29,13 +29,17 @@ type listForm struct {
 
 	// Risk keeps the policies flagged for a false phone number.
 	Risk bool
+	// Q searches by policy number, holder name or the phone's last digits;
+	// Sort orders the list (huifang.CallbackSorts).
+	Q, Sort string
 }
 
 // query renders the filter for links (pagination, export).
 func (f listForm) query() url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{"status": f.Status, "result": f.Result, "channel": f.Channel, "policy_no": f.PolicyNo, "due_from": f.DueFrom, "due_to": f.DueTo,
-		"branch": f.Branch, "design": f.Design, "seller": f.Seller, "outcome": f.Outcome, "org": f.Org, "kind": f.Kind} {
+		"branch": f.Branch, "design": f.Design, "seller": f.Seller, "outcome": f.Outcome, "org": f.Org, "kind": f.Kind,
+		"q": f.Q, "sort": f.Sort} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -71,6 +75,7 @@ func parseCallbackFilter(rq *request, q url.Values) (huifang.CallbackFilter, lis
 		Org: strings.TrimSpace(q.Get("org")), BranchOnly: q.Get("branch_only") != "" && q.Get("branch_only") != "0",
 		Risk: q.Get("risk") != "" && q.Get("risk") != "0"}
 	f.Kind = q.Get("kind")
+	f.Q, f.Sort = strings.TrimSpace(q.Get("q")), q.Get("sort")
 	only := url.Values{}
 	for k, v := range f.query() {
 		only[k] = v
@@ -105,6 +110,8 @@ type listPage struct {
 	Foreign bool
 	// Counts are the list's figures by outcome class, when it shows one.
 	Counts []outcomeCount
+	// SortURL links each sortable column to the list sorted by it.
+	SortURL map[string]string
 }
 
 // outcomeCount is the number of callbacks of one outcome class under the
@@ -176,6 +183,18 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 			return "/callbacks"
 		}
 		return "/callbacks?" + v.Encode()
+	}
+	p.SortURL = map[string]string{}
+	for _, by := range huifang.CallbackSorts {
+		f := form
+		f.Sort = by
+		if by == huifang.SortDue {
+			f.Sort = ""
+		}
+		p.SortURL[by] = "/callbacks"
+		if v := f.query(); len(v) > 0 {
+			p.SortURL[by] += "?" + v.Encode()
+		}
 	}
 	if p.Page > 1 {
 		p.PrevURL = link(p.Page - 1)

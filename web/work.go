@@ -159,6 +159,7 @@ type workbenchPage struct {
 	Error  string
 	// AnyTime: the rules in force allow calls at any hour (the demo's).
 	AnyTime bool
+	Desk    *deskView
 }
 
 // loadCallback builds the view of a callback of the user's organisation.
@@ -233,6 +234,9 @@ func (s *server) workbench(w http.ResponseWriter, r *http.Request, rq *request) 
 			}
 		}
 	}
+	if err := s.loadDesk(r, rq, &p); err != nil {
+		return err
+	}
 	s.render(w, r, rq, http.StatusOK, "workbench", rq.T.T("work.title"), "work", p)
 	return nil
 }
@@ -259,6 +263,9 @@ func (s *server) workNext(w http.ResponseWriter, r *http.Request, rq *request) e
 			p := workbenchPage{Error: rq.errText(err), AnyTime: s.svc.CallsAnyTime(r.Context(), rq.User)}
 			if errors.Is(err, app.ErrNoWork) {
 				p.Error = rq.T.T("work.nowork")
+			}
+			if err := s.loadDesk(r, rq, &p); err != nil {
+				return err
 			}
 			s.render(w, r, rq, http.StatusOK, "workbench", rq.T.T("work.title"), "work", p)
 			return nil

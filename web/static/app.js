@@ -205,7 +205,86 @@
     });
   }
 
+  // Keys of the workbench and the desk (the "?" help lists them). Letters
+  // work unless the focus is in a field that takes text; radios keep their
+  // 1 / 2 / 3 answers. When a callback opens, the focus starts on the call
+  // result (the attempt's outcomes).
+  function initKeys() {
+    var help = document.getElementById("keys-help");
+    if (!help) return;
+    function $(id) { return document.getElementById(id); }
+    function usable(el) { return el && !el.disabled; }
+    function click(el) { if (usable(el)) el.click(); }
+    function toggleHelp(show) {
+      help.hidden = show === undefined ? !help.hidden : !show;
+      if (!help.hidden) help.scrollIntoView({ block: "nearest" });
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-keys-toggle]"), function (b) {
+      b.addEventListener("click", function () { toggleHelp(); });
+    });
+    function focusOutcome() {
+      var form = $("attempt");
+      if (!form) return false;
+      var r = form.querySelector("input[name=outcome]:checked") || form.querySelector("input[name=outcome]");
+      if (r) { r.focus(); return true; }
+      return false;
+    }
+    function focusItems() {
+      var form = $("items");
+      if (!form) return;
+      var q = form.querySelector("li.question:not(.skipped) input");
+      if (q) q.focus();
+    }
+    // Record: open (or close) the recording upload of the latest attempt.
+    function record() {
+      var forms = document.querySelectorAll("form.recupload");
+      var f = forms[forms.length - 1];
+      if (!f) {
+        var a = $("attempt");
+        if (a) { a.classList.add("flash"); focusOutcome(); }
+        return;
+      }
+      var on = !f.classList.contains("is-active");
+      f.classList.toggle("is-active", on);
+      var input = f.querySelector("input[type=file]");
+      if (on && input) { f.scrollIntoView({ block: "nearest" }); input.focus(); } else if (document.activeElement) document.activeElement.blur();
+    }
+    function typing(el) {
+      if (!el || !el.tagName) return false;
+      var t = el.tagName;
+      if (t === "TEXTAREA" || t === "SELECT" || el.isContentEditable) return true;
+      if (t !== "INPUT") return false;
+      return ["radio", "checkbox", "button", "submit", "file"].indexOf(el.type) < 0;
+    }
+    document.addEventListener("keydown", function (ev) {
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || ev.defaultPrevented) return;
+      if (ev.key === "Escape") {
+        toggleHelp(false);
+        if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+        return;
+      }
+      if (typing(ev.target)) return;
+      var done = true;
+      switch (ev.key) {
+        case "?": toggleHelp(); break;
+        case "n": case "N": click($("take-next")); break;
+        case "a": case "A": focusOutcome(); break;
+        case "i": case "I": focusItems(); break;
+        case "s": case "S": click($("reveal")); break;
+        case "r": case "R": record(); break;
+        case "f": case "F": var f = $("finish") || $("record-attempt"); if (usable(f)) f.focus(); break;
+        case "u": case "U": click($("release")); break;
+        case "d": case "D": if (window.location.pathname !== "/work") window.location.href = "/work"; break;
+        default: done = false;
+      }
+      if (done) ev.preventDefault();
+    });
+    var attempt = $("attempt");
+    if (attempt && attempt.hasAttribute("data-autofocus") && window.location.hash !== "#items") focusOutcome();
+  }
+
   function init() {
+    initKeys();
     initScriptForms();
     initAttempt();
     initJob();
