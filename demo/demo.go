@@ -156,6 +156,9 @@ func Fill(ctx context.Context, db *store.DB, svc *app.Service, opts Options) (*L
 	if err := w.inspection(ctx, svc, users, now); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}
+	if err := w.scriptDraft(ctx, svc, users, now); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	return logins, nil
 }
 

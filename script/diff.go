@@ -5,11 +5,13 @@ import (
 	"strings"
 )
 
-// Change is one field that differs between two versions: its name as in
+// FieldChange is one field that differs between two versions: its name as in
 // the file format ("text", "texts.electronic", "rules"), the old value and
 // the new, written out ("" for none).
 type FieldChange struct {
-	Field, Old, New string
+	Field string `json:"field"`
+	Old   string `json:"old"`
+	New   string `json:"new"`
 }
 
 // Change statuses of a step.
@@ -24,11 +26,12 @@ const (
 // changed field by field (its position too); OldN and NewN are its numbers
 // in each version (0 where it is not).
 type StepDiff struct {
-	ID         string
-	Status     string
-	Title      string // the new title, or the old one of a removed step
-	OldN, NewN int
-	Fields     []FieldChange
+	ID     string        `json:"id"`
+	Status string        `json:"status"`
+	Title  string        `json:"title"` // the new title, or the old one of a removed step
+	OldN   int           `json:"old_n,omitempty"`
+	NewN   int           `json:"new_n,omitempty"`
+	Fields []FieldChange `json:"fields,omitempty"`
 }
 
 // Diff is what changed from one version of a script to the next.
