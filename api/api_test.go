@@ -485,6 +485,31 @@ func TestAPI(t *testing.T) {
 			t.Fatalf("import script: %d %v", code, sc)
 		}
 		spath := "/api/v1/scripts/" + itoa(int64(sc["id"].(float64)))
+		// The draft edited through the API: checked, refused with a
+		// problem, saved, its differences from the shipped script.
+		edited := script.Lookup("life-traditional-agency")
+		edited.Steps[0].Texts[huifang.MethodElectronic] = "您好！请您逐项确认。"
+		edited.Steps[5].Rules[0].Goto = "nowhere"
+		var editBody bytes.Buffer
+		edited.Format(&editBody)
+		if code, c := scriptReq(admin, "POST", "/api/v1/scripts/check", editBody.String()); code != 200 || c["ok"] != false || len(c["problems"].([]any)) != 1 {
+			t.Fatalf("check: %d %v", code, c)
+		}
+		if code, e := scriptReq(admin, "PUT", spath, editBody.String()); code != 400 || !strings.Contains(fmt.Sprint(e["fields"]), "steps[5]") {
+			t.Fatalf("save with a problem: %d %v", code, e)
+		}
+		edited.Steps[5].Rules[0].Goto = ""
+		editBody.Reset()
+		edited.Format(&editBody)
+		if code, e := scriptReq(op, "PUT", spath, editBody.String()); code != 403 {
+			t.Fatalf("an operator saves: %d %v", code, e)
+		}
+		if code, e := scriptReq(admin, "PUT", spath, editBody.String()); code != 200 || e["status"] != "draft" {
+			t.Fatalf("save: %d %v", code, e)
+		}
+		if code, d := scriptReq(admin, "GET", spath+"/diff", ""); code != 200 || d["changed"] != true || d["base"] != "life-traditional-agency v1" {
+			t.Fatalf("diff: %d %v", code, d)
+		}
 		if code, _ := scriptReq(admin, "POST", spath+"/file", ""); code != 204 {
 			t.Fatalf("file: %d", code)
 		}

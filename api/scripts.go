@@ -1,17 +1,97 @@
 package api
 
 import (
+	"bytes"
+	"errors"
 	"io"
 	"net/http"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/httpx"
+	"github.com/huifang/huifang/i18n"
+	"github.com/huifang/huifang/script"
 )
 
 func (a *API) routeScripts() {
 	a.route("GET /api/v1/scripts", anyone, a.listScripts)
 	a.route("POST /api/v1/scripts", huifang.PermImport, a.importScript)
 	a.route("POST /api/v1/scripts/{id}/{verb}", huifang.PermImport, a.moveScript)
+	a.route("PUT /api/v1/scripts/{id}", huifang.PermImport, a.saveScriptDraft)
+	a.route("POST /api/v1/scripts/check", huifang.PermImport, a.checkScript)
+	a.route("GET /api/v1/scripts/{id}/diff", huifang.PermImport, a.scriptDiff)
+}
+
+// readScript parses a script file (docs/scripts.md) sent as the body.
+func readScript(w http.ResponseWriter, r *http.Request) (*script.Script, error) {
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		return nil, huifang.Errorf(huifang.EINVALID, "err.api.script.unreadable")
+	}
+	return script.Parse(bytes.NewReader(body))
+}
+
+// saveScriptDraft is PUT /api/v1/scripts/{id} with the edited script file as
+// the body: the draft is replaced and stays a draft (the code cannot change;
+// a script with problems is refused with them all, in "fields").
+func (a *API) saveScriptDraft(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	sc, err := readScript(w, r)
+	if err != nil {
+		return err
+	}
+	rec, err := a.svc.SaveScriptDraft(r.Context(), u, id, sc)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, scriptJSON(rec))
+	return nil
+}
+
+// checkScript is POST /api/v1/scripts/check with a script file as the body:
+// the checks of `huifang script check`, nothing stored. "ok" says whether it
+// could be activated; "problems" lists what is wrong with it ({field,
+// message}), "missing" the mandatory items no question covers.
+func (a *API) checkScript(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	sc, err := readScript(w, r)
+	if err != nil {
+		return err
+	}
+	c, err := a.svc.CheckScript(r.Context(), u, sc)
+	if err != nil {
+		return err
+	}
+	lang := httpx.Lang(r)
+	problems := []map[string]string{}
+	var ae *huifang.Error
+	if errors.As(c.Invalid, &ae) {
+		for _, f := range ae.Fields {
+			problems = append(problems, map[string]string{"field": f.Field, "message": f.Text(lang)})
+		}
+	}
+	missing := []map[string]string{}
+	for _, it := range c.Missing {
+		missing = append(missing, map[string]string{"item": string(it), "name": i18n.T(lang, it.Key())})
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"ok": c.OK(), "problems": problems, "missing": missing})
+	return nil
+}
+
+// scriptDiff is GET /api/v1/scripts/{id}/diff: what the version changes from
+// the one before it ("base"; "" for a first version), field by field.
+func (a *API) scriptDiff(w http.ResponseWriter, r *http.Request, u *huifang.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ch, err := a.svc.ScriptDiff(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	httpx.JSON(w, http.StatusOK, map[string]any{"base": ch.Base, "base_library": ch.BaseLibrary, "changed": ch.Diff.Changed(), "fields": ch.Diff.Fields, "steps": ch.Diff.Steps})
+	return nil
 }
 
 func scriptJSON(r *huifang.ScriptRecord) map[string]any {

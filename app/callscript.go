@@ -23,7 +23,9 @@ type CallScript struct {
 	Code    string         `json:"code"`
 	Version int            `json:"version"`
 	Name    string         `json:"name"`
-	Steps   []CallStep     `json:"steps"`
+	// Method is the callback method the steps and their wording are for.
+	Method huifang.CallbackMethod `json:"method"`
+	Steps  []CallStep             `json:"steps"`
 	// Gap, when set, says why no complete script can be given for the
 	// callback — no script fits the policy, or a variable it uses has no
 	// value — in words for the administrator who must fix it. Steps are
@@ -61,10 +63,11 @@ type CallStep struct {
 // Question reports whether the step takes an answer.
 func (st CallStep) Question() bool { return st.Kind == script.KindQuestion }
 
-// callScript finds the script of a callback and fills it in: the version the
-// callback recorded once it has answers, otherwise the one selected for the
-// policy today.
-func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huifang.PolicyRecord, prod huifang.Product) (*CallScript, error) {
+// callScript finds the script of a callback and fills it in for the method
+// (its steps and wording, script.Script.For): the version the callback
+// recorded once it has answers, otherwise the one selected for the policy
+// today. A gap is any variable of any method's wording left without a value.
+func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huifang.PolicyRecord, prod huifang.Product, method huifang.CallbackMethod) (*CallScript, error) {
 	var sc *script.Script
 	var id int64
 	switch {
@@ -105,12 +108,13 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huif
 	if err != nil {
 		return nil, err
 	}
-	cs := &CallScript{Script: sc, ID: id, Code: sc.Code, Version: sc.Version, Name: sc.Name}
+	cs := &CallScript{Script: sc.For(method), ID: id, Code: sc.Code, Version: sc.Version, Name: sc.Name, Method: method}
 	if missing := sc.Unfilled(vars); len(missing) > 0 {
 		cs.Gap, cs.orgGap = gapReason(missing, rec, org)
 		cs.Gap = i18n.T(i18n.ZH, "gap.with_script", cs.Gap, cs.Ref())
 		return cs, nil
 	}
+	sc = cs.Script
 	for i := range sc.Steps {
 		st := &sc.Steps[i]
 		cst := CallStep{ID: st.ID, Kind: st.Kind, Title: st.Title, Text: st.Render(vars), Answer: st.Answer, Choices: st.Choices, Rules: st.Rules}
@@ -152,8 +156,9 @@ func gapReason(missing []string, rec *huifang.PolicyRecord, o *huifang.Org) (rea
 	return i18n.T(i18n.ZH, "gap.missing", strings.Join(parts, i18n.T(i18n.ZH, "err.sep"))), org
 }
 
-// scriptOf loads a callback's policy and product and gives its script.
-func (s *Service) scriptOf(ctx context.Context, c *huifang.Callback) (*CallScript, error) {
+// scriptOf loads a callback's policy and product and gives its script for
+// the method.
+func (s *Service) scriptOf(ctx context.Context, c *huifang.Callback, method huifang.CallbackMethod) (*CallScript, error) {
 	rec, err := s.db.FindPolicy(ctx, c.OrgID, c.PolicyNo)
 	if err != nil {
 		return nil, err
@@ -162,7 +167,7 @@ func (s *Service) scriptOf(ctx context.Context, c *huifang.Callback) (*CallScrip
 	if err != nil {
 		return nil, err
 	}
-	return s.callScript(ctx, c, rec, prod)
+	return s.callScript(ctx, c, rec, prod, method)
 }
 
 // scriptVars fills a script's variables for a callback's policy; it gives
@@ -220,7 +225,7 @@ func (s *Service) Finish(ctx context.Context, u *huifang.User, id int64, in Fini
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.scriptOf(ctx, c)
+	cs, err := s.scriptOf(ctx, c, huifang.MethodPhone)
 	if err != nil {
 		return nil, err
 	}

@@ -182,7 +182,7 @@ func (s *Service) issue(ctx context.Context, c *huifang.Callback, a huifang.Acto
 		return nil, err
 	}
 	// The customer must be able to read the whole script.
-	if cs, err := s.callScript(ctx, c, rec, prod); err != nil {
+	if cs, err := s.callScript(ctx, c, rec, prod, huifang.MethodElectronic); err != nil {
 		return nil, err
 	} else if cs.Gap != "" {
 		return nil, s.refuseGap(ctx, c, cs, a)

@@ -159,7 +159,7 @@ func (s *Service) answersPage(ctx context.Context, l *huifang.ElectronicLink, c 
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.scriptOf(ctx, c)
+	cs, err := s.scriptOf(ctx, c, huifang.MethodElectronic)
 	if err != nil {
 		return nil, err
 	}
@@ -419,7 +419,7 @@ func (s *Service) SubmitAnswers(ctx context.Context, v Visit, ref string, answer
 	if err != nil {
 		return nil, err
 	}
-	cs, err := s.scriptOf(ctx, c)
+	cs, err := s.scriptOf(ctx, c, huifang.MethodElectronic)
 	if err != nil {
 		return nil, err
 	}

@@ -518,13 +518,26 @@ func TestElectronicOutcomes(t *testing.T) {
 		v, p := verify(t, w, phone, c, app.Visit{Token: token})
 		answers := p.Script.Script.Passing()
 
-		// "Not convenient now": nothing is saved; the customer may come back.
-		later := map[string]string{"identity": "yes", "convenient": "现在不方便，另约时间"}
-		res, err := w.svc.SubmitAnswers(ctx, v, p.Script.Ref(), later)
-		mustDo(t, func() error { return err })
-		if res.Outcome != script.OutcomeReschedule || w.callbackOf(t, w.db, "E1").Status != huifang.StatusElectronic {
-			t.Fatalf("later: %+v", res)
+		// The page has the electronic wording: no recording notice, no
+		// "are you free now?", "请确认" for "请问".
+		if p.Script.Method != huifang.MethodElectronic || p.Script.Script.Step("convenient") != nil {
+			t.Fatalf("electronic script: %s %+v", p.Script.Method, p.Script.Steps)
 		}
+		for _, st := range p.Script.Steps {
+			if strings.Contains(st.Text, "通话") || strings.Contains(st.Text, "请问") {
+				t.Errorf("phone wording on the electronic page: %s: %s", st.ID, st.Text)
+			}
+		}
+		if id := p.Script.Steps[1]; id.ID != "identity" || !strings.HasPrefix(id.Text, "请确认") {
+			t.Errorf("identity: %+v", id)
+		}
+		// An answer to the phone's "are you free now?" is ignored.
+		later := map[string]string{"identity": "yes", "convenient": "现在不方便，另约时间"}
+		if _, err := w.svc.SubmitAnswers(ctx, v, p.Script.Ref(), later); huifang.ErrorCode(err) != huifang.EINVALID || strings.Contains(huifang.ErrorMessage(err), "convenient") {
+			t.Fatalf("later: %v", err)
+		}
+		var res *app.ElectronicResult
+		var err error
 		// A changed script since the page was shown: answered again.
 		if _, err := w.svc.SubmitAnswers(ctx, v, "life-traditional-agency v0", answers); huifang.ErrorCode(err) != huifang.ECONFLICT {
 			t.Fatalf("stale script: %v", err)

@@ -141,7 +141,7 @@ func (s *Service) RecordLetter(ctx context.Context, u *huifang.User, callbackID 
 			field("receipt", "err.letter.receipt_too_large", MaxReceipt>>20)
 		}
 	}
-	cs, err := s.callScript(ctx, c, rec, prod)
+	cs, err := s.callScript(ctx, c, rec, prod, letterMethod(in.Method))
 	if err != nil {
 		return nil, err
 	}
@@ -264,4 +264,13 @@ func (s *Service) OpenReceipt(ctx context.Context, u *huifang.User, callbackID i
 		return nil, nil, err
 	}
 	return body, ev, nil
+}
+
+// letterMethod is the method whose wording a letter or visit form shows:
+// the one chosen, or the letter's until one is.
+func letterMethod(m huifang.CallbackMethod) huifang.CallbackMethod {
+	if m == huifang.MethodVisit {
+		return m
+	}
+	return huifang.MethodLetter
 }

@@ -67,7 +67,7 @@ func (s *Service) RecheckBlocked(ctx context.Context) (int, error) {
 		}
 		for i := range blocked {
 			c := &blocked[i]
-			cs, err := s.scriptOf(ctx, c)
+			cs, err := s.scriptOf(ctx, c, huifang.MethodPhone)
 			if err != nil {
 				return n, err
 			}

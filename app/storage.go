@@ -247,6 +247,7 @@ type scriptStore interface {
 	FindScript(ctx context.Context, orgID, id int64) (*huifang.ScriptRecord, error)
 	ListScripts(ctx context.Context, f huifang.ScriptFilter) ([]huifang.ScriptRecord, error)
 	MoveScript(ctx context.Context, orgID, id int64, from, to string, activeFrom huifang.Date, a huifang.Actor, now time.Time) error
+	SaveScriptDraft(ctx context.Context, r *huifang.ScriptRecord, a huifang.Actor, now time.Time) error
 }
 
 // qaStore stores the QA evaluations of calls.

@@ -43,7 +43,10 @@ type Work struct {
 	Callback *huifang.Callback `json:"callback"`
 	Policy   PolicyView        `json:"policy"`
 	Script   *CallScript       `json:"script"`
-	Attempts []huifang.Attempt `json:"attempts"`
+	// LetterScript is the script in the wording of the letter form, while
+	// the callback is open (a returned letter or visit is recorded on it).
+	LetterScript *CallScript       `json:"-"`
+	Attempts     []huifang.Attempt `json:"attempts"`
 	// Risk holds the signs of a false phone number (DOMAIN.md §6).
 	Risk PhoneRisk `json:"risk"`
 	// Letter is how a letter or visit callback was made; nil otherwise.
@@ -91,11 +94,20 @@ func (s *Service) work(ctx context.Context, c *huifang.Callback) (*Work, error) 
 			return nil, err
 		}
 	}
-	cs, err := s.callScript(ctx, c, rec, prod)
+	method := huifang.MethodPhone
+	if c.Method != "" {
+		method = c.Method // the answers as they were given
+	}
+	cs, err := s.callScript(ctx, c, rec, prod, method)
 	if err != nil {
 		return nil, err
 	}
 	w := &Work{Callback: c, Policy: view, Script: cs, Attempts: attempts, Evidence: ParseElectronicEvidence(c)}
+	if c.Open() && cs.Gap == "" {
+		if w.LetterScript, err = s.callScript(ctx, c, rec, prod, huifang.MethodLetter); err != nil {
+			return nil, err
+		}
+	}
 	if c.Kind == huifang.KindNewBusiness {
 		ls, err := s.db.ListLinks(ctx, c.OrgID, c.ID)
 		if err != nil {

@@ -165,6 +165,9 @@ func Fill(ctx context.Context, db *store.DB, svc *app.Service, opts Options) (*L
 	if err := w.desk(ctx, svc, users, now); err != nil {
 		return nil, fmt.Errorf("demo: desk: %w", err)
 	}
+	if err := w.scriptDraft(ctx, svc, users, now); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
 	return logins, nil
 }
 

@@ -73,6 +73,12 @@ func (s *Script) normalize() {
 		if len(st.Rules) == 0 {
 			st.Rules = nil
 		}
+		if len(st.Texts) == 0 {
+			st.Texts = nil
+		}
+		if len(st.Methods) == 0 {
+			st.Methods = nil
+		}
 		for j := range st.Rules {
 			if len(st.Rules[j].When) == 0 {
 				st.Rules[j].When = nil

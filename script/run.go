@@ -51,7 +51,8 @@ type Result struct {
 // raised one, with one Problem per type whose Detail lists its steps and
 // answers in calling order, and successful when none did.
 //
-// Answers to steps not on the path are ignored. An answer to an id that is
+// Answers to steps not on the path, or left out for the method (For), are
+// ignored. An answer to an id that is
 // not a step of the script, an invalid answer on the path, or a question on
 // the path left unanswered (or blank) is a huifang.Error with code EINVALID
 // listing them; the walk reports every such question it can reach without
@@ -62,7 +63,7 @@ func (s *Script) Evaluate(answers map[string]string) (Result, error) {
 	}
 	var c checker
 	for _, id := range sortedKeys(answers) {
-		if s.Step(id) == nil {
+		if s.Step(id) == nil && !slices.Contains(s.skipped, id) {
 			c.add(id, "err.script.not_a_step", id)
 		}
 	}

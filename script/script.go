@@ -95,6 +95,9 @@ type Script struct {
 	// VideoRecorded: for sales recorded on audio and video (双录).
 	VideoRecorded bool   `json:"video_recorded,omitempty"`
 	Steps         []Step `json:"steps"`
+	// skipped are the ids of the steps For left out: answers to them are
+	// ignored, as answers to steps off the path are.
+	skipped []string
 }
 
 // Step is a statement or a question, in calling order.
@@ -102,7 +105,16 @@ type Step struct {
 	ID    string `json:"id"` // unique in the script, lower case: "cooling-off"
 	Kind  Kind   `json:"kind"`
 	Title string `json:"title"` // short Chinese name, for problem details and errors
-	Text  string `json:"text"`  // what the operator reads, with {{variables}} (see Vars)
+	Text  string `json:"text"`  // what the operator reads on the phone, with {{variables}} (see Vars)
+	// Texts is the step's wording for the methods other than the phone, by
+	// method: the electronic page and the letter form ask the customer to
+	// confirm ("请确认…") what the operator asks on the phone ("请问…").
+	// A method without its own wording uses TextFor's fallback.
+	Texts map[huifang.CallbackMethod]string `json:"texts,omitempty"`
+	// Methods are the callback methods the step is used in; empty for all.
+	// A step only a call needs (the recording notice, "are you free now?")
+	// says ["phone"]; a step that confirms a mandatory item is used in all.
+	Methods []huifang.CallbackMethod `json:"methods,omitempty"`
 	// Questions only.
 	Answer  AnswerType `json:"answer,omitempty"`
 	Choices []string   `json:"choices,omitempty"` // choice questions: the answers, in the order offered
@@ -144,9 +156,18 @@ func (s *Script) Step(id string) *Step {
 func (s *Script) Clone() *Script {
 	c := *s
 	c.Channels = slices.Clone(s.Channels)
+	c.skipped = slices.Clone(s.skipped)
 	c.Steps = make([]Step, len(s.Steps))
 	for i, st := range s.Steps {
 		st.Choices = slices.Clone(st.Choices)
+		st.Methods = slices.Clone(st.Methods)
+		if st.Texts != nil {
+			texts := make(map[huifang.CallbackMethod]string, len(st.Texts))
+			for m, t := range st.Texts {
+				texts[m] = t
+			}
+			st.Texts = texts
+		}
 		st.Covers = slices.Clone(st.Covers)
 		rules := make([]Rule, len(st.Rules))
 		for j, r := range st.Rules {
@@ -163,4 +184,42 @@ func (s *Script) Clone() *Script {
 		c.Steps = nil
 	}
 	return &c
+}
+
+// For reports whether the step is used in callbacks of the method.
+func (st *Step) For(m huifang.CallbackMethod) bool {
+	return len(st.Methods) == 0 || slices.Contains(st.Methods, m)
+}
+
+// TextFor is the step's wording for the method: its own in Texts; for a
+// visit (a form the customer signs, like a letter's) the letter's; else
+// Text, the phone's.
+func (st *Step) TextFor(m huifang.CallbackMethod) string {
+	if t := st.Texts[m]; t != "" {
+		return t
+	}
+	if t := st.Texts[huifang.MethodLetter]; m == huifang.MethodVisit && t != "" {
+		return t
+	}
+	return st.Text
+}
+
+// For returns the script as a callback of the method runs it: only the
+// steps used in the method (Step.For), each with the method's wording as its
+// Text. Validate makes sure a branch never leads to a step the method skips.
+func (s *Script) For(m huifang.CallbackMethod) *Script {
+	c := s.Clone()
+	c.Steps = c.Steps[:0]
+	for _, st := range s.Clone().Steps {
+		if !st.For(m) {
+			c.skipped = append(c.skipped, st.ID)
+			continue
+		}
+		st.Text, st.Texts, st.Methods = st.TextFor(m), nil, nil
+		c.Steps = append(c.Steps, st)
+	}
+	if len(c.Steps) == 0 {
+		c.Steps = nil
+	}
+	return c
 }

@@ -159,6 +159,18 @@ func TestValidate(t *testing.T) {
 		{"identity without end", func(s *Script) { s.Steps[1].Rules = nil }, "not-policyholder"},
 		{"question before identity", func(s *Script) { s.Steps[0], s.Steps[2] = s.Steps[2], s.Steps[0] }, "第一个问题必须是投保人本人确认"},
 		{"policy before identity", func(s *Script) { s.Steps[0].Text += "关于您的《{{product_name}}》" }, "确认本人之前不能提及保单信息（变量 {{product_name}}）"},
+		{"policy before identity, electronic", func(s *Script) { s.Steps[0].Texts[huifang.MethodElectronic] += "{{premium}}" }, "确认本人之前不能提及保单信息（变量 {{premium}}）"},
+		{"wording for the phone", func(s *Script) { s.Steps[5].Texts[huifang.MethodPhone] = "请问" }, "texts 中的回访方式 phone 不对"},
+		{"wording for no method", func(s *Script) { s.Steps[5].Texts["fax"] = "请确认" }, "texts 中的回访方式 fax 不对"},
+		{"blank wording", func(s *Script) { s.Steps[5].Texts[huifang.MethodLetter] = " " }, "的话术（texts）是空的"},
+		{"unknown variable in a wording", func(s *Script) { s.Steps[5].Texts[huifang.MethodLetter] += "{{fee}}" }, "未知的变量 {{fee}}"},
+		{"bad method", func(s *Script) { s.Steps[2].Methods = []huifang.CallbackMethod{"fax"} }, "未知的回访方式 fax"},
+		{"method twice", func(s *Script) { s.Steps[2].Methods = append(s.Steps[2].Methods, huifang.MethodPhone) }, "回访方式 phone 写了两次"},
+		{"item confirmed by the phone only", func(s *Script) { s.Steps[6].Methods = []huifang.CallbackMethod{huifang.MethodPhone} }, "不能只用于部分回访方式"},
+		{"goto a step the method skips", func(s *Script) {
+			s.Steps[3].Methods = []huifang.CallbackMethod{huifang.MethodPhone}
+			s.Steps[1].Rules = append(s.Steps[1].Rules, Rule{When: []string{Yes}, Goto: s.Steps[3].ID})
+		}, "在电子化回访中不使用"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -557,5 +569,44 @@ func TestPassingAndRaising(t *testing.T) {
 	res, err := bank.Evaluate(ans)
 	if err != nil || len(res.Problems) != 1 || res.Problems[0].Type != huifang.ProblemUnclearRights {
 		t.Errorf("universal-bank, deposit: %+v, %v", res, err)
+	}
+}
+
+// TestFor: each method gets its own steps and wording; answers to the steps
+// a method leaves out are ignored.
+func TestFor(t *testing.T) {
+	s := mustLookup(t, "life-traditional-agency")
+	phone, el, visit := s.For(huifang.MethodPhone), s.For(huifang.MethodElectronic), s.For(huifang.MethodVisit)
+	if phone.Step("convenient") == nil || el.Step("convenient") != nil || visit.Step("convenient") != nil {
+		t.Fatal("convenient: phone only")
+	}
+	if len(phone.Steps) != len(s.Steps) || len(el.Steps) != len(s.Steps)-1 {
+		t.Fatalf("steps: %d %d of %d", len(phone.Steps), len(el.Steps), len(s.Steps))
+	}
+	if !strings.Contains(phone.Steps[0].Text, "全程录音") || strings.Contains(el.Steps[0].Text, "录音") || !strings.Contains(visit.Steps[0].Text, "签名") {
+		t.Errorf("greeting: %q / %q / %q", phone.Steps[0].Text, el.Steps[0].Text, visit.Steps[0].Text)
+	}
+	if got := el.Step("identity").Text; !strings.HasPrefix(got, "请确认") || el.Step("identity").Texts != nil {
+		t.Errorf("identity, electronic: %q", got)
+	}
+	if err := el.CanActivate(); err != nil {
+		t.Fatal(err)
+	}
+	a := s.Passing()
+	res, err := el.Evaluate(a)
+	if err != nil || res.Outcome != OutcomeSuccessful || slices.Contains(res.Asked, "convenient") {
+		t.Fatalf("electronic: %+v %v", res, err)
+	}
+	a["nowhere"] = Yes
+	if _, err := el.Evaluate(a); !strings.Contains(huifang.ErrorMessage(err), "nowhere") {
+		t.Errorf("unknown step: %v", err)
+	}
+	var b bytes.Buffer
+	if err := s.Format(&b); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(&b)
+	if err != nil || !reflect.DeepEqual(back, s) {
+		t.Errorf("round trip: %v", err)
 	}
 }

@@ -129,15 +129,18 @@ func (s *Script) checkStep(c *checker, i int, index map[string]int) {
 	if strings.TrimSpace(st.Text) == "" {
 		c.add(f, "err.script.no_text", name)
 	}
-	names, ok := varsIn(st.Text)
-	if !ok {
-		c.add(f, "err.script.unbalanced_braces", name)
-	}
-	for _, n := range names {
-		if _, known := variable(n); !known {
-			c.add(f, "err.script.unknown_variable", name, n)
+	for _, text := range st.texts() {
+		names, ok := varsIn(text)
+		if !ok {
+			c.add(f, "err.script.unbalanced_braces", name)
+		}
+		for _, n := range names {
+			if _, known := variable(n); !known {
+				c.add(f, "err.script.unknown_variable", name, n)
+			}
 		}
 	}
+	s.checkMethods(c, i, index)
 	switch st.Kind {
 	case KindStatement:
 		if st.Answer != "" || len(st.Choices) > 0 || len(st.Covers) > 0 || len(st.Rules) > 0 {
@@ -196,6 +199,68 @@ func (s *Script) checkStep(c *checker, i int, index map[string]int) {
 			c.add(f, "err.script.item_no_problem", name, it.Label())
 		}
 	}
+}
+
+// checkMethods: the wordings are for known methods other than the phone
+// (whose wording is Text) and not blank; a step limited to some methods
+// names known ones, once each, confirms no mandatory item (every method must
+// confirm them all), and no branch of a step leads to a step skipped in a
+// method the step is used in.
+func (s *Script) checkMethods(c *checker, i int, index map[string]int) {
+	st := &s.Steps[i]
+	f, name := stepField(i), stepName(i, *st)
+	for _, m := range sortedMethods(st.Texts) {
+		switch {
+		case !m.Valid() || m == huifang.MethodPhone:
+			c.add(f, "err.script.bad_text_method", name, m, joinAny(writtenMethods()))
+		case strings.TrimSpace(st.Texts[m]) == "":
+			c.add(f, "err.script.blank_text_method", name, m)
+		}
+	}
+	seen := map[huifang.CallbackMethod]bool{}
+	for _, m := range st.Methods {
+		if !m.Valid() {
+			c.add(f, "err.script.bad_method", name, m, joinAny(huifang.CallbackMethods))
+		} else if seen[m] {
+			c.add(f, "err.script.method_twice", name, m)
+		}
+		seen[m] = true
+	}
+	if len(st.Methods) > 0 && len(st.Covers) > 0 {
+		c.add(f, "err.script.covers_limited", name)
+	}
+	for j, r := range st.Rules {
+		k, ok := index[r.Goto]
+		if r.Goto == "" || !ok {
+			continue
+		}
+		for _, m := range huifang.CallbackMethods {
+			if st.For(m) && !s.Steps[k].For(m) {
+				c.add(f, "err.script.goto_skipped", huifang.M("err.script.rule", name, j+1), r.Goto, huifang.M(m.Key()))
+				break
+			}
+		}
+	}
+}
+
+// writtenMethods are the methods a step may have its own wording for.
+func writtenMethods() []huifang.CallbackMethod {
+	var out []huifang.CallbackMethod
+	for _, m := range huifang.CallbackMethods {
+		if m != huifang.MethodPhone {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func sortedMethods(m map[huifang.CallbackMethod]string) []huifang.CallbackMethod {
+	out := make([]huifang.CallbackMethod, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (s *Script) checkRules(c *checker, i int, index map[string]int) {
@@ -262,10 +327,12 @@ func (s *Script) checkIdentityFirst(c *checker) {
 		if i < first && st.Question() {
 			c.add(stepField(i), "err.script.identity_first", stepName(i, st), ItemIdentity)
 		}
-		names, _ := varsIn(st.Text)
-		for _, n := range names {
-			if v, ok := variable(n); ok && !v.Safe {
-				c.add(stepField(i), "err.script.policy_before_identity", stepName(i, st), n)
+		for _, text := range st.texts() {
+			names, _ := varsIn(text)
+			for _, n := range names {
+				if v, ok := variable(n); ok && !v.Safe {
+					c.add(stepField(i), "err.script.policy_before_identity", stepName(i, st), n)
+				}
 			}
 		}
 	}

@@ -129,11 +129,13 @@ func (s *Script) Uses() []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, st := range s.Steps {
-		names, _ := varsIn(st.Text)
-		for _, n := range names {
-			if !seen[n] {
-				seen[n] = true
-				out = append(out, n)
+		for _, text := range st.texts() {
+			names, _ := varsIn(text)
+			for _, n := range names {
+				if !seen[n] {
+					seen[n] = true
+					out = append(out, n)
+				}
 			}
 		}
 	}
@@ -219,4 +221,16 @@ func varsIn(text string) (names []string, ok bool) {
 		names = append(names, strings.TrimSpace(inner))
 		text = text[i+j+2:]
 	}
+}
+
+// texts lists the step's wordings: Text, then Texts in the order of the
+// methods.
+func (st *Step) texts() []string {
+	out := []string{st.Text}
+	for _, m := range huifang.CallbackMethods {
+		if t, ok := st.Texts[m]; ok {
+			out = append(out, t)
+		}
+	}
+	return out
 }

@@ -1,6 +1,10 @@
 package script
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/huifang/huifang"
+)
 
 // Translator gives the words of one language for a message key, formatted
 // with args. The script pages pass the caller's; the phrasing of a rule
@@ -41,6 +45,16 @@ type StepWords struct {
 	Choices  []string
 	Covers   []Item
 	Rules    []RuleWords
+	// Wordings are the step's own wordings for other methods than the
+	// phone; Methods the methods it is limited to (none: all).
+	Wordings []Wording
+	Methods  []huifang.CallbackMethod
+}
+
+// Wording is a step's text for one method, split at its variables.
+type Wording struct {
+	Method huifang.CallbackMethod
+	Text   []TextPart
 }
 
 // Words numbers the steps of sc and puts their rules in words, and counts
@@ -55,7 +69,12 @@ func Words(t Translator, sc *Script) ([]StepWords, int) {
 	for i := range sc.Steps {
 		st := &sc.Steps[i]
 		v := StepWords{N: i + 1, ID: st.ID, Anchor: "step-" + st.ID, Title: st.Title, Question: st.Question(),
-			Text: TextParts(st.Text), Covers: st.Covers}
+			Text: TextParts(st.Text), Covers: st.Covers, Methods: st.Methods}
+		for _, m := range huifang.CallbackMethods {
+			if t, ok := st.Texts[m]; ok {
+				v.Wordings = append(v.Wordings, Wording{Method: m, Text: TextParts(t)})
+			}
+		}
 		if v.Question {
 			questions++
 			v.Answer = t.T("scripts.answer." + string(st.Answer))

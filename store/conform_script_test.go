@@ -68,6 +68,22 @@ func TestConformScripts(t *testing.T) {
 		}
 		wg.Wait()
 
+		// A draft is edited in place; another insurer's is not found to it.
+		edit := *s1
+		edit.Name, edit.Channels, edit.Body = "新单回访话术（修订）", []huifang.Channel{huifang.ChannelAgency}, `{"code":"nb","name":"x"}`
+		must(t, db.SaveScriptDraft(ctx, &edit, cli, tNano.Add(time.Minute)))
+		got, err = db.FindScript(ctx, bd.a.ID, s1.ID)
+		must(t, err)
+		if got.Name != edit.Name || got.Body != edit.Body || !reflect.DeepEqual(got.Channels, edit.Channels) || got.Version != 1 || got.Status != "draft" {
+			t.Fatalf("edited %+v", got)
+		}
+		sameMS(t, "edited", got.UpdatedAt, tNano.Add(time.Minute))
+		other := edit
+		other.OrgID = bd.b.ID
+		if err := db.SaveScriptDraft(ctx, &other, cli, t0); huifang.ErrorCode(err) != huifang.ECONFLICT {
+			t.Fatalf("B edits A's draft: %v", err)
+		}
+
 		// Lifecycle: draft → filed → active from a date; a stale move is a conflict.
 		must(t, db.MoveScript(ctx, bd.a.ID, s1.ID, "draft", "filed", huifang.Date{}, cli, t0))
 		if err := db.MoveScript(ctx, bd.a.ID, s1.ID, "draft", "filed", huifang.Date{}, cli, t0); huifang.ErrorCode(err) != huifang.ECONFLICT {
@@ -75,6 +91,9 @@ func TestConformScripts(t *testing.T) {
 		}
 		if err := db.MoveScript(ctx, bd.b.ID, s1.ID, "filed", "active", huifang.NewDate(2026, 4, 1), cli, t0); huifang.ErrorCode(err) != huifang.ECONFLICT {
 			t.Fatalf("B moves A's script: %v", err)
+		}
+		if err := db.SaveScriptDraft(ctx, &edit, cli, t0); huifang.ErrorCode(err) != huifang.ECONFLICT {
+			t.Fatalf("edit a filed version: %v", err)
 		}
 		must(t, db.MoveScript(ctx, bd.a.ID, s1.ID, "filed", "active", huifang.NewDate(2026, 4, 1), cli, tNano.Add(time.Hour)))
 		got, err = db.FindScript(ctx, bd.a.ID, s1.ID)

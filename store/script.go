@@ -104,3 +104,29 @@ func (db *DB) MoveScript(ctx context.Context, orgID, id int64, from, to string, 
 			Key: fmt.Sprint(id), Action: to, Detail: jsonString(map[string]any{"code": key, "from": from, "active_from": activeFrom})})
 	})
 }
+
+// SaveScriptDraft replaces the body (and the name, purpose, design and
+// channels read from it) of a draft version, audited as an edit; a version
+// no longer a draft, or another organisation's, is a conflict.
+func (db *DB) SaveScriptDraft(ctx context.Context, r *huifang.ScriptRecord, a huifang.Actor, now time.Time) error {
+	chans := make([]string, len(r.Channels))
+	for i, c := range r.Channels {
+		chans[i] = string(c)
+	}
+	return db.tx(ctx, func(tx txn) error {
+		var code string
+		var version int
+		err := tx.QueryRowContext(ctx, db.q(`UPDATE scripts SET name = ?, purpose = ?, design = ?, channels = ?, body = ?, updated_at = ?
+			WHERE org_id = ? AND id = ? AND status = 'draft' RETURNING code, version`), r.Name, r.Purpose, r.Design, strings.Join(chans, ","), r.Body, ms64(now),
+			r.OrgID, r.ID).Scan(&code, &version)
+		if err != nil {
+			if mapErr(err) == huifang.ErrNotFound {
+				return huifang.Errorf(huifang.ECONFLICT, "err.script.status_changed", r.ID)
+			}
+			return err
+		}
+		r.UpdatedAt = now
+		return db.appendAudit(ctx, tx, huifang.AuditEntry{OrgID: r.OrgID, At: now, UserID: a.UserID, Actor: a.Name, Entity: "script",
+			Key: fmt.Sprintf("%s v%d", code, version), Action: "edit", Detail: jsonString(map[string]any{"id": r.ID})})
+	})
+}

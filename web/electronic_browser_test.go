@@ -43,7 +43,7 @@ func TestBrowserElectronicCallback(t *testing.T) {
 
 	// The customer, on a phone.
 	b.Do(t,
-		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.EmulateViewport(375, 812, chromedp.EmulateScale(2), chromedp.EmulateMobile),
 		chromedp.Navigate(f.srv.URL+link),
 		chromedp.WaitVisible(chromedp.ID("digits")),
 	)
@@ -80,6 +80,17 @@ func TestBrowserElectronicCallback(t *testing.T) {
 	}
 	noOverflow("answers")
 	b.Screenshot(t, "ecb-3-questions")
+	// The electronic wording: no recording notice, no "are you free now?",
+	// "请确认" where the operator asks "请问".
+	if got := b.Text(t, "#answers"); strings.Contains(got, "通话") || strings.Contains(got, "请问") || !strings.Contains(got, "请确认") {
+		t.Errorf("phone wording on the customer's page: %q", got)
+	}
+	if got := b.Text(t, "#s-greeting"); !strings.Contains(got, "请您逐项阅读") {
+		t.Errorf("greeting: %q", got)
+	}
+	if eval[bool](t, b, `!!document.querySelector("#q-convenient")`) {
+		t.Error("the page asks whether now is convenient")
+	}
 
 	// Tap an answer to every question, as a customer who bought knowingly.
 	c := f.callbackOf(t, f.orgA, "P20260001")
@@ -90,8 +101,8 @@ func TestBrowserElectronicCallback(t *testing.T) {
 	answers := wk.Script.Script.Passing()
 	for _, st := range wk.Script.Steps {
 		a, ok := answers[st.ID]
-		if !ok {
-			continue
+		if !ok || !eval[bool](t, b, fmt.Sprintf(`!!document.querySelector("#q-%s")`, st.ID)) {
+			continue // the phone's questions the page leaves out
 		}
 		sel := fmt.Sprintf(`#q-%s input[value=%q]`, st.ID, a)
 		if len(st.Choices) == 0 && st.Answer != "yes-no-unclear" {

@@ -17,14 +17,17 @@ const letterBodyLimit = 4 * app.MaxReceipt
 // form that records a letter or visit while the callback is open.
 type callbackPage struct {
 	callbackView
-	CanLetter  bool // the user records callbacks, and this one is open
-	CanTake    bool // an operator may take this callback from the pool
-	Letter     letterForm
-	Methods    []huifang.CallbackMethod
-	MaxReceipt int // MB
-	Today      string
-	Notice     string
-	Error      string
+	CanLetter bool // the user records callbacks, and this one is open
+	CanTake   bool // an operator may take this callback from the pool
+	Letter    letterForm
+	// LetterSteps are the questions of the letter form, in the wording of
+	// the letter (Work.LetterScript), with what was typed and its errors.
+	LetterSteps []stepView
+	Methods     []huifang.CallbackMethod
+	MaxReceipt  int // MB
+	Today       string
+	Notice      string
+	Error       string
 }
 
 // letterForm is what the handler entered in the letter form, kept when it
@@ -48,6 +51,9 @@ func (s *server) renderCallback(w http.ResponseWriter, r *http.Request, rq *requ
 	p.Today = s.today().String()
 	if p.Letter.Fields == nil {
 		p.Letter.Fields = map[string]string{}
+	}
+	if p.CanLetter && p.LetterSteps == nil && p.Work.LetterScript != nil {
+		p.LetterSteps = scriptSteps(rq.T, p.Work.LetterScript, nil, nil)
 	}
 	s.render(w, r, rq, status, "callback", rq.T.T("detail.title")+" · "+p.C.PolicyNo, "callbacks", p)
 }
@@ -138,11 +144,14 @@ func (s *server) callbackLetter(w http.ResponseWriter, r *http.Request, rq *requ
 		f.Fields["signed_on"] = rq.T.T("list.baddate")
 	}
 	f.Reselect = in.Receipt != nil && f.Fields["receipt"] == ""
-	v, err := s.loadCallback(r.Context(), rq, id, answers, stepErrs)
+	v, err := s.loadCallback(r.Context(), rq, id, nil, nil)
 	if err != nil {
 		return err
 	}
 	p := callbackPage{callbackView: v, Letter: f}
+	if v.Work.LetterScript != nil {
+		p.LetterSteps = scriptSteps(rq.T, v.Work.LetterScript, answers, stepErrs)
+	}
 	if !v.C.Open() {
 		// Finished meanwhile: show it as it was recorded, the refusal on top.
 		if v, err = s.loadCallback(r.Context(), rq, id, nil, nil); err != nil {

@@ -85,14 +85,18 @@ func TestBrowserLetter(t *testing.T) {
 
 	// The real answers: everything confirmed but the signatures, which the
 	// agent made (a problem case follows).
-	answers := wk.Script.Script.Passing()
+	answers := wk.LetterScript.Script.Passing()
 	answers["signed"] = "no"
 	b.Do(t,
 		chromedp.Click(chromedp.ID("letter-method-letter")),
 		chromedp.SetValue(chromedp.ID("letter-signed-on"), "2026-03-04"),
 	)
+	// The form has the letter's wording, not the phone's.
+	if got := b.Text(t, "#letter"); strings.Contains(got, "请问") || strings.Contains(got, "现在方便吗") || !strings.Contains(got, "请确认") {
+		t.Errorf("phone wording on the letter form: %q", got)
+	}
 	start := time.Now()
-	for _, st := range wk.Script.Steps {
+	for _, st := range wk.LetterScript.Steps {
 		if !st.Question() {
 			continue
 		}

@@ -57,6 +57,10 @@ type scriptPage struct {
 	Error      string // an error of a form the page does not show
 	ErrorItems []string
 	Notice     string
+	// Diff is what the version changes from the one before it (Base), for
+	// the insurer's own versions.
+	Diff *script.Diff
+	Base string
 }
 
 // shows reports whether the page has the form of verb.
@@ -159,6 +163,13 @@ func (s *server) scriptPageOf(ctx context.Context, rq *request, rec *huifang.Scr
 		}
 		p.CreatedBy = names.user(rec.CreatedBy)
 		p.CanAct = u.Can(huifang.PermImport) && rec.OrgID == u.OrgID
+		if !u.Regulatory() && rec.OrgID == u.OrgID {
+			ch, err := s.svc.ScriptDiff(ctx, u, rec.ID)
+			if err != nil {
+				return nil, err
+			}
+			p.Diff, p.Base = &ch.Diff, ch.Base
+		}
 		if !u.Regulatory() {
 			p.Download = scriptURL(rec.ID) + ".json"
 		}

@@ -129,6 +129,9 @@ func (s *server) routes() *http.ServeMux {
 	mux.Handle("GET /scripts/library/{code}", s.page(s.scriptLibrary))
 	mux.Handle("GET /scripts/{id}", s.page(s.scriptShow))
 	mux.Handle("POST /scripts/{id}/{verb}", s.gated(huifang.PermImport, s.scriptVerb))
+	mux.Handle("GET /scripts/edit/{id}", s.gated(huifang.PermImport, s.scriptEdit))
+	mux.Handle("POST /scripts/edit/{id}", s.gated(huifang.PermImport, s.scriptEditPost))
+	mux.Handle("POST /scripts/check/{id}", s.gated(huifang.PermImport, s.scriptCheck))
 
 	mux.Handle("GET /stats", s.page(s.statsShow))
 	mux.Handle("GET /stats/download", s.gated(huifang.PermViewStats, s.statsDownload))

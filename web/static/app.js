@@ -283,8 +283,56 @@
     if (attempt && attempt.hasAttribute("data-autofocus") && window.location.hash !== "#items") focusOutcome();
   }
 
+  // The script editor: the checks of `script check` as one types. The form
+  // is posted as it is to its data-check address (nothing is saved) and the
+  // answer fills the check panel and marks the steps with problems.
+  function initScriptEditor() {
+    var form = document.getElementById("script-editor");
+    if (!form || !window.fetch || !window.FormData) return;
+    var url = form.getAttribute("data-check");
+    var timer = null, seq = 0;
+    function fill(list, items) {
+      while (list.firstChild) list.removeChild(list.firstChild);
+      items.forEach(function (text) {
+        var li = document.createElement("li");
+        li.textContent = text;
+        list.appendChild(li);
+      });
+    }
+    function run() {
+      var mine = ++seq;
+      var body = new URLSearchParams(new FormData(form));
+      fetch(url, { method: "POST", body: body, credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (c) {
+          if (!c || mine !== seq) return;
+          var panel = document.getElementById("edit-check");
+          panel.classList.toggle("is-ok", c.ok);
+          panel.classList.toggle("is-missing", !c.ok);
+          document.getElementById("edit-check-summary").textContent = (c.ok ? "✓ " : "✗ ") + c.summary;
+          fill(document.getElementById("edit-check-problems"), c.problems || []);
+          var item = panel.getAttribute("data-item") || "";
+          fill(document.getElementById("edit-check-missing"), (c.missing || []).map(function (m) { return item.replace("%s", m); }));
+          Array.prototype.forEach.call(form.querySelectorAll("[data-errors]"), function (ul) {
+            var errs = (c.steps || {})[ul.getAttribute("data-errors")] || [];
+            fill(ul, errs);
+            ul.parentNode.classList.toggle("has-error", errs.length > 0);
+          });
+          form.setAttribute("data-checked", String(mine));
+        })
+        .catch(function () {});
+    }
+    function soon() {
+      clearTimeout(timer);
+      timer = setTimeout(run, 350);
+    }
+    form.addEventListener("input", soon);
+    form.addEventListener("change", soon);
+  }
+
   function init() {
     initKeys();
+    initScriptEditor();
     initScriptForms();
     initAttempt();
     initJob();
