@@ -54,7 +54,7 @@ type figureLinks func(group, key, outcome string) string
 
 // liveLinks links a live table's figures to the callbacks and problem
 // cases behind them; a regulator's company rows open that company's lists.
-func liveLinks(org *huifang.Org, own bool, p indicator.Period) figureLinks {
+func liveLinks(org *huifang.Org, own bool, p indicator.Period, dueBy huifang.Date) figureLinks {
 	return func(group, key, outcome string) string {
 		o := org
 		var kv []string
@@ -74,7 +74,7 @@ func liveLinks(org *huifang.Org, own bool, p indicator.Period) figureLinks {
 		if group == "type" {
 			return "" // callbacks are not counted by problem type
 		}
-		return listHref(o, own, p, outcome, kv...)
+		return listHref(o, own, p, dueBy, outcome, kv...)
 	}
 }
 
