@@ -264,9 +264,14 @@ func RenderStats(w io.Writer, org *huifang.Org, t indicator.Table, format string
 	case "csv":
 		return sheet.WriteCSV(w, indicator.Columns, slices.Values(t.Lines()))
 	}
+	// The subtitle states the rules the figures follow (DOMAIN.md §7), and
+	// for a period still running the day its callbacks are counted to.
+	sub := i18n.T(i18n.ZH, "stats.report.subtitle", t.Period.First().String(), t.Period.Last().String(), t.AsOf.String())
+	if !t.DueBy.IsZero() {
+		sub = i18n.T(i18n.ZH, "stats.report.subtitle.sofar", t.Period.First().String(), t.Period.Last().String(), t.DueBy.String(), t.Total.DueFull)
+	}
 	r := sheet.Report{Sheet: t.Period.String(), Title: indicator.Title(org.Name, t.Period),
-		Subtitle: i18n.T(i18n.ZH, "stats.report.subtitle", t.Period.First().String(), t.Period.Last().String(), t.AsOf.String()),
-		Header:   indicator.Columns, Rows: t.Lines()}
+		Subtitle: sub, Header: indicator.Columns, Rows: t.Lines()}
 	for _, g := range indicator.ColumnGroups {
 		r.Bands = append(r.Bands, sheet.Band{Title: g.Title, Cols: g.Cols})
 	}

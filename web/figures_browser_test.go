@@ -133,6 +133,13 @@ func TestBrowserFiguresAndDemo(t *testing.T) {
 		t.Error("the departure's gate is not held by its orphan callbacks")
 	}
 	b.Screenshot(t, "figures-departure")
+	// The company's own script: version 1 filed (superseded), version 2 active.
+	b.Do(t, chromedp.Navigate(base+"/scripts"), chromedp.WaitVisible(`tr[data-status="active"]`))
+	if got := eval[string](t, b, `[...document.querySelectorAll("tr[data-status]")].filter(r => r.textContent.includes("own-traditional-agency"))
+		.map(r => r.dataset.status).sort().join(" ")`); got != "active filed" {
+		t.Errorf("own script versions: %q", got)
+	}
+	b.Screenshot(t, "figures-scripts")
 	errs.check(t)
 
 	// A recording plays, for QA staff.
