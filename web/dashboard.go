@@ -84,6 +84,9 @@ type dashRow struct {
 	// of its callback rates); HrefOK its successful ones; empty when no
 	// list shows exactly the group.
 	Href, HrefOK string
+	// OrphanBase is Href over the whole period, which the orphan figures
+	// count even while it runs (OrphanHref); "" when Href is that already.
+	OrphanBase string
 	// CaseHref lists the group's problem cases due in the period (the
 	// denominator of its problem-case rates, with the other counts above).
 	CaseHref string
@@ -277,17 +280,20 @@ func (s *server) dashData(r *http.Request, rq *request) (*dashPage, error) {
 func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indicator.Table) error {
 	org, p := pg.Org, pg.Period
 	pg.Total.Href = listHref(org, pg.Own, p, t.DueBy, huifang.OutcomeDue)
+	pg.Total.OrphanBase = listHref(org, pg.Own, p, huifang.Date{}, huifang.OutcomeDue)
 	pg.Total.HrefOK = listHref(org, pg.Own, p, t.DueBy, huifang.OutcomeSuccessful)
 	pg.Total.CaseHref = caseHref(org, pg.Own, p)
 	for _, r := range t.ByChannel {
 		d := pg.newDashRow(r, rq.T.T("channel."+r.Key))
 		d.Href = listHref(org, pg.Own, p, t.DueBy, huifang.OutcomeDue, "channel", r.Key)
+		d.OrphanBase = listHref(org, pg.Own, p, huifang.Date{}, huifang.OutcomeDue, "channel", r.Key)
 		d.CaseHref = caseHref(org, pg.Own, p, "channel", r.Key)
 		pg.ByChannel = append(pg.ByChannel, d)
 	}
 	for _, r := range t.ByDesign {
 		d := pg.newDashRow(r, rq.T.T("design."+r.Key))
 		d.Href = listHref(org, pg.Own, p, t.DueBy, huifang.OutcomeDue, "design", r.Key)
+		d.OrphanBase = listHref(org, pg.Own, p, huifang.Date{}, huifang.OutcomeDue, "design", r.Key)
 		d.CaseHref = caseHref(org, pg.Own, p, "design", r.Key)
 		pg.ByDesign = append(pg.ByDesign, d)
 	}
@@ -310,6 +316,7 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 	for i, m := range months {
 		d := pg.newDashRow(mts[i].Total, periodLabel(m, rq.T))
 		d.Href = listHref(org, pg.Own, m, mts[i].DueBy, huifang.OutcomeDue)
+		d.OrphanBase = listHref(org, pg.Own, m, huifang.Date{}, huifang.OutcomeDue)
 		d.CaseHref = caseHref(org, pg.Own, m)
 		rows = append(rows, d)
 	}
@@ -324,6 +331,7 @@ func (s *server) regulatorDash(ctx context.Context, rq *request, pg *dashPage, t
 	for _, r := range t.ByCompany {
 		d := pg.newDashRow(r, r.Label)
 		d.Href = listHref(&huifang.Org{Code: r.Key}, false, p, t.DueBy, huifang.OutcomeDue)
+		d.OrphanBase = listHref(&huifang.Org{Code: r.Key}, false, p, huifang.Date{}, huifang.OutcomeDue)
 		d.HrefOK = listHref(&huifang.Org{Code: r.Key}, false, p, t.DueBy, huifang.OutcomeSuccessful)
 		d.CaseHref = caseHref(&huifang.Org{Code: r.Key}, false, p)
 		d.Open = "/dashboard?" + url.Values{"org": {r.Key}, "period": {p.String()}}.Encode()

@@ -148,6 +148,7 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 				kv = append(kv, "branch_only", "1")
 			}
 			dr.Href = listHref(pg.Org, pg.Own, pg.Period, pg.DueBy, huifang.OutcomeDue, kv...)
+			dr.OrphanBase = listHref(pg.Org, pg.Own, pg.Period, huifang.Date{}, huifang.OutcomeDue, kv...)
 			dr.CaseHref = caseHref(pg.Org, pg.Own, pg.Period, kv...)
 		}
 		// Drilling in: a branch to the branches under it, or (the row of

@@ -205,6 +205,10 @@ func TestDashboardClickThrough(t *testing.T) {
 	t.Parallel()
 	eachWorld(t, func(t *testing.T, w *testworld.World) {
 		f := dashFixture(t, w)
+		// After the March deadlines: the periods still running (March, the
+		// quarter, the year) count the callbacks due so far, and their lists
+		// end on the same day.
+		f.clk.Set(at(20, 10, 0))
 		caseDen := 0
 		defer func() {
 			if caseDen == 0 {
