@@ -94,6 +94,12 @@ func TestBrowserFiguresAndDemo(t *testing.T) {
 		t.Error("no channel row shows its full period's due count")
 	}
 	b.Screenshot(t, "figures-running-dashboard")
+	b.Do(t, chromedp.Navigate(base+"/dashboard?period=2026-Q4&lang=en"), chromedp.WaitVisible(`#chart-channel[data-rendered]`))
+	if got := b.Text(t, "#dash-sofar"); got != "As of 2026-12-05" || !strings.Contains(b.Text(t, "#count-duefull"), "due over the full period") {
+		t.Errorf("English as-of: %q", got)
+	}
+	b.Screenshot(t, "figures-running-dashboard-en")
+	b.Do(t, chromedp.Navigate(base+"/dashboard?period=2026-Q4&lang=zh"), chromedp.WaitVisible(`#chart-channel[data-rendered]`))
 	b.Do(t, chromedp.Click(chromedp.ID("count-due")), chromedp.WaitVisible(chromedp.ID("list-total")))
 	if got := eval[string](t, b, `document.getElementById("list-total").dataset.total`); got != strconv.Itoa(due) {
 		t.Errorf("the list behind %d due so far has %s", due, got)
