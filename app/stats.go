@@ -141,7 +141,25 @@ func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs
 			b.AddOverdue(k, n)
 		}
 	}
-	return nil
+	// A period still running counts the callbacks of its running month
+	// whose deadline has come by today, which the monthly counts cannot
+	// tell apart: read from the rows, that month only.
+	var sofar []*indicator.Builder
+	var from, to huifang.Date
+	for _, b := range bs {
+		if f, t, ok := b.PartialMonth(); ok {
+			sofar, from, to = append(sofar, b), f, t
+		}
+	}
+	if len(sofar) == 0 {
+		return nil
+	}
+	return s.db.ForEachCallbackFact(ctx, orgID, from, to, func(f indicator.CallbackFact) error {
+		for _, b := range sofar {
+			b.AddCallbackSoFar(f)
+		}
+		return nil
+	})
 }
 
 // recount feeds an insurer's facts for the period into the builders.
@@ -246,9 +264,14 @@ func RenderStats(w io.Writer, org *huifang.Org, t indicator.Table, format string
 	case "csv":
 		return sheet.WriteCSV(w, indicator.Columns, slices.Values(t.Lines()))
 	}
+	// The subtitle states the rules the figures follow (DOMAIN.md §7), and
+	// for a period still running the day its callbacks are counted to.
+	sub := i18n.T(i18n.ZH, "stats.report.subtitle", t.Period.First().String(), t.Period.Last().String(), t.AsOf.String())
+	if !t.DueBy.IsZero() {
+		sub = i18n.T(i18n.ZH, "stats.report.subtitle.sofar", t.Period.First().String(), t.Period.Last().String(), t.DueBy.String(), t.Total.DueFull)
+	}
 	r := sheet.Report{Sheet: t.Period.String(), Title: indicator.Title(org.Name, t.Period),
-		Subtitle: i18n.T(i18n.ZH, "stats.report.subtitle", t.Period.First().String(), t.Period.Last().String(), t.AsOf.String()),
-		Header:   indicator.Columns, Rows: t.Lines()}
+		Subtitle: sub, Header: indicator.Columns, Rows: t.Lines()}
 	for _, g := range indicator.ColumnGroups {
 		r.Bands = append(r.Bands, sheet.Band{Title: g.Title, Cols: g.Cols})
 	}
@@ -272,7 +295,7 @@ func StatsJSON(org *huifang.Org, t indicator.Table) map[string]any {
 	row := func(r indicator.Row) map[string]any {
 		c, k := r.Callbacks, r.Cases
 		return map[string]any{
-			"key": r.Key, "label": r.Label, "callbacks": c, "cases": k, "orphans": r.Orphans, "overdue": r.Overdue,
+			"key": r.Key, "label": r.Label, "callbacks": c, "cases": k, "orphans": r.Orphans, "overdue": r.Overdue, "due_full": r.DueFull,
 			"rates": map[string]rateJSON{
 				indicator.SuccessRate.ID: rateOf(c.SuccessRate()), indicator.InPeriodSuccessRate.ID: rateOf(c.InPeriodSuccessRate()),
 				indicator.CompletionRate.ID: rateOf(c.CompletionRate()), indicator.ProblemRate.ID: rateOf(c.ProblemRate()),
@@ -293,7 +316,13 @@ func StatsJSON(org *huifang.Org, t indicator.Table) map[string]any {
 		defs = append(defs, map[string]string{"id": d.ID, "name": i18n.T(i18n.ZH, d.NameKey()), "name_en": i18n.T(i18n.EN, d.NameKey()),
 			"formula": i18n.T(i18n.ZH, d.FormulaKey()), "formula_en": i18n.T(i18n.EN, d.FormulaKey())})
 	}
-	return map[string]any{"org": org.Code, "org_name": org.Name, "period": t.Period.String(), "as_of": t.AsOf,
+	out := map[string]any{"org": org.Code, "org_name": org.Name, "period": t.Period.String(), "as_of": t.AsOf,
 		"indicators": defs, "total": row(t.Total), "by_channel": rows(t.ByChannel), "by_design": rows(t.ByDesign), "by_problem_type": rows(t.ByType),
 		"by_company": rows(t.ByCompany)}
+	if !t.DueBy.IsZero() {
+		// A period still running: the callback counts take the deadlines
+		// up to due_by; each row's due_full is the full period's.
+		out["due_by"] = t.DueBy
+	}
+	return out
 }

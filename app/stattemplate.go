@@ -305,7 +305,8 @@ func ParseStatsUpload(r io.ReaderAt, size int64, p indicator.Period, asOf huifan
 		row := indicator.Row{Key: pr.tr.key,
 			Callbacks: indicator.CallbackCounts{Due: c[2], Successful: c[3], SuccessfulInPeriod: c[5], Completed: c[7], Problems: c[9]},
 			Cases:     indicator.CaseCounts{Opened: c[11], Due: c[12], Resolved: c[13], Closed: c[15], ClosedOnTime: c[17], Pending: max(c[12]-c[15], 0)},
-			Overdue:   c[19], Orphans: indicator.CallbackCounts{Due: c[20], Successful: c[21]}}
+			Overdue:   c[19], Orphans: indicator.CallbackCounts{Due: c[20], Successful: c[21]},
+			DueFull: c[2]} // only an ended period is submitted: all of it is due
 		switch pr.tr.kind {
 		case "total":
 			t.Total = row

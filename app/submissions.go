@@ -25,10 +25,12 @@ import (
 
 // Submission states as SubmissionStatus reports them: the stored statuses,
 // and for a period with no submission "missing" once it is due, "not-due"
-// before.
+// before, and "no-business" when the company had no business in it (no
+// callback owed, no problem case): nothing to chase.
 const (
-	StateMissing = "missing"
-	StateNotDue  = "not-due"
+	StateMissing    = "missing"
+	StateNotDue     = "not-due"
+	StateNoBusiness = "no-business"
 )
 
 // Submission sources.
@@ -276,7 +278,8 @@ func FrozenTable(sub *huifang.Submission) (*Frozen, error) {
 		return nil, fmt.Errorf("submission %d: %w", sub.ID, err)
 	}
 	row := func(r frozenRow) indicator.Row {
-		return indicator.Row{Key: r.Key, Label: r.Label, Callbacks: r.Callbacks, Cases: r.Cases, Orphans: r.Orphans, Overdue: r.Overdue}
+		// A submitted period has ended: every callback due in it counts.
+		return indicator.Row{Key: r.Key, Label: r.Label, Callbacks: r.Callbacks, Cases: r.Cases, Orphans: r.Orphans, Overdue: r.Overdue, DueFull: r.Callbacks.Due}
 	}
 	rows := func(rs []frozenRow) []indicator.Row {
 		var out []indicator.Row
@@ -362,6 +365,10 @@ func (s *Service) SubmissionStatus(ctx context.Context, u *huifang.User, regulat
 		if o.Kind != huifang.KindInsurer {
 			continue
 		}
+		active, err := s.businessMonths(ctx, o.ID, periods)
+		if err != nil {
+			return nil, err
+		}
 		for _, p := range periods {
 			due, err := s.SubmissionDue(ctx, o.ID, p)
 			if err != nil {
@@ -372,6 +379,8 @@ func (s *Service) SubmissionStatus(ctx context.Context, u *huifang.User, regulat
 			if c, ok := current[k]; ok {
 				st.Status, st.Version, st.SubmissionID, st.SubmittedAt = c.Status, c.Version, c.ID, c.SubmittedAt
 				st.Late = first[k].Late
+			} else if !hadBusiness(active, p) {
+				st.Status = StateNoBusiness
 			} else if today.After(due) {
 				st.Status = StateMissing
 			} else {
@@ -381,6 +390,45 @@ func (s *Service) SubmissionStatus(ctx context.Context, u *huifang.User, regulat
 		}
 	}
 	return out, nil
+}
+
+// businessMonths lists the months of the periods' years in which the
+// company had business: a callback owed (new business or orphan policy)
+// or a problem case falling in the month, by the stored counts.
+func (s *Service) businessMonths(ctx context.Context, orgID int64, periods []indicator.Period) (map[indicator.Period]bool, error) {
+	out := map[indicator.Period]bool{}
+	years := map[int]bool{}
+	for _, p := range periods {
+		if years[p.Year] {
+			continue
+		}
+		years[p.Year] = true
+		c, err := s.db.ReadStats(ctx, orgID, indicator.Period{Kind: indicator.Year, Year: p.Year}, s.today())
+		if err != nil {
+			return nil, err
+		}
+		for k, n := range c.Callbacks {
+			if n.Due > 0 {
+				out[k.Month] = true
+			}
+		}
+		for k, n := range c.Cases {
+			if n.Opened > 0 || n.Due > 0 {
+				out[k.Month] = true
+			}
+		}
+	}
+	return out, nil
+}
+
+// hadBusiness reports whether any month of the period had business.
+func hadBusiness(active map[indicator.Period]bool, p indicator.Period) bool {
+	for _, m := range p.Months() {
+		if active[m] {
+			return true
+		}
+	}
+	return false
 }
 
 // RecentPeriods are the periods a regulator follows on a day: the last

@@ -157,16 +157,21 @@ func TestSubmissionWorkflow(t *testing.T) {
 			t.Fatal("a tampered content rendered")
 		}
 
-		// Deadlines: February was due on 10 March (missing); B's March is
-		// not due before 10 April, missing after, and late when it comes.
-		periods := []indicator.Period{{Kind: indicator.Month, Year: 2026, N: 3}, {Kind: indicator.Month, Year: 2026, N: 2}}
+		// Deadlines: A's February (a callback was due then) was due on 10
+		// March (missing); its April (one due on 9 April) is not due before
+		// 10 May. B had no business in any of them: nothing to chase,
+		// though it may still submit (late, below).
+		w.loadPolicies(t, strings.Replace(policyLine("P5", "L20", "个险", "2026-02-05", "13800000005", 5), ",2026-02-20,2026-02-25,", ",2026-01-20,2026-01-25,", 1),
+			policyLine("P6", "L20", "个险", "2026-03-25", "13800000006", 6))
+		periods := []indicator.Period{{Kind: indicator.Month, Year: 2026, N: 3}, {Kind: indicator.Month, Year: 2026, N: 2}, {Kind: indicator.Month, Year: 2026, N: 4}}
 		states, err := w.svc.SubmissionStatus(ctx, sup, "", periods)
 		mustDo(t, func() error { return err })
 		got := map[string]string{}
 		for _, s := range states {
 			got[s.OrgCode+" "+s.Period.String()] = s.Status
 		}
-		want := map[string]string{"A 2026-03": "accepted", "A 2026-02": "missing", "B 2026-03": "not-due", "B 2026-02": "missing"}
+		want := map[string]string{"A 2026-03": "accepted", "A 2026-02": "missing", "A 2026-04": "not-due",
+			"B 2026-03": "no-business", "B 2026-02": "no-business", "B 2026-04": "no-business"}
 		for k, v := range want {
 			if got[k] != v {
 				t.Fatalf("status %v, want %v", got, want)

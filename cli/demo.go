@@ -17,6 +17,7 @@ import (
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
+	"github.com/huifang/huifang/blob"
 	"github.com/huifang/huifang/demo"
 	"github.com/huifang/huifang/i18n"
 	"github.com/huifang/huifang/pii"
@@ -30,6 +31,10 @@ const demoDB = "sqlite:huifang-demo.db"
 
 // demoKeyName is the demo's personal-data key file, next to its database.
 const demoKeyName = "huifang-demo.key"
+
+// demoRecordingsName is the directory of the demo's recordings, beside its
+// database unless HUIFANG_RECORDINGS_DIR or the S3 settings say otherwise.
+const demoRecordingsName = "huifang-demo-recordings"
 
 func cmdDemo(e *env, args []string) error {
 	var cfg config
@@ -68,6 +73,24 @@ func cmdDemo(e *env, args []string) error {
 	if err := svc.CheckKey(e.ctx); err != nil { // keys the fresh database
 		return err
 	}
+	// The demo's calls have recordings: where HUIFANG_RECORDINGS_DIR or
+	// the S3 settings say, else in a directory beside the demo database.
+	recDir := ""
+	if _, s3, _ := blob.S3ConfigFromEnv(os.Getenv); !s3 && os.Getenv("HUIFANG_RECORDINGS_DIR") == "" {
+		dir := "."
+		if path, ok := strings.CutPrefix(cfg.db, "sqlite:"); ok {
+			dir = filepath.Dir(path)
+		}
+		if recDir, err = filepath.Abs(filepath.Join(dir, demoRecordingsName)); err != nil {
+			return err
+		}
+		svc.Blobs, err = blob.NewLocal(recDir)
+	} else {
+		svc.Blobs, err = recordingStore()
+	}
+	if err != nil {
+		return fmt.Errorf("recording storage: %w", err)
+	}
 	logins, err := demo.Fill(e.ctx, db, svc, demo.Options{Policies: policies})
 	if err != nil {
 		return err
@@ -76,7 +99,12 @@ func cmdDemo(e *env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "\nPersonal-data key: %s\n", keyPath)
-	fmt.Fprintf(e.stdout, "To serve this database again later:\n  HUIFANG_KEY_FILE=%s huifang serve --db %s\n\n", keyPath, shownDB(cfg.db))
+	if recDir != "" {
+		fmt.Fprintf(e.stdout, "Recordings: %s\n", recDir)
+		fmt.Fprintf(e.stdout, "To serve this database again later:\n  HUIFANG_KEY_FILE=%s HUIFANG_RECORDINGS_DIR=%s huifang serve --db %s\n\n", keyPath, recDir, shownDB(cfg.db))
+	} else {
+		fmt.Fprintf(e.stdout, "To serve this database again later:\n  HUIFANG_KEY_FILE=%s huifang serve --db %s\n\n", keyPath, shownDB(cfg.db))
+	}
 	printLogins(e.stdout, logins)
 	if noServe {
 		return nil

@@ -138,6 +138,12 @@ func Fill(ctx context.Context, db *store.DB, svc *app.Service, opts Options) (*L
 	if _, err := end.Digest(ctx); err != nil {
 		return nil, fmt.Errorf("demo: digest: %w", err)
 	}
+	if err := w.recordings(ctx, svc, users, now); err != nil {
+		return nil, fmt.Errorf("demo: recordings: %w", err)
+	}
+	if err := w.scripts(ctx, svc, users, now); err != nil {
+		return nil, fmt.Errorf("demo: scripts: %w", err)
+	}
 	if err := w.submissions(ctx, svc, users, now); err != nil {
 		return nil, fmt.Errorf("demo: %w", err)
 	}

@@ -17,6 +17,12 @@ type Row struct {
 	Overdue   int64 // problem cases due in the period and overdue as of the table's day
 	// Misconduct: a seller row's confirmed misconduct records (the drill-down by agent).
 	Misconduct int64
+	// DueFull is the new-business callbacks due over the whole period. For a
+	// period still running Callbacks counts only those whose deadline has
+	// come by the table's day (Table.DueBy), so that no rate is diluted by
+	// callbacks nobody could have made yet; DueFull is shown beside it.
+	// (Orphan-policy callbacks count in full, as the departure gate does.)
+	DueFull int64
 }
 
 // OrphanRate is the orphan-policy callback rate of the row.
@@ -24,8 +30,12 @@ func (r Row) OrphanRate() Rate { return Rate{r.Orphans.Successful, r.Orphans.Due
 
 // Table is a company's statistics table for a period (DOMAIN.md §8).
 type Table struct {
-	Period    Period
-	AsOf      huifang.Date // the day overdue cases are counted on
+	Period Period
+	AsOf   huifang.Date // the day overdue cases are counted on
+	// DueBy is set for a period still running on AsOf (AsOf before its last
+	// day): the callback counts and rates take only callbacks whose deadline
+	// is on or before DueBy ("截至 DueBy"); Row.DueFull has the full period's.
+	DueBy     huifang.Date
 	Total     Row
 	ByChannel []Row // in the order of huifang.Channels, only channels with figures
 	ByDesign  []Row // in the order of huifang.DesignTypes
@@ -81,10 +91,15 @@ var (
 	}, none[CaseKey], []string{"60+", "under60"}}
 )
 
-// Builder tallies counts into a table.
+// Builder tallies counts into a table. For a period still running on the
+// day it is built for, new-business callbacks count only when their
+// deadline is on or before that day (Table.DueBy): stored counts of whole months that have
+// ended count as they are, and those of the month still running must come
+// as facts (AddCallback, or AddCallbackSoFar beside the stored counts).
 type Builder struct {
 	period Period
 	asOf   huifang.Date
+	dueBy  huifang.Date // zero: the period has ended, everything counts
 	// Keep, when set, counts only callbacks and cases of the branches,
 	// channels and design types it accepts.
 	Keep   func(branch string, ch huifang.Channel, d huifang.DesignType) bool
@@ -101,6 +116,9 @@ type grouping struct {
 // with rows by channel, design type and problem type and by any extra groups.
 func NewBuilder(p Period, asOf huifang.Date, extra ...Group) *Builder {
 	b := &Builder{period: p, asOf: asOf}
+	if !asOf.IsZero() && asOf.Before(p.Last()) {
+		b.dueBy = asOf
+	}
 	for _, g := range append([]Group{ByChannel, ByDesign, ByType}, extra...) {
 		b.groups = append(b.groups, grouping{g, map[string]*Row{}})
 	}
@@ -116,17 +134,70 @@ func row(m map[string]*Row, key string) *Row {
 	return r
 }
 
-// AddCallback counts a callback, if it counts in the table's period.
+// AddCallback counts a callback, if it counts in the table's period: in the
+// full period's due count always, in the other counts when its deadline has
+// come by the table's day.
 func (b *Builder) AddCallback(f CallbackFact) {
-	if k, n, ok := f.Contribution(); ok {
-		b.AddCallbackCounts(k, n)
+	k, n, ok := f.Contribution()
+	if !ok {
+		return
+	}
+	b.addDueFull(k, n.Due)
+	if k.Orphan || b.dueBy.IsZero() || !f.DueOn.After(b.dueBy) {
+		b.addCallback(k, n)
 	}
 }
 
+// PartialMonth is the part of the month still running whose callbacks
+// count by their deadline day: its first day and the table's day; false
+// when the period has ended or that month is not in it.
+func (b *Builder) PartialMonth() (from, to huifang.Date, ok bool) {
+	if b.dueBy.IsZero() || !b.period.Contains(b.dueBy) {
+		return huifang.Date{}, huifang.Date{}, false
+	}
+	return MonthOf(b.dueBy).First(), b.dueBy, true
+}
+
+// AddCallbackSoFar counts a callback of the month still running (see
+// PartialMonth) whose deadline has come, beside the stored counts, which
+// already hold it in the full period's due count.
+func (b *Builder) AddCallbackSoFar(f CallbackFact) {
+	k, n, ok := f.Contribution()
+	if !ok || k.Orphan || b.dueBy.IsZero() || f.DueOn.After(b.dueBy) || !MonthOf(f.DueOn).Last().After(b.dueBy) {
+		return
+	}
+	b.addCallback(k, n)
+}
+
 // AddCallbackCounts adds the counts of a group of callbacks, if their
-// month is in the table's period.
+// month is in the table's period: to the full period's due count always,
+// to the other counts when the month has ended by the table's day (the
+// month still running comes through AddCallbackSoFar).
 func (b *Builder) AddCallbackCounts(k CallbackKey, n CallbackCounts) {
-	if !b.period.Contains(k.Month.First()) || (b.Keep != nil && !b.Keep(k.Branch, k.Channel, k.Design)) {
+	b.addDueFull(k, n.Due)
+	if k.Orphan || b.dueBy.IsZero() || !k.Month.Last().After(b.dueBy) {
+		b.addCallback(k, n)
+	}
+}
+
+func (b *Builder) keep(k CallbackKey) bool {
+	return b.period.Contains(k.Month.First()) && (b.Keep == nil || b.Keep(k.Branch, k.Channel, k.Design))
+}
+
+func (b *Builder) addDueFull(k CallbackKey, due int64) {
+	if k.Orphan || !b.keep(k) {
+		return
+	}
+	b.total.DueFull += due
+	for _, g := range b.groups {
+		if key, ok := g.Callback(k); ok {
+			row(g.rows, key).DueFull += due
+		}
+	}
+}
+
+func (b *Builder) addCallback(k CallbackKey, n CallbackCounts) {
+	if !b.keep(k) {
 		return
 	}
 	add := func(r *Row) {
@@ -181,7 +252,7 @@ func (b *Builder) addCase(k CaseKey, add func(*Row)) {
 // Table finishes the table.
 func (b *Builder) Table() Table {
 	finish := func(r *Row) Row { x := *r; x.Overdue += x.Cases.Closed - x.Cases.ClosedOnTime; return x }
-	t := Table{Period: b.period, AsOf: b.asOf, Total: finish(&b.total)}
+	t := Table{Period: b.period, AsOf: b.asOf, DueBy: b.dueBy, Total: finish(&b.total)}
 	for i, g := range b.groups {
 		rows := ordered(g.rows, g.Order, finish)
 		switch i {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/indicator"
 )
@@ -35,6 +36,9 @@ type dashPage struct {
 	// Targets of the profile in force, in basis points, and as percentages.
 	SuccessBP, ResolutionBP         int
 	SuccessTarget, ResolutionTarget string
+	// DueBy is set while the period runs: the callback figures count the
+	// deadlines up to it ("截至 …"), Total.Row.DueFull the full period's.
+	DueBy huifang.Date
 
 	Total        dashRow
 	ByChannel    []dashRow
@@ -44,8 +48,9 @@ type dashPage struct {
 	Companies    []dashRow // a regulator's, ranked
 	Drill        *drillView
 	// Submissions are the late and missing statistics tables of a
-	// regulator's companies; nil while the service does not track them.
-	Submissions   []submissionView
+	// regulator's companies, a row per company; nil while the service does
+	// not track them.
+	Submissions   []companySubs
 	SubmissionsOn bool
 	// Consistency is each company's spot-check consistency rate
 	// (consistent ÷ verdicts), for those who draw samples.
@@ -81,6 +86,9 @@ type dashRow struct {
 	// of its callback rates); HrefOK its successful ones; empty when no
 	// list shows exactly the group.
 	Href, HrefOK string
+	// OrphanBase is Href over the whole period, which the orphan figures
+	// count even while it runs (OrphanHref); "" when Href is that already.
+	OrphanBase string
 	// CaseHref lists the group's problem cases due in the period (the
 	// denominator of its problem-case rates, with the other counts above).
 	CaseHref string
@@ -120,9 +128,15 @@ func bpPercent(bp int) string {
 
 // listHref is the callback list behind a figure: the company's callbacks
 // due in the period of an outcome class, narrowed by the filters given as
-// name, value pairs (empty values left out).
-func listHref(org *huifang.Org, own bool, p indicator.Period, outcome string, kv ...string) string {
-	return figureHref("/callbacks", org, own, p, outcome, kv...)
+// name, value pairs (empty values left out). dueBy, set for a period still
+// running (indicator.Table.DueBy), ends the list where the figure's count
+// ends: at the deadlines come so far.
+func listHref(org *huifang.Org, own bool, p indicator.Period, dueBy huifang.Date, outcome string, kv ...string) string {
+	h := figureHref("/callbacks", org, own, p, outcome, kv...)
+	if !dueBy.IsZero() && dueBy.Before(p.Last()) {
+		h = strings.Replace(h, "due_to="+p.Last().String(), "due_to="+dueBy.String(), 1)
+	}
+	return h
 }
 
 // caseHref is the list of problem cases behind a figure: the company's
@@ -255,6 +269,7 @@ func (s *server) dashData(r *http.Request, rq *request) (*dashPage, error) {
 	}
 	pg.Chart.Names["target"] = rq.T.T("dash.target")
 	pg.Total = pg.newDashRow(t.Total, rq.T.T("dash.total"))
+	pg.DueBy = t.DueBy
 	if pg.Regulator {
 		err = s.regulatorDash(ctx, rq, pg, t)
 	} else if err = s.insurerDash(r, rq, pg, t); err == nil {
@@ -266,18 +281,21 @@ func (s *server) dashData(r *http.Request, rq *request) (*dashPage, error) {
 // insurerDash fills in an insurer's figures, charts and drill-down.
 func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indicator.Table) error {
 	org, p := pg.Org, pg.Period
-	pg.Total.Href = listHref(org, pg.Own, p, huifang.OutcomeDue)
-	pg.Total.HrefOK = listHref(org, pg.Own, p, huifang.OutcomeSuccessful)
+	pg.Total.Href = listHref(org, pg.Own, p, t.DueBy, huifang.OutcomeDue)
+	pg.Total.OrphanBase = listHref(org, pg.Own, p, huifang.Date{}, huifang.OutcomeDue)
+	pg.Total.HrefOK = listHref(org, pg.Own, p, t.DueBy, huifang.OutcomeSuccessful)
 	pg.Total.CaseHref = caseHref(org, pg.Own, p)
 	for _, r := range t.ByChannel {
 		d := pg.newDashRow(r, rq.T.T("channel."+r.Key))
-		d.Href = listHref(org, pg.Own, p, huifang.OutcomeDue, "channel", r.Key)
+		d.Href = listHref(org, pg.Own, p, t.DueBy, huifang.OutcomeDue, "channel", r.Key)
+		d.OrphanBase = listHref(org, pg.Own, p, huifang.Date{}, huifang.OutcomeDue, "channel", r.Key)
 		d.CaseHref = caseHref(org, pg.Own, p, "channel", r.Key)
 		pg.ByChannel = append(pg.ByChannel, d)
 	}
 	for _, r := range t.ByDesign {
 		d := pg.newDashRow(r, rq.T.T("design."+r.Key))
-		d.Href = listHref(org, pg.Own, p, huifang.OutcomeDue, "design", r.Key)
+		d.Href = listHref(org, pg.Own, p, t.DueBy, huifang.OutcomeDue, "design", r.Key)
+		d.OrphanBase = listHref(org, pg.Own, p, huifang.Date{}, huifang.OutcomeDue, "design", r.Key)
 		d.CaseHref = caseHref(org, pg.Own, p, "design", r.Key)
 		pg.ByDesign = append(pg.ByDesign, d)
 	}
@@ -299,7 +317,8 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 	}
 	for i, m := range months {
 		d := pg.newDashRow(mts[i].Total, periodLabel(m, rq.T))
-		d.Href = listHref(org, pg.Own, m, huifang.OutcomeDue)
+		d.Href = listHref(org, pg.Own, m, mts[i].DueBy, huifang.OutcomeDue)
+		d.OrphanBase = listHref(org, pg.Own, m, huifang.Date{}, huifang.OutcomeDue)
 		d.CaseHref = caseHref(org, pg.Own, m)
 		rows = append(rows, d)
 	}
@@ -313,8 +332,9 @@ func (s *server) regulatorDash(ctx context.Context, rq *request, pg *dashPage, t
 	p := pg.Period
 	for _, r := range t.ByCompany {
 		d := pg.newDashRow(r, r.Label)
-		d.Href = listHref(&huifang.Org{Code: r.Key}, false, p, huifang.OutcomeDue)
-		d.HrefOK = listHref(&huifang.Org{Code: r.Key}, false, p, huifang.OutcomeSuccessful)
+		d.Href = listHref(&huifang.Org{Code: r.Key}, false, p, t.DueBy, huifang.OutcomeDue)
+		d.OrphanBase = listHref(&huifang.Org{Code: r.Key}, false, p, huifang.Date{}, huifang.OutcomeDue)
+		d.HrefOK = listHref(&huifang.Org{Code: r.Key}, false, p, t.DueBy, huifang.OutcomeSuccessful)
 		d.CaseHref = caseHref(&huifang.Org{Code: r.Key}, false, p)
 		d.Open = "/dashboard?" + url.Values{"org": {r.Key}, "period": {p.String()}}.Encode()
 		pg.Companies = append(pg.Companies, d)
@@ -344,6 +364,9 @@ func (s *server) regulatorDash(ctx context.Context, rq *request, pg *dashPage, t
 	subs, err := s.submissions(ctx, rq.User, pg.Org.Code, append(months, quarters...))
 	if err != nil {
 		return err
+	}
+	for i := range subs {
+		subs[i].Label = periodLabel(subs[i].Period, rq.T)
 	}
 	pg.Submissions, pg.SubmissionsOn = lateOrMissing(subs), subs != nil
 	if rq.User.Can(huifang.PermSpotCheck) && rq.User.Regulatory() {
@@ -409,7 +432,7 @@ func (s *server) companyTrend(ctx context.Context, rq *request, pg *dashPage, id
 				byCompany[r.Key] = ss
 				order = append(order, r.Key)
 			}
-			href := listHref(&huifang.Org{Code: r.Key}, false, p, huifang.OutcomeDue)
+			href := listHref(&huifang.Org{Code: r.Key}, false, p, ts[i].DueBy, huifang.OutcomeDue)
 			ss[0].Points[i] = pointOf(r.Callbacks.SuccessRate(), below(r.Callbacks.SuccessRate(), pg.SuccessBP), href)
 			ss[1].Points[i] = pointOf(r.Cases.ResolutionRate(), below(r.Cases.ResolutionRate(), pg.ResolutionBP), caseHref(&huifang.Org{Code: r.Key}, false, p))
 		}
@@ -510,8 +533,9 @@ func rowsChart(id, kind string, rows []dashRow, rates ...string) chart {
 type submissionView struct {
 	OrgCode, OrgName string
 	Period           indicator.Period
+	Label            string // the period in the page's language
 	Due              huifang.Date
-	Status           string // missing, submitted, returned, accepted, not-due
+	Status           string // missing, submitted, returned, accepted, not-due, no-business
 	Version          int
 	SubmittedAt      time.Time
 	Late             bool
@@ -536,21 +560,43 @@ func (s *server) submissions(ctx context.Context, u *huifang.User, regulatorCode
 	return out, nil
 }
 
-// lateOrMissing keeps the submissions the regulator has to chase: missing
-// after their due date, returned, or submitted late; nil stays nil (the
-// section is not shown), none left is an empty list (all on time).
-func lateOrMissing(subs []submissionView) []submissionView {
+// companySubs is a company's statistics tables the regulator has to chase:
+// the periods missing, returned and submitted late, each oldest first.
+type companySubs struct {
+	OrgCode, OrgName        string
+	Missing, Returned, Late []submissionView
+}
+
+// lateOrMissing keeps the submissions the regulator has to chase, a row
+// per company (by code): missing after their due date, returned, or
+// submitted late. A period in which the company had no business
+// (app.StateNoBusiness) is never missing. nil stays nil (the section is
+// not shown), none left is an empty list (all on time).
+func lateOrMissing(subs []submissionView) []companySubs {
 	if subs == nil {
 		return nil
 	}
-	out := []submissionView{}
-	for _, v := range subs {
-		if v.Status == "missing" || v.Status == "returned" || v.Late {
-			out = append(out, v)
+	sorted := slices.Clone(subs)
+	slices.SortStableFunc(sorted, func(a, b submissionView) int {
+		return cmp.Or(cmp.Compare(a.OrgCode, b.OrgCode), a.Due.Time().Compare(b.Due.Time()), cmp.Compare(a.Period.String(), b.Period.String()))
+	})
+	out := []companySubs{}
+	for _, v := range sorted {
+		if v.Status != app.StateMissing && v.Status != string(huifang.SubmissionReturned) && !v.Late {
+			continue
+		}
+		if n := len(out); n == 0 || out[n-1].OrgCode != v.OrgCode {
+			out = append(out, companySubs{OrgCode: v.OrgCode, OrgName: v.OrgName})
+		}
+		c := &out[len(out)-1]
+		switch {
+		case v.Status == app.StateMissing:
+			c.Missing = append(c.Missing, v)
+		case v.Status == string(huifang.SubmissionReturned):
+			c.Returned = append(c.Returned, v)
+		default:
+			c.Late = append(c.Late, v)
 		}
 	}
-	slices.SortStableFunc(out, func(a, b submissionView) int {
-		return cmp.Or(a.Due.Time().Compare(b.Due.Time()), cmp.Compare(a.OrgCode, b.OrgCode))
-	})
 	return out
 }

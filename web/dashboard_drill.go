@@ -147,7 +147,8 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 			if d.Dim == "branch" && row.Key == self {
 				kv = append(kv, "branch_only", "1")
 			}
-			dr.Href = listHref(pg.Org, pg.Own, pg.Period, huifang.OutcomeDue, kv...)
+			dr.Href = listHref(pg.Org, pg.Own, pg.Period, pg.DueBy, huifang.OutcomeDue, kv...)
+			dr.OrphanBase = listHref(pg.Org, pg.Own, pg.Period, huifang.Date{}, huifang.OutcomeDue, kv...)
 			dr.CaseHref = caseHref(pg.Org, pg.Own, pg.Period, kv...)
 		}
 		// Drilling in: a branch to the branches under it, or (the row of

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"net/url"
 	"strings"
 
@@ -14,11 +15,15 @@ import (
 
 // OrphanHref lists the row's orphan callbacks due in the period; empty when
 // the row has no list.
-func (r dashRow) OrphanHref() string { return orphanHref(r.Href, huifang.OutcomeDue) }
+func (r dashRow) OrphanHref() string {
+	return orphanHref(cmp.Or(r.OrphanBase, r.Href), huifang.OutcomeDue)
+}
 
 // OrphanHrefOK lists the row's successful orphan callbacks (those a
 // successful re-callback of their problem case made successful included).
-func (r dashRow) OrphanHrefOK() string { return orphanHref(r.Href, huifang.OutcomeSuccessful) }
+func (r dashRow) OrphanHrefOK() string {
+	return orphanHref(cmp.Or(r.OrphanBase, r.Href), huifang.OutcomeSuccessful)
+}
 
 // orphanHref is a callback list's link narrowed to orphan callbacks of an
 // outcome class.

@@ -167,6 +167,7 @@ func TestDashboardScope(t *testing.T) {
 func TestDashboardRegulator(t *testing.T) {
 	t.Parallel()
 	f := dashFixture(t, world(t))
+	f.clk.Set(at(20, 10, 0)) // after the March deadlines the figures count
 	_, body := f.login(t, "sup").get("/dashboard?period=2026-03")
 	rows := regexp.MustCompile(`<tr data-org="(\w+)"( class="below")?>`).FindAllStringSubmatch(body, -1)
 	if len(rows) != 2 || rows[0][1] != "A" || rows[0][2] != "" || rows[1][1] != "B" || rows[1][2] == "" {
@@ -205,6 +206,10 @@ func TestDashboardClickThrough(t *testing.T) {
 	t.Parallel()
 	eachWorld(t, func(t *testing.T, w *testworld.World) {
 		f := dashFixture(t, w)
+		// After the March deadlines: the periods still running (March, the
+		// quarter, the year) count the callbacks due so far, and their lists
+		// end on the same day.
+		f.clk.Set(at(20, 10, 0))
 		caseDen := 0
 		defer func() {
 			if caseDen == 0 {

@@ -25,14 +25,18 @@ type periodChoice struct {
 
 // statsPage is the data of /stats.
 type statsPage struct {
-	Org       *huifang.Org
-	Period    indicator.Period
-	Orgs      []huifang.Org // what a regulator's supervisor may pick
-	Months    []periodChoice
-	Quarters  []periodChoice
-	Years     []periodChoice
-	Table     statsTableView
-	AsOf      huifang.Date
+	Org      *huifang.Org
+	Period   indicator.Period
+	Orgs     []huifang.Org // what a regulator's supervisor may pick
+	Months   []periodChoice
+	Quarters []periodChoice
+	Years    []periodChoice
+	Table    statsTableView
+	AsOf     huifang.Date
+	// DueBy: the period is still running, the callback counts take the
+	// deadlines up to it; DueFull is the full period's due count.
+	DueBy     huifang.Date
+	DueFull   int64
 	Downloads []download
 	Template  string
 	// Submission, for the company's own staff.
@@ -72,7 +76,8 @@ func (s *server) renderStats(w http.ResponseWriter, r *http.Request, rq *request
 		return err
 	}
 	p.Org, p.Period, p.AsOf, p.EN = org, t.Period, t.AsOf, rq.Lang == langEN
-	p.Table = tableView(t, rq.Lang, rq.T, liveLinks(org, org.ID == u.OrgID, t.Period))
+	p.DueBy, p.DueFull = t.DueBy, t.Total.DueFull
+	p.Table = tableView(t, rq.Lang, rq.T, liveLinks(org, org.ID == u.OrgID, t.Period, t.DueBy))
 	if p.Errors == nil {
 		p.Errors = map[string]string{}
 	}

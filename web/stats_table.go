@@ -52,9 +52,13 @@ type statsTableView struct {
 // where there is none.
 type figureLinks func(group, key, outcome string) string
 
+// orphanDue asks figureLinks for the list of the orphan figures'
+// denominator: the callbacks due over the whole period.
+const orphanDue = "orphan-due"
+
 // liveLinks links a live table's figures to the callbacks and problem
 // cases behind them; a regulator's company rows open that company's lists.
-func liveLinks(org *huifang.Org, own bool, p indicator.Period) figureLinks {
+func liveLinks(org *huifang.Org, own bool, p indicator.Period, dueBy huifang.Date) figureLinks {
 	return func(group, key, outcome string) string {
 		o := org
 		var kv []string
@@ -74,7 +78,11 @@ func liveLinks(org *huifang.Org, own bool, p indicator.Period) figureLinks {
 		if group == "type" {
 			return "" // callbacks are not counted by problem type
 		}
-		return listHref(o, own, p, outcome, kv...)
+		if outcome == orphanDue {
+			// Orphan callbacks count over the whole period, running or not.
+			return listHref(o, own, p, huifang.Date{}, huifang.OutcomeDue, kv...)
+		}
+		return listHref(o, own, p, dueBy, outcome, kv...)
 	}
 }
 
@@ -108,7 +116,7 @@ func tableView(t indicator.Table, l lang, tr translator, links figureLinks) stat
 				href = links(kind, r.Key, o)
 			}
 			if id == indicator.OrphanRate.ID && links != nil {
-				href = orphanHref(links(kind, r.Key, huifang.OutcomeDue), huifang.OutcomeDue)
+				href = orphanHref(links(kind, r.Key, orphanDue), huifang.OutcomeDue)
 			}
 			x := fig(id, rt, href)
 			return statsCell{Fig: &x}
