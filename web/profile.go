@@ -43,13 +43,16 @@ type versionView struct {
 	// The QA draw's rate and minimum per operator, defaults filled in.
 	QARate string
 	QAMin  int
+	// How long a due appointment waits for its operator, in minutes.
+	AppointmentHold int
 }
 
 func viewVersion(v profile.Version, state string) versionView {
 	vv := versionView{V: v, State: state, FallbackDays: v.Rules.ElectronicFallbackDays,
 		SubmitMonth: v.Rules.SubmitDays("month"), SubmitQuarter: v.Rules.SubmitDays("quarter"), SubmitYear: v.Rules.SubmitDays("year"),
 		GateDays: v.Rules.OrphanGateDays(), SharedMin: v.Rules.SharedPhoneMin(), ChangedDays: v.Rules.PhoneChangedWithin(),
-		SampleRate: bpPercent(v.Rules.SampleRate()), SampleMin: v.Rules.SampleMinimum(), QARate: bpPercent(v.Rules.QARate()), QAMin: v.Rules.QAMinimum()}
+		SampleRate: bpPercent(v.Rules.SampleRate()), SampleMin: v.Rules.SampleMinimum(), QARate: bpPercent(v.Rules.QARate()), QAMin: v.Rules.QAMinimum(),
+		AppointmentHold: int(v.Rules.AppointmentHold().Minutes())}
 	succ, res := v.Rules.Targets()
 	vv.TargetSuccess, vv.TargetResolution = bpPercent(succ), bpPercent(res)
 	if vv.FallbackDays <= 0 {
@@ -103,6 +106,8 @@ type profileForm struct {
 	// QA: the weekly draw's rate (a percentage without its sign) and the
 	// minimum per operator.
 	QARate, QAMin string
+	// The appointment hold in minutes.
+	AppointmentHold string
 }
 
 func formOf(r profile.Rules, from huifang.Date) profileForm {
@@ -150,6 +155,7 @@ func withSettings(f profileForm, r profile.Rules) profileForm {
 	f.SharedPhone, f.PhoneChanged = strconv.Itoa(r.SharedPhoneMin()), strconv.Itoa(r.PhoneChangedWithin())
 	f.SampleRate, f.SampleMin = bpPercentNumber(r.SampleRate()), strconv.Itoa(r.SampleMinimum())
 	f.QARate, f.QAMin = bpPercentNumber(r.QARate()), strconv.Itoa(r.QAMinimum())
+	f.AppointmentHold = strconv.Itoa(int(r.AppointmentHold().Minutes()))
 	return f
 }
 
@@ -352,6 +358,12 @@ func (s *server) profileChange(w http.ResponseWriter, r *http.Request, rq *reque
 		rules.QAMin = num("qa_min", f.QAMin)
 	} else {
 		f.QARate, f.QAMin = kept.QARate, kept.QAMin
+	}
+	if pf.Get("appointment") != "" {
+		f.AppointmentHold = strings.TrimSpace(pf.Get("appointment_hold_minutes"))
+		rules.AppointmentHoldMinutes = num("appointment_hold_minutes", f.AppointmentHold)
+	} else {
+		f.AppointmentHold = kept.AppointmentHold
 	}
 	from, err := huifang.ParseISODate(f.From)
 	if err != nil {
