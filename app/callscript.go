@@ -82,6 +82,15 @@ func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huif
 		id = r.ID
 	case c.ScriptCode != "" && script.Lookup(c.ScriptCode) != nil:
 		sc = script.Lookup(c.ScriptCode)
+	case c.Kind == huifang.KindRecallback && c.CaseID != 0:
+		// A re-callback asks about its case's problem only.
+		pc, err := s.db.FindProblemCase(ctx, c.OrgID, c.CaseID)
+		if err != nil {
+			return nil, fmt.Errorf("problem case of re-callback %d: %w", c.ID, err)
+		}
+		if sc = script.Confirmation(pc.Type); sc == nil {
+			return nil, fmt.Errorf("no confirmation script for problem type %q", pc.Type)
+		}
 	case c.Kind == huifang.KindOrphan:
 		var r *huifang.ScriptRecord
 		var err error

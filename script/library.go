@@ -36,8 +36,12 @@ func Library() []*Script {
 	return out
 }
 
-// Lookup returns the shipped script with the code, or nil.
+// Lookup returns the shipped script with the code, or nil; the built-in
+// re-callback confirmations (Confirmation) are found by their codes too.
 func Lookup(code string) *Script {
+	if t, ok := confirmationType(code); ok {
+		return Confirmation(t)
+	}
 	for _, s := range Library() {
 		if s.Code == code {
 			return s

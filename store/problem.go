@@ -277,8 +277,15 @@ func (db *DB) applyCaseStep(ctx context.Context, tx txn, s huifang.CaseStep) err
 		}
 		if p := s.Recallback; p != nil {
 			var id int64
+			// A case whose re-callback failed asks again: its re-callback
+			// opens anew (the first one's answers are in the case's
+			// timeline; its attempts stay listed).
 			if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, case_id, created_at, updated_at)
-				VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?) RETURNING id`), c.OrgID, c.PolicyNo, p.Kind, c.Channel, c.BranchCode, p.DueOn, c.ID, ms64(s.Now), ms64(s.Now)).Scan(&id); err != nil {
+				VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
+				ON CONFLICT (org_id, policy_no, kind, case_id) DO UPDATE SET due_on = excluded.due_on, status = excluded.status, result = excluded.result, reason = excluded.reason, late = excluded.late, next_at = excluded.next_at,
+					lease_user_id = excluded.lease_user_id, lease_until = excluded.lease_until, attempts = excluded.attempts, finished_at = excluded.finished_at, finished_by = excluded.finished_by, answers = excluded.answers, method = excluded.method,
+					script_id = excluded.script_id, script_code = excluded.script_code, script_version = excluded.script_version, evidence = excluded.evidence, appointed_by = excluded.appointed_by, updated_at = excluded.updated_at
+				RETURNING id`), c.OrgID, c.PolicyNo, p.Kind, c.Channel, c.BranchCode, p.DueOn, c.ID, ms64(s.Now), ms64(s.Now)).Scan(&id); err != nil {
 				return fmt.Errorf("create re-callback: %w", mapErr(err))
 			}
 			if _, err := tx.ExecContext(ctx, db.q(`UPDATE problem_cases SET recallback_id = ? WHERE id = ?`), id, c.ID); err != nil {
