@@ -68,20 +68,14 @@ func (st CallStep) Question() bool { return st.Kind == script.KindQuestion }
 // recorded once it has answers, otherwise the one selected for the policy
 // today. A gap is any variable of any method's wording left without a value.
 func (s *Service) callScript(ctx context.Context, c *huifang.Callback, rec *huifang.PolicyRecord, prod huifang.Product, method huifang.CallbackMethod) (*CallScript, error) {
-	var sc *script.Script
+	sc, err := s.usedScript(ctx, c, nil)
+	if err != nil {
+		return nil, err
+	}
 	var id int64
 	switch {
-	case c.ScriptID != 0:
-		r, err := s.db.FindScript(ctx, c.OrgID, c.ScriptID)
-		if err != nil {
-			return nil, fmt.Errorf("script %d of callback %d: %w", c.ScriptID, c.ID, err)
-		}
-		if sc, err = parseRecord(r); err != nil {
-			return nil, err
-		}
-		id = r.ID
-	case c.ScriptCode != "" && script.Lookup(c.ScriptCode) != nil:
-		sc = script.Lookup(c.ScriptCode)
+	case sc != nil:
+		id = c.ScriptID
 	case c.Kind == huifang.KindRecallback && c.CaseID != 0:
 		// A re-callback asks about its case's problem only.
 		pc, err := s.db.FindProblemCase(ctx, c.OrgID, c.CaseID)
