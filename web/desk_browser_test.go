@@ -145,6 +145,9 @@ func TestBrowserOperatorDesk(t *testing.T) {
 		chromedp.Navigate(f.srv.URL+"/callbacks"),
 		chromedp.WaitVisible(chromedp.ID("list-q")),
 		chromedp.SendKeys(chromedp.ID("list-q"), "5678\n"),
+		// The answered page, not the one the keys were typed in: only the
+		// server writes the search into the field's value attribute.
+		chromedp.WaitVisible(chromedp.CSS(`#list-q[value="5678"]`)),
 		chromedp.WaitVisible(chromedp.ID("callback-list")),
 	)
 	if got := b.Text(t, "#callback-list tbody"); !strings.Contains(got, "P20260102") || strings.Contains(got, "P20260101") {
