@@ -35,7 +35,8 @@ type Error struct {
 	Key    string
 	Args   []any
 	Fields []FieldError // per-field problems, for forms and JSON
-	// RetryAfter is, for ETOOMANY, how long to wait before trying again.
+	// RetryAfter is, for ETOOMANY or a full heavy-request queue, how long to
+	// wait before trying again.
 	RetryAfter time.Duration
 }
 

@@ -21,17 +21,30 @@ const maxBody = 32 << 20
 
 // API serves /api/v1/.
 type API struct {
-	svc *app.Service
-	log *slog.Logger
-	mux *http.ServeMux
+	svc   *app.Service
+	log   *slog.Logger
+	mux   *http.ServeMux
+	heavy *httpx.Limiter
 }
 
-// New returns the API handler, to be mounted at /api/.
-func New(svc *app.Service, log *slog.Logger) http.Handler {
+// Options configure the API.
+type Options struct {
+	// Heavy limits how many heavy requests (lists, statistics, exports: see
+	// weight.go) run at once; nil limits nothing. serve shares one limiter
+	// between the API and the web UI.
+	Heavy *httpx.Limiter
+}
+
+// New returns the API handler, to be mounted at /api/, with no limit on
+// heavy requests.
+func New(svc *app.Service, log *slog.Logger) http.Handler { return NewWith(svc, log, Options{}) }
+
+// NewWith returns the API handler configured by o.
+func NewWith(svc *app.Service, log *slog.Logger, o Options) http.Handler {
 	if log == nil {
 		log = slog.Default()
 	}
-	a := &API{svc: svc, log: log, mux: http.NewServeMux()}
+	a := &API{svc: svc, log: log, mux: http.NewServeMux(), heavy: o.Heavy}
 	a.route("GET /api/v1/me", anyone, a.me)
 	a.route("POST /api/v1/callbacks/next", huifang.PermWorkCallbacks, a.next)
 	a.route("GET /api/v1/desk", huifang.PermWorkCallbacks, a.desk)
@@ -77,12 +90,25 @@ const anyone huifang.Permission = ""
 // handler reads the request, so that a role without it is refused (403)
 // whatever the body, never told what is wrong with a body it may not send.
 // Every response says no-store: the API answers with personal data.
+//
+// A heavy route (weight.go) takes a slot of the heavy-request limiter once
+// the caller is known and allowed; a full limiter answers 503 with
+// Retry-After. Light routes never wait for one.
 func (a *API) route(pattern string, gate huifang.Permission, h handler) {
+	heavy := a.heavy != nil && weightOf(pattern) == httpx.Heavy
 	a.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		u, err := a.authenticate(r)
 		if err == nil && gate != anyone {
 			err = app.Require(u, gate)
+		}
+		if err == nil && heavy {
+			var release func()
+			if release, err = a.heavy.Acquire(r.Context()); err == nil {
+				defer release()
+			} else if r.Context().Err() != nil {
+				return // the client went away
+			}
 		}
 		if err == nil {
 			err = h(w, r, u)

@@ -35,6 +35,7 @@ type serveOptions struct {
 	trustProxy      bool // client addresses from X-Forwarded-For
 	tlsCert, tlsKey string
 	shutdownTimeout time.Duration // on a signal, how long to wait for requests and imports (default 30 s)
+	heavy           httpx.Limits  // how many heavy requests run at once, wait and how long (0: the defaults)
 }
 
 func cmdServe(e *env, args []string) error {
@@ -49,8 +50,15 @@ func cmdServe(e *env, args []string) error {
 	fs.StringVar(&o.tlsKey, "tls-key", os.Getenv("HUIFANG_TLS_KEY"), "the certificate's private key (PEM; env HUIFANG_TLS_KEY)")
 	fs.BoolVar(&o.trustProxy, "trust-proxy", os.Getenv("HUIFANG_TRUST_PROXY") == "1", "behind a reverse proxy: take the client's address from the last X-Forwarded-For entry (env HUIFANG_TRUST_PROXY=1)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGTERM or SIGINT, how long to wait for running requests and imports before exiting")
+	def := httpx.DefaultLimits()
+	fs.IntVar(&o.heavy.Slots, "heavy-limit", def.Slots, "heavy requests (dashboards, lists, statistics, exports) running at once; operators' requests never wait for them (default max(2, GOMAXPROCS), at most 16)")
+	fs.IntVar(&o.heavy.Queue, "heavy-queue", def.Queue, "heavy requests waiting for a slot; beyond it they are answered 503 with Retry-After at once")
+	fs.DurationVar(&o.heavy.Wait, "heavy-wait", def.Wait, "the longest a heavy request waits for a slot before a 503 with Retry-After")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
+	}
+	if o.heavy.Slots < 1 || o.heavy.Queue < 0 || o.heavy.Wait <= 0 {
+		return usageError{"--heavy-limit must be at least 1, --heavy-queue at least 0 and --heavy-wait positive"}
 	}
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{"--tls-cert and --tls-key go together"}
@@ -189,8 +197,12 @@ func runJobs(ctx context.Context, svc *app.Service) {
 // web UI everywhere else.
 func handler(svc *app.Service, o serveOptions) http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/api/", api.New(svc, svc.Log))
-	mux.Handle("/", web.New(svc, web.Options{Secure: o.secure, TrustProxy: o.trustProxy, Log: svc.Log}))
+	if o.heavy == (httpx.Limits{}) {
+		o.heavy = httpx.DefaultLimits()
+	}
+	heavy := httpx.NewLimiter(o.heavy) // one limiter for the API and the web UI
+	mux.Handle("/api/", api.NewWith(svc, svc.Log, api.Options{Heavy: heavy}))
+	mux.Handle("/", web.New(svc, web.Options{Secure: o.secure, TrustProxy: o.trustProxy, Log: svc.Log, Heavy: heavy}))
 	h := httpx.SecurityHeaders(mux)
 	if o.hsts {
 		h = httpx.HSTS(h)

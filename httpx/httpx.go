@@ -31,9 +31,9 @@ var statuses = map[string]int{
 const RetryAfterSeconds = "2"
 
 // RetryAfter sets Retry-After on a 503 (a busy database), which is worth
-// retrying in a moment.
+// retrying in a moment, unless the error has set its own.
 func RetryAfter(w http.ResponseWriter, status int) {
-	if status == http.StatusServiceUnavailable {
+	if status == http.StatusServiceUnavailable && w.Header().Get("Retry-After") == "" {
 		w.Header().Set("Retry-After", RetryAfterSeconds)
 	}
 }
@@ -122,7 +122,7 @@ func Error(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 }
 
 // SetRetryAfter sends Retry-After, in whole seconds rounded up, when err says
-// to wait.
+// to wait (ETOOMANY, or a full heavy-request limiter).
 func SetRetryAfter(w http.ResponseWriter, err error) {
 	if d := huifang.RetryAfter(err); d > 0 {
 		w.Header().Set("Retry-After", strconv.FormatInt(int64((d+time.Second-1)/time.Second), 10))

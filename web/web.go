@@ -31,6 +31,9 @@ type Options struct {
 	// last X-Forwarded-For entry: set it only behind a reverse proxy that
 	// adds one, else anyone could pick their address.
 	TrustProxy bool
+	// Heavy limits how many heavy requests (dashboards, lists, exports: see
+	// weight.go) run at once; nil limits nothing.
+	Heavy *httpx.Limiter
 }
 
 // DefaultMaxUpload is the largest import file accepted by default.
@@ -246,6 +249,11 @@ func (s *server) page(h handlerFunc) http.Handler {
 		}
 		// Pages show personal information: never keep them in a cache.
 		w.Header().Set("Cache-Control", "no-store")
+		release, ok := s.heavySlot(w, r, rq)
+		if !ok {
+			return
+		}
+		defer release()
 		if err := h(w, r, rq); err != nil {
 			if huifang.ErrorCode(err) == huifang.EUNAUTHORIZED {
 				s.toLogin(w, r, true)

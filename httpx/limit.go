@@ -1,0 +1,126 @@
+package httpx
+
+import (
+	"context"
+	"net/http"
+	"runtime"
+	"time"
+
+	"github.com/huifang/huifang"
+)
+
+// Weight is how much a route costs the server: Light routes (an operator's
+// next and finish, the workbench, the customers' pages, login) run at once;
+// Heavy ones (dashboards, drill-downs, filtered lists, exports, downloads)
+// take one of a Limiter's slots first, so that they never crowd the light
+// ones out.
+type Weight int
+
+// The two weights.
+const (
+	Light Weight = iota + 1
+	Heavy
+)
+
+// BusyRetryAfter is what a 503 from a full Limiter asks the client to wait.
+const BusyRetryAfter = 5 * time.Second
+
+// ErrBusy is a heavy request refused because every slot stayed taken: its
+// queue was full or its wait ran out. It maps to 503 with Retry-After: 5.
+var ErrBusy = &huifang.Error{Code: huifang.EUNAVAILABLE, Key: "err.busy.retry", RetryAfter: BusyRetryAfter}
+
+// Limits are a Limiter's sizes.
+type Limits struct {
+	Slots int           // heavy requests running at once
+	Queue int           // heavy requests waiting for a slot; more are refused at once
+	Wait  time.Duration // the longest a request waits for a slot
+}
+
+// DefaultLimits: max(2, GOMAXPROCS) slots, at most 16; a queue of 64; a wait of 10 s.
+func DefaultLimits() Limits {
+	return Limits{Slots: DefaultHeavySlots(), Queue: 64, Wait: 10 * time.Second}
+}
+
+// DefaultHeavySlots is max(2, GOMAXPROCS), at most 16.
+func DefaultHeavySlots() int {
+	return min(max(2, runtime.GOMAXPROCS(0)), 16)
+}
+
+// Limiter bounds how many heavy requests run at once, with a bounded queue
+// and a bounded wait. The zero of a *Limiter (nil) limits nothing.
+type Limiter struct {
+	slots chan struct{} // a token per running request
+	queue chan struct{} // a token per running or waiting request
+	wait  time.Duration
+}
+
+// NewLimiter returns a limiter of l's sizes; a size of 0 or less takes the default.
+func NewLimiter(l Limits) *Limiter {
+	d := DefaultLimits()
+	if l.Slots <= 0 {
+		l.Slots = d.Slots
+	}
+	if l.Queue < 0 {
+		l.Queue = 0
+	}
+	if l.Wait <= 0 {
+		l.Wait = d.Wait
+	}
+	return &Limiter{slots: make(chan struct{}, l.Slots), queue: make(chan struct{}, l.Slots+l.Queue), wait: l.Wait}
+}
+
+// Acquire takes a slot, waiting at most the limiter's wait. It returns
+// ErrBusy when the queue is full or the wait runs out, and the context's
+// error when the request goes away first; else a release to call once done.
+func (l *Limiter) Acquire(ctx context.Context) (release func(), err error) {
+	if l == nil {
+		return func() {}, nil
+	}
+	select {
+	case l.queue <- struct{}{}:
+	default:
+		return nil, ErrBusy
+	}
+	select {
+	case l.slots <- struct{}{}:
+		return func() { <-l.slots; <-l.queue }, nil
+	default:
+	}
+	t := time.NewTimer(l.wait)
+	defer t.Stop()
+	select {
+	case l.slots <- struct{}{}:
+		return func() { <-l.slots; <-l.queue }, nil
+	case <-t.C:
+		<-l.queue
+		return nil, ErrBusy
+	case <-ctx.Done():
+		<-l.queue
+		return nil, ctx.Err()
+	}
+}
+
+// Running is how many heavy requests hold a slot now.
+func (l *Limiter) Running() int {
+	if l == nil {
+		return 0
+	}
+	return len(l.slots)
+}
+
+// Limit runs h under a slot when w is Heavy; busy answers a refusal (the
+// request's own error, ErrBusy or the context's). Light handlers run at once.
+func (l *Limiter) Limit(w Weight, h http.Handler, busy func(http.ResponseWriter, *http.Request, error)) http.Handler {
+	if l == nil || w != Heavy {
+		return h
+	}
+	return http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		release, err := l.Acquire(r.Context())
+		if err != nil {
+			busy(rw, r, err)
+			return
+		}
+		defer release()
+		h.ServeHTTP(rw, r)
+	})
+}
