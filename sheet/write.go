@@ -1,6 +1,7 @@
 package sheet
 
 import (
+	"archive/zip"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -20,7 +21,10 @@ import (
 // strings so that Excel keeps every digit.
 
 // XLSXWriter writes a one-sheet workbook row by row, with a bold, frozen
-// header. Rows are streamed to a temporary file, not held in memory.
+// header. Rows are streamed to a temporary file, not held in memory, and
+// Close zips the workbook straight to the writer: never whole in memory.
+// The first byte goes out at Close, once every row is written, since the
+// sheet's part must be complete before excelize zips it.
 type XLSXWriter struct {
 	w         io.Writer
 	f         *excelize.File
@@ -55,6 +59,12 @@ func newXLSXWriter(w io.Writer, f *excelize.File, sheetName string, header []str
 	}
 	dateFmt, timeFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
 	x := &XLSXWriter{w: w, f: f, row: 1}
+	// excelize's WriteTo zips the workbook into a buffer and copies it: a
+	// zip writer on w instead sends each part out as it is compressed and
+	// leaves that buffer empty. (Only a sheet part over 4 GiB would miss
+	// excelize's zip64 touch-up of the buffer, far beyond a sheet's
+	// 1,048,576 rows of export.)
+	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	if x.dateStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
 		return nil, err
 	}
