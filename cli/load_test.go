@@ -47,13 +47,44 @@ func TestHeavyLoad(t *testing.T) {
 	n := envInt("HUIFANG_LOAD_POLICIES", 20000)
 	d := time.Duration(envInt("HUIFANG_LOAD_SECONDS", 20)) * time.Second
 	ops, heavies := envInt("HUIFANG_LOAD_OPERATORS", 20), envInt("HUIFANG_LOAD_HEAVY", 40)
+	svc, opTokens, bossToken, session := loadWorld(t, n, ops)
+	t.Logf("%d policies on SQLite; %d operators (next + release), %d heavy clients; %v each; GOMAXPROCS %d", n, ops, heavies, d, runtime.GOMAXPROCS(0))
+
+	// 0: no limit, as before; then serve's default; then one slot.
+	for _, slots := range []int{0, httpx.DefaultHeavySlots(), 1} {
+		var lim *httpx.Limiter
+		if slots > 0 {
+			l := httpx.DefaultLimits()
+			l.Slots = slots
+			lim = httpx.NewLimiter(l)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/api/", api.NewWith(svc, svc.Log, api.Options{Heavy: lim}))
+		mux.Handle("/", web.New(svc, web.Options{Log: svc.Log, Heavy: lim}))
+		srv := httptest.NewServer(mux)
+		r := runLoad(t, srv.URL, opTokens, bossToken, session, heavies, d)
+		srv.Close()
+		label := "no limit (before)"
+		if slots > 0 {
+			label = fmt.Sprintf("--heavy-limit %d, queue 64, wait 10s (after)", slots)
+		}
+		t.Logf("%s: next n=%d p50 %v p99 %v errors %d | heavy n=%d p50 %v p99 %v 503 %d other errors %d | peak heap in use %.0f MB",
+			label, len(r.next), pct(r.next, 50), pct(r.next, 99), r.nextErr.Load(), len(r.heavy), pct(r.heavy, 50), pct(r.heavy, 99), r.busy.Load(), r.heavyErr.Load(), float64(r.peak)/1e6)
+	}
+}
+
+// loadWorld is a fresh SQLite database with an insurer LOAD, the benchmark's
+// reference data, n synthetic policies imported (their callbacks due over
+// the month), ops operators with a token each and an administrator "boss"
+// with a token and a web session.
+func loadWorld(t *testing.T, n, ops int) (svc *app.Service, opTokens []string, bossToken, session string) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	db, err := store.Open(ctx, "sqlite:"+filepath.Join(dir, "load.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +93,7 @@ func TestHeavyLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc := app.New(db, box, slog.New(slog.DiscardHandler))
+	svc = app.New(db, box, slog.New(slog.DiscardHandler))
 	// Inside calling hours, whatever the time the run starts: a Thursday at 10:00.
 	svc.Clock = loadClock{time.Date(2026, 3, 5, 10, 0, 0, 0, huifang.Shanghai)}
 	if _, err := svc.CreateOrg(ctx, app.CLI(), app.OrgInput{Kind: huifang.KindInsurer, Code: "LOAD", Name: "负载人寿", ServicePhone: "95500"}); err != nil {
@@ -89,7 +120,6 @@ func TestHeavyLoad(t *testing.T) {
 	}
 	imp(importer.KindPolicies, policies)
 	const password = "load-test-password"
-	var opTokens []string
 	for i := range ops {
 		login := fmt.Sprintf("op%d", i)
 		if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "LOAD", Login: login, Role: huifang.RoleOperator, Password: password}); err != nil {
@@ -104,37 +134,15 @@ func TestHeavyLoad(t *testing.T) {
 	if _, err := svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "LOAD", Login: "boss", Role: huifang.RoleInsurerAdmin, Password: password}); err != nil {
 		t.Fatal(err)
 	}
-	bossToken, err := svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "LOAD", Login: "boss"})
+	bossToken, err = svc.CreateToken(ctx, app.CLI(), app.TokenInput{OrgCode: "LOAD", Login: "boss"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	session, _, err := svc.Login(ctx, "boss", password, "127.0.0.1")
+	session, _, err = svc.Login(ctx, "boss", password, "127.0.0.1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("%d policies on SQLite; %d operators (next + release), %d heavy clients; %v each; GOMAXPROCS %d", n, ops, heavies, d, runtime.GOMAXPROCS(0))
-
-	// 0: no limit, as before; then serve's default; then one slot.
-	for _, slots := range []int{0, httpx.DefaultHeavySlots(), 1} {
-		var lim *httpx.Limiter
-		if slots > 0 {
-			l := httpx.DefaultLimits()
-			l.Slots = slots
-			lim = httpx.NewLimiter(l)
-		}
-		mux := http.NewServeMux()
-		mux.Handle("/api/", api.NewWith(svc, svc.Log, api.Options{Heavy: lim}))
-		mux.Handle("/", web.New(svc, web.Options{Log: svc.Log, Heavy: lim}))
-		srv := httptest.NewServer(mux)
-		r := runLoad(t, srv.URL, opTokens, bossToken, session, heavies, d)
-		srv.Close()
-		label := "no limit (before)"
-		if slots > 0 {
-			label = fmt.Sprintf("--heavy-limit %d, queue 64, wait 10s (after)", slots)
-		}
-		t.Logf("%s: next n=%d p50 %v p99 %v errors %d | heavy n=%d p50 %v p99 %v 503 %d other errors %d | peak heap in use %.0f MB",
-			label, len(r.next), pct(r.next, 50), pct(r.next, 99), r.nextErr.Load(), len(r.heavy), pct(r.heavy, 50), pct(r.heavy, 99), r.busy.Load(), r.heavyErr.Load(), float64(r.peak)/1e6)
-	}
+	return svc, opTokens, bossToken, session
 }
 
 type loadClock struct{ t time.Time }
@@ -257,4 +265,70 @@ func envInt(name string, def int) int {
 		return v
 	}
 	return def
+}
+
+// TestExportLoad times a whole company's callback export through the API,
+// as XLSX and CSV: the time to the first byte, the whole time, the size and
+// the most the process's heap in use rose above its level before (sampled
+// every 50 ms). Set HUIFANG_LOAD_EXPORT=1 (HUIFANG_LOAD_POLICIES, default
+// 100000).
+//
+//	HUIFANG_LOAD_EXPORT=1 go test ./cli -run TestExportLoad -v -timeout 30m
+func TestExportLoad(t *testing.T) {
+	if os.Getenv("HUIFANG_LOAD_EXPORT") != "1" {
+		t.Skip("a load run: set HUIFANG_LOAD_EXPORT=1")
+	}
+	n := envInt("HUIFANG_LOAD_POLICIES", 100000)
+	svc, _, bossToken, _ := loadWorld(t, n, 1)
+	srv := httptest.NewServer(api.NewWith(svc, svc.Log, api.Options{Heavy: httpx.NewLimiter(httpx.DefaultLimits())}))
+	defer srv.Close()
+	for _, format := range []string{"xlsx", "csv"} {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		base, peak := m.HeapInuse, m.HeapInuse
+		done := make(chan struct{})
+		sampled := make(chan struct{})
+		go func() {
+			defer close(sampled)
+			for {
+				select {
+				case <-done:
+					return
+				case <-time.After(50 * time.Millisecond):
+				}
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapInuse)
+			}
+		}()
+		req, _ := http.NewRequest("GET", srv.URL+"/api/v1/export/callbacks?format="+format, nil)
+		req.Header.Set("Authorization", "Bearer "+bossToken)
+		start := time.Now()
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		buf := make([]byte, 64<<10)
+		var first time.Duration
+		var size int64
+		for {
+			k, err := resp.Body.Read(buf)
+			if k > 0 && size == 0 {
+				first = time.Since(start)
+			}
+			size += int64(k)
+			if err != nil {
+				break
+			}
+		}
+		resp.Body.Close()
+		total := time.Since(start)
+		close(done)
+		<-sampled
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", format, resp.StatusCode)
+		}
+		t.Logf("%s, %d policies: first byte %v, whole %v, %.1f MB, peak heap in use +%.0f MB", format, n, first.Round(time.Millisecond), total.Round(time.Millisecond), float64(size)/1e6, float64(peak-base)/1e6)
+	}
 }
