@@ -2,6 +2,7 @@ package cli
 
 import (
 	"log/slog"
+	"strings"
 	"testing"
 
 	"github.com/huifang/huifang/app"
@@ -46,5 +47,19 @@ func TestTextMessages(t *testing.T) {
 	t.Setenv("HUIFANG_SMS_URL", "http://sms.example.com/send")
 	if err := textMessages(svc); err == nil {
 		t.Fatal("plain http to another machine accepted")
+	}
+}
+
+// TestServeHeavyFlags: serve's help names the heavy-request flags, and a
+// limit below one slot, a negative queue or no wait are refused before the
+// database is opened.
+func TestServeHeavyFlags(t *testing.T) {
+	if code, out, errs := run(t, "serve", "--help"); code != 0 || !strings.Contains(out+errs, "heavy-limit") || !strings.Contains(out+errs, "heavy-queue") || !strings.Contains(out+errs, "heavy-wait") {
+		t.Fatalf("serve --help: %d\n%s%s", code, out, errs)
+	}
+	for _, args := range [][]string{{"--heavy-limit", "0"}, {"--heavy-queue", "-1"}, {"--heavy-wait", "0s"}} {
+		if code, _, errs := run(t, append([]string{"serve", "--db", "sqlite:" + t.TempDir() + "/x.db"}, args...)...); code != 2 || !strings.Contains(errs, "--heavy-limit must be") {
+			t.Fatalf("serve %v: %d %q", args, code, errs)
+		}
 	}
 }
