@@ -87,4 +87,3 @@ func TestCallbackListPages(t *testing.T) {
 		}
 	}
 }
-
