@@ -313,23 +313,11 @@ func (w *where) policyDims(orgID int64, branch string, branchOnly bool, design h
 // With f.After it goes on after that cursor in f.Sort (keyset paging: the
 // rows after the last one's sort key, found by index, with no OFFSET).
 func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.CallbackFilter, fn func(*huifang.CallbackRow) error) error {
-	w := callbackWhere(f, orgID, db.engine == Postgres)
-	if f.After != "" {
-		cur, err := huifang.DecodeCallbackCursor(f.After, f.Sort)
-		if err != nil {
-			return err
-		}
-		keysetAfter(&w, cur)
-		f.Offset = 0
+	q, args, err := db.callbackListQuery(orgID, f)
+	if err != nil {
+		return err
 	}
-	q := `SELECT ` + prefixed("c.", callbackCols) + `,
-		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on, COALESCE(NULLIF(op.name, ''), op.login, '')
-		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
-		LEFT JOIN users op ON op.org_id = c.org_id AND op.id = ` + operatorSQL + w.sql() + ` ORDER BY ` + callbackOrder(f.Sort)
-	if f.Limit > 0 {
-		q += ` LIMIT ` + itoa(f.Limit) + ` OFFSET ` + itoa(f.Offset)
-	}
-	rows, err := db.read.QueryContext(ctx, db.q(q), w.args...)
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -346,6 +334,27 @@ func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.Callba
 		}
 	}
 	return rows.Err()
+}
+
+// callbackListQuery is ForEachCallback's statement and its arguments.
+func (db *DB) callbackListQuery(orgID int64, f huifang.CallbackFilter) (string, []any, error) {
+	w := callbackWhere(f, orgID, db.engine == Postgres)
+	if f.After != "" {
+		cur, err := huifang.DecodeCallbackCursor(f.After, f.Sort)
+		if err != nil {
+			return "", nil, err
+		}
+		keysetAfter(&w, cur)
+		f.Offset = 0
+	}
+	q := `SELECT ` + prefixed("c.", callbackCols) + `,
+		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on, COALESCE(NULLIF(op.name, ''), op.login, '')
+		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
+		LEFT JOIN users op ON op.org_id = c.org_id AND op.id = ` + operatorSQL + w.sql() + ` ORDER BY ` + callbackOrder(f.Sort)
+	if f.Limit > 0 {
+		q += ` LIMIT ` + itoa(f.Limit) + ` OFFSET ` + itoa(f.Offset)
+	}
+	return db.q(q), w.args, nil
 }
 
 // operatorSQL is the user a list names as a callback's operator: who
