@@ -117,7 +117,7 @@ func TestListTiming(t *testing.T) {
 			t.Logf("after, %s, page plan:\n\t%s", cases[i].name, strings.Join(plan, "\n\t"))
 		}
 		// The indexes before migration 0022.
-		for _, q := range []string{"DROP INDEX callbacks_due", "DROP INDEX callbacks_status_due", "DROP INDEX callbacks_overdue", "DROP INDEX callbacks_kind_due",
+		for _, q := range []string{"DROP INDEX callbacks_due", "DROP INDEX callbacks_status_due", "DROP INDEX callbacks_channel_status_due", "DROP INDEX callbacks_overdue", "DROP INDEX callbacks_kind_due",
 			"DROP INDEX callbacks_kind_result_due", "DROP INDEX callbacks_policy_order", "CREATE INDEX callbacks_due ON callbacks (org_id, due_on)", "ANALYZE"} {
 			must(t, db.ExecForTest(ctx, q))
 		}

@@ -8,8 +8,9 @@
 -- The default order, by deadline then id (the keyset's whole key).
 DROP INDEX callbacks_due;
 CREATE INDEX callbacks_due ON callbacks (org_id, due_on, id);
--- A status filter or the status order.
+-- A status filter or the status order; with a channel, the pair.
 CREATE INDEX callbacks_status_due ON callbacks (org_id, status, due_on, id);
+CREATE INDEX callbacks_channel_status_due ON callbacks (org_id, channel, status, due_on, id);
 -- overdue=1: not done, past the deadline.
 CREATE INDEX callbacks_overdue ON callbacks (org_id, due_on, id) WHERE status <> 'done';
 -- The callbacks behind a figure: the callbacks owed (kind, a period) and
