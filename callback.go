@@ -167,6 +167,9 @@ type CallbackFilter struct {
 	Today   Date
 	Limit   int // 0: no limit (exports)
 	Offset  int
+	// After pages by key: the list goes on after this cursor
+	// (CallbackCursor.Encode), in the same sort; Offset is then ignored.
+	After string
 	// Branch keeps the callbacks of a branch and of the branches below it;
 	// with BranchOnly, of the branch itself only.
 	Branch     string
@@ -215,6 +218,21 @@ const (
 	SortFinished = "finished"
 	SortNext     = "next" // the time of the next try or appointment
 )
+
+// CountCap is where the counts shown beside a list stop counting: over it
+// a list says "10,000+" rather than scan every row.
+const CountCap = 10000
+
+// MaxOffset is the deepest offset a list still pages to; deeper pages are
+// reached by cursor (CallbackFilter.After).
+const MaxOffset = 10000
+
+// Count is a number of rows counted up to a cap: N is exact when Capped is
+// false, else there are more than N.
+type Count struct {
+	N      int
+	Capped bool
+}
 
 // CallbackSorts lists the orders a user may pick.
 var CallbackSorts = []string{SortDue, SortPolicy, SortStatus, SortOperator}

@@ -149,6 +149,9 @@ type ProblemFilter struct {
 	DueBy      Date // unfinished and due on or before this date (due soon, overdue)
 	Limit      int
 	Offset     int // the cases to skip: the board's pages
+	// After pages by key: the list goes on after this cursor
+	// (ProblemCursor.Encode); Offset is then ignored.
+	After string
 	// The cases behind an indicator's figure: due in [DueFrom, DueTo], of a
 	// branch (and those below it), design type and seller, of an outcome
 	// class (CaseOutcome*).

@@ -180,19 +180,25 @@ func (a *API) listCallbacks(w http.ResponseWriter, r *http.Request, u *huifang.U
 	if err != nil {
 		return err
 	}
-	rows, total, err := a.svc.ListCallbacks(r.Context(), u, f)
+	page, err := a.svc.ListCallbacksPage(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
-	out := make([]map[string]any, len(rows))
-	for i, c := range rows {
+	out := make([]map[string]any, len(page.Rows))
+	for i, c := range page.Rows {
 		out[i] = callbackJSON(&c.Callback)
 		out[i]["holder_name"] = c.HolderName
 		out[i]["product_code"] = c.ProductCode
 		out[i]["receipt_on"] = c.ReceiptOn
 		out[i]["operator"] = c.Operator
 	}
-	httpx.JSON(w, http.StatusOK, map[string]any{"total": total, "callbacks": out})
+	// total counts up to huifang.CountCap; total_capped says there are more.
+	// next_cursor, passed as cursor=, reads the next page ("" on the last).
+	body := map[string]any{"total": page.Total.N, "callbacks": out, "next_cursor": page.Next}
+	if page.Total.Capped {
+		body["total_capped"] = true
+	}
+	httpx.JSON(w, http.StatusOK, body)
 	return nil
 }
 

@@ -75,27 +75,25 @@ func (a *API) board(w http.ResponseWriter, r *http.Request, u *huifang.User) err
 		}
 		offset = n
 	}
-	f.Offset, f.Limit = offset, limit+1
+	f.Offset, f.Limit, f.After = offset, limit, strings.TrimSpace(q.Get("cursor"))
 	if f.Type != "" && f.Type.ZH() == "" {
 		return huifang.Errorf(huifang.EINVALID, "err.problem.unknown_type", f.Type)
 	}
 	if f.Status != "" && f.Status.ZH() == "" {
 		return huifang.Errorf(huifang.EINVALID, "err.problem.unknown_status", f.Status)
 	}
-	views, err := a.svc.Board(r.Context(), u, f)
+	views, next, err := a.svc.BoardPage(r.Context(), u, f)
 	if err != nil {
 		return err
-	}
-	more := len(views) > limit
-	if more {
-		views = views[:limit]
 	}
 	out := make([]map[string]any, len(views))
 	for i, v := range views {
 		out[i] = caseJSON(v)
 	}
-	res := map[string]any{"problem_cases": out}
-	if more {
+	// next_cursor, passed back as cursor=, reads the next page ("" on the
+	// last); next_offset stays for clients paging by offset.
+	res := map[string]any{"problem_cases": out, "next_cursor": next}
+	if next != "" && f.After == "" {
 		res["next_offset"] = offset + limit
 	}
 	httpx.JSON(w, http.StatusOK, res)

@@ -27,53 +27,40 @@ func (s *Service) StatsTargets(ctx context.Context, u *huifang.User, orgCode str
 	return successBP, resolutionBP, nil
 }
 
-// ListCompanyCallbacks lists the callbacks of an insurer whose figures the
-// user may see, with the total: the list behind a dashboard's figure. An
-// insurer's staff get their own company; a regulator's supervisor any
-// company it supervises; any other code is not found.
-func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, orgCode string, f huifang.CallbackFilter) (*huifang.Org, []huifang.CallbackRow, int, error) {
+// ListCompanyCallbacks lists a page of the callbacks of an insurer whose
+// figures the user may see, with the capped total and the next page's
+// cursor: the list behind a dashboard's figure. An insurer's staff get
+// their own company; a regulator's supervisor any company it supervises;
+// any other code is not found.
+func (s *Service) ListCompanyCallbacks(ctx context.Context, u *huifang.User, orgCode string, f huifang.CallbackFilter) (*huifang.Org, CallbackPage, error) {
 	if err := require(u, huifang.PermViewStats); err != nil {
-		return nil, nil, 0, err
+		return nil, CallbackPage{}, err
 	}
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
-		return nil, nil, 0, err
+		return nil, CallbackPage{}, err
 	}
 	org, err := s.statsOrg(ctx, u, orgCode)
 	if err != nil {
-		return nil, nil, 0, err
+		return nil, CallbackPage{}, err
 	}
 	if org.Kind != huifang.KindInsurer {
-		return nil, nil, 0, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_insurer_q", orgCode)
+		return nil, CallbackPage{}, huifang.Errorf(huifang.ENOTFOUND, "err.org.not_insurer_q", orgCode)
 	}
-	if f.Limit <= 0 || f.Limit > 500 {
-		f.Limit = 50
+	var fix func(*huifang.CallbackRow)
+	if org.ID != u.OrgID {
+		// A regulator's staff see another company's policyholders
+		// masked, as exports show them (DOMAIN.md §10).
+		fix = func(r *huifang.CallbackRow) { r.HolderName = pii.MaskName(r.HolderName) }
 	}
-	f.Today = s.today()
-	if err := s.withRisk(ctx, org.ID, &f); err != nil {
-		return nil, nil, 0, err
-	}
-	total, err := s.db.CountCallbacks(ctx, org.ID, f)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	var rows []huifang.CallbackRow
-	foreign := org.ID != u.OrgID
-	err = s.db.ForEachCallback(ctx, org.ID, f, func(r *huifang.CallbackRow) error {
-		if foreign {
-			// A regulator's staff see another company's policyholders
-			// masked, as exports show them (DOMAIN.md §10).
-			r.HolderName = pii.MaskName(r.HolderName)
-		}
-		rows = append(rows, *r)
-		return nil
-	})
-	return org, rows, total, err
+	p, err := s.callbackPage(ctx, org.ID, f, fix)
+	return org, p, err
 }
 
 // CountCompanyCallbacks counts the callbacks of an insurer the user may
 // see the figures of (as ListCompanyCallbacks) for each of several filters:
-// the counts beside a figure's list.
-func (s *Service) CountCompanyCallbacks(ctx context.Context, u *huifang.User, orgCode string, fs []huifang.CallbackFilter) ([]int, error) {
+// the counts beside a figure's list, each capped at huifang.CountCap so
+// that none scans the whole list.
+func (s *Service) CountCompanyCallbacks(ctx context.Context, u *huifang.User, orgCode string, fs []huifang.CallbackFilter) ([]huifang.Count, error) {
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
 		return nil, err
 	}
@@ -88,13 +75,13 @@ func (s *Service) CountCompanyCallbacks(ctx context.Context, u *huifang.User, or
 		}
 		orgID = org.ID
 	}
-	out := make([]int, len(fs))
+	out := make([]huifang.Count, len(fs))
 	for i, f := range fs {
 		f.Today = s.today()
 		if err := s.withRisk(ctx, orgID, &f); err != nil {
 			return nil, err
 		}
-		n, err := s.db.CountCallbacks(ctx, orgID, f)
+		n, err := s.db.CountCallbacksCapped(ctx, orgID, f, huifang.CountCap)
 		if err != nil {
 			return nil, err
 		}

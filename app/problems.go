@@ -129,6 +129,8 @@ type BoardFilter struct {
 	// A page: the cases to skip and how many to list (BoardPageSize when 0,
 	// at most MaxBoardPage).
 	Offset, Limit int
+	// After goes on after a cursor (BoardPage's next) instead of Offset.
+	After string
 }
 
 // Board page sizes.
@@ -140,20 +142,35 @@ const (
 // Board lists problem cases by deadline: a handler's own, a branch's, or all
 // of the insurer's for managers.
 func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]CaseView, error) {
+	views, _, err := s.boardPage(ctx, u, f, false)
+	return views, err
+}
+
+// BoardPage lists a page of a board, as Board, and the cursor of the next
+// page ("" on the last): f.Limit cases at most, after f.After or, for old
+// clients, f.Offset (at most huifang.MaxOffset).
+func (s *Service) BoardPage(ctx context.Context, u *huifang.User, f BoardFilter) ([]CaseView, string, error) {
+	return s.boardPage(ctx, u, f, true)
+}
+
+func (s *Service) boardPage(ctx context.Context, u *huifang.User, f BoardFilter, paged bool) ([]CaseView, string, error) {
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	if f.Limit <= 0 {
 		f.Limit = BoardPageSize
 	}
-	sf := huifang.ProblemFilter{Type: f.Type, Status: f.Status, Channel: f.Channel, Limit: min(f.Limit, MaxBoardPage), Offset: max(f.Offset, 0)}
+	if f.After == "" && f.Offset > huifang.MaxOffset {
+		return nil, "", huifang.Errorf(huifang.EINVALID, "err.filter.offset_too_deep", huifang.MaxOffset)
+	}
+	sf := huifang.ProblemFilter{Type: f.Type, Status: f.Status, Channel: f.Channel, Limit: min(f.Limit, MaxBoardPage), Offset: max(f.Offset, 0), After: f.After}
 	// Handlers see their own cases ("mine": assigned to them, or at their
 	// branch with nobody assigned) or their branch's; managers see all.
 	branch := u.BranchCode
 	switch f.Scope {
 	case "", "mine", "branch", "all":
 	default:
-		return nil, huifang.Errorf(huifang.EINVALID, "err.problem.unknown_scope", f.Scope)
+		return nil, "", huifang.Errorf(huifang.EINVALID, "err.problem.unknown_scope", f.Scope)
 	}
 	if u.Role == huifang.RoleHandler {
 		sf.HolderBranch = &branch
@@ -178,9 +195,19 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 	if sf.Status == "" && !f.DueSoon && !f.Overdue {
 		sf.Unfinished = true
 	}
+	limit := sf.Limit
+	if paged {
+		// One case more than the page says whether there is a next one.
+		sf.Limit++
+	}
 	cs, err := s.db.ListProblemCases(ctx, u.OrgID, sf)
 	if err != nil {
-		return nil, err
+		return nil, "", err
+	}
+	next := ""
+	if paged && len(cs) > limit {
+		cs = cs[:limit]
+		next = huifang.ProblemCursorAfter(sf, &cs[limit-1]).Encode()
 	}
 	out := make([]CaseView, 0, len(cs))
 	for i := range cs {
@@ -191,7 +218,7 @@ func (s *Service) Board(ctx context.Context, u *huifang.User, f BoardFilter) ([]
 		}
 		out = append(out, v)
 	}
-	return out, nil
+	return out, next, nil
 }
 
 // OpenCase opens a problem case by hand, for a policy, with a reason.

@@ -72,6 +72,7 @@ type callbackStore interface {
 	SetPhoneTails(ctx context.Context, ts []huifang.PhoneTail) error
 	ClaimCallbackHeld(ctx context.Context, orgID, userID int64, now time.Time, lease, hold time.Duration) (*huifang.Callback, error)
 	CountCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter) (int, error)
+	CountCallbacksCapped(ctx context.Context, orgID int64, f huifang.CallbackFilter, limit int) (huifang.Count, error)
 	FindCallback(ctx context.Context, orgID, id int64) (*huifang.Callback, error)
 	ForEachCallback(ctx context.Context, orgID int64, f huifang.CallbackFilter, fn func(*huifang.CallbackRow) error) error
 	HeldCallback(ctx context.Context, orgID, userID int64, now time.Time) (*huifang.Callback, error)

@@ -523,33 +523,82 @@ func (s *Service) Tally(ctx context.Context, u *huifang.User) (huifang.CallbackT
 	return s.db.TallyCallbacks(ctx, u.OrgID, s.today())
 }
 
-// ListCallbacks lists the user's organisation's callbacks, with the total.
+// CallbackPage is one page of a callback list: its rows, the count of the
+// whole list capped at huifang.CountCap, and the cursor of the next page
+// ("" on the last one).
+type CallbackPage struct {
+	Rows  []huifang.CallbackRow
+	Total huifang.Count
+	Next  string
+}
+
+// ListCallbacks lists the user's organisation's callbacks, with the total
+// (capped at huifang.CountCap): ListCallbacksPage without the cursor.
 func (s *Service) ListCallbacks(ctx context.Context, u *huifang.User, f huifang.CallbackFilter) ([]huifang.CallbackRow, int, error) {
+	p, err := s.ListCallbacksPage(ctx, u, f)
+	return p.Rows, p.Total.N, err
+}
+
+// ListCallbacksPage lists a page of the user's organisation's callbacks:
+// f.Limit rows (50 when unset, at most 500) after the cursor f.After, or
+// after f.Offset rows for old clients (at most huifang.MaxOffset).
+func (s *Service) ListCallbacksPage(ctx context.Context, u *huifang.User, f huifang.CallbackFilter) (CallbackPage, error) {
 	if err := require(u, huifang.PermViewCallbacks); err != nil {
-		return nil, 0, err
+		return CallbackPage{}, err
 	}
+	f.Search = strings.TrimSpace(f.Search)
+	if len([]rune(f.Search)) > 40 {
+		return CallbackPage{}, huifang.Errorf(huifang.EINVALID, "err.callback.search_too_long")
+	}
+	f.PhoneTailHash = s.searchTail(f.Search)
+	return s.callbackPage(ctx, u.OrgID, f, nil)
+}
+
+// callbackPage reads a page of an organisation's callbacks and the capped
+// count of the list, each row passed through fix when it is set.
+func (s *Service) callbackPage(ctx context.Context, orgID int64, f huifang.CallbackFilter, fix func(*huifang.CallbackRow)) (CallbackPage, error) {
+	var p CallbackPage
 	if f.Limit <= 0 || f.Limit > 500 {
 		f.Limit = 50
 	}
+	if f.After != "" {
+		if _, err := huifang.DecodeCallbackCursor(f.After, f.Sort); err != nil {
+			return p, err
+		}
+		f.Offset = 0
+	} else if f.Offset > huifang.MaxOffset {
+		return p, huifang.Errorf(huifang.EINVALID, "err.filter.offset_too_deep", huifang.MaxOffset)
+	}
 	f.Today = s.today()
-	f.Search = strings.TrimSpace(f.Search)
-	if len([]rune(f.Search)) > 40 {
-		return nil, 0, huifang.Errorf(huifang.EINVALID, "err.callback.search_too_long")
+	if err := s.withRisk(ctx, orgID, &f); err != nil {
+		return p, err
 	}
-	f.PhoneTailHash = s.searchTail(f.Search)
-	if err := s.withRisk(ctx, u.OrgID, &f); err != nil {
-		return nil, 0, err
+	var err error
+	if p.Total, err = s.db.CountCallbacksCapped(ctx, orgID, f, huifang.CountCap); err != nil {
+		return p, err
 	}
-	total, err := s.db.CountCallbacks(ctx, u.OrgID, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	var rows []huifang.CallbackRow
-	err = s.db.ForEachCallback(ctx, u.OrgID, f, func(r *huifang.CallbackRow) error {
-		rows = append(rows, *r)
+	// One row more than the page says whether there is a next page.
+	limit := f.Limit
+	f.Limit++
+	err = s.db.ForEachCallback(ctx, orgID, f, func(r *huifang.CallbackRow) error {
+		if len(p.Rows) == limit {
+			if huifang.KeysetSort(f.Sort) {
+				p.Next = huifang.CallbackCursorAfter(f.Sort, &p.Rows[limit-1]).Encode()
+			}
+			return nil
+		}
+		p.Rows = append(p.Rows, *r)
 		return nil
 	})
-	return rows, total, err
+	if err != nil {
+		return p, err
+	}
+	if fix != nil {
+		for i := range p.Rows {
+			fix(&p.Rows[i])
+		}
+	}
+	return p, nil
 }
 
 // ListProblemCases lists the user's organisation's problem cases.

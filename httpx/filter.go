@@ -19,7 +19,9 @@ import (
 // figures), risk (1/true: only the policies flagged with a sign of a false
 // phone number), q (a policy-number or holder-name prefix, or the last 4–6
 // digits of the holder's phone), sort (due, policy, status, operator),
-// limit and offset. Unknown values are an error, not silently ignored.
+// limit, and cursor (the next_cursor of the page before, to page by key) or
+// offset (for old clients; at most huifang.MaxOffset). Unknown values are an
+// error, not silently ignored.
 func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 	var f huifang.CallbackFilter
 	var fields []huifang.FieldError
@@ -44,6 +46,7 @@ func CallbackFilter(q url.Values) (huifang.CallbackFilter, error) {
 		f.Channel = c
 	}
 	f.PolicyNo = strings.TrimSpace(q.Get("policy_no"))
+	f.After = strings.TrimSpace(q.Get("cursor"))
 	f.Search = strings.TrimSpace(q.Get("q"))
 	if len([]rune(f.Search)) > 40 {
 		bad("q", "err.callback.search_too_long")

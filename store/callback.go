@@ -310,16 +310,14 @@ func (w *where) policyDims(orgID int64, branch string, branchOnly bool, design h
 }
 
 // ForEachCallback streams an insurer's callbacks, earliest deadline first.
+// With f.After it goes on after that cursor in f.Sort (keyset paging: the
+// rows after the last one's sort key, found by index, with no OFFSET).
 func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.CallbackFilter, fn func(*huifang.CallbackRow) error) error {
-	w := callbackWhere(f, orgID, db.engine == Postgres)
-	q := `SELECT ` + prefixed("c.", callbackCols) + `,
-		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on, COALESCE(NULLIF(op.name, ''), op.login, '')
-		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
-		LEFT JOIN users op ON op.org_id = c.org_id AND op.id = ` + operatorSQL + w.sql() + ` ORDER BY ` + callbackOrder(f.Sort)
-	if f.Limit > 0 {
-		q += ` LIMIT ` + itoa(f.Limit) + ` OFFSET ` + itoa(f.Offset)
+	q, args, err := db.callbackListQuery(orgID, f)
+	if err != nil {
+		return err
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(q), w.args...)
+	rows, err := db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -336,6 +334,27 @@ func (db *DB) ForEachCallback(ctx context.Context, orgID int64, f huifang.Callba
 		}
 	}
 	return rows.Err()
+}
+
+// callbackListQuery is ForEachCallback's statement and its arguments.
+func (db *DB) callbackListQuery(orgID int64, f huifang.CallbackFilter) (string, []any, error) {
+	w := callbackWhere(f, orgID, db.engine == Postgres)
+	if f.After != "" {
+		cur, err := huifang.DecodeCallbackCursor(f.After, f.Sort)
+		if err != nil {
+			return "", nil, err
+		}
+		keysetAfter(&w, cur)
+		f.Offset = 0
+	}
+	q := `SELECT ` + prefixed("c.", callbackCols) + `,
+		COALESCE(p.holder_name, ''), COALESCE(p.product_code, ''), p.receipt_on, COALESCE(NULLIF(op.name, ''), op.login, '')
+		FROM callbacks c LEFT JOIN policies p ON p.org_id = c.org_id AND p.policy_no = c.policy_no
+		LEFT JOIN users op ON op.org_id = c.org_id AND op.id = ` + operatorSQL + w.sql() + ` ORDER BY ` + callbackOrder(f.Sort)
+	if f.Limit > 0 {
+		q += ` LIMIT ` + itoa(f.Limit) + ` OFFSET ` + itoa(f.Offset)
+	}
+	return db.q(q), w.args, nil
 }
 
 // operatorSQL is the user a list names as a callback's operator: who
@@ -360,6 +379,22 @@ func callbackOrder(sort string) string {
 	return `c.due_on, c.id`
 }
 
+// keysetAfter keeps the rows that come after the cursor in its sort, by
+// the same keys as callbackOrder: a row comparison both engines walk an
+// index with.
+func keysetAfter(w *where, cur huifang.CallbackCursor) {
+	switch cur.Sort {
+	case huifang.SortPolicy:
+		w.add("(c.policy_no, c.id) > (?, ?)", cur.Key, cur.ID)
+	case huifang.SortStatus:
+		w.add("(c.status, c.due_on, c.id) > (?, ?, ?)", cur.Key, cur.Due, cur.ID)
+	case huifang.SortOperator:
+		w.add("(COALESCE(NULLIF(op.name, ''), op.login, ''), c.due_on, c.id) > (?, ?, ?)", cur.Key, cur.Due, cur.ID)
+	default:
+		w.add("(c.due_on, c.id) > (?, ?)", cur.Due, cur.ID)
+	}
+}
+
 // likePrefix is a LIKE pattern matching what starts with s.
 func likePrefix(s string) string {
 	if s == "" {
@@ -375,6 +410,22 @@ func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f huifang.Callbac
 	var n int
 	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM callbacks c`+w.sql()), w.args...).Scan(&n)
 	return n, err
+}
+
+// CountCallbacksCapped counts an insurer's callbacks matching the filter,
+// up to limit: it reads at most limit+1 rows, and says Capped (with N =
+// limit) when there are more.
+func (db *DB) CountCallbacksCapped(ctx context.Context, orgID int64, f huifang.CallbackFilter, limit int) (huifang.Count, error) {
+	w := callbackWhere(f, orgID, db.engine == Postgres)
+	var n int
+	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM (SELECT 1 FROM callbacks c`+w.sql()+` LIMIT `+itoa(limit+1)+`) capped`), w.args...).Scan(&n)
+	if err != nil {
+		return huifang.Count{}, err
+	}
+	if n > limit {
+		return huifang.Count{N: limit, Capped: true}, nil
+	}
+	return huifang.Count{N: n}, nil
 }
 
 // TallyCallbacks counts callbacks for the overview: overdue means still open

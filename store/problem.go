@@ -136,10 +136,26 @@ func (db *DB) CountProblemCases(ctx context.Context, orgID int64, f huifang.Prob
 func (db *DB) ListProblemCases(ctx context.Context, orgID int64, f huifang.ProblemFilter) ([]huifang.ProblemCase, error) {
 	w := db.caseWhere(orgID, f)
 	order := " ORDER BY c.opened_at DESC, c.id DESC"
-	if f.HolderBranch != nil || f.HandlerID != 0 || f.Unfinished || !f.DueBy.IsZero() {
+	if f.ByDeadline() {
 		// A case without a deadline goes last on both engines (SQLite
 		// would put NULL first, PostgreSQL puts it last).
 		order = " ORDER BY c.due_on NULLS LAST, c.id"
+	}
+	if f.After != "" {
+		// Keyset: the cases after the cursor's in the same order.
+		cur, err := huifang.DecodeProblemCursor(f.After, f)
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case !cur.ByDue:
+			w.add("(c.opened_at < ? OR c.opened_at = ? AND c.id < ?)", cur.OpenedMS, cur.OpenedMS, cur.ID)
+		case cur.Due.IsZero():
+			w.add("c.due_on IS NULL AND c.id > ?", cur.ID)
+		default:
+			w.add("(c.due_on > ? OR c.due_on = ? AND c.id > ? OR c.due_on IS NULL)", cur.Due, cur.Due, cur.ID)
+		}
+		f.Offset = 0
 	}
 	limit := f.Limit
 	if limit <= 0 || limit > 5000 {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
 )
 
@@ -86,12 +87,15 @@ func parseCallbackFilter(rq *request, q url.Values) (huifang.CallbackFilter, lis
 }
 
 type listPage struct {
-	Form      listForm
-	Rows      []huifang.CallbackRow
-	Total     int
-	Page      int
-	Pages     int
-	PrevURL   string
+	Form  listForm
+	Rows  []huifang.CallbackRow
+	Total int
+	// TotalText says the count: exact, or "10,000+" when over the cap.
+	TotalText string
+	Capped    bool
+	// FirstURL opens the list's first page (shown past it); NextURL the
+	// page after this one, by cursor.
+	FirstURL  string
 	NextURL   string
 	ExportCSV string
 	ExportXLS string
@@ -119,6 +123,7 @@ type listPage struct {
 type outcomeCount struct {
 	Outcome string
 	N       int
+	Capped  bool // more than N
 	Href    string
 	Active  bool
 }
@@ -134,55 +139,57 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 			form.Errors[k] = rq.T.T("list.baddate")
 		}
 	}
-	p := listPage{Form: form, Page: 1, Pages: 1, Today: s.today(), CanExport: rq.User.Can(huifang.PermExport),
+	p := listPage{Form: form, Today: s.today(), CanExport: rq.User.Can(huifang.PermExport),
 		Statuses: callbackStatuses, Results: callbackResults, Channels: huifang.Channels,
 		Designs: huifang.DesignTypes, Outcomes: huifang.Outcomes}
 	p.Kinds = huifang.CallbackKinds
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		p.Page = n
-	}
+	// Pages go on by cursor (after=); an old page=N link opens the first page.
+	after := strings.TrimSpace(q.Get("after"))
 	status := http.StatusOK
 	if len(form.Errors) > 0 {
 		status = http.StatusBadRequest
 	} else {
-		cf.Limit, cf.Offset = pageSize, (p.Page-1)*pageSize
-		var rows []huifang.CallbackRow
-		var total int
+		cf.Limit, cf.After = pageSize, after
+		var page app.CallbackPage
 		var err error
 		if form.Org != "" {
 			var org *huifang.Org
-			org, rows, total, err = s.svc.ListCompanyCallbacks(r.Context(), rq.User, form.Org, cf)
+			org, page, err = s.svc.ListCompanyCallbacks(r.Context(), rq.User, form.Org, cf)
 			if err == nil {
 				p.OrgName, p.Foreign = org.Name, org.ID != rq.User.OrgID
 				p.CanExport = p.CanExport && org.ID == rq.User.OrgID
 			}
 		} else {
-			rows, total, err = s.svc.ListCallbacks(r.Context(), rq.User, cf)
+			page, err = s.svc.ListCallbacksPage(r.Context(), rq.User, cf)
 		}
 		if err != nil {
 			return err
 		}
-		p.Rows, p.Total = rows, total
+		p.Rows, p.Total, p.Capped = page.Rows, page.Total.N, page.Total.Capped
 		if form.Outcome != "" {
 			if p.Counts, err = s.outcomeCounts(r, rq, form, cf); err != nil {
 				return err
 			}
 		}
-		p.Pages = max(1, (total+pageSize-1)/pageSize)
+		fq := form.query()
+		if page.Next != "" {
+			v := url.Values{}
+			for k, vs := range fq {
+				v[k] = vs
+			}
+			v.Set("after", page.Next)
+			p.NextURL = "/callbacks?" + v.Encode()
+		}
+		if after != "" {
+			p.FirstURL = "/callbacks"
+			if len(fq) > 0 {
+				p.FirstURL += "?" + fq.Encode()
+			}
+		}
 	}
-	fq := form.query()
-	link := func(page int) string {
-		v := url.Values{}
-		for k, vs := range fq {
-			v[k] = vs
-		}
-		if page > 1 {
-			v.Set("page", strconv.Itoa(page))
-		}
-		if len(v) == 0 {
-			return "/callbacks"
-		}
-		return "/callbacks?" + v.Encode()
+	p.TotalText = rq.T.T("list.total_count", p.Total)
+	if p.Capped {
+		p.TotalText = rq.T.T("list.total_capped", thousands(p.Total))
 	}
 	p.SortURL = map[string]string{}
 	for _, by := range huifang.CallbackSorts {
@@ -195,12 +202,6 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 		if v := f.query(); len(v) > 0 {
 			p.SortURL[by] += "?" + v.Encode()
 		}
-	}
-	if p.Page > 1 {
-		p.PrevURL = link(p.Page - 1)
-	}
-	if p.Page < p.Pages {
-		p.NextURL = link(p.Page + 1)
 	}
 	exp := func(format string) string {
 		v := form.query()
@@ -267,7 +268,8 @@ func (s *server) exportCallbacks(w http.ResponseWriter, r *http.Request, rq *req
 }
 
 // outcomeCounts counts the list's callbacks of each outcome class, the other
-// filters kept, with links to their lists.
+// filters kept, with links to their lists; each count stops at
+// huifang.CountCap.
 func (s *server) outcomeCounts(r *http.Request, rq *request, form listForm, cf huifang.CallbackFilter) ([]outcomeCount, error) {
 	fs := make([]huifang.CallbackFilter, len(huifang.Outcomes))
 	for i, o := range huifang.Outcomes {
@@ -282,7 +284,26 @@ func (s *server) outcomeCounts(r *http.Request, rq *request, form listForm, cf h
 	for i, o := range huifang.Outcomes {
 		f := form
 		f.Outcome = o
-		out[i] = outcomeCount{Outcome: o, N: ns[i], Href: "/callbacks?" + f.query().Encode(), Active: o == form.Outcome}
+		out[i] = outcomeCount{Outcome: o, N: ns[i].N, Capped: ns[i].Capped, Href: "/callbacks?" + f.query().Encode(), Active: o == form.Outcome}
 	}
 	return out, nil
+}
+
+// thousands writes n with a comma every three digits, as the capped totals
+// show it ("10,000").
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
