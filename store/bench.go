@@ -140,7 +140,8 @@ func (b Bench) MarkDone(ctx context.Context, orgID, id int64) error {
 // database: 88% successful (some after the deadline), 5% completed with a
 // problem case each, 4% not completed, 3% still open; one holder in five
 // is 60 or over; a third are bancassurance, sold at 300 bank outlets, the
-// rest by 2,000 agents (each in one branch). Problem cases are of every
+// rest by 2,000 agents (each in one branch, each selling every product).
+// Problem cases are of every
 // type, 70% resolved, 20% closed unresolved, the rest open. The counts are
 // not kept: call RebuildStats after.
 func (b Bench) SeedYear(ctx context.Context, orgID int64, n, year int, enc string) error {
@@ -165,7 +166,7 @@ func (b Bench) SeedYear(ctx context.Context, orgID int64, n, year int, enc strin
 			holder_name, holder_id_enc, holder_id_hash, holder_birth, holder_phone_enc, holder_phone_hash, insured_name, receipt_on,
 			premium_fen, pay_mode, pay_years, term_years, whole_life, row_hash, created_at, updated_at)
 			SELECT ?, 'Y' || i,
-				CASE i % 4 WHEN 0 THEN 'L20' WHEN 1 THEN 'P10' WHEN 2 THEN 'U01' ELSE 'H01' END,
+				CASE (i + i / 3000) % 4 WHEN 0 THEN 'L20' WHEN 1 THEN 'P10' WHEN 2 THEN 'U01' ELSE 'H01' END,
 				CASE WHEN i % 3 = 0 THEN 'bancassurance' ELSE 'agency' END,
 				CASE i % 3 WHEN 0 THEN '8601' WHEN 1 THEN '860101' ELSE '86010101' END,
 				CASE WHEN i % 3 = 0 THEN '' ELSE 'A' || (10000 + ((i / 3) % 1000) * 2 + (i % 3) - 1) END,

@@ -612,7 +612,18 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 // RebuildStats recounts an insurer's stored counts from its rows, in one
 // transaction: what the counts must always equal.
 func (db *DB) RebuildStats(ctx context.Context, orgID int64) error {
-	return db.tx(ctx, func(tx txn) error { return db.rebuildStats(ctx, tx, orgID) })
+	if err := db.tx(ctx, func(tx txn) error { return db.rebuildStats(ctx, tx, orgID) }); err != nil {
+		return err
+	}
+	if db.engine != Postgres {
+		return nil
+	}
+	// Every count row was just written: the planner's statistics of the
+	// counts tables, which autovacuum may be slow to refresh or not run at
+	// all, are refreshed now (without them the drill-down by seller's
+	// aggregate sorts on disk behind a nested loop: 3 times slower).
+	_, err := db.write.ExecContext(ctx, `ANALYZE stat_callbacks, stat_cases, stat_seller_callbacks, stat_seller_cases`)
+	return err
 }
 
 func (db *DB) rebuildStats(ctx context.Context, tx txn, orgID int64) error {

@@ -32,13 +32,17 @@ func (db *DB) inStrings(col string, vals []string) (string, any) {
 // every branch) and, when not "", of one channel and one design type. The
 // keys carry the month, the seller and, for callbacks, orphan or not; the
 // branch, channel and design type are already narrowed to, and are "".
-// Pending cases of asOf's own month due before it are counted from the
-// rows, as ReadStats does.
+// The months before asOf's, which have ended and count whole, are added up
+// in the database under the period's first month: a seller has a key or
+// two for them rather than one a month (a year of thousands of sellers is
+// a few thousand rows). Pending cases of asOf's own month due before it
+// are counted from the rows, as ReadStats does.
 func (db *DB) ReadSellerStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, branches []string, channel, design string) (indicator.StatCounts, error) {
 	out := indicator.StatCounts{Callbacks: map[indicator.CallbackKey]indicator.CallbackCounts{}, Cases: map[indicator.CaseKey]indicator.CaseCounts{},
 		Overdue: map[indicator.CaseKey]int64{}}
 	months := p.Months()
-	args := []any{orgID, months[0].String(), months[len(months)-1].String()}
+	month := indicator.MonthOf(asOf)
+	args := []any{month.String(), months[0].String(), orgID, months[0].String(), months[len(months)-1].String()}
 	where := `org_id = ? AND month >= ? AND month <= ?`
 	if branches != nil {
 		cond, arg := db.inStrings(`branch_code`, branches)
@@ -53,9 +57,9 @@ func (db *DB) ReadSellerStats(ctx context.Context, orgID int64, p indicator.Peri
 		where += ` AND design = ?`
 		args = append(args, design)
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT month, seller, orphan, CAST(SUM(due) AS BIGINT), CAST(SUM(successful) AS BIGINT),
-		CAST(SUM(successful_in_period) AS BIGINT), CAST(SUM(completed) AS BIGINT), CAST(SUM(problems) AS BIGINT)
-		FROM stat_seller_callbacks WHERE `+where+` GROUP BY month, seller, orphan`), args...)
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT CASE WHEN month < ? THEN ? ELSE month END, seller, orphan, CAST(SUM(due) AS BIGINT),
+		CAST(SUM(successful) AS BIGINT), CAST(SUM(successful_in_period) AS BIGINT), CAST(SUM(completed) AS BIGINT), CAST(SUM(problems) AS BIGINT)
+		FROM stat_seller_callbacks WHERE `+where+` GROUP BY 1, 2, 3`), args...)
 	if err != nil {
 		return out, err
 	}
@@ -79,9 +83,9 @@ func (db *DB) ReadSellerStats(ctx context.Context, orgID int64, p indicator.Peri
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	rows, err = db.read.QueryContext(ctx, db.q(`SELECT month, seller, CAST(SUM(opened) AS BIGINT), CAST(SUM(due) AS BIGINT), CAST(SUM(resolved) AS BIGINT),
-		CAST(SUM(closed) AS BIGINT), CAST(SUM(closed_on_time) AS BIGINT), CAST(SUM(pending) AS BIGINT)
-		FROM stat_seller_cases WHERE `+where+` GROUP BY month, seller`), args...)
+	rows, err = db.read.QueryContext(ctx, db.q(`SELECT CASE WHEN month < ? THEN ? ELSE month END, seller, CAST(SUM(opened) AS BIGINT),
+		CAST(SUM(due) AS BIGINT), CAST(SUM(resolved) AS BIGINT), CAST(SUM(closed) AS BIGINT), CAST(SUM(closed_on_time) AS BIGINT), CAST(SUM(pending) AS BIGINT)
+		FROM stat_seller_cases WHERE `+where+` GROUP BY 1, 2`), args...)
 	if err != nil {
 		return out, err
 	}
@@ -105,7 +109,6 @@ func (db *DB) ReadSellerStats(ctx context.Context, orgID int64, p indicator.Peri
 	}
 	// Overdue as ReadStats counts it: the pending cases of months before
 	// asOf's are all past their deadline; those of its month, from the rows.
-	month := indicator.MonthOf(asOf)
 	for k, n := range out.Cases {
 		if n.Pending != 0 && k.Month.First().Before(month.First()) {
 			out.Overdue[k] += n.Pending

@@ -4,7 +4,8 @@
 -- or problem case (docs/indicators.md, "How the figures stay fast"). They
 -- carry the dimensions the drill-down narrows by (branch, channel, design
 -- type) and no others, so a year of a province's sellers is a few hundred
--- thousand rows at most.
+-- thousand rows at most. On SQLite the rows are stored in the order of
+-- their key (WITHOUT ROWID): a period's rows are read in one range.
 
 -- Callbacks owed to a policy, by the month of the deadline and the seller;
 -- the counts are those of indicator.CallbackCounts.
@@ -22,7 +23,7 @@ CREATE TABLE stat_seller_callbacks (
     completed            BIGINT NOT NULL DEFAULT 0,
     problems             BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (org_id, month, seller, branch_code, channel, design, orphan)
-);
+) WITHOUT ROWID;
 
 -- Problem cases by seller: "opened" in the month of opening, the rest in
 -- the month of the deadline (indicator.CaseCounts).
@@ -40,7 +41,7 @@ CREATE TABLE stat_seller_cases (
     closed_on_time BIGINT NOT NULL DEFAULT 0,
     pending        BIGINT NOT NULL DEFAULT 0,
     PRIMARY KEY (org_id, month, seller, branch_code, channel, design)
-);
+) WITHOUT ROWID;
 
 -- Every insurer's counts are rebuilt from its rows right after migrating,
 -- which fills the new tables for the data already there.
