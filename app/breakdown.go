@@ -34,9 +34,22 @@ var breakdownDims = map[string]indicator.Group{
 // "channel", "design", "method", "age" ("60+" and "under60"), "month",
 // "type" (problem cases) or "seller" (the agent, or the bank outlet for
 // bancassurance). Rows carry a Label where there is a name to show. Every
-// dimension but "seller" comes from the stored counts; sellers are counted
-// from the rows of the filter's branches.
+// dimension comes from the kept counts ("seller" from its own, narrowed
+// to the filter's branches, channel and design type in the database);
+// only the callbacks of a running period's current month due so far are
+// read from their rows, as StatsTable does.
 func (s *Service) StatsBreakdown(ctx context.Context, u *huifang.User, orgCode, period, dim string, f BreakdownFilter) (*huifang.Org, []indicator.Row, error) {
+	return s.statsBreakdown(ctx, u, orgCode, period, dim, f, false)
+}
+
+// StatsBreakdownRecount is StatsBreakdown computed from every callback and
+// problem case of the period instead: slow, and what the kept counts must
+// always equal (the tests compare them).
+func (s *Service) StatsBreakdownRecount(ctx context.Context, u *huifang.User, orgCode, period, dim string, f BreakdownFilter) (*huifang.Org, []indicator.Row, error) {
+	return s.statsBreakdown(ctx, u, orgCode, period, dim, f, true)
+}
+
+func (s *Service) statsBreakdown(ctx context.Context, u *huifang.User, orgCode, period, dim string, f BreakdownFilter, recount bool) (*huifang.Org, []indicator.Row, error) {
 	if err := require(u, huifang.PermViewStats); err != nil {
 		return nil, nil, err
 	}
@@ -70,41 +83,87 @@ func (s *Service) StatsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.breakdown.unknown_dim", dim)
 	}
 	b := indicator.NewBuilder(p, s.today(), g)
-	b.Keep = func(branch string, ch huifang.Channel, d huifang.DesignType) bool {
+	keep := func(branch string, ch huifang.Channel, d huifang.DesignType) bool {
 		return (f.Branch == "" || tree.under(branch, f.Branch)) && (f.Channel == "" || string(ch) == f.Channel) && (f.Design == "" || string(d) == f.Design)
 	}
-	if dim == "seller" {
-		scope := tree.subtree(f.Branch)
-		err = s.db.ForEachFactIn(ctx, org.ID, p.First(), p.Last(), scope,
+	b.Keep = keep
+	switch {
+	case dim == "seller" && recount:
+		err = s.db.ForEachFactIn(ctx, org.ID, p.First(), p.Last(), tree.subtree(f.Branch),
 			func(x indicator.CallbackFact) error { b.AddCallback(x); return nil },
 			func(x indicator.CaseFact) error { b.AddCase(x); return nil })
-	} else {
+	case dim == "seller":
+		b.Keep = nil // the kept seller counts come narrowed already
+		err = s.tallySellers(ctx, org.ID, p, tree.subtree(f.Branch), f, keep, b)
+	case recount:
+		err = s.recount(ctx, org.ID, p, b)
+	default:
 		err = s.tally(ctx, org.ID, p, b)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	rows := b.Table().Extra[0]
-	for i := range rows {
-		r := &rows[i]
-		switch dim {
-		case "branch":
-			r.Label = names[r.Key]
-		case "seller":
-			if r.Label, err = s.db.RefName(ctx, org.ID, "agent", r.Key); err == nil && r.Label == "" {
-				r.Label, err = s.db.RefName(ctx, org.ID, "outlet", r.Key)
-			}
-			if err != nil {
-				return nil, nil, err
+	switch dim {
+	case "branch":
+		for i := range rows {
+			rows[i].Label = names[rows[i].Key]
+		}
+	case "seller":
+		// Every seller's name in one query, and every agent's misconduct
+		// records in another.
+		codes := make([]string, 0, len(rows))
+		for _, r := range rows {
+			if r.Key != "" {
+				codes = append(codes, r.Key)
 			}
 		}
-	}
-	if dim == "seller" {
+		labels, err := s.db.RefNames(ctx, org.ID, "seller", codes)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i := range rows {
+			rows[i].Label = labels[rows[i].Key]
+		}
 		if err := s.misconductBySeller(ctx, org.ID, rows); err != nil {
 			return nil, nil, err
 		}
 	}
 	return org, rows, nil
+}
+
+// tallySellers feeds an insurer's kept counts by seller for the period,
+// of the branches in scope and the filter's channel and design type, into
+// the builder; a period still running adds the callbacks of its running
+// month due by today from their rows (as tally does), keep narrowing them.
+func (s *Service) tallySellers(ctx context.Context, orgID int64, p indicator.Period, scope []string, f BreakdownFilter,
+	keep func(string, huifang.Channel, huifang.DesignType) bool, b *indicator.Builder) error {
+	if len(scope) == 0 {
+		return nil // no branch, nothing booked on one
+	}
+	c, err := s.db.ReadSellerStats(ctx, orgID, p, s.today(), scope, f.Channel, f.Design)
+	if err != nil {
+		return err
+	}
+	for k, n := range c.Callbacks {
+		b.AddCallbackCounts(k, n)
+	}
+	for k, n := range c.Cases {
+		b.AddCaseCounts(k, n)
+	}
+	for k, n := range c.Overdue {
+		b.AddOverdue(k, n)
+	}
+	from, to, ok := b.PartialMonth()
+	if !ok {
+		return nil
+	}
+	return s.db.ForEachFactIn(ctx, orgID, from, to, scope, func(x indicator.CallbackFact) error {
+		if keep(x.Branch, x.Channel, x.Design) {
+			b.AddCallbackSoFar(x)
+		}
+		return nil
+	}, nil)
 }
 
 // under reports whether code is top or beneath it.

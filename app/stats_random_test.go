@@ -19,7 +19,8 @@ import (
 // callbacks and moves problem cases along in a random order, and after
 // every few steps compares the tables made from the stored counts with a
 // full recount of the rows, for months, a quarter, the year and the
-// regulator's table, on both engines. The orders come from fixed seeds, so
+// regulator's table, and the drill-downs by seller (agent or outlet) and by
+// branch with the rows they would be recounted from, on both engines. The orders come from fixed seeds, so
 // the test is the same on every run; HUIFANG_SEED=N tries another order
 // (HUIFANG_SEED=time, a new one each run, printed).
 func TestCountsFollowEveryChange(t *testing.T) {
@@ -58,10 +59,19 @@ func countsFollow(t *testing.T, seed uint64) {
 		type pol struct {
 			product, channel, receipt string
 			birth                     huifang.Date
+			other                     bool // sold by the second agent or outlet (A002, B002)
 		}
 		policies := map[string]pol{}
+		// A second agent and a second outlet, for corrections to move
+		// policies between sellers.
+		w.importFile(t, "A", importer.KindAgents, agentsCSV+"A002,王芳,13900000002,86010101,00020231002,在职\n")
+		w.importFile(t, "A", importer.KindOutlets, outletsCSV+"B002,建设银行解放路支行,建设银行,86010101\n")
 		line := func(no string, p pol, seq int) string {
-			return policyLineBorn(no, p.product, p.channel, p.receipt, fmt.Sprintf("138%08d", seq), seq, p.birth)
+			l := policyLineBorn(no, p.product, p.channel, p.receipt, fmt.Sprintf("138%08d", seq), seq, p.birth)
+			if p.other {
+				l = strings.Replace(strings.Replace(l, ",86010101,A001,,", ",86010101,A002,,", 1), ",86010101,,B001,", ",86010101,,B002,", 1)
+			}
+			return l
 		}
 		// A receipt signed in the last ten days (the import refuses later ones).
 		receipt := func() string {
@@ -73,7 +83,7 @@ func countsFollow(t *testing.T, seed uint64) {
 		}
 		randomPolicy := func() pol {
 			return pol{products[rng.IntN(len(products))], channels[rng.IntN(len(channels))],
-				receipt(), births[rng.IntN(len(births))]}
+				receipt(), births[rng.IntN(len(births))], false}
 		}
 		seq := 0
 		did := map[string]int{}
@@ -95,6 +105,21 @@ func countsFollow(t *testing.T, seed uint64) {
 			if !reflect.DeepEqual(fast, slow) {
 				t.Fatalf("%s, regulator: counts differ\nfast %+v\nslow %+v", when, fast, slow)
 			}
+			// The drill-downs by seller (their own kept counts) and by
+			// branch, narrowed or not, equal a recount of the rows.
+			for _, period := range []string{"2026-03", "2026-04", "2026-Q2", "2026"} {
+				for _, dim := range []string{"seller", "branch"} {
+					for _, f := range []app.BreakdownFilter{{}, {Channel: "bancassurance"}, {Design: "universal"}, {Branch: "860101"}, {Branch: "86010101", Channel: "agency"}} {
+						_, fast, err := w.svc.StatsBreakdown(ctx, mgr, "", period, dim, f)
+						mustDo(t, func() error { return err })
+						_, slow, err := w.svc.StatsBreakdownRecount(ctx, mgr, "", period, dim, f)
+						mustDo(t, func() error { return err })
+						if !reflect.DeepEqual(fast, slow) {
+							t.Fatalf("%s, %s by %s %+v: kept counts differ from a recount\nfast %+v\nslow %+v", when, period, dim, f, fast, slow)
+						}
+					}
+				}
+			}
 		}
 
 		for step := 0; step < 100; step++ {
@@ -113,17 +138,22 @@ func countsFollow(t *testing.T, seed uint64) {
 				}
 				w.loadPolicies(t, lines...)
 				did["import"]++
-			case 1: // correct a policy: product, channel, receipt date or birth
+			case 1: // correct a policy: product, channel (agent or outlet), receipt date, birth or seller
 				if len(policies) == 0 {
 					continue
 				}
 				no := fmt.Sprintf("R%03d", 1+rng.IntN(seq))
 				p := policies[no]
-				switch rng.IntN(4) {
+				switch rng.IntN(5) {
+				case 4:
+					p.other = !p.other
+					did["seller"]++
 				case 0:
 					p.product = products[rng.IntN(len(products))]
-				case 1:
+				case 1: // and the other agent or outlet of the channel
 					p.channel = channels[rng.IntN(len(channels))]
+					p.other = !p.other
+					did["seller"]++
 				case 2:
 					p.receipt = receipt()
 				default:
@@ -209,7 +239,7 @@ func countsFollow(t *testing.T, seed uint64) {
 		}
 		check("at the end")
 		// The changes the test is about all happened.
-		for _, k := range []string{"import", "correct", "finish", "close", "recallback", "product", "orphan"} {
+		for _, k := range []string{"import", "correct", "seller", "finish", "close", "recallback", "product", "orphan"} {
 			if did[k] == 0 {
 				t.Fatalf("no %s happened (%v): the test proves nothing", k, did)
 			}

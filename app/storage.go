@@ -236,6 +236,7 @@ type referenceStore interface {
 	ListOutlets(ctx context.Context, orgID int64) ([]huifang.Outlet, error)
 	ListProducts(ctx context.Context, orgID int64) ([]huifang.Product, error)
 	RefName(ctx context.Context, orgID int64, kind, code string) (string, error)
+	RefNames(ctx context.Context, orgID int64, kind string, codes []string) (map[string]string, error)
 	SaveAgents(ctx context.Context, orgID int64, as []huifang.AgentRecord, a huifang.Actor, now time.Time) (huifang.Counts, error)
 	SaveBranches(ctx context.Context, orgID int64, bs []huifang.Branch, a huifang.Actor, now time.Time) (huifang.Counts, error)
 	SaveOutlets(ctx context.Context, orgID int64, os []huifang.Outlet, a huifang.Actor, now time.Time) (huifang.Counts, error)
@@ -283,6 +284,7 @@ type statsStore interface {
 	ForEachFactIn(ctx context.Context, orgID int64, from, to huifang.Date, branches []string,
 		cb func(indicator.CallbackFact) error, cs func(indicator.CaseFact) error) error
 	ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date) (indicator.StatCounts, error)
+	ReadSellerStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, branches []string, channel, design string) (indicator.StatCounts, error)
 	RebuildStats(ctx context.Context, orgID int64) error
 }
 

@@ -28,7 +28,7 @@ func TestStats(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if f.Due != 3000 || len(f.Bare) != 2 || f.Ratio() <= 0 {
+			if f.Due != 3000 || len(f.Bare) != 2 || f.Ratio() <= 0 || len(f.Drill) != 2 || len(f.DrillScan) != 2 || f.Sellers == 0 {
 				t.Fatalf("figures %+v", f)
 			}
 		})

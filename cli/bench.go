@@ -94,8 +94,8 @@ func cmdBench(e *env, args []string) error {
 				if err != nil {
 					return fmt.Errorf("%s stats: %w", eng, err)
 				}
-				fmt.Fprintf(e.stdout, "stats   %-8s policies=%d due=%d seed=%.0fs build=%.1fs bare-scan=%.3fs table=%.4fs ratio=%.0f\n",
-					eng, f.Policies, f.Due, f.SeedSeconds, f.BuildSeconds, f.BareMedian(), f.OursMedian(), f.Ratio())
+				fmt.Fprintf(e.stdout, "stats   %-8s policies=%d due=%d seed=%.0fs build=%.1fs bare-scan=%.3fs table=%.4fs ratio=%.0f by-seller=%.4fs by-seller-scan=%.3fs sellers=%d running: by-seller=%.3fs table=%.3fs\n",
+					eng, f.Policies, f.Due, f.SeedSeconds, f.BuildSeconds, f.BareMedian(), f.OursMedian(), f.Ratio(), f.DrillMedian(), f.DrillScanMedian(), f.Sellers, f.RunningDrillMedian(), f.RunningTableMedian())
 			case "inspection":
 				for _, n := range inspectionSizes {
 					f, err := bench.Inspection(e.ctx, env, n)

@@ -139,7 +139,9 @@ func (b Bench) MarkDone(ctx context.Context, orgID, id int64) error {
 // callbacks, deadlines spread over the days of year, generated inside the
 // database: 88% successful (some after the deadline), 5% completed with a
 // problem case each, 4% not completed, 3% still open; one holder in five
-// is 60 or over; a third are bancassurance. Problem cases are of every
+// is 60 or over; a third are bancassurance, sold at 300 bank outlets, the
+// rest by 2,000 agents (each in one branch, each selling every product).
+// Problem cases are of every
 // type, 70% resolved, 20% closed unresolved, the rest open. The counts are
 // not kept: call RebuildStats after.
 func (b Bench) SeedYear(ctx context.Context, orgID int64, n, year int, enc string) error {
@@ -164,16 +166,29 @@ func (b Bench) SeedYear(ctx context.Context, orgID int64, n, year int, enc strin
 			holder_name, holder_id_enc, holder_id_hash, holder_birth, holder_phone_enc, holder_phone_hash, insured_name, receipt_on,
 			premium_fen, pay_mode, pay_years, term_years, whole_life, row_hash, created_at, updated_at)
 			SELECT ?, 'Y' || i,
-				CASE i % 4 WHEN 0 THEN 'L20' WHEN 1 THEN 'P10' WHEN 2 THEN 'U01' ELSE 'H01' END,
+				CASE (i + i / 3000) % 4 WHEN 0 THEN 'L20' WHEN 1 THEN 'P10' WHEN 2 THEN 'U01' ELSE 'H01' END,
 				CASE WHEN i % 3 = 0 THEN 'bancassurance' ELSE 'agency' END,
 				CASE i % 3 WHEN 0 THEN '8601' WHEN 1 THEN '860101' ELSE '86010101' END,
-				CASE WHEN i % 3 = 0 THEN '' WHEN i % 2 = 0 THEN 'A001' ELSE 'A002' END,
-				CASE WHEN i % 3 = 0 THEN 'B001' ELSE '' END,
+				CASE WHEN i % 3 = 0 THEN '' ELSE 'A' || (10000 + ((i / 3) % 1000) * 2 + (i % 3) - 1) END,
+				CASE WHEN i % 3 = 0 THEN 'B' || (1000 + (i / 3) % 300) ELSE '' END,
 				'张三', ?, 'id' || i, CASE WHEN i % 5 = 0 THEN `+old+` ELSE `+young+` END, ?, 'ph' || i, '张三', `+due+`,
 				1000000, 'annual', 10, 20, FALSE, 'h', ?, ?
 			FROM (`+series+`) g`), orgID, enc, enc, first.AddDays(-15), now, now, n)
 		if err != nil {
 			return fmt.Errorf("seed policies: %w", err)
+		}
+		// The sellers: 2,000 agents, each in the one branch its policies
+		// are booked on, and 300 bank outlets of the province's branch.
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO agents (org_id, code, name, phone_enc, phone_hash, branch_code, reg_no, status)
+			SELECT ?, 'A' || (10000 + i - 1), '业务员' || i, ?, 'ag' || i, CASE WHEN i % 2 = 1 THEN '860101' ELSE '86010101' END, '', 'active'
+			FROM (`+series+`) g`), orgID, enc, 2000)
+		if err != nil {
+			return fmt.Errorf("seed agents: %w", err)
+		}
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO outlets (org_id, code, name, bank, branch_code)
+			SELECT ?, 'B' || (1000 + i - 1), '网点' || i, '工商银行', '8601' FROM (`+series+`) g`), orgID, 300)
+		if err != nil {
+			return fmt.Errorf("seed outlets: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, result, method,
 			finished_at, created_at, updated_at)
