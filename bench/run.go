@@ -172,7 +172,7 @@ func Import(ctx context.Context, e Env, n int) (ImportFigures, error) {
 	err = db.Bench().BareInsertPolicies(ctx, org.ID, n, func(i int) []any {
 		r := MakeRow(i+1, today)
 		return []any{r.No, r.Product, "agency", "86010101", r.Agent, r.Outlet, r.Holder, enc, hash, r.Birth, enc, hash, r.Holder,
-			r.Applied, r.Issued, r.Receipt, r.PremiumFen, "annual", 10, 0, false, hash, "", "in-force"}
+			r.Applied, r.Issued, r.Receipt, r.PremiumFen, "annual", 10, 0, false, hash, "", "in-force", hash}
 	})
 	fig.BareSeconds = time.Since(start).Seconds()
 	cleanup()
