@@ -125,6 +125,15 @@ func (db *DB) PolicyCallbacks(ctx context.Context, orgID int64, kind huifang.Cal
 	return out, nil
 }
 
+// qualified prefixes each column of a list with its table.
+func qualified(table, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = table + "." + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
+
 func closeRows(rows *sql.Rows) error {
 	err := rows.Err()
 	if cerr := rows.Close(); err == nil {
@@ -167,15 +176,15 @@ func (db *DB) inInts(vs []int64) (string, []any) {
 // statement. A callback finished meanwhile fails the whole import with a
 // conflict: nothing is written. next returns io.EOF after the last record.
 //
-// On PostgreSQL the planner's statistics of callbacks and problem cases are
-// refreshed before the import when they are stale, and again every
-// analyzeAfter records inside it: the counting reads a callback's cases by
+// On PostgreSQL the planner's statistics of policies, callbacks and problem
+// cases are refreshed before the import when they are stale, and again
+// inside it as it grows (ANALYZE sees the transaction's own rows): the counting reads a callback's cases by
 // its id, which a plan made without statistics turns into a scan of every
 // case of the insurer per callback (autovacuum may be off, and it does not
 // see an open transaction's rows anyway).
 func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*huifang.ImportedCallback, error)) (huifang.CallbackImport, error) {
 	var res huifang.CallbackImport
-	db.analyzeIfStale(ctx, "callbacks", "problem_cases")
+	db.analyzeIfStale(ctx, "policies", "callbacks", "problem_cases")
 	err := db.tx(ctx, func(tx txn) error {
 		res = huifang.CallbackImport{}
 		fin, err := tx.PrepareContext(ctx, db.q(finishImportedSQL))
@@ -183,7 +192,10 @@ func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor,
 			return err
 		}
 		defer fin.Close()
-		sinceAnalyze := 0
+		// The statistics are refreshed as the import grows: after its
+		// first chunk, then each time it has doubled (a few times per
+		// million records), and at least every 100,000.
+		written, nextAnalyze := 0, callbackChunk
 		var chunk []*huifang.ImportedCallback
 		var audits []huifang.AuditEntry
 		flush := func() error {
@@ -196,8 +208,12 @@ func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor,
 			}
 			audits = audits[:0]
 			err := db.counted(ctx, sqlQ{tx}, orgID, db.byPolicies(nos), func() error {
+				cbs, err := db.finishBatch(ctx, tx, fin, orgID, a, now, chunk)
+				if err != nil {
+					return err
+				}
 				for _, ic := range chunk {
-					e, err := db.finishImported(ctx, tx, fin, orgID, a, now, ic)
+					e, err := db.finishImported(ctx, tx, orgID, a, now, ic, cbs[ic.CallbackID])
 					if err != nil {
 						return err
 					}
@@ -210,8 +226,8 @@ func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor,
 			if err == nil {
 				err = db.appendAudits(ctx, tx, audits)
 			}
-			if sinceAnalyze += len(chunk); err == nil && sinceAnalyze >= analyzeAfter && db.engine == Postgres {
-				sinceAnalyze = 0
+			if written += len(chunk); err == nil && written >= nextAnalyze && db.engine == Postgres {
+				nextAnalyze = min(2*written, written+analyzeAfter*10)
 				if _, err = tx.ExecContext(ctx, `ANALYZE callbacks, problem_cases`); err != nil {
 					err = fmt.Errorf("analyze: %w", err)
 				}
@@ -286,18 +302,74 @@ const finishImportedSQL = `UPDATE callbacks SET status = 'done', result = ?, rea
 		lease_user_id = 0, lease_until = 0, finished_at = ?, finished_by = ?, method = ?, evidence = ?, updated_at = ?
 		WHERE org_id = ? AND id = ? AND policy_no = ? AND kind = ? AND status <> 'done' RETURNING ` + callbackCols
 
-// finishImported stores one reported callback with its cases, through the
-// prepared finishing statement, and returns its audit entry.
-func (db *DB) finishImported(ctx context.Context, tx txn, fin *sql.Stmt, orgID int64, a huifang.Actor, now time.Time, ic *huifang.ImportedCallback) (huifang.AuditEntry, error) {
+// finishBatch marks a chunk's callbacks done as reported and returns them
+// by id: on PostgreSQL in one statement, on SQLite (in process, where a
+// statement costs little) through the prepared finishing statement, one
+// by one. A callback finished meanwhile fails with a conflict.
+func (db *DB) finishBatch(ctx context.Context, tx txn, fin *sql.Stmt, orgID int64, a huifang.Actor, now time.Time, chunk []*huifang.ImportedCallback) (map[int64]*huifang.Callback, error) {
+	out := make(map[int64]*huifang.Callback, len(chunk))
+	kindOf := func(ic *huifang.ImportedCallback) huifang.CallbackKind {
+		if ic.Kind == "" {
+			return huifang.KindNewBusiness
+		}
+		return ic.Kind
+	}
+	if db.engine != Postgres {
+		for _, ic := range chunk {
+			c, err := scanCallback(fin.QueryRowContext(ctx, ic.Result, ic.Reason, ic.Late, ms64(ic.FinishedAt), a.UserID, ic.Method, ic.Evidence, ms64(now),
+				orgID, ic.CallbackID, ic.PolicyNo, kindOf(ic)))
+			if errors.Is(err, huifang.ErrNotFound) {
+				return nil, huifang.Errorf(huifang.ECONFLICT, "err.import.callback.completed_since_check", ic.PolicyNo)
+			} else if err != nil {
+				return nil, fmt.Errorf("finish callback of %s: %w", ic.PolicyNo, err)
+			}
+			out[c.ID] = c
+		}
+		return out, nil
+	}
+	n := len(chunk)
+	ids, results, reasons, lates, finished, methods, evidence, nos, kinds := make([]int64, n), make([]string, n), make([]string, n), make([]bool, n),
+		make([]int64, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	for i, ic := range chunk {
+		ids[i], results[i], reasons[i], lates[i], finished[i], methods[i], evidence[i], nos[i], kinds[i] = ic.CallbackID, string(ic.Result), ic.Reason, ic.Late,
+			ms64(ic.FinishedAt), string(ic.Method), ic.Evidence, ic.PolicyNo, string(kindOf(ic))
+	}
+	rows, err := tx.QueryContext(ctx, `UPDATE callbacks SET status = 'done', result = v.result, reason = v.reason, late = v.late, next_at = 0,
+		lease_user_id = 0, lease_until = 0, finished_at = v.finished_at, finished_by = $1, method = v.method, evidence = v.evidence, updated_at = $2
+		FROM (SELECT unnest($4::bigint[]) AS id, unnest($5::text[]) AS result, unnest($6::text[]) AS reason, unnest($7::boolean[]) AS late,
+			unnest($8::bigint[]) AS finished_at, unnest($9::text[]) AS method, unnest($10::text[]) AS evidence, unnest($11::text[]) AS policy_no,
+			unnest($12::text[]) AS kind) v
+		WHERE callbacks.org_id = $3 AND callbacks.id = v.id AND callbacks.policy_no = v.policy_no AND callbacks.kind = v.kind AND callbacks.status <> 'done'
+		RETURNING `+qualified("callbacks", callbackCols),
+		a.UserID, ms64(now), orgID, ids, results, reasons, lates, finished, methods, evidence, nos, kinds)
+	if err != nil {
+		return nil, fmt.Errorf("finish callbacks: %w", err)
+	}
+	for rows.Next() {
+		c, err := scanCallback(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[c.ID] = c
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("finish callbacks: %w", err)
+	}
+	for _, ic := range chunk {
+		if out[ic.CallbackID] == nil {
+			return nil, huifang.Errorf(huifang.ECONFLICT, "err.import.callback.completed_since_check", ic.PolicyNo)
+		}
+	}
+	return out, nil
+}
+
+// finishImported opens the cases of one reported callback, finished by
+// finishBatch, and returns its audit entry.
+func (db *DB) finishImported(ctx context.Context, tx txn, orgID int64, a huifang.Actor, now time.Time, ic *huifang.ImportedCallback, c *huifang.Callback) (huifang.AuditEntry, error) {
 	kind := ic.Kind
 	if kind == "" {
 		kind = huifang.KindNewBusiness
-	}
-	c, err := scanCallback(fin.QueryRowContext(ctx, ic.Result, ic.Reason, ic.Late, ms64(ic.FinishedAt), a.UserID, ic.Method, ic.Evidence, ms64(now), orgID, ic.CallbackID, ic.PolicyNo, kind))
-	if errors.Is(err, huifang.ErrNotFound) {
-		return huifang.AuditEntry{}, huifang.Errorf(huifang.ECONFLICT, "err.import.callback.completed_since_check", ic.PolicyNo)
-	} else if err != nil {
-		return huifang.AuditEntry{}, fmt.Errorf("finish callback of %s: %w", ic.PolicyNo, err)
 	}
 	for i := range ic.Cases {
 		p := &ic.Cases[i]
