@@ -71,7 +71,7 @@ type CallbackRefs interface {
 }
 
 // CallbackPrefetcher is a CallbackRefs that looks up many policies at once.
-// Checking a callback file reads PrefetchBlock rows ahead and hands their
+// Checking a callback file reads a block of rows (2,000) ahead and hands their
 // policy numbers over, by kind, before it checks them one by one: the
 // PolicyCallback and OrphanCallback lookups of those rows are then answered
 // from what the prefetch found, a few queries per block instead of a few
@@ -81,8 +81,9 @@ type CallbackPrefetcher interface {
 	PrefetchCallbacks(newBusiness, orphan []string)
 }
 
-// PrefetchBlock is how many rows of a callback file are looked up at once.
-const PrefetchBlock = 2000
+// prefetchBlock is how many rows of a callback file are looked up at once
+// (a variable for tests).
+var prefetchBlock = 2000
 
 // prefetched checks the rows of a callback file a block at a time: it reads
 // a block, prefetches its policies, then checks each row with row.
@@ -91,11 +92,11 @@ func (c *Checker) prefetched(rows sheet.Rows, pf CallbackPrefetcher, row func(li
 		line int
 		rec  []string
 	}
-	block := make([]buffered, 0, PrefetchBlock)
+	block := make([]buffered, 0, prefetchBlock)
 	for eof := false; !eof; {
 		block = block[:0]
 		var nb, orphan []string
-		for len(block) < PrefetchBlock {
+		for len(block) < prefetchBlock {
 			rec, err := rows.Next()
 			if errors.Is(err, io.EOF) {
 				eof = true
