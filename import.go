@@ -68,6 +68,16 @@ type ImportedCallback struct {
 	Unchanged bool
 }
 
+// StoredCallback is what an import of callback records finds of one policy:
+// the policy's receipt and selling agent, its callback of one kind (nil when
+// it has none) and the problem cases that callback opened, by id.
+type StoredCallback struct {
+	ReceiptOn Date
+	AgentCode string
+	Callback  *Callback
+	Cases     []ProblemCase
+}
+
 // CallbackImport says what an import of callback records did.
 type CallbackImport struct {
 	Finished  int `json:"finished"`  // callbacks finished

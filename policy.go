@@ -112,6 +112,9 @@ type PolicyRecord struct {
 	HolderPhoneHash string
 	RowHash         string
 	Plans           []Plan
+	// HolderPhoneTailHash is the keyed hash of the phone's last digits
+	// (PhoneTail), "" when not computed yet: a background job fills it.
+	HolderPhoneTailHash string
 	// PhoneChangedAt is when an import last changed the phone number;
 	// zero if never (read only: the import keeps it).
 	PhoneChangedAt time.Time

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"time"
 
 	"github.com/huifang/huifang"
@@ -31,6 +32,34 @@ type callbackRefs struct {
 	orgID     int64
 	deadlines map[deadlineKey]deadlineAnswer
 	err       error
+	// What the last prefetch found, by kind: a block's policy numbers
+	// (asked) and those that exist (found). A number asked and not found
+	// is not stored.
+	asked map[huifang.CallbackKind]map[string]bool
+	found map[huifang.CallbackKind]map[string]huifang.StoredCallback
+}
+
+// PrefetchCallbacks looks up a block's policies, their callbacks and cases
+// at once, a few queries per kind.
+func (r *callbackRefs) PrefetchCallbacks(newBusiness, orphan []string) {
+	r.asked = map[huifang.CallbackKind]map[string]bool{}
+	r.found = map[huifang.CallbackKind]map[string]huifang.StoredCallback{}
+	for kind, nos := range map[huifang.CallbackKind][]string{huifang.KindNewBusiness: newBusiness, huifang.KindOrphan: orphan} {
+		if len(nos) == 0 {
+			continue
+		}
+		nos = slices.Compact(slices.Sorted(slices.Values(nos)))
+		found, err := r.s.db.PolicyCallbacks(r.ctx, r.orgID, kind, nos)
+		if err != nil {
+			r.fail(fmt.Errorf("find callbacks: %w", err))
+			continue
+		}
+		asked := make(map[string]bool, len(nos))
+		for _, no := range nos {
+			asked[no] = true
+		}
+		r.asked[kind], r.found[kind] = asked, found
+	}
 }
 
 type deadlineKey struct {
@@ -51,12 +80,31 @@ func (r *callbackRefs) fail(err error) {
 
 // PolicyCallback finds a policy's new-business callback and its cases.
 func (r *callbackRefs) PolicyCallback(no string) (importer.PolicyCallback, bool) {
+	if pc, ok, done := r.prefetched(huifang.KindNewBusiness, no); done {
+		return pc, ok
+	}
 	return r.policyCallback(no, r.s.db.NewBusinessCallback)
 }
 
 // OrphanCallback finds a policy's orphan-policy callback and its cases.
 func (r *callbackRefs) OrphanCallback(no string) (importer.PolicyCallback, bool) {
+	if pc, ok, done := r.prefetched(huifang.KindOrphan, no); done {
+		return pc, ok
+	}
 	return r.policyCallback(no, r.s.db.OrphanCallback)
+}
+
+// prefetched answers from the last prefetch; done is false when it did not
+// ask about the number.
+func (r *callbackRefs) prefetched(kind huifang.CallbackKind, no string) (pc importer.PolicyCallback, ok, done bool) {
+	if !r.asked[kind][no] {
+		return importer.PolicyCallback{}, false, false
+	}
+	sc, ok := r.found[kind][no]
+	if !ok {
+		return importer.PolicyCallback{}, false, true
+	}
+	return toPolicyCallback(sc.ReceiptOn, sc.AgentCode, sc.Callback, sc.Cases), true, true
 }
 
 func (r *callbackRefs) policyCallback(no string, find func(context.Context, int64, string) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error)) (importer.PolicyCallback, bool) {
@@ -67,9 +115,15 @@ func (r *callbackRefs) policyCallback(no string, find func(context.Context, int6
 		r.fail(fmt.Errorf("find callback of %s: %w", no, err))
 		return importer.PolicyCallback{}, false
 	}
-	pc := importer.PolicyCallback{ReceiptOn: p.ReceiptOn, AgentCode: p.AgentCode}
+	return toPolicyCallback(p.ReceiptOn, p.AgentCode, c, cases), true
+}
+
+// toPolicyCallback is what the importer needs of a stored policy, its
+// callback (nil when none) and the callback's cases.
+func toPolicyCallback(receipt huifang.Date, agent string, c *huifang.Callback, cases []huifang.ProblemCase) importer.PolicyCallback {
+	pc := importer.PolicyCallback{ReceiptOn: receipt, AgentCode: agent}
 	if c == nil {
-		return pc, true
+		return pc
 	}
 	pc.CallbackID, pc.DueOn, pc.Status, pc.Result, pc.Method, pc.FinishedAt = c.ID, c.DueOn, c.Status, c.Result, c.Method, c.FinishedAt
 	for _, k := range cases {
@@ -82,7 +136,7 @@ func (r *callbackRefs) policyCallback(no string, find func(context.Context, int6
 		}
 		pc.Cases = append(pc.Cases, sc)
 	}
-	return pc, true
+	return pc
 }
 
 // CaseDeadline is the deadline huifang gives a case of this type opened

@@ -408,7 +408,7 @@ func (s *Service) PolicyRecordUnder(p huifang.Policy, prod huifang.Product, org 
 	r := &huifang.PolicyRecord{Policy: p,
 		HolderIDEnc: s.Box.Seal(p.HolderID), HolderIDHash: s.Box.Hash(p.HolderID),
 		HolderPhoneEnc: s.Box.Seal(p.HolderPhone), HolderPhoneHash: s.Box.Hash(p.HolderPhone),
-		RowHash: s.Box.Hash(canonical(p))}
+		RowHash: s.Box.Hash(canonical(p)), HolderPhoneTailHash: s.phoneTail(p.HolderPhone)}
 	for _, c := range callback.PlanWith(p, prod, *org, pl) {
 		r.Plans = append(r.Plans, huifang.Plan{Kind: c.Kind, DueOn: c.DueOn})
 	}

@@ -34,9 +34,19 @@ func (s *Service) PhoneTailHash(phone string) string {
 	return s.Box.Hash("phone-tail:" + string(digits[len(digits)-PhoneTailDigits:]))
 }
 
+// phoneTail is the tail hash stored for a policyholder's phone: noTail
+// when it has too few digits.
+func (s *Service) phoneTail(phone string) string {
+	if h := s.PhoneTailHash(phone); h != "" {
+		return h
+	}
+	return noTail
+}
+
 // FillPhoneTails hashes the last digits of the phones of the policies that
-// have no such hash yet: imported before it existed, imported since the last
-// run, or whose number changed. The import and a background job run it; the
+// have no such hash yet: imported before it existed, or written by a path
+// that does not compute it (an import computes it in the row it writes). The
+// import and a background job run it; the
 // plain digits exist only in memory here. It stops during a key rotation
 // (the rotation clears the hashes it makes stale; the next run after it
 // fills them under the new key) and returns how many policies it hashed.
@@ -59,9 +69,7 @@ func (s *Service) FillPhoneTails(ctx context.Context) (int, error) {
 			if err != nil {
 				return n, fmt.Errorf("phone of policy %s: %w", ts[i].PolicyNo, err)
 			}
-			if ts[i].TailHash = s.PhoneTailHash(phone); ts[i].TailHash == "" {
-				ts[i].TailHash = noTail
-			}
+			ts[i].TailHash = s.phoneTail(phone)
 		}
 		if err := s.db.SetPhoneTails(ctx, ts); err != nil {
 			return n, err

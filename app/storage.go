@@ -88,6 +88,7 @@ type callbackImportStore interface {
 	ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor, now time.Time, source string, next func() (*huifang.ImportedCallback, error)) (huifang.CallbackImport, error)
 	NewBusinessCallback(ctx context.Context, orgID int64, policyNo string) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error)
 	OrphanCallback(ctx context.Context, orgID int64, policyNo string) (*huifang.PolicyRecord, *huifang.Callback, []huifang.ProblemCase, error)
+	PolicyCallbacks(ctx context.Context, orgID int64, kind huifang.CallbackKind, policyNos []string) (map[string]huifang.StoredCallback, error)
 }
 
 // departureStore keeps agents' departures and their orphan policies.

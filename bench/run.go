@@ -137,6 +137,7 @@ type ImportFigures struct {
 	BareSeconds   float64
 	ImportSeconds float64
 	PeakRSSMiB    float64
+	AgainSeconds  float64 // importing the same file again: every row unchanged
 }
 
 // BareRate and ImportRate are rows per second; Ratio is import ÷ bare.
@@ -172,7 +173,7 @@ func Import(ctx context.Context, e Env, n int) (ImportFigures, error) {
 	err = db.Bench().BareInsertPolicies(ctx, org.ID, n, func(i int) []any {
 		r := MakeRow(i+1, today)
 		return []any{r.No, r.Product, "agency", "86010101", r.Agent, r.Outlet, r.Holder, enc, hash, r.Birth, enc, hash, r.Holder,
-			r.Applied, r.Issued, r.Receipt, r.PremiumFen, "annual", 10, 0, false, hash, "", "in-force"}
+			r.Applied, r.Issued, r.Receipt, r.PremiumFen, "annual", 10, 0, false, hash, "", "in-force", hash}
 	})
 	fig.BareSeconds = time.Since(start).Seconds()
 	cleanup()
@@ -214,6 +215,18 @@ func Import(ctx context.Context, e Env, n int) (ImportFigures, error) {
 	if got != n {
 		return fig, fmt.Errorf("import wrote %d policies, want %d", got, n)
 	}
+	// The same file again, as an insurer reloads an unchanged export.
+	e.logf("%s: huifang import policies of the same %d rows again", e.Engine, n)
+	again := exec.CommandContext(ctx, e.Binary, "import", "policies", "--org", "BENCH", "--db", dbURL, csvPath)
+	again.Env, again.Stderr = cmd.Env, os.Stderr
+	out.Reset()
+	again.Stdout = &out
+	start = time.Now()
+	if err := again.Run(); err != nil {
+		return fig, fmt.Errorf("huifang import again: %w", err)
+	}
+	fig.AgainSeconds = time.Since(start).Seconds()
+	e.logf("  %s", strings.TrimSpace(out.String()))
 	return fig, nil
 }
 

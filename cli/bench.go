@@ -19,7 +19,7 @@ func cmdBench(e *env, args []string) error {
 	var loadWays string
 	var loadApart bool
 	fs := flags(e, "bench", "bench [--what import,claim,human] [--engines sqlite,postgres] [--postgres URL] [--rows N] ...", nil)
-	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats, import-load, inspection")
+	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats, import-load, inspection, callback-import")
 	fs.StringVar(&engines, "engines", "sqlite,postgres", "engines to run on")
 	fs.StringVar(&pg, "postgres", envOr("HUIFANG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL base URL (each run makes and drops its own schema)")
 	fs.StringVar(&dir, "dir", "", "scratch directory (default: a new temporary directory)")
@@ -73,8 +73,15 @@ func cmdBench(e *env, args []string) error {
 				if err != nil {
 					return fmt.Errorf("%s import: %w", eng, err)
 				}
-				fmt.Fprintf(e.stdout, "import  %-8s rows=%d bare=%.1fs (%.0f rows/s) huifang=%.1fs (%.0f rows/s) ratio=%.2f peak-rss=%.0fMiB\n",
-					eng, f.Rows, f.BareSeconds, f.BareRate(), f.ImportSeconds, f.ImportRate(), f.Ratio(), f.PeakRSSMiB)
+				fmt.Fprintf(e.stdout, "import  %-8s rows=%d bare=%.1fs (%.0f rows/s) huifang=%.1fs (%.0f rows/s) ratio=%.2f peak-rss=%.0fMiB again=%.1fs\n",
+					eng, f.Rows, f.BareSeconds, f.BareRate(), f.ImportSeconds, f.ImportRate(), f.Ratio(), f.PeakRSSMiB, f.AgainSeconds)
+			case "callback-import":
+				f, err := bench.CallbackImport(e.ctx, env, rows)
+				if err != nil {
+					return fmt.Errorf("%s callback-import: %w", eng, err)
+				}
+				fmt.Fprintf(e.stdout, "cbimport %-8s rows=%d cases=%d policies=%.1fs (%.0f rows/s) callbacks=%.1fs (%.0f rows/s) ratio=%.2f again=%.1fs\n",
+					eng, f.Rows, f.Cases, f.PolicySeconds, f.PolicyRate(), f.CallbackSeconds, f.CallbackRate(), f.Ratio(), f.ReloadSeconds)
 			case "claim":
 				f, err := bench.Claims(e.ctx, env, callbacks, ops, dur)
 				if err != nil {

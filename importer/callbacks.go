@@ -1,13 +1,17 @@
 package importer
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/callback"
+	"github.com/huifang/huifang/sheet"
 )
 
 // A callback file reports callbacks an insurer made in its own system: one
@@ -64,6 +68,65 @@ type CallbackRefs interface {
 	// day, as huifang sets it for the cases it opens. Its error's message
 	// is shown on the row (a year with no calendar, a type without a limit).
 	CaseDeadline(t huifang.ProblemType, opened huifang.Date) (Deadline, error)
+}
+
+// CallbackPrefetcher is a CallbackRefs that looks up many policies at once.
+// Checking a callback file reads a block of rows (2,000) ahead and hands their
+// policy numbers over, by kind, before it checks them one by one: the
+// PolicyCallback and OrphanCallback lookups of those rows are then answered
+// from what the prefetch found, a few queries per block instead of a few
+// per row. A number may come in a block twice, or again in a later block.
+type CallbackPrefetcher interface {
+	CallbackRefs
+	PrefetchCallbacks(newBusiness, orphan []string)
+}
+
+// prefetchBlock is how many rows of a callback file are looked up at once
+// (a variable for tests).
+var prefetchBlock = 2000
+
+// prefetched checks the rows of a callback file a block at a time: it reads
+// a block, prefetches its policies, then checks each row with row.
+func (c *Checker) prefetched(rows sheet.Rows, pf CallbackPrefetcher, row func(line int, rec []string) error) error {
+	type buffered struct {
+		line int
+		rec  []string
+	}
+	block := make([]buffered, 0, prefetchBlock)
+	for eof := false; !eof; {
+		block = block[:0]
+		var nb, orphan []string
+		for len(block) < prefetchBlock {
+			rec, err := rows.Next()
+			if errors.Is(err, io.EOF) {
+				eof = true
+				break
+			} else if err != nil {
+				return err
+			}
+			b := buffered{rows.Line(), slices.Clone(rec)}
+			block = append(block, b)
+			r := &rowCtx{c: c, line: b.line, rec: b.rec}
+			no := r.get(cNo)
+			if no == "" {
+				continue
+			}
+			if k, ok := ParseCallbackKind(r.get(cKind)); ok && k == huifang.KindOrphan {
+				orphan = append(orphan, no)
+			} else {
+				nb = append(nb, no)
+			}
+		}
+		if len(nb)+len(orphan) > 0 {
+			pf.PrefetchCallbacks(nb, orphan)
+		}
+		for _, b := range block {
+			if err := row(b.line, b.rec); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // PolicyCallback is a policy's new-business callback as stored.

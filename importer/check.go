@@ -48,22 +48,34 @@ func check(kind Kind, rows sheet.Rows, refs Refs, today huifang.Date, fn func(it
 		c.report.HeaderRow = line
 		c.report.Warnings = append(c.report.Warnings, fmt.Sprintf("表头在第%d行：上面的%d行是标题或说明，没有读入", line, skipped))
 	}
-	for {
-		rec, err := rows.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return c.Report(), err
-		}
-		item, ok := c.Row(rows.Line(), rec)
+	pf, _ := refs.(CallbackPrefetcher)
+	if kind != KindCallbacks {
+		pf = nil
+	}
+	row := func(line int, rec []string) error {
+		item, ok := c.Row(line, rec)
 		if !ok && stopAtBad {
 			fn = nil
 		}
 		if ok && item != nil && fn != nil {
-			if err := fn(item); err != nil {
+			return fn(item)
+		}
+		return nil
+	}
+	if pf == nil {
+		for {
+			rec, err := rows.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			} else if err != nil {
+				return c.Report(), err
+			}
+			if err := row(rows.Line(), rec); err != nil {
 				return c.Report(), err
 			}
 		}
+	} else if err := c.prefetched(rows, pf, row); err != nil {
+		return c.Report(), err
 	}
 	for _, item := range c.End() {
 		if fn != nil && !(stopAtBad && c.Report().Bad > 0) {

@@ -14,12 +14,13 @@ import (
 	"github.com/huifang/huifang"
 )
 
-// importPostgres writes policies in chunks. Most imports are new business,
-// so each chunk is first COPYed straight into policies and callbacks under a
-// savepoint; when a policy of the chunk already exists the COPY fails on the
-// unique key, the savepoint is rolled back, and the chunk goes through a
-// staging table and set-based statements that update changed policies and
-// leave unchanged ones alone (mergePolicies). While the server works on one
+// importPostgres writes policies in chunks. One query per chunk finds which
+// of its policies are stored, with their row hash: the new ones are COPYed
+// straight into policies and callbacks under a savepoint, the unchanged ones
+// only counted, and the changed ones go through a staging table and
+// set-based statements that update them (mergePolicies). Should another
+// writer store one of the new ones meanwhile, the COPY fails on the unique
+// key, its savepoint is rolled back, and those go through the merge too. While the server works on one
 // chunk, the app's reader prepares the next.
 func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huifang.Actor, now time.Time, next func() (*huifang.PolicyRecord, error)) (huifang.PolicyImport, error) {
 	var res huifang.PolicyImport
@@ -33,9 +34,9 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 	if err != nil {
 		return res, err
 	}
-	chunk := make([]*huifang.PolicyRecord, 0, pgChunk)
+	buf := make([]*huifang.PolicyRecord, 0, pgChunk)
 	for eof := false; !eof; {
-		chunk = chunk[:0]
+		chunk := buf[:0]
 		for len(chunk) < pgChunk {
 			r, err := next()
 			if err == io.EOF {
@@ -49,18 +50,44 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 		if len(chunk) == 0 {
 			break
 		}
+		// One probe finds the chunk's stored policies: the new ones are
+		// COPYed, the unchanged ones left alone, only the changed ones merged.
+		stored, err := db.storedHashes(ctx, ex, orgID, chunk)
+		if err != nil {
+			return res, err
+		}
+		fresh, changed := chunk[:0:0], chunk[:0:0]
+		for _, r := range chunk {
+			switch h, ok := stored[r.No]; {
+			case !ok:
+				fresh = append(fresh, r)
+			case h == r.RowHash:
+				res.Unchanged++
+			default:
+				changed = append(changed, r)
+			}
+		}
+		if len(fresh) > 0 {
+			n, err := db.copyNew(ctx, tx, orgID, now, fresh)
+			switch {
+			case err == nil:
+				res.Created += len(fresh)
+				res.Callbacks += n
+				delta.newPolicies(designs, fresh)
+			case errors.Is(err, errExists):
+				// Stored meanwhile by another writer: merged instead.
+				changed = append(changed, fresh...)
+			default:
+				return res, err
+			}
+		}
+		if len(changed) == 0 {
+			continue
+		}
+		chunk = changed
 		nos = nos[:0]
 		for _, r := range chunk {
 			nos = append(nos, r.No)
-		}
-		n, err := db.copyNew(ctx, tx, orgID, now, chunk)
-		if err == nil {
-			res.Created += len(chunk)
-			res.Callbacks += n
-			delta.newPolicies(designs, chunk)
-			continue
-		} else if !errors.Is(err, errExists) {
-			return res, err
 		}
 		if err := db.lockPolicies(ctx, ex, orgID, db.byPolicies(nos)); err != nil {
 			return res, err
@@ -95,6 +122,28 @@ func (db *DB) importPostgres(ctx context.Context, tx pgx.Tx, orgID int64, a huif
 		}
 	}
 	return res, db.saveDelta(ctx, ex, orgID, delta)
+}
+
+// storedHashes maps the chunk's policies that are stored to their row hash.
+func (db *DB) storedHashes(ctx context.Context, ex *pgxExec, orgID int64, rs []*huifang.PolicyRecord) (map[string]string, error) {
+	nos := make([]string, len(rs))
+	for i, r := range rs {
+		nos[i] = r.No
+	}
+	rows, err := ex.tx.Query(ctx, `SELECT policy_no, row_hash FROM policies WHERE org_id = $1 AND policy_no IN (SELECT unnest($2::text[]))`, orgID, nos)
+	if err != nil {
+		return nil, fmt.Errorf("find stored policies: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var no, h string
+		if err := rows.Scan(&no, &h); err != nil {
+			return nil, err
+		}
+		out[no] = h
+	}
+	return out, rows.Err()
 }
 
 // errExists says a chunk holds a policy that is already stored.

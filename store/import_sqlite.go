@@ -233,8 +233,7 @@ func (w *sqliteImport) update(ctx context.Context, r *huifang.PolicyRecord) (boo
 	}
 	// A changed phone number is a sign of a false one (package risk): the
 	// time of the change is kept.
-	upd, err := w.stmt(ctx, `UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?, phone_changed_at = ?,
-		holder_phone_tail_hash = CASE WHEN ? THEN '' ELSE holder_phone_tail_hash END WHERE org_id = ? AND policy_no = ?`)
+	upd, err := w.stmt(ctx, `UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?, phone_changed_at = ? WHERE org_id = ? AND policy_no = ?`)
 	if err != nil {
 		return false, err
 	}
@@ -242,8 +241,8 @@ func (w *sqliteImport) update(ctx context.Context, r *huifang.PolicyRecord) (boo
 	if prev.HolderPhoneHash != r.HolderPhoneHash {
 		changedAt = w.nowMS
 	}
-	// A new phone number's last digits are hashed again (FillPhoneTails).
-	args := append(append(append([]any{}, policyValues(r)[1:len(policyCols)]...), w.nowMS, changedAt, prev.HolderPhoneHash != r.HolderPhoneHash), w.orgID, r.No)
+	// The record brings its phone's tail hash (or none, for FillPhoneTails).
+	args := append(append(append([]any{}, policyValues(r)[1:len(policyCols)]...), w.nowMS, changedAt), w.orgID, r.No)
 	if _, err := upd.ExecContext(ctx, args...); err != nil {
 		return false, fmt.Errorf("update policy %s: %w", r.No, err)
 	}
@@ -260,7 +259,7 @@ func policyDiff(prev, next *huifang.PolicyRecord) string {
 	for i, c := range policyCols[1:] {
 		i++
 		if piiCols[c] {
-			if strings.HasSuffix(c, "_hash") && c != "row_hash" && norm(pv[i]) != norm(nv[i]) {
+			if strings.HasSuffix(c, "_hash") && !derivedCol(c) && norm(pv[i]) != norm(nv[i]) {
 				changed = append(changed, strings.TrimSuffix(c, "_hash"))
 			}
 			continue

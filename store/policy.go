@@ -15,7 +15,7 @@ import (
 var policyCols = []string{"policy_no", "product_code", "channel", "branch_code", "agent_code", "outlet_code",
 	"holder_name", "holder_id_enc", "holder_id_hash", "holder_birth", "holder_phone_enc", "holder_phone_hash",
 	"insured_name", "applied_on", "issued_on", "receipt_on", "premium_fen", "pay_mode", "pay_years",
-	"term_years", "whole_life", "row_hash", "callback_method", "policy_status"}
+	"term_years", "whole_life", "row_hash", "callback_method", "policy_status", "holder_phone_tail_hash"}
 
 // planCols hold the due date of each planned callback kind in the staging table.
 var planCols = map[huifang.CallbackKind]string{
@@ -26,14 +26,19 @@ var planCols = map[huifang.CallbackKind]string{
 var planKinds = []huifang.CallbackKind{huifang.KindNewBusiness, huifang.KindPreUnderwriting}
 
 // piiCols are never copied into the audit trail.
-var piiCols = map[string]bool{"holder_id_enc": true, "holder_id_hash": true, "holder_phone_enc": true, "holder_phone_hash": true, "row_hash": true}
+var piiCols = map[string]bool{"holder_id_enc": true, "holder_id_hash": true, "holder_phone_enc": true, "holder_phone_hash": true, "row_hash": true,
+	"holder_phone_tail_hash": true}
+
+// derivedCol is a hash that follows another column (the phone's tail
+// follows the phone): never named as changed on its own.
+func derivedCol(c string) bool { return c == "row_hash" || c == "holder_phone_tail_hash" }
 
 func policyValues(r *huifang.PolicyRecord) []any {
 	p := &r.Policy
 	v := []any{p.No, p.ProductCode, string(p.Channel), p.BranchCode, p.AgentCode, p.OutletCode,
 		p.HolderName, r.HolderIDEnc, r.HolderIDHash, p.HolderBirth, r.HolderPhoneEnc, r.HolderPhoneHash,
 		p.InsuredName, p.AppliedOn, p.IssuedOn, p.ReceiptOn, p.PremiumFen, string(p.PayMode), p.PayYears,
-		p.Term.Years, p.Term.WholeLife, r.RowHash, string(p.CallbackMethod), string(policyStatus(p.Status))}
+		p.Term.Years, p.Term.WholeLife, r.RowHash, string(p.CallbackMethod), string(policyStatus(p.Status)), r.HolderPhoneTailHash}
 	for _, k := range planKinds {
 		var due huifang.Date
 		for _, pl := range r.Plans {
@@ -148,7 +153,7 @@ func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a hui
 	var changed, old []string
 	for _, c := range policyCols[1:] {
 		if piiCols[c] {
-			if !strings.HasSuffix(c, "_hash") || c == "row_hash" {
+			if !strings.HasSuffix(c, "_hash") || derivedCol(c) {
 				continue
 			}
 			name := strings.TrimSuffix(c, "_hash")
@@ -181,8 +186,7 @@ func (db *DB) mergePolicies(ctx context.Context, ex *pgxExec, orgID int64, a hui
 		// A changed phone number is a sign of a false one (package risk):
 		// the time of the change is kept (SET reads the old row).
 		if _, err := ex.exec(ctx, db.q(`UPDATE policies SET `+strings.Join(sets, ", ")+`, updated_at = ?,
-			phone_changed_at = CASE WHEN policies.holder_phone_hash <> s.holder_phone_hash THEN ? ELSE policies.phone_changed_at END,
-			holder_phone_tail_hash = CASE WHEN policies.holder_phone_hash <> s.holder_phone_hash THEN '' ELSE policies.holder_phone_tail_hash END
+			phone_changed_at = CASE WHEN policies.holder_phone_hash <> s.holder_phone_hash THEN ? ELSE policies.phone_changed_at END
 			FROM policy_stage s WHERE policies.org_id = ? AND policies.policy_no = s.policy_no AND s.old_hash <> s.row_hash`), ms64(now), ms64(now), orgID); err != nil {
 			return res, fmt.Errorf("update changed policies: %w", err)
 		}
