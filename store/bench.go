@@ -274,14 +274,16 @@ func (b Bench) SettleWorld(ctx context.Context, orgID int64, before huifang.Date
 		}
 		types := `CASE c.id % 7 WHEN 0 THEN 'cannot-contact' WHEN 1 THEN 'false-phone' WHEN 2 THEN 'unclear-rights' WHEN 3 THEN 'unsigned'
 			WHEN 4 THEN 'policy-info' WHEN 5 THEN 'complaint' ELSE 'misleading-sale' END`
-		status := `CASE WHEN c.id % 10 < 7 THEN 'resolved' WHEN c.id % 10 < 9 THEN 'closed' ELSE 'open' END`
+		// The callbacks with problems are those of ids 80 to 85 modulo 100:
+		// the cases' fates follow the hundreds, not the last digit.
+		status := `CASE WHEN (c.id / 100) % 10 < 7 THEN 'resolved' WHEN (c.id / 100) % 10 < 9 THEN 'closed' ELSE 'open' END`
 		done := `(` + epoch(`c.due_on`) + ` + 7200 + (c.id % 5) * 86400) * 1000`
 		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO problem_cases (org_id, callback_id, policy_no, type, status, branch_code, channel, agent_code,
 			opened_at, opened_on, due_on, limit_days, resolved_at, closed_at, updated_at)
 			SELECT c.org_id, c.id, c.policy_no, `+types+`, `+status+`, c.branch_code, c.channel, '',
 				`+epoch(`c.due_on`)+` * 1000, c.due_on, `+dueDay+`, 14,
-				CASE WHEN c.id % 10 < 7 THEN `+done+` ELSE 0 END,
-				CASE WHEN c.id % 10 >= 7 AND c.id % 10 < 9 THEN `+done+` ELSE 0 END, ?
+				CASE WHEN (c.id / 100) % 10 < 7 THEN `+done+` ELSE 0 END,
+				CASE WHEN (c.id / 100) % 10 >= 7 AND (c.id / 100) % 10 < 9 THEN `+done+` ELSE 0 END, ?
 			FROM callbacks c WHERE c.org_id = ? AND c.result = 'problems'
 				AND NOT EXISTS (SELECT 1 FROM problem_cases p WHERE p.org_id = c.org_id AND p.callback_id = c.id)`), now, orgID)
 		if err != nil {
