@@ -40,7 +40,7 @@ type KindFigures struct {
 	Kind      string
 	Count     int     // requests answered or timed out
 	OK        int     // answered 2xx (or, for the import, completed)
-	PerSecond float64 // answered 2xx per second of the run
+	PerSecond float64 // answered 2xx per second of the run's duration (LoadOptions.Duration)
 	// P50, P99 and Max are over the requests answered, whatever the status.
 	P50, P99, Max time.Duration
 	Statuses      map[int]int // answers other than 2xx, by status
@@ -207,12 +207,14 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 	wg.Wait()
 	run.Seconds = time.Since(start).Seconds()
 	run.PeakRSSMiB = srv.PeakRSSMiB()
+	asked := map[string]bool{"operator next": o.Operators > 0, "operator finish": o.Operators > 0, "manager dashboard": o.Managers > 0,
+		"manager drill-down": o.Managers > 0, "list page": o.Lists > 0, "supervisor dashboard": o.Supervisors > 0, "import": o.Import}
 	for _, kind := range LoadKinds {
+		if !asked[kind] {
+			continue // no session of this kind ran
+		}
 		k := rec.kinds[kind]
 		if k == nil {
-			if kind == "import" && !o.Import {
-				continue
-			}
 			k = &KindFigures{Kind: kind, Statuses: map[int]int{}}
 		}
 		l := latencies(rec.lat[kind])

@@ -200,23 +200,43 @@ func Pages(ctx context.Context, e Env, w *World, k int) ([]PageTiming, error) {
 	if k < 1 {
 		k = 1
 	}
-	srv, err := startServer(ctx, e, w)
-	if err != nil {
-		return nil, err
-	}
+	// The server of the web and API requests, started when first needed
+	// and stopped for the export's own server and for the re-import.
+	var srv *server
 	defer func() {
 		if srv != nil {
 			srv.Stop()
 		}
 	}()
-	a := &asker{c: newClient(10*time.Minute, 8), base: srv.Base, cookies: map[string][]*http.Cookie{}, tokens: w.Tokens}
-	if err := a.signIn(ctx, "mgr", "sup"); err != nil {
-		return nil, err
+	a := &asker{c: newClient(10*time.Minute, 8), cookies: map[string][]*http.Cookie{}, tokens: w.Tokens}
+	serving := func() error {
+		if srv != nil {
+			return nil
+		}
+		var err error
+		if srv, err = startServer(ctx, e, w); err != nil {
+			return err
+		}
+		a.base = srv.Base
+		return a.signIn(ctx, "mgr", "sup")
+	}
+	stopServing := func() {
+		if srv != nil {
+			srv.Stop()
+			srv = nil
+		}
 	}
 	var out []PageTiming
 	for _, pr := range PageRequests {
 		t := PageTiming{PageRequest: pr, URL: w.expand(pr.Path)}
 		e.logf("%s: %s", e.Engine, pr.Name)
+		if pr.Kind == "get" || pr.Kind == "cursor" {
+			if err := serving(); err != nil {
+				return out, err
+			}
+		} else {
+			stopServing()
+		}
 		switch pr.Kind {
 		case "get":
 			for i := 0; i < k; i++ {
@@ -238,8 +258,6 @@ func Pages(ctx context.Context, e Env, w *World, k int) ([]PageTiming, error) {
 			}
 		case "export":
 			// A server of its own, so that its peak is the export's.
-			srv.Stop()
-			srv = nil
 			es, err := startServer(ctx, e, w)
 			if err != nil {
 				return out, err
@@ -273,10 +291,6 @@ func Pages(ctx context.Context, e Env, w *World, k int) ([]PageTiming, error) {
 			t.Runs, t.PeakMiB, t.Rows = []time.Duration{seconds(w.RecordSeconds)}, w.RecordPeakMiB, w.RecordRows
 			t.Note = "measured when the world was built"
 		case "reimport":
-			if srv != nil {
-				srv.Stop()
-				srv = nil
-			}
 			r, err := e.importFile(ctx, nil, w.DB, w.Key, importer.KindPolicies, w.PolicyFile)
 			if err != nil {
 				return out, fmt.Errorf("re-import: %w", err)
