@@ -2,7 +2,11 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +118,41 @@ func TestPageCursor(t *testing.T) {
 		if got := FindCursor([]byte(body)); got != want {
 			t.Errorf("FindCursor(%s) = %q, want %q", body, got, want)
 		}
+	}
+}
+
+// TestPageCursorWalk walks a keyset list: the walk passes each answer's cursor
+// back as cursor= until it reaches the middle, then times the page there.
+func TestPageCursorWalk(t *testing.T) {
+	const total = 2000
+	var asked []string
+	ts := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer tok" {
+			rw.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		asked = append(asked, r.URL.RawQuery)
+		from, _ := strconv.Atoi(r.URL.Query().Get("cursor"))
+		limit, _ := strconv.Atoi(r.URL.Query().Get("limit"))
+		var rows []map[string]int
+		for i := from; i < min(from+limit, total); i++ {
+			rows = append(rows, map[string]int{"id": i})
+		}
+		next := ""
+		if from+limit < total {
+			next = strconv.Itoa(from + limit)
+		}
+		json.NewEncoder(rw).Encode(map[string]any{"callbacks": rows, "next_cursor": next})
+	}))
+	defer ts.Close()
+	a := &asker{c: newClient(time.Minute, 2), base: ts.URL, tokens: map[string]string{"mgr": "tok"}}
+	var pt PageTiming
+	if err := pageByCursor(context.Background(), a, &World{Policies: total}, &pt, 2); err != nil {
+		t.Fatal(err)
+	}
+	// Two pages of 500 reach the middle (1,000); the page there is asked twice.
+	want := []string{"limit=500", "limit=500&cursor=500", "limit=100&cursor=1000", "limit=100&cursor=1000"}
+	if strings.Join(asked, " ") != strings.Join(want, " ") || len(pt.Runs) != 2 || pt.Status != 200 {
+		t.Fatalf("asked %q, timing %+v", asked, pt)
 	}
 }
