@@ -18,14 +18,27 @@ func cmdBench(e *env, args []string) error {
 	var dur, humanDur, loadPace time.Duration
 	var loadWays string
 	var loadApart bool
+	var keep string
+	var reuse, loadImport bool
+	var runs int
+	var lo bench.LoadOptions
 	fs := flags(e, "bench", "bench [--what import,claim,human] [--engines sqlite,postgres] [--postgres URL] [--rows N] ...", nil)
-	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats, import-load, inspection, callback-import")
+	fs.StringVar(&what, "what", "import,claim,human,stats", "benchmarks to run: import, claim, human, stats, import-load, inspection, callback-import, pages, load")
 	fs.StringVar(&engines, "engines", "sqlite,postgres", "engines to run on")
 	fs.StringVar(&pg, "postgres", envOr("HUIFANG_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"), "PostgreSQL base URL (each run makes and drops its own schema)")
 	fs.StringVar(&dir, "dir", "", "scratch directory (default: a new temporary directory)")
 	fs.IntVar(&rows, "rows", 1000000, "policies to import")
 	fs.IntVar(&callbacks, "callbacks", 1000000, "open callbacks in the pool")
-	fs.IntVar(&policies, "policies", 10000000, "policies in the year of the statistics benchmark")
+	fs.IntVar(&policies, "policies", 0, "stats: policies in the year (default 10,000,000); pages, load: policies in the world (default 100,000)")
+	fs.StringVar(&keep, "keep", "", "pages, load: keep the world in this directory (on PostgreSQL, its schema), to --reuse it later")
+	fs.BoolVar(&reuse, "reuse", false, "pages, load: use the world kept in --keep of the same engine and size instead of building one")
+	fs.IntVar(&runs, "runs", 3, "pages: runs of each request (the median is reported)")
+	fs.IntVar(&lo.Operators, "http-operators", 100, "load: operators doing next + finish through the API")
+	fs.IntVar(&lo.Managers, "managers", 50, "load: managers opening dashboards and drill-downs")
+	fs.IntVar(&lo.Lists, "lists", 50, "load: sessions paging through callback lists")
+	fs.IntVar(&lo.Supervisors, "supervisors", 5, "load: supervisors opening the regulator's dashboards")
+	fs.DurationVar(&lo.Think, "think", 0, "load: each session's mean pause between requests")
+	fs.BoolVar(&loadImport, "load-import", false, "load: import a policy file of a tenth of the world beside the server during the run")
 	fs.IntVar(&rounds, "rounds", 5, "rounds of the statistics benchmark")
 	var inspection string
 	fs.StringVar(&inspection, "inspection-callbacks", "100000,1000000", "inspection: the sizes of the company's year, in callbacks, comma-separated")
@@ -40,6 +53,17 @@ func cmdBench(e *env, args []string) error {
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
+	if reuse && keep == "" {
+		return usageError{"--reuse needs --keep DIR"}
+	}
+	statsPolicies, worldPolicies := policies, policies
+	if statsPolicies == 0 {
+		statsPolicies = 10000000
+	}
+	if worldPolicies == 0 {
+		worldPolicies = 100000
+	}
+	lo.Duration, lo.Import = dur, loadImport
 	var inspectionSizes []int
 	for _, v := range strings.Split(inspection, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(v))
@@ -66,6 +90,8 @@ func cmdBench(e *env, args []string) error {
 		if env.Engine != store.SQLite && env.Engine != store.Postgres {
 			return usageError{"unknown engine " + eng}
 		}
+		var world *bench.World // built once per engine for pages and load
+		var dropWorld func()
 		for _, w := range strings.Split(what, ",") {
 			switch w {
 			case "import":
@@ -97,7 +123,7 @@ func cmdBench(e *env, args []string) error {
 				fmt.Fprintf(e.stdout, "human   %-8s callbacks=%d operators=%d requests=%d p50=%s p99=%s max=%s\n",
 					eng, f.Callbacks, f.Operators, f.Requests, f.P50.Round(10*time.Microsecond), f.P99.Round(10*time.Microsecond), f.Max.Round(10*time.Microsecond))
 			case "stats":
-				f, err := bench.Stats(e.ctx, env, policies, rounds)
+				f, err := bench.Stats(e.ctx, env, statsPolicies, rounds)
 				if err != nil {
 					return fmt.Errorf("%s stats: %w", eng, err)
 				}
@@ -129,6 +155,27 @@ func cmdBench(e *env, args []string) error {
 					if f.FirstError != "" {
 						fmt.Fprintf(e.stdout, "        first error: %s\n", f.FirstError)
 					}
+				}
+			case "pages", "load":
+				if world == nil {
+					world, dropWorld, err = bench.BuildWorld(e.ctx, env, bench.WorldOptions{Policies: worldPolicies, Operators: max(lo.Operators, 100), Keep: keep, Reuse: reuse})
+					if err != nil {
+						return fmt.Errorf("%s world: %w", eng, err)
+					}
+					defer dropWorld()
+				}
+				if w == "pages" {
+					ts, err := bench.Pages(e.ctx, env, world, runs)
+					if err != nil {
+						return fmt.Errorf("%s pages: %w", eng, err)
+					}
+					fmt.Fprintf(e.stdout, "pages   %s, %d policies, median of %d runs\n\n%s\n", eng, world.Policies, runs, bench.PagesTable(world, ts))
+				} else {
+					r, err := bench.Load(e.ctx, env, world, lo)
+					if err != nil {
+						return fmt.Errorf("%s load: %w", eng, err)
+					}
+					fmt.Fprintf(e.stdout, "load    %s\n", bench.LoadTable(world, r))
 				}
 			default:
 				return usageError{"unknown benchmark " + w}

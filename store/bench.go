@@ -259,3 +259,63 @@ func (b Bench) BareStatsScan(ctx context.Context, orgID int64, from, to huifang.
 	}
 	return total, rows.Err()
 }
+
+// SettleWorld settles, set-based, the open new-business callbacks of an
+// insurer due before the day before: 80% successful (one in ten by the
+// electronic method), 6% completed with a problem case each, 9% not
+// completed, 5% left open (overdue). Callbacks of policies whose number
+// ends in spare stay open whatever their deadline: a callback-record file
+// finishes them later. The problem cases are of every type, 70% resolved,
+// 20% closed unresolved, the rest open (most of those overdue). The counts
+// are rebuilt afterwards and the planner's statistics refreshed.
+func (b Bench) SettleWorld(ctx context.Context, orgID int64, before huifang.Date, spare string) error {
+	db := b.db
+	epoch := func(day string) string { return `CAST(strftime('%s', ` + day + `) AS INTEGER)` }
+	dueDay := `date(c.due_on, '+14 days')`
+	if db.engine == Postgres {
+		epoch = func(day string) string { return `EXTRACT(EPOCH FROM (` + day + `)::timestamp)::bigint` }
+		dueDay = `(c.due_on + 14)`
+	}
+	now := ms64(time.Now())
+	result := `CASE WHEN id % 100 < 80 THEN 'successful' WHEN id % 100 < 86 THEN 'problems' ELSE 'not-completed' END`
+	err := db.tx(ctx, func(tx txn) error {
+		_, err := tx.ExecContext(ctx, db.q(`UPDATE callbacks SET status = 'done', result = `+result+`,
+			method = CASE WHEN id % 10 = 0 THEN 'electronic' ELSE 'phone' END,
+			finished_at = (`+epoch(`due_on`)+` + 7200 - (id % 5) * 86400) * 1000, updated_at = ?
+			WHERE org_id = ? AND kind = 'new-business' AND status = 'open' AND due_on < ? AND id % 100 < 95 AND policy_no NOT LIKE ?`),
+			now, orgID, before, "%"+spare)
+		if err != nil {
+			return fmt.Errorf("settle callbacks: %w", err)
+		}
+		types := `CASE c.id % 7 WHEN 0 THEN 'cannot-contact' WHEN 1 THEN 'false-phone' WHEN 2 THEN 'unclear-rights' WHEN 3 THEN 'unsigned'
+			WHEN 4 THEN 'policy-info' WHEN 5 THEN 'complaint' ELSE 'misleading-sale' END`
+		// The callbacks with problems are those of ids 80 to 85 modulo 100:
+		// the cases' fates follow the hundreds, not the last digit.
+		status := `CASE WHEN (c.id / 100) % 10 < 7 THEN 'resolved' WHEN (c.id / 100) % 10 < 9 THEN 'closed' ELSE 'open' END`
+		done := `(` + epoch(`c.due_on`) + ` + 7200 + (c.id % 5) * 86400) * 1000`
+		_, err = tx.ExecContext(ctx, db.q(`INSERT INTO problem_cases (org_id, callback_id, policy_no, type, status, branch_code, channel, agent_code,
+			opened_at, opened_on, due_on, limit_days, resolved_at, closed_at, updated_at)
+			SELECT c.org_id, c.id, c.policy_no, `+types+`, `+status+`, c.branch_code, c.channel, '',
+				`+epoch(`c.due_on`)+` * 1000, c.due_on, `+dueDay+`, 14,
+				CASE WHEN (c.id / 100) % 10 < 7 THEN `+done+` ELSE 0 END,
+				CASE WHEN (c.id / 100) % 10 >= 7 AND (c.id / 100) % 10 < 9 THEN `+done+` ELSE 0 END, ?
+			FROM callbacks c WHERE c.org_id = ? AND c.result = 'problems'
+				AND NOT EXISTS (SELECT 1 FROM problem_cases p WHERE p.org_id = c.org_id AND p.callback_id = c.id)`), now, orgID)
+		if err != nil {
+			return fmt.Errorf("settle problem cases: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := db.RebuildStats(ctx, orgID); err != nil {
+		return err
+	}
+	q := `ANALYZE`
+	if db.engine == SQLite {
+		q = `PRAGMA optimize`
+	}
+	_, err = db.write.ExecContext(ctx, q)
+	return err
+}

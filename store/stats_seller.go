@@ -13,10 +13,10 @@ import (
 // stat_seller_cases (schema 23), kept by saveDelta beside the others in
 // the same transactions and rebuilt with them.
 
-// inStrings is a condition that col is one of vals, with its one argument:
+// colIn is a condition that col is one of vals, with its one argument:
 // the list travels as a single parameter (an array on PostgreSQL, JSON on
 // SQLite), so thousands of values need no thousands of placeholders.
-func (db *DB) inStrings(col string, vals []string) (string, any) {
+func (db *DB) colIn(col string, vals []string) (string, any) {
 	if vals == nil {
 		vals = []string{}
 	}
@@ -45,7 +45,7 @@ func (db *DB) ReadSellerStats(ctx context.Context, orgID int64, p indicator.Peri
 	args := []any{month.String(), months[0].String(), orgID, months[0].String(), months[len(months)-1].String()}
 	where := `org_id = ? AND month >= ? AND month <= ?`
 	if branches != nil {
-		cond, arg := db.inStrings(`branch_code`, branches)
+		cond, arg := db.colIn(`branch_code`, branches)
 		where += ` AND ` + cond
 		args = append(args, arg)
 	}
@@ -120,7 +120,7 @@ func (db *DB) ReadSellerStats(ctx context.Context, orgID int64, p indicator.Peri
 	where = `pc.org_id = ? AND pc.status NOT IN ('resolved', 'closed') AND pc.due_on >= ? AND pc.due_on < ?`
 	args = []any{orgID, month.First(), asOf}
 	if branches != nil {
-		cond, arg := db.inStrings(`pc.branch_code`, branches)
+		cond, arg := db.colIn(`pc.branch_code`, branches)
 		where += ` AND ` + cond
 		args = append(args, arg)
 	}
@@ -165,10 +165,10 @@ func (db *DB) RefNames(ctx context.Context, orgID int64, kind string, codes []st
 	var args []any
 	switch kind {
 	case "agent", "outlet":
-		cond, arg := db.inStrings(`code`, codes)
+		cond, arg := db.colIn(`code`, codes)
 		q, args = `SELECT code, name, 0 FROM `+kind+`s WHERE org_id = ? AND `+cond, []any{orgID, arg}
 	case "seller":
-		cond, arg := db.inStrings(`code`, codes)
+		cond, arg := db.colIn(`code`, codes)
 		q = `SELECT code, name, 0 FROM agents WHERE org_id = ? AND ` + cond + ` UNION ALL SELECT code, name, 1 FROM outlets WHERE org_id = ? AND ` + cond
 		args = []any{orgID, arg, orgID, arg}
 	default:
