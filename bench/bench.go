@@ -67,6 +67,12 @@ func MakeRow(i int, today huifang.Date) Row {
 
 // WritePolicies writes n synthetic policies as a UTF-8 CSV file.
 func WritePolicies(path string, n int, today huifang.Date) error {
+	return writePolicyRows(path, 1, n, func(i int) (Row, string) { return MakeRow(i, today), "86010101" })
+}
+
+// writePolicyRows writes the policies from..to that row makes (each with
+// its sales unit) as a UTF-8 CSV file.
+func writePolicyRows(path string, from, to int, row func(i int) (Row, string)) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return err
@@ -74,10 +80,10 @@ func WritePolicies(path string, n int, today huifang.Date) error {
 	w := bufio.NewWriterSize(f, 1<<20)
 	io.WriteString(w, PolicyHeader)
 	var b strings.Builder
-	for i := 1; i <= n; i++ {
-		r := MakeRow(i, today)
+	for i := from; i <= to; i++ {
+		r, unit := row(i)
 		b.Reset()
-		for _, s := range []string{r.No, r.Product, r.Channel, "86010101", r.Agent, r.Outlet, r.Holder, r.ID, r.Birth.String(), r.Phone, r.Holder,
+		for _, s := range []string{r.No, r.Product, r.Channel, unit, r.Agent, r.Outlet, r.Holder, r.ID, r.Birth.String(), r.Phone, r.Holder,
 			r.Applied.String(), r.Issued.String(), r.Receipt.String(), strconv.FormatInt(r.PremiumFen/100, 10) + "." + fmt.Sprintf("%02d", r.PremiumFen%100), "年交", "10", ""} {
 			b.WriteString(s)
 			b.WriteByte(',')

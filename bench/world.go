@@ -383,30 +383,7 @@ func writeWorldPolicies(path, prefix string, n int, today huifang.Date) error {
 }
 
 func writeWorldPolicyRange(path, prefix string, from, to int, today huifang.Date) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	io.WriteString(w, PolicyHeader)
-	var b strings.Builder
-	for i := from; i <= to; i++ {
-		r, unit := worldRow(prefix, i, today)
-		b.Reset()
-		for _, s := range []string{r.No, r.Product, r.Channel, unit, r.Agent, r.Outlet, r.Holder, r.ID, r.Birth.String(), r.Phone, r.Holder,
-			r.Applied.String(), r.Issued.String(), r.Receipt.String(), strconv.FormatInt(r.PremiumFen/100, 10) + "." + fmt.Sprintf("%02d", r.PremiumFen%100), "年交", "10", ""} {
-			b.WriteString(s)
-			b.WriteByte(',')
-		}
-		s := b.String()
-		w.WriteString(s[:len(s)-1])
-		w.WriteByte('\n')
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+	return writePolicyRows(path, from, to, func(i int) (Row, string) { return worldRow(prefix, i, today) })
 }
 
 // writeWorldRecords writes the callback-record file of a world: the
