@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	mrand "math/rand/v2"
 	"net"
 	"net/http"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -127,8 +129,21 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 	defer srv.Stop()
 	conns := o.Operators + o.Managers + o.Lists + o.Supervisors + 4
 	a := &asker{c: newClient(o.Timeout, conns), base: srv.Base, cookies: map[string][]*http.Cookie{}, tokens: w.Tokens}
-	if err := a.signIn(ctx, "mgr", "sup"); err != nil {
-		return run, err
+	// Every web session signs in on its own, as people at their own desks do.
+	sessions := map[string][]string{}
+	for _, k := range []struct {
+		key, user string
+		n         int
+	}{{"mgr", "mgr", o.Managers}, {"list", "mgr", o.Lists}, {"sup", "sup", o.Supervisors}} {
+		for i := 1; i <= k.n; i++ {
+			as := fmt.Sprintf("%s#%s%d", k.user, k.key, i)
+			cs, err := login(ctx, a.c, a.base, k.user)
+			if err != nil {
+				return run, err
+			}
+			a.cookies[as] = cs
+			sessions[k.key] = append(sessions[k.key], as)
+		}
 	}
 	rec := &loadRecorder{lat: map[string][]time.Duration{}, kinds: map[string]*KindFigures{}}
 	start := time.Now()
@@ -161,26 +176,37 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 	}
 	drills := []string{"&dim=seller&channel=agency", "&dim=seller&channel=bancassurance", "&dim=branch", "&dim=channel"}
 	for i := 1; i <= o.Managers; i++ {
+		as := sessions["mgr"][i-1]
 		session(1000+i, func(r *mrand.Rand, n int) {
 			if n%2 == 0 {
-				get("manager dashboard", "mgr", "/dashboard?period="+year)
+				get("manager dashboard", as, "/dashboard?period="+year)
 			} else {
-				get("manager drill-down", "mgr", "/dashboard?period="+year+drills[r.IntN(len(drills))])
+				get("manager drill-down", as, "/dashboard?period="+year+drills[r.IntN(len(drills))])
 			}
 		})
 	}
-	lists := []string{"/callbacks?", "/callbacks?overdue=1&", "/callbacks?status=open&", "/callbacks?channel=bancassurance&"}
+	lists := []string{"/callbacks", "/callbacks?overdue=1", "/callbacks?status=open", "/callbacks?channel=bancassurance"}
 	for i := 1; i <= o.Lists; i++ {
+		as := sessions["list"][i-1]
+		next := ""
 		session(2000+i, func(r *mrand.Rand, n int) {
-			get("list page", "mgr", lists[i%len(lists)]+"page="+strconv.Itoa(1+n%20))
+			// Twenty pages of a list by its 下一页 link, then the first page again.
+			path := next
+			if path == "" || n%20 == 0 {
+				path = lists[i%len(lists)]
+			}
+			f, err := a.fetch(a.request(ctx, "GET", as, path, nil), true)
+			rec.add("list page", f.status, f.took, err, o.Timeout)
+			next = nextLink(f.body)
 		})
 	}
 	for i := 1; i <= o.Supervisors; i++ {
+		as := sessions["sup"][i-1]
 		session(3000+i, func(r *mrand.Rand, n int) {
 			if n%2 == 0 {
-				get("supervisor dashboard", "sup", "/dashboard?period="+year+"&org=BENCH")
+				get("supervisor dashboard", as, "/dashboard?period="+year+"&org=BENCH")
 			} else {
-				get("supervisor dashboard", "sup", "/dashboard?period="+year)
+				get("supervisor dashboard", as, "/dashboard?period="+year)
 			}
 		})
 	}
@@ -294,4 +320,16 @@ func LoadTable(w *World, r LoadRun) string {
 		fmt.Fprintf(&b, "\nimport: %s\n", r.Import)
 	}
 	return b.String()
+}
+
+// nextLinkRE finds a list page's 下一页 link.
+var nextLinkRE = regexp.MustCompile(`href="([^"]*)" rel="next"`)
+
+// nextLink is the path of a list page's next page, "" on its last page.
+func nextLink(page []byte) string {
+	m := nextLinkRE.FindSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(string(m[1]))
 }

@@ -156,3 +156,15 @@ func TestPageCursorWalk(t *testing.T) {
 		t.Fatalf("asked %q, timing %+v", asked, pt)
 	}
 }
+
+// TestNextLink: a list page's 下一页 link is found and unescaped; a last
+// page has none.
+func TestNextLink(t *testing.T) {
+	page := `<a class="btn" href="/callbacks?status=open&amp;cursor=v1.abc" rel="next" id="list-next">下一页</a>`
+	if got := nextLink([]byte(page)); got != "/callbacks?status=open&cursor=v1.abc" {
+		t.Errorf("nextLink = %q", got)
+	}
+	if got := nextLink([]byte(`<a href="/callbacks" id="list-first">第一页</a>`)); got != "" {
+		t.Errorf("nextLink of a last page = %q", got)
+	}
+}
