@@ -37,6 +37,7 @@ type Env struct {
 	Postgres string    // base URL when Engine is Postgres
 	Dir      string    // scratch directory for files and SQLite databases
 	Binary   string    // the huifang binary, run as a child to measure its peak memory
+	Serve    []string  // more arguments for the child's `huifang serve` (pages, load)
 	Log      io.Writer // progress lines
 }
 

@@ -72,7 +72,7 @@ func startServer(ctx context.Context, e Env, w *World) (*server, error) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(e.Binary, "serve", "--db", w.DB, "--addr", addr)
+	cmd := exec.Command(e.Binary, append([]string{"serve", "--db", w.DB, "--addr", addr}, e.Serve...)...)
 	cmd.Env = append(os.Environ(), "HUIFANG_KEY="+w.Key, "HUIFANG_KEY_FILE=")
 	if e.Log != nil {
 		cmd.Stderr = &prefixWriter{w: e.Log, quiet: true}

@@ -18,7 +18,7 @@ func cmdBench(e *env, args []string) error {
 	var dur, humanDur, loadPace time.Duration
 	var loadWays string
 	var loadApart bool
-	var keep string
+	var keep, serveArgs string
 	var reuse, loadImport bool
 	var runs int
 	var lo bench.LoadOptions
@@ -30,6 +30,7 @@ func cmdBench(e *env, args []string) error {
 	fs.IntVar(&rows, "rows", 1000000, "policies to import")
 	fs.IntVar(&callbacks, "callbacks", 1000000, "open callbacks in the pool")
 	fs.IntVar(&policies, "policies", 0, "stats: policies in the year (default 10,000,000); pages, load: policies in the world (default 100,000)")
+	fs.StringVar(&serveArgs, "serve-args", "", "pages, load: more arguments for the server, as in --serve-args '--heavy-limit 1 --cpu-profile serve.prof'")
 	fs.StringVar(&keep, "keep", "", "pages, load: keep the world in this directory (on PostgreSQL, its schema), to --reuse it later")
 	fs.BoolVar(&reuse, "reuse", false, "pages, load: use the world kept in --keep of the same engine and size instead of building one")
 	fs.IntVar(&runs, "runs", 3, "pages: runs of each request (the median is reported)")
@@ -86,7 +87,7 @@ func cmdBench(e *env, args []string) error {
 	}
 	fmt.Fprintf(e.stdout, "huifang %s bench on %s/%s, %d CPUs, %s\n\n", Version, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.DateOnly))
 	for _, eng := range strings.Split(engines, ",") {
-		env := bench.Env{Engine: store.Engine(eng), Postgres: pg, Dir: dir, Binary: bin, Log: e.stderr}
+		env := bench.Env{Engine: store.Engine(eng), Postgres: pg, Dir: dir, Binary: bin, Serve: strings.Fields(serveArgs), Log: e.stderr}
 		if env.Engine != store.SQLite && env.Engine != store.Postgres {
 			return usageError{"unknown engine " + eng}
 		}
