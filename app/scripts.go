@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/script"
@@ -191,10 +192,47 @@ func shippedScript(design huifang.DesignType, channel huifang.Channel) *script.S
 // parseRecord reads a stored script version. Its number is the store's: the
 // file's own version field says which version it was when written.
 func parseRecord(r *huifang.ScriptRecord) (*script.Script, error) {
+	if sc := parsedScripts.get(r.Body); sc != nil {
+		sc.Version = r.Version
+		return sc, nil
+	}
 	sc, err := script.Parse(strings.NewReader(r.Body))
 	if err != nil {
 		return nil, fmt.Errorf("script %d (%s v%d): %w", r.ID, r.Code, r.Version, err)
 	}
+	parsedScripts.put(r.Body, sc)
 	sc.Version = r.Version
 	return sc, nil
+}
+
+// parsedScripts keeps stored scripts parsed, by their text: the script of
+// every operator's next and finish is one of a company's few active ones.
+// It hands out clones, so a caller may change what it gets.
+var parsedScripts = &scriptCache{m: map[string]*script.Script{}}
+
+// maxParsedScripts bounds the cache; past it, it starts again empty.
+const maxParsedScripts = 256
+
+type scriptCache struct {
+	mu sync.Mutex
+	m  map[string]*script.Script
+}
+
+func (c *scriptCache) get(body string) *script.Script {
+	c.mu.Lock()
+	sc := c.m[body]
+	c.mu.Unlock()
+	if sc == nil {
+		return nil
+	}
+	return sc.Clone()
+}
+
+func (c *scriptCache) put(body string, sc *script.Script) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) >= maxParsedScripts {
+		clear(c.m)
+	}
+	c.m[body] = sc.Clone()
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"sync"
 )
 
 // The shipped standard scripts, one file each (docs/scripts.md lists them).
@@ -16,6 +17,18 @@ var libraryFS embed.FS
 // Library returns fresh copies of the shipped standard scripts, in the order
 // of their codes. Each validates and can be activated (tests make sure).
 func Library() []*Script {
+	lib := shipped()
+	out := make([]*Script, len(lib))
+	for i, s := range lib {
+		out[i] = s.Clone()
+	}
+	return out
+}
+
+// shipped parses the shipped scripts once: every operator's next and finish
+// looks its script up, and parsing them each time took most of a busy
+// server's time. Callers get clones.
+var shipped = sync.OnceValue(func() []*Script {
 	names, err := fs.Glob(libraryFS, "library/*.json")
 	if err != nil {
 		panic(err)
@@ -34,17 +47,18 @@ func Library() []*Script {
 		out = append(out, s)
 	}
 	return out
-}
+})
 
-// Lookup returns the shipped script with the code, or nil; the built-in
-// re-callback confirmations (Confirmation) are found by their codes too.
+// Lookup returns a fresh copy of the shipped script with the code, or nil;
+// the built-in re-callback confirmations (Confirmation) are found by their
+// codes too.
 func Lookup(code string) *Script {
 	if t, ok := confirmationType(code); ok {
 		return Confirmation(t)
 	}
-	for _, s := range Library() {
+	for _, s := range shipped() {
 		if s.Code == code {
-			return s
+			return s.Clone()
 		}
 	}
 	return nil
