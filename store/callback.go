@@ -68,7 +68,7 @@ func (db *DB) ClaimCallbackHeld(ctx context.Context, orgID, userID int64, now ti
 	// has come and that is free for anyone, else the most urgent open one.
 	// COALESCE evaluates a pick only when those before it found nothing, on
 	// both engines.
-	c, err := scanCallback(db.lease.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
+	c, err := scanCallback(db.queryRow(ctx, db.lease, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
 		WHERE id = COALESCE(
 			(SELECT id FROM callbacks WHERE org_id = ? AND lease_user_id = ? AND lease_user_id <> 0 AND lease_until >= ? AND status <> 'done' ORDER BY id LIMIT 1),
 			(SELECT id FROM callbacks WHERE org_id = ? AND appointed_by = ? AND appointed_by <> 0 AND status = 'scheduled' AND next_at <= ? AND lease_until < ? ORDER BY next_at, id LIMIT 1`+lock+`),
@@ -89,7 +89,7 @@ func (db *DB) ClaimCallbackHeld(ctx context.Context, orgID, userID int64, now ti
 // it, or the user holds another one.
 func (db *DB) TakeCallback(ctx context.Context, orgID, userID, id int64, now time.Time, lease time.Duration) (*huifang.Callback, error) {
 	nowMS := ms64(now)
-	c, err := scanCallback(db.lease.QueryRowContext(ctx, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
+	c, err := scanCallback(db.queryRow(ctx, db.lease, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
 		WHERE org_id = ? AND id = ? AND status IN ('open', 'scheduled') AND (lease_until < ? OR lease_user_id = ?)
 		AND NOT EXISTS (SELECT 1 FROM callbacks h WHERE h.org_id = ? AND h.lease_user_id = ? AND h.lease_until >= ? AND h.status <> 'done' AND h.id <> ?)
 		RETURNING `+callbackCols), userID, ms64(now.Add(lease)), nowMS, orgID, id, nowMS, userID, orgID, userID, nowMS, id))
@@ -128,7 +128,7 @@ func (db *DB) ReleaseCallback(ctx context.Context, orgID, userID, id int64, now 
 func (db *DB) ChangeCallback(ctx context.Context, ch huifang.CallbackChange) (*huifang.Callback, error) {
 	var out *huifang.Callback
 	err := db.tx(ctx, func(tx txn) error {
-		return db.counted(ctx, sqlQ{tx}, ch.OrgID, byCallbackPolicy(ch.OrgID, ch.ID), func() error { return db.changeCallback(ctx, tx, ch, &out) })
+		return db.counted(ctx, db.txQ(tx), ch.OrgID, byCallbackPolicy(ch.OrgID, ch.ID), func() error { return db.changeCallback(ctx, tx, ch, &out) })
 	})
 	return out, err
 }

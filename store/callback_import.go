@@ -207,7 +207,7 @@ func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor,
 				nos[i] = ic.PolicyNo
 			}
 			audits = audits[:0]
-			err := db.counted(ctx, sqlQ{tx}, orgID, db.byPolicies(nos), func() error {
+			err := db.counted(ctx, db.txQ(tx), orgID, db.byPolicies(nos), func() error {
 				cbs, err := db.finishBatch(ctx, tx, fin, orgID, a, now, chunk)
 				if err != nil {
 					return err

@@ -22,7 +22,7 @@ const orphanInsert = `INSERT INTO callbacks (org_id, policy_no, kind, channel, b
 func (db *DB) PlanOrphanCallback(ctx context.Context, orgID int64, policyNo string, dueOn huifang.Date, now time.Time) (*huifang.Callback, error) {
 	var out *huifang.Callback
 	err := db.tx(ctx, func(tx txn) error {
-		return db.counted(ctx, sqlQ{tx}, orgID, byPolicy(policyNo), func() error {
+		return db.counted(ctx, db.txQ(tx), orgID, byPolicy(policyNo), func() error {
 			c, err := scanCallback(tx.QueryRowContext(ctx, db.q(orphanInsert+` RETURNING `+callbackCols), dueOn, ms64(now), ms64(now), orgID, policyNo))
 			if err != nil {
 				return fmt.Errorf("plan orphan callback of %s: %w", policyNo, err)

@@ -89,7 +89,7 @@ func (db *DB) StartDeparture(ctx context.Context, d *huifang.Departure, orphans 
 			return nil
 		}
 		if len(orphans) > 0 {
-			if err := db.counted(ctx, sqlQ{tx}, d.OrgID, db.byPolicies(orphans), create); err != nil {
+			if err := db.counted(ctx, db.txQ(tx), d.OrgID, db.byPolicies(orphans), create); err != nil {
 				return err
 			}
 		}

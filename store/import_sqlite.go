@@ -44,7 +44,7 @@ func (db *DB) importSQLite(ctx context.Context, tx *sql.Tx, orgID int64, a huifa
 			batch = batch[:0]
 		}
 		if err == io.EOF {
-			return w.res, db.saveDelta(ctx, sqlQ{tx}, orgID, w.delta)
+			return w.res, db.saveDelta(ctx, db.txQ(tx), orgID, w.delta)
 		}
 	}
 }
@@ -133,7 +133,7 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*huifang.PolicyRecord) er
 		}
 	}
 	if len(existing) > 0 {
-		if err := w.db.readDelta(ctx, sqlQ{w.tx}, w.orgID, w.db.byPolicies(existing), -1, w.delta); err != nil {
+		if err := w.db.readDelta(ctx, w.db.txQ(w.tx), w.orgID, w.db.byPolicies(existing), -1, w.delta); err != nil {
 			return err
 		}
 	}
@@ -142,7 +142,7 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*huifang.PolicyRecord) er
 	}
 	if w.designs == nil {
 		var err error
-		if w.designs, err = w.db.productDesigns(ctx, sqlQ{w.tx}, w.orgID); err != nil {
+		if w.designs, err = w.db.productDesigns(ctx, w.db.txQ(w.tx), w.orgID); err != nil {
 			return err
 		}
 	}
@@ -150,7 +150,7 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*huifang.PolicyRecord) er
 	if len(existing) == 0 {
 		return nil
 	}
-	return w.db.readDelta(ctx, sqlQ{w.tx}, w.orgID, w.db.byPolicies(existing), 1, w.delta)
+	return w.db.readDelta(ctx, w.db.txQ(w.tx), w.orgID, w.db.byPolicies(existing), 1, w.delta)
 }
 
 // plan updates the batch's existing policies and upserts the callbacks

@@ -60,7 +60,7 @@ func (db *DB) insertCase(ctx context.Context, tx txn, p *huifang.ProblemCase, ac
 // OpenProblemCase opens a case by hand.
 func (db *DB) OpenProblemCase(ctx context.Context, p *huifang.ProblemCase, actor string) error {
 	return db.tx(ctx, func(tx txn) error {
-		return db.counted(ctx, sqlQ{tx}, p.OrgID, byPolicy(p.PolicyNo), func() error { return db.openCase(ctx, tx, p, actor) })
+		return db.counted(ctx, db.txQ(tx), p.OrgID, byPolicy(p.PolicyNo), func() error { return db.openCase(ctx, tx, p, actor) })
 	})
 }
 
@@ -245,7 +245,7 @@ func (db *DB) FindEvidence(ctx context.Context, orgID, id int64) (*huifang.Evide
 // meanwhile.
 func (db *DB) ApplyCaseStep(ctx context.Context, s huifang.CaseStep) error {
 	return db.tx(ctx, func(tx txn) error {
-		return db.counted(ctx, sqlQ{tx}, s.Case.OrgID, byCasePolicy(s.Case.OrgID, s.Case.ID), func() error { return db.applyCaseStep(ctx, tx, s) })
+		return db.counted(ctx, db.txQ(tx), s.Case.OrgID, byCasePolicy(s.Case.OrgID, s.Case.ID), func() error { return db.applyCaseStep(ctx, tx, s) })
 	})
 }
 

@@ -146,7 +146,7 @@ func (db *DB) designChanges(ctx context.Context, tx txn, orgID int64, t refTable
 	}
 	sel := policySel(`IN (SELECT policy_no FROM policies WHERE org_id = ? AND product_code IN (?`+strings.Repeat(`, ?`, len(codes)-1)+`))`,
 		append([]any{orgID}, codes...)...)
-	q, d := sqlQ{tx}, newDelta()
+	q, d := db.txQ(tx), newDelta()
 	if err := db.lockPolicies(ctx, q, orgID, sel); err != nil {
 		return nil, err
 	}

@@ -247,7 +247,7 @@ func (db *DB) RecordVerdict(ctx context.Context, regulatorID int64, it *huifang.
 			return huifang.Errorf(huifang.ECONFLICT, "err.spotcheck.verdict_taken")
 		}
 		if c != nil {
-			if err := db.counted(ctx, sqlQ{tx}, c.OrgID, byPolicy(c.PolicyNo), func() error { return db.openCase(ctx, tx, c, a.Name) }); err != nil {
+			if err := db.counted(ctx, db.txQ(tx), c.OrgID, byPolicy(c.PolicyNo), func() error { return db.openCase(ctx, tx, c, a.Name) }); err != nil {
 				return err
 			}
 			if _, err := tx.ExecContext(ctx, db.q(`UPDATE spot_check_items SET case_id = ? WHERE id = ?`), c.ID, it.ID); err != nil {

@@ -38,28 +38,68 @@ type rowsIter interface {
 	Close()
 }
 
-// sqlQ runs on a database/sql transaction or pool.
+// sqlQ runs on a database/sql transaction or pool. Made by txQ, it runs a
+// transaction's statements through the statement cache.
 type sqlQ struct {
 	q interface {
 		QueryContext(context.Context, string, ...any) (*sql.Rows, error)
 		ExecContext(context.Context, string, ...any) (sql.Result, error)
 	}
+	tx    *sql.Tx
+	cache *stmtCache
+	pool  *sql.DB // the pool the transaction is on, whose statements it may use
 }
 
-type sqlRows struct{ *sql.Rows }
+type sqlRows struct {
+	*sql.Rows
+	done func()
+}
 
-func (r sqlRows) Close() { r.Rows.Close() }
+func (r sqlRows) Close() {
+	r.Rows.Close()
+	if r.done != nil {
+		r.done()
+	}
+}
+
+// stmt is the cached statement for q within the transaction, taken until
+// done is called; nil when there is none to use.
+func (s sqlQ) stmt(ctx context.Context, q string) (*sql.Stmt, func()) {
+	if s.tx == nil || s.cache == nil {
+		return nil, nil
+	}
+	st := s.cache.get(ctx, s.pool, q, true)
+	if st == nil || !s.cache.take(st) {
+		return nil, nil
+	}
+	return s.tx.StmtContext(ctx, st), func() { s.cache.give(st) }
+}
 
 func (s sqlQ) query(ctx context.Context, q string, args ...any) (rowsIter, error) {
+	if st, done := s.stmt(ctx, q); st != nil {
+		rows, err := st.QueryContext(ctx, args...)
+		if err != nil {
+			done()
+			return nil, err
+		}
+		return sqlRows{rows, done}, nil
+	}
 	rows, err := s.q.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	return sqlRows{rows}, nil
+	return sqlRows{Rows: rows}, nil
 }
 
 func (s sqlQ) exec(ctx context.Context, q string, args ...any) (int64, error) {
-	res, err := s.q.ExecContext(ctx, q, args...)
+	var res sql.Result
+	var err error
+	if st, done := s.stmt(ctx, q); st != nil {
+		res, err = st.ExecContext(ctx, args...)
+		done()
+	} else {
+		res, err = s.q.ExecContext(ctx, q, args...)
+	}
 	if err != nil {
 		return 0, err
 	}
@@ -189,13 +229,13 @@ func (db *DB) caseFacts(ctx context.Context, q querier, orgID int64, cond string
 // reference the counts are checked against. What a fact counts for is
 // decided by package indicator, not here.
 func (db *DB) ForEachCallbackFact(ctx context.Context, orgID int64, from, to huifang.Date, fn func(indicator.CallbackFact) error) error {
-	return db.callbackFacts(ctx, sqlQ{db.read}, orgID, `c.due_on >= ? AND c.due_on <= ?`, []any{from, to}, fn)
+	return db.callbackFacts(ctx, sqlQ{q: db.read}, orgID, `c.due_on >= ? AND c.due_on <= ?`, []any{from, to}, fn)
 }
 
 // ForEachCaseFact streams the facts of an insurer's problem cases opened or
 // due in [from, to].
 func (db *DB) ForEachCaseFact(ctx context.Context, orgID int64, from, to huifang.Date, fn func(indicator.CaseFact) error) error {
-	return db.caseFacts(ctx, sqlQ{db.read}, orgID, `((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?))`,
+	return db.caseFacts(ctx, sqlQ{q: db.read}, orgID, `((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?))`,
 		[]any{from, to, from, to}, fn)
 }
 
@@ -214,14 +254,14 @@ func (db *DB) ForEachFactIn(ctx context.Context, orgID int64, from, to huifang.D
 	for _, b := range branches {
 		bargs = append(bargs, b)
 	}
-	if err := db.callbackFacts(ctx, sqlQ{db.read}, orgID, `c.due_on >= ? AND c.due_on <= ? AND c.branch_code `+in,
+	if err := db.callbackFacts(ctx, sqlQ{q: db.read}, orgID, `c.due_on >= ? AND c.due_on <= ? AND c.branch_code `+in,
 		append([]any{from, to}, bargs...), cb); err != nil {
 		return err
 	}
 	if cs == nil {
 		return nil
 	}
-	return db.caseFacts(ctx, sqlQ{db.read}, orgID, `((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?)) AND pc.branch_code `+in,
+	return db.caseFacts(ctx, sqlQ{q: db.read}, orgID, `((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?)) AND pc.branch_code `+in,
 		append([]any{from, to, from, to}, bargs...), cs)
 }
 
@@ -627,7 +667,7 @@ func (db *DB) RebuildStats(ctx context.Context, orgID int64) error {
 }
 
 func (db *DB) rebuildStats(ctx context.Context, tx txn, orgID int64) error {
-	q := sqlQ{tx}
+	q := db.txQ(tx)
 	for _, t := range []string{"stat_callbacks", "stat_cases", "stat_seller_callbacks", "stat_seller_cases"} {
 		if _, err := q.exec(ctx, db.q(`DELETE FROM `+t+` WHERE org_id = ?`), orgID); err != nil {
 			return err

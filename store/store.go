@@ -45,6 +45,8 @@ type DB struct {
 	// crash only returns a callback to the pool, and the flush wait was most
 	// of a claim's latency. Elsewhere it is the write pool.
 	lease *sql.DB
+	// stmts keeps SQLite's hot statements prepared (nil on PostgreSQL).
+	stmts *stmtCache
 
 	mu      sync.Mutex
 	rebound map[string]string
@@ -262,6 +264,7 @@ func (db *DB) tx(ctx context.Context, fn func(tx txn) error) error {
 	if err := tx.Commit(); err != nil {
 		return mapErr(fmt.Errorf("commit: %w", err))
 	}
+	db.stmts.prepareWanted(ctx)
 	return nil
 }
 
