@@ -165,14 +165,10 @@ func (s *Service) SelectScript(ctx context.Context, orgID int64, prod huifang.Pr
 // the channel has not: a telesales or internet customer bought from no agent
 // and no bank outlet. nil when none fits.
 func shippedScript(design huifang.DesignType, channel huifang.Channel) *script.Script {
-	lib := script.Library()
 	pick := func(d huifang.DesignType, ch huifang.Channel) *script.Script {
-		for _, sc := range lib {
-			if sc.Purpose == script.PurposeNewBusiness && sc.Design == d && (len(sc.Channels) == 0 || slices.Contains(sc.Channels, ch)) && sc.Fits(design, channel) {
-				return sc
-			}
-		}
-		return nil
+		return script.First(func(sc *script.Script) bool {
+			return sc.Purpose == script.PurposeNewBusiness && sc.Design == d && (len(sc.Channels) == 0 || slices.Contains(sc.Channels, ch)) && sc.Fits(design, channel)
+		})
 	}
 	like := channel
 	if channel == huifang.ChannelBroker {

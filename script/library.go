@@ -49,6 +49,17 @@ var shipped = sync.OnceValue(func() []*Script {
 	return out
 })
 
+// First returns a fresh copy of the first shipped script, in the order of
+// their codes, for which ok is true; nil when none is.
+func First(ok func(*Script) bool) *Script {
+	for _, s := range shipped() {
+		if ok(s) {
+			return s.Clone()
+		}
+	}
+	return nil
+}
+
 // Lookup returns a fresh copy of the shipped script with the code, or nil;
 // the built-in re-callback confirmations (Confirmation) are found by their
 // codes too.

@@ -136,7 +136,7 @@ func (db *DB) stillHasRole(ctx context.Context, tx txn, orgID int64, role huifan
 // CountEnabled counts an organisation's enabled users of a role.
 func (db *DB) CountEnabled(ctx context.Context, orgID int64, role huifang.Role) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM users WHERE org_id = ? AND role = ? AND disabled = FALSE`), orgID, role).Scan(&n)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*) FROM users WHERE org_id = ? AND role = ? AND disabled = FALSE`), orgID, role).Scan(&n)
 	return n, err
 }
 
@@ -154,7 +154,7 @@ func (db *DB) LoginFailures(ctx context.Context, subjects ...string) (map[string
 	for _, s := range subjects {
 		var f huifang.Failures
 		var last int64
-		err := db.read.QueryRowContext(ctx, db.q(`SELECT failures, last_at FROM login_failures WHERE subject = ?`), s).Scan(&f.Count, &last)
+		err := db.queryRow(ctx, db.read, db.q(`SELECT failures, last_at FROM login_failures WHERE subject = ?`), s).Scan(&f.Count, &last)
 		if err = mapErr(err); errors.Is(err, huifang.ErrNotFound) {
 			continue
 		} else if err != nil {

@@ -35,12 +35,12 @@ func scanCallback(s scanner) (*huifang.Callback, error) {
 
 // FindCallback finds one callback of an insurer.
 func (db *DB) FindCallback(ctx context.Context, orgID, id int64) (*huifang.Callback, error) {
-	return scanCallback(db.read.QueryRowContext(ctx, db.q(`SELECT `+callbackCols+` FROM callbacks WHERE org_id = ? AND id = ?`), orgID, id))
+	return scanCallback(db.queryRow(ctx, db.read, db.q(`SELECT `+callbackCols+` FROM callbacks WHERE org_id = ? AND id = ?`), orgID, id))
 }
 
 // HeldCallback returns the open callback the user holds a live lease on, if any.
 func (db *DB) HeldCallback(ctx context.Context, orgID, userID int64, now time.Time) (*huifang.Callback, error) {
-	return scanCallback(db.read.QueryRowContext(ctx, db.q(`SELECT `+callbackCols+` FROM callbacks
+	return scanCallback(db.queryRow(ctx, db.read, db.q(`SELECT `+callbackCols+` FROM callbacks
 		WHERE org_id = ? AND lease_user_id = ? AND lease_user_id <> 0 AND lease_until >= ? AND status <> 'done' ORDER BY id LIMIT 1`), orgID, userID, ms64(now)))
 }
 
@@ -408,7 +408,7 @@ func likePrefix(s string) string {
 func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter) (int, error) {
 	w := callbackWhere(f, orgID, db.engine == Postgres)
 	var n int
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM callbacks c`+w.sql()), w.args...).Scan(&n)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*) FROM callbacks c`+w.sql()), w.args...).Scan(&n)
 	return n, err
 }
 
@@ -418,7 +418,7 @@ func (db *DB) CountCallbacks(ctx context.Context, orgID int64, f huifang.Callbac
 func (db *DB) CountCallbacksCapped(ctx context.Context, orgID int64, f huifang.CallbackFilter, limit int) (huifang.Count, error) {
 	w := callbackWhere(f, orgID, db.engine == Postgres)
 	var n int
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM (SELECT 1 FROM callbacks c`+w.sql()+` LIMIT `+itoa(limit+1)+`) capped`), w.args...).Scan(&n)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*) FROM (SELECT 1 FROM callbacks c`+w.sql()+` LIMIT `+itoa(limit+1)+`) capped`), w.args...).Scan(&n)
 	if err != nil {
 		return huifang.Count{}, err
 	}

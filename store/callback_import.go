@@ -35,7 +35,7 @@ func (db *DB) policyCallback(ctx context.Context, orgID int64, policyNo string, 
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	c, err := scanCallback(db.read.QueryRowContext(ctx, db.q(`SELECT `+callbackCols+` FROM callbacks
+	c, err := scanCallback(db.queryRow(ctx, db.read, db.q(`SELECT `+callbackCols+` FROM callbacks
 		WHERE org_id = ? AND policy_no = ? AND kind = ? AND case_id = 0 ORDER BY id LIMIT 1`), orgID, policyNo, kind))
 	if errors.Is(err, huifang.ErrNotFound) {
 		return p, nil, nil, nil
@@ -273,7 +273,7 @@ func (db *DB) analyzeIfStale(ctx context.Context, tables ...string) {
 	}
 	for _, t := range tables {
 		var stale bool
-		err := db.read.QueryRowContext(ctx, `SELECT (last_analyze IS NULL AND last_autoanalyze IS NULL) OR n_mod_since_analyze > $1
+		err := db.queryRow(ctx, db.read, `SELECT (last_analyze IS NULL AND last_autoanalyze IS NULL) OR n_mod_since_analyze > $1
 			FROM pg_stat_user_tables WHERE relid = to_regclass($2)`, analyzeAfter, t).Scan(&stale)
 		if err == nil && stale {
 			_, _ = db.write.ExecContext(ctx, `ANALYZE `+t)

@@ -11,7 +11,7 @@ import (
 // FindAgent finds one agent of an insurer.
 func (db *DB) FindAgent(ctx context.Context, orgID int64, code string) (*huifang.AgentRecord, error) {
 	var a huifang.AgentRecord
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT org_id, code, name, phone_enc, phone_hash, branch_code, reg_no, status FROM agents WHERE org_id = ? AND code = ?`),
+	err := db.queryRow(ctx, db.read, db.q(`SELECT org_id, code, name, phone_enc, phone_hash, branch_code, reg_no, status FROM agents WHERE org_id = ? AND code = ?`),
 		orgID, code).Scan(&a.OrgID, &a.Code, &a.Name, &a.PhoneEnc, &a.PhoneHash, &a.BranchCode, &a.RegNo, &a.Status)
 	if err != nil {
 		return nil, mapErr(err)
@@ -129,7 +129,7 @@ func (db *DB) CompleteDeparture(ctx context.Context, orgID, id int64, a huifang.
 
 // FindDeparture finds an agent's departure.
 func (db *DB) FindDeparture(ctx context.Context, orgID int64, agentCode string) (*huifang.Departure, error) {
-	d, err := scanDeparture(db.read.QueryRowContext(ctx, db.q(`SELECT `+departureCols+` FROM departures WHERE org_id = ? AND agent_code = ?`), orgID, agentCode))
+	d, err := scanDeparture(db.queryRow(ctx, db.read, db.q(`SELECT `+departureCols+` FROM departures WHERE org_id = ? AND agent_code = ?`), orgID, agentCode))
 	if err != nil {
 		return nil, err
 	}
@@ -181,7 +181,7 @@ func (db *DB) OverdueOrphans(ctx context.Context, today huifang.Date, limit int)
 
 // DepartureOf finds the departure an orphan callback belongs to.
 func (db *DB) DepartureOf(ctx context.Context, orgID, callbackID int64) (*huifang.Departure, error) {
-	d, err := scanDeparture(db.read.QueryRowContext(ctx, db.q(`SELECT `+departureCols+` FROM departures WHERE org_id = ? AND id =
+	d, err := scanDeparture(db.queryRow(ctx, db.read, db.q(`SELECT `+departureCols+` FROM departures WHERE org_id = ? AND id =
 		(SELECT departure_id FROM departure_policies WHERE org_id = ? AND callback_id = ?)`), orgID, orgID, callbackID))
 	if err != nil {
 		return nil, err

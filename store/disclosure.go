@@ -100,7 +100,7 @@ func (db *DB) ListDisclosures(ctx context.Context, f huifang.DisclosureFilter) (
 // FindDisclosure finds a regulator's published quarter with its rows (by
 // company code) and errata (oldest first).
 func (db *DB) FindDisclosure(ctx context.Context, regulatorID int64, period string) (*huifang.Disclosure, error) {
-	d, err := scanDisclosure(db.read.QueryRowContext(ctx, db.q(`SELECT `+disclosureCols+` FROM disclosures d JOIN orgs o ON o.id = d.regulator_id
+	d, err := scanDisclosure(db.queryRow(ctx, db.read, db.q(`SELECT `+disclosureCols+` FROM disclosures d JOIN orgs o ON o.id = d.regulator_id
 		WHERE d.regulator_id = ? AND d.period = ?`), regulatorID, period))
 	if err != nil {
 		return nil, err

@@ -62,7 +62,7 @@ func (db *DB) IssueLink(ctx context.Context, l *huifang.ElectronicLink, userID i
 // FindLinkByToken finds a link by the SHA-256 of its token, whatever its
 // organisation: the token is the customer's only credential.
 func (db *DB) FindLinkByToken(ctx context.Context, tokenHash string) (*huifang.ElectronicLink, error) {
-	return scanLink(db.read.QueryRowContext(ctx, db.q(`SELECT `+linkCols+` FROM electronic_links WHERE token_hash = ?`), tokenHash))
+	return scanLink(db.queryRow(ctx, db.read, db.q(`SELECT `+linkCols+` FROM electronic_links WHERE token_hash = ?`), tokenHash))
 }
 
 // ListLinks lists the links of a callback, oldest first.

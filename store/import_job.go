@@ -42,13 +42,13 @@ func (db *DB) CreateImportJob(ctx context.Context, j *huifang.ImportJob) error {
 
 // FindImportJob finds one job of an organisation.
 func (db *DB) FindImportJob(ctx context.Context, orgID, id int64) (*huifang.ImportJob, error) {
-	return scanImportJob(db.read.QueryRowContext(ctx, db.q(`SELECT `+importJobCols+` FROM import_jobs WHERE org_id = ? AND id = ?`), orgID, id))
+	return scanImportJob(db.queryRow(ctx, db.read, db.q(`SELECT `+importJobCols+` FROM import_jobs WHERE org_id = ? AND id = ?`), orgID, id))
 }
 
 // UnfinishedImportJob finds the latest job of the same file (organisation,
 // kind and hash) that is running or interrupted, or ErrNotFound.
 func (db *DB) UnfinishedImportJob(ctx context.Context, orgID int64, kind, fileHash string) (*huifang.ImportJob, error) {
-	return scanImportJob(db.read.QueryRowContext(ctx, db.q(`SELECT `+importJobCols+` FROM import_jobs
+	return scanImportJob(db.queryRow(ctx, db.read, db.q(`SELECT `+importJobCols+` FROM import_jobs
 		WHERE org_id = ? AND kind = ? AND file_hash = ? AND state IN ('running', 'interrupted') ORDER BY id DESC LIMIT 1`), orgID, kind, fileHash))
 }
 

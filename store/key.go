@@ -15,7 +15,7 @@ func (db *DB) KeyState(ctx context.Context) (huifang.KeyState, error) {
 	var st huifang.KeyState
 	var r huifang.KeyRotation
 	var keyed, started int64
-	err := db.read.QueryRowContext(ctx, `SELECT check_value, keyed_at, next_check, stage, after_org, after_key, rows_done, started_at FROM pii_key WHERE id = 1`).
+	err := db.queryRow(ctx, db.read, `SELECT check_value, keyed_at, next_check, stage, after_org, after_key, rows_done, started_at FROM pii_key WHERE id = 1`).
 		Scan(&st.Check, &keyed, &r.Next, &r.Stage, &r.AfterOrg, &r.AfterKey, &r.Rows, &started)
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, nil

@@ -86,7 +86,7 @@ func (db *DB) proposeMisconduct(ctx context.Context, tx txn, r *huifang.Miscondu
 
 // FindMisconduct finds one record of an insurer.
 func (db *DB) FindMisconduct(ctx context.Context, orgID, id int64) (*huifang.MisconductRecord, error) {
-	r, err := scanMisconduct(db.read.QueryRowContext(ctx, db.q(`SELECT `+misconductCols+` FROM misconduct_records m WHERE m.org_id = ? AND m.id = ?`), orgID, id))
+	r, err := scanMisconduct(db.queryRow(ctx, db.read, db.q(`SELECT `+misconductCols+` FROM misconduct_records m WHERE m.org_id = ? AND m.id = ?`), orgID, id))
 	if err != nil {
 		return nil, err
 	}

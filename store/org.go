@@ -64,12 +64,12 @@ func (db *DB) SetPreUnderwriting(ctx context.Context, orgID int64, on bool) erro
 
 // FindOrgByCode finds an organisation by its code.
 func (db *DB) FindOrgByCode(ctx context.Context, code string) (*huifang.Org, error) {
-	return scanOrg(db.read.QueryRowContext(ctx, db.q(`SELECT `+orgCols+` FROM orgs WHERE code = ?`), code))
+	return scanOrg(db.queryRow(ctx, db.read, db.q(`SELECT `+orgCols+` FROM orgs WHERE code = ?`), code))
 }
 
 // FindOrgByID finds an organisation by its id.
 func (db *DB) FindOrgByID(ctx context.Context, id int64) (*huifang.Org, error) {
-	return scanOrg(db.read.QueryRowContext(ctx, db.q(`SELECT `+orgCols+` FROM orgs WHERE id = ?`), id))
+	return scanOrg(db.queryRow(ctx, db.read, db.q(`SELECT `+orgCols+` FROM orgs WHERE id = ?`), id))
 }
 
 // ListOrgs lists every organisation (administrators), or, with regulatorID set,

@@ -253,13 +253,13 @@ func scanPolicy(s scanner) (*huifang.PolicyRecord, error) {
 
 // FindPolicy finds one policy of an insurer.
 func (db *DB) FindPolicy(ctx context.Context, orgID int64, no string) (*huifang.PolicyRecord, error) {
-	return scanPolicy(db.read.QueryRowContext(ctx, db.q(policySelect+` WHERE org_id = ? AND policy_no = ?`), orgID, no))
+	return scanPolicy(db.queryRow(ctx, db.read, db.q(policySelect+` WHERE org_id = ? AND policy_no = ?`), orgID, no))
 }
 
 // CountPolicies counts an insurer's policies.
 func (db *DB) CountPolicies(ctx context.Context, orgID int64) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM policies WHERE org_id = ?`), orgID).Scan(&n)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*) FROM policies WHERE org_id = ?`), orgID).Scan(&n)
 	return n, err
 }
 
@@ -269,7 +269,7 @@ func (db *DB) CountPolicies(ctx context.Context, orgID int64) (int, error) {
 func (db *DB) CountPhoneHolders(ctx context.Context, orgID int64, phoneHash string) (holders, agents int, err error) {
 	// Counting stops at 10 holders: enough to warn, and bounded when one
 	// number sits on thousands of policies.
-	err = db.read.QueryRowContext(ctx, db.q(`SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT holder_id_hash FROM policies WHERE org_id = ? AND holder_phone_hash = ? LIMIT 10) h),
+	err = db.queryRow(ctx, db.read, db.q(`SELECT (SELECT COUNT(*) FROM (SELECT DISTINCT holder_id_hash FROM policies WHERE org_id = ? AND holder_phone_hash = ? LIMIT 10) h),
 		(SELECT COUNT(*) FROM agents WHERE org_id = ? AND phone_hash = ?)`), orgID, phoneHash, orgID, phoneHash).Scan(&holders, &agents)
 	return
 }

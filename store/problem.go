@@ -80,7 +80,7 @@ func (db *DB) insertEvent(ctx context.Context, tx txn, orgID, caseID int64, e hu
 
 // FindProblemCase finds one case of an insurer, with its pending transfer.
 func (db *DB) FindProblemCase(ctx context.Context, orgID, id int64) (*huifang.ProblemCase, error) {
-	return scanCase(db.read.QueryRowContext(ctx, db.q(`SELECT `+caseCols+caseFrom+` WHERE c.org_id = ? AND c.id = ?`), orgID, id))
+	return scanCase(db.queryRow(ctx, db.read, db.q(`SELECT `+caseCols+caseFrom+` WHERE c.org_id = ? AND c.id = ?`), orgID, id))
 }
 
 // where builds the filter's conditions on problem_cases c (and its pending
@@ -127,7 +127,7 @@ func (db *DB) caseWhere(orgID int64, f huifang.ProblemFilter) where {
 func (db *DB) CountProblemCases(ctx context.Context, orgID int64, f huifang.ProblemFilter) (int, error) {
 	w := db.caseWhere(orgID, f)
 	var n int
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*)`+caseFrom+w.sql()), w.args...).Scan(&n)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*)`+caseFrom+w.sql()), w.args...).Scan(&n)
 	return n, err
 }
 
@@ -232,7 +232,7 @@ func (db *DB) ListEvidence(ctx context.Context, orgID, caseID int64) ([]huifang.
 func (db *DB) FindEvidence(ctx context.Context, orgID, id int64) (*huifang.Evidence, error) {
 	var e huifang.Evidence
 	var at int64
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT id, case_id, name, content_type, size, sha256, storage_key, data, uploaded_at, uploaded_by FROM evidence WHERE org_id = ? AND id = ?`), orgID, id).
+	err := db.queryRow(ctx, db.read, db.q(`SELECT id, case_id, name, content_type, size, sha256, storage_key, data, uploaded_at, uploaded_by FROM evidence WHERE org_id = ? AND id = ?`), orgID, id).
 		Scan(&e.ID, &e.CaseID, &e.Name, &e.ContentType, &e.Size, &e.SHA256, &e.Key, &e.Data, &at, &e.UploadedBy)
 	if err != nil {
 		return nil, mapErr(err)
@@ -404,7 +404,7 @@ func (db *DB) PageNotifications(ctx context.Context, orgID, userID int64, p huif
 // returns false when the user has no such notification.
 func (db *DB) MarkNotificationRead(ctx context.Context, orgID, userID, id int64, now time.Time) (bool, error) {
 	var n int
-	if err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM notifications WHERE org_id = ? AND user_id = ? AND id = ?`), orgID, userID, id).Scan(&n); err != nil || n == 0 {
+	if err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*) FROM notifications WHERE org_id = ? AND user_id = ? AND id = ?`), orgID, userID, id).Scan(&n); err != nil || n == 0 {
 		return false, err
 	}
 	_, err := db.write.ExecContext(ctx, db.q(`UPDATE notifications SET read_at = ? WHERE org_id = ? AND user_id = ? AND id = ? AND read_at = 0`), ms64(now), orgID, userID, id)
@@ -477,6 +477,6 @@ func (db *DB) FinishJob(ctx context.Context, name, owner string, now, next time.
 // CountUnread counts a user's unread notifications.
 func (db *DB) CountUnread(ctx context.Context, orgID, userID int64) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM notifications WHERE org_id = ? AND user_id = ? AND read_at = 0`), orgID, userID).Scan(&n)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*) FROM notifications WHERE org_id = ? AND user_id = ? AND read_at = 0`), orgID, userID).Scan(&n)
 	return n, err
 }

@@ -117,7 +117,7 @@ func scanQA(s scanner) (huifang.QAEvaluation, error) {
 
 // FindQAEvaluation finds one evaluation of an insurer.
 func (db *DB) FindQAEvaluation(ctx context.Context, orgID, id int64) (*huifang.QAEvaluation, error) {
-	e, err := scanQA(db.read.QueryRowContext(ctx, db.q(`SELECT `+qaCols+qaFrom+` WHERE e.org_id = ? AND e.id = ?`), orgID, id))
+	e, err := scanQA(db.queryRow(ctx, db.read, db.q(`SELECT `+qaCols+qaFrom+` WHERE e.org_id = ? AND e.id = ?`), orgID, id))
 	if err != nil {
 		return nil, err
 	}

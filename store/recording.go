@@ -32,7 +32,7 @@ func scanRecording(s scanner) (huifang.Recording, error) {
 
 // FindRecording finds a recording of an insurer.
 func (db *DB) FindRecording(ctx context.Context, orgID, id int64) (*huifang.Recording, error) {
-	r, err := scanRecording(db.read.QueryRowContext(ctx, db.q(`SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND id = ?`), orgID, id))
+	r, err := scanRecording(db.queryRow(ctx, db.read, db.q(`SELECT `+recordingCols+` FROM recordings WHERE org_id = ? AND id = ?`), orgID, id))
 	if err != nil {
 		return nil, err
 	}

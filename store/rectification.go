@@ -83,7 +83,7 @@ func (db *DB) FindRectification(ctx context.Context, sc huifang.RectificationSco
 	w := where{}
 	w.rectificationScope(sc)
 	w.add("r.id = ?", id)
-	r, err := scanRectification(db.read.QueryRowContext(ctx, db.q(`SELECT `+rectificationCols+rectificationFrom+w.sql()), w.args...))
+	r, err := scanRectification(db.queryRow(ctx, db.read, db.q(`SELECT `+rectificationCols+rectificationFrom+w.sql()), w.args...))
 	if err != nil {
 		return nil, err
 	}

@@ -246,7 +246,7 @@ func (db *DB) ListProducts(ctx context.Context, orgID int64) ([]huifang.Product,
 
 // FindProduct finds one product of an insurer.
 func (db *DB) FindProduct(ctx context.Context, orgID int64, code string) (huifang.Product, error) {
-	return scanProduct(db.read.QueryRowContext(ctx, db.q(`SELECT `+productCols+` FROM products WHERE org_id = ? AND code = ?`), orgID, code))
+	return scanProduct(db.queryRow(ctx, db.read, db.q(`SELECT `+productCols+` FROM products WHERE org_id = ? AND code = ?`), orgID, code))
 }
 
 // ListAgents lists an insurer's agents, by code.
@@ -300,7 +300,7 @@ func (db *DB) RefName(ctx context.Context, orgID int64, kind, code string) (stri
 		return "", nil
 	}
 	var name string
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT name FROM `+table+` WHERE org_id = ? AND code = ?`), orgID, code).Scan(&name)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT name FROM `+table+` WHERE org_id = ? AND code = ?`), orgID, code).Scan(&name)
 	if err == sql.ErrNoRows {
 		return "", nil
 	}

@@ -55,7 +55,7 @@ const riskFacts = `(SELECT COUNT(*) FROM agents fa JOIN orgs fo ON fo.id = fa.or
 func (db *DB) PhoneFacts(ctx context.Context, orgID, regulatorID int64, policyNo string) (huifang.PhoneFacts, error) {
 	var f huifang.PhoneFacts
 	var changed int64
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT `+riskFacts+` FROM policies p WHERE p.org_id = ? AND p.policy_no = ?`),
+	err := db.queryRow(ctx, db.read, db.q(`SELECT `+riskFacts+` FROM policies p WHERE p.org_id = ? AND p.policy_no = ?`),
 		regulatorID, orgID, policyNo).Scan(&f.AgentPhones, &f.Holders, &changed)
 	if err != nil {
 		return f, mapErr(err)
@@ -108,6 +108,6 @@ func (db *DB) ForEachRisk(ctx context.Context, orgID int64, f huifang.RiskFilter
 func (db *DB) CountRisks(ctx context.Context, orgID int64, f huifang.RiskFilter) (int, error) {
 	w := riskWhere(orgID, f)
 	var n int
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM policies p`+w.sql()), w.args...).Scan(&n)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*) FROM policies p`+w.sql()), w.args...).Scan(&n)
 	return n, err
 }

@@ -52,7 +52,7 @@ func (db *DB) AddScript(ctx context.Context, r *huifang.ScriptRecord) error {
 
 // FindScript finds a script version of an organisation.
 func (db *DB) FindScript(ctx context.Context, orgID, id int64) (*huifang.ScriptRecord, error) {
-	r, err := scanScript(db.read.QueryRowContext(ctx, db.q(`SELECT `+scriptCols+` FROM scripts s WHERE s.org_id = ? AND s.id = ?`), orgID, id))
+	r, err := scanScript(db.queryRow(ctx, db.read, db.q(`SELECT `+scriptCols+` FROM scripts s WHERE s.org_id = ? AND s.id = ?`), orgID, id))
 	if err != nil {
 		return nil, err
 	}

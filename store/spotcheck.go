@@ -140,7 +140,7 @@ func scanSpotCheck(s scanner) (huifang.SpotCheck, error) {
 
 // FindSpotCheck finds one sample of a regulator.
 func (db *DB) FindSpotCheck(ctx context.Context, regulatorID, id int64) (*huifang.SpotCheck, error) {
-	sc, err := scanSpotCheck(db.read.QueryRowContext(ctx, db.q(`SELECT `+spotCheckCols+` FROM spot_checks s WHERE s.regulator_id = ? AND s.id = ?`),
+	sc, err := scanSpotCheck(db.queryRow(ctx, db.read, db.q(`SELECT `+spotCheckCols+` FROM spot_checks s WHERE s.regulator_id = ? AND s.id = ?`),
 		regulatorID, id))
 	if err != nil {
 		return nil, err
@@ -214,13 +214,13 @@ func (db *DB) ListSpotCheckItems(ctx context.Context, f huifang.SpotCheckItemFil
 func (db *DB) CountSpotCheckItems(ctx context.Context, f huifang.SpotCheckItemFilter) (int, error) {
 	w := itemWhere(f)
 	var n int
-	err := db.read.QueryRowContext(ctx, db.q(`SELECT COUNT(*) FROM spot_check_items i JOIN spot_checks s ON s.id = i.spot_check_id`+w.sql()), w.args...).Scan(&n)
+	err := db.queryRow(ctx, db.read, db.q(`SELECT COUNT(*) FROM spot_check_items i JOIN spot_checks s ON s.id = i.spot_check_id`+w.sql()), w.args...).Scan(&n)
 	return n, err
 }
 
 // FindSpotCheckItem finds one item of a regulator's sample.
 func (db *DB) FindSpotCheckItem(ctx context.Context, regulatorID, checkID, id int64) (*huifang.SpotCheckItem, error) {
-	it, err := scanItem(db.read.QueryRowContext(ctx, db.q(`SELECT `+itemCols+itemFrom+` WHERE s.regulator_id = ? AND i.spot_check_id = ? AND i.id = ?`),
+	it, err := scanItem(db.queryRow(ctx, db.read, db.q(`SELECT `+itemCols+itemFrom+` WHERE s.regulator_id = ? AND i.spot_check_id = ? AND i.id = ?`),
 		regulatorID, checkID, id))
 	if err != nil {
 		return nil, err

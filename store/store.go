@@ -173,7 +173,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (applied, latest int, err error
 		return 0, latest, err
 	}
 	var v sql.NullInt64
-	if err := db.read.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
+	if err := db.queryRow(ctx, db.read, `SELECT MAX(version) FROM schema_migrations`).Scan(&v); err != nil {
 		return 0, latest, fmt.Errorf("read schema version: %w", err)
 	}
 	return int(v.Int64), latest, nil

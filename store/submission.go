@@ -66,7 +66,7 @@ func (db *DB) FindSubmission(ctx context.Context, sc huifang.SubmissionScope, id
 	scopeWhere(sc, &w)
 	w.add("s.id = ?", id)
 	var content string
-	r, err := scanSubmission(db.read.QueryRowContext(ctx, db.q(`SELECT `+submissionCols+`, s.content FROM submissions s`+w.sql()), w.args...), &content)
+	r, err := scanSubmission(db.queryRow(ctx, db.read, db.q(`SELECT `+submissionCols+`, s.content FROM submissions s`+w.sql()), w.args...), &content)
 	if err != nil {
 		return nil, err
 	}

@@ -41,12 +41,12 @@ func (db *DB) CreateUser(ctx context.Context, u *huifang.User, a huifang.Actor) 
 // FindUserByLogin finds a user by login, across organisations: logins are unique,
 // and this is how a login starts before the organisation is known.
 func (db *DB) FindUserByLogin(ctx context.Context, login string) (*huifang.User, error) {
-	return scanUser(db.read.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE login = ?`), login))
+	return scanUser(db.queryRow(ctx, db.read, db.q(`SELECT `+userCols+` FROM users WHERE login = ?`), login))
 }
 
 // FindUserByID finds a user of an organisation.
 func (db *DB) FindUserByID(ctx context.Context, orgID, id int64) (*huifang.User, error) {
-	return scanUser(db.read.QueryRowContext(ctx, db.q(`SELECT `+userCols+` FROM users WHERE org_id = ? AND id = ?`), orgID, id))
+	return scanUser(db.queryRow(ctx, db.read, db.q(`SELECT `+userCols+` FROM users WHERE org_id = ? AND id = ?`), orgID, id))
 }
 
 // ListUsers lists the users of an organisation.
@@ -90,7 +90,7 @@ func (db *DB) CreateSession(ctx context.Context, tokenHash, kind, name string, u
 // kind asked for. It is read on every request, so a disabled user or a
 // changed role takes effect at once.
 func (db *DB) FindSession(ctx context.Context, tokenHash, kind string, now time.Time) (*huifang.User, error) {
-	return scanUser(db.read.QueryRowContext(ctx, db.q(`SELECT `+userColsOf+`
+	return scanUser(db.queryRow(ctx, db.read, db.q(`SELECT `+userColsOf+`
 		FROM sessions s JOIN users u ON u.id = s.user_id AND u.org_id = s.org_id
 		WHERE s.token_hash = ? AND s.kind = ? AND (s.expires_at = 0 OR s.expires_at > ?) AND u.disabled = FALSE`), tokenHash, kind, ms64(now)))
 }
