@@ -144,7 +144,7 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 		Designs: huifang.DesignTypes, Outcomes: huifang.Outcomes}
 	p.Kinds = huifang.CallbackKinds
 	// Pages go on by cursor (after=); an old page=N link opens the first page.
-	after := strings.TrimSpace(q.Get("after"))
+	after := afterParam(q)
 	status := http.StatusOK
 	if len(form.Errors) > 0 {
 		status = http.StatusBadRequest
@@ -171,21 +171,7 @@ func (s *server) callbackList(w http.ResponseWriter, r *http.Request, rq *reques
 				return err
 			}
 		}
-		fq := form.query()
-		if page.Next != "" {
-			v := url.Values{}
-			for k, vs := range fq {
-				v[k] = vs
-			}
-			v.Set("after", page.Next)
-			p.NextURL = "/callbacks?" + v.Encode()
-		}
-		if after != "" {
-			p.FirstURL = "/callbacks"
-			if len(fq) > 0 {
-				p.FirstURL += "?" + fq.Encode()
-			}
-		}
+		p.FirstURL, p.NextURL = cursorLinks("/callbacks", form.query(), after, page.Next)
 	}
 	p.TotalText = rq.T.T("list.total_count", p.Total)
 	if p.Capped {

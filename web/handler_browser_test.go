@@ -98,7 +98,9 @@ func TestBrowserHandlerCase(t *testing.T) {
 		t.Fatal("the refused case is no longer ticked")
 	}
 	b.Screenshot(t, "handler-bulk-assign")
-	// Transfer B to the sales unit.
+	// Transfer B to the sales unit. The first step's summary goes first, so
+	// that the wait below is for the second step's page, not this one.
+	eval[bool](t, b, `(document.getElementById("bulk-result").remove(), true)`)
 	b.Do(t,
 		chromedp.Click(chromedp.ID("pick-"+sid(waiting))), // untick
 		chromedp.Click(chromedp.ID("pick-"+sid(bb))),

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/huifang/huifang"
@@ -23,21 +22,18 @@ type caseRow struct {
 type boardForm struct {
 	Scope, Type, Status, Channel string
 	DueSoon, Overdue             bool
-	Page                         int // from 1
+	// After is the cursor the page shown starts after ("" on the first
+	// page): the board pages by key, as the callback list does.
+	After string
 }
 
-func (f boardForm) query(scope string) string { return f.pageQuery(scope, 1) }
-
-// pageQuery is the board's URL for a scope and a page of the same filter.
-func (f boardForm) pageQuery(scope string, page int) string {
+// values is the board's filter for a scope, for links.
+func (f boardForm) values(scope string) url.Values {
 	q := url.Values{}
 	for k, v := range map[string]string{"scope": scope, "type": f.Type, "status": f.Status, "channel": f.Channel} {
 		if v != "" {
 			q.Set(k, v)
 		}
-	}
-	if page > 1 {
-		q.Set("page", strconv.Itoa(page))
 	}
 	if f.DueSoon {
 		q.Set("due_soon", "1")
@@ -45,11 +41,14 @@ func (f boardForm) pageQuery(scope string, page int) string {
 	if f.Overdue {
 		q.Set("overdue", "1")
 	}
-	if len(q) == 0 {
-		return "/problems"
-	}
-	return "/problems?" + q.Encode()
+	return q
 }
+
+// query is the board's first page for a scope, the filter kept.
+func (f boardForm) query(scope string) string { return listURL("/problems", f.values(scope), "") }
+
+// pageQuery is the board's page shown: its scope, filter and cursor.
+func (f boardForm) pageQuery() string { return listURL("/problems", f.values(f.Scope), f.After) }
 
 // scopeTab is a tab of the board.
 type scopeTab struct {
@@ -73,7 +72,9 @@ type boardPage struct {
 	Channels []huifang.Channel
 	CanOpen  bool
 	Open     openForm
-	PrevURL  string
+	// FirstURL opens the board's first page (shown past it); NextURL the
+	// page after this one, by cursor.
+	FirstURL string
 	NextURL  string
 	Bulk     *bulkForm // the bulk assign/transfer form, for who may work cases
 }
@@ -89,11 +90,9 @@ func parseBoard(u *huifang.User, q url.Values) (app.BoardFilter, boardForm) {
 			f.Scope = sc
 		}
 	}
-	f.Page = 1
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && n <= maxBoardPages {
-		f.Page = n
-	}
-	bf := app.BoardFilter{Scope: f.Scope, DueSoon: f.DueSoon, Overdue: f.Overdue, Offset: (f.Page - 1) * app.BoardPageSize, Limit: app.BoardPageSize + 1}
+	// Pages go on by cursor (after=); an old page=N link opens the first page.
+	f.After = afterParam(q)
+	bf := app.BoardFilter{Scope: f.Scope, DueSoon: f.DueSoon, Overdue: f.Overdue, Limit: app.BoardPageSize, After: f.After}
 	for _, t := range huifang.ProblemTypes {
 		if q.Get("type") == string(t) {
 			bf.Type, f.Type = t, string(t)
@@ -112,9 +111,6 @@ func parseBoard(u *huifang.User, q url.Values) (app.BoardFilter, boardForm) {
 	return bf, f
 }
 
-// maxBoardPages bounds the page a board URL may ask for.
-const maxBoardPages = 1000
-
 func (s *server) problemBoard(w http.ResponseWriter, r *http.Request, rq *request) error {
 	return s.renderBoard(w, r, rq, http.StatusOK, r.URL.Query(), openForm{}, nil)
 }
@@ -124,13 +120,9 @@ func (s *server) problemBoard(w http.ResponseWriter, r *http.Request, rq *reques
 func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request, status int, q url.Values, open openForm, bulk *bulkForm) error {
 	u := rq.User
 	bf, f := parseBoard(u, q)
-	views, err := s.svc.Board(r.Context(), u, bf)
+	views, next, err := s.svc.BoardPage(r.Context(), u, bf)
 	if err != nil {
 		return err
-	}
-	more := len(views) > app.BoardPageSize
-	if more {
-		views = views[:app.BoardPageSize]
 	}
 	dir, err := s.directory(r.Context(), u, u.OrgID)
 	if err != nil {
@@ -138,12 +130,7 @@ func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request
 	}
 	p := boardPage{Form: f, Types: huifang.ProblemTypes, Statuses: huifang.ProblemStatuses, Channels: huifang.Channels,
 		CanOpen: mayOpenCase(u), Open: open}
-	if f.Page > 1 {
-		p.PrevURL = f.pageQuery(f.Scope, f.Page-1)
-	}
-	if more {
-		p.NextURL = f.pageQuery(f.Scope, f.Page+1)
-	}
+	p.FirstURL, p.NextURL = cursorLinks("/problems", f.values(f.Scope), f.After, next)
 	if scopes := scopesFor(u); len(scopes) > 1 {
 		for _, sc := range scopes {
 			p.Tabs = append(p.Tabs, scopeTab{Key: sc, Href: f.query(sc), Active: sc == f.Scope})
@@ -166,7 +153,7 @@ func (s *server) renderBoard(w http.ResponseWriter, r *http.Request, rq *request
 			bulk = &bulkForm{}
 		}
 		bulk.choices(u, dir)
-		bulk.Back = f.pageQuery(f.Scope, f.Page)
+		bulk.Back = f.pageQuery()
 		p.Bulk = bulk
 	}
 	s.render(w, r, rq, status, "problems", rq.T.T("problems.title"), "problems", p)

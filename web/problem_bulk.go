@@ -63,7 +63,11 @@ func (s *server) problemBulk(w http.ResponseWriter, r *http.Request, rq *request
 	if err := r.ParseForm(); err != nil {
 		return huifang.Errorf(huifang.EINVALID, "err.form.unparsable")
 	}
-	back, _ := url.ParseQuery(r.PostFormValue("back"))
+	// The board's page the form was sent from: its filter and cursor.
+	back := url.Values{}
+	if b, err := url.Parse(r.PostFormValue("back")); err == nil && b.Path == "/problems" {
+		back = b.Query()
+	}
 	f := &bulkForm{Checked: map[int64]bool{}, DueOn: strings.TrimSpace(r.PostFormValue("due_on"))}
 	op := r.PostFormValue("op")
 	in := app.BulkInput{}

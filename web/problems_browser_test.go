@@ -199,3 +199,51 @@ func TestBrowserHandlerResolvesCase(t *testing.T) {
 		t.Fatalf("download: %d %v", res.StatusCode, res.Header)
 	}
 }
+
+// TestBrowserProblemBoardPages: the handler walks the branch's board, the
+// filter kept, to its second page by "下一页" and back by "第一页".
+func TestBrowserProblemBoardPages(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	f := setupCases(t, casesWorld(t))
+	ids := pagesCases(t, f, app.BoardPageSize+30) // 60 complaints
+	if _, err := f.svc.BulkTransfer(ctx, f.mgr, app.BulkInput{IDs: ids, Branch: "86010101"}); err != nil {
+		t.Fatal(err)
+	}
+	rows := `document.querySelectorAll("#problem-list tbody tr").length`
+	browserLogin(t, b, f.fixture, "h1")
+	b.Do(t,
+		chromedp.Navigate(f.srv.URL+"/problems?scope=branch&type=complaint"),
+		chromedp.WaitVisible(chromedp.ID("board-next")),
+	)
+	if n := eval[int](t, b, rows); n != app.BoardPageSize || eval[bool](t, b, `!!document.getElementById("board-first")`) {
+		t.Fatalf("first page: %d rows", n)
+	}
+	b.Do(t,
+		chromedp.Click(chromedp.ID("board-next")),
+		chromedp.WaitVisible(chromedp.ID("board-first")),
+	)
+	loc, err := chromedp.Run(b.Ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(loc, "after=p1.") || !strings.Contains(loc, "scope=branch") || !strings.Contains(loc, "type=complaint") {
+		t.Fatalf("second page at %s", loc)
+	}
+	if n := eval[int](t, b, rows); n != 10 || eval[bool](t, b, `!!document.getElementById("board-next")`) ||
+		eval[string](t, b, `document.querySelector("#board-filters select[name=type]").value`) != "complaint" ||
+		!eval[bool](t, b, `document.getElementById("scope-branch").classList.contains("active")`) {
+		t.Fatalf("second page: %d rows", n)
+	}
+	if got := b.Text(t, "#board-first"); got != "第一页" {
+		t.Fatalf("first-page link %q", got)
+	}
+	b.Screenshot(t, "problem-board-page-2")
+	b.Do(t,
+		chromedp.Click(chromedp.ID("board-first")),
+		chromedp.WaitVisible(chromedp.ID("board-next")),
+	)
+	if n := eval[int](t, b, rows); n != app.BoardPageSize || eval[bool](t, b, `!!document.getElementById("board-first")`) {
+		t.Fatalf("back on the first page: %d rows", n)
+	}
+}
