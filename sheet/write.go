@@ -3,9 +3,11 @@ package sheet
 import (
 	"archive/zip"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"io"
 	"iter"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -16,80 +18,135 @@ import (
 )
 
 // Cell values given to the writers: string, the integer and float types,
-// bool (是/否), huifang.Date (a date cell), time.Time (shown in Asia/Shanghai),
-// nil (an empty cell) and fmt.Stringer. Pass phone, ID and policy numbers as
+// bool (是/否), huifang.Date (a date cell), time.Time (shown in Asia/Shanghai,
+// to the second), nil (an empty cell) and fmt.Stringer. Pass phone, ID and policy numbers as
 // strings so that Excel keeps every digit.
 
 // XLSXWriter writes a one-sheet workbook row by row, with a bold, frozen
-// header. Rows are streamed to a temporary file, not held in memory, and
-// Close zips the workbook straight to the writer: never whole in memory.
-// The first byte goes out at Close, once every row is written, since the
-// sheet's part must be complete before excelize zips it.
+// header, as a stream on archive/zip: the small parts of the workbook go
+// into the zip first, then the sheet's rows as they are written. Each
+// compressed block goes on to the writer as it fills, some tens of
+// kilobytes (for the callback export, the first after about 700 rows), so
+// the download begins at once and memory stays flat however long the sheet:
+// the compressor's window is all it holds. Strings are inline strings, so
+// no table of them builds up either.
+//
+// A write error stops the workbook: the writer has a cut file, as with CSV.
 type XLSXWriter struct {
-	w         io.Writer
-	f         *excelize.File
-	sw        *excelize.StreamWriter
-	row       int
-	dateStyle int
-	timeStyle int
-	cells     []any
+	zw   *zip.Writer
+	part io.Writer // the sheet's part in zw
+	buf  []byte    // rows not yet given to part
+	cols []string  // column letters, "A", "B", … as far as rows have gone
+	num  []byte    // scratch for a number's text
+	row  int       // rows written, the header's included
+	err  error     // the first write error: every later call returns it
+	done bool
 }
 
-// NewXLSXWriter starts a workbook whose only sheet is named sheetName. Close
-// writes it to w.
+// xlsxMaxRows is Excel's limit of rows in a sheet, the header's included.
+const xlsxMaxRows = 1 << 20
+
+// xlsxMaxColumns is Excel's limit of columns in a sheet (column XFD).
+const xlsxMaxColumns = 16384
+
+// xlsxMaxCellChars is the most characters a cell holds; Excel counts them in
+// UTF-16, and longer text is cut, as excelize used to.
+const xlsxMaxCellChars = 32767
+
+// The cell styles of styles.xml, by their index in cellXfs.
+const (
+	styleBold = 1
+	styleDate = 2
+	styleTime = 3
+)
+
+// xlsxFlushAt is how many bytes of rows are gathered before they go to the
+// compressor: fewer, larger writes.
+const xlsxFlushAt = 32 << 10
+
+// NewXLSXWriter starts a workbook whose only sheet is named sheetName, with
+// header as its first row. Rows go to w as they are written; Close ends
+// the workbook.
 func NewXLSXWriter(w io.Writer, sheetName string, header []string) (*XLSXWriter, error) {
-	f := excelize.NewFile()
-	x, err := newXLSXWriter(w, f, sheetName, header)
-	if err != nil {
-		f.Close()
-		return nil, err
+	if err := checkSheetName(sheetName); err != nil {
+		return nil, fmt.Errorf("sheet name %q: %w", sheetName, err)
 	}
-	return x, nil
-}
-
-func newXLSXWriter(w io.Writer, f *excelize.File, sheetName string, header []string) (*XLSXWriter, error) {
-	if sheetName != f.GetSheetName(0) {
-		if err := f.SetSheetName(f.GetSheetName(0), sheetName); err != nil {
-			return nil, fmt.Errorf("sheet name %q: %w", sheetName, err)
+	if len(header) > xlsxMaxColumns {
+		return nil, fmt.Errorf("sheet: %d columns, over Excel's %d", len(header), xlsxMaxColumns)
+	}
+	x := &XLSXWriter{zw: zip.NewWriter(w), buf: make([]byte, 0, xlsxFlushAt+4<<10), num: make([]byte, 0, 64)}
+	modified := time.Now()
+	workbook := fmt.Sprintf(xlsxWorkbook, escapeAttr(sheetName))
+	for _, p := range [][2]string{
+		{"[Content_Types].xml", xlsxContentTypes},
+		{"_rels/.rels", xlsxRootRels},
+		{"xl/workbook.xml", workbook},
+		{"xl/_rels/workbook.xml.rels", xlsxWorkbookRels},
+		{"xl/styles.xml", xlsxStyles},
+		{"xl/worksheets/sheet1.xml", ""},
+	} {
+		part, err := x.zw.CreateHeader(&zip.FileHeader{Name: p[0], Method: zip.Deflate, Modified: modified})
+		if err == nil {
+			_, err = io.WriteString(part, p[1])
 		}
-	}
-	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return nil, err
-	}
-	dateFmt, timeFmt := "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"
-	x := &XLSXWriter{w: w, f: f, row: 1}
-	// excelize's WriteTo zips the workbook into a buffer and copies it: a
-	// zip writer on w instead sends each part out as it is compressed and
-	// leaves that buffer empty. (Only a sheet part over 4 GiB would miss
-	// excelize's zip64 touch-up of the buffer, far beyond a sheet's
-	// 1,048,576 rows of export.)
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
-	if x.dateStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFmt}); err != nil {
-		return nil, err
-	}
-	if x.timeStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &timeFmt}); err != nil {
-		return nil, err
-	}
-	if x.sw, err = f.NewStreamWriter(sheetName); err != nil {
-		return nil, err
-	}
-	for i, h := range header {
-		if err := x.sw.SetColWidth(i+1, i+1, columnWidth(h)); err != nil {
+		if err != nil {
 			return nil, err
 		}
+		x.part = part
 	}
-	if err := x.sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return nil, err
+
+	// The sheet's head: the frozen header, the columns' widths, the header.
+	// Nothing is flushed to w yet, so that an error before the first rows
+	// can still be told to the user in place of the file.
+	x.buf = append(x.buf, xlsxSheetHead...)
+	if len(header) > 0 {
+		x.buf = append(x.buf, "<cols>"...)
+		for i, h := range header {
+			x.buf = append(x.buf, `<col min="`...)
+			x.buf = strconv.AppendInt(x.buf, int64(i+1), 10)
+			x.buf = append(x.buf, `" max="`...)
+			x.buf = strconv.AppendInt(x.buf, int64(i+1), 10)
+			x.buf = append(x.buf, `" width="`...)
+			x.buf = strconv.AppendFloat(x.buf, columnWidth(h), 'f', -1, 64)
+			x.buf = append(x.buf, `" customWidth="1"/>`...)
+		}
+		x.buf = append(x.buf, "</cols>"...)
 	}
-	cells := make([]any, len(header))
+	x.buf = append(x.buf, "<sheetData>"...)
+	x.row = 1
+	x.startRow()
 	for i, h := range header {
-		cells[i] = excelize.Cell{StyleID: bold, Value: h}
+		x.appendString(i, styleBold, h)
 	}
-	if err := x.sw.SetRow("A1", cells); err != nil {
-		return nil, err
-	}
+	x.buf = append(x.buf, "</row>"...)
 	return x, nil
+}
+
+// checkSheetName refuses a name Excel refuses, with excelize's errors.
+func checkSheetName(name string) error {
+	switch {
+	case name == "":
+		return excelize.ErrSheetNameBlank
+	case utf16Len(name) > excelize.MaxSheetNameLength:
+		return excelize.ErrSheetNameLength
+	case strings.HasPrefix(name, "'") || strings.HasSuffix(name, "'"):
+		return excelize.ErrSheetNameSingleQuote
+	case strings.ContainsAny(name, `:\/?*[]`):
+		return excelize.ErrSheetNameInvalid
+	}
+	return nil
+}
+
+// utf16Len is the length of s as Excel counts it.
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r >= 0x10000 {
+			n++
+		}
+	}
+	return n
 }
 
 // columnWidth fits a header, counting a Chinese character as two.
@@ -107,52 +164,290 @@ func columnWidth(h string) float64 {
 
 // Write adds one row.
 func (x *XLSXWriter) Write(row []any) error {
-	if x.row >= excelize.TotalRows {
-		return huifang.Errorf(huifang.EINVALID, "err.sheet.too_many_rows_export", excelize.TotalRows-1)
+	if x.err != nil {
+		return x.err
+	}
+	if x.done {
+		return errors.New("sheet: write after Close")
+	}
+	if x.row >= xlsxMaxRows {
+		return huifang.Errorf(huifang.EINVALID, "err.sheet.too_many_rows_export", xlsxMaxRows-1)
+	}
+	if len(row) > xlsxMaxColumns {
+		return fmt.Errorf("sheet: a row of %d cells, over Excel's %d columns", len(row), xlsxMaxColumns)
 	}
 	x.row++
-	x.cells = x.cells[:0]
-	for _, v := range row {
-		x.cells = append(x.cells, x.cell(v))
+	x.startRow()
+	for i, v := range row {
+		x.appendCell(i, v)
 	}
-	cell, err := excelize.CoordinatesToCellName(1, x.row)
-	if err != nil {
-		return err
+	x.buf = append(x.buf, "</row>"...)
+	if len(x.buf) >= xlsxFlushAt {
+		return x.flush()
 	}
-	return x.sw.SetRow(cell, x.cells)
+	return nil
 }
 
-func (x *XLSXWriter) cell(v any) any {
+// flush gives the gathered rows to the compressor, which sends on what it
+// has compressed.
+func (x *XLSXWriter) flush() error {
+	if _, err := x.part.Write(x.buf); err != nil {
+		x.err = err
+		return err
+	}
+	x.buf = x.buf[:0]
+	return nil
+}
+
+func (x *XLSXWriter) startRow() {
+	x.buf = append(x.buf, `<row r="`...)
+	x.buf = strconv.AppendInt(x.buf, int64(x.row), 10)
+	x.buf = append(x.buf, `">`...)
+}
+
+// appendCell adds the cell of value v in column col (from 0) of the row.
+// Empty cells are left out.
+func (x *XLSXWriter) appendCell(col int, v any) {
 	switch v := v.(type) {
-	case nil, string, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float32, float64:
-		return v
+	case nil:
+	case string:
+		x.appendString(col, 0, v)
+	case int:
+		x.appendNumber(col, 0, strconv.AppendInt(x.num[:0], int64(v), 10))
+	case int8:
+		x.appendNumber(col, 0, strconv.AppendInt(x.num[:0], int64(v), 10))
+	case int16:
+		x.appendNumber(col, 0, strconv.AppendInt(x.num[:0], int64(v), 10))
+	case int32:
+		x.appendNumber(col, 0, strconv.AppendInt(x.num[:0], int64(v), 10))
+	case int64:
+		x.appendNumber(col, 0, strconv.AppendInt(x.num[:0], v, 10))
+	case uint:
+		x.appendNumber(col, 0, strconv.AppendUint(x.num[:0], uint64(v), 10))
+	case uint8:
+		x.appendNumber(col, 0, strconv.AppendUint(x.num[:0], uint64(v), 10))
+	case uint16:
+		x.appendNumber(col, 0, strconv.AppendUint(x.num[:0], uint64(v), 10))
+	case uint32:
+		x.appendNumber(col, 0, strconv.AppendUint(x.num[:0], uint64(v), 10))
+	case uint64:
+		x.appendNumber(col, 0, strconv.AppendUint(x.num[:0], v, 10))
+	case float32:
+		x.appendFloat(col, float64(v), 32)
+	case float64:
+		x.appendFloat(col, v, 64)
 	case bool:
-		return yesNo(v)
+		x.appendString(col, 0, yesNo(v))
 	case huifang.Date:
 		if v.IsZero() {
-			return nil
+			return
 		}
-		return excelize.Cell{StyleID: x.dateStyle, Value: time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, time.UTC)}
+		days, ok := excelDays(v.Year(), v.Month(), v.Day())
+		if !ok {
+			x.appendString(col, 0, v.String())
+			return
+		}
+		x.appendNumber(col, styleDate, strconv.AppendInt(x.num[:0], days, 10))
 	case time.Time:
 		if v.IsZero() {
-			return nil
+			return
 		}
-		return excelize.Cell{StyleID: x.timeStyle, Value: v.In(huifang.Shanghai)}
+		t := v.In(huifang.Shanghai)
+		days, ok := excelDays(t.Year(), t.Month(), t.Day())
+		if !ok {
+			x.appendString(col, 0, t.Format(time.DateTime))
+			return
+		}
+		// Whole seconds, as shown and as the CSV has them.
+		serial := float64(days) + float64(t.Hour()*3600+t.Minute()*60+t.Second())/86400
+		x.appendNumber(col, styleTime, strconv.AppendFloat(x.num[:0], serial, 'f', -1, 64))
 	case fmt.Stringer:
-		return v.String()
+		x.appendString(col, 0, v.String())
+	default:
+		x.appendString(col, 0, fmt.Sprint(v))
 	}
-	return fmt.Sprint(v)
 }
 
-// Close finishes the workbook and writes it to w. Call it once, also after
-// an error, to remove the temporary files.
+// excelDays is the date's serial number in Excel's 1900 date system, which
+// counts a 29 February 1900 that never was; false before 1900 or after 9999.
+func excelDays(year int, month time.Month, day int) (int64, bool) {
+	days := (time.Date(year, month, day, 0, 0, 0, 0, time.UTC).Unix() - excelEpoch) / 86400
+	switch {
+	case days < 2 || year > 9999: // before 1900-01-01, or past Excel's last day
+		return 0, false
+	case days < 61: // before 1900-03-01
+		days--
+	}
+	return days, true
+}
+
+// excelEpoch is 1899-12-30, day 0 of Excel's serial numbers from March 1900.
+var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).Unix()
+
+func (x *XLSXWriter) appendFloat(col int, v float64, bits int) {
+	if math.IsNaN(v) || math.IsInf(v, 0) { // no number in Excel
+		x.appendString(col, 0, fmt.Sprint(v))
+		return
+	}
+	x.appendNumber(col, 0, strconv.AppendFloat(x.num[:0], v, 'f', -1, bits))
+}
+
+// startCell opens the cell <c r="B7" s="2"; the caller closes the tag.
+func (x *XLSXWriter) startCell(col, style int) {
+	for len(x.cols) <= col {
+		x.cols = append(x.cols, columnName(len(x.cols)))
+	}
+	x.buf = append(x.buf, `<c r="`...)
+	x.buf = append(x.buf, x.cols[col]...)
+	x.buf = strconv.AppendInt(x.buf, int64(x.row), 10)
+	x.buf = append(x.buf, '"')
+	if style != 0 {
+		x.buf = append(x.buf, ` s="`...)
+		x.buf = strconv.AppendInt(x.buf, int64(style), 10)
+		x.buf = append(x.buf, '"')
+	}
+}
+
+// appendNumber adds a number cell of the value v, as text.
+func (x *XLSXWriter) appendNumber(col, style int, v []byte) {
+	x.startCell(col, style)
+	x.buf = append(x.buf, "><v>"...)
+	x.buf = append(x.buf, v...)
+	x.buf = append(x.buf, "</v></c>"...)
+}
+
+// appendString adds an inline string cell; an empty string is left out.
+func (x *XLSXWriter) appendString(col, style int, s string) {
+	if s == "" {
+		return
+	}
+	x.startCell(col, style)
+	x.buf = append(x.buf, ` t="inlineStr"><is><t`...)
+	s = cutCell(s)
+	if isSpace(s[0]) || isSpace(s[len(s)-1]) {
+		x.buf = append(x.buf, ` xml:space="preserve"`...)
+	}
+	x.buf = append(x.buf, '>')
+	x.buf = appendEscaped(x.buf, s)
+	x.buf = append(x.buf, "</t></is></c>"...)
+}
+
+func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// cutCell cuts s to the characters a cell holds.
+func cutCell(s string) string {
+	if len(s) <= xlsxMaxCellChars { // never more characters than bytes
+		return s
+	}
+	n := 0
+	for i, r := range s {
+		if n += 1 + int(r>>16); n > xlsxMaxCellChars {
+			return s[:i]
+		}
+	}
+	return s
+}
+
+// columnName is the letters of the column col, from 0: A … Z, AA … XFD.
+func columnName(col int) string {
+	var b [3]byte
+	i := len(b)
+	for col++; col > 0; col = (col - 1) / 26 {
+		i--
+		b[i] = byte('A' + (col-1)%26)
+	}
+	return string(b[i:])
+}
+
+// appendEscaped appends s as XML 1.0 text: markup escaped, characters XML
+// cannot hold left out, invalid UTF-8 as U+FFFD, and the underscore of
+// text that reads as Excel's own escape (_x000D_) escaped, so that it
+// stays as written.
+func appendEscaped(b []byte, s string) []byte {
+	last := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		width := 1
+		var esc string
+		switch {
+		case c == '<':
+			esc = "&lt;"
+		case c == '>':
+			esc = "&gt;"
+		case c == '&':
+			esc = "&amp;"
+		case c == '"':
+			esc = "&quot;"
+		case c == '\r': // kept: a parser turns a bare CR into LF
+			esc = "&#xD;"
+		case c == '\t' || c == '\n':
+			i++
+			continue
+		case c < 0x20: // not in XML 1.0
+		case c == '_':
+			if !ooxmlEscape(s[i:]) {
+				i++
+				continue
+			}
+			esc = "_x005F_"
+		case c < utf8.RuneSelf:
+			i++
+			continue
+		default:
+			r, n := utf8.DecodeRuneInString(s[i:])
+			width = n
+			switch {
+			case r == utf8.RuneError && n == 1:
+				esc = "\uFFFD"
+			case r == 0xFFFE || r == 0xFFFF: // not in XML 1.0
+			default:
+				i += n
+				continue
+			}
+		}
+		b = append(b, s[last:i]...)
+		b = append(b, esc...)
+		i += width
+		last = i
+	}
+	return append(b, s[last:]...)
+}
+
+// ooxmlEscape reports whether s starts with _xHHHH_, which Excel reads as
+// the character of code HHHH.
+func ooxmlEscape(s string) bool {
+	if len(s) < 7 || s[1] != 'x' || s[6] != '_' {
+		return false
+	}
+	for _, c := range []byte(s[2:6]) {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// escapeAttr escapes s for an attribute's value in double quotes.
+func escapeAttr(s string) string {
+	return string(appendEscaped(nil, s))
+}
+
+// Close ends the sheet and the workbook. Call it once; after an error it
+// returns that error and writes nothing more.
 func (x *XLSXWriter) Close() error {
-	defer x.f.Close()
-	if err := x.sw.Flush(); err != nil {
+	if x.err != nil || x.done {
+		return x.err
+	}
+	x.done = true
+	x.buf = append(x.buf, "</sheetData></worksheet>"...)
+	if err := x.flush(); err != nil {
 		return err
 	}
-	_, err := x.f.WriteTo(x.w)
-	return err
+	if err := x.zw.Close(); err != nil {
+		x.err = err
+		return err
+	}
+	return nil
 }
 
 // WriteXLSX writes a whole workbook: the header, then every row of rows.
@@ -162,16 +457,56 @@ func WriteXLSX(w io.Writer, sheetName string, header []string, rows iter.Seq[[]a
 		return err
 	}
 	for row := range rows {
-		if err = x.Write(row); err != nil {
-			break
+		if err := x.Write(row); err != nil {
+			return err
 		}
-	}
-	if err != nil {
-		x.f.Close()
-		return err
 	}
 	return x.Close()
 }
+
+// The workbook's parts but the sheet. styles.xml's cellXfs are the plain
+// cell, the bold header (styleBold), the date (styleDate) and the time
+// (styleTime).
+const (
+	xlsxHeader       = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
+	xlsxContentTypes = xlsxHeader + `<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">` +
+		`<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>` +
+		`<Default Extension="xml" ContentType="application/xml"/>` +
+		`<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>` +
+		`<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>` +
+		`<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>` +
+		`</Types>`
+	xlsxRootRels = xlsxHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>` +
+		`</Relationships>`
+	xlsxWorkbook = xlsxHeader + `<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+		`<bookViews><workbookView activeTab="0"/></bookViews>` +
+		`<sheets><sheet name="%s" sheetId="1" r:id="rId1"/></sheets>` +
+		`</workbook>`
+	xlsxWorkbookRels = xlsxHeader + `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">` +
+		`<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>` +
+		`<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>` +
+		`</Relationships>`
+	xlsxStyles = xlsxHeader + `<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">` +
+		`<numFmts count="2"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/><numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/></numFmts>` +
+		`<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>` +
+		`<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>` +
+		`<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>` +
+		`<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>` +
+		`<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>` +
+		`<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+		`<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>` +
+		`<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>` +
+		`<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs>` +
+		`<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>` +
+		`</styleSheet>`
+	xlsxSheetHead = xlsxHeader + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">` +
+		`<sheetViews><sheetView tabSelected="1" workbookViewId="0">` +
+		`<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>` +
+		`<selection pane="bottomLeft" activeCell="A2" sqref="A2"/>` +
+		`</sheetView></sheetViews>` +
+		`<sheetFormatPr defaultRowHeight="15"/>`
+)
 
 // CSVWriter writes UTF-8 CSV with a byte-order mark, so that Excel opens
 // Chinese text correctly.

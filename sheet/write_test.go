@@ -128,7 +128,7 @@ func TestWriteXLSXErrors(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	x.row = excelize.TotalRows
+	x.row = xlsxMaxRows
 	wantInvalid(t, x.Write([]any{"x"}), "上限")
 	x.Close()
 }
