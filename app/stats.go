@@ -143,23 +143,26 @@ func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs
 	}
 	// A period still running counts the callbacks of its running month
 	// whose deadline has come by today, which the monthly counts cannot
-	// tell apart: read from the rows, that month only.
-	var sofar []*indicator.Builder
-	var from, to huifang.Date
+	// tell apart: the counts kept by day of deadline tell them.
+	var read [2]huifang.Date
+	var days map[indicator.CallbackKey]indicator.CallbackCounts
 	for _, b := range bs {
-		if f, t, ok := b.PartialMonth(); ok {
-			sofar, from, to = append(sofar, b), f, t
+		from, to, ok := b.PartialMonth()
+		if !ok {
+			continue
+		}
+		if days == nil || read != [2]huifang.Date{from, to} {
+			var err error
+			if days, err = s.db.ReadDayStats(ctx, orgID, from, to); err != nil {
+				return err
+			}
+			read = [2]huifang.Date{from, to}
+		}
+		for k, n := range days {
+			b.AddCallbackCountsSoFar(k, n)
 		}
 	}
-	if len(sofar) == 0 {
-		return nil
-	}
-	return s.db.ForEachCallbackFact(ctx, orgID, from, to, func(f indicator.CallbackFact) error {
-		for _, b := range sofar {
-			b.AddCallbackSoFar(f)
-		}
-		return nil
-	})
+	return nil
 }
 
 // recount feeds an insurer's facts for the period into the builders.

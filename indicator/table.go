@@ -169,6 +169,18 @@ func (b *Builder) AddCallbackSoFar(f CallbackFact) {
 	b.addCallback(k, n)
 }
 
+// AddCallbackCountsSoFar adds the counts of a group of callbacks of the
+// month still running (see PartialMonth) whose deadlines have come, as
+// AddCallbackSoFar adds one: the kept counts by day of deadline, added up
+// over the month's days to the table's day. Orphan-policy callbacks are not
+// in them.
+func (b *Builder) AddCallbackCountsSoFar(k CallbackKey, n CallbackCounts) {
+	if k.Orphan || b.dueBy.IsZero() || k.Month.First().After(b.dueBy) || !k.Month.Last().After(b.dueBy) {
+		return
+	}
+	b.addCallback(k, n)
+}
+
 // AddCallbackCounts adds the counts of a group of callbacks, if their
 // month is in the table's period: to the full period's due count always,
 // to the other counts when the month has ended by the table's day (the

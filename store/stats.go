@@ -284,11 +284,20 @@ type statDelta struct {
 	cs  map[indicator.CaseKey]indicator.CaseCounts
 	scb map[indicator.CallbackKey]indicator.CallbackCounts
 	scs map[indicator.CaseKey]indicator.CaseCounts
+	day map[dayKey]indicator.CallbackCounts // by the day of the deadline, orphans left out
+}
+
+// dayKey is a key of stat_day_callbacks: a callback key without its month
+// and seller, and the day of the deadline.
+type dayKey struct {
+	due huifang.Date
+	k   indicator.CallbackKey
 }
 
 func newDelta() *statDelta {
 	return &statDelta{cb: map[indicator.CallbackKey]indicator.CallbackCounts{}, cs: map[indicator.CaseKey]indicator.CaseCounts{},
-		scb: map[indicator.CallbackKey]indicator.CallbackCounts{}, scs: map[indicator.CaseKey]indicator.CaseCounts{}}
+		scb: map[indicator.CallbackKey]indicator.CallbackCounts{}, scs: map[indicator.CaseKey]indicator.CaseCounts{},
+		day: map[dayKey]indicator.CallbackCounts{}}
 }
 
 // sellerCallbackKey is the key of a callback's seller counts.
@@ -314,6 +323,13 @@ func (d *statDelta) addCallback(f indicator.CallbackFact, sign int64) {
 	c = d.cb[k]
 	c.Add(n, sign)
 	d.cb[k] = c
+	if !k.Orphan {
+		dk := dayKey{f.DueOn, k}
+		dk.k.Month = indicator.Period{}
+		c = d.day[dk]
+		c.Add(n, sign)
+		d.day[dk] = c
+	}
 }
 
 func (d *statDelta) addCase(f indicator.CaseFact, sign int64) {
@@ -523,7 +539,53 @@ func (db *DB) saveDelta(ctx context.Context, q querier, orgID int64, d *statDelt
 	if err := db.addCounts(ctx, q, "stat_seller_cases", []string{"month", "seller", "branch_code", "channel", "design"}, caseCountCols, rows); err != nil {
 		return fmt.Errorf("save seller problem-case counts: %w", err)
 	}
+	rows = nil
+	for _, dk := range slices.SortedFunc(maps.Keys(d.day), func(a, b dayKey) int {
+		return cmp.Or(cmp.Compare(a.due.String(), b.due.String()), cbOrder(a.k, b.k))
+	}) {
+		if n, k := d.day[dk], dk.k; !n.IsZero() {
+			rows = append(rows, []any{orgID, dk.due.String(), k.Branch, string(k.Channel), string(k.Design), bit(k.Aged60), string(k.Method),
+				n.Due, n.Successful, n.SuccessfulInPeriod, n.Completed, n.Problems})
+		}
+	}
+	if err := db.addCounts(ctx, q, "stat_day_callbacks", []string{"due_on", "branch_code", "channel", "design", "aged60", "method"}, callbackCountCols, rows); err != nil {
+		return fmt.Errorf("save callback counts by day: %w", err)
+	}
 	return nil
+}
+
+// ReadDayStats reads an insurer's callback counts of the deadlines from
+// from to to, added up by key (the month of each key is the month of its
+// days; orphan-policy callbacks are not in them): what a running month's
+// callbacks due so far count.
+func (db *DB) ReadDayStats(ctx context.Context, orgID int64, from, to huifang.Date) (map[indicator.CallbackKey]indicator.CallbackCounts, error) {
+	out := map[indicator.CallbackKey]indicator.CallbackCounts{}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT due_on, branch_code, channel, design, aged60, method,
+		due, successful, successful_in_period, completed, problems FROM stat_day_callbacks WHERE org_id = ? AND due_on >= ? AND due_on <= ?`),
+		orgID, from.String(), to.String())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k indicator.CallbackKey
+		var n indicator.CallbackCounts
+		var day huifang.Date
+		var old int
+		if err := rows.Scan(&day, &k.Branch, &k.Channel, &k.Design, &old, &k.Method,
+			&n.Due, &n.Successful, &n.SuccessfulInPeriod, &n.Completed, &n.Problems); err != nil {
+			return nil, err
+		}
+		k.Month, k.Aged60 = indicator.MonthOf(day), old != 0
+		c := out[k]
+		c.Add(n, 1)
+		out[k] = c
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	maps.DeleteFunc(out, func(_ indicator.CallbackKey, n indicator.CallbackCounts) bool { return n.IsZero() })
+	return out, nil
 }
 
 var (
@@ -662,13 +724,13 @@ func (db *DB) RebuildStats(ctx context.Context, orgID int64) error {
 	// counts tables, which autovacuum may be slow to refresh or not run at
 	// all, are refreshed now (without them the drill-down by seller's
 	// aggregate sorts on disk behind a nested loop: 3 times slower).
-	_, err := db.write.ExecContext(ctx, `ANALYZE stat_callbacks, stat_cases, stat_seller_callbacks, stat_seller_cases`)
+	_, err := db.write.ExecContext(ctx, `ANALYZE stat_callbacks, stat_cases, stat_seller_callbacks, stat_seller_cases, stat_day_callbacks`)
 	return err
 }
 
 func (db *DB) rebuildStats(ctx context.Context, tx txn, orgID int64) error {
 	q := db.txQ(tx)
-	for _, t := range []string{"stat_callbacks", "stat_cases", "stat_seller_callbacks", "stat_seller_cases"} {
+	for _, t := range []string{"stat_callbacks", "stat_cases", "stat_seller_callbacks", "stat_seller_cases", "stat_day_callbacks"} {
 		if _, err := q.exec(ctx, db.q(`DELETE FROM `+t+` WHERE org_id = ?`), orgID); err != nil {
 			return err
 		}
