@@ -714,6 +714,14 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 // RebuildStats recounts an insurer's stored counts from its rows, in one
 // transaction: what the counts must always equal.
 func (db *DB) RebuildStats(ctx context.Context, orgID int64) error {
+	if db.engine == Postgres {
+		// The recount joins every callback to its policy and counts its
+		// problem cases: without fresh statistics (autovacuum may be off or
+		// behind a large import) the planner walks every case per callback.
+		if _, err := db.write.ExecContext(ctx, `ANALYZE callbacks, problem_cases, policies, products`); err != nil {
+			return err
+		}
+	}
 	if err := db.tx(ctx, func(tx txn) error { return db.rebuildStats(ctx, tx, orgID) }); err != nil {
 		return err
 	}
