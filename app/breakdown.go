@@ -208,5 +208,6 @@ func (t branchTree) children(parent string) indicator.Group {
 		Callback: func(k indicator.CallbackKey) (string, bool) { return level(k.Branch), true },
 		Case:     func(k indicator.CaseKey) (string, bool) { return level(k.Branch), true },
 		Order:    append([]string{parent}, kids(parent)...),
+		Branch:   true,
 	}
 }

@@ -126,7 +126,11 @@ func tables(bs []*indicator.Builder) []indicator.Table {
 
 // tally feeds an insurer's stored counts for the period into the builders.
 func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error {
-	c, err := s.db.ReadStats(ctx, orgID, p, s.today())
+	byBranch := false
+	for _, b := range bs {
+		byBranch = byBranch || b.NeedsBranch()
+	}
+	c, err := s.db.ReadStats(ctx, orgID, p, s.today(), byBranch)
 	if err != nil {
 		return err
 	}

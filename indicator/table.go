@@ -56,6 +56,9 @@ type Group struct {
 	// Order lists the known keys in the order rows are shown; others follow
 	// sorted.
 	Order []string
+	// Branch: the group reads the branch of a key, so counts must come
+	// by branch (else they may come added up over branches).
+	Branch bool
 }
 
 func none[K any](K) (string, bool) { return "", false }
@@ -71,16 +74,16 @@ func order[K ~string](ks []K) []string {
 // The groups of DOMAIN.md §7.
 var (
 	ByChannel = Group{func(k CallbackKey) (string, bool) { return string(k.Channel), true },
-		func(k CaseKey) (string, bool) { return string(k.Channel), true }, order(huifang.Channels)}
+		func(k CaseKey) (string, bool) { return string(k.Channel), true }, order(huifang.Channels), false}
 	ByDesign = Group{func(k CallbackKey) (string, bool) { return string(k.Design), true },
-		func(k CaseKey) (string, bool) { return string(k.Design), true }, order(huifang.DesignTypes)}
-	ByType   = Group{none[CallbackKey], func(k CaseKey) (string, bool) { return string(k.Type), true }, order(huifang.ProblemTypes)}
-	ByBranch = Group{func(k CallbackKey) (string, bool) { return k.Branch, true }, func(k CaseKey) (string, bool) { return k.Branch, true }, nil}
-	ByMonth  = Group{func(k CallbackKey) (string, bool) { return k.Month.String(), true }, func(k CaseKey) (string, bool) { return k.Month.String(), true }, nil}
-	BySeller = Group{func(k CallbackKey) (string, bool) { return k.Seller, true }, func(k CaseKey) (string, bool) { return k.Seller, true }, nil}
+		func(k CaseKey) (string, bool) { return string(k.Design), true }, order(huifang.DesignTypes), false}
+	ByType   = Group{none[CallbackKey], func(k CaseKey) (string, bool) { return string(k.Type), true }, order(huifang.ProblemTypes), false}
+	ByBranch = Group{Callback: func(k CallbackKey) (string, bool) { return k.Branch, true }, Case: func(k CaseKey) (string, bool) { return k.Branch, true }, Branch: true}
+	ByMonth  = Group{func(k CallbackKey) (string, bool) { return k.Month.String(), true }, func(k CaseKey) (string, bool) { return k.Month.String(), true }, nil, false}
+	BySeller = Group{func(k CallbackKey) (string, bool) { return k.Seller, true }, func(k CaseKey) (string, bool) { return k.Seller, true }, nil, false}
 	// ByMethod splits finished callbacks by how they were made (open ones
 	// under ""); problem cases have no method.
-	ByMethod = Group{func(k CallbackKey) (string, bool) { return string(k.Method), true }, none[CaseKey], order(huifang.CallbackMethods)}
+	ByMethod = Group{func(k CallbackKey) (string, bool) { return string(k.Method), true }, none[CaseKey], order(huifang.CallbackMethods), false}
 	// ByAge splits callbacks into policyholders of 60 and over ("60+") and
 	// the others ("under60").
 	ByAge = Group{func(k CallbackKey) (string, bool) {
@@ -88,7 +91,7 @@ var (
 			return "60+", true
 		}
 		return "under60", true
-	}, none[CaseKey], []string{"60+", "under60"}}
+	}, none[CaseKey], []string{"60+", "under60"}, false}
 )
 
 // Builder tallies counts into a table. For a period still running on the
@@ -110,6 +113,21 @@ type Builder struct {
 type grouping struct {
 	Group
 	rows map[string]*Row
+}
+
+// NeedsBranch reports whether the builder reads the branch of the counts
+// it is given (a Keep, or a group by branch); when not, counts added up
+// over the branches make the same table.
+func (b *Builder) NeedsBranch() bool {
+	if b.Keep != nil {
+		return true
+	}
+	for _, g := range b.groups {
+		if g.Branch {
+			return true
+		}
+	}
+	return false
 }
 
 // NewBuilder starts a table for the period, overdue counted as of asOf,

@@ -40,7 +40,7 @@ func TestConformStats(t *testing.T) {
 			DueOn: huifang.NewDate(2026, 3, 25), LimitDays: 10})
 		march := indicator.Period{Kind: indicator.Month, Year: 2026, N: 3}
 		asOf := huifang.NewDate(2026, 3, 31)
-		kept, err := db.ReadStats(ctx, bd.a.ID, march, asOf)
+		kept, err := db.ReadStats(ctx, bd.a.ID, march, asOf, true)
 		must(t, err)
 		var cb indicator.CallbackCounts
 		aged := int64(0)
@@ -72,7 +72,7 @@ func TestConformStats(t *testing.T) {
 		}
 		// The same counts from the rows.
 		must(t, db.RebuildStats(ctx, bd.a.ID))
-		rebuilt, err := db.ReadStats(ctx, bd.a.ID, march, asOf)
+		rebuilt, err := db.ReadStats(ctx, bd.a.ID, march, asOf, true)
 		must(t, err)
 		if !reflect.DeepEqual(kept, rebuilt) {
 			t.Fatalf("kept counts differ from a recount\n kept %+v\nrecount %+v", kept, rebuilt)
@@ -94,7 +94,7 @@ func TestConformStats(t *testing.T) {
 		if caseFacts != 1 {
 			t.Fatalf("%d case facts", caseFacts)
 		}
-		bStats, err := db.ReadStats(ctx, bd.b.ID, march, asOf)
+		bStats, err := db.ReadStats(ctx, bd.b.ID, march, asOf, true)
 		must(t, err)
 		var bcb indicator.CallbackCounts
 		for _, n := range bStats.Callbacks {

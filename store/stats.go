@@ -623,13 +623,21 @@ func (db *DB) addCounts(ctx context.Context, q querier, table string, keyCols, c
 }
 
 // ReadStats reads an insurer's counts for a period, overdue cases as of
-// asOf.
-func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date) (indicator.StatCounts, error) {
+// asOf. Unless byBranch, they come added up over the branches, under the
+// branch "" (a table of the whole company reads a few hundred rows rather
+// than tens of thousands).
+func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, byBranch bool) (indicator.StatCounts, error) {
 	out := indicator.StatCounts{Callbacks: map[indicator.CallbackKey]indicator.CallbackCounts{}, Cases: map[indicator.CaseKey]indicator.CaseCounts{},
 		Overdue: map[indicator.CaseKey]int64{}}
 	from, to := p.Months()[0].String(), p.Months()[len(p.Months())-1].String()
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT month, branch_code, channel, design, orphan, aged60, method,
-		due, successful, successful_in_period, completed, problems FROM stat_callbacks WHERE org_id = ? AND month >= ? AND month <= ?`), orgID, from, to)
+	branch, cbSums, csSums, cbGroup, csGroup := `branch_code`, callbackCountCols, caseCountCols, ``, ``
+	if !byBranch {
+		branch = `''`
+		cbSums, csSums = sums(callbackCountCols), sums(caseCountCols)
+		cbGroup, csGroup = ` GROUP BY month, channel, design, orphan, aged60, method`, ` GROUP BY month, channel, design, type`
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT month, `+branch+`, channel, design, orphan, aged60, method,
+		`+strings.Join(cbSums, ", ")+` FROM stat_callbacks WHERE org_id = ? AND month >= ? AND month <= ?`+cbGroup), orgID, from, to)
 	if err != nil {
 		return out, err
 	}
@@ -654,8 +662,8 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	rows, err = db.read.QueryContext(ctx, db.q(`SELECT month, branch_code, channel, design, type,
-		opened, due, resolved, closed, closed_on_time, pending FROM stat_cases WHERE org_id = ? AND month >= ? AND month <= ?`), orgID, from, to)
+	rows, err = db.read.QueryContext(ctx, db.q(`SELECT month, `+branch+`, channel, design, type,
+		`+strings.Join(csSums, ", ")+` FROM stat_cases WHERE org_id = ? AND month >= ? AND month <= ?`+csGroup), orgID, from, to)
 	if err != nil {
 		return out, err
 	}
@@ -690,12 +698,16 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 	if !p.Contains(asOf) || asOf == month.First() {
 		return out, nil
 	}
-	rows, err = db.read.QueryContext(ctx, db.q(`SELECT pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.type, COUNT(*)
+	caseBranch, caseGroup := `pc.branch_code`, `pc.branch_code, `
+	if !byBranch {
+		caseBranch, caseGroup = `''`, ``
+	}
+	rows, err = db.read.QueryContext(ctx, db.q(`SELECT `+caseBranch+`, pc.channel, COALESCE(pr.design, ''), pc.type, COUNT(*)
 		FROM problem_cases pc
 		LEFT JOIN policies p ON p.org_id = pc.org_id AND p.policy_no = pc.policy_no
 		LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
 		WHERE pc.org_id = ? AND pc.status NOT IN ('resolved', 'closed') AND pc.due_on >= ? AND pc.due_on < ?
-		GROUP BY pc.branch_code, pc.channel, COALESCE(pr.design, ''), pc.type`), orgID, month.First(), asOf)
+		GROUP BY `+caseGroup+`pc.channel, COALESCE(pr.design, ''), pc.type`), orgID, month.First(), asOf)
 	if err != nil {
 		return out, err
 	}
@@ -709,6 +721,15 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 		out.Overdue[k] += n
 	}
 	return out, rows.Err()
+}
+
+// sums are SQL sums of count columns, named as the columns.
+func sums(cols []string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = "SUM(" + c + ")"
+	}
+	return out
 }
 
 // RebuildStats recounts an insurer's stored counts from its rows, in one
