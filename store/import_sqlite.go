@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,6 +124,8 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*huifang.PolicyRecord) er
 	}
 	// The counts of existing policies are taken away before they change and
 	// added back after; new ones add theirs from the records.
+	// Existing policies whose stored row is the same are left alone: only
+	// the changed ones are counted again and updated.
 	var existing []string
 	var fresh []*huifang.PolicyRecord
 	for _, r := range rs {
@@ -132,12 +135,17 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*huifang.PolicyRecord) er
 			existing = append(existing, r.No)
 		}
 	}
+	same, err := w.sameRows(ctx, rs, existing)
+	if err != nil {
+		return err
+	}
+	existing = slices.DeleteFunc(existing, func(no string) bool { return same[no] })
 	if len(existing) > 0 {
 		if err := w.db.readDelta(ctx, w.db.txQ(w.tx), w.orgID, w.db.byPolicies(existing), -1, w.delta); err != nil {
 			return err
 		}
 	}
-	if err := w.plan(ctx, rs, created); err != nil {
+	if err := w.plan(ctx, rs, created, same); err != nil {
 		return err
 	}
 	if w.designs == nil {
@@ -155,13 +163,17 @@ func (w *sqliteImport) batch(ctx context.Context, rs []*huifang.PolicyRecord) er
 
 // plan updates the batch's existing policies and upserts the callbacks
 // planned for new and changed ones.
-func (w *sqliteImport) plan(ctx context.Context, rs []*huifang.PolicyRecord, created map[string]bool) error {
+func (w *sqliteImport) plan(ctx context.Context, rs []*huifang.PolicyRecord, created, same map[string]bool) error {
 	// 2. Existing policies: unchanged, or updated with the old values audited.
 	var plan []*huifang.PolicyRecord
 	for _, r := range rs {
 		if created[r.No] {
 			w.res.Created++
 			plan = append(plan, r)
+			continue
+		}
+		if same[r.No] {
+			w.res.Unchanged++
 			continue
 		}
 		changed, err := w.update(ctx, r)
@@ -206,6 +218,42 @@ func (w *sqliteImport) plan(ctx context.Context, rs []*huifang.PolicyRecord, cre
 
 // update compares an existing policy with the record and, when it changed,
 // audits the old values and writes the new ones.
+// sameRows finds which of the batch's existing policies are stored with the
+// same row hash as their record, in one query.
+func (w *sqliteImport) sameRows(ctx context.Context, rs []*huifang.PolicyRecord, existing []string) (map[string]bool, error) {
+	same := map[string]bool{}
+	if len(existing) == 0 {
+		return same, nil
+	}
+	args := make([]any, 0, len(existing)+1)
+	args = append(args, w.orgID)
+	for _, no := range existing {
+		args = append(args, no)
+	}
+	rows, err := w.tx.QueryContext(ctx, `SELECT policy_no, row_hash FROM policies WHERE org_id = ? AND policy_no IN (?`+strings.Repeat(`, ?`, len(existing)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("find stored policies: %w", err)
+	}
+	defer rows.Close()
+	stored := make(map[string]string, len(existing))
+	for rows.Next() {
+		var no, h string
+		if err := rows.Scan(&no, &h); err != nil {
+			return nil, err
+		}
+		stored[no] = h
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		if h, ok := stored[r.No]; ok && h == r.RowHash && r.RowHash != "" {
+			same[r.No] = true
+		}
+	}
+	return same, nil
+}
+
 func (w *sqliteImport) update(ctx context.Context, r *huifang.PolicyRecord) (bool, error) {
 	find, err := w.stmt(ctx, policySelect+` WHERE org_id = ? AND policy_no = ?`)
 	if err != nil {
