@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"github.com/huifang/huifang"
 )
@@ -9,36 +10,36 @@ import (
 // riskCond is the SQL condition that a policy (alias a) of insurer orgID
 // carries a sign of a false phone number under the bounds (package risk
 // decides the same from huifang.PhoneFacts), or only the given sign. The
-// sets it compares with are computed once per statement, not per row:
-// agents' phone hashes of the insurers under the regulator (and the
-// insurer's own), and the numbers the insurer's policies share between at
-// least SharedMin distinct policyholders.
+// flagged policies are found once per statement, as one set the policy's
+// number is looked up in: those whose number is an agent's of the insurers
+// under the regulator (or of the insurer's own), those whose number the
+// insurer's policies share between at least SharedMin distinct
+// policyholders, and those whose number changed in the window. (Written as
+// three IN conditions joined by OR, PostgreSQL ran the shared numbers'
+// aggregate again for every policy once it outgrew work_mem: an export of a
+// million policies waited more than five minutes for it.)
 func riskCond(a string, orgID int64, b huifang.RiskBounds, sign huifang.RiskSign) (string, []any) {
 	min := b.SharedMin
 	if min < 2 {
 		min = 2
 	}
-	var conds []string
+	var parts []string
 	var args []any
 	if sign == "" || sign == huifang.RiskAgentPhone {
-		conds = append(conds, a+`.holder_phone_hash IN (SELECT ra.phone_hash FROM agents ra JOIN orgs ro ON ro.id = ra.org_id
+		parts = append(parts, `SELECT ap.policy_no FROM policies ap WHERE ap.org_id = ? AND ap.holder_phone_hash IN (SELECT ra.phone_hash FROM agents ra JOIN orgs ro ON ro.id = ra.org_id
 			WHERE (ro.regulator_id = ? OR ra.org_id = ?) AND ra.phone_hash <> '')`)
-		args = append(args, b.RegulatorID, orgID)
+		args = append(args, orgID, b.RegulatorID, orgID)
 	}
 	if sign == "" || sign == huifang.RiskShared {
-		conds = append(conds, a+`.holder_phone_hash IN (SELECT rs.holder_phone_hash FROM policies rs WHERE rs.org_id = ? AND rs.holder_phone_hash <> ''
-			GROUP BY rs.holder_phone_hash HAVING COUNT(DISTINCT rs.holder_id_hash) >= ?)`)
-		args = append(args, orgID, min)
+		parts = append(parts, `SELECT sp.policy_no FROM policies sp JOIN (SELECT rs.holder_phone_hash AS h FROM policies rs WHERE rs.org_id = ? AND rs.holder_phone_hash <> ''
+			GROUP BY rs.holder_phone_hash HAVING COUNT(DISTINCT rs.holder_id_hash) >= ?) sh ON sh.h = sp.holder_phone_hash WHERE sp.org_id = ?`)
+		args = append(args, orgID, min, orgID)
 	}
 	if sign == "" || sign == huifang.RiskChanged {
-		conds = append(conds, `(`+a+`.phone_changed_at > 0 AND `+a+`.phone_changed_at >= ? AND `+a+`.phone_changed_at <= ?)`)
-		args = append(args, ms64(b.ChangedSince), ms64(b.At))
+		parts = append(parts, `SELECT cp.policy_no FROM policies cp WHERE cp.org_id = ? AND cp.phone_changed_at > 0 AND cp.phone_changed_at >= ? AND cp.phone_changed_at <= ?`)
+		args = append(args, orgID, ms64(b.ChangedSince), ms64(b.At))
 	}
-	s := "(" + conds[0]
-	for _, c := range conds[1:] {
-		s += " OR " + c
-	}
-	return a + ".holder_phone_hash <> '' AND " + s + ")", args
+	return a + ".holder_phone_hash <> '' AND " + a + ".policy_no IN (" + strings.Join(parts, " UNION ") + ")", args
 }
 
 // riskFacts are the columns of the facts of a policy's number (alias p).
