@@ -28,7 +28,21 @@ func zhAll(columns ...string) []string {
 // rowWriter is what both export formats offer.
 type rowWriter interface {
 	Write(row []any) error
+	Flush() error
 	Close() error
+}
+
+// flushStart sends an export's first bytes (the header, the workbook's
+// small parts) before the slow lookups, so that the download begins at
+// once; w passes them on when it can flush (an HTTP response).
+func flushStart(out rowWriter, w io.Writer) error {
+	if err := out.Flush(); err != nil {
+		return err
+	}
+	if f, ok := w.(interface{ Flush() }); ok {
+		f.Flush()
+	}
+	return nil
 }
 
 // newRowWriter starts a CSV ("" or "csv") or XLSX file with header; the
@@ -64,6 +78,9 @@ func (s *Service) ExportCallbacksOf(ctx context.Context, orgCode string, format 
 func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.CallbackFilter, format string, w io.Writer) error {
 	out, err := newRowWriter(w, format, "export.callbacks.sheet", ExportHeader)
 	if err != nil {
+		return err
+	}
+	if err := flushStart(out, w); err != nil {
 		return err
 	}
 	f.Limit, f.Offset, f.Today = 0, 0, s.today()

@@ -432,6 +432,23 @@ func escapeAttr(s string) string {
 	return string(appendEscaped(nil, s))
 }
 
+// Flush sends on what is written so far, as far as the compressor lets
+// it: at the start, the workbook's small parts, so a download begins before
+// the first rows are read.
+func (x *XLSXWriter) Flush() error {
+	if x.err != nil || x.done {
+		return x.err
+	}
+	if err := x.flush(); err != nil {
+		return err
+	}
+	if err := x.zw.Flush(); err != nil {
+		x.err = err
+		return err
+	}
+	return nil
+}
+
 // Close ends the sheet and the workbook. Call it once; after an error it
 // returns that error and writes nothing more.
 func (x *XLSXWriter) Close() error {
@@ -535,6 +552,12 @@ func (c *CSVWriter) Write(row []any) error {
 		c.rec = append(c.rec, csvCell(v))
 	}
 	return c.cw.Write(c.rec)
+}
+
+// Flush sends on the rows written so far.
+func (c *CSVWriter) Flush() error {
+	c.cw.Flush()
+	return c.cw.Error()
 }
 
 // Close flushes what is buffered.

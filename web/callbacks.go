@@ -221,6 +221,13 @@ func (l *lazyWriter) Write(b []byte) (int, error) {
 	return l.w.Write(b)
 }
 
+// Flush sends on what the export has written, once it has begun.
+func (l *lazyWriter) Flush() {
+	if f, ok := l.w.(http.Flusher); ok && l.started {
+		f.Flush()
+	}
+}
+
 func (s *server) exportCallbacks(w http.ResponseWriter, r *http.Request, rq *request) error {
 	q := r.URL.Query()
 	format := q.Get("format")
