@@ -165,9 +165,17 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 			}
 		}()
 	}
+	// A refused request waits as its Retry-After asks (a person reads
+	// 请稍后重试 and tries again later), not before the run's end.
+	backOff := func(f fetched) {
+		if f.retry > 0 {
+			time.Sleep(min(f.retry, time.Until(end)))
+		}
+	}
 	get := func(kind, as, path string) {
 		f, err := a.fetch(a.request(ctx, "GET", as, path, nil), false)
 		rec.add(kind, f.status, f.took, err, o.Timeout)
+		backOff(f)
 	}
 	year := strconv.Itoa(w.Year)
 	for i := 1; i <= o.Operators; i++ {
@@ -198,6 +206,7 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 			f, err := a.fetch(a.request(ctx, "GET", as, path, nil), true)
 			rec.add("list page", f.status, f.took, err, o.Timeout)
 			next = nextLink(f.body)
+			backOff(f)
 		})
 	}
 	for i := 1; i <= o.Supervisors; i++ {

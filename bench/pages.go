@@ -100,6 +100,7 @@ func (a *asker) request(ctx context.Context, method, as, path string, body io.Re
 // fetched is one answer, read to its end.
 type fetched struct {
 	status    int
+	retry     time.Duration // a 503's Retry-After
 	bytes     int64
 	firstByte time.Duration
 	took      time.Duration
@@ -116,6 +117,9 @@ func (a *asker) fetch(req *http.Request, keep bool) (fetched, error) {
 	}
 	defer resp.Body.Close()
 	f.status = resp.StatusCode
+	if s, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && s > 0 {
+		f.retry = time.Duration(s) * time.Second
+	}
 	var buf bytes.Buffer
 	var dst io.Writer = io.Discard
 	if keep {

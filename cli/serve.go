@@ -51,7 +51,7 @@ func cmdServe(e *env, args []string) error {
 	fs.BoolVar(&o.trustProxy, "trust-proxy", os.Getenv("HUIFANG_TRUST_PROXY") == "1", "behind a reverse proxy: take the client's address from the last X-Forwarded-For entry (env HUIFANG_TRUST_PROXY=1)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", defaultShutdownTimeout, "on SIGTERM or SIGINT, how long to wait for running requests and imports before exiting")
 	def := httpx.DefaultLimits()
-	fs.IntVar(&o.heavy.Slots, "heavy-limit", def.Slots, "heavy requests (dashboards, lists, statistics, exports) running at once; operators' requests never wait for them; by default max(2, GOMAXPROCS), at most 16")
+	fs.IntVar(&o.heavy.Slots, "heavy-limit", def.Slots, "heavy requests (dashboards, lists, statistics, exports) running at once; operators' requests never wait for them; by default half of GOMAXPROCS, at least 1, at most 16")
 	fs.IntVar(&o.heavy.Queue, "heavy-queue", def.Queue, "heavy requests waiting for a slot; beyond it they are answered 503 with Retry-After at once")
 	fs.DurationVar(&o.heavy.Wait, "heavy-wait", def.Wait, "the longest a heavy request waits for a slot before a 503 with Retry-After")
 	if _, err := parse(fs, args, 0); err != nil {
