@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"html"
+	"io"
 	mrand "math/rand/v2"
+	"mime/multipart"
 	"net"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -18,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/importer"
 	"github.com/huifang/huifang/script"
 )
@@ -31,6 +35,7 @@ type LoadOptions struct {
 	Think       time.Duration // each session's mean pause between requests (exponential); 0: none
 	Duration    time.Duration
 	Import      bool          // import a policy file (a tenth of the world) beside the server during the run
+	Upload      bool          // import it through the server (the web page's upload) rather than with `huifang import`
 	Timeout     time.Duration // a request not answered by then is a timeout (default 60 s)
 }
 
@@ -134,7 +139,7 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 	for _, k := range []struct {
 		key, user string
 		n         int
-	}{{"mgr", "mgr", o.Managers}, {"list", "mgr", o.Lists}, {"sup", "sup", o.Supervisors}} {
+	}{{"mgr", "mgr", o.Managers}, {"list", "mgr", o.Lists}, {"sup", "sup", o.Supervisors}, {"upload", "adm", 1}} {
 		for i := 1; i <= k.n; i++ {
 			as := fmt.Sprintf("%s#%s%d", k.user, k.key, i)
 			cs, err := login(ctx, a.c, a.base, k.user)
@@ -224,7 +229,13 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 		go func() {
 			defer wg.Done()
 			time.Sleep(o.Duration / 10)
-			r, err := e.importFile(ctx, nil, w.DB, w.Key, importer.KindPolicies, importFile)
+			var r importRun
+			var err error
+			if o.Upload {
+				r, err = uploadImport(ctx, a, sessions["upload"][0], importFile)
+			} else {
+				r, err = e.importFile(ctx, nil, w.DB, w.Key, importer.KindPolicies, importFile)
+			}
 			took := seconds(r.seconds)
 			status := http.StatusOK
 			if err != nil {
@@ -341,4 +352,68 @@ func nextLink(page []byte) string {
 		return ""
 	}
 	return html.UnescapeString(string(m[1]))
+}
+
+// uploadImport imports a policy file through the server, as the import
+// page's upload does: it posts the file, then follows the job's status until
+// it is done. A refused upload (503) is posted again after its Retry-After.
+func uploadImport(ctx context.Context, a *asker, as, path string) (importRun, error) {
+	var r importRun
+	start := time.Now()
+	var job string
+	for job == "" {
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		mw.WriteField("kind", string(importer.KindPolicies))
+		fw, err := mw.CreateFormFile("file", filepath.Base(path))
+		if err != nil {
+			return r, err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return r, err
+		}
+		_, err = io.Copy(fw, f)
+		f.Close()
+		if err != nil {
+			return r, err
+		}
+		mw.Close()
+		req := a.request(ctx, "POST", as, "/import", &body)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := a.c.Do(req)
+		if err != nil {
+			return r, err
+		}
+		resp.Body.Close()
+		switch loc := resp.Header.Get("Location"); {
+		case resp.StatusCode == http.StatusSeeOther && strings.HasPrefix(loc, "/import/"):
+			job = strings.TrimPrefix(loc, "/import/")
+		case resp.StatusCode == http.StatusServiceUnavailable:
+			time.Sleep(httpx.BusyRetryAfter)
+		default:
+			return r, fmt.Errorf("upload: status %d", resp.StatusCode)
+		}
+	}
+	for {
+		f, err := a.fetch(a.request(ctx, "GET", as, "/import/jobs/"+job, nil), true)
+		if err != nil {
+			return r, err
+		}
+		var st struct {
+			Phase   string `json:"phase"`
+			Message string `json:"message"`
+		}
+		if err := json.Unmarshal(f.body, &st); err != nil {
+			return r, fmt.Errorf("import status: %w", err)
+		}
+		switch st.Phase {
+		case "done":
+			r.seconds = time.Since(start).Seconds()
+			return r, nil
+		case "failed":
+			return r, fmt.Errorf("import failed: %s", st.Message)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }

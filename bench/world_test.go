@@ -84,7 +84,8 @@ func TestLoad(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer cleanup()
-			r, err := Load(ctx, e, w, LoadOptions{Operators: 3, Managers: 2, Lists: 2, Supervisors: 1, Duration: 3 * time.Second, Import: true})
+			// SQLite imports through the upload, PostgreSQL with `huifang import` beside.
+			r, err := Load(ctx, e, w, LoadOptions{Operators: 3, Managers: 2, Lists: 2, Supervisors: 1, Duration: 3 * time.Second, Import: true, Upload: eng == store.SQLite})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -40,6 +40,7 @@ func cmdBench(e *env, args []string) error {
 	fs.IntVar(&lo.Supervisors, "supervisors", 5, "load: supervisors opening the regulator's dashboards")
 	fs.DurationVar(&lo.Think, "think", 0, "load: each session's mean pause between requests")
 	fs.BoolVar(&loadImport, "load-import", false, "load: import a policy file of a tenth of the world beside the server during the run")
+	fs.BoolVar(&lo.Upload, "load-upload", false, "load: make that import through the server's upload (as the import page does; what SQLite needs while operators work) instead of `huifang import` beside it")
 	fs.IntVar(&rounds, "rounds", 5, "rounds of the statistics benchmark")
 	var inspection string
 	fs.StringVar(&inspection, "inspection-callbacks", "100000,1000000", "inspection: the sizes of the company's year, in callbacks, comma-separated")
