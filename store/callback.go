@@ -68,6 +68,10 @@ func (db *DB) ClaimCallbackHeld(ctx context.Context, orgID, userID int64, now ti
 	// has come and that is free for anyone, else the most urgent open one.
 	// COALESCE evaluates a pick only when those before it found nothing, on
 	// both engines.
+	release, err := db.writeTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	c, err := scanCallback(db.queryRow(ctx, db.lease, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
 		WHERE id = COALESCE(
 			(SELECT id FROM callbacks WHERE org_id = ? AND lease_user_id = ? AND lease_user_id <> 0 AND lease_until >= ? AND status <> 'done' ORDER BY id LIMIT 1),
@@ -77,6 +81,7 @@ func (db *DB) ClaimCallbackHeld(ctx context.Context, orgID, userID int64, now ti
 			(SELECT id FROM callbacks`+pool+` WHERE org_id = ? AND status = 'open' AND next_at <= ? AND lease_until < ? ORDER BY due_on, id LIMIT 1`+lock+`))
 		RETURNING `+callbackCols), userID, ms64(now.Add(lease)), nowMS, orgID, userID, nowMS, orgID, userID, nowMS, nowMS,
 		orgID, nowMS, nowMS, ms64(now.Add(-hold)), orgID, nowMS, nowMS))
+	release()
 	if err != nil && err != huifang.ErrNotFound {
 		return nil, fmt.Errorf("claim callback: %w", err)
 	}
@@ -89,10 +94,15 @@ func (db *DB) ClaimCallbackHeld(ctx context.Context, orgID, userID int64, now ti
 // it, or the user holds another one.
 func (db *DB) TakeCallback(ctx context.Context, orgID, userID, id int64, now time.Time, lease time.Duration) (*huifang.Callback, error) {
 	nowMS := ms64(now)
+	release, err := db.writeTurn(ctx)
+	if err != nil {
+		return nil, err
+	}
 	c, err := scanCallback(db.queryRow(ctx, db.lease, db.q(`UPDATE callbacks SET lease_user_id = ?, lease_until = ?, updated_at = ?
 		WHERE org_id = ? AND id = ? AND status IN ('open', 'scheduled') AND (lease_until < ? OR lease_user_id = ?)
 		AND NOT EXISTS (SELECT 1 FROM callbacks h WHERE h.org_id = ? AND h.lease_user_id = ? AND h.lease_until >= ? AND h.status <> 'done' AND h.id <> ?)
 		RETURNING `+callbackCols), userID, ms64(now.Add(lease)), nowMS, orgID, id, nowMS, userID, orgID, userID, nowMS, id))
+	release()
 	if err != nil && err != huifang.ErrNotFound {
 		return nil, fmt.Errorf("take callback: %w", err)
 	}

@@ -51,5 +51,5 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	n := max(8, runtime.NumCPU()*4)
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	return &DB{engine: SQLite, write: write, read: read, lease: write, rebound: map[string]string{}, stmts: newStmtCache()}, nil
+	return &DB{engine: SQLite, write: write, read: read, lease: write, rebound: map[string]string{}, stmts: newStmtCache(), writer: make(chan struct{}, 1)}, nil
 }

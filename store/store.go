@@ -47,6 +47,9 @@ type DB struct {
 	lease *sql.DB
 	// stmts keeps SQLite's hot statements prepared (nil on PostgreSQL).
 	stmts *stmtCache
+	// writer is SQLite's queue for its one write connection (writeTurn);
+	// nil on PostgreSQL.
+	writer chan struct{}
 
 	mu      sync.Mutex
 	rebound map[string]string
@@ -253,6 +256,11 @@ func (db *DB) Migrate(ctx context.Context) ([]int, error) {
 type txn = *sql.Tx
 
 func (db *DB) tx(ctx context.Context, fn func(tx txn) error) error {
+	release, err := db.writeTurn(ctx)
+	if err != nil {
+		return err
+	}
+	defer release()
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return mapErr(fmt.Errorf("begin: %w", err))
@@ -266,6 +274,22 @@ func (db *DB) tx(ctx context.Context, fn func(tx txn) error) error {
 	}
 	db.stmts.prepareWanted(ctx)
 	return nil
+}
+
+// writeTurn waits for the turn of SQLite's one writer connection, first
+// come, first served (a channel's waiters are woken in order; database/sql
+// hands a free connection to a waiter at random, and under a hundred busy
+// operators the unlucky ones waited seconds). Elsewhere it returns at once.
+func (db *DB) writeTurn(ctx context.Context) (release func(), err error) {
+	if db.writer == nil {
+		return func() {}, nil
+	}
+	select {
+	case db.writer <- struct{}{}:
+		return func() { <-db.writer }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
 }
 
 // ms64 stores a time as Unix milliseconds; the zero time is 0.
