@@ -32,6 +32,10 @@ type rowWriter interface {
 	Close() error
 }
 
+// xlsxExportRows is how many callbacks an XLSX export may hold (a test
+// lowers it).
+var xlsxExportRows = sheet.XLSXMaxDataRows
+
 // flushStart sends an export's first bytes (the header, the workbook's
 // small parts) before the slow lookups, so that the download begins at
 // once; w passes them on when it can flush (an HTTP response).
@@ -80,11 +84,22 @@ func (s *Service) exportCallbacks(ctx context.Context, orgID int64, f huifang.Ca
 	if err != nil {
 		return err
 	}
-	if err := flushStart(out, w); err != nil {
-		return err
-	}
 	f.Limit, f.Offset, f.Today = 0, 0, s.today()
 	if err := s.withRisk(ctx, orgID, &f); err != nil {
+		return err
+	}
+	if format == "xlsx" {
+		// Refused before the first byte, with a page, not a file cut at
+		// Excel's last row.
+		n, err := s.db.CountCallbacksCapped(ctx, orgID, f, xlsxExportRows)
+		if err != nil {
+			return err
+		}
+		if n.Capped {
+			return huifang.Errorf(huifang.EINVALID, "err.sheet.too_many_rows_export", xlsxExportRows)
+		}
+	}
+	if err := flushStart(out, w); err != nil {
 		return err
 	}
 	flagged, err := s.flaggedSigns(ctx, orgID)

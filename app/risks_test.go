@@ -130,6 +130,13 @@ func TestRiskSigns(t *testing.T) {
 		if got["R1"] != "业务员电话" || got["R2"] != "多人共用" || got["R5"] != "近期变更" || got["R6"] != "" {
 			t.Errorf("export's risk column %v", got)
 		}
+		// An XLSX export beyond the sheet's rows is refused before its first
+		// byte, not cut short at the last row.
+		defer app.SetXLSXExportRowsForTest(len(recs) - 2)()
+		buf.Reset()
+		if err := w.svc.ExportCallbacks(ctx, w.admin, huifang.CallbackFilter{}, "xlsx", &buf); huifang.ErrorCode(err) != huifang.EINVALID || buf.Len() != 0 {
+			t.Errorf("XLSX of %d rows with room for %d: %v, %d bytes written", len(recs)-1, len(recs)-2, err, buf.Len())
+		}
 	})
 }
 

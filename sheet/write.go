@@ -46,6 +46,9 @@ type XLSXWriter struct {
 // xlsxMaxRows is Excel's limit of rows in a sheet, the header's included.
 const xlsxMaxRows = 1 << 20
 
+// XLSXMaxDataRows is how many rows an XLSX export holds under its header.
+const XLSXMaxDataRows = xlsxMaxRows - 1
+
 // xlsxMaxColumns is Excel's limit of columns in a sheet (column XFD).
 const xlsxMaxColumns = 16384
 
