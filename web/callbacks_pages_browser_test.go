@@ -1,0 +1,58 @@
+package web_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/huifang/huifang/browsertest"
+)
+
+// TestBrowserCallbackListPages: an operator pages the callback list by
+// 下一页 to its last page, keeping the filter, and goes back by 第一页.
+func TestBrowserCallbackListPages(t *testing.T) {
+	t.Parallel()
+	b := browsertest.Start(t)
+	f := setup(t, world(t))
+	var lines []string
+	for i := range 120 {
+		channel := "个险"
+		if i%3 == 0 {
+			channel = "银保"
+		}
+		lines = append(lines, policyLine(fmt.Sprintf("KP%03d", i), "L20", channel, "张三", fmt.Sprintf("2026-03-%02d", 1+i%4), fmt.Sprintf("138%08d", i), i+1))
+	}
+	f.loadPolicies(t, "A", lines...)
+	browserLogin(t, b, f, "op1")
+	rows := `document.querySelectorAll("#callback-list tbody tr").length`
+	b.Do(t,
+		chromedp.Navigate(f.srv.URL+"/callbacks?channel=agency"),
+		chromedp.WaitVisible(chromedp.ID("list-next")),
+	)
+	if n := eval[int](t, b, rows); n != 50 {
+		t.Fatalf("first page: %d rows", n)
+	}
+	b.Do(t,
+		chromedp.Click(chromedp.ID("list-next")),
+		chromedp.WaitVisible(chromedp.ID("list-first")),
+	)
+	if n := eval[int](t, b, rows); n != 30 || eval[bool](t, b, `!!document.getElementById("list-next")`) {
+		t.Fatalf("second page of 80 agency callbacks: %d rows", n)
+	}
+	if got := b.Text(t, "#list-first"); got != "第一页" {
+		t.Fatalf("first-page link %q", got)
+	}
+	if txt := b.Text(t, "#callback-list tbody"); strings.Contains(txt, "银保") {
+		t.Fatalf("the filter was lost on page 2: %q", txt)
+	}
+	b.Screenshot(t, "callbacks-page-2")
+	b.Do(t,
+		chromedp.Click(chromedp.ID("list-first")),
+		chromedp.WaitVisible(chromedp.ID("list-next")),
+	)
+	if n := eval[int](t, b, rows); n != 50 || eval[bool](t, b, `!!document.getElementById("list-first")`) {
+		t.Fatalf("back on the first page: %d rows", n)
+	}
+}
