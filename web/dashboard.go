@@ -24,6 +24,9 @@ import (
 
 // dashPage is the data of the dashboard page.
 type dashPage struct {
+	// trend holds the tables of the period's year's months (trendMonths),
+	// read with the period's own table in one pass over the year's counts.
+	trend     []indicator.Table
 	Org       *huifang.Org
 	Period    indicator.Period
 	Periods   []periodGroup
@@ -249,11 +252,18 @@ func (s *server) dashData(r *http.Request, rq *request) (*dashPage, error) {
 			return nil, err
 		}
 	}
-	org, t, err := s.svc.StatsTable(ctx, u, q.Get("org"), p.String())
+	// A company's dashboard shows the months of the year beside the period:
+	// all of them are made from one reading of the year's counts.
+	periods := []indicator.Period{p}
+	if !u.Regulatory() || q.Get("org") != "" {
+		periods = append(periods, trendMonths(p, today)...)
+	}
+	org, ts, err := s.svc.StatsTables(ctx, u, q.Get("org"), periods)
 	if err != nil {
 		return nil, err
 	}
-	pg := &dashPage{Org: org, Period: p, Periods: periodOptions(today, p, rq.T), Regulator: org.Kind == huifang.KindRegulator,
+	t := ts[0]
+	pg := &dashPage{trend: ts[1:], Org: org, Period: p, Periods: periodOptions(today, p, rq.T), Regulator: org.Kind == huifang.KindRegulator,
 		Own: org.ID == u.OrgID}
 	if !pg.Own && u.Regulatory() {
 		pg.BackHref = "/dashboard?period=" + p.String()
@@ -308,8 +318,8 @@ func (s *server) insurerDash(r *http.Request, rq *request, pg *dashPage, t indic
 	// The trend: each month of the period's year.
 	var rows []dashRow
 	months := trendMonths(p, s.today())
-	var mts []indicator.Table
-	if len(months) > 0 {
+	mts := pg.trend
+	if len(months) > 0 && len(mts) != len(months) {
 		var err error
 		if _, mts, err = s.svc.StatsTables(r.Context(), rq.User, org.Code, months); err != nil {
 			return err
