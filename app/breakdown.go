@@ -145,15 +145,7 @@ func (s *Service) tallySellers(ctx context.Context, orgID int64, p indicator.Per
 	if err != nil {
 		return err
 	}
-	for k, n := range c.Callbacks {
-		b.AddCallbackCounts(k, n)
-	}
-	for k, n := range c.Cases {
-		b.AddCaseCounts(k, n)
-	}
-	for k, n := range c.Overdue {
-		b.AddOverdue(k, n)
-	}
+	b.AddCounts(c)
 	from, to, ok := b.PartialMonth()
 	if !ok {
 		return nil

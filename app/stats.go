@@ -135,15 +135,7 @@ func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs
 		return err
 	}
 	for _, b := range bs {
-		for k, n := range c.Callbacks {
-			b.AddCallbackCounts(k, n)
-		}
-		for k, n := range c.Cases {
-			b.AddCaseCounts(k, n)
-		}
-		for k, n := range c.Overdue {
-			b.AddOverdue(k, n)
-		}
+		b.AddCounts(c)
 	}
 	// A period still running counts the callbacks of its running month
 	// whose deadline has come by today, which the monthly counts cannot

@@ -187,6 +187,20 @@ func (b *Builder) AddCallbackSoFar(f CallbackFact) {
 	b.addCallback(k, n)
 }
 
+// AddCounts adds stored counts (AddCallbackCounts, AddCaseCounts and
+// AddOverdue for each of their keys).
+func (b *Builder) AddCounts(c StatCounts) {
+	for k, n := range c.Callbacks {
+		b.AddCallbackCounts(k, n)
+	}
+	for k, n := range c.Cases {
+		b.AddCaseCounts(k, n)
+	}
+	for k, n := range c.Overdue {
+		b.AddOverdue(k, n)
+	}
+}
+
 // AddCallbackCountsSoFar adds the counts of a group of callbacks of the
 // month still running (see PartialMonth) whose deadlines have come, as
 // AddCallbackSoFar adds one: the kept counts by day of deadline, added up

@@ -31,15 +31,7 @@ func sellerTable(t *testing.T, db *store.DB, orgID int64, p indicator.Period, as
 	}
 	c, err := db.ReadSellerStats(ctx, orgID, p, asOf, branches, channel, design)
 	must(t, err)
-	for k, n := range c.Callbacks {
-		b.AddCallbackCounts(k, n)
-	}
-	for k, n := range c.Cases {
-		b.AddCaseCounts(k, n)
-	}
-	for k, n := range c.Overdue {
-		b.AddOverdue(k, n)
-	}
+	b.AddCounts(c)
 	if from, to, ok := b.PartialMonth(); ok {
 		must(t, db.ForEachFactIn(ctx, orgID, from, to, branches, func(f indicator.CallbackFact) error {
 			if keep(f.Branch, f.Channel, f.Design) {
