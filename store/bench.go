@@ -225,12 +225,7 @@ func (b Bench) SeedYear(ctx context.Context, orgID int64, n, year int, enc strin
 	if err != nil {
 		return err
 	}
-	q := `ANALYZE`
-	if db.engine == SQLite {
-		q = `PRAGMA optimize`
-	}
-	_, err = db.write.ExecContext(ctx, q)
-	return err
+	return db.refreshPlanner(ctx)
 }
 
 // BareStatsScan is the baseline of a statistics table: one aggregate scan
@@ -312,10 +307,16 @@ func (b Bench) SettleWorld(ctx context.Context, orgID int64, before huifang.Date
 	if err := db.RebuildStats(ctx, orgID); err != nil {
 		return err
 	}
+	return db.refreshPlanner(ctx)
+}
+
+// refreshPlanner refreshes the planner's statistics after a benchmark's
+// bulk writes: ANALYZE on PostgreSQL, PRAGMA optimize on SQLite.
+func (db *DB) refreshPlanner(ctx context.Context) error {
 	q := `ANALYZE`
 	if db.engine == SQLite {
 		q = `PRAGMA optimize`
 	}
-	_, err = db.write.ExecContext(ctx, q)
+	_, err := db.write.ExecContext(ctx, q)
 	return err
 }
