@@ -72,6 +72,25 @@ func policyRow(no, product, receipt, id string) map[string]string {
 		"投保日期": "2026-02-20", "承保日期": "2026-02-25", "回执签收日期": receipt, "保费": "10000", "缴费方式": "年交", "缴费年期": "10"}
 }
 
+// importBook imports, as the administrator c, branch 86010101, product
+// L20, agent A001 (phone agentPhone) and the policies, each batch checked.
+func (c client) importBook(agentPhone string, policies []map[string]string) {
+	c.t.Helper()
+	for _, b := range []struct {
+		kind string
+		rows []map[string]string
+	}{
+		{"branches", []map[string]string{{"code": "86010101", "name": "营业部", "parent_code": ""}}},
+		{"products", []map[string]string{{"产品代码": "L20", "产品名称": "终身寿", "设计类型": "传统", "保险期间": "终身"}}},
+		{"agents", []map[string]string{{"业务员代码": "A001", "姓名": "李明", "手机号": agentPhone, "机构代码": "86010101"}}},
+		{"policies", policies},
+	} {
+		if code, body := c.do("POST", "/api/v1/import/"+b.kind, map[string]any{"rows": b.rows}); code != 200 {
+			c.t.Fatalf("import %s: %d %v", b.kind, code, body)
+		}
+	}
+}
+
 func TestAPI(t *testing.T) {
 	t.Parallel()
 	eachWorld(t, func(t *testing.T, w *testworld.World) {

@@ -18,19 +18,7 @@ func TestOrphanCallbacksAPI(t *testing.T) {
 	_, srv, tokens := apiWorld(t, w, nil)
 	admin := client{t, srv.URL, tokens["a-admin"]}
 	id := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 1)
-	for _, b := range []struct {
-		kind string
-		rows []map[string]string
-	}{
-		{"branches", []map[string]string{{"code": "86010101", "name": "营业部", "parent_code": ""}}},
-		{"products", []map[string]string{{"产品代码": "L20", "产品名称": "终身寿", "设计类型": "传统", "保险期间": "终身"}}},
-		{"agents", []map[string]string{{"业务员代码": "A001", "姓名": "李明", "手机号": "13900000001", "机构代码": "86010101"}}},
-		{"policies", []map[string]string{policyRow("P1", "L20", "2026-02-26", id)}},
-	} {
-		if code, body := admin.do("POST", "/api/v1/import/"+b.kind, map[string]any{"rows": b.rows}); code != 200 {
-			t.Fatalf("import %s: %d %v", b.kind, code, body)
-		}
-	}
+	admin.importBook("13900000001", []map[string]string{policyRow("P1", "L20", "2026-02-26", id)})
 	if _, err := w.DB.PlanOrphanCallback(context.Background(), w.Org(t, "A").ID, "P1", huifang.NewDate(2026, 3, 16),
 		time.Date(2026, 3, 2, 9, 0, 0, 0, huifang.Shanghai)); err != nil {
 		t.Fatal(err)

@@ -22,19 +22,7 @@ func TestCallbackListCursor(t *testing.T) {
 			id := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), i+1)
 			policies = append(policies, policyRow(fmt.Sprintf("C%02d", i), "L20", fmt.Sprintf("2026-02-%02d", 26+i%3), id))
 		}
-		for _, b := range []struct {
-			kind string
-			rows []map[string]string
-		}{
-			{"branches", []map[string]string{{"code": "86010101", "name": "营业部", "parent_code": ""}}},
-			{"products", []map[string]string{{"产品代码": "L20", "产品名称": "终身寿", "设计类型": "传统", "保险期间": "终身"}}},
-			{"agents", []map[string]string{{"业务员代码": "A001", "姓名": "李明", "手机号": "13900000001", "机构代码": "86010101"}}},
-			{"policies", policies},
-		} {
-			if code, body := admin.do("POST", "/api/v1/import/"+b.kind, map[string]any{"rows": b.rows}); code != 200 {
-				t.Fatalf("import %s: %d %v", b.kind, code, body)
-			}
-		}
+		admin.importBook("13900000001", policies)
 		for _, sort := range []string{"", "policy", "status", "operator"} {
 			seen := map[float64]bool{}
 			cursor, pages := "", 0
@@ -97,19 +85,7 @@ func TestProblemCaseListCursor(t *testing.T) {
 			id := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), i+1)
 			policies = append(policies, policyRow(fmt.Sprintf("Q%02d", i), "L20", "2026-02-27", id))
 		}
-		for _, b := range []struct {
-			kind string
-			rows []map[string]string
-		}{
-			{"branches", []map[string]string{{"code": "86010101", "name": "营业部", "parent_code": ""}}},
-			{"products", []map[string]string{{"产品代码": "L20", "产品名称": "终身寿", "设计类型": "传统", "保险期间": "终身"}}},
-			{"agents", []map[string]string{{"业务员代码": "A001", "姓名": "李明", "手机号": "13900000001", "机构代码": "86010101"}}},
-			{"policies", policies},
-		} {
-			if code, body := admin.do("POST", "/api/v1/import/"+b.kind, map[string]any{"rows": b.rows}); code != 200 {
-				t.Fatalf("import %s: %d %v", b.kind, code, body)
-			}
-		}
+		admin.importBook("13900000001", policies)
 		for i := range 12 {
 			if code, body := admin.do("POST", "/api/v1/problem-cases", map[string]any{"policy_no": fmt.Sprintf("Q%02d", i), "type": "complaint", "reason": "投诉"}); code != 201 {
 				t.Fatalf("open case %d: %d %v", i, code, body)

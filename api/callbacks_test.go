@@ -14,19 +14,7 @@ func TestImportCallbackBatch(t *testing.T) {
 	_, srv, tokens := apiWorld(t, sqliteWorld(t), nil)
 	admin, op := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}
 	id := importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 1)
-	for _, b := range []struct {
-		kind string
-		rows []map[string]string
-	}{
-		{"branches", []map[string]string{{"code": "86010101", "name": "营业部", "parent_code": ""}}},
-		{"products", []map[string]string{{"产品代码": "L20", "产品名称": "终身寿", "设计类型": "传统", "保险期间": "终身"}}},
-		{"agents", []map[string]string{{"业务员代码": "A001", "姓名": "李明", "手机号": "13900000001", "机构代码": "86010101"}}},
-		{"policies", []map[string]string{policyRow("P1", "L20", "2026-02-26", id)}},
-	} {
-		if code, body := admin.do("POST", "/api/v1/import/"+b.kind, map[string]any{"rows": b.rows}); code != 200 {
-			t.Fatalf("import %s: %d %v", b.kind, code, body)
-		}
-	}
+	admin.importBook("13900000001", []map[string]string{policyRow("P1", "L20", "2026-02-26", id)})
 	good := map[string]string{"policy_no": "P1", "method": "电话", "finished_at": "2026-03-02 11:00", "result": "完成但有问题",
 		"problem_types": "销售误导", "case_opened_on": "2026-03-02"}
 	bad := map[string]string{"policy_no": "P2", "method": "电话", "finished_at": "2026-03-02", "result": "成功"}

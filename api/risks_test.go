@@ -16,20 +16,8 @@ func TestRisks(t *testing.T) {
 	t.Parallel()
 	_, srv, tokens := apiWorld(t, sqliteWorld(t), nil)
 	admin, op, opB := client{t, srv.URL, tokens["a-admin"]}, client{t, srv.URL, tokens["a-op"]}, client{t, srv.URL, tokens["b-op"]}
-	for _, b := range []struct {
-		kind string
-		rows []map[string]string
-	}{
-		{"branches", []map[string]string{{"code": "86010101", "name": "营业部", "parent_code": ""}}},
-		{"products", []map[string]string{{"产品代码": "L20", "产品名称": "终身寿", "设计类型": "传统", "保险期间": "终身"}}},
-		// The agent's phone is the one policyRow puts on the policy.
-		{"agents", []map[string]string{{"业务员代码": "A001", "姓名": "李明", "手机号": "13800000001", "机构代码": "86010101"}}},
-		{"policies", []map[string]string{policyRow("P1", "L20", "2026-03-02", importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 1))}},
-	} {
-		if code, body := admin.do("POST", "/api/v1/import/"+b.kind, map[string]any{"rows": b.rows}); code != 200 {
-			t.Fatalf("import %s: %d %v", b.kind, code, body)
-		}
-	}
+	// The agent's phone is the one policyRow puts on the policy.
+	admin.importBook("13800000001", []map[string]string{policyRow("P1", "L20", "2026-03-02", importer.ValidIDNumber("110101", huifang.NewDate(1980, 5, 6), 1))})
 	code, body := admin.do("GET", "/api/v1/risks", nil)
 	if code != 200 || body["total"] != float64(1) {
 		t.Fatalf("risks: %d %v", code, body)
