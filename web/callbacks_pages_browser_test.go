@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"fmt"
 	"strings"
 	"testing"
 
@@ -15,16 +14,7 @@ import (
 func TestBrowserCallbackListPages(t *testing.T) {
 	t.Parallel()
 	b := browsertest.Start(t)
-	f := setup(t, world(t))
-	var lines []string
-	for i := range 120 {
-		channel := "个险"
-		if i%3 == 0 {
-			channel = "银保"
-		}
-		lines = append(lines, policyLine(fmt.Sprintf("KP%03d", i), "L20", channel, "张三", fmt.Sprintf("2026-03-%02d", 1+i%4), fmt.Sprintf("138%08d", i), i+1))
-	}
-	f.loadPolicies(t, "A", lines...)
+	f := listFixture(t)
 	browserLogin(t, b, f, "op1")
 	rows := `document.querySelectorAll("#callback-list tbody tr").length`
 	b.Do(t,

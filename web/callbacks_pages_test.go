@@ -14,11 +14,9 @@ var (
 	nextLink = regexp.MustCompile(`id="list-next" href="([^"]+)"|href="([^"]+)" rel="next" id="list-next"`)
 )
 
-// TestCallbackListPages: the list pages by cursor ("下一页" carries after=
-// and the filters, "第一页" goes back), every callback shows once, an old
-// page=N link opens the first page and a bad cursor is a 400.
-func TestCallbackListPages(t *testing.T) {
-	t.Parallel()
+// listFixture is a fixture whose insurer A has 120 open callbacks, a
+// third of them bancassurance, with deadlines over four days: three pages.
+func listFixture(t *testing.T) *fixture {
 	f := setup(t, world(t))
 	var lines []string
 	for i := range 120 {
@@ -29,6 +27,15 @@ func TestCallbackListPages(t *testing.T) {
 		lines = append(lines, policyLine(fmt.Sprintf("KP%03d", i), "L20", channel, "张三", fmt.Sprintf("2026-03-%02d", 1+i%4), fmt.Sprintf("138%08d", i), i+1))
 	}
 	f.loadPolicies(t, "A", lines...)
+	return f
+}
+
+// TestCallbackListPages: the list pages by cursor ("下一页" carries after=
+// and the filters, "第一页" goes back), every callback shows once, an old
+// page=N link opens the first page and a bad cursor is a 400.
+func TestCallbackListPages(t *testing.T) {
+	t.Parallel()
+	f := listFixture(t)
 	op := f.login(t, "op1")
 	for _, tc := range []struct {
 		start string

@@ -2,37 +2,27 @@ package web_test
 
 import (
 	"context"
-	"log/slog"
-	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/huifang/huifang/browsertest"
-	"github.com/huifang/huifang/httpx"
-	"github.com/huifang/huifang/web"
 )
 
-// TestBrowserBusyPage: a manager whose dashboard finds every heavy slot
-// taken sees the busy page (再试一次 back to the same dashboard), and once
+// TestBrowserBusyPage: an administrator whose dashboard finds every heavy
+// slot taken sees the busy page (重试 back to the same dashboard), and once
 // a slot is free the same link opens the dashboard.
 func TestBrowserBusyPage(t *testing.T) {
 	b := browsertest.Start(t)
-	w := world(t)
-	lim := httpx.NewLimiter(httpx.Limits{Slots: 1, Queue: 0, Wait: 50 * time.Millisecond})
-	f := setup(t, w)
-	srv := httptest.NewServer(web.New(w.Svc, web.Options{Log: slog.New(slog.DiscardHandler), Heavy: lim}))
-	t.Cleanup(srv.Close)
-	f.srv = srv
+	f, lim := busyFixture(t)
 	browserLogin(t, b, f, "adm")
 	release, err := lim.Acquire(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	b.Do(t,
-		chromedp.Navigate(srv.URL+"/dashboard?period=2026-03"),
+		chromedp.Navigate(f.srv.URL+"/dashboard?period=2026-03"),
 		chromedp.WaitVisible(chromedp.ID("busy-message")),
 	)
 	if msg := b.Text(t, "#busy-message"); !strings.Contains(msg, "查询较多，系统繁忙，请稍后重试") {

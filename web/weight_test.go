@@ -61,16 +61,23 @@ func TestEveryWebRouteWeighed(t *testing.T) {
 	}
 }
 
-// TestBusyPage: with the only heavy slot taken, the dashboard answers 503
-// with Retry-After, the busy message and a link to try again, in both
-// languages and as JSON; the operator's workbench still opens.
-func TestBusyPage(t *testing.T) {
+// busyFixture is a fixture whose server has one heavy slot, no queue and a
+// 50 ms wait: a heavy page finds it busy while the test holds the slot.
+func busyFixture(t *testing.T) (*fixture, *httpx.Limiter) {
 	w := world(t)
 	lim := httpx.NewLimiter(httpx.Limits{Slots: 1, Queue: 0, Wait: 50 * time.Millisecond})
 	f := setup(t, w)
 	srv := httptest.NewServer(web.New(w.Svc, web.Options{Log: slog.New(slog.DiscardHandler), Heavy: lim}))
 	t.Cleanup(srv.Close)
 	f.srv = srv
+	return f, lim
+}
+
+// TestBusyPage: with the only heavy slot taken, the dashboard answers 503
+// with Retry-After, the busy message and a link to try again, in both
+// languages and as JSON; the operator's workbench still opens.
+func TestBusyPage(t *testing.T) {
+	f, lim := busyFixture(t)
 	release, err := lim.Acquire(context.Background())
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +92,7 @@ func TestBusyPage(t *testing.T) {
 	if res, body := adm.get("/dashboard?lang=en"); res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, "Try again") {
 		t.Fatalf("busy dashboard in English: %d\n%s", res.StatusCode, body)
 	}
-	req, _ := http.NewRequest("GET", srv.URL+"/dashboard/data.json", nil)
+	req, _ := http.NewRequest("GET", f.srv.URL+"/dashboard/data.json", nil)
 	req.Header.Set("Accept", "application/json")
 	if res, body := adm.do(req); res.StatusCode != http.StatusServiceUnavailable || !strings.Contains(body, `"key":"err.busy.retry"`) {
 		t.Fatalf("busy JSON: %d %s", res.StatusCode, body)
