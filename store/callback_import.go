@@ -145,21 +145,15 @@ func closeRows(rows *sql.Rows) error {
 // inStrings is "IN (...)" over a list of texts: one array parameter on
 // PostgreSQL (a hashed semi-join, as byPolicies), one parameter each on
 // SQLite (callers keep lists well below its 32766 parameters).
-func (db *DB) inStrings(vs []string) (string, []any) {
-	if db.engine == Postgres {
-		return `IN (SELECT unnest(?::text[]))`, []any{vs}
-	}
-	args := make([]any, len(vs))
-	for i, v := range vs {
-		args[i] = v
-	}
-	return `IN (?` + strings.Repeat(`, ?`, len(vs)-1) + `)`, args
-}
+func (db *DB) inStrings(vs []string) (string, []any) { return inList(db, vs, "text") }
 
 // inInts is inStrings over integers.
-func (db *DB) inInts(vs []int64) (string, []any) {
+func (db *DB) inInts(vs []int64) (string, []any) { return inList(db, vs, "bigint") }
+
+// inList is "IN (...)" over vs, an array of pgType on PostgreSQL.
+func inList[T any](db *DB, vs []T, pgType string) (string, []any) {
 	if db.engine == Postgres {
-		return `IN (SELECT unnest(?::bigint[]))`, []any{vs}
+		return `IN (SELECT unnest(?::` + pgType + `[]))`, []any{vs}
 	}
 	args := make([]any, len(vs))
 	for i, v := range vs {

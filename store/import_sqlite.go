@@ -225,12 +225,8 @@ func (w *sqliteImport) sameRows(ctx context.Context, rs []*huifang.PolicyRecord,
 	if len(existing) == 0 {
 		return same, nil
 	}
-	args := make([]any, 0, len(existing)+1)
-	args = append(args, w.orgID)
-	for _, no := range existing {
-		args = append(args, no)
-	}
-	rows, err := w.tx.QueryContext(ctx, `SELECT policy_no, row_hash FROM policies WHERE org_id = ? AND policy_no IN (?`+strings.Repeat(`, ?`, len(existing)-1)+`)`, args...)
+	in, args := w.db.inStrings(existing)
+	rows, err := w.tx.QueryContext(ctx, `SELECT policy_no, row_hash FROM policies WHERE org_id = ? AND policy_no `+in, append([]any{w.orgID}, args...)...)
 	if err != nil {
 		return nil, fmt.Errorf("find stored policies: %w", err)
 	}

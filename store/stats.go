@@ -447,16 +447,11 @@ func byCasePolicy(orgID, id int64) factSel {
 
 // byPolicies selects those of many policies (an import's batch).
 func (db *DB) byPolicies(nos []string) factSel {
-	if db.engine == Postgres {
-		// A hashed semi-join: "= ANY(array)" compared every row with the
-		// whole array (an import of 100,000 policies took 50 s instead of 4).
-		return policySel(`IN (SELECT unnest(?::text[]))`, nos)
-	}
-	args := make([]any, len(nos))
-	for i, n := range nos {
-		args[i] = n
-	}
-	return policySel(`IN (?`+strings.Repeat(`, ?`, len(nos)-1)+`)`, args...)
+	// On PostgreSQL a hashed semi-join: "= ANY(array)" compared every row
+	// with the whole array (an import of 100,000 policies took 50 s
+	// instead of 4).
+	cond, args := db.inStrings(nos)
+	return policySel(cond, args...)
 }
 
 // lockPolicies locks the selected policies on PostgreSQL, in order, so
