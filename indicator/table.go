@@ -98,7 +98,8 @@ var (
 // day it is built for, new-business callbacks count only when their
 // deadline is on or before that day (Table.DueBy): stored counts of whole months that have
 // ended count as they are, and those of the month still running must come
-// as facts (AddCallback, or AddCallbackSoFar beside the stored counts).
+// as facts (AddCallback, or AddCallbackSoFar beside the stored counts) or
+// as counts by day of deadline (AddCallbackCountsSoFar).
 type Builder struct {
 	period Period
 	asOf   huifang.Date
@@ -216,7 +217,8 @@ func (b *Builder) AddCallbackCountsSoFar(k CallbackKey, n CallbackCounts) {
 // AddCallbackCounts adds the counts of a group of callbacks, if their
 // month is in the table's period: to the full period's due count always,
 // to the other counts when the month has ended by the table's day (the
-// month still running comes through AddCallbackSoFar).
+// month still running comes through AddCallbackSoFar or
+// AddCallbackCountsSoFar).
 func (b *Builder) AddCallbackCounts(k CallbackKey, n CallbackCounts) {
 	b.addDueFull(k, n.Due)
 	if k.Orphan || b.dueBy.IsZero() || !k.Month.Last().After(b.dueBy) {
