@@ -148,6 +148,11 @@ func TestImportCallbackRecords(t *testing.T) {
 		if !reflect.DeepEqual(tbl, full) {
 			t.Fatalf("counts kept %+v\nrecount %+v", tbl, full)
 		}
+		// The reported finishes count in the QA figures of the importer.
+		w.qaKeptEqualsRecount(t, w.admin.OrgID, "after the callback records")
+		if figs, err := w.db.QAFigures(ctx, w.admin.OrgID, huifang.NewDate(2026, 1, 1), huifang.NewDate(2026, 12, 31)); err != nil || len(figs) != 1 || figs[0].Finished == 0 {
+			t.Fatalf("QA figures after the import: %+v %v", figs, err)
+		}
 		var byMethod []string
 		for _, r := range tbl.ByChannel {
 			byMethod = append(byMethod, r.Key)

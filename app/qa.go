@@ -535,7 +535,7 @@ func (s *Service) QAFigures(ctx context.Context, u *huifang.User, from, to huifa
 	if to.Before(from) || from.AddDays(366).Before(to) {
 		return nil, huifang.Errorf(huifang.EINVALID, "err.qa.period")
 	}
-	rows, err := s.db.QAFigures(ctx, u.OrgID, dayStart(from), dayStart(to.AddDays(1)))
+	rows, err := s.db.QAFigures(ctx, u.OrgID, from, to)
 	if err != nil {
 		return nil, err
 	}

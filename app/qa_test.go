@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,26 @@ func (w *world) call(t *testing.T, op *huifang.User, dur time.Duration, step, an
 	mustDo(t, func() error { return err })
 	w.clk.t = w.clk.t.Add(time.Minute)
 	return done
+}
+
+// qaKeptEqualsRecount checks an insurer's kept QA figures against a
+// recount of its rows: over 2026, and day by day around the clock's day.
+func (w *world) qaKeptEqualsRecount(t *testing.T, orgID int64, when string) {
+	t.Helper()
+	today := huifang.DateOf(w.clk.Now())
+	periods := [][2]huifang.Date{{huifang.NewDate(2026, 1, 1), huifang.NewDate(2026, 12, 31)}}
+	for d := today.AddDays(-5); !d.After(today.AddDays(1)); d = d.AddDays(1) {
+		periods = append(periods, [2]huifang.Date{d, d})
+	}
+	for _, p := range periods {
+		kept, err := w.db.QAFigures(ctx, orgID, p[0], p[1])
+		mustDo(t, func() error { return err })
+		recount, err := w.db.RecountQAFigures(ctx, orgID, p[0], p[1])
+		mustDo(t, func() error { return err })
+		if !reflect.DeepEqual(kept, recount) {
+			t.Fatalf("%s, %s to %s: kept QA figures %+v, recount %+v", when, p[0], p[1], kept, recount)
+		}
+	}
 }
 
 // allYes answers every item of a form yes.
@@ -232,6 +253,13 @@ func TestQA(t *testing.T) {
 		mustDo(t, func() error { return w.svc.ExportQAFigures(ctx, mgr, huifang.Date{}, huifang.Date{}, "csv", &buf) })
 		if !strings.Contains(buf.String(), "op1") || !strings.Contains(buf.String(), "100.00%") {
 			t.Fatalf("export:\n%s", buf.String())
+		}
+		// The figures are kept as the calls and evaluations happen: they
+		// equal a recount, and a rebuild changes nothing.
+		w.qaKeptEqualsRecount(t, mgr.OrgID, "after the evaluations")
+		mustDo(t, func() error { return w.db.RebuildQAStats(ctx, mgr.OrgID) })
+		if again, err := w.svc.QAFigures(ctx, mgr, huifang.Date{}, huifang.Date{}); err != nil || !reflect.DeepEqual(again, ft) {
+			t.Fatalf("rebuilt figures %+v %v, kept %+v", again, err, ft)
 		}
 		audit, err := w.db.ListAudit(ctx, w.op.OrgID, huifang.AuditFilter{Entity: "qa-evaluation"})
 		mustDo(t, func() error { return err })

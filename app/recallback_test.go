@@ -55,12 +55,17 @@ func TestRecallbackAsksAboutTheProblem(t *testing.T) {
 			return work
 		}
 		recallback(6, "no")
+		w.qaKeptEqualsRecount(t, mgr.OrgID, "after the failed re-callback")
 		v, err := w.svc.Case(ctx, unit, c.ID)
 		mustDo(t, func() error { return err })
 		if v.Case.Status != huifang.ProblemInProgress || !strings.Contains(v.Events[len(v.Events)-1].Detail, "签名确认") {
 			t.Fatalf("after a no: %s, %+v", v.Case.Status, v.Events[len(v.Events)-1])
 		}
 		work := recallback(9, "yes")
+		// The second request opened the first re-callback anew: its finish
+		// by the operator no longer counts in the QA figures, as in a
+		// recount of the rows.
+		w.qaKeptEqualsRecount(t, mgr.OrgID, "after the re-callback asked again")
 		v, err = w.svc.Case(ctx, unit, c.ID)
 		mustDo(t, func() error { return err })
 		if v.Case.Status != huifang.ProblemResolved {

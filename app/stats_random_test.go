@@ -105,6 +105,7 @@ func countsFollow(t *testing.T, seed uint64) {
 			if !reflect.DeepEqual(fast, slow) {
 				t.Fatalf("%s, regulator: counts differ\nfast %+v\nslow %+v", when, fast, slow)
 			}
+			w.qaKeptEqualsRecount(t, mgr.OrgID, when)
 			// The drill-downs by seller (their own kept counts) and by
 			// branch, narrowed or not, equal a recount of the rows.
 			for _, period := range []string{"2026-03", "2026-04", "2026-Q2", "2026"} {

@@ -259,7 +259,7 @@ type qaStore interface {
 	FindQAEvaluation(ctx context.Context, orgID, id int64) (*huifang.QAEvaluation, error)
 	ListQAEvaluations(ctx context.Context, f huifang.QAFilter) ([]huifang.QAEvaluation, error)
 	QACalls(ctx context.Context, orgID int64, from, to time.Time) ([]huifang.QACall, error)
-	QAFigures(ctx context.Context, orgID int64, from, to time.Time) ([]huifang.QAFigures, error)
+	QAFigures(ctx context.Context, orgID int64, from, to huifang.Date) ([]huifang.QAFigures, error)
 	UpdateQAEvaluation(ctx context.Context, e *huifang.QAEvaluation, from huifang.QAStatus, audit huifang.AuditEntry) error
 }
 

@@ -29,7 +29,7 @@ func (b Bench) SeedInspectionExtras(ctx context.Context, orgID int64, every int,
 			FROM callbacks WHERE org_id = ? AND status = 'done'`), orgID); err != nil {
 			return fmt.Errorf("seed audit: %w", err)
 		}
-		return nil
+		return db.rebuildQA(ctx, db.txQ(tx), orgID)
 	})
 	if err != nil || every <= 0 {
 		return err

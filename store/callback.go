@@ -179,11 +179,17 @@ func (db *DB) changeCallback(ctx context.Context, tx txn, ch huifang.CallbackCha
 		return err
 	}
 	*out = c
+	qa := qaDelta{}
+	qa.finish(c, 1) // it was not done before (the update's condition)
 	if a := ch.Attempt; a != nil {
 		if _, err := tx.ExecContext(ctx, db.q(`INSERT INTO attempts (org_id, callback_id, user_id, at, outcome, note, schedule_at) VALUES (?, ?, ?, ?, ?, ?, ?)`),
 			ch.OrgID, ch.ID, ch.UserID, ms64(a.At), a.Outcome, a.Note, ms64(a.ScheduleAt)); err != nil {
 			return fmt.Errorf("insert attempt: %w", err)
 		}
+		qa.attempt(ch.UserID, a.At, a.Outcome)
+	}
+	if err := db.saveQA(ctx, db.txQ(tx), ch.OrgID, qa); err != nil {
+		return err
 	}
 	for _, p := range ch.Problems {
 		p.OrgID, p.CallbackID, p.PolicyNo, p.BranchCode, p.Channel, p.OpenedAt, p.OpenedBy = ch.OrgID, ch.ID, c.PolicyNo, c.BranchCode, c.Channel, ch.Now, ch.UserID

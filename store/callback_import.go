@@ -206,6 +206,13 @@ func (db *DB) ImportCallbacks(ctx context.Context, orgID int64, a huifang.Actor,
 				if err != nil {
 					return err
 				}
+				qa := qaDelta{}
+				for _, c := range cbs {
+					qa.finish(c, 1)
+				}
+				if err := db.saveQA(ctx, db.txQ(tx), orgID, qa); err != nil {
+					return err
+				}
 				for _, ic := range chunk {
 					e, err := db.finishImported(ctx, tx, orgID, a, now, ic, cbs[ic.CallbackID])
 					if err != nil {

@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -155,8 +156,37 @@ func TestConformQA(t *testing.T) {
 			t.Errorf("of Q1 %+v", byCall)
 		}
 
-		figs, err := db.QAFigures(ctx, bd.a.ID, t0, t0.Add(7*24*time.Hour))
+		week := huifang.DateOf(t0)
+		figs, err := db.QAFigures(ctx, bd.a.ID, week, week.AddDays(6))
 		must(t, err)
+		// The kept figures equal a recount of the rows, and a rebuild.
+		recount, err := db.RecountQAFigures(ctx, bd.a.ID, week, week.AddDays(6))
+		must(t, err)
+		if !reflect.DeepEqual(figs, recount) {
+			t.Errorf("kept %+v, recount %+v", figs, recount)
+		}
+		must(t, db.RebuildQAStats(ctx, bd.a.ID))
+		if rebuilt, err := db.QAFigures(ctx, bd.a.ID, week, week.AddDays(6)); err != nil || !reflect.DeepEqual(rebuilt, figs) {
+			t.Errorf("rebuilt %+v %v, kept %+v", rebuilt, err, figs)
+		}
+		if other, err := db.QAFigures(ctx, bd.a.ID, week.AddDays(7), week.AddDays(13)); err != nil || len(other) != 0 {
+			t.Errorf("the week after: %+v %v", other, err)
+		}
+		// Data from before schema 25 gets its kept figures when it is
+		// applied: the migration fills them from the rows, both insurers.
+		must(t, db.ExecForTest(ctx, `DELETE FROM schema_migrations WHERE version = 25`))
+		must(t, db.ExecForTest(ctx, `DROP TABLE stat_qa_days`))
+		_, err = db.Migrate(ctx)
+		must(t, err)
+		for _, org := range []int64{bd.a.ID, bd.b.ID} {
+			kept, err := db.QAFigures(ctx, org, week, week.AddDays(6))
+			must(t, err)
+			recount, err := db.RecountQAFigures(ctx, org, week, week.AddDays(6))
+			must(t, err)
+			if len(kept) == 0 || !reflect.DeepEqual(kept, recount) {
+				t.Errorf("org %d after migrating: kept %+v, recount %+v", org, kept, recount)
+			}
+		}
 		if len(figs) != 1 {
 			t.Fatalf("figures %+v", figs)
 		}

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"time"
 
@@ -295,7 +296,18 @@ func (db *DB) applyCaseStep(ctx context.Context, tx txn, s huifang.CaseStep) err
 			var id int64
 			// A case whose re-callback failed asks again: its re-callback
 			// opens anew (the first one's answers are in the case's
-			// timeline; its attempts stay listed).
+			// timeline; its attempts stay listed). Its finish no longer
+			// counts in the QA figures, as a recount would not see it.
+			was, err := scanCallback(tx.QueryRowContext(ctx, db.q(`SELECT `+callbackCols+` FROM callbacks WHERE org_id = ? AND policy_no = ? AND kind = ? AND case_id = ?`),
+				c.OrgID, c.PolicyNo, p.Kind, c.ID))
+			if err != nil && !errors.Is(err, huifang.ErrNotFound) {
+				return fmt.Errorf("read re-callback: %w", err)
+			}
+			qa := qaDelta{}
+			qa.finish(was, -1)
+			if err := db.saveQA(ctx, db.txQ(tx), c.OrgID, qa); err != nil {
+				return err
+			}
 			if err := tx.QueryRowContext(ctx, db.q(`INSERT INTO callbacks (org_id, policy_no, kind, channel, branch_code, due_on, status, case_id, created_at, updated_at)
 				VALUES (?, ?, ?, ?, ?, ?, 'open', ?, ?, ?)
 				ON CONFLICT (org_id, policy_no, kind, case_id) DO UPDATE SET due_on = excluded.due_on, status = excluded.status, result = excluded.result, reason = excluded.reason, late = excluded.late, next_at = excluded.next_at,

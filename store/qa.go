@@ -4,8 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -175,6 +175,12 @@ func (db *DB) UpdateQAEvaluation(ctx context.Context, e *huifang.QAEvaluation, f
 		items = string(b)
 	}
 	return db.tx(ctx, func(tx txn) error {
+		was, err := scanQA(tx.QueryRowContext(ctx, db.q(`SELECT `+qaCols+qaFrom+` WHERE e.org_id = ? AND e.id = ?`), e.OrgID, e.ID))
+		if errors.Is(err, huifang.ErrNotFound) {
+			return huifang.ErrConflict
+		} else if err != nil {
+			return fmt.Errorf("read qa evaluation: %w", err)
+		}
 		res, err := tx.ExecContext(ctx, db.q(`UPDATE qa_evaluations SET status = ?, evaluator_id = ?, evaluator = ?, items = ?, score = ?,
 			critical_fail = ?, note = ?, evaluated_at = ?, appeal = ?, appealed_at = ?, decision_note = ?, decided_by = ?, decided_at = ?
 			WHERE org_id = ? AND id = ? AND status = ?`), e.Status, e.EvaluatorID, e.Evaluator, items, e.Score, e.CriticalFail, e.Note,
@@ -187,79 +193,18 @@ func (db *DB) UpdateQAEvaluation(ctx context.Context, e *huifang.QAEvaluation, f
 		} else if n == 0 {
 			return huifang.ErrConflict
 		}
+		// The QA figures count the evaluation as it was, then as it is
+		// (its operator and pair are not changed here).
+		now := was
+		now.Status, now.Score, now.CriticalFail, now.EvaluatedAt = e.Status, e.Score, e.CriticalFail, e.EvaluatedAt
+		qa := qaDelta{}
+		qa.evaluation(&was, -1)
+		qa.evaluation(&now, 1)
+		if err := db.saveQA(ctx, db.txQ(tx), e.OrgID, qa); err != nil {
+			return err
+		}
 		a := audit
 		a.OrgID, a.Entity, a.Key = e.OrgID, "qa-evaluation", fmt.Sprint(e.ID)
 		return db.appendAudit(ctx, tx, a)
 	})
-}
-
-// QAFigures counts, per user of an insurer, the attempts they dialled and
-// answered in [from, to), the callbacks they finished and completed in it,
-// and the scored first evaluations (not calibrations) of their calls
-// evaluated in it: score sum and critical failures. Users with nothing are
-// left out; ordered by login.
-func (db *DB) QAFigures(ctx context.Context, orgID int64, from, to time.Time) ([]huifang.QAFigures, error) {
-	f, t := ms64(from), ms64(to)
-	by := map[int64]*huifang.QAFigures{}
-	get := func(id int64) *huifang.QAFigures {
-		if by[id] == nil {
-			by[id] = &huifang.QAFigures{OperatorID: id}
-		}
-		return by[id]
-	}
-	type row struct{ id, a, b, c, d int64 }
-	scan := func(s scanner) (row, error) {
-		var r row
-		return r, s.Scan(&r.id, &r.a, &r.b)
-	}
-	att, err := queryAll(ctx, db, `SELECT user_id, COUNT(*), COALESCE(SUM(CASE WHEN outcome = 'answered' THEN 1 ELSE 0 END), 0)
-		FROM attempts WHERE org_id = ? AND at >= ? AND at < ? AND user_id <> 0 GROUP BY user_id`, scan, orgID, f, t)
-	if err != nil {
-		return nil, fmt.Errorf("qa figures: %w", err)
-	}
-	for _, r := range att {
-		g := get(r.id)
-		g.Attempts, g.Answered = int(r.a), int(r.b)
-	}
-	fin, err := queryAll(ctx, db, `SELECT finished_by, COUNT(*), COALESCE(SUM(CASE WHEN result IN ('successful', 'problems') THEN 1 ELSE 0 END), 0)
-		FROM callbacks WHERE org_id = ? AND status = 'done' AND finished_at >= ? AND finished_at < ? AND finished_by <> 0 GROUP BY finished_by`, scan, orgID, f, t)
-	if err != nil {
-		return nil, fmt.Errorf("qa figures: %w", err)
-	}
-	for _, r := range fin {
-		g := get(r.id)
-		g.Finished, g.Completed = int(r.a), int(r.b)
-	}
-	ev, err := queryAll(ctx, db, `SELECT operator_id, COUNT(*), COALESCE(SUM(score), 0), COALESCE(SUM(CASE WHEN critical_fail THEN 1 ELSE 0 END), 0)
-		FROM qa_evaluations WHERE org_id = ? AND pair_id = 0 AND status <> 'queued' AND evaluated_at >= ? AND evaluated_at < ? GROUP BY operator_id`,
-		func(s scanner) (row, error) {
-			var r row
-			return r, s.Scan(&r.id, &r.a, &r.b, &r.c)
-		}, orgID, f, t)
-	if err != nil {
-		return nil, fmt.Errorf("qa figures: %w", err)
-	}
-	for _, r := range ev {
-		g := get(r.id)
-		g.Evaluated, g.ScoreSum, g.CriticalFailures = int(r.a), int(r.b), int(r.c)
-	}
-	if len(by) == 0 {
-		return nil, nil
-	}
-	users, err := queryAll(ctx, db, `SELECT id, login, branch_code FROM users WHERE org_id = ?`, func(s scanner) (huifang.QAFigures, error) {
-		var g huifang.QAFigures
-		return g, s.Scan(&g.OperatorID, &g.Operator, &g.Team)
-	}, orgID)
-	if err != nil {
-		return nil, fmt.Errorf("qa figures: %w", err)
-	}
-	var out []huifang.QAFigures
-	for _, u := range users {
-		if g := by[u.OperatorID]; g != nil {
-			g.Operator, g.Team = u.Operator, u.Team
-			out = append(out, *g)
-		}
-	}
-	slices.SortFunc(out, func(a, b huifang.QAFigures) int { return strings.Compare(a.Operator, b.Operator) })
-	return out, nil
 }

@@ -748,7 +748,7 @@ func (db *DB) RebuildStats(ctx context.Context, orgID int64) error {
 	// counts tables, which autovacuum may be slow to refresh or not run at
 	// all, are refreshed now (without them the drill-down by seller's
 	// aggregate sorts on disk behind a nested loop: 3 times slower).
-	_, err := db.write.ExecContext(ctx, `ANALYZE stat_callbacks, stat_cases, stat_seller_callbacks, stat_seller_cases, stat_day_callbacks`)
+	_, err := db.write.ExecContext(ctx, `ANALYZE stat_callbacks, stat_cases, stat_seller_callbacks, stat_seller_cases, stat_day_callbacks, stat_qa_days`)
 	return err
 }
 
@@ -764,6 +764,9 @@ func (db *DB) rebuildStats(ctx context.Context, tx txn, orgID int64) error {
 		return err
 	}
 	if err := db.saveDelta(ctx, q, orgID, d); err != nil {
+		return err
+	}
+	if err := db.rebuildQA(ctx, q, orgID); err != nil {
 		return err
 	}
 	_, err := q.exec(ctx, db.q(`DELETE FROM stat_rebuild WHERE org_id = ?`), orgID)
