@@ -92,7 +92,8 @@ const anyone huifang.Permission = ""
 // Every response says no-store: the API answers with personal data.
 //
 // A heavy route (weight.go) takes a slot of the heavy-request limiter once
-// the caller is known and allowed; a full limiter answers 503 with
+// the caller is known and allowed, counted against the token's user; a full
+// limiter, or a user already holding its places, answers 503 with
 // Retry-After. Light routes never wait for one.
 func (a *API) route(pattern string, gate huifang.Permission, h handler) {
 	heavy := a.heavy != nil && weightOf(pattern) == httpx.Heavy
@@ -104,7 +105,7 @@ func (a *API) route(pattern string, gate huifang.Permission, h handler) {
 		}
 		if err == nil && heavy {
 			var release func()
-			if release, err = a.heavy.Acquire(r.Context()); err == nil {
+			if release, err = a.heavy.AcquireFor(r.Context(), u.ID); err == nil {
 				defer release()
 			} else if r.Context().Err() != nil {
 				return // the client went away

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/api"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/store"
@@ -160,5 +162,39 @@ func TestHeavySlotsTakenOperatorsGoOn(t *testing.T) {
 	code, body := adm.do("GET", "/api/v1/callbacks", nil)
 	if code != http.StatusServiceUnavailable || body["key"] != "err.busy.retry" || !strings.Contains(body["error"].(string), "稍后重试") {
 		t.Fatalf("busy body: %d %v", code, body)
+	}
+}
+
+// TestHeavyPlacesPerUser: with two heavy requests of one token's user in
+// flight (held here in the limiter, under that user's id), the user's third
+// heavy request is refused at once with 503 and err.busy.retry though slots
+// are free, while another user's goes on; once one of the two ends, the
+// first user's goes on again.
+func TestHeavyPlacesPerUser(t *testing.T) {
+	w := testworld.New(t, store.SQLite, testworld.Standard)
+	svc := w.Svc
+	svc.Clock = fixedClock{time.Date(2026, 3, 5, 10, 0, 0, 0, time.UTC)}
+	lim := httpx.NewLimiter(httpx.Limits{Slots: 4, Queue: 0, Wait: time.Hour, PerUser: 2})
+	srv := httptest.NewServer(api.NewWith(svc, slog.New(slog.DiscardHandler), api.Options{Heavy: lim}))
+	t.Cleanup(srv.Close)
+	adm, adm2 := userClient(t, svc, srv.URL, "A", "adm", ""), userClient(t, svc, srv.URL, "A", "adm2", huifang.RoleInsurerAdmin)
+	var releases []func()
+	for range 2 {
+		release, err := lim.AcquireFor(context.Background(), w.User(t, "adm").ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	defer func() { releases[1]() }()
+	if code, body := adm.do("GET", "/api/v1/callbacks", nil); code != http.StatusServiceUnavailable || body["key"] != "err.busy.retry" {
+		t.Fatalf("the user's third heavy request: %d %v", code, body)
+	}
+	if code, body := adm2.do("GET", "/api/v1/callbacks", nil); code != http.StatusOK {
+		t.Fatalf("another user's heavy request: %d %v", code, body)
+	}
+	releases[0]()
+	if code, body := adm.do("GET", "/api/v1/callbacks", nil); code != http.StatusOK {
+		t.Fatalf("the user's heavy request after one ended: %d %v", code, body)
 	}
 }

@@ -35,7 +35,7 @@ type serveOptions struct {
 	trustProxy      bool // client addresses from X-Forwarded-For
 	tlsCert, tlsKey string
 	shutdownTimeout time.Duration // on a signal, how long to wait for requests and imports (default 30 s)
-	heavy           httpx.Limits  // how many heavy requests run at once, wait and how long (0: the defaults)
+	heavy           httpx.Limits  // how many heavy requests run at once, wait and how long, and per user (0: the defaults)
 }
 
 func cmdServe(e *env, args []string) error {
@@ -54,11 +54,12 @@ func cmdServe(e *env, args []string) error {
 	fs.IntVar(&o.heavy.Slots, "heavy-limit", def.Slots, "heavy requests (dashboards, lists, statistics, exports) running at once; operators' requests never wait for them; by default half of GOMAXPROCS, at least 1, at most 16")
 	fs.IntVar(&o.heavy.Queue, "heavy-queue", def.Queue, "heavy requests waiting for a slot; beyond it they are answered 503 with Retry-After at once")
 	fs.DurationVar(&o.heavy.Wait, "heavy-wait", def.Wait, "the longest a heavy request waits for a slot before a 503 with Retry-After")
+	fs.IntVar(&o.heavy.PerUser, "heavy-per-user", def.PerUser, "heavy requests one user (a signed-in user, an API token's user) may have running or waiting at once; beyond it they are answered 503 with Retry-After at once, so one user cannot queue the others out")
 	if _, err := parse(fs, args, 0); err != nil {
 		return err
 	}
-	if o.heavy.Slots < 1 || o.heavy.Queue < 0 || o.heavy.Wait <= 0 {
-		return usageError{"--heavy-limit must be at least 1, --heavy-queue at least 0 and --heavy-wait positive"}
+	if o.heavy.Slots < 1 || o.heavy.Queue < 0 || o.heavy.Wait <= 0 || o.heavy.PerUser < 1 {
+		return usageError{"--heavy-limit must be at least 1, --heavy-queue at least 0, --heavy-wait positive and --heavy-per-user at least 1"}
 	}
 	if (o.tlsCert == "") != (o.tlsKey == "") {
 		return usageError{"--tls-cert and --tls-key go together"}

@@ -51,13 +51,13 @@ func TestTextMessages(t *testing.T) {
 }
 
 // TestServeHeavyFlags: serve's help names the heavy-request flags, and a
-// limit below one slot, a negative queue or no wait are refused before the
-// database is opened.
+// limit below one slot, a negative queue, no wait or less than one place
+// per user are refused before the database is opened.
 func TestServeHeavyFlags(t *testing.T) {
-	if code, out, errs := run(t, "serve", "--help"); code != 0 || !strings.Contains(out+errs, "heavy-limit") || !strings.Contains(out+errs, "heavy-queue") || !strings.Contains(out+errs, "heavy-wait") {
+	if code, out, errs := run(t, "serve", "--help"); code != 0 || !strings.Contains(out+errs, "heavy-limit") || !strings.Contains(out+errs, "heavy-queue") || !strings.Contains(out+errs, "heavy-wait") || !strings.Contains(out+errs, "heavy-per-user") {
 		t.Fatalf("serve --help: %d\n%s%s", code, out, errs)
 	}
-	for _, args := range [][]string{{"--heavy-limit", "0"}, {"--heavy-queue", "-1"}, {"--heavy-wait", "0s"}} {
+	for _, args := range [][]string{{"--heavy-limit", "0"}, {"--heavy-queue", "-1"}, {"--heavy-wait", "0s"}, {"--heavy-per-user", "0"}} {
 		if code, _, errs := run(t, append([]string{"serve", "--db", "sqlite:" + t.TempDir() + "/x.db"}, args...)...); code != 2 || !strings.Contains(errs, "--heavy-limit must be") {
 			t.Fatalf("serve %v: %d %q", args, code, errs)
 		}

@@ -158,13 +158,15 @@ type busyPage struct {
 }
 
 // heavySlot takes a slot of the heavy-request limiter for a heavy route,
-// once the user is known. It answers the refusal itself (503 with
-// Retry-After, or nothing when the client went away) and returns ok=false.
+// once the user is known, counted against that user's places (a user
+// with too many heavy pages in flight is refused at once). It answers the
+// refusal itself (503 with Retry-After, or nothing when the client went
+// away) and returns ok=false.
 func (s *server) heavySlot(w http.ResponseWriter, r *http.Request, rq *request) (release func(), ok bool) {
 	if s.opts.Heavy == nil || weightOf(r.Pattern) != httpx.Heavy {
 		return func() {}, true
 	}
-	release, err := s.opts.Heavy.Acquire(r.Context())
+	release, err := s.opts.Heavy.AcquireFor(r.Context(), rq.User.ID)
 	if err == nil {
 		return release, true
 	}

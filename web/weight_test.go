@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/huifang/huifang"
+	"github.com/huifang/huifang/app"
 	"github.com/huifang/huifang/httpx"
 	"github.com/huifang/huifang/web"
 )
@@ -64,8 +66,14 @@ func TestEveryWebRouteWeighed(t *testing.T) {
 // busyFixture is a fixture whose server has one heavy slot, no queue and a
 // 50 ms wait: a heavy page finds it busy while the test holds the slot.
 func busyFixture(t *testing.T) (*fixture, *httpx.Limiter) {
+	return limitedFixture(t, httpx.Limits{Slots: 1, Queue: 0, Wait: 50 * time.Millisecond})
+}
+
+// limitedFixture is a fixture whose server's heavy pages take a limiter of
+// limits l, returned for the test to hold places in.
+func limitedFixture(t *testing.T, l httpx.Limits) (*fixture, *httpx.Limiter) {
 	w := world(t)
-	lim := httpx.NewLimiter(httpx.Limits{Slots: 1, Queue: 0, Wait: 50 * time.Millisecond})
+	lim := httpx.NewLimiter(l)
 	f := setup(t, w)
 	srv := httptest.NewServer(web.New(w.Svc, web.Options{Log: slog.New(slog.DiscardHandler), Heavy: lim}))
 	t.Cleanup(srv.Close)
@@ -99,5 +107,38 @@ func TestBusyPage(t *testing.T) {
 	}
 	if res, body := op.get("/work"); res.StatusCode != http.StatusOK {
 		t.Fatalf("workbench with the heavy slot taken: %d\n%s", res.StatusCode, body)
+	}
+}
+
+// TestHeavyPlacesPerUser: with two of the administrator's heavy requests in
+// flight (held here in the server's limiter, under the administrator's id),
+// a third dashboard of the administrator is refused at once with 503 though
+// slots are free, while another administrator's dashboard opens; once one
+// of the two ends, the first administrator's opens again.
+func TestHeavyPlacesPerUser(t *testing.T) {
+	f, lim := limitedFixture(t, httpx.Limits{Slots: 4, Queue: 0, Wait: time.Hour, PerUser: 2})
+	if _, err := f.svc.CreateUser(ctx, app.CLI(), app.UserInput{OrgCode: "A", Login: "adm2", Name: "李主管", Role: huifang.RoleInsurerAdmin, Password: password}); err != nil {
+		t.Fatal(err)
+	}
+	adm, adm2 := f.login(t, "adm"), f.login(t, "adm2")
+	var releases []func()
+	for range 2 {
+		release, err := lim.AcquireFor(ctx, f.admin.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		releases = append(releases, release)
+	}
+	defer func() { releases[1]() }()
+	res, body := adm.get("/dashboard?period=2026-03")
+	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") != "5" || !strings.Contains(body, "查询较多，系统繁忙，请稍后重试") {
+		t.Fatalf("the administrator's third heavy page: %d %q\n%s", res.StatusCode, res.Header.Get("Retry-After"), body)
+	}
+	if res, body := adm2.get("/dashboard?period=2026-03"); res.StatusCode != http.StatusOK {
+		t.Fatalf("another administrator's dashboard: %d\n%s", res.StatusCode, body)
+	}
+	releases[0]()
+	if res, body := adm.get("/dashboard?period=2026-03"); res.StatusCode != http.StatusOK {
+		t.Fatalf("the administrator's dashboard after one ended: %d\n%s", res.StatusCode, body)
 	}
 }
