@@ -127,6 +127,9 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 			return run, err
 		}
 	}
+	if err := ensurePeople(ctx, w, o.Managers+o.Lists, o.Supervisors); err != nil {
+		return run, err
+	}
 	srv, err := startServer(ctx, e, w)
 	if err != nil {
 		return run, err
@@ -134,15 +137,20 @@ func Load(ctx context.Context, e Env, w *World, o LoadOptions) (LoadRun, error) 
 	defer srv.Stop()
 	conns := o.Operators + o.Managers + o.Lists + o.Supervisors + 4
 	a := &asker{c: newClient(o.Timeout, conns), base: srv.Base, cookies: map[string][]*http.Cookie{}, tokens: w.Tokens}
-	// Every web session signs in on its own, as people at their own desks do.
+	// Every web session is a person of their own at their own desk: the
+	// managers mgr..mgrM, the list sessions the managers after them, the
+	// supervisors sup..supS.
 	sessions := map[string][]string{}
 	for _, k := range []struct {
-		key, user string
-		n         int
-	}{{"mgr", "mgr", o.Managers}, {"list", "mgr", o.Lists}, {"sup", "sup", o.Supervisors}, {"upload", "adm", 1}} {
+		key  string
+		user func(i int) string
+		n    int
+	}{{"mgr", managerLogin, o.Managers}, {"list", func(i int) string { return managerLogin(o.Managers + i) }, o.Lists},
+		{"sup", supervisorLogin, o.Supervisors}, {"upload", func(int) string { return "adm" }, 1}} {
 		for i := 1; i <= k.n; i++ {
-			as := fmt.Sprintf("%s#%s%d", k.user, k.key, i)
-			cs, err := login(ctx, a.c, a.base, k.user)
+			user := k.user(i)
+			as := fmt.Sprintf("%s#%s%d", user, k.key, i)
+			cs, err := login(ctx, a.c, a.base, user)
 			if err != nil {
 				return run, err
 			}
