@@ -47,8 +47,8 @@ const drillPageSize = 100
 // drillPager is where a page of the drill-down is among its rows
 // (?page=N, 1 first, or ?page=all), with the links to the others.
 type drillPager struct {
-	Text string // "第 1–100 个，共 2,000 个"
-	// Total is the number of rows of every page.
+	Text string // "第 1–100 个，共 2000 个"
+	// Total is the number of rows over all the pages.
 	Total                      int
 	FirstURL, PrevURL, NextURL string
 	// AllURL shows every row on one page, PagedURL goes back to pages.
