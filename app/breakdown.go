@@ -83,18 +83,17 @@ func (s *Service) statsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.breakdown.unknown_dim", dim)
 	}
 	b := indicator.NewBuilder(p, s.today(), g)
-	keep := func(branch string, ch huifang.Channel, d huifang.DesignType) bool {
+	b.Keep = func(branch string, ch huifang.Channel, d huifang.DesignType) bool {
 		return (f.Branch == "" || tree.under(branch, f.Branch)) && (f.Channel == "" || string(ch) == f.Channel) && (f.Design == "" || string(d) == f.Design)
 	}
-	b.Keep = keep
 	switch {
 	case dim == "seller" && recount:
 		err = s.db.ForEachFactIn(ctx, org.ID, p.First(), p.Last(), tree.subtree(f.Branch),
 			func(x indicator.CallbackFact) error { b.AddCallback(x); return nil },
 			func(x indicator.CaseFact) error { b.AddCase(x); return nil })
 	case dim == "seller":
-		b.Keep = nil // the kept seller counts come narrowed already
-		err = s.tallySellers(ctx, org.ID, p, tree.subtree(f.Branch), f, keep, b)
+		b.Keep = nil // the kept seller counts and the running month's rows come narrowed already
+		err = s.tallySellers(ctx, org.ID, p, tree.subtree(f.Branch), f, b)
 	case recount:
 		err = s.recount(ctx, org.ID, p, b)
 	default:
@@ -135,9 +134,9 @@ func (s *Service) statsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 // tallySellers feeds an insurer's kept counts by seller for the period,
 // of the branches in scope and the filter's channel and design type, into
 // the builder; a period still running adds the callbacks of its running
-// month due by today from their rows (as tally does), keep narrowing them.
-func (s *Service) tallySellers(ctx context.Context, orgID int64, p indicator.Period, scope []string, f BreakdownFilter,
-	keep func(string, huifang.Channel, huifang.DesignType) bool, b *indicator.Builder) error {
+// month due by today from their rows (as tally does), narrowed the same
+// way in the database.
+func (s *Service) tallySellers(ctx context.Context, orgID int64, p indicator.Period, scope []string, f BreakdownFilter, b *indicator.Builder) error {
 	if len(scope) == 0 {
 		return nil // no branch, nothing booked on one
 	}
@@ -150,12 +149,10 @@ func (s *Service) tallySellers(ctx context.Context, orgID int64, p indicator.Per
 	if !ok {
 		return nil
 	}
-	return s.db.ForEachFactIn(ctx, orgID, from, to, scope, func(x indicator.CallbackFact) error {
-		if keep(x.Branch, x.Channel, x.Design) {
-			b.AddCallbackSoFar(x)
-		}
+	return s.db.ForEachCallbackFactIn(ctx, orgID, from, to, scope, f.Channel, f.Design, func(x indicator.CallbackFact) error {
+		b.AddCallbackSoFar(x)
 		return nil
-	}, nil)
+	})
 }
 
 // under reports whether code is top or beneath it.

@@ -284,6 +284,8 @@ type statsStore interface {
 	ForEachCaseFact(ctx context.Context, orgID int64, from, to huifang.Date, fn func(indicator.CaseFact) error) error
 	ForEachFactIn(ctx context.Context, orgID int64, from, to huifang.Date, branches []string,
 		cb func(indicator.CallbackFact) error, cs func(indicator.CaseFact) error) error
+	ForEachCallbackFactIn(ctx context.Context, orgID int64, from, to huifang.Date, branches []string, channel, design string,
+		fn func(indicator.CallbackFact) error) error
 	ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, byBranch bool) (indicator.StatCounts, error)
 	ReadDayStats(ctx context.Context, orgID int64, from, to huifang.Date) (map[indicator.CallbackKey]indicator.CallbackCounts, error)
 	ReadSellerStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, branches []string, channel, design string) (indicator.StatCounts, error)

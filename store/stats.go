@@ -249,20 +249,46 @@ func (db *DB) ForEachFactIn(ctx context.Context, orgID int64, from, to huifang.D
 	if len(branches) == 0 {
 		return nil
 	}
-	in := `IN (?` + strings.Repeat(`, ?`, len(branches)-1) + `)`
-	var bargs []any
-	for _, b := range branches {
-		bargs = append(bargs, b)
-	}
-	if err := db.callbackFacts(ctx, sqlQ{q: db.read}, orgID, `c.due_on >= ? AND c.due_on <= ? AND c.branch_code `+in,
-		append([]any{from, to}, bargs...), cb); err != nil {
+	if err := db.ForEachCallbackFactIn(ctx, orgID, from, to, branches, "", "", cb); err != nil {
 		return err
 	}
 	if cs == nil {
 		return nil
 	}
+	in := `IN (?` + strings.Repeat(`, ?`, len(branches)-1) + `)`
+	var bargs []any
+	for _, b := range branches {
+		bargs = append(bargs, b)
+	}
 	return db.caseFacts(ctx, sqlQ{q: db.read}, orgID, `((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?)) AND pc.branch_code `+in,
 		append([]any{from, to, from, to}, bargs...), cs)
+}
+
+// ForEachCallbackFactIn streams the facts of the callbacks (as
+// ForEachCallbackFact) of some branches whose deadline falls in [from,
+// to], and, when not "", of one channel and one design type only: the
+// running month's callbacks due so far beside the kept seller counts,
+// narrowed in the database as ReadSellerStats narrows those (a drill-down
+// by outlet reads the bancassurance callbacks, not every one).
+func (db *DB) ForEachCallbackFactIn(ctx context.Context, orgID int64, from, to huifang.Date, branches []string, channel, design string,
+	fn func(indicator.CallbackFact) error) error {
+	if len(branches) == 0 {
+		return nil
+	}
+	cond := `c.due_on >= ? AND c.due_on <= ? AND c.branch_code IN (?` + strings.Repeat(`, ?`, len(branches)-1) + `)`
+	args := []any{from, to}
+	for _, b := range branches {
+		args = append(args, b)
+	}
+	if channel != "" {
+		cond += ` AND c.channel = ?`
+		args = append(args, channel)
+	}
+	if design != "" {
+		cond += ` AND COALESCE(pr.design, '') = ?`
+		args = append(args, design)
+	}
+	return db.callbackFacts(ctx, sqlQ{q: db.read}, orgID, cond, args, fn)
 }
 
 // aged60 reports whether someone born on birth is 60 or over on day.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
@@ -30,10 +31,29 @@ type drillView struct {
 	Hint   string
 	// ChartNote says the chart shows only some of the table's rows.
 	ChartNote string
+	// Pager pages the table when it has more than drillPageSize rows.
+	Pager *drillPager
 }
 
 // drillChartMax is how many groups the drill-down's chart shows at most.
 const drillChartMax = 15
+
+// drillPageSize is how many rows a page of the drill-down shows. A
+// province has thousands of agents: a page of every one of them was
+// megabytes of HTML, whose rendering took most of the drill-down's time
+// (docs/performance.md); "show all" still gives them on one page.
+const drillPageSize = 100
+
+// drillPager is where a page of the drill-down is among its rows
+// (?page=N, 1 first, or ?page=all), with the links to the others.
+type drillPager struct {
+	Text string // "第 1–100 个，共 2000 个"
+	// Total is the number of rows over all the pages.
+	Total                      int
+	FirstURL, PrevURL, NextURL string
+	// AllURL shows every row on one page, PagedURL goes back to pages.
+	AllURL, PagedURL string
+}
 
 type drillTab struct {
 	Dim, Href string
@@ -61,8 +81,8 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 			filters[n] = v
 		}
 	}
-	// link is this dashboard with the dimension and filters changed.
-	link := func(dim string, set map[string]string) string {
+	// query is this dashboard's with the dimension and filters changed.
+	query := func(dim string, set map[string]string) url.Values {
 		v := url.Values{"period": {pg.Period.String()}, "dim": {dim}}
 		if !pg.Own {
 			v.Set("org", pg.Org.Code)
@@ -76,7 +96,10 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 				v.Set(n, x)
 			}
 		}
-		return "/dashboard?" + v.Encode() + "#drill"
+		return v
+	}
+	link := func(dim string, set map[string]string) string {
+		return "/dashboard?" + query(dim, set).Encode() + "#drill"
 	}
 	pg.Drill = d
 
@@ -132,8 +155,12 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 	for _, dim := range drillDims {
 		d.Dims = append(d.Dims, drillTab{Dim: dim, Href: link(dim, nil), Active: dim == d.Dim})
 	}
-	var out []dashRow
-	for _, row := range rows {
+	// Sellers come worst first, as the chart picks them: those a manager
+	// looks for are on the first page.
+	if d.Dim == "seller" {
+		slices.SortStableFunc(rows, worstFirst)
+	}
+	rowOf := func(row indicator.Row) dashRow {
 		dr := pg.newDashRow(row, drillLabel(rq, d.Dim, row.Key, row.Label))
 		// The list behind the row: the filters and the row's own value, for
 		// the dimensions the callback list can filter by.
@@ -162,33 +189,77 @@ func (s *server) drillDown(r *http.Request, rq *request, pg *dashPage) error {
 		case d.Dim == "channel" || d.Dim == "design":
 			dr.Open = link("branch", map[string]string{d.Dim: row.Key})
 		}
-		out = append(out, dr)
+		return dr
+	}
+	// The page's rows only: their links and figures are most of the work.
+	from, to := 0, len(rows)
+	if len(rows) > drillPageSize {
+		pageLink := func(page string) string {
+			v := query(d.Dim, nil)
+			if page != "" {
+				v.Set("page", page)
+			}
+			return "/dashboard?" + v.Encode() + "#drill"
+		}
+		d.Pager = &drillPager{Total: len(rows)}
+		if q.Get("page") == "all" {
+			d.Pager.PagedURL = pageLink("")
+		} else {
+			n, _ := strconv.Atoi(q.Get("page"))
+			last := (len(rows) + drillPageSize - 1) / drillPageSize
+			n = min(max(n, 1), last)
+			from, to = (n-1)*drillPageSize, min(n*drillPageSize, len(rows))
+			if n > 1 {
+				d.Pager.FirstURL, d.Pager.PrevURL = pageLink(""), pageLink(strconv.Itoa(n-1))
+			}
+			if n < last {
+				d.Pager.NextURL = pageLink(strconv.Itoa(n + 1))
+			}
+			d.Pager.AllURL = pageLink("all")
+		}
+		d.Pager.Text = rq.T.T("dash.drill.page", from+1, to, len(rows))
+	}
+	out := make([]dashRow, 0, to-from)
+	for _, row := range rows[from:to] {
+		out = append(out, rowOf(row))
 	}
 	switch d.Dim {
 	case "branch":
 		d.Hint = rq.T.T("dash.drill.hint.branch")
 	case "channel", "design":
 		d.Hint = rq.T.T("dash.drill.hint.other")
+	case "seller":
+		d.Hint = rq.T.T("dash.drill.hint.seller")
 	}
 	d.Table = rowsTable{ID: "table-drill", Rows: out}
 	d.Table.Misconduct = d.Dim == "seller"
 	// A chart of dozens of agents says nothing: it shows those with the
-	// lowest success rates, the table all of them.
+	// lowest success rates, the table all of them (by pages).
 	charted := out
-	if len(out) > drillChartMax {
-		charted = slices.Clone(out)
-		slices.SortStableFunc(charted, func(a, b dashRow) int {
-			x, y := a.Row.Callbacks.SuccessRate(), b.Row.Callbacks.SuccessRate()
-			if x.Den == 0 || y.Den == 0 {
-				return cmp.Compare(y.Den, x.Den)
-			}
-			return cmp.Compare(x.Num*y.Den, y.Num*x.Den)
-		})
-		charted = charted[:drillChartMax]
-		d.ChartNote = rq.T.T("dash.drill.lowest", drillChartMax, len(out))
+	if len(rows) > drillChartMax {
+		worst := rows
+		if d.Dim != "seller" { // sorted already
+			worst = slices.Clone(rows)
+			slices.SortStableFunc(worst, worstFirst)
+		}
+		charted = make([]dashRow, 0, drillChartMax)
+		for _, row := range worst[:drillChartMax] {
+			charted = append(charted, rowOf(row))
+		}
+		d.ChartNote = rq.T.T("dash.drill.lowest", drillChartMax, len(rows))
 	}
 	pg.Chart.Charts = append(pg.Chart.Charts, rowsChart("chart-drill", "bar", charted, "success_rate", "in_period_success_rate", "resolution_rate"))
 	return nil
+}
+
+// worstFirst orders rows by success rate, lowest first (exactly, by
+// cross-multiplying); rows with nothing due come last.
+func worstFirst(a, b indicator.Row) int {
+	x, y := a.Callbacks.SuccessRate(), b.Callbacks.SuccessRate()
+	if x.Den == 0 || y.Den == 0 {
+		return cmp.Compare(y.Den, x.Den)
+	}
+	return cmp.Compare(x.Num*y.Den, y.Num*x.Den)
 }
 
 // drillLabel names a group of a dimension: the service's label (branch and
