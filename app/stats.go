@@ -126,11 +126,12 @@ func tables(bs []*indicator.Builder) []indicator.Table {
 
 // tally feeds an insurer's stored counts for the period into the builders.
 func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error {
-	byBranch := false
+	byBranch, detail := false, false
 	for _, b := range bs {
 		byBranch = byBranch || b.NeedsBranch()
+		detail = detail || b.NeedsDetail()
 	}
-	c, err := s.db.ReadStats(ctx, orgID, p, s.today(), byBranch)
+	c, err := s.db.ReadStats(ctx, orgID, p, s.today(), byBranch, detail)
 	if err != nil {
 		return err
 	}

@@ -59,6 +59,9 @@ type Group struct {
 	// Branch: the group reads the branch of a key, so counts must come
 	// by branch (else they may come added up over branches).
 	Branch bool
+	// Detail: the group reads a callback key's age band or method, so
+	// counts must come with them (else they may come added up over them).
+	Detail bool
 }
 
 func none[K any](K) (string, bool) { return "", false }
@@ -74,16 +77,16 @@ func order[K ~string](ks []K) []string {
 // The groups of DOMAIN.md §7.
 var (
 	ByChannel = Group{func(k CallbackKey) (string, bool) { return string(k.Channel), true },
-		func(k CaseKey) (string, bool) { return string(k.Channel), true }, order(huifang.Channels), false}
+		func(k CaseKey) (string, bool) { return string(k.Channel), true }, order(huifang.Channels), false, false}
 	ByDesign = Group{func(k CallbackKey) (string, bool) { return string(k.Design), true },
-		func(k CaseKey) (string, bool) { return string(k.Design), true }, order(huifang.DesignTypes), false}
-	ByType   = Group{none[CallbackKey], func(k CaseKey) (string, bool) { return string(k.Type), true }, order(huifang.ProblemTypes), false}
+		func(k CaseKey) (string, bool) { return string(k.Design), true }, order(huifang.DesignTypes), false, false}
+	ByType   = Group{none[CallbackKey], func(k CaseKey) (string, bool) { return string(k.Type), true }, order(huifang.ProblemTypes), false, false}
 	ByBranch = Group{Callback: func(k CallbackKey) (string, bool) { return k.Branch, true }, Case: func(k CaseKey) (string, bool) { return k.Branch, true }, Branch: true}
-	ByMonth  = Group{func(k CallbackKey) (string, bool) { return k.Month.String(), true }, func(k CaseKey) (string, bool) { return k.Month.String(), true }, nil, false}
-	BySeller = Group{func(k CallbackKey) (string, bool) { return k.Seller, true }, func(k CaseKey) (string, bool) { return k.Seller, true }, nil, false}
+	ByMonth  = Group{func(k CallbackKey) (string, bool) { return k.Month.String(), true }, func(k CaseKey) (string, bool) { return k.Month.String(), true }, nil, false, false}
+	BySeller = Group{func(k CallbackKey) (string, bool) { return k.Seller, true }, func(k CaseKey) (string, bool) { return k.Seller, true }, nil, false, false}
 	// ByMethod splits finished callbacks by how they were made (open ones
 	// under ""); problem cases have no method.
-	ByMethod = Group{func(k CallbackKey) (string, bool) { return string(k.Method), true }, none[CaseKey], order(huifang.CallbackMethods), false}
+	ByMethod = Group{func(k CallbackKey) (string, bool) { return string(k.Method), true }, none[CaseKey], order(huifang.CallbackMethods), false, true}
 	// ByAge splits callbacks into policyholders of 60 and over ("60+") and
 	// the others ("under60").
 	ByAge = Group{func(k CallbackKey) (string, bool) {
@@ -91,7 +94,7 @@ var (
 			return "60+", true
 		}
 		return "under60", true
-	}, none[CaseKey], []string{"60+", "under60"}, false}
+	}, none[CaseKey], []string{"60+", "under60"}, false, true}
 )
 
 // Builder tallies counts into a table. For a period still running on the
@@ -125,6 +128,18 @@ func (b *Builder) NeedsBranch() bool {
 	}
 	for _, g := range b.groups {
 		if g.Branch {
+			return true
+		}
+	}
+	return false
+}
+
+// NeedsDetail reports whether the builder reads the age band or the
+// method of the callback counts it is given; when not, counts added up over
+// them make the same table.
+func (b *Builder) NeedsDetail() bool {
+	for _, g := range b.groups {
+		if g.Detail {
 			return true
 		}
 	}

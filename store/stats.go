@@ -646,18 +646,35 @@ func (db *DB) addCounts(ctx context.Context, q querier, table string, keyCols, c
 // ReadStats reads an insurer's counts for a period, overdue cases as of
 // asOf. Unless byBranch, they come added up over the branches, under the
 // branch "" (a table of the whole company reads a few hundred rows rather
-// than tens of thousands).
-func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, byBranch bool) (indicator.StatCounts, error) {
+// than tens of thousands). Unless detail, the callback counts come added up
+// over the age bands and methods, under "under 60" and no method (a
+// drill-down by branch reads a sixth of the rows, grouped in the key's
+// order: no sort).
+func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, byBranch, detail bool) (indicator.StatCounts, error) {
 	out := indicator.StatCounts{Callbacks: map[indicator.CallbackKey]indicator.CallbackCounts{}, Cases: map[indicator.CaseKey]indicator.CaseCounts{},
 		Overdue: map[indicator.CaseKey]int64{}}
 	from, to := p.Months()[0].String(), p.Months()[len(p.Months())-1].String()
-	branch, cbSums, csSums, cbGroup, csGroup := `branch_code`, callbackCountCols, caseCountCols, ``, ``
+	branch, cbSums, csSums, csGroup := `branch_code`, callbackCountCols, caseCountCols, ``
 	if !byBranch {
 		branch = `''`
-		cbSums, csSums = sums(callbackCountCols), sums(caseCountCols)
-		cbGroup, csGroup = ` GROUP BY month, channel, design, orphan, aged60, method`, ` GROUP BY month, channel, design, type`
+		csSums, csGroup = sums(caseCountCols), ` GROUP BY month, channel, design, type`
 	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT month, `+branch+`, channel, design, orphan, aged60, method,
+	age, method := `aged60`, `method`
+	if !detail {
+		age, method = `0`, `''`
+	}
+	// The key's columns, in the primary key's order, with those read.
+	var by []string
+	for _, c := range []string{"month", "branch_code", "channel", "design", "orphan", "aged60", "method"} {
+		if (byBranch || c != "branch_code") && (detail || c != "aged60" && c != "method") {
+			by = append(by, c)
+		}
+	}
+	cbGroup := ``
+	if !byBranch || !detail {
+		cbSums, cbGroup = sums(callbackCountCols), ` GROUP BY `+strings.Join(by, ", ")
+	}
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT month, `+branch+`, channel, design, orphan, `+age+`, `+method+`,
 		`+strings.Join(cbSums, ", ")+` FROM stat_callbacks WHERE org_id = ? AND month >= ? AND month <= ?`+cbGroup), orgID, from, to)
 	if err != nil {
 		return out, err
