@@ -82,7 +82,7 @@ func (s *Service) statsBreakdown(ctx context.Context, u *huifang.User, orgCode, 
 	if !ok {
 		return nil, nil, huifang.Errorf(huifang.EINVALID, "err.breakdown.unknown_dim", dim)
 	}
-	b := indicator.NewBuilder(p, s.today(), g)
+	b := indicator.NewBreakdown(p, s.today(), g)
 	b.Keep = func(branch string, ch huifang.Channel, d huifang.DesignType) bool {
 		return (f.Branch == "" || tree.under(branch, f.Branch)) && (f.Channel == "" || string(ch) == f.Channel) && (f.Design == "" || string(d) == f.Design)
 	}

@@ -126,12 +126,11 @@ func tables(bs []*indicator.Builder) []indicator.Table {
 
 // tally feeds an insurer's stored counts for the period into the builders.
 func (s *Service) tally(ctx context.Context, orgID int64, p indicator.Period, bs ...*indicator.Builder) error {
-	byBranch, detail := false, false
+	var needs indicator.Needs
 	for _, b := range bs {
-		byBranch = byBranch || b.NeedsBranch()
-		detail = detail || b.NeedsDetail()
+		needs = needs.Or(b.Needs())
 	}
-	c, err := s.db.ReadStats(ctx, orgID, p, s.today(), byBranch, detail)
+	c, err := s.db.ReadStats(ctx, orgID, p, s.today(), needs)
 	if err != nil {
 		return err
 	}

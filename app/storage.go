@@ -286,7 +286,7 @@ type statsStore interface {
 		cb func(indicator.CallbackFact) error, cs func(indicator.CaseFact) error) error
 	ForEachCallbackFactIn(ctx context.Context, orgID int64, from, to huifang.Date, branches []string, channel, design string,
 		fn func(indicator.CallbackFact) error) error
-	ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, byBranch, detail bool) (indicator.StatCounts, error)
+	ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, n indicator.Needs) (indicator.StatCounts, error)
 	ReadDayStats(ctx context.Context, orgID int64, from, to huifang.Date) (map[indicator.CallbackKey]indicator.CallbackCounts, error)
 	ReadSellerStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, branches []string, channel, design string) (indicator.StatCounts, error)
 	RebuildStats(ctx context.Context, orgID int64) error

@@ -403,7 +403,7 @@ func (s *Service) businessMonths(ctx context.Context, orgID int64, periods []ind
 			continue
 		}
 		years[p.Year] = true
-		c, err := s.db.ReadStats(ctx, orgID, indicator.Period{Kind: indicator.Year, Year: p.Year}, s.today(), true, true)
+		c, err := s.db.ReadStats(ctx, orgID, indicator.Period{Kind: indicator.Year, Year: p.Year}, s.today(), indicator.Needs{})
 		if err != nil {
 			return nil, err
 		}

@@ -206,3 +206,35 @@ func TestDoubleHundred(t *testing.T) {
 		}
 	}
 }
+
+// TestNeeds: a builder says which parts of the counts' keys it reads; a
+// breakdown has its one group only, as Extra[0], and needs no type.
+func TestNeeds(t *testing.T) {
+	p := Period{Kind: Month, Year: 2026, N: 3}
+	for _, c := range []struct {
+		b    *Builder
+		want Needs
+	}{
+		{NewBuilder(p, d(3, 31)), Needs{Type: true}},
+		{NewBuilder(p, d(3, 31), ByMethod), Needs{Detail: true, Type: true}},
+		{NewBuilder(p, d(3, 31), ByAge, ByBranch), All},
+		{NewBreakdown(p, d(3, 31), ByBranch), Needs{Branch: true}},
+		{NewBreakdown(p, d(3, 31), ByType), Needs{Type: true}},
+		{NewBreakdown(p, d(3, 31), BySeller), Needs{}},
+	} {
+		if got := c.b.Needs(); got != c.want {
+			t.Errorf("needs %+v, want %+v", got, c.want)
+		}
+	}
+	b := NewBreakdown(p, d(3, 31), ByChannel)
+	b.Keep = func(string, huifang.Channel, huifang.DesignType) bool { return true }
+	if !b.Needs().Branch {
+		t.Errorf("a Keep reads the branch")
+	}
+	b.AddCallback(CallbackFact{DueOn: d(3, 2), Branch: "01", Channel: huifang.ChannelAgency, Result: huifang.ResultSuccessful, FinishedOn: d(3, 2)})
+	tb := b.Table()
+	if len(tb.ByChannel) != 0 || len(tb.ByType) != 0 || len(tb.Extra) != 1 || len(tb.Extra[0]) != 1 || tb.Extra[0][0].Key != "agency" ||
+		tb.Total.Callbacks.Due != 1 {
+		t.Fatalf("breakdown table %+v", tb)
+	}
+}

@@ -62,6 +62,8 @@ type Group struct {
 	// Detail: the group reads a callback key's age band or method, so
 	// counts must come with them (else they may come added up over them).
 	Detail bool
+	// Type: the group reads a problem case key's type.
+	Type bool
 }
 
 func none[K any](K) (string, bool) { return "", false }
@@ -77,16 +79,16 @@ func order[K ~string](ks []K) []string {
 // The groups of DOMAIN.md §7.
 var (
 	ByChannel = Group{func(k CallbackKey) (string, bool) { return string(k.Channel), true },
-		func(k CaseKey) (string, bool) { return string(k.Channel), true }, order(huifang.Channels), false, false}
+		func(k CaseKey) (string, bool) { return string(k.Channel), true }, order(huifang.Channels), false, false, false}
 	ByDesign = Group{func(k CallbackKey) (string, bool) { return string(k.Design), true },
-		func(k CaseKey) (string, bool) { return string(k.Design), true }, order(huifang.DesignTypes), false, false}
-	ByType   = Group{none[CallbackKey], func(k CaseKey) (string, bool) { return string(k.Type), true }, order(huifang.ProblemTypes), false, false}
+		func(k CaseKey) (string, bool) { return string(k.Design), true }, order(huifang.DesignTypes), false, false, false}
+	ByType   = Group{none[CallbackKey], func(k CaseKey) (string, bool) { return string(k.Type), true }, order(huifang.ProblemTypes), false, false, true}
 	ByBranch = Group{Callback: func(k CallbackKey) (string, bool) { return k.Branch, true }, Case: func(k CaseKey) (string, bool) { return k.Branch, true }, Branch: true}
-	ByMonth  = Group{func(k CallbackKey) (string, bool) { return k.Month.String(), true }, func(k CaseKey) (string, bool) { return k.Month.String(), true }, nil, false, false}
-	BySeller = Group{func(k CallbackKey) (string, bool) { return k.Seller, true }, func(k CaseKey) (string, bool) { return k.Seller, true }, nil, false, false}
+	ByMonth  = Group{func(k CallbackKey) (string, bool) { return k.Month.String(), true }, func(k CaseKey) (string, bool) { return k.Month.String(), true }, nil, false, false, false}
+	BySeller = Group{func(k CallbackKey) (string, bool) { return k.Seller, true }, func(k CaseKey) (string, bool) { return k.Seller, true }, nil, false, false, false}
 	// ByMethod splits finished callbacks by how they were made (open ones
 	// under ""); problem cases have no method.
-	ByMethod = Group{func(k CallbackKey) (string, bool) { return string(k.Method), true }, none[CaseKey], order(huifang.CallbackMethods), false, true}
+	ByMethod = Group{func(k CallbackKey) (string, bool) { return string(k.Method), true }, none[CaseKey], order(huifang.CallbackMethods), false, true, false}
 	// ByAge splits callbacks into policyholders of 60 and over ("60+") and
 	// the others ("under60").
 	ByAge = Group{func(k CallbackKey) (string, bool) {
@@ -94,7 +96,7 @@ var (
 			return "60+", true
 		}
 		return "under60", true
-	}, none[CaseKey], []string{"60+", "under60"}, false, true}
+	}, none[CaseKey], []string{"60+", "under60"}, false, true, false}
 )
 
 // Builder tallies counts into a table. For a period still running on the
@@ -111,7 +113,8 @@ type Builder struct {
 	// channels and design types it accepts.
 	Keep   func(branch string, ch huifang.Channel, d huifang.DesignType) bool
 	total  Row
-	groups []grouping // channel, design, type, then the extra groups
+	groups []grouping // channel, design, type, then the extra groups (only the extra ones: see only)
+	only   bool       // NewBreakdown's: no groups by channel, design and type
 }
 
 type grouping struct {
@@ -119,31 +122,29 @@ type grouping struct {
 	rows map[string]*Row
 }
 
-// NeedsBranch reports whether the builder reads the branch of the counts
-// it is given (a Keep, or a group by branch); when not, counts added up
-// over the branches make the same table.
-func (b *Builder) NeedsBranch() bool {
-	if b.Keep != nil {
-		return true
-	}
-	for _, g := range b.groups {
-		if g.Branch {
-			return true
-		}
-	}
-	return false
+// Needs says which parts of the stored counts' keys a builder reads:
+// counts added up over the others make the same table.
+type Needs struct {
+	Branch bool // the branch (a Keep, or a group by branch)
+	Detail bool // a callback's age band and method
+	Type   bool // a problem case's type
 }
 
-// NeedsDetail reports whether the builder reads the age band or the
-// method of the callback counts it is given; when not, counts added up over
-// them make the same table.
-func (b *Builder) NeedsDetail() bool {
+// Or is what two builders need together.
+func (n Needs) Or(m Needs) Needs {
+	return Needs{Branch: n.Branch || m.Branch, Detail: n.Detail || m.Detail, Type: n.Type || m.Type}
+}
+
+// All is every part of the keys.
+var All = Needs{Branch: true, Detail: true, Type: true}
+
+// Needs reports which parts of the counts' keys the builder reads.
+func (b *Builder) Needs() Needs {
+	n := Needs{Branch: b.Keep != nil}
 	for _, g := range b.groups {
-		if g.Detail {
-			return true
-		}
+		n = n.Or(Needs{Branch: g.Branch, Detail: g.Detail, Type: g.Type})
 	}
-	return false
+	return n
 }
 
 // NewBuilder starts a table for the period, overdue counted as of asOf,
@@ -156,6 +157,15 @@ func NewBuilder(p Period, asOf huifang.Date, extra ...Group) *Builder {
 	for _, g := range append([]Group{ByChannel, ByDesign, ByType}, extra...) {
 		b.groups = append(b.groups, grouping{g, map[string]*Row{}})
 	}
+	return b
+}
+
+// NewBreakdown starts a table for the period of the total and the one
+// group g only (its Extra[0]): a drill-down, which shows no rows by
+// channel, design or type and so needs no counts by them.
+func NewBreakdown(p Period, asOf huifang.Date, g Group) *Builder {
+	b := NewBuilder(p, asOf)
+	b.groups, b.only = []grouping{{g, map[string]*Row{}}}, true
 	return b
 }
 
@@ -316,6 +326,9 @@ func (b *Builder) Table() Table {
 	t := Table{Period: b.period, AsOf: b.asOf, DueBy: b.dueBy, Total: finish(&b.total)}
 	for i, g := range b.groups {
 		rows := ordered(g.rows, g.Order, finish)
+		if b.only {
+			i += 3 // the group is an extra one
+		}
 		switch i {
 		case 0:
 			t.ByChannel = rows

@@ -91,7 +91,7 @@ func TestImportCallbacks(t *testing.T) {
 		// The counts kept in the transaction are the counts a recount finds.
 		q1, _ := indicator.ParsePeriod("2026")
 		asOf := huifang.NewDate(2026, 12, 31)
-		kept, err := db.ReadStats(ctx, bd.a.ID, q1, asOf, true, true)
+		kept, err := db.ReadStats(ctx, bd.a.ID, q1, asOf, indicator.All)
 		must(t, err)
 		var due, ok int64
 		for _, v := range kept.Callbacks {
@@ -101,7 +101,7 @@ func TestImportCallbacks(t *testing.T) {
 			t.Fatalf("kept counts: %d due, %d successful", due, ok)
 		}
 		must(t, db.RebuildStats(ctx, bd.a.ID))
-		recounted, err := db.ReadStats(ctx, bd.a.ID, q1, asOf, true, true)
+		recounted, err := db.ReadStats(ctx, bd.a.ID, q1, asOf, indicator.All)
 		must(t, err)
 		if !reflect.DeepEqual(nonZero(kept), nonZero(recounted)) {
 			t.Fatalf("kept %+v\nrecounted %+v", kept, recounted)

@@ -46,7 +46,7 @@ func TestConformOrphanStats(t *testing.T) {
 		asOf := huifang.NewDate(2026, 3, 31)
 		sums := func() (nb, or indicator.CallbackCounts) {
 			t.Helper()
-			kept, err := db.ReadStats(ctx, bd.a.ID, march, asOf, true, true)
+			kept, err := db.ReadStats(ctx, bd.a.ID, march, asOf, indicator.All)
 			must(t, err)
 			for k, n := range kept.Callbacks {
 				if k.Orphan {
@@ -56,7 +56,7 @@ func TestConformOrphanStats(t *testing.T) {
 				}
 			}
 			must(t, db.RebuildStats(ctx, bd.a.ID))
-			rebuilt, err := db.ReadStats(ctx, bd.a.ID, march, asOf, true, true)
+			rebuilt, err := db.ReadStats(ctx, bd.a.ID, march, asOf, indicator.All)
 			must(t, err)
 			if !reflect.DeepEqual(kept, rebuilt) {
 				t.Fatalf("kept counts differ from a recount\n kept %+v\nrecount %+v", kept, rebuilt)

@@ -40,7 +40,7 @@ func TestConformStats(t *testing.T) {
 			DueOn: huifang.NewDate(2026, 3, 25), LimitDays: 10})
 		march := indicator.Period{Kind: indicator.Month, Year: 2026, N: 3}
 		asOf := huifang.NewDate(2026, 3, 31)
-		kept, err := db.ReadStats(ctx, bd.a.ID, march, asOf, true, true)
+		kept, err := db.ReadStats(ctx, bd.a.ID, march, asOf, indicator.All)
 		must(t, err)
 		var cb indicator.CallbackCounts
 		aged := int64(0)
@@ -70,46 +70,48 @@ func TestConformStats(t *testing.T) {
 		if overdue != 1 {
 			t.Fatalf("%d overdue on %v", overdue, asOf)
 		}
-		// Read added up over the branches, the age bands and methods, or
-		// both, the counts are those of every key folded the same way.
-		for _, how := range [][2]bool{{true, false}, {false, true}, {false, false}} {
-			byBranch, detail := how[0], how[1]
+		// Read added up over the parts of the keys not needed, the counts
+		// are those of every key folded the same way.
+		for _, n := range []indicator.Needs{{Branch: true}, {Detail: true}, {Type: true}, {Branch: true, Type: true}, {}} {
 			folded := indicator.StatCounts{Callbacks: map[indicator.CallbackKey]indicator.CallbackCounts{}, Cases: map[indicator.CaseKey]indicator.CaseCounts{},
 				Overdue: map[indicator.CaseKey]int64{}}
-			for k, n := range kept.Callbacks {
-				if !byBranch {
+			foldCase := func(k indicator.CaseKey) indicator.CaseKey {
+				if !n.Branch {
 					k.Branch = ""
 				}
-				if !detail {
+				if !n.Type {
+					k.Type = ""
+				}
+				return k
+			}
+			for k, c := range kept.Callbacks {
+				if !n.Branch {
+					k.Branch = ""
+				}
+				if !n.Detail {
 					k.Aged60, k.Method = false, ""
 				}
-				c := folded.Callbacks[k]
-				c.Add(n, 1)
-				folded.Callbacks[k] = c
+				x := folded.Callbacks[k]
+				x.Add(c, 1)
+				folded.Callbacks[k] = x
 			}
-			for k, n := range kept.Cases {
-				if !byBranch {
-					k.Branch = ""
-				}
-				c := folded.Cases[k]
-				c.Add(n, 1)
-				folded.Cases[k] = c
+			for k, c := range kept.Cases {
+				x := folded.Cases[foldCase(k)]
+				x.Add(c, 1)
+				folded.Cases[foldCase(k)] = x
 			}
-			for k, n := range kept.Overdue {
-				if !byBranch {
-					k.Branch = ""
-				}
-				folded.Overdue[k] += n
+			for k, c := range kept.Overdue {
+				folded.Overdue[foldCase(k)] += c
 			}
-			got, err := db.ReadStats(ctx, bd.a.ID, march, asOf, byBranch, detail)
+			got, err := db.ReadStats(ctx, bd.a.ID, march, asOf, n)
 			must(t, err)
 			if !reflect.DeepEqual(got, folded) {
-				t.Fatalf("by branch %v, detail %v: %+v, want %+v", byBranch, detail, got, folded)
+				t.Fatalf("needing %+v: %+v, want %+v", n, got, folded)
 			}
 		}
 		// The same counts from the rows.
 		must(t, db.RebuildStats(ctx, bd.a.ID))
-		rebuilt, err := db.ReadStats(ctx, bd.a.ID, march, asOf, true, true)
+		rebuilt, err := db.ReadStats(ctx, bd.a.ID, march, asOf, indicator.All)
 		must(t, err)
 		if !reflect.DeepEqual(kept, rebuilt) {
 			t.Fatalf("kept counts differ from a recount\n kept %+v\nrecount %+v", kept, rebuilt)
@@ -131,7 +133,7 @@ func TestConformStats(t *testing.T) {
 		if caseFacts != 1 {
 			t.Fatalf("%d case facts", caseFacts)
 		}
-		bStats, err := db.ReadStats(ctx, bd.b.ID, march, asOf, true, true)
+		bStats, err := db.ReadStats(ctx, bd.b.ID, march, asOf, indicator.All)
 		must(t, err)
 		var bcb indicator.CallbackCounts
 		for _, n := range bStats.Callbacks {

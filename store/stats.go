@@ -644,38 +644,38 @@ func (db *DB) addCounts(ctx context.Context, q querier, table string, keyCols, c
 }
 
 // ReadStats reads an insurer's counts for a period, overdue cases as of
-// asOf. Unless byBranch, they come added up over the branches, under the
-// branch "" (a table of the whole company reads a few hundred rows rather
-// than tens of thousands). Unless detail, the callback counts come added up
-// over the age bands and methods, under "under 60" and no method (a
-// drill-down by branch reads a sixth of the rows, grouped in the key's
-// order: no sort).
-func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, byBranch, detail bool) (indicator.StatCounts, error) {
+// asOf, added up over the parts of the keys that n does not need: over the
+// branches (under the branch ""; a table of the whole company reads a few
+// hundred rows rather than tens of thousands), over the age bands and
+// methods (under "under 60" and no method), over the problem types (under
+// type ""). Grouped in the keys' order where the branch is kept, a
+// drill-down by branch reads a few thousand rows with no sort.
+func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, asOf huifang.Date, n indicator.Needs) (indicator.StatCounts, error) {
 	out := indicator.StatCounts{Callbacks: map[indicator.CallbackKey]indicator.CallbackCounts{}, Cases: map[indicator.CaseKey]indicator.CaseCounts{},
 		Overdue: map[indicator.CaseKey]int64{}}
 	from, to := p.Months()[0].String(), p.Months()[len(p.Months())-1].String()
-	branch, cbSums, csSums, csGroup := `branch_code`, callbackCountCols, caseCountCols, ``
-	if !byBranch {
-		branch = `''`
-		csSums, csGroup = sums(caseCountCols), ` GROUP BY month, channel, design, type`
-	}
-	age, method := `aged60`, `method`
-	if !detail {
-		age, method = `0`, `''`
-	}
-	// The key's columns, in the primary key's order, with those read.
-	var by []string
-	for _, c := range []string{"month", "branch_code", "channel", "design", "orphan", "aged60", "method"} {
-		if (byBranch || c != "branch_code") && (detail || c != "aged60" && c != "method") {
-			by = append(by, c)
+	// Each table's key columns, in its primary key's order, and what is
+	// read in place of those not needed.
+	read := func(cols []string, counts []string) (sel string, added []string, group string) {
+		var by, as []string
+		for _, c := range cols {
+			switch {
+			case c == "branch_code" && !n.Branch, c == "type" && !n.Type, c == "method" && !n.Detail:
+				as = append(as, `''`)
+			case c == "aged60" && !n.Detail:
+				as = append(as, `0`)
+			default:
+				as, by = append(as, c), append(by, c)
+			}
 		}
+		if len(by) == len(cols) {
+			return strings.Join(as, ", "), counts, ``
+		}
+		return strings.Join(as, ", "), sums(counts), ` GROUP BY ` + strings.Join(by, ", ")
 	}
-	cbGroup := ``
-	if !byBranch || !detail {
-		cbSums, cbGroup = sums(callbackCountCols), ` GROUP BY `+strings.Join(by, ", ")
-	}
-	rows, err := db.read.QueryContext(ctx, db.q(`SELECT month, `+branch+`, channel, design, orphan, `+age+`, `+method+`,
-		`+strings.Join(cbSums, ", ")+` FROM stat_callbacks WHERE org_id = ? AND month >= ? AND month <= ?`+cbGroup), orgID, from, to)
+	cbSel, cbSums, cbGroup := read([]string{"month", "branch_code", "channel", "design", "orphan", "aged60", "method"}, callbackCountCols)
+	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+cbSel+`, `+strings.Join(cbSums, ", ")+
+		` FROM stat_callbacks WHERE org_id = ? AND month >= ? AND month <= ?`+cbGroup), orgID, from, to)
 	if err != nil {
 		return out, err
 	}
@@ -700,8 +700,9 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	rows, err = db.read.QueryContext(ctx, db.q(`SELECT month, `+branch+`, channel, design, type,
-		`+strings.Join(csSums, ", ")+` FROM stat_cases WHERE org_id = ? AND month >= ? AND month <= ?`+csGroup), orgID, from, to)
+	csSel, csSums, csGroup := read([]string{"month", "branch_code", "channel", "design", "type"}, caseCountCols)
+	rows, err = db.read.QueryContext(ctx, db.q(`SELECT `+csSel+`, `+strings.Join(csSums, ", ")+
+		` FROM stat_cases WHERE org_id = ? AND month >= ? AND month <= ?`+csGroup), orgID, from, to)
 	if err != nil {
 		return out, err
 	}
@@ -736,16 +737,19 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 	if !p.Contains(asOf) || asOf == month.First() {
 		return out, nil
 	}
-	caseBranch, caseGroup := `pc.branch_code`, `pc.branch_code, `
-	if !byBranch {
-		caseBranch, caseGroup = `''`, ``
+	caseBranch, caseType, group := `pc.branch_code`, `pc.type`, []string{`pc.branch_code`, `pc.channel`, `COALESCE(pr.design, '')`, `pc.type`}
+	if !n.Branch {
+		caseBranch, group = `''`, slices.DeleteFunc(group, func(c string) bool { return c == `pc.branch_code` })
 	}
-	rows, err = db.read.QueryContext(ctx, db.q(`SELECT `+caseBranch+`, pc.channel, COALESCE(pr.design, ''), pc.type, COUNT(*)
+	if !n.Type {
+		caseType, group = `''`, slices.DeleteFunc(group, func(c string) bool { return c == `pc.type` })
+	}
+	rows, err = db.read.QueryContext(ctx, db.q(`SELECT `+caseBranch+`, pc.channel, COALESCE(pr.design, ''), `+caseType+`, COUNT(*)
 		FROM problem_cases pc
 		LEFT JOIN policies p ON p.org_id = pc.org_id AND p.policy_no = pc.policy_no
 		LEFT JOIN products pr ON pr.org_id = p.org_id AND pr.code = p.product_code
 		WHERE pc.org_id = ? AND pc.status NOT IN ('resolved', 'closed') AND pc.due_on >= ? AND pc.due_on < ?
-		GROUP BY `+caseGroup+`pc.channel, COALESCE(pr.design, ''), pc.type`), orgID, month.First(), asOf)
+		GROUP BY `+strings.Join(group, ", ")), orgID, month.First(), asOf)
 	if err != nil {
 		return out, err
 	}

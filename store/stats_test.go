@@ -21,7 +21,7 @@ func TestCountsBuiltOnMigrate(t *testing.T) {
 		must(t, err)
 		march := indicator.Period{Kind: indicator.Month, Year: 2026, N: 3}
 		due := func() int64 {
-			c, err := db.ReadStats(ctx, bd.a.ID, march, huifang.NewDate(2026, 4, 1), true, true)
+			c, err := db.ReadStats(ctx, bd.a.ID, march, huifang.NewDate(2026, 4, 1), indicator.All)
 			must(t, err)
 			var n int64
 			for _, x := range c.Callbacks {
