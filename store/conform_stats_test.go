@@ -109,6 +109,18 @@ func TestConformStats(t *testing.T) {
 				t.Fatalf("needing %+v: %+v, want %+v", n, got, folded)
 			}
 		}
+		// Data from before schema 26 gets its company counts when it is
+		// applied: the migration adds up the counts by branch.
+		company, err := db.ReadStats(ctx, bd.a.ID, march, asOf, indicator.Needs{Detail: true, Type: true})
+		must(t, err)
+		must(t, db.ExecForTest(ctx, `DELETE FROM schema_migrations WHERE version = 26`))
+		must(t, db.ExecForTest(ctx, `DROP TABLE stat_company_callbacks`))
+		must(t, db.ExecForTest(ctx, `DROP TABLE stat_company_cases`))
+		_, err = db.Migrate(ctx)
+		must(t, err)
+		if again, err := db.ReadStats(ctx, bd.a.ID, march, asOf, indicator.Needs{Detail: true, Type: true}); err != nil || !reflect.DeepEqual(again, company) {
+			t.Fatalf("company counts after migrating %+v %v, before %+v", again, err, company)
+		}
 		// The same counts from the rows.
 		must(t, db.RebuildStats(ctx, bd.a.ID))
 		rebuilt, err := db.ReadStats(ctx, bd.a.ID, march, asOf, indicator.All)

@@ -536,6 +536,41 @@ func (db *DB) saveDelta(ctx context.Context, q querier, orgID int64, d *statDelt
 	if err := db.addCounts(ctx, q, "stat_cases", []string{"month", "branch_code", "channel", "design", "type"}, caseCountCols, rows); err != nil {
 		return fmt.Errorf("save problem-case counts: %w", err)
 	}
+	// The same added up over the branches (schema 26).
+	ccb := map[indicator.CallbackKey]indicator.CallbackCounts{}
+	for k, n := range d.cb {
+		k.Branch = ""
+		c := ccb[k]
+		c.Add(n, 1)
+		ccb[k] = c
+	}
+	rows = nil
+	for _, k := range slices.SortedFunc(maps.Keys(ccb), cbOrder) {
+		if n := ccb[k]; !n.IsZero() {
+			rows = append(rows, []any{orgID, k.Month.String(), string(k.Channel), string(k.Design), bit(k.Orphan), bit(k.Aged60), string(k.Method),
+				n.Due, n.Successful, n.SuccessfulInPeriod, n.Completed, n.Problems})
+		}
+	}
+	if err := db.addCounts(ctx, q, "stat_company_callbacks", []string{"month", "channel", "design", "orphan", "aged60", "method"}, callbackCountCols, rows); err != nil {
+		return fmt.Errorf("save company callback counts: %w", err)
+	}
+	ccs := map[indicator.CaseKey]indicator.CaseCounts{}
+	for k, n := range d.cs {
+		k.Branch = ""
+		c := ccs[k]
+		c.Add(n, 1)
+		ccs[k] = c
+	}
+	rows = nil
+	for _, k := range slices.SortedFunc(maps.Keys(ccs), csOrder) {
+		if n := ccs[k]; !n.IsZero() {
+			rows = append(rows, []any{orgID, k.Month.String(), string(k.Channel), string(k.Design), string(k.Type),
+				n.Opened, n.Due, n.Resolved, n.Closed, n.ClosedOnTime, n.Pending})
+		}
+	}
+	if err := db.addCounts(ctx, q, "stat_company_cases", []string{"month", "channel", "design", "type"}, caseCountCols, rows); err != nil {
+		return fmt.Errorf("save company problem-case counts: %w", err)
+	}
 	rows = nil
 	for _, k := range slices.SortedFunc(maps.Keys(d.scb), func(a, b indicator.CallbackKey) int {
 		return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Seller, b.Seller), cbOrder(a, b))
@@ -656,26 +691,36 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 	from, to := p.Months()[0].String(), p.Months()[len(p.Months())-1].String()
 	// Each table's key columns, in its primary key's order, and what is
 	// read in place of those not needed.
+	// Without the branch, the counts kept added up over the branches
+	// (schema 26), which have no branch column.
+	cbTable, csTable := "stat_callbacks", "stat_cases"
+	if !n.Branch {
+		cbTable, csTable = "stat_company_callbacks", "stat_company_cases"
+	}
 	read := func(cols []string, counts []string) (sel string, added []string, group string) {
 		var by, as []string
+		dropped := false
 		for _, c := range cols {
 			switch {
-			case c == "branch_code" && !n.Branch, c == "type" && !n.Type, c == "method" && !n.Detail:
-				as = append(as, `''`)
+			case c == "branch_code" && !n.Branch:
+				as = append(as, `''`) // not a column of the company's counts
+			case c == "type" && !n.Type, c == "method" && !n.Detail:
+				as, dropped = append(as, `''`), true
 			case c == "aged60" && !n.Detail:
-				as = append(as, `0`)
+				as, dropped = append(as, `0`), true
 			default:
 				as, by = append(as, c), append(by, c)
 			}
 		}
-		if len(by) == len(cols) {
+		if !dropped {
 			return strings.Join(as, ", "), counts, ``
 		}
 		return strings.Join(as, ", "), sums(counts), ` GROUP BY ` + strings.Join(by, ", ")
 	}
+	csCols := []string{"month", "branch_code", "channel", "design", "type"}
 	cbSel, cbSums, cbGroup := read([]string{"month", "branch_code", "channel", "design", "orphan", "aged60", "method"}, callbackCountCols)
 	rows, err := db.read.QueryContext(ctx, db.q(`SELECT `+cbSel+`, `+strings.Join(cbSums, ", ")+
-		` FROM stat_callbacks WHERE org_id = ? AND month >= ? AND month <= ?`+cbGroup), orgID, from, to)
+		` FROM `+cbTable+` WHERE org_id = ? AND month >= ? AND month <= ?`+cbGroup), orgID, from, to)
 	if err != nil {
 		return out, err
 	}
@@ -700,9 +745,9 @@ func (db *DB) ReadStats(ctx context.Context, orgID int64, p indicator.Period, as
 	if err := rows.Err(); err != nil {
 		return out, err
 	}
-	csSel, csSums, csGroup := read([]string{"month", "branch_code", "channel", "design", "type"}, caseCountCols)
+	csSel, csSums, csGroup := read(csCols, caseCountCols)
 	rows, err = db.read.QueryContext(ctx, db.q(`SELECT `+csSel+`, `+strings.Join(csSums, ", ")+
-		` FROM stat_cases WHERE org_id = ? AND month >= ? AND month <= ?`+csGroup), orgID, from, to)
+		` FROM `+csTable+` WHERE org_id = ? AND month >= ? AND month <= ?`+csGroup), orgID, from, to)
 	if err != nil {
 		return out, err
 	}
@@ -795,13 +840,13 @@ func (db *DB) RebuildStats(ctx context.Context, orgID int64) error {
 	// counts tables, which autovacuum may be slow to refresh or not run at
 	// all, are refreshed now (without them the drill-down by seller's
 	// aggregate sorts on disk behind a nested loop: 3 times slower).
-	_, err := db.write.ExecContext(ctx, `ANALYZE stat_callbacks, stat_cases, stat_seller_callbacks, stat_seller_cases, stat_day_callbacks, stat_qa_days`)
+	_, err := db.write.ExecContext(ctx, `ANALYZE stat_callbacks, stat_cases, stat_company_callbacks, stat_company_cases, stat_seller_callbacks, stat_seller_cases, stat_day_callbacks, stat_qa_days`)
 	return err
 }
 
 func (db *DB) rebuildStats(ctx context.Context, tx txn, orgID int64) error {
 	q := db.txQ(tx)
-	for _, t := range []string{"stat_callbacks", "stat_cases", "stat_seller_callbacks", "stat_seller_cases", "stat_day_callbacks"} {
+	for _, t := range []string{"stat_callbacks", "stat_cases", "stat_company_callbacks", "stat_company_cases", "stat_seller_callbacks", "stat_seller_cases", "stat_day_callbacks"} {
 		if _, err := q.exec(ctx, db.q(`DELETE FROM `+t+` WHERE org_id = ?`), orgID); err != nil {
 			return err
 		}
