@@ -308,6 +308,8 @@ func aged60(birth, day huifang.Date) bool {
 type statDelta struct {
 	cb  map[indicator.CallbackKey]indicator.CallbackCounts
 	cs  map[indicator.CaseKey]indicator.CaseCounts
+	ccb map[indicator.CallbackKey]indicator.CallbackCounts // the company's: cb's added up over the branches
+	ccs map[indicator.CaseKey]indicator.CaseCounts
 	scb map[indicator.CallbackKey]indicator.CallbackCounts
 	scs map[indicator.CaseKey]indicator.CaseCounts
 	day map[dayKey]indicator.CallbackCounts // by the day of the deadline, orphans left out
@@ -322,6 +324,7 @@ type dayKey struct {
 
 func newDelta() *statDelta {
 	return &statDelta{cb: map[indicator.CallbackKey]indicator.CallbackCounts{}, cs: map[indicator.CaseKey]indicator.CaseCounts{},
+		ccb: map[indicator.CallbackKey]indicator.CallbackCounts{}, ccs: map[indicator.CaseKey]indicator.CaseCounts{},
 		scb: map[indicator.CallbackKey]indicator.CallbackCounts{}, scs: map[indicator.CaseKey]indicator.CaseCounts{},
 		day: map[dayKey]indicator.CallbackCounts{}}
 }
@@ -349,6 +352,11 @@ func (d *statDelta) addCallback(f indicator.CallbackFact, sign int64) {
 	c = d.cb[k]
 	c.Add(n, sign)
 	d.cb[k] = c
+	ck := k
+	ck.Branch = ""
+	c = d.ccb[ck]
+	c.Add(n, sign)
+	d.ccb[ck] = c
 	if !k.Orphan {
 		dk := dayKey{f.DueOn, k}
 		dk.k.Month = indicator.Period{}
@@ -368,6 +376,10 @@ func (d *statDelta) addCase(f indicator.CaseFact, sign int64) {
 		c = d.cs[k]
 		c.Add(n, sign)
 		d.cs[k] = c
+		k.Branch = ""
+		c = d.ccs[k]
+		c.Add(n, sign)
+		d.ccs[k] = c
 	}
 }
 
@@ -512,102 +524,76 @@ func (db *DB) saveDelta(ctx context.Context, q querier, orgID int64, d *statDelt
 		return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Branch, b.Branch), cmp.Compare(a.Channel, b.Channel),
 			cmp.Compare(a.Design, b.Design), cmp.Compare(bit(a.Orphan), bit(b.Orphan)), cmp.Compare(bit(a.Aged60), bit(b.Aged60)), cmp.Compare(a.Method, b.Method))
 	}
-	var rows [][]any
-	for _, k := range slices.SortedFunc(maps.Keys(d.cb), cbOrder) {
-		if n := d.cb[k]; !n.IsZero() {
-			rows = append(rows, []any{orgID, k.Month.String(), k.Branch, string(k.Channel), string(k.Design), bit(k.Orphan), bit(k.Aged60), string(k.Method),
-				n.Due, n.Successful, n.SuccessfulInPeriod, n.Completed, n.Problems})
-		}
-	}
-	if err := db.addCounts(ctx, q, "stat_callbacks", []string{"month", "branch_code", "channel", "design", "orphan", "aged60", "method"}, callbackCountCols, rows); err != nil {
-		return fmt.Errorf("save callback counts: %w", err)
-	}
 	csOrder := func(a, b indicator.CaseKey) int {
 		return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Branch, b.Branch), cmp.Compare(a.Channel, b.Channel),
 			cmp.Compare(a.Design, b.Design), cmp.Compare(a.Type, b.Type))
 	}
-	rows = nil
-	for _, k := range slices.SortedFunc(maps.Keys(d.cs), csOrder) {
-		if n := d.cs[k]; !n.IsZero() {
-			rows = append(rows, []any{orgID, k.Month.String(), k.Branch, string(k.Channel), string(k.Design), string(k.Type),
-				n.Opened, n.Due, n.Resolved, n.Closed, n.ClosedOnTime, n.Pending})
+	cbCounts := func(n indicator.CallbackCounts) []any {
+		return []any{n.Due, n.Successful, n.SuccessfulInPeriod, n.Completed, n.Problems}
+	}
+	csCounts := func(n indicator.CaseCounts) []any {
+		return []any{n.Opened, n.Due, n.Resolved, n.Closed, n.ClosedOnTime, n.Pending}
+	}
+	for _, t := range []struct {
+		table, what string
+		keyCols     []string
+		rows        [][]any
+		counts      []string
+	}{
+		{"stat_callbacks", "callback counts", []string{"month", "branch_code", "channel", "design", "orphan", "aged60", "method"},
+			countRows(d.cb, cbOrder, func(k indicator.CallbackKey, n indicator.CallbackCounts) []any {
+				return append([]any{orgID, k.Month.String(), k.Branch, string(k.Channel), string(k.Design), bit(k.Orphan), bit(k.Aged60), string(k.Method)}, cbCounts(n)...)
+			}), callbackCountCols},
+		{"stat_cases", "problem-case counts", []string{"month", "branch_code", "channel", "design", "type"},
+			countRows(d.cs, csOrder, func(k indicator.CaseKey, n indicator.CaseCounts) []any {
+				return append([]any{orgID, k.Month.String(), k.Branch, string(k.Channel), string(k.Design), string(k.Type)}, csCounts(n)...)
+			}), caseCountCols},
+		// The same added up over the branches (schema 26).
+		{"stat_company_callbacks", "company callback counts", []string{"month", "channel", "design", "orphan", "aged60", "method"},
+			countRows(d.ccb, cbOrder, func(k indicator.CallbackKey, n indicator.CallbackCounts) []any {
+				return append([]any{orgID, k.Month.String(), string(k.Channel), string(k.Design), bit(k.Orphan), bit(k.Aged60), string(k.Method)}, cbCounts(n)...)
+			}), callbackCountCols},
+		{"stat_company_cases", "company problem-case counts", []string{"month", "channel", "design", "type"},
+			countRows(d.ccs, csOrder, func(k indicator.CaseKey, n indicator.CaseCounts) []any {
+				return append([]any{orgID, k.Month.String(), string(k.Channel), string(k.Design), string(k.Type)}, csCounts(n)...)
+			}), caseCountCols},
+		{"stat_seller_callbacks", "seller callback counts", []string{"month", "seller", "branch_code", "channel", "design", "orphan"},
+			countRows(d.scb, func(a, b indicator.CallbackKey) int {
+				return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Seller, b.Seller), cbOrder(a, b))
+			}, func(k indicator.CallbackKey, n indicator.CallbackCounts) []any {
+				return append([]any{orgID, k.Month.String(), k.Seller, k.Branch, string(k.Channel), string(k.Design), bit(k.Orphan)}, cbCounts(n)...)
+			}), callbackCountCols},
+		{"stat_seller_cases", "seller problem-case counts", []string{"month", "seller", "branch_code", "channel", "design"},
+			countRows(d.scs, func(a, b indicator.CaseKey) int {
+				return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Seller, b.Seller), csOrder(a, b))
+			}, func(k indicator.CaseKey, n indicator.CaseCounts) []any {
+				return append([]any{orgID, k.Month.String(), k.Seller, k.Branch, string(k.Channel), string(k.Design)}, csCounts(n)...)
+			}), caseCountCols},
+		{"stat_day_callbacks", "callback counts by day", []string{"due_on", "branch_code", "channel", "design", "aged60", "method"},
+			countRows(d.day, func(a, b dayKey) int {
+				return cmp.Or(cmp.Compare(a.due.String(), b.due.String()), cbOrder(a.k, b.k))
+			}, func(dk dayKey, n indicator.CallbackCounts) []any {
+				k := dk.k
+				return append([]any{orgID, dk.due.String(), k.Branch, string(k.Channel), string(k.Design), bit(k.Aged60), string(k.Method)}, cbCounts(n)...)
+			}), callbackCountCols},
+	} {
+		if err := db.addCounts(ctx, q, t.table, t.keyCols, t.counts, t.rows); err != nil {
+			return fmt.Errorf("save %s: %w", t.what, err)
 		}
-	}
-	if err := db.addCounts(ctx, q, "stat_cases", []string{"month", "branch_code", "channel", "design", "type"}, caseCountCols, rows); err != nil {
-		return fmt.Errorf("save problem-case counts: %w", err)
-	}
-	// The same added up over the branches (schema 26).
-	ccb := map[indicator.CallbackKey]indicator.CallbackCounts{}
-	for k, n := range d.cb {
-		k.Branch = ""
-		c := ccb[k]
-		c.Add(n, 1)
-		ccb[k] = c
-	}
-	rows = nil
-	for _, k := range slices.SortedFunc(maps.Keys(ccb), cbOrder) {
-		if n := ccb[k]; !n.IsZero() {
-			rows = append(rows, []any{orgID, k.Month.String(), string(k.Channel), string(k.Design), bit(k.Orphan), bit(k.Aged60), string(k.Method),
-				n.Due, n.Successful, n.SuccessfulInPeriod, n.Completed, n.Problems})
-		}
-	}
-	if err := db.addCounts(ctx, q, "stat_company_callbacks", []string{"month", "channel", "design", "orphan", "aged60", "method"}, callbackCountCols, rows); err != nil {
-		return fmt.Errorf("save company callback counts: %w", err)
-	}
-	ccs := map[indicator.CaseKey]indicator.CaseCounts{}
-	for k, n := range d.cs {
-		k.Branch = ""
-		c := ccs[k]
-		c.Add(n, 1)
-		ccs[k] = c
-	}
-	rows = nil
-	for _, k := range slices.SortedFunc(maps.Keys(ccs), csOrder) {
-		if n := ccs[k]; !n.IsZero() {
-			rows = append(rows, []any{orgID, k.Month.String(), string(k.Channel), string(k.Design), string(k.Type),
-				n.Opened, n.Due, n.Resolved, n.Closed, n.ClosedOnTime, n.Pending})
-		}
-	}
-	if err := db.addCounts(ctx, q, "stat_company_cases", []string{"month", "channel", "design", "type"}, caseCountCols, rows); err != nil {
-		return fmt.Errorf("save company problem-case counts: %w", err)
-	}
-	rows = nil
-	for _, k := range slices.SortedFunc(maps.Keys(d.scb), func(a, b indicator.CallbackKey) int {
-		return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Seller, b.Seller), cbOrder(a, b))
-	}) {
-		if n := d.scb[k]; !n.IsZero() {
-			rows = append(rows, []any{orgID, k.Month.String(), k.Seller, k.Branch, string(k.Channel), string(k.Design), bit(k.Orphan),
-				n.Due, n.Successful, n.SuccessfulInPeriod, n.Completed, n.Problems})
-		}
-	}
-	if err := db.addCounts(ctx, q, "stat_seller_callbacks", []string{"month", "seller", "branch_code", "channel", "design", "orphan"}, callbackCountCols, rows); err != nil {
-		return fmt.Errorf("save seller callback counts: %w", err)
-	}
-	rows = nil
-	for _, k := range slices.SortedFunc(maps.Keys(d.scs), func(a, b indicator.CaseKey) int {
-		return cmp.Or(cmp.Compare(a.Month.String(), b.Month.String()), cmp.Compare(a.Seller, b.Seller), csOrder(a, b))
-	}) {
-		if n := d.scs[k]; !n.IsZero() {
-			rows = append(rows, []any{orgID, k.Month.String(), k.Seller, k.Branch, string(k.Channel), string(k.Design),
-				n.Opened, n.Due, n.Resolved, n.Closed, n.ClosedOnTime, n.Pending})
-		}
-	}
-	if err := db.addCounts(ctx, q, "stat_seller_cases", []string{"month", "seller", "branch_code", "channel", "design"}, caseCountCols, rows); err != nil {
-		return fmt.Errorf("save seller problem-case counts: %w", err)
-	}
-	rows = nil
-	for _, dk := range slices.SortedFunc(maps.Keys(d.day), func(a, b dayKey) int {
-		return cmp.Or(cmp.Compare(a.due.String(), b.due.String()), cbOrder(a.k, b.k))
-	}) {
-		if n, k := d.day[dk], dk.k; !n.IsZero() {
-			rows = append(rows, []any{orgID, dk.due.String(), k.Branch, string(k.Channel), string(k.Design), bit(k.Aged60), string(k.Method),
-				n.Due, n.Successful, n.SuccessfulInPeriod, n.Completed, n.Problems})
-		}
-	}
-	if err := db.addCounts(ctx, q, "stat_day_callbacks", []string{"due_on", "branch_code", "channel", "design", "aged60", "method"}, callbackCountCols, rows); err != nil {
-		return fmt.Errorf("save callback counts by day: %w", err)
 	}
 	return nil
+}
+
+// countRows lists the rows of a change to a counts table, in key order,
+// leaving out the keys whose counts did not change.
+func countRows[K comparable, N interface{ IsZero() bool }](m map[K]N, order func(a, b K) int, row func(K, N) []any) [][]any {
+	var rows [][]any
+	for _, k := range slices.SortedFunc(maps.Keys(m), order) {
+		if n := m[k]; !n.IsZero() {
+			rows = append(rows, row(k, n))
+		}
+	}
+	return rows
 }
 
 // ReadDayStats reads an insurer's callback counts of the deadlines from
