@@ -255,11 +255,7 @@ func (db *DB) ForEachFactIn(ctx context.Context, orgID int64, from, to huifang.D
 	if cs == nil {
 		return nil
 	}
-	in := `IN (?` + strings.Repeat(`, ?`, len(branches)-1) + `)`
-	var bargs []any
-	for _, b := range branches {
-		bargs = append(bargs, b)
-	}
+	in, bargs := db.inStrings(branches)
 	return db.caseFacts(ctx, sqlQ{q: db.read}, orgID, `((pc.opened_on >= ? AND pc.opened_on <= ?) OR (pc.due_on >= ? AND pc.due_on <= ?)) AND pc.branch_code `+in,
 		append([]any{from, to, from, to}, bargs...), cs)
 }
@@ -275,11 +271,9 @@ func (db *DB) ForEachCallbackFactIn(ctx context.Context, orgID int64, from, to h
 	if len(branches) == 0 {
 		return nil
 	}
-	cond := `c.due_on >= ? AND c.due_on <= ? AND c.branch_code IN (?` + strings.Repeat(`, ?`, len(branches)-1) + `)`
-	args := []any{from, to}
-	for _, b := range branches {
-		args = append(args, b)
-	}
+	in, bargs := db.inStrings(branches)
+	cond := `c.due_on >= ? AND c.due_on <= ? AND c.branch_code ` + in
+	args := append([]any{from, to}, bargs...)
 	if channel != "" {
 		cond += ` AND c.channel = ?`
 		args = append(args, channel)
