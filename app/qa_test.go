@@ -257,7 +257,7 @@ func TestQA(t *testing.T) {
 		// The figures are kept as the calls and evaluations happen: they
 		// equal a recount, and a rebuild changes nothing.
 		w.qaKeptEqualsRecount(t, mgr.OrgID, "after the evaluations")
-		mustDo(t, func() error { return w.db.RebuildQAStats(ctx, mgr.OrgID) })
+		mustDo(t, func() error { return w.db.RebuildStats(ctx, mgr.OrgID) })
 		if again, err := w.svc.QAFigures(ctx, mgr, huifang.Date{}, huifang.Date{}); err != nil || !reflect.DeepEqual(again, ft) {
 			t.Fatalf("rebuilt figures %+v %v, kept %+v", again, err, ft)
 		}

@@ -165,7 +165,7 @@ func TestConformQA(t *testing.T) {
 		if !reflect.DeepEqual(figs, recount) {
 			t.Errorf("kept %+v, recount %+v", figs, recount)
 		}
-		must(t, db.RebuildQAStats(ctx, bd.a.ID))
+		must(t, db.RebuildStats(ctx, bd.a.ID))
 		if rebuilt, err := db.QAFigures(ctx, bd.a.ID, week, week.AddDays(6)); err != nil || !reflect.DeepEqual(rebuilt, figs) {
 			t.Errorf("rebuilt %+v %v, kept %+v", rebuilt, err, figs)
 		}

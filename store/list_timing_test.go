@@ -93,20 +93,9 @@ func TestListTiming(t *testing.T) {
 				}
 			}
 		}
-		median := func(fn func()) time.Duration {
-			fn()
-			var ds []time.Duration
-			for range 5 {
-				s := time.Now()
-				fn()
-				ds = append(ds, time.Since(s))
-			}
-			slices.Sort(ds)
-			return ds[2]
-		}
 		got := make([][2]time.Duration, len(cases))
 		for i := range cases {
-			got[i][1] = median(func() { after(i) })
+			got[i][1] = medianOf(func() { after(i) })
 			f := cases[i].f
 			f.Today, f.Limit = today, 51
 			if i == 3 {
@@ -122,7 +111,7 @@ func TestListTiming(t *testing.T) {
 			must(t, db.ExecForTest(ctx, q))
 		}
 		for i := range cases {
-			got[i][0] = median(func() { before(i) })
+			got[i][0] = medianOf(func() { before(i) })
 		}
 		for i, c := range cases {
 			t.Logf("%-22s before %8.1f ms   after %7.1f ms", c.name, ms(got[i][0]), ms(got[i][1]))
@@ -131,3 +120,16 @@ func TestListTiming(t *testing.T) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// medianOf runs fn once to warm up, then five times, and gives the median time.
+func medianOf(fn func()) time.Duration {
+	fn()
+	var ds []time.Duration
+	for range 5 {
+		s := time.Now()
+		fn()
+		ds = append(ds, time.Since(s))
+	}
+	slices.Sort(ds)
+	return ds[2]
+}

@@ -40,31 +40,20 @@ func TestQATiming(t *testing.T) {
 		must(t, db.ExecForTest(ctx, fmt.Sprintf(`UPDATE callbacks SET finished_by = %d + id %% 100 WHERE org_id = %d AND status = 'done'`, ops[0], org)))
 		must(t, db.ExecForTest(ctx, fmt.Sprintf(`INSERT INTO attempts (org_id, callback_id, user_id, at, outcome, note)
 			SELECT org_id, id, finished_by, finished_at - 600000, 'answered', '' FROM callbacks WHERE org_id = %d AND status = 'done'`, org)))
-		must(t, db.RebuildQAStats(ctx, org))
+		must(t, db.RebuildStats(ctx, org))
 		must(t, db.ExecForTest(ctx, "ANALYZE"))
 		t.Logf("seeded %d policies in %v", n, time.Since(start).Round(time.Millisecond))
-		median := func(fn func()) time.Duration {
-			fn()
-			var ds []time.Duration
-			for range 5 {
-				s := time.Now()
-				fn()
-				ds = append(ds, time.Since(s))
-			}
-			slices.Sort(ds)
-			return ds[2]
-		}
 		for _, p := range []struct {
 			name     string
 			from, to huifang.Date
 		}{{"a year", huifang.NewDate(2025, 1, 1), huifang.NewDate(2025, 12, 31)}, {"30 days", huifang.NewDate(2025, 12, 2), huifang.NewDate(2025, 12, 31)}} {
 			var kept, recount []huifang.QAFigures
-			k := median(func() {
+			k := medianOf(func() {
 				var err error
 				kept, err = db.QAFigures(ctx, org, p.from, p.to)
 				must(t, err)
 			})
-			r := median(func() {
+			r := medianOf(func() {
 				var err error
 				recount, err = db.RecountQAFigures(ctx, org, p.from, p.to)
 				must(t, err)

@@ -128,11 +128,6 @@ func (db *DB) rebuildQA(ctx context.Context, q querier, orgID int64) error {
 	return nil
 }
 
-// RebuildQAStats recounts an insurer's kept QA figures from its rows.
-func (db *DB) RebuildQAStats(ctx context.Context, orgID int64) error {
-	return db.tx(ctx, func(tx txn) error { return db.rebuildQA(ctx, db.txQ(tx), orgID) })
-}
-
 // QAFigures gives, per user of an insurer, the attempts they dialled and
 // answered on the Beijing days from to to, the callbacks they finished and
 // completed on them, and the scored first evaluations (not calibrations)
