@@ -78,25 +78,27 @@ func order[K ~string](ks []K) []string {
 
 // The groups of DOMAIN.md §7.
 var (
-	ByChannel = Group{func(k CallbackKey) (string, bool) { return string(k.Channel), true },
-		func(k CaseKey) (string, bool) { return string(k.Channel), true }, order(huifang.Channels), false, false, false}
-	ByDesign = Group{func(k CallbackKey) (string, bool) { return string(k.Design), true },
-		func(k CaseKey) (string, bool) { return string(k.Design), true }, order(huifang.DesignTypes), false, false, false}
-	ByType   = Group{none[CallbackKey], func(k CaseKey) (string, bool) { return string(k.Type), true }, order(huifang.ProblemTypes), false, false, true}
+	ByChannel = Group{Callback: func(k CallbackKey) (string, bool) { return string(k.Channel), true },
+		Case: func(k CaseKey) (string, bool) { return string(k.Channel), true }, Order: order(huifang.Channels)}
+	ByDesign = Group{Callback: func(k CallbackKey) (string, bool) { return string(k.Design), true },
+		Case: func(k CaseKey) (string, bool) { return string(k.Design), true }, Order: order(huifang.DesignTypes)}
+	ByType = Group{Callback: none[CallbackKey], Case: func(k CaseKey) (string, bool) { return string(k.Type), true },
+		Order: order(huifang.ProblemTypes), Type: true}
 	ByBranch = Group{Callback: func(k CallbackKey) (string, bool) { return k.Branch, true }, Case: func(k CaseKey) (string, bool) { return k.Branch, true }, Branch: true}
-	ByMonth  = Group{func(k CallbackKey) (string, bool) { return k.Month.String(), true }, func(k CaseKey) (string, bool) { return k.Month.String(), true }, nil, false, false, false}
-	BySeller = Group{func(k CallbackKey) (string, bool) { return k.Seller, true }, func(k CaseKey) (string, bool) { return k.Seller, true }, nil, false, false, false}
+	ByMonth  = Group{Callback: func(k CallbackKey) (string, bool) { return k.Month.String(), true }, Case: func(k CaseKey) (string, bool) { return k.Month.String(), true }}
+	BySeller = Group{Callback: func(k CallbackKey) (string, bool) { return k.Seller, true }, Case: func(k CaseKey) (string, bool) { return k.Seller, true }}
 	// ByMethod splits finished callbacks by how they were made (open ones
 	// under ""); problem cases have no method.
-	ByMethod = Group{func(k CallbackKey) (string, bool) { return string(k.Method), true }, none[CaseKey], order(huifang.CallbackMethods), false, true, false}
+	ByMethod = Group{Callback: func(k CallbackKey) (string, bool) { return string(k.Method), true }, Case: none[CaseKey],
+		Order: order(huifang.CallbackMethods), Detail: true}
 	// ByAge splits callbacks into policyholders of 60 and over ("60+") and
 	// the others ("under60").
-	ByAge = Group{func(k CallbackKey) (string, bool) {
+	ByAge = Group{Callback: func(k CallbackKey) (string, bool) {
 		if k.Aged60 {
 			return "60+", true
 		}
 		return "under60", true
-	}, none[CaseKey], []string{"60+", "under60"}, false, true, false}
+	}, Case: none[CaseKey], Order: []string{"60+", "under60"}, Detail: true}
 )
 
 // Builder tallies counts into a table. For a period still running on the
