@@ -3,12 +3,9 @@ package bench
 import (
 	"context"
 	"fmt"
-	"log/slog"
 
 	"github.com/huifang/huifang"
 	"github.com/huifang/huifang/app"
-	"github.com/huifang/huifang/pii"
-	"github.com/huifang/huifang/store"
 )
 
 // managerLogin is the login of the i-th (from 1) manager at the insurer of
@@ -30,20 +27,11 @@ func personLogin(base string, i int) string {
 // ones are created with the world's password, supervisors assigned the
 // insurer.
 func ensurePeople(ctx context.Context, w *World, managers, supervisors int) error {
-	db, err := store.Open(ctx, w.DB)
+	svc, db, err := openWorld(ctx, w)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	key, err := pii.ParseKey(w.Key)
-	if err != nil {
-		return err
-	}
-	box, err := pii.New(key)
-	if err != nil {
-		return err
-	}
-	svc := app.New(db, box, slog.New(slog.DiscardHandler))
 	cli := app.CLI()
 	add := func(org, login string, role huifang.Role) (bool, error) {
 		_, err := svc.CreateUser(ctx, cli, app.UserInput{OrgCode: org, Login: login, Name: login, Role: role, Password: WorldPassword})

@@ -42,24 +42,38 @@ func (s *server) PeakRSSMiB() float64 {
 // Stop stops the server.
 func (s *server) Stop() { s.stop() }
 
+// openWorld opens a world's database and the service over it, its
+// calendars loaded; the caller closes the database.
+func openWorld(ctx context.Context, w *World) (*app.Service, *store.DB, error) {
+	db, err := store.Open(ctx, w.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	key, err := pii.ParseKey(w.Key)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	box, err := pii.New(key)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	svc := app.New(db, box, slog.New(slog.DiscardHandler))
+	if err := svc.LoadCalendars(ctx); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return svc, db, nil
+}
+
 func startServer(ctx context.Context, e Env, w *World) (*server, error) {
 	if e.Binary == "" {
-		db, err := store.Open(ctx, w.DB)
+		svc, db, err := openWorld(ctx, w)
 		if err != nil {
-			return nil, err
-		}
-		key, _ := pii.ParseKey(w.Key)
-		box, err := pii.New(key)
-		if err != nil {
-			db.Close()
 			return nil, err
 		}
 		log := slog.New(slog.DiscardHandler)
-		svc := app.New(db, box, log)
-		if err := svc.LoadCalendars(ctx); err != nil {
-			db.Close()
-			return nil, err
-		}
 		mux := http.NewServeMux()
 		mux.Handle("/api/", api.New(svc, log))
 		mux.Handle("/", web.New(svc, web.Options{Log: log}))
